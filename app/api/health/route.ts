@@ -1,0 +1,10 @@
+import { checkHealth } from "@/lib/health/check-health";
+import { json, withPublic } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+/** 200 when the database answers, 503 otherwise; always with the details. */
+export const GET = withPublic(async () => {
+  const report = await checkHealth();
+  return json(report, { status: report.status === "ok" ? 200 : 503 });
+});

@@ -1,0 +1,16 @@
+import type { App } from "@/generated/prisma/client";
+import type { AppResponse } from "@/lib/apps/schemas";
+
+export function serializeApp(app: App): AppResponse {
+  return {
+    id: app.id,
+    slug: app.slug,
+    name: app.name,
+    description: app.description,
+    embed_origins: app.embedOrigins,
+    branding: (app.branding ?? {}) as AppResponse["branding"],
+    strict_catalog: app.strictCatalog,
+    created_at: app.createdAt.toISOString(),
+    updated_at: app.updatedAt.toISOString(),
+  };
+}

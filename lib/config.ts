@@ -1,0 +1,183 @@
+import path from "node:path";
+import { z } from "zod";
+import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from "@/lib/delivery/retry-schedule";
+
+/**
+ * Hookline's configuration: read once from the environment and validated. A bad value stops
+ * start-up with one line that names the variable (`ConfigError.message`).
+ */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+const TRUE = ["1", "true", "yes", "on"];
+const FALSE = ["0", "false", "no", "off", ""];
+
+const booleanVar = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const s = (v ?? "").trim().toLowerCase();
+    if (TRUE.includes(s)) return true;
+    if (FALSE.includes(s)) return false;
+    ctx.addIssue({ code: "custom", message: `must be true or false (got "${v}")` });
+    return z.NEVER;
+  });
+
+const positiveInt = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max} (got "${v}")` });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .describe(name);
+
+const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return undefined;
+      let url: URL;
+      try {
+        url = new URL(v);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "is not a valid URL (expected postgresql://user:pass@host:port/db)" });
+        return z.NEVER;
+      }
+      if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+        ctx.addIssue({ code: "custom", message: `must be a postgresql:// URL (got "${url.protocol}//...")` });
+        return z.NEVER;
+      }
+      return v;
+    }),
+  PORT: positiveInt("PORT", 1, 65535, 3000),
+  HOOKLINE_HOST: z.string().optional().default("0.0.0.0"),
+  HOOKLINE_DATA_DIR: z.string().optional().default(".hookline"),
+  HOOKLINE_SECRET: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      if (v.length < 32) {
+        ctx.addIssue({ code: "custom", message: `must be at least 32 characters (got ${v.length})` });
+        return z.NEVER;
+      }
+      return v;
+    }),
+  HOOKLINE_JOBS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const s = (v ?? "embedded").trim() || "embedded";
+      if (s === "embedded" || s === "inngest") return s;
+      ctx.addIssue({ code: "custom", message: `must be "embedded" or "inngest" (got "${v}")` });
+      return z.NEVER;
+    }),
+  HOOKLINE_ALLOW_PRIVATE_TARGETS: booleanVar,
+  HOOKLINE_RETRY_SCHEDULE: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return [...DEFAULT_RETRY_SCHEDULE];
+      try {
+        return parseRetrySchedule(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  HOOKLINE_MAX_BODY_BYTES: positiveInt("HOOKLINE_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024, 1024 * 1024),
+  HOOKLINE_LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const s = (v ?? "info").trim().toLowerCase() || "info";
+      if (["debug", "info", "warn", "error"].includes(s)) return s as "debug" | "info" | "warn" | "error";
+      ctx.addIssue({ code: "custom", message: `must be debug, info, warn or error (got "${v}")` });
+      return z.NEVER;
+    }),
+});
+
+export interface Config {
+  nodeEnv: string;
+  /** Set when Hookline uses an external PostgreSQL; unset means the embedded one. */
+  databaseUrl: string | undefined;
+  port: number;
+  host: string;
+  /** Absolute path of the data directory (embedded database, generated secret, lock). */
+  dataDir: string;
+  /** Unset only before the launcher generated one into the data directory. */
+  secret: string | undefined;
+  jobs: "embedded" | "inngest";
+  allowPrivateTargets: boolean;
+  /** Delays in seconds before retry 1, 2, ...; the last one repeats. */
+  retrySchedule: number[];
+  maxBodyBytes: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+/** Parses and validates an environment. Throws `ConfigError` naming the first bad variable. */
+export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? "configuration"), issue.message);
+  }
+  const e = result.data;
+  const nodeEnv = e.NODE_ENV ?? "development";
+  if (e.DATABASE_URL && !e.HOOKLINE_SECRET && nodeEnv === "production") {
+    throw new ConfigError(
+      "HOOKLINE_SECRET",
+      "is required when DATABASE_URL is set and NODE_ENV=production (32+ random characters, e.g. `openssl rand -base64 48`)",
+    );
+  }
+  return {
+    nodeEnv,
+    databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
+    host: e.HOOKLINE_HOST,
+    dataDir: path.resolve(cwd, e.HOOKLINE_DATA_DIR),
+    secret: e.HOOKLINE_SECRET,
+    jobs: e.HOOKLINE_JOBS,
+    allowPrivateTargets: e.HOOKLINE_ALLOW_PRIVATE_TARGETS,
+    retrySchedule: e.HOOKLINE_RETRY_SCHEDULE,
+    maxBodyBytes: e.HOOKLINE_MAX_BODY_BYTES,
+    logLevel: e.HOOKLINE_LOG_LEVEL,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** For tests that change the environment between cases. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}
+
+/** The secret for sessions and encryption at rest; the launcher guarantees it is set. */
+export function requireSecret(config: Config = getConfig()): string {
+  if (!config.secret) {
+    throw new ConfigError("HOOKLINE_SECRET", "is not set (start Hookline with `npm start`, which generates one)");
+  }
+  return config.secret;
+}

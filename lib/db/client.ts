@@ -1,0 +1,59 @@
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/generated/prisma/client";
+import { getConfig } from "@/lib/config";
+import { poolConfigFromUrl } from "@/lib/db/url";
+
+/**
+ * One pg pool per process, shared by Prisma (CRUD and typed reads) and by raw SQL on the hot
+ * paths (claims, fan-out inserts, attempt writes). Kept on globalThis so Next's dev reloads
+ * and tests that import modules twice do not open a second pool.
+ */
+export interface Database {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function createDatabase(url: string, options: { max?: number } = {}): Database {
+  const pool = new pg.Pool({
+    ...poolConfigFromUrl(url),
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    // A statement stuck on a lock must not hold a request forever.
+    statement_timeout: 30_000,
+  });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    pool,
+    url,
+    async close() {
+      await prisma.$disconnect().catch(() => {});
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+const holder = globalThis as unknown as { __hooklineDb?: Database };
+
+/** The process-wide database, opened on first use from `DATABASE_URL`. */
+export function getDb(): Database {
+  if (!holder.__hooklineDb) {
+    const url = getConfig().databaseUrl;
+    if (!url) throw new Error("DATABASE_URL is not set: start Hookline with `npm start`, which provides it");
+    holder.__hooklineDb = createDatabase(url);
+  }
+  return holder.__hooklineDb;
+}
+
+/** Points the process at a given database (tests, CLI). Closes nothing; the caller owns `db`. */
+export function setDb(db: Database | undefined): void {
+  holder.__hooklineDb = db;
+}
+
+export type { PrismaClient };

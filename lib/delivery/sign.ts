@@ -1,0 +1,92 @@
+import { createHmac } from "node:crypto";
+// Relative (not @/) so lib/verify, which depends on this file, stays liftable into a package.
+import { decodeSigningSecret } from "../crypto/secrets";
+
+export const USER_AGENT = "Hookline/1.0";
+
+export interface SignInput {
+  /** A `whsec_...` signing secret. */
+  secret: string;
+  msgId: string;
+  /** Unix time in seconds. */
+  timestamp: number;
+  /** The exact bytes that will be sent; re-serialising JSON would break the signature. */
+  body: string | Buffer;
+}
+
+function assertTimestamp(timestamp: number): void {
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+    throw new Error(`Webhook timestamp must be a non-negative integer of seconds, got ${timestamp}`);
+  }
+}
+
+/** Standard Webhooks signature: `v1,<base64 HMAC-SHA256 of "msgId.timestamp.body">`. */
+export function signPayload({ secret, msgId, timestamp, body }: SignInput): string {
+  assertTimestamp(timestamp);
+  const hmac = createHmac("sha256", decodeSigningSecret(secret));
+  hmac.update(`${msgId}.${timestamp}.`, "utf8");
+  hmac.update(typeof body === "string" ? Buffer.from(body, "utf8") : body);
+  return `v1,${hmac.digest("base64")}`;
+}
+
+/** One signature per secret, space-separated, so receivers keep working during secret rotation. */
+export function signatureHeader(
+  secrets: readonly string[],
+  msgId: string,
+  timestamp: number,
+  body: string | Buffer,
+): string {
+  if (secrets.length === 0) throw new Error("At least one signing secret is required");
+  return secrets.map((secret) => signPayload({ secret, msgId, timestamp, body })).join(" ");
+}
+
+// Headers Hookline controls. Framing headers are included because a custom value would corrupt
+// the request (node sets them itself).
+const RESERVED_HEADERS = new Set([
+  "content-type",
+  "user-agent",
+  "webhook-id",
+  "webhook-timestamp",
+  "webhook-signature",
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "host",
+  "keep-alive",
+  "upgrade",
+  "te",
+  "trailer",
+  "expect",
+]);
+
+export interface BuildWebhookHeadersInput {
+  msgId: string;
+  timestamp: number;
+  body: string | Buffer;
+  secrets: readonly string[];
+  customHeaders?: Record<string, string> | null;
+}
+
+/**
+ * Every header of a delivery request, lower-cased. Custom headers come first; headers Hookline
+ * controls are dropped from them (case-insensitively) so they can never be overridden.
+ */
+export function buildWebhookHeaders({
+  msgId,
+  timestamp,
+  body,
+  secrets,
+  customHeaders,
+}: BuildWebhookHeadersInput): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(customHeaders ?? {})) {
+    const lower = name.toLowerCase();
+    if (!RESERVED_HEADERS.has(lower)) headers[lower] = value;
+  }
+  headers["content-type"] = "application/json";
+  headers["user-agent"] = USER_AGENT;
+  headers["webhook-id"] = msgId;
+  headers["webhook-timestamp"] = String(timestamp);
+  headers["webhook-signature"] = signatureHeader(secrets, msgId, timestamp, body);
+  return headers;
+}

@@ -1,0 +1,32 @@
+import { getDb } from "@/lib/db/client";
+import { getJobDriverStatus, type JobDriverStatus } from "@/lib/jobs/driver-status";
+
+export interface HealthReport {
+  status: "ok" | "degraded";
+  version: string;
+  database: { status: "up" | "down"; embedded: boolean; latency_ms?: number; error?: string };
+  jobs: JobDriverStatus;
+}
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+export async function checkHealth(): Promise<HealthReport> {
+  const started = performance.now();
+  let database: HealthReport["database"];
+  const embedded = process.env.HOOKLINE_EMBEDDED_DB === "1";
+  try {
+    await Promise.race([
+      getDb().pool.query("SELECT 1"),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref()),
+    ]);
+    database = { status: "up", embedded, latency_ms: Math.round(performance.now() - started) };
+  } catch (err) {
+    database = { status: "down", embedded, error: (err as Error).message };
+  }
+  return {
+    status: database.status === "up" ? "ok" : "degraded",
+    version: process.env.npm_package_version ?? "0.1.0",
+    database,
+    jobs: getJobDriverStatus(),
+  };
+}

@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { ApiError, apiErrors, fieldErrors } from "@/lib/http/errors";
+
+/**
+ * Reads a JSON body with a size limit and validates it. A missing body counts as `{}` so
+ * endpoints whose fields are all optional accept a bare POST.
+ */
+export async function readJsonBody<S extends z.ZodType>(req: Request, schema: S, maxBytes: number): Promise<z.output<S>> {
+  const raw = await readBodyText(req, maxBytes);
+  let data: unknown = {};
+  if (raw.trim() !== "") {
+    try {
+      data = JSON.parse(raw);
+    } catch (err) {
+      throw apiErrors.invalidJson((err as Error).message);
+    }
+  }
+  return validateBody(schema, data);
+}
+
+export function validateBody<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw apiErrors.validation(fieldErrors(result.error));
+  return result.data;
+}
+
+/** The body as text, refusing more than `maxBytes` without buffering past it. */
+export async function readBodyText(req: Request, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > maxBytes) throw apiErrors.payloadTooLarge(maxBytes);
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw apiErrors.payloadTooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Validates query parameters. Repeated keys become arrays only where the schema expects one;
+ * unknown parameters are refused like unknown body fields.
+ */
+export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.output<S> {
+  const data: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key);
+    data[key] = all.length > 1 ? all : all[0]!;
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) throw apiErrors.invalidParameter(fieldErrors(result.error));
+  return result.data;
+}
+
+export { ApiError };

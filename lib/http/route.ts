@@ -1,0 +1,124 @@
+/**
+ * Route wrappers: the only place that knows about requests. A handler gets parsed context and
+ * returns data (sent as JSON 200) or a Response; every error becomes the one error envelope.
+ * Web-standard Request/Response only, so nothing here depends on next/*.
+ */
+import { randomUUID } from "node:crypto";
+import { ZodError } from "zod";
+import { authenticateApiKey, type ApiKeySummary } from "@/lib/auth/api-keys";
+import { getConfig } from "@/lib/config";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { ApiError, apiErrors, fieldErrors } from "@/lib/http/errors";
+import { readJsonBody } from "@/lib/http/parse";
+import { log as rootLog, type Logger } from "@/lib/log";
+import type { z } from "zod";
+
+export interface RequestContext<P> {
+  req: Request;
+  url: URL;
+  params: P;
+  requestId: string;
+  log: Logger;
+  /** Reads and validates the JSON body (size-limited). */
+  body<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
+}
+
+export interface ApiKeyContext<P> extends RequestContext<P> {
+  apiKey: ApiKeySummary;
+  /** For the audit log. */
+  actor: string;
+}
+
+/** What Next passes as the second argument; the default fits every route, with or without params. */
+export type RouteParams = Record<string, string | string[]>;
+type NextRouteContext<P> = { params: Promise<P> };
+type Handler<C> = (ctx: C) => Promise<unknown>;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function json(data: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return new Response(JSON.stringify(data), { ...init, headers });
+}
+
+export function errorResponse(err: ApiError, requestId?: string): Response {
+  const body: { error: { code: string; message: string; details?: unknown; request_id?: string } } = {
+    error: { code: err.code, message: err.message },
+  };
+  if (err.details !== undefined) body.error.details = err.details;
+  if (requestId) body.error.request_id = requestId;
+  const headers: Record<string, string> = {};
+  const retry = (err.details as { retry_after_seconds?: number } | undefined)?.retry_after_seconds;
+  if (retry) headers["retry-after"] = String(retry);
+  if (err.status === 503) headers["retry-after"] ??= "5";
+  if (err.status === 401) headers["www-authenticate"] = 'Bearer realm="hookline"';
+  return json(body, { status: err.status, headers });
+}
+
+/** Maps anything thrown to the error envelope: known errors keep their status, the rest is 500. */
+export function toApiError(err: unknown, log: Logger): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ZodError) return apiErrors.validation(fieldErrors(err));
+  if (isDatabaseUnavailable(err)) {
+    log.warn("database unavailable", { err });
+    return apiErrors.databaseUnavailable();
+  }
+  log.error("unhandled error", { err, stack: err instanceof Error ? err.stack : undefined });
+  return apiErrors.internal();
+}
+
+function wrap<P, C extends RequestContext<P>>(
+  extend: (base: RequestContext<P>) => Promise<C>,
+  handler: Handler<C>,
+): (req: Request, route: NextRouteContext<P>) => Promise<Response> {
+  return async (req, route) => {
+    const started = performance.now();
+    const incoming = req.headers.get("x-request-id");
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${randomUUID().replace(/-/g, "")}`;
+    const url = new URL(req.url);
+    const log = rootLog.child({ request_id: requestId });
+    let response: Response;
+    let keyId: string | undefined;
+    try {
+      const params = ((await route?.params) ?? {}) as P;
+      const base: RequestContext<P> = {
+        req,
+        url,
+        params,
+        requestId,
+        log,
+        body: (schema) => readJsonBody(req, schema, getConfig().maxBodyBytes),
+      };
+      const ctx = await extend(base);
+      keyId = (ctx as Partial<ApiKeyContext<P>>).apiKey?.id;
+      const result = await handler(ctx);
+      response = result instanceof Response ? result : json(result);
+    } catch (err) {
+      response = errorResponse(toApiError(err, log), requestId);
+    }
+    response.headers.set("x-request-id", requestId);
+    log.info("request", {
+      method: req.method,
+      path: url.pathname,
+      status: response.status,
+      duration_ms: Math.round(performance.now() - started),
+      api_key_id: keyId,
+    });
+    return response;
+  };
+}
+
+/** A route that needs no credentials (health, ticket exchange). */
+export function withPublic<P = RouteParams>(handler: Handler<RequestContext<P>>) {
+  return wrap<P, RequestContext<P>>(async (base) => base, handler);
+}
+
+/** A backend API route: `Authorization: Bearer hk_...` required. */
+export function withApiKey<P = RouteParams>(handler: Handler<ApiKeyContext<P>>) {
+  return wrap<P, ApiKeyContext<P>>(async (base) => {
+    const apiKey = await authenticateApiKey(base.req.headers.get("authorization"));
+    return { ...base, apiKey, actor: `api_key:${apiKey.id}` };
+  }, handler);
+}

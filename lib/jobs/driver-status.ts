@@ -1,0 +1,22 @@
+import { getConfig } from "@/lib/config";
+
+/**
+ * What the job driver reports to /api/health. The driver in use registers itself here when it
+ * starts; until then the configured driver is reported as not started.
+ */
+export interface JobDriverStatus {
+  driver: "embedded" | "inngest";
+  status: "not_started" | "running" | "stopping" | "stopped" | "serving";
+  details?: Record<string, unknown>;
+}
+
+type StatusSource = () => JobDriverStatus;
+const holder = globalThis as unknown as { __hooklineJobStatus?: StatusSource };
+
+export function registerJobDriverStatus(source: StatusSource | undefined): void {
+  holder.__hooklineJobStatus = source;
+}
+
+export function getJobDriverStatus(): JobDriverStatus {
+  return holder.__hooklineJobStatus?.() ?? { driver: getConfig().jobs, status: "not_started" };
+}

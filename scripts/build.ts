@@ -1,0 +1,74 @@
+/**
+ * `npm run build`: generate the Prisma client and build Next.js. `ensureBuilt()` does only what
+ * is missing or stale (sources newer than the last build), so `npm start` on a fresh clone
+ * builds and a restart does not.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const require = createRequire(import.meta.url);
+const BUILD_INPUTS = ["app", "components", "lib", "inngest", "generated", "public", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package.json"];
+const SKIP = new Set(["node_modules", ".next", ".hookline"]);
+
+function newestMtime(target: string): number {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(target);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
+    if (SKIP.has(entry.name) || entry.name.endsWith(".test.ts")) continue;
+    newest = Math.max(newest, newestMtime(path.join(target, entry.name)));
+  }
+  return newest;
+}
+
+function mtime(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function run(label: string, args: string[]) {
+  console.error(`[hookline] ${label}`);
+  const result = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status ?? result.signal})`);
+}
+
+export function generateClient() {
+  run("generating the Prisma client", [require.resolve("prisma/build/index.js"), "generate"]);
+}
+
+export function buildNext() {
+  run("building the web app (next build)", [require.resolve("next/dist/bin/next"), "build"]);
+}
+
+export function ensureBuilt({ force = false } = {}) {
+  const schema = path.join(ROOT, "prisma", "schema.prisma");
+  const client = path.join(ROOT, "generated", "prisma", "client.ts");
+  if (force || mtime(client) < mtime(schema)) generateClient();
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  const built = mtime(buildId);
+  if (force || built === 0 || BUILD_INPUTS.some((p) => newestMtime(path.join(ROOT, p)) > built)) buildNext();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    ensureBuilt({ force: true });
+  } catch (err) {
+    console.error(`hookline: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
