@@ -6,12 +6,17 @@ const alias = { "@": path.resolve(import.meta.dirname) };
 // Three projects: `unit` (no database), `integration` (a fresh database per test file on one
 // embedded PostgreSQL started by tests/setup/global-db.ts), `system` (spawns the real server:
 // built once, run one file at a time).
+// Tests render no CSS; loading the Tailwind PostCSS pipeline leaves native handles open.
+const css = { postcss: { plugins: [] } };
+
 export default defineConfig({
   resolve: { alias },
+  css,
   test: {
     projects: [
       {
         resolve: { alias },
+        css,
         test: {
           name: "unit",
           include: ["lib/**/*.test.ts", "inngest/**/*.test.ts", "tests/unit/**/*.test.ts"],
@@ -20,6 +25,7 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        css,
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
@@ -31,6 +37,7 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        css,
         test: {
           name: "system",
           include: ["tests/system/**/*.test.ts"],

@@ -231,11 +231,9 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         child.kill("SIGINT");
-        const done = await Promise.race([exited.then(() => true), sleep(timeoutMs).then(() => false)]);
-        if (!done) {
-          child.kill("SIGKILL");
-          await exited;
-        }
+        const forceKill = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        await exited;
+        clearTimeout(forceKill);
       })();
       return stopping;
     },

@@ -100,7 +100,9 @@ function readCharColumns<T extends SqlQueryable>(queryable: T): T {
  * DROP ... WITH (FORCE).
  */
 function adapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
-  const base = new PrismaPg(poolConfigFromUrl(url));
+  // The engine does not end its pools when freed; idle ones must not keep the process alive.
+  const poolConfig = { ...poolConfigFromUrl(url), allowExitOnIdle: true };
+  const base = new PrismaPg(poolConfig);
   return {
     provider: "postgres",
     adapterName: base.adapterName,
@@ -108,7 +110,7 @@ function adapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
     async connectToShadowDb() {
       const name = `hookline_shadow_${randomUUID().replace(/-/g, "")}`;
       await adminQuery(url, `CREATE DATABASE "${name}"`);
-      const adapter = readCharColumns(await new PrismaPg({ ...poolConfigFromUrl(url), database: name }).connect());
+      const adapter = readCharColumns(await new PrismaPg({ ...poolConfig, database: name }).connect());
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();
