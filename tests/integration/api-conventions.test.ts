@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../helpers/db";
-import { callRoute } from "../helpers/http";
+import { callRoute, type CallResult } from "../helpers/http";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import * as appsRoute from "@/app/api/v1/apps/route";
 import * as catchAll from "@/app/api/[...path]/route";
@@ -78,7 +78,7 @@ describe("backend API conventions", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const res: Awaited<ReturnType<typeof callRoute>> = await callRoute(appsRoute.GET, {
+      const res: CallResult = await callRoute(appsRoute.GET, {
         path: `/api/v1/apps?limit=3${cursor ? `&cursor=${cursor}` : ""}`,
         apiKey: key,
       });
