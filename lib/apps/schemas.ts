@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listQuery } from "@/lib/openapi/shared-schemas";
 
 /** Request and response shapes for webhook apps: the single source for validation, types and OpenAPI. */
 export const appSlug = z
@@ -51,3 +52,16 @@ export const appResponse = z.object({
   updated_at: z.string(),
 });
 export type AppResponse = z.infer<typeof appResponse>;
+
+/** `PATCH /apps/{slug}`: any of the create fields except the slug, which other things refer to. */
+export const updateAppRequest = z
+  .strictObject(appFields)
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { message: "send at least one field to change" });
+export type UpdateAppRequest = z.output<typeof updateAppRequest>;
+
+/** `POST /apps/{slug}/rotate-secret`: how many endpoints got a new signing secret. */
+export const rotateAppSecretsResponse = z.object({ rotated: z.number().int() });
+export type RotateAppSecretsResponse = z.infer<typeof rotateAppSecretsResponse>;
+
+export const listAppsQuery = listQuery;

@@ -99,14 +99,21 @@ function readCharColumns<T extends SqlQueryable>(queryable: T): T {
  * accessed by other users"). Make and drop the shadow database ourselves: close first, then
  * DROP ... WITH (FORCE).
  */
-function adapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
-  // The engine does not end its pools when freed; idle ones must not keep the process alive.
+/**
+ * The engine does not close its connections when freed, and one of them holds Prisma's
+ * migration advisory lock: `opened` collects every adapter so `withEngine` can dispose of them.
+ */
+function adapterFactory(url: string, opened: { dispose(): Promise<void> }[]): SqlMigrationAwareDriverAdapterFactory {
   const poolConfig = { ...poolConfigFromUrl(url), allowExitOnIdle: true };
   const base = new PrismaPg(poolConfig);
   return {
     provider: "postgres",
     adapterName: base.adapterName,
-    connect: async () => readCharColumns(await base.connect()),
+    connect: async () => {
+      const adapter = readCharColumns(await base.connect());
+      opened.push(adapter);
+      return adapter;
+    },
     async connectToShadowDb() {
       const name = `hookline_shadow_${randomUUID().replace(/-/g, "")}`;
       await adminQuery(url, `CREATE DATABASE "${name}"`);
@@ -121,7 +128,7 @@ function adapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
   };
 }
 
-async function openEngine(url: string, schemaText: string): Promise<SchemaEngine> {
+async function openEngine(url: string, schemaText: string, opened: { dispose(): Promise<void> }[]): Promise<SchemaEngine> {
   initWasm();
   const log = (msg: string) => {
     if (process.env.HOOKLINE_SCHEMA_ENGINE_DEBUG) console.error("[schema-engine]", msg);
@@ -129,17 +136,19 @@ async function openEngine(url: string, schemaText: string): Promise<SchemaEngine
   return (engineBindings as Bindings).SchemaEngine.new(
     { datamodels: [[SCHEMA_PATH, schemaText]] },
     log,
-    bindMigrationAwareSqlAdapterFactory(adapterFactory(url)),
+    bindMigrationAwareSqlAdapterFactory(adapterFactory(url, opened)),
   );
 }
 
 async function withEngine<T>(url: string, fn: (engine: SchemaEngine, schemaText: string) => Promise<T>): Promise<T> {
   const schemaText = fs.readFileSync(SCHEMA_PATH, "utf8");
-  const engine = await openEngine(url, schemaText);
+  const opened: { dispose(): Promise<void> }[] = [];
+  const engine = await openEngine(url, schemaText, opened);
   try {
     return await fn(engine, schemaText);
   } finally {
     engine.free();
+    await Promise.all(opened.map((adapter) => adapter.dispose().catch(() => {})));
   }
 }
 

@@ -1,0 +1,14 @@
+import { getEndpointById } from "@/lib/endpoints/get-endpoint";
+import { reactivateEndpoint } from "@/lib/endpoints/reactivate-endpoint";
+import { reactivateEndpointRequest } from "@/lib/endpoints/schemas";
+import { serializeEndpoint } from "@/lib/endpoints/serialize";
+import { withApiKey } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+/** Seed 002 `reactivateWebhookEndpoint(endpointId)`: the one route that names no app. */
+export const POST = withApiKey<{ id: string }>(async ({ params, body, actor }) => {
+  await body(reactivateEndpointRequest);
+  const endpoint = await getEndpointById(params.id);
+  return serializeEndpoint(await reactivateEndpoint(endpoint.appId, endpoint.id, actor));
+});

@@ -1,0 +1,104 @@
+/**
+ * Hourly per-endpoint counters (delivery_rollups_hourly), upserted inside the transaction that
+ * changes a delivery, so analytics read a few rows instead of scanning attempts.
+ */
+import type { PoolClient } from "pg";
+
+/**
+ * Upper bounds (ms, inclusive) of the attempt-latency buckets. `latency_histogram[i]` counts
+ * attempts with latency <= LATENCY_BUCKET_BOUNDS_MS[i] (and above the previous bound); the extra
+ * last element counts everything slower than the last bound.
+ */
+export const LATENCY_BUCKET_BOUNDS_MS: readonly number[] = [10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000];
+
+/** Length of `latency_histogram`: one per bound plus the overflow bucket. */
+export const LATENCY_BUCKET_COUNT = LATENCY_BUCKET_BOUNDS_MS.length + 1;
+
+export function latencyBucketIndex(durationMs: number): number {
+  const index = LATENCY_BUCKET_BOUNDS_MS.findIndex((bound) => durationMs <= bound);
+  return index === -1 ? LATENCY_BUCKET_BOUNDS_MS.length : index;
+}
+
+/** The hour a timestamp falls in (UTC), the rollup's key. */
+export function hourOf(at: Date): Date {
+  const hour = new Date(at.getTime());
+  hour.setUTCMinutes(0, 0, 0);
+  return hour;
+}
+
+/**
+ * Approximate percentile (ms) from a histogram: the upper bound of the bucket holding it
+ * (the last bound for the overflow bucket). Null when empty.
+ */
+export function percentileFromHistogram(histogram: readonly number[], quantile: number): number | null {
+  const total = histogram.reduce((sum, n) => sum + n, 0);
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(total * quantile));
+  let seen = 0;
+  for (let i = 0; i < histogram.length; i++) {
+    seen += histogram[i] ?? 0;
+    if (seen >= rank) return LATENCY_BUCKET_BOUNDS_MS[Math.min(i, LATENCY_BUCKET_BOUNDS_MS.length - 1)]!;
+  }
+  return LATENCY_BUCKET_BOUNDS_MS[LATENCY_BUCKET_BOUNDS_MS.length - 1]!;
+}
+
+/** Counts deliveries created for each endpoint (duplicates counted), in one statement. */
+export async function rollupDeliveriesCreated(
+  client: PoolClient,
+  input: { appId: string; endpointIds: readonly string[]; at: Date },
+): Promise<void> {
+  if (input.endpointIds.length === 0) return;
+  const counts = new Map<string, number>();
+  for (const id of input.endpointIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+  // Sorted so concurrent triggers lock rollup rows in the same order (no deadlocks).
+  const ids = [...counts.keys()].sort();
+  await client.query(
+    `INSERT INTO delivery_rollups_hourly (app_id, endpoint_id, hour, created)
+     SELECT $1, e.endpoint_id, $3, e.n FROM unnest($2::text[], $4::int[]) AS e(endpoint_id, n)
+     ORDER BY e.endpoint_id
+     ON CONFLICT (app_id, endpoint_id, hour) DO UPDATE SET created = delivery_rollups_hourly.created + EXCLUDED.created`,
+    [input.appId, ids, hourOf(input.at), ids.map((id) => counts.get(id)!)],
+  );
+}
+
+export interface AttemptRollup {
+  appId: string;
+  endpointId: string;
+  at: Date;
+  durationMs: number;
+  attemptFailed: boolean;
+  /** Set when this attempt made the delivery final. */
+  finalStatus: "success" | "failed" | null;
+}
+
+/** Adds one attempt (and a final outcome, if any) to its hour's counters. */
+export async function rollupAttempt(client: PoolClient, input: AttemptRollup): Promise<void> {
+  const histogram = new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
+  histogram[latencyBucketIndex(input.durationMs)] = 1;
+  await client.query(
+    `INSERT INTO delivery_rollups_hourly
+       (app_id, endpoint_id, hour, attempts, attempts_failed, latency_sum_ms, latency_histogram, succeeded, failed)
+     VALUES ($1, $2, $3, 1, $4, $5, $6::int[], $7, $8)
+     ON CONFLICT (app_id, endpoint_id, hour) DO UPDATE SET
+       attempts = delivery_rollups_hourly.attempts + 1,
+       attempts_failed = delivery_rollups_hourly.attempts_failed + EXCLUDED.attempts_failed,
+       latency_sum_ms = delivery_rollups_hourly.latency_sum_ms + EXCLUDED.latency_sum_ms,
+       succeeded = delivery_rollups_hourly.succeeded + EXCLUDED.succeeded,
+       failed = delivery_rollups_hourly.failed + EXCLUDED.failed,
+       -- element-wise sum; the shorter array counts as zeros
+       latency_histogram = ARRAY(
+         SELECT COALESCE(a, 0) + COALESCE(b, 0)
+         FROM unnest(delivery_rollups_hourly.latency_histogram, EXCLUDED.latency_histogram) WITH ORDINALITY AS h(a, b, i)
+         ORDER BY i)`,
+    [
+      input.appId,
+      input.endpointId,
+      hourOf(input.at),
+      input.attemptFailed ? 1 : 0,
+      Math.max(0, Math.round(input.durationMs)),
+      histogram,
+      input.finalStatus === "success" ? 1 : 0,
+      input.finalStatus === "failed" ? 1 : 0,
+    ],
+  );
+}

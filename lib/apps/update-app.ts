@@ -1,0 +1,22 @@
+import type { App } from "@/generated/prisma/client";
+import type { UpdateAppRequest } from "@/lib/apps/schemas";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { getDb } from "@/lib/db/client";
+
+/** Changes the given fields; `branding` is replaced as a whole. */
+export async function updateApp(app: App, input: UpdateAppRequest, actor: string): Promise<App> {
+  return getDb().prisma.$transaction(async (tx) => {
+    const updated = await tx.app.update({
+      where: { id: app.id },
+      data: {
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.description !== undefined && { description: input.description }),
+        ...(input.embed_origins !== undefined && { embedOrigins: input.embed_origins }),
+        ...(input.branding !== undefined && { branding: input.branding }),
+        ...(input.strict_catalog !== undefined && { strictCatalog: input.strict_catalog }),
+      },
+    });
+    await recordAudit(tx, { appId: app.id, actor, action: "app.updated", targetType: "app", targetId: app.id, details: { fields: Object.keys(input) } });
+    return updated;
+  });
+}

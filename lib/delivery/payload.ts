@@ -1,0 +1,36 @@
+/**
+ * What a receiver gets: the Standard Webhooks payload shape `{ type, timestamp, data }`, where
+ * `data` is the payload the product triggered. Built from stored columns only, so every retry
+ * and replay of a delivery sends the same bytes.
+ */
+export interface DeliveryBodyInput {
+  eventName: string;
+  eventCreatedAt: Date;
+  payload: unknown;
+}
+
+export function buildDeliveryBody({ eventName, eventCreatedAt, payload }: DeliveryBodyInput): string {
+  return JSON.stringify({ type: eventName, timestamp: eventCreatedAt.toISOString(), data: payload });
+}
+
+const SECRET_HEADER = /authorization|cookie|secret|token|password|api[-_]?key|signature/i;
+
+/**
+ * Request headers as stored on an attempt: signatures become `v1,***` (one per signature, so
+ * the log still shows how many were sent) and secret-looking custom headers become `***`.
+ */
+export function maskRequestHeaders(headers: Record<string, string>): Record<string, string> {
+  const masked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name === "webhook-signature") {
+      masked[name] = value
+        .split(" ")
+        .filter(Boolean)
+        .map((sig) => `${sig.split(",")[0] ?? "v1"},***`)
+        .join(" ");
+    } else {
+      masked[name] = SECRET_HEADER.test(name) ? "***" : value;
+    }
+  }
+  return masked;
+}

@@ -1,0 +1,21 @@
+import type { PoolClient } from "pg";
+import { getDb } from "@/lib/db/client";
+
+/**
+ * Runs `fn` in a transaction on one pooled connection (raw SQL: the delivery hot paths).
+ * Rolls back on any error and rethrows it.
+ */
+export async function withTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await getDb().pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,614 @@
+/**
+ * The delivery state machine: the only module that changes a delivery's status, its lease or its
+ * schedule. Both job drivers (embedded workers, Inngest functions), the test-event path and
+ * replays call these functions, so every transition is recorded the same way.
+ *
+ *   pending ──attempt ok──▶ success
+ *      │  └──attempt failed, retries left──▶ retrying ──▶ (attempt again) …
+ *      │  └──attempt failed, none left / 410 / endpoint gone──▶ failed
+ *      └──endpoint disabled or deleted before an attempt──▶ cancelled
+ *   success | failed | cancelled ──scheduleManualAttempts──▶ pending (same id = same webhook-id)
+ *
+ * A delivery is due when `status IN (pending, retrying) AND next_attempt_at <= now()`. A worker
+ * leases it (`leased_by`, `lease_expires_at`) for the attempt; an expired lease (a crashed
+ * worker) makes it claimable again, so a crash can only cause a repeat of an in-flight attempt.
+ * Outcomes are recorded only by the lease holder, with the attempt row, endpoint health,
+ * hourly rollups and operational events in one transaction.
+ */
+import type { PoolClient } from "pg";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { newId } from "@/lib/ids";
+import { log } from "@/lib/log";
+import { rollupAttempt, rollupDeliveriesCreated } from "@/lib/analytics/rollups";
+import type { AttemptResult } from "@/lib/delivery/http-client";
+import { getEngineConfig } from "@/lib/delivery/engine-config";
+import { decideAfterAttempt, type AttemptTrigger, type EndpointHealth } from "@/lib/delivery/next-step";
+import { withTransaction } from "@/lib/delivery/sql";
+import { notifyDeliveriesDue } from "@/lib/jobs/wakeup";
+import { attemptResultLabel, recordAttemptMetrics, recordDeliveriesCancelled, recordEndpointDisabled } from "@/lib/metrics/delivery-metrics";
+import { kickOperationalEventDispatch } from "@/lib/operational-events/dispatch";
+import { recordOperationalEvent } from "@/lib/operational-events/record";
+
+export type { AttemptTrigger };
+export type DeliveryStatus = "pending" | "retrying" | "success" | "failed" | "cancelled";
+
+/** Extra lease time beyond the endpoint timeout, for loading, signing and recording. */
+export const LEASE_MARGIN_SECONDS = 30;
+const INSERT_BATCH = 5_000;
+
+/** Everything one attempt needs, read in the same statement that leased the delivery. */
+export interface ClaimedDelivery {
+  deliveryId: string;
+  appId: string;
+  eventId: string;
+  eventName: string;
+  endpointId: string;
+  /** The lease holder; only it may record the outcome. */
+  leasedBy: string;
+  /** Attempts made before this one. */
+  attemptCount: number;
+  trigger: AttemptTrigger;
+  url: string;
+  customHeaders: Record<string, string>;
+  timeoutSeconds: number;
+  maxRetries: number;
+  rateLimit: number | null;
+  endpointActive: boolean;
+  endpointDeleted: boolean;
+  /** Null once retention removed it. */
+  payload: unknown;
+  eventCreatedAt: Date;
+}
+
+interface ClaimRow {
+  id: string;
+  app_id: string;
+  event_id: string;
+  event_name: string;
+  endpoint_id: string;
+  leased_by: string;
+  attempt_count: number;
+  next_attempt_trigger: AttemptTrigger;
+  url: string;
+  headers: Record<string, string> | null;
+  timeout_seconds: number;
+  max_retries: number;
+  rate_limit: number | null;
+  is_active: boolean;
+  deleted_at: Date | null;
+  payload: unknown;
+  event_created_at: Date;
+}
+
+const CLAIM_RETURNING = `d.id, d.app_id, d.event_id, d.event_name, d.endpoint_id, d.leased_by, d.attempt_count, d.next_attempt_trigger,
+  e.url, e.headers, e.timeout_seconds, e.max_retries, e.rate_limit, e.is_active, e.deleted_at,
+  ev.payload, ev.created_at AS event_created_at`;
+
+function toClaim(row: ClaimRow): ClaimedDelivery {
+  return {
+    deliveryId: row.id,
+    appId: row.app_id,
+    eventId: row.event_id,
+    eventName: row.event_name,
+    endpointId: row.endpoint_id,
+    leasedBy: row.leased_by,
+    attemptCount: row.attempt_count,
+    trigger: row.next_attempt_trigger,
+    url: row.url,
+    customHeaders: row.headers ?? {},
+    timeoutSeconds: row.timeout_seconds,
+    maxRetries: row.max_retries,
+    rateLimit: row.rate_limit,
+    endpointActive: row.is_active,
+    endpointDeleted: row.deleted_at !== null,
+    payload: row.payload,
+    eventCreatedAt: row.event_created_at,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Creation
+
+export interface InsertDeliveriesInput {
+  appId: string;
+  eventId: string;
+  eventName: string;
+  endpointIds: readonly string[];
+  createdAt: Date;
+  /** Create the deliveries already leased (the synchronous test-event path). */
+  lease?: { holder: string; seconds: number };
+  trigger?: AttemptTrigger;
+}
+
+/** Inserts `pending` deliveries, due at once, in multi-row batches; counts them in the rollups. Returns their ids in endpoint order. */
+export async function insertPendingDeliveries(client: PoolClient, input: InsertDeliveriesInput): Promise<string[]> {
+  const ids = input.endpointIds.map(() => newId("dlv"));
+  for (let start = 0; start < ids.length; start += INSERT_BATCH) {
+    await client.query(
+      `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, next_attempt_at, created_at, updated_at,
+                               leased_by, lease_expires_at, next_attempt_trigger)
+       SELECT u.id, $3, $4, u.endpoint_id, $5, 'pending', $6, $6, $6,
+              $7, CASE WHEN $7::text IS NULL THEN NULL ELSE $6::timestamptz + make_interval(secs => $8) END, $9
+       FROM unnest($1::text[], $2::text[]) AS u(id, endpoint_id)`,
+      [
+        ids.slice(start, start + INSERT_BATCH),
+        input.endpointIds.slice(start, start + INSERT_BATCH),
+        input.appId,
+        input.eventId,
+        input.eventName,
+        input.createdAt,
+        input.lease?.holder ?? null,
+        input.lease?.seconds ?? 0,
+        input.trigger ?? "auto",
+      ],
+    );
+  }
+  await rollupDeliveriesCreated(client, { appId: input.appId, endpointIds: input.endpointIds, at: input.createdAt });
+  return ids;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claims
+
+export interface ClaimDueInput {
+  workerId: string;
+  limit: number;
+  /** Free attempt slots per endpoint in this worker; endpoints at 0 are skipped entirely. */
+  endpointSlots?: ReadonlyMap<string, number>;
+  /** Slots for endpoints not in `endpointSlots` (a rate_limit lowers it further). */
+  defaultEndpointSlots: number;
+  /** How many due rows to look at per claim; more lets busy endpoints be skipped past. */
+  scanLimit?: number;
+}
+
+/**
+ * Leases up to `limit` due deliveries (FOR UPDATE SKIP LOCKED, so concurrent workers never get
+ * the same row), oldest first, at most the free slots of each endpoint.
+ */
+export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedDelivery[]> {
+  if (input.limit <= 0) return [];
+  const slots = [...(input.endpointSlots ?? new Map<string, number>())];
+  const full = slots.filter(([, n]) => n <= 0).map(([id]) => id);
+  const open = slots.filter(([, n]) => n > 0);
+  const { rows } = await getDb().pool.query<ClaimRow>(
+    `WITH candidates AS (
+       SELECT c.id, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at, c.id) AS endpoint_rank
+       FROM (
+         SELECT id, endpoint_id, next_attempt_at FROM deliveries
+         WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now()
+           AND (lease_expires_at IS NULL OR lease_expires_at < now())
+           AND endpoint_id <> ALL($3::text[])
+         ORDER BY next_attempt_at
+         LIMIT $4
+       ) c
+     ),
+     picked AS (
+       SELECT d.id FROM deliveries d
+       JOIN candidates c ON c.id = d.id
+       JOIN endpoints pe ON pe.id = d.endpoint_id
+       LEFT JOIN unnest($5::text[], $6::int[]) AS s(endpoint_id, slots) ON s.endpoint_id = d.endpoint_id
+       WHERE c.endpoint_rank <= LEAST(COALESCE(s.slots, $7), COALESCE(pe.rate_limit, $7))
+         AND d.status IN ('pending', 'retrying') AND d.next_attempt_at <= now()
+         AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+       ORDER BY d.next_attempt_at
+       LIMIT $2
+       FOR UPDATE OF d SKIP LOCKED
+     )
+     UPDATE deliveries d SET leased_by = $1, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + $8)
+     FROM picked p, endpoints e, events ev
+     WHERE d.id = p.id AND e.id = d.endpoint_id AND ev.id = d.event_id
+     RETURNING ${CLAIM_RETURNING}`,
+    [
+      input.workerId,
+      input.limit,
+      full,
+      input.scanLimit ?? Math.max(input.limit * 4, 200),
+      open.map(([id]) => id),
+      open.map(([, n]) => n),
+      input.defaultEndpointSlots,
+      LEASE_MARGIN_SECONDS,
+    ],
+  );
+  return rows.map(toClaim);
+}
+
+export type ClaimRefusal =
+  | { claimed: false; reason: "not_found" }
+  | { claimed: false; reason: "final"; status: DeliveryStatus }
+  | { claimed: false; reason: "leased"; leasedBy: string | null; leaseExpiresAt: Date | null }
+  | { claimed: false; reason: "not_due"; nextAttemptAt: Date | null };
+
+/**
+ * Leases one delivery by id (the Inngest driver's attempt step). With `onlyIfDue` a delivery
+ * whose next attempt is still in the future is refused with its due time.
+ */
+export async function claimDelivery(
+  deliveryId: string,
+  holder: string,
+  options: { onlyIfDue: boolean },
+): Promise<({ claimed: true } & ClaimedDelivery) | ClaimRefusal> {
+  const { pool } = getDb();
+  const { rows } = await pool.query<ClaimRow>(
+    `UPDATE deliveries d SET leased_by = $2, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + $3)
+     FROM endpoints e, events ev
+     WHERE d.id = $1 AND e.id = d.endpoint_id AND ev.id = d.event_id
+       AND d.status IN ('pending', 'retrying')
+       AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now() OR d.leased_by = $2)
+       AND (NOT $4::boolean OR d.next_attempt_at <= now() + interval '1 second')
+     RETURNING ${CLAIM_RETURNING}`,
+    [deliveryId, holder, LEASE_MARGIN_SECONDS, options.onlyIfDue],
+  );
+  const row = rows[0];
+  if (row) return { claimed: true, ...toClaim(row) };
+  const current = await pool.query<{ status: DeliveryStatus; next_attempt_at: Date | null; leased_by: string | null; lease_expires_at: Date | null }>(
+    "SELECT status, next_attempt_at, leased_by, lease_expires_at FROM deliveries WHERE id = $1",
+    [deliveryId],
+  );
+  const state = current.rows[0];
+  if (!state) return { claimed: false, reason: "not_found" };
+  if (state.status !== "pending" && state.status !== "retrying") return { claimed: false, reason: "final", status: state.status };
+  if (state.lease_expires_at && state.lease_expires_at.getTime() > Date.now()) {
+    return { claimed: false, reason: "leased", leasedBy: state.leased_by, leaseExpiresAt: state.lease_expires_at };
+  }
+  return { claimed: false, reason: "not_due", nextAttemptAt: state.next_attempt_at };
+}
+
+/** Gives leased deliveries back unattempted (graceful shutdown); they are due again at once. */
+export async function releaseClaims(holder: string, deliveryIds: readonly string[]): Promise<number> {
+  if (deliveryIds.length === 0) return 0;
+  const result = await getDb().pool.query(
+    `UPDATE deliveries SET leased_by = NULL, lease_expires_at = NULL
+     WHERE leased_by = $1 AND id = ANY($2::text[]) AND status IN ('pending', 'retrying')`,
+    [holder, deliveryIds],
+  );
+  return result.rowCount ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outcomes
+
+export interface AttemptRecordInput {
+  /** When the request started. */
+  attemptedAt: Date;
+  /** As sent, with signatures and secret-looking headers already masked. */
+  requestHeaders: Record<string, string>;
+  result: AttemptResult;
+}
+
+export interface AttemptTransition {
+  deliveryId: string;
+  /** False when the lease was lost (expired and taken by another worker): nothing was recorded. */
+  recorded: boolean;
+  status: DeliveryStatus;
+  attemptNumber: number;
+  attemptId: string | null;
+  final: boolean;
+  nextAttemptAt: Date | null;
+  endpointDisabled: boolean;
+}
+
+// Postgres text cannot hold NUL; a receiver can send anything.
+function pgText(value: string | null): string | null {
+  return value === null ? null : value.replace(/\u0000/g, "\uFFFD");
+}
+
+/**
+ * Records one attempt made under a lease and moves the delivery on (success, retry on the
+ * schedule, or failed), updating endpoint health, rollups and operational events, all in one
+ * transaction. Returns what happened; `recorded: false` if the lease was no longer ours.
+ */
+export async function recordAttemptOutcome(claim: ClaimedDelivery, attempt: AttemptRecordInput): Promise<AttemptTransition> {
+  const { result } = attempt;
+  const engine = getEngineConfig();
+  let operationalEvents = 0;
+  let cancelled = 0;
+  const transition = await withTransaction(async (client): Promise<AttemptTransition> => {
+    const current = await client.query<{ status: DeliveryStatus; attempt_count: number; leased_by: string | null }>(
+      "SELECT status, attempt_count, leased_by FROM deliveries WHERE id = $1 FOR UPDATE",
+      [claim.deliveryId],
+    );
+    const row = current.rows[0];
+    if (!row || row.leased_by !== claim.leasedBy || (row.status !== "pending" && row.status !== "retrying")) {
+      return {
+        deliveryId: claim.deliveryId,
+        recorded: false,
+        status: row?.status ?? "cancelled",
+        attemptNumber: row?.attempt_count ?? 0,
+        attemptId: null,
+        final: row ? row.status !== "pending" && row.status !== "retrying" : true,
+        nextAttemptAt: null,
+        endpointDisabled: false,
+      };
+    }
+    const attemptNumber = row.attempt_count + 1;
+    const now = new Date();
+
+    // Endpoint health: a success clears the failure streak, a failure extends it. Test sends do neither.
+    let health: EndpointHealth | null = null;
+    if (claim.trigger !== "test") {
+      if (result.ok) {
+        await client.query(
+          "UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL WHERE id = $1 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)",
+          [claim.endpointId],
+        );
+      } else {
+        const updated = await client.query<{ is_active: boolean; deleted_at: Date | null; consecutive_failures: number; failing_since: Date | null }>(
+          `UPDATE endpoints SET consecutive_failures = consecutive_failures + 1, failing_since = COALESCE(failing_since, $2)
+           WHERE id = $1 RETURNING is_active, deleted_at, consecutive_failures, failing_since`,
+          [claim.endpointId, attempt.attemptedAt],
+        );
+        const e = updated.rows[0];
+        health = e
+          ? { active: e.is_active && e.deleted_at === null, consecutiveFailures: e.consecutive_failures, failingSince: e.failing_since }
+          : { active: false, consecutiveFailures: 0, failingSince: null };
+      }
+    }
+
+    const next = decideAfterAttempt({
+      ok: result.ok,
+      statusCode: result.status,
+      retryAfterSeconds: result.retryAfterSeconds,
+      trigger: claim.trigger,
+      attemptNumber,
+      maxRetries: claim.maxRetries,
+      endpoint: health,
+      now,
+      schedule: getConfig().retrySchedule,
+      disableAfterSeconds: engine.disableAfterSeconds,
+      failingAlertAfter: engine.failingAlertAfter,
+      maxRetryAfterSeconds: engine.maxRetryAfterSeconds,
+    });
+    const final = next.status !== "retrying";
+    const attemptError = result.ok ? null : (result.error ?? `the receiver answered HTTP ${result.status}`);
+    const lastError = next.status === "failed" && next.failureReason && !next.exhausted ? `${attemptError}; ${next.failureReason}` : attemptError;
+
+    await client.query(
+      `UPDATE deliveries SET status = $2, attempt_count = $3, next_attempt_at = $4, leased_by = NULL, lease_expires_at = NULL,
+         last_status_code = $5, last_error = $6, last_attempt_at = $7, completed_at = $8, next_attempt_trigger = 'auto', updated_at = now()
+       WHERE id = $1`,
+      [claim.deliveryId, next.status, attemptNumber, next.nextAttemptAt, result.status, pgText(lastError), attempt.attemptedAt, final ? now : null],
+    );
+    const attemptId = newId("atm");
+    await client.query(
+      `INSERT INTO attempts (id, delivery_id, app_id, endpoint_id, attempt_number, trigger, request_url, request_headers,
+         response_status, response_headers, response_body, response_body_truncated, duration_ms, error, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        attemptId,
+        claim.deliveryId,
+        claim.appId,
+        claim.endpointId,
+        attemptNumber,
+        claim.trigger,
+        claim.url,
+        JSON.stringify(attempt.requestHeaders),
+        result.status,
+        result.headers ? pgText(JSON.stringify(result.headers)) : null,
+        pgText(result.body),
+        result.bodyTruncated,
+        result.durationMs,
+        pgText(attemptError),
+        attempt.attemptedAt,
+      ],
+    );
+    await rollupAttempt(client, {
+      appId: claim.appId,
+      endpointId: claim.endpointId,
+      at: attempt.attemptedAt,
+      durationMs: result.durationMs,
+      attemptFailed: !result.ok,
+      finalStatus: next.status === "success" || next.status === "failed" ? next.status : null,
+    });
+
+    let endpointDisabled = false;
+    if (next.disableEndpoint) {
+      const disabled = await disableEndpointInTransaction(client, {
+        appId: claim.appId,
+        endpointId: claim.endpointId,
+        reason: next.disableEndpoint.reason,
+        kind: next.disableEndpoint.kind,
+      });
+      endpointDisabled = disabled.disabled;
+      cancelled += disabled.cancelledDeliveries;
+      if (disabled.disabled) operationalEvents++;
+    }
+    if (next.failingAlert && health) {
+      await recordOperationalEvent(client, {
+        type: "endpoint.failing",
+        appId: claim.appId,
+        endpointId: claim.endpointId,
+        data: {
+          consecutive_failures: health.consecutiveFailures,
+          failing_since: health.failingSince?.toISOString() ?? null,
+          last_status_code: result.status,
+          last_error: attemptError,
+        },
+      });
+      operationalEvents++;
+    }
+    if (next.exhausted) {
+      await recordOperationalEvent(client, {
+        type: "delivery.exhausted",
+        appId: claim.appId,
+        endpointId: claim.endpointId,
+        deliveryId: claim.deliveryId,
+        data: { event_id: claim.eventId, event_name: claim.eventName, attempts: attemptNumber, last_status_code: result.status, last_error: attemptError },
+      });
+      operationalEvents++;
+    }
+    return {
+      deliveryId: claim.deliveryId,
+      recorded: true,
+      status: next.status,
+      attemptNumber,
+      attemptId,
+      final,
+      nextAttemptAt: next.nextAttemptAt,
+      endpointDisabled,
+    };
+  });
+
+  if (!transition.recorded) {
+    log.warn("attempt outcome dropped: the lease was lost", { delivery_id: claim.deliveryId, leased_by: claim.leasedBy });
+    return transition;
+  }
+  recordAttemptMetrics({
+    result: attemptResultLabel(result.ok, result.status, result.errorCode),
+    durationMs: result.durationMs,
+    finalStatus: transition.final ? transition.status : null,
+    retryScheduled: transition.status === "retrying",
+  });
+  recordDeliveriesCancelled(cancelled);
+  if (operationalEvents > 0) kickOperationalEventDispatch();
+  return transition;
+}
+
+/**
+ * Ends a leased delivery without an attempt: its endpoint was disabled or deleted, or its
+ * payload expired. Status `cancelled`, with the reason as its last error.
+ */
+export async function cancelClaimedDelivery(claim: ClaimedDelivery, reason: string): Promise<boolean> {
+  const result = await getDb().pool.query(
+    `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, completed_at = now(), leased_by = NULL,
+       lease_expires_at = NULL, last_error = $3, updated_at = now()
+     WHERE id = $1 AND leased_by = $2 AND status IN ('pending', 'retrying')`,
+    [claim.deliveryId, claim.leasedBy, reason],
+  );
+  const done = (result.rowCount ?? 0) > 0;
+  if (done) recordDeliveriesCancelled(1);
+  return done;
+}
+
+async function cancelPendingInTransaction(client: PoolClient, endpointId: string, reason: string): Promise<number> {
+  // In-flight deliveries (live lease) are left to their worker, which sees the endpoint is off
+  // when it records the outcome; SKIP LOCKED avoids waiting on (and deadlocking with) them.
+  const result = await client.query(
+    `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, completed_at = now(), last_error = $2, updated_at = now()
+     WHERE id IN (
+       SELECT id FROM deliveries
+       WHERE endpoint_id = $1 AND status IN ('pending', 'retrying') AND (lease_expires_at IS NULL OR lease_expires_at < now())
+       FOR UPDATE SKIP LOCKED)`,
+    [endpointId, reason],
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
+ * Cancels every waiting delivery of an endpoint (call after disabling or deleting it, in its
+ * own transaction or the caller's). In-flight attempts finish and are recorded. Returns the count.
+ */
+export async function cancelPendingDeliveriesForEndpoint(endpointId: string, reason: string, client?: PoolClient): Promise<number> {
+  const count = client
+    ? await cancelPendingInTransaction(client, endpointId, reason)
+    : await withTransaction((c) => cancelPendingInTransaction(c, endpointId, reason));
+  recordDeliveriesCancelled(count);
+  return count;
+}
+
+/**
+ * Disables an endpoint on Hookline's own initiative (410 Gone, failing too long): sets the
+ * reason, cancels its waiting deliveries, writes the audit row and `endpoint.disabled`.
+ * A no-op (disabled: false) if it was already inactive.
+ */
+export async function disableEndpointInTransaction(
+  client: PoolClient,
+  input: { appId: string; endpointId: string; reason: string; kind: "gone" | "failing" },
+): Promise<{ disabled: boolean; cancelledDeliveries: number }> {
+  const updated = await client.query<{ url: string; consecutive_failures: number }>(
+    `UPDATE endpoints SET is_active = false, disabled_reason = $2, disabled_at = now(), updated_at = now()
+     WHERE id = $1 AND is_active RETURNING url, consecutive_failures`,
+    [input.endpointId, input.reason],
+  );
+  const endpoint = updated.rows[0];
+  if (!endpoint) return { disabled: false, cancelledDeliveries: 0 };
+  const cancelledDeliveries = await cancelPendingInTransaction(client, input.endpointId, `Endpoint disabled: ${input.reason}`);
+  await client.query(
+    `INSERT INTO audit_logs (id, app_id, actor, action, target_type, target_id, details)
+     VALUES ($1, $2, 'system', 'endpoint.disabled', 'endpoint', $3, $4)`,
+    [newId("aud"), input.appId, input.endpointId, JSON.stringify({ reason: input.reason, kind: input.kind, cancelled_deliveries: cancelledDeliveries })],
+  );
+  await recordOperationalEvent(client, {
+    type: "endpoint.disabled",
+    appId: input.appId,
+    endpointId: input.endpointId,
+    data: { reason: input.reason, kind: input.kind, url: endpoint.url, consecutive_failures: endpoint.consecutive_failures, cancelled_deliveries: cancelledDeliveries },
+  });
+  recordEndpointDisabled(input.kind);
+  return { disabled: true, cancelledDeliveries };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manual attempts and replays
+
+export type ManualAttemptSkip = "not_found" | "in_flight" | "endpoint_inactive";
+
+export interface ScheduleManualResult {
+  scheduled: string[];
+  skipped: { id: string; reason: ManualAttemptSkip }[];
+}
+
+async function scheduleManualInTransaction(
+  client: PoolClient,
+  deliveryIds: readonly string[],
+  trigger: "manual" | "replay",
+): Promise<ScheduleManualResult> {
+  const { rows } = await client.query<{ id: string }>(
+    `UPDATE deliveries d SET
+       status = CASE WHEN d.status IN ('pending', 'retrying') THEN d.status ELSE 'pending'::delivery_status END,
+       next_attempt_at = now(), next_attempt_trigger = $2, completed_at = NULL, updated_at = now()
+     FROM endpoints e
+     WHERE d.id = ANY($1::text[]) AND e.id = d.endpoint_id AND e.is_active AND e.deleted_at IS NULL
+       AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+     RETURNING d.id`,
+    [deliveryIds, trigger],
+  );
+  const scheduled = new Set(rows.map((r) => r.id));
+  const skipped: ScheduleManualResult["skipped"] = [];
+  const rest = deliveryIds.filter((id) => !scheduled.has(id));
+  if (rest.length > 0) {
+    const found = await client.query<{ id: string; in_flight: boolean }>(
+      `SELECT d.id, (d.lease_expires_at IS NOT NULL AND d.lease_expires_at >= now()) AS in_flight
+       FROM deliveries d WHERE d.id = ANY($1::text[])`,
+      [rest],
+    );
+    const byId = new Map(found.rows.map((r) => [r.id, r]));
+    for (const id of rest) {
+      const r = byId.get(id);
+      skipped.push({ id, reason: !r ? "not_found" : r.in_flight ? "in_flight" : "endpoint_inactive" });
+    }
+  }
+  if (scheduled.size > 0) await notifyDeliveriesDue(client);
+  return { scheduled: [...scheduled], skipped };
+}
+
+/**
+ * Puts deliveries back to due-now with the same id (so the same `webhook-id`); the next attempt
+ * is recorded with `trigger`. Final deliveries become `pending`; waiting ones are just brought
+ * forward. Skips deliveries in flight and those whose endpoint is disabled or deleted. A failed
+ * replay retries only while the delivery's original retry budget lasts.
+ * Pass `client` to join the caller's transaction; then call `announceDueDeliveries` after commit
+ * (lib/jobs/announce.ts) so the Inngest driver hears about them.
+ */
+export async function scheduleManualAttempts(
+  deliveryIds: readonly string[],
+  trigger: "manual" | "replay",
+  client?: PoolClient,
+): Promise<ScheduleManualResult> {
+  if (deliveryIds.length === 0) return { scheduled: [], skipped: [] };
+  if (client) return scheduleManualInTransaction(client, deliveryIds, trigger);
+  const result = await withTransaction((c) => scheduleManualInTransaction(c, deliveryIds, trigger));
+  const { announceDueDeliveries } = await import("@/lib/jobs/announce");
+  await announceDueDeliveries(result.scheduled);
+  return result;
+}
+
+/** One delivery: `scheduleManualAttempts` for a single id. */
+export async function scheduleManualAttempt(
+  deliveryId: string,
+  trigger: "manual" | "replay",
+): Promise<{ scheduled: true } | { scheduled: false; reason: ManualAttemptSkip }> {
+  const result = await scheduleManualAttempts([deliveryId], trigger);
+  const skip = result.skipped[0];
+  return skip ? { scheduled: false, reason: skip.reason } : { scheduled: true };
+}

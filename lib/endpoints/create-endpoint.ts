@@ -1,0 +1,48 @@
+import type { App, Endpoint } from "@/generated/prisma/client";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { getDb } from "@/lib/db/client";
+import { checkEndpointUrl } from "@/lib/endpoints/endpoint-url";
+import type { CreateEndpointRequest } from "@/lib/endpoints/schemas";
+import { createSigningSecret } from "@/lib/endpoints/signing-secrets";
+import { syncCatalog } from "@/lib/event-types/sync-catalog";
+import { newId } from "@/lib/ids";
+
+/** Subscriptions when none are given: everything (an endpoint that receives nothing is a surprise). */
+export const DEFAULT_SUBSCRIPTIONS = ["*"];
+
+/**
+ * Registers an endpoint with its first signing secret; new event names join the catalog in the
+ * same transaction. Returns the secret's plaintext, which the create response shows.
+ */
+export async function createEndpoint(app: App, input: CreateEndpointRequest, actor: string): Promise<{ endpoint: Endpoint; secret: string }> {
+  checkEndpointUrl(input.url);
+  const subscriptions = input.subscriptions ?? DEFAULT_SUBSCRIPTIONS;
+  return getDb().prisma.$transaction(async (tx) => {
+    await syncCatalog(tx, app, subscriptions, input.subscriptionsField, actor);
+    const endpoint = await tx.endpoint.create({
+      data: {
+        id: newId("ep"),
+        appId: app.id,
+        url: input.url,
+        description: input.description ?? null,
+        headers: input.headers ?? {},
+        isActive: input.is_active ?? true,
+        maxRetries: input.max_retries ?? 5,
+        timeoutSeconds: input.timeout_seconds ?? 30,
+        subscriptions,
+        channels: input.channels ?? [],
+        rateLimit: input.rate_limit ?? null,
+      },
+    });
+    const secret = await createSigningSecret(tx, endpoint.id);
+    await recordAudit(tx, {
+      appId: app.id,
+      actor,
+      action: "endpoint.created",
+      targetType: "endpoint",
+      targetId: endpoint.id,
+      details: { url: endpoint.url, subscriptions },
+    });
+    return { endpoint, secret };
+  });
+}

@@ -1,0 +1,165 @@
+import { z } from "zod";
+import { channelName, eventName, subscriptionPattern } from "@/lib/events/schemas";
+import { listQuery } from "@/lib/openapi/shared-schemas";
+import { customHeaders } from "@/lib/endpoints/custom-headers";
+
+/**
+ * Request and response shapes for endpoints: the single source for validation, TS types, the
+ * OpenAPI document and the SDK. The URL's address policy depends on the server's config, so it
+ * is checked in the domain functions (`checkEndpointUrl`), not here.
+ */
+
+const subscriptionList = z
+  .array(subscriptionPattern)
+  .min(1, "must name at least one event (or *)")
+  .max(100, "at most 100 subscriptions");
+
+/** The seeds spell it three ways (003: subscriptions, 002/004: events, 001: subscribed_events). */
+export const SUBSCRIPTION_FIELDS = ["subscriptions", "events", "subscribed_events"] as const;
+export type SubscriptionField = (typeof SUBSCRIPTION_FIELDS)[number];
+
+const endpointFields = {
+  url: z.string().trim().min(1, "is required").describe("HTTPS URL that receives the events (no credentials, no private addresses)."),
+  description: z.string().max(2000, "must be at most 2000 characters").nullable().optional(),
+  headers: customHeaders.optional(),
+  is_active: z.boolean().optional(),
+  max_retries: z
+    .number({ message: "must be a whole number" })
+    .int("must be a whole number")
+    .min(0, "must be at least 0")
+    .max(20, "must be at most 20")
+    .optional()
+    .describe("Retries after the first attempt (default 5)."),
+  timeout_seconds: z
+    .number({ message: "must be a whole number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(60, "must be at most 60")
+    .optional()
+    .describe("Seconds to wait for a response (default 30)."),
+  rate_limit: z
+    .number({ message: "must be a whole number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(10_000, "must be at most 10000")
+    .nullable()
+    .optional()
+    .describe("Deliveries per second; null for no limit."),
+  channels: z.array(channelName).max(20, "at most 20 channels").optional(),
+  subscriptions: subscriptionList.optional().describe("Event names, `*` or `prefix.*`. Also accepted as `events` or `subscribed_events`."),
+  events: subscriptionList.optional().describe("Alias of `subscriptions`."),
+  subscribed_events: subscriptionList.optional().describe("Alias of `subscriptions`."),
+};
+
+type Spelled = { [K in SubscriptionField]?: string[] };
+
+/** One subscription list out of the three spellings; several that differ are refused. */
+function mergeSubscriptions<T extends Spelled>(value: T, ctx: z.RefinementCtx) {
+  const given = SUBSCRIPTION_FIELDS.filter((f) => value[f] !== undefined);
+  const first = given[0];
+  const key = (list: string[]) => [...new Set(list)].sort().join("\n");
+  for (const other of given.slice(1)) {
+    if (key(value[other]!) !== key(value[first!]!)) {
+      ctx.addIssue({ code: "custom", path: [other], message: `differs from ${first}; send one of them` });
+    }
+  }
+  const { subscriptions: _s, events: _e, subscribed_events: _se, ...rest } = value;
+  return {
+    ...rest,
+    subscriptions: first ? [...new Set(value[first])] : undefined,
+    /** Which spelling the caller used, so later errors name their field. */
+    subscriptionsField: first ?? ("subscriptions" as SubscriptionField),
+  };
+}
+
+export const createEndpointRequest = z.strictObject(endpointFields).transform(mergeSubscriptions);
+export type CreateEndpointRequest = z.output<typeof createEndpointRequest>;
+
+export const updateEndpointRequest = z
+  .strictObject({ ...endpointFields, url: endpointFields.url.optional() })
+  .refine((v) => Object.keys(v).length > 0, { message: "send at least one field to change" })
+  .transform(mergeSubscriptions);
+export type UpdateEndpointRequest = z.output<typeof updateEndpointRequest>;
+
+export const endpointResponse = z.object({
+  id: z.string(),
+  app_id: z.string(),
+  url: z.string(),
+  description: z.string().nullable(),
+  headers: z.record(z.string(), z.string()),
+  is_active: z.boolean(),
+  max_retries: z.number().int(),
+  timeout_seconds: z.number().int(),
+  subscriptions: z.array(z.string()),
+  channels: z.array(z.string()),
+  rate_limit: z.number().int().nullable(),
+  /** Why delivery stopped (`410 Gone`, repeated failures); null when active or paused by hand. */
+  disabled_reason: z.string().nullable(),
+  disabled_at: z.string().nullable(),
+  failing_since: z.string().nullable(),
+  consecutive_failures: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type EndpointResponse = z.infer<typeof endpointResponse>;
+
+/** Create answers with the signing secret too; afterwards it takes `GET .../secret` (audited). */
+export const createdEndpointResponse = endpointResponse.extend({ secret: z.string() });
+export type CreatedEndpointResponse = z.infer<typeof createdEndpointResponse>;
+
+export const listEndpointsQuery = listQuery;
+
+export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 60 * 60;
+
+/** `POST .../rotate-secret`: the previous secret keeps signing for the grace (default 24 h). */
+export const rotateSecretRequest = z
+  .strictObject({
+    expire_previous: z.boolean().optional().describe("Invalidate the previous secret at once."),
+    grace_period_seconds: z
+      .number({ message: "must be a whole number" })
+      .int("must be a whole number")
+      .min(0, "must be at least 0")
+      .max(MAX_ROTATION_GRACE_SECONDS, `must be at most ${MAX_ROTATION_GRACE_SECONDS} (7 days)`)
+      .optional()
+      .describe("How long the previous secret stays valid (default 86400)."),
+  })
+  .superRefine((v, ctx) => {
+    if (v.expire_previous && v.grace_period_seconds !== undefined && v.grace_period_seconds > 0) {
+      ctx.addIssue({ code: "custom", path: ["grace_period_seconds"], message: "conflicts with expire_previous: true" });
+    }
+  })
+  /** `graceSeconds` undefined: the default grace of lib/endpoints/signing-secrets.ts. */
+  .transform((v) => ({ graceSeconds: v.expire_previous ? 0 : v.grace_period_seconds }));
+export type RotateSecretRequest = z.output<typeof rotateSecretRequest>;
+
+export const rotateSecretResponse = z.object({
+  secret: z.string(),
+  /** When the previous secret stops signing; null when it was invalidated at once. */
+  previous_secret_expires_at: z.string().nullable(),
+});
+export type RotateSecretResponse = z.infer<typeof rotateSecretResponse>;
+
+export const endpointSecretResponse = z.object({ secret: z.string() });
+export type EndpointSecretResponse = z.infer<typeof endpointSecretResponse>;
+
+export const DEFAULT_TEST_EVENT = "webhook.test";
+
+/** `POST .../test`: one signed delivery now, outside the endpoint's subscriptions. */
+export const testEndpointRequest = z.strictObject({
+  event_name: eventName.optional().describe(`Defaults to ${DEFAULT_TEST_EVENT}.`),
+  payload: z.record(z.string(), z.unknown(), { message: "must be a JSON object" }).optional(),
+});
+export type TestEndpointRequest = z.output<typeof testEndpointRequest>;
+
+export const testEndpointResponse = z.object({
+  delivery_id: z.string(),
+  success: z.boolean(),
+  status_code: z.number().int().nullable(),
+  error: z.string().nullable(),
+  duration_ms: z.number(),
+  response_body: z.string().nullable(),
+});
+export type TestEndpointResponse = z.infer<typeof testEndpointResponse>;
+
+/** `POST .../reactivate` takes no fields (an empty body or `{}`). */
+export const reactivateEndpointRequest = z.strictObject({});

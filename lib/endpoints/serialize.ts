@@ -1,0 +1,24 @@
+import type { Endpoint } from "@/generated/prisma/client";
+import type { EndpointResponse } from "@/lib/endpoints/schemas";
+
+export function serializeEndpoint(endpoint: Endpoint): EndpointResponse {
+  return {
+    id: endpoint.id,
+    app_id: endpoint.appId,
+    url: endpoint.url,
+    description: endpoint.description,
+    headers: (endpoint.headers ?? {}) as Record<string, string>,
+    is_active: endpoint.isActive,
+    max_retries: endpoint.maxRetries,
+    timeout_seconds: endpoint.timeoutSeconds,
+    subscriptions: endpoint.subscriptions,
+    channels: endpoint.channels,
+    rate_limit: endpoint.rateLimit,
+    disabled_reason: endpoint.disabledReason,
+    disabled_at: endpoint.disabledAt?.toISOString() ?? null,
+    failing_since: endpoint.failingSince?.toISOString() ?? null,
+    consecutive_failures: endpoint.consecutiveFailures,
+    created_at: endpoint.createdAt.toISOString(),
+    updated_at: endpoint.updatedAt.toISOString(),
+  };
+}

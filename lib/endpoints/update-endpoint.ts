@@ -1,0 +1,40 @@
+import type { App, Endpoint, Prisma } from "@/generated/prisma/client";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { getDb } from "@/lib/db/client";
+import { checkEndpointUrl } from "@/lib/endpoints/endpoint-url";
+import { getEndpoint } from "@/lib/endpoints/get-endpoint";
+import { clearFailureState } from "@/lib/endpoints/reactivate-endpoint";
+import type { UpdateEndpointRequest } from "@/lib/endpoints/schemas";
+import { syncCatalog } from "@/lib/event-types/sync-catalog";
+
+/** Changes the given fields only. Turning a disabled endpoint back on also clears its failure state. */
+export async function updateEndpoint(app: App, id: string, input: UpdateEndpointRequest, actor: string): Promise<Endpoint> {
+  if (input.url !== undefined) checkEndpointUrl(input.url);
+  return getDb().prisma.$transaction(async (tx) => {
+    const current = await getEndpoint(app, id, tx);
+    if (input.subscriptions) await syncCatalog(tx, app, input.subscriptions, input.subscriptionsField, actor);
+    const data: Prisma.EndpointUpdateInput = {
+      ...(input.url !== undefined && { url: input.url }),
+      ...(input.description !== undefined && { description: input.description }),
+      ...(input.headers !== undefined && { headers: input.headers }),
+      ...(input.max_retries !== undefined && { maxRetries: input.max_retries }),
+      ...(input.timeout_seconds !== undefined && { timeoutSeconds: input.timeout_seconds }),
+      ...(input.rate_limit !== undefined && { rateLimit: input.rate_limit }),
+      ...(input.channels !== undefined && { channels: input.channels }),
+      ...(input.subscriptions !== undefined && { subscriptions: input.subscriptions }),
+      ...(input.is_active === false && { isActive: false }),
+      ...(input.is_active === true && clearFailureState),
+    };
+    const updated = await tx.endpoint.update({ where: { id: current.id }, data });
+    const { subscriptionsField: _field, ...changed } = input;
+    await recordAudit(tx, {
+      appId: app.id,
+      actor,
+      action: "endpoint.updated",
+      targetType: "endpoint",
+      targetId: current.id,
+      details: { fields: Object.keys(changed).filter((k) => changed[k as keyof typeof changed] !== undefined) },
+    });
+    return updated;
+  });
+}

@@ -1,0 +1,40 @@
+import { Prisma, type App, type EventType } from "@/generated/prisma/client";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { getDb } from "@/lib/db/client";
+import type { CreateEventTypeRequest } from "@/lib/event-types/schemas";
+import { checkSchemaAndExample } from "@/lib/event-types/validate-event-type";
+import { apiErrors } from "@/lib/http/errors";
+import { newId } from "@/lib/ids";
+
+export async function createEventType(app: App, input: CreateEventTypeRequest, actor: string): Promise<EventType> {
+  checkSchemaAndExample(input.schema ?? null, input.example ?? null);
+  try {
+    return await getDb().prisma.$transaction(async (tx) => {
+      const eventType = await tx.eventType.create({
+        data: {
+          id: newId("evt"),
+          appId: app.id,
+          name: input.name,
+          description: input.description ?? null,
+          schema: (input.schema ?? Prisma.DbNull) as Prisma.InputJsonValue,
+          example: (input.example ?? Prisma.DbNull) as Prisma.InputJsonValue,
+          archived: input.archived ?? false,
+        },
+      });
+      await recordAudit(tx, {
+        appId: app.id,
+        actor,
+        action: "event_type.created",
+        targetType: "event_type",
+        targetId: eventType.id,
+        details: { name: eventType.name },
+      });
+      return eventType;
+    });
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      throw apiErrors.conflict(`Event type "${input.name}" already exists in this app`, { field: "name" });
+    }
+    throw err;
+  }
+}

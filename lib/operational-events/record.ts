@@ -1,0 +1,36 @@
+import type { PoolClient } from "pg";
+import { getEngineConfig } from "@/lib/delivery/engine-config";
+import { newId, type IdPrefix } from "@/lib/ids";
+
+/**
+ * - `endpoint.failing`: an endpoint reached HOOKLINE_FAILING_ALERT_AFTER consecutive failed attempts.
+ * - `endpoint.disabled`: Hookline disabled an endpoint (410 Gone, or failing for too long).
+ * - `delivery.exhausted`: a delivery spent its retries and ended `failed`.
+ */
+export type OperationalEventType = "endpoint.failing" | "endpoint.disabled" | "delivery.exhausted";
+
+export interface OperationalEventInput {
+  type: OperationalEventType;
+  appId: string;
+  endpointId?: string;
+  deliveryId?: string;
+  data: Record<string, unknown>;
+}
+
+// TODO(lead): add "ope" to IdPrefix in lib/ids.ts and drop the cast.
+const OPERATIONAL_EVENT_PREFIX = "ope" as IdPrefix;
+
+/**
+ * Records an operational event in the caller's transaction (it commits with the change that
+ * caused it). When an operator webhook is configured it is due for sending at once.
+ */
+export async function recordOperationalEvent(client: PoolClient, event: OperationalEventInput): Promise<string> {
+  const id = newId(OPERATIONAL_EVENT_PREFIX);
+  const sendable = getEngineConfig().operatorWebhookUrl !== undefined;
+  await client.query(
+    `INSERT INTO operational_events (id, type, app_id, endpoint_id, delivery_id, data, next_send_at)
+     VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7::boolean THEN now() END)`,
+    [id, event.type, event.appId, event.endpointId ?? null, event.deliveryId ?? null, JSON.stringify(event.data), sendable],
+  );
+  return id;
+}

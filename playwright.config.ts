@@ -1,0 +1,47 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS, resolveChromium } from "./e2e/support/chromium";
+
+// Set once in the main process; workers re-read this file and inherit the same values.
+process.env.E2E_PORT ??= String(40_000 + Math.floor(Math.random() * 10_000));
+process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "hookline-e2e-"));
+process.env.E2E_BASE_URL ??= `http://127.0.0.1:${process.env.E2E_PORT}`;
+const baseURL = process.env.E2E_BASE_URL;
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.spec.ts",
+  timeout: 60_000,
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  globalTeardown: "./e2e/support/teardown.ts",
+  use: {
+    baseURL,
+    browserName: "chromium",
+    launchOptions: { executablePath: resolveChromium(), args: CHROMIUM_ARGS },
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+  },
+  webServer: {
+    // The README's start command, on a fresh data directory: builds what is missing.
+    command: "npm start",
+    url: `${baseURL}/api/health`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
+    env: {
+      PORT: process.env.E2E_PORT!,
+      HOOKLINE_HOST: "127.0.0.1",
+      HOOKLINE_DATA_DIR: process.env.E2E_DATA_DIR,
+      HOOKLINE_ALLOW_PRIVATE_TARGETS: "true",
+      HOOKLINE_LOG_LEVEL: "warn",
+    },
+  },
+});

@@ -1,0 +1,175 @@
+/**
+ * Runs the real server the way the README says (`npm start`) on a temp data directory and a
+ * free port, for system tests. Everything started here is stopped by `stopAllServers()`.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { findFreePort } from "@/lib/db/embedded-postgres";
+
+export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  child: ChildProcess;
+  output(): string;
+  /** SIGTERM and wait for a clean exit; returns the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL the launcher only (its children are left behind, as after a crash). */
+  kill9(): Promise<void>;
+  /** `npm run -s hookline -- keys create` against this server's data directory. */
+  createApiKey(name?: string): Promise<string>;
+  cli(args: string[]): Promise<CliResult>;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface StartOptions {
+  dataDir?: string;
+  env?: Record<string, string | undefined>;
+  /** Wait for /api/health to answer 200 (default true). */
+  waitForHealth?: boolean;
+  timeoutMs?: number;
+}
+
+const running = new Set<RunningServer>();
+
+export function tempDataDir(label = "data"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `hookline-${label}-`));
+}
+
+function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: Record<string, string | undefined> = { ...process.env, HOOKLINE_LOG_LEVEL: "info", NEXT_TELEMETRY_DISABLED: "1" };
+  // The test runner's own variables must not leak into the server.
+  delete env.DATABASE_URL;
+  delete env.HOOKLINE_SECRET;
+  delete env.NODE_ENV;
+  delete env.VITEST;
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env as NodeJS.ProcessEnv;
+}
+
+export function runCli(args: string[], env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "-s", "hookline", "--", ...args], { cwd: ROOT, env: baseEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`hookline ${args.join(" ")} timed out:\n${stderr}`));
+    }, timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr: stderr.replace(/^npm warn .*\n/gm, "") });
+    });
+  });
+}
+
+/** Runs `npm start` with the given env until it exits (for start-up failures). */
+export function runStartToExit(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["start"], { cwd: ROOT, env: baseEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      reject(new Error(`npm start did not exit within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr: stderr.replace(/^npm warn .*\n/gm, "") });
+    });
+  });
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ""}`);
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const port = await findFreePort();
+  const env = { PORT: String(port), HOOKLINE_HOST: "127.0.0.1", HOOKLINE_DATA_DIR: dataDir, ...options.env };
+  const child = spawn("npm", ["start"], { cwd: ROOT, env: baseEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const append = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 1_000_000) out = out.slice(-500_000);
+  };
+  child.stdout!.on("data", append);
+  child.stderr!.on("data", append);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+
+  const server: RunningServer = {
+    url,
+    port,
+    dataDir,
+    child,
+    output: () => out,
+    async stop() {
+      running.delete(server);
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+    async kill9() {
+      running.delete(server);
+      child.kill("SIGKILL");
+      await exited;
+    },
+    cli: (args) => runCli(args, { HOOKLINE_DATA_DIR: dataDir, ...options.env }),
+    async createApiKey(name = "system-test") {
+      const result = await server.cli(["keys", "create", "--name", name]);
+      if (result.code !== 0) throw new Error(`keys create failed: ${result.stderr}`);
+      return result.stdout.trim();
+    },
+  };
+  running.add(server);
+
+  if (options.waitForHealth !== false) {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    await Promise.race([
+      waitFor("GET /api/health = 200", async () => (await fetch(`${url}/api/health`)).status === 200, timeoutMs, 250),
+      exited.then((code) => {
+        throw new Error(`the server exited (code ${code}) before it was healthy:\n${out}`);
+      }),
+    ]).catch(async (err) => {
+      await server.stop();
+      throw err;
+    });
+  }
+  return server;
+}
+
+export async function stopAllServers(): Promise<void> {
+  await Promise.all([...running].map((s) => s.stop()));
+}

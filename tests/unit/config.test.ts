@@ -1,0 +1,69 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "@/lib/config";
+
+describe("parseConfig", () => {
+  it("has working defaults on a bare environment", () => {
+    const config = parseConfig({}, "/srv/hookline");
+    expect(config).toMatchObject({
+      databaseUrl: undefined,
+      port: 3000,
+      dataDir: path.resolve("/srv/hookline/.hookline"),
+      secret: undefined,
+      jobs: "embedded",
+      allowPrivateTargets: false,
+      retrySchedule: [60, 300, 900, 3600],
+      maxBodyBytes: 1024 * 1024,
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = parseConfig({
+      DATABASE_URL: "postgresql://u:p@db:5432/hookline",
+      PORT: "8080",
+      HOOKLINE_DATA_DIR: "/var/lib/hookline",
+      HOOKLINE_SECRET: "s".repeat(40),
+      HOOKLINE_JOBS: "inngest",
+      HOOKLINE_ALLOW_PRIVATE_TARGETS: "true",
+      HOOKLINE_RETRY_SCHEDULE: "5, 10,20",
+    });
+    expect(config).toMatchObject({
+      databaseUrl: "postgresql://u:p@db:5432/hookline",
+      port: 8080,
+      dataDir: "/var/lib/hookline",
+      jobs: "inngest",
+      allowPrivateTargets: true,
+      retrySchedule: [5, 10, 20],
+    });
+  });
+
+  it.each([
+    [{ PORT: "http" }, "PORT"],
+    [{ PORT: "0" }, "PORT"],
+    [{ HOOKLINE_JOBS: "bullmq" }, "HOOKLINE_JOBS"],
+    [{ HOOKLINE_SECRET: "too-short" }, "HOOKLINE_SECRET"],
+    [{ HOOKLINE_ALLOW_PRIVATE_TARGETS: "sometimes" }, "HOOKLINE_ALLOW_PRIVATE_TARGETS"],
+    [{ HOOKLINE_RETRY_SCHEDULE: "1,-5" }, "HOOKLINE_RETRY_SCHEDULE"],
+    [{ DATABASE_URL: "not a url" }, "DATABASE_URL"],
+    [{ HOOKLINE_MAX_BODY_BYTES: "10" }, "HOOKLINE_MAX_BODY_BYTES"],
+    [{ HOOKLINE_LOG_LEVEL: "loud" }, "HOOKLINE_LOG_LEVEL"],
+  ])("names the variable in error for %o", (env, variable) => {
+    let error: unknown;
+    try {
+      parseConfig(env);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as ConfigError).message.startsWith(`${variable} `)).toBe(true);
+    expect((error as ConfigError).message).not.toContain("\n");
+  });
+
+  it("requires HOOKLINE_SECRET with an external database in production only", () => {
+    const external = { DATABASE_URL: "postgresql://u:p@db/h" };
+    expect(() => parseConfig({ ...external, NODE_ENV: "production" })).toThrow(/HOOKLINE_SECRET is required/);
+    expect(parseConfig({ ...external, NODE_ENV: "development" }).secret).toBeUndefined();
+    expect(parseConfig({ NODE_ENV: "production" }).secret).toBeUndefined(); // embedded: generated into the data dir
+  });
+});
