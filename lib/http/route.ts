@@ -12,6 +12,10 @@ import { ApiError, apiErrors, fieldErrors } from "@/lib/http/errors";
 import { readJsonBody } from "@/lib/http/parse";
 import { log as rootLog, type Logger } from "@/lib/log";
 import type { z } from "zod";
+import type { App } from "@/generated/prisma/client";
+import { getDb } from "@/lib/db/client";
+import { applyCors, crossOrigin, originAllowedByAnyApp } from "@/lib/http/cors";
+import { csrfMatches, needsRefresh, readPortalSession, sessionCookies, type PortalSession } from "@/lib/sessions/portal-session";
 
 export interface RequestContext<P> {
   req: Request;
@@ -33,6 +37,16 @@ export interface ApiKeyContext<P> extends RequestContext<P> {
 export type RouteParams = Record<string, string | string[]>;
 type NextRouteContext<P> = { params: Promise<P> };
 type Handler<C> = (ctx: C) => Promise<unknown>;
+
+export interface PortalContext<P> extends RequestContext<P> {
+  session: PortalSession;
+  app: App;
+  /** For the audit log. */
+  actor: string;
+}
+
+/** Runs after the handler (or its error) to adjust the response: CORS, cookies. */
+type Finish<C> = (response: Response, base: RequestContext<unknown>, ctx: C | undefined) => Promise<void>;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -72,6 +86,7 @@ export function toApiError(err: unknown, log: Logger): ApiError {
 function wrap<P, C extends RequestContext<P>>(
   extend: (base: RequestContext<P>) => Promise<C>,
   handler: Handler<C>,
+  finish?: Finish<C>,
 ): (req: Request, route: NextRouteContext<P>) => Promise<Response> {
   return async (req, route) => {
     const started = performance.now();
@@ -81,22 +96,30 @@ function wrap<P, C extends RequestContext<P>>(
     const log = rootLog.child({ request_id: requestId });
     let response: Response;
     let keyId: string | undefined;
+    const base: RequestContext<P> = {
+      req,
+      url,
+      params: {} as P,
+      requestId,
+      log,
+      body: (schema) => readJsonBody(req, schema, getConfig().maxBodyBytes),
+    };
+    let ctx: C | undefined;
     try {
-      const params = ((await route?.params) ?? {}) as P;
-      const base: RequestContext<P> = {
-        req,
-        url,
-        params,
-        requestId,
-        log,
-        body: (schema) => readJsonBody(req, schema, getConfig().maxBodyBytes),
-      };
-      const ctx = await extend(base);
+      base.params = ((await route?.params) ?? {}) as P;
+      ctx = await extend(base);
       keyId = (ctx as Partial<ApiKeyContext<P>>).apiKey?.id;
       const result = await handler(ctx);
       response = result instanceof Response ? result : json(result);
     } catch (err) {
       response = errorResponse(toApiError(err, log), requestId);
+    }
+    if (finish) {
+      try {
+        await finish(response, base as RequestContext<unknown>, ctx);
+      } catch (err) {
+        log.warn("could not finish the response", { err });
+      }
     }
     response.headers.set("x-request-id", requestId);
     log.info("request", {
@@ -113,6 +136,52 @@ function wrap<P, C extends RequestContext<P>>(
 /** A route that needs no credentials (health, ticket exchange). */
 export function withPublic<P = RouteParams>(handler: Handler<RequestContext<P>>) {
   return wrap<P, RequestContext<P>>(async (base) => base, handler);
+}
+
+const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * A frontend API route: a portal session cookie (from a ticket exchange) scoped to one app.
+ * Mutations need the session's CSRF token in `x-csrf-token`; a cross-origin caller must be one
+ * of the app's embed origins. The session's expiry slides forward as it is used.
+ */
+export function withPortalSession<P = RouteParams>(handler: Handler<PortalContext<P>>) {
+  return wrap<P, PortalContext<P>>(
+    async (base) => {
+      const session = await readPortalSession(base.req);
+      if (!session) throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
+      const app = await getDb().prisma.app.findUnique({ where: { id: session.appId } });
+      if (!app) throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
+      const origin = crossOrigin(base.req);
+      if (origin && !app.embedOrigins.includes(origin)) {
+        throw new ApiError(403, "origin_not_allowed", `Origin ${origin} is not one of this app's embed origins`);
+      }
+      if (MUTATIONS.has(base.req.method) && !csrfMatches(session, base.req.headers.get("x-csrf-token"))) {
+        throw new ApiError(403, "csrf_failed", "Missing or wrong x-csrf-token: send the csrf_token of GET /api/frontend/webhook/session");
+      }
+      return { ...base, session, app, actor: `portal:${session.sid}` };
+    },
+    handler,
+    async (response, base, ctx) => {
+      const origin = crossOrigin(base.req);
+      if (origin && (ctx ? ctx.app.embedOrigins.includes(origin) : await originAllowedByAnyApp(origin))) applyCors(response, origin);
+      if (ctx && response.status < 400 && needsRefresh(ctx.session)) {
+        const refreshed = { ...ctx.session, lastSeenAt: Math.floor(Date.now() / 1000) };
+        for (const cookie of await sessionCookies(refreshed, base.req)) response.headers.append("set-cookie", cookie);
+      }
+    },
+  );
+}
+
+/**
+ * A public browser-facing route (the ticket exchange). The handler adds CORS once it knows which
+ * app is involved; error answers are made readable to any origin some app embeds from.
+ */
+export function withBrowserPublic<P = RouteParams>(handler: Handler<RequestContext<P>>) {
+  return wrap<P, RequestContext<P>>(async (base) => base, handler, async (response, base) => {
+    const origin = crossOrigin(base.req);
+    if (origin && response.status >= 400 && (await originAllowedByAnyApp(origin))) applyCors(response, origin);
+  });
 }
 
 /** A backend API route: `Authorization: Bearer hk_...` required. */

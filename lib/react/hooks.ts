@@ -1,0 +1,316 @@
+"use client";
+/**
+ * Hookline's React hooks (seed 001's names and shapes), on TanStack Query. Every hook reads
+ * through the frontend API with the portal session cookie; mutations invalidate what they
+ * change, so lists refresh without a reload.
+ */
+import { useInfiniteQuery, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useCallback, useMemo } from "react";
+import type { CreateEndpointRequest, EndpointResponse, TestEndpointResponse, UpdateEndpointRequest } from "@/lib/endpoints/schemas";
+import type { EventTypeResponse } from "@/lib/event-types/schemas";
+import type { PortalSessionResponse } from "@/lib/sessions/schemas";
+import { HooklineError } from "@/lib/sdk/errors";
+import { useHooklineClient } from "@/lib/react/provider";
+import type { FrontendClient, QueryParams } from "@/lib/react/frontend-client";
+import type {
+  AnalyticsParams,
+  DeliveriesParams,
+  DeliveryDetail,
+  DeliverySummary,
+  ReplayRequest,
+  ReplayTask,
+  ReplayTaskCreated,
+  TimeseriesParams,
+  TimeseriesPoint,
+  WebhookAnalytics,
+  WebhookStats,
+} from "@/lib/react/types";
+
+type ListPage<T> = { data: T[]; next_cursor: string | null; has_more: boolean };
+
+export const hooklineKeys = {
+  all: ["hookline"] as const,
+  session: ["hookline", "session"] as const,
+  exchange: (ticket: string) => ["hookline", "exchange", ticket] as const,
+  endpoints: ["hookline", "endpoints"] as const,
+  endpoint: (id: string) => ["hookline", "endpoints", id] as const,
+  deliveries: ["hookline", "deliveries"] as const,
+  delivery: (id: string) => ["hookline", "delivery", id] as const,
+  replayTasks: ["hookline", "replay-tasks"] as const,
+  replayTask: (id: string) => ["hookline", "replay-tasks", id] as const,
+  catalog: ["hookline", "catalog"] as const,
+  subscriptions: ["hookline", "subscriptions"] as const,
+  analytics: ["hookline", "analytics"] as const,
+  timeseries: ["hookline", "timeseries"] as const,
+  stats: ["hookline", "stats"] as const,
+};
+
+async function fetchSession(client: FrontendClient): Promise<PortalSessionResponse> {
+  const session = await client.get<PortalSessionResponse>("/session");
+  client.setCsrfToken(session.csrf_token);
+  return session;
+}
+
+/** The session query every hook waits on: the cookie's session, if there is one. */
+function usePortalSession() {
+  const client = useHooklineClient();
+  return useQuery({
+    queryKey: hooklineKeys.session,
+    queryFn: () => fetchSession(client),
+    retry: false,
+    staleTime: 60_000,
+  });
+}
+
+function useHasSession(): boolean {
+  return !!usePortalSession().data;
+}
+
+const isAuthError = (e: unknown) => e instanceof HooklineError && (e.status === 401 || e.status === 403);
+
+function invalidate(qc: QueryClient, ...keys: (readonly unknown[])[]) {
+  return Promise.all(keys.map((queryKey) => qc.invalidateQueries({ queryKey })));
+}
+
+/**
+ * Exchanges `ticket` (once, even under StrictMode double effects) for a session and exposes the
+ * session's app and every mutation. With `ticket` null it uses an existing session cookie.
+ */
+export function useWebhookAppSession(ticket: string | null | undefined) {
+  const client = useHooklineClient();
+  const qc = useQueryClient();
+  const exchange = useQuery({
+    queryKey: hooklineKeys.exchange(ticket ?? ""),
+    queryFn: async () => {
+      const session = await client.exchangeTicket<PortalSessionResponse>(ticket!);
+      client.setCsrfToken(session.csrf_token);
+      qc.setQueryData(hooklineKeys.session, session);
+      return session;
+    },
+    enabled: !!ticket,
+    retry: false,
+    staleTime: Infinity,
+    gcTime: Infinity,
+  });
+  const session = usePortalSession();
+  const data = session.data;
+
+  const sessionError = useMemo(() => {
+    if (data) return null;
+    if (exchange.error) return exchange.error as Error;
+    if (session.error && !isAuthError(session.error)) return session.error as Error;
+    return null;
+  }, [data, exchange.error, session.error]);
+
+  const createEndpoint = useCallback(
+    async (input: CreateEndpointRequest | (Omit<Partial<CreateEndpointRequest>, "subscriptions"> & { url: string; subscribed_events?: string[]; events?: string[]; subscriptions?: string[] })) => {
+      const created = await client.send<EndpointResponse & { secret: string }>("POST", "/endpoints", input);
+      await invalidate(qc, hooklineKeys.endpoints, hooklineKeys.catalog, hooklineKeys.subscriptions, hooklineKeys.stats);
+      return created;
+    },
+    [client, qc],
+  );
+  const updateEndpoint = useCallback(
+    async (id: string, input: Partial<UpdateEndpointRequest> & { subscribed_events?: string[]; events?: string[] }) => {
+      const updated = await client.send<EndpointResponse>("PATCH", `/endpoints/${encodeURIComponent(id)}`, input);
+      qc.setQueryData(hooklineKeys.endpoint(id), updated);
+      await invalidate(qc, hooklineKeys.endpoints, hooklineKeys.catalog, hooklineKeys.subscriptions, hooklineKeys.stats);
+      return updated;
+    },
+    [client, qc],
+  );
+  const deleteEndpoint = useCallback(
+    async (id: string) => {
+      await client.send<void>("DELETE", `/endpoints/${encodeURIComponent(id)}`);
+      qc.removeQueries({ queryKey: hooklineKeys.endpoint(id) });
+      await invalidate(qc, hooklineKeys.endpoints, hooklineKeys.subscriptions, hooklineKeys.stats);
+    },
+    [client, qc],
+  );
+  const testEndpoint = useCallback(
+    async (id: string, input: { event_name?: string; payload?: Record<string, unknown> } = {}) => {
+      const result = await client.send<TestEndpointResponse>("POST", `/endpoints/${encodeURIComponent(id)}/test`, input);
+      await invalidate(qc, hooklineKeys.deliveries, hooklineKeys.analytics, hooklineKeys.timeseries, hooklineKeys.stats);
+      return result;
+    },
+    [client, qc],
+  );
+  const rotateSecret = useCallback(
+    async (input: { endpoint_id?: string; expire_previous?: boolean } = {}) => {
+      const result = await client.send<{ secret?: string; rotated?: number }>("POST", "/rotate-secret", input);
+      if (input.endpoint_id) await invalidate(qc, hooklineKeys.endpoint(input.endpoint_id));
+      return result;
+    },
+    [client, qc],
+  );
+  const replayDelivery = useCallback(
+    async (input: ReplayRequest) => {
+      const data = await client.send<ReplayTaskCreated>("POST", "/deliveries/replay", input);
+      await invalidate(qc, hooklineKeys.deliveries, hooklineKeys.replayTasks);
+      return { data };
+    },
+    [client, qc],
+  );
+  const fetchReplayTaskStatus = useCallback(
+    async ({ taskId }: { taskId: string }) => {
+      const task = await client.get<ReplayTask>(`/replay-tasks/${encodeURIComponent(taskId)}`);
+      qc.setQueryData(hooklineKeys.replayTask(taskId), task);
+      return task;
+    },
+    [client, qc],
+  );
+  const cancelReplayTask = useCallback(
+    async (arg: { taskId: string } | string) => {
+      const taskId = typeof arg === "string" ? arg : arg.taskId;
+      const task = await client.send<ReplayTask>("POST", `/replay-tasks/${encodeURIComponent(taskId)}/cancel`);
+      qc.setQueryData(hooklineKeys.replayTask(taskId), task);
+      await invalidate(qc, hooklineKeys.replayTasks);
+      return task;
+    },
+    [client, qc],
+  );
+  const endSession = useCallback(async () => {
+    await client.send<void>("DELETE", "/session");
+    client.setCsrfToken(null);
+    qc.removeQueries({ queryKey: hooklineKeys.all });
+  }, [client, qc]);
+
+  return {
+    sessionLoading: (!!ticket && exchange.isLoading) || session.isLoading,
+    hasSession: !!data,
+    sessionError,
+    session: data ?? null,
+    webhookApp: data?.webhook_app ?? null,
+    createEndpoint,
+    updateEndpoint,
+    deleteEndpoint,
+    testEndpoint,
+    rotateSecret,
+    replayDelivery,
+    fetchReplayTaskStatus,
+    cancelReplayTask,
+    endSession,
+  };
+}
+
+function useSessionQuery<T>(queryKey: readonly unknown[], path: string, query?: QueryParams, options: { refetchInterval?: number | false } = {}) {
+  const client = useHooklineClient();
+  const hasSession = useHasSession();
+  return useQuery({
+    queryKey: query ? [...queryKey, query] : queryKey,
+    queryFn: () => client.get<T>(path, query),
+    enabled: hasSession,
+    refetchInterval: options.refetchInterval,
+  });
+}
+
+/** The app's endpoints. */
+export function useWebhookEndpoints() {
+  const q = useSessionQuery<ListPage<EndpointResponse>>(hooklineKeys.endpoints, "/endpoints", { limit: 250 });
+  return { endpoints: q.data?.data ?? [], loading: q.isLoading, error: q.error, refetch: q.refetch };
+}
+
+/** One endpoint. */
+export function useWebhookEndpoint(id: string | null | undefined) {
+  const client = useHooklineClient();
+  const hasSession = useHasSession();
+  const q = useQuery({
+    queryKey: hooklineKeys.endpoint(id ?? ""),
+    queryFn: () => client.get<EndpointResponse>(`/endpoints/${encodeURIComponent(id!)}`),
+    enabled: hasSession && !!id,
+  });
+  return { endpoint: q.data ?? null, loading: q.isLoading, error: q.error, refetch: q.refetch };
+}
+
+/** The delivery log, newest first; `loadMore` fetches the next page by cursor. */
+export function useWebhookDeliveries(params: DeliveriesParams = {}) {
+  const client = useHooklineClient();
+  const hasSession = useHasSession();
+  const { limit = 50, ...filters } = params;
+  const q = useInfiniteQuery({
+    queryKey: [...hooklineKeys.deliveries, { limit, ...filters }],
+    queryFn: ({ pageParam }) => client.get<ListPage<DeliverySummary>>("/deliveries", { ...filters, limit, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    enabled: hasSession,
+  });
+  const deliveries = useMemo(() => q.data?.pages.flatMap((p) => p.data) ?? [], [q.data]);
+  return {
+    deliveries,
+    loading: q.isLoading,
+    error: q.error,
+    hasMore: !!q.hasNextPage,
+    loadingMore: q.isFetchingNextPage,
+    loadMore: () => q.fetchNextPage(),
+    refetch: q.refetch,
+  };
+}
+
+/** One delivery with every attempt. */
+export function useWebhookDelivery(id: string | null | undefined) {
+  const client = useHooklineClient();
+  const hasSession = useHasSession();
+  const q = useQuery({
+    queryKey: hooklineKeys.delivery(id ?? ""),
+    queryFn: () => client.get<DeliveryDetail>(`/deliveries/${encodeURIComponent(id!)}`),
+    enabled: hasSession && !!id,
+  });
+  return { delivery: q.data ?? null, loading: q.isLoading, error: q.error, refetch: q.refetch };
+}
+
+/** Bulk replay tasks; polls while any is queued or running. */
+export function useWebhookReplayTasks() {
+  const q = useSessionQuery<ListPage<ReplayTask>>(hooklineKeys.replayTasks, "/replay-tasks", { limit: 50 }, {
+    refetchInterval: 2_000,
+  });
+  return { tasks: q.data?.data ?? [], loading: q.isLoading, error: q.error, refetch: q.refetch };
+}
+
+/** One replay task, polled until it finishes. */
+export function useWebhookReplayTask(taskId: string | null | undefined) {
+  const client = useHooklineClient();
+  const hasSession = useHasSession();
+  const q = useQuery({
+    queryKey: hooklineKeys.replayTask(taskId ?? ""),
+    queryFn: () => client.get<ReplayTask>(`/replay-tasks/${encodeURIComponent(taskId!)}`),
+    enabled: hasSession && !!taskId,
+    refetchInterval: (query) => (query.state.data && ["queued", "running"].includes(query.state.data.status) ? 1_000 : false),
+  });
+  return { task: q.data ?? null, loading: q.isLoading, error: q.error };
+}
+
+/** Summary figures over a range (seed 003 `fields`). */
+export function useWebhookAnalytics(params: AnalyticsParams = {}) {
+  const q = useSessionQuery<WebhookAnalytics>(hooklineKeys.analytics, "/analytics", toQueryParams(params));
+  return { analytics: q.data ?? null, loading: q.isLoading, error: q.error, refetch: q.refetch };
+}
+
+/** Counts by outcome per bucket (every bucket present). */
+export function useWebhookTimeseries(params: TimeseriesParams = {}) {
+  const q = useSessionQuery<{ data: TimeseriesPoint[] }>(hooklineKeys.timeseries, "/timeseries", toQueryParams(params));
+  return { timeseries: q.data?.data ?? [], loading: q.isLoading, error: q.error, refetch: q.refetch };
+}
+
+/** Totals by status, endpoint health, last 24 h. */
+export function useWebhookStats() {
+  const q = useSessionQuery<WebhookStats>(hooklineKeys.stats, "/stats");
+  return { stats: q.data ?? null, loading: q.isLoading, error: q.error, refetch: q.refetch };
+}
+
+/** The event catalog (names, descriptions, schemas, examples). */
+export function useWebhookEventCatalog() {
+  const q = useSessionQuery<{ data: EventTypeResponse[] }>(hooklineKeys.catalog, "/events/catalog");
+  return { eventTypes: q.data?.data ?? [], loading: q.isLoading, error: q.error };
+}
+
+/** Event names the app's endpoints subscribe to. */
+export function useWebhookEventSubscriptions() {
+  const q = useSessionQuery<{ data: string[] }>(hooklineKeys.subscriptions, "/events/subscriptions");
+  return { subscriptions: q.data?.data ?? [], loading: q.isLoading, error: q.error };
+}
+
+function toQueryParams(params: object): QueryParams {
+  const out: QueryParams = {};
+  for (const [k, v] of Object.entries(params)) out[k] = v as QueryParams[string];
+  return out;
+}

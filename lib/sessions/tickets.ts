@@ -1,0 +1,68 @@
+/**
+ * Access tickets: the product's backend (after its own RBAC check) asks for one; the browser
+ * exchanges it once for a portal session bound to one app. Random, single use, short-lived,
+ * stored only as a SHA-256.
+ */
+import type { App } from "@/generated/prisma/client";
+import { getAppBySlugOrId } from "@/lib/apps/get-app";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { hashToken, randomToken } from "@/lib/crypto/secrets";
+import { getDb } from "@/lib/db/client";
+import { ApiError, apiErrors } from "@/lib/http/errors";
+import { newId } from "@/lib/ids";
+import { TICKET_TYPES, type CreateTicketResponse } from "@/lib/sessions/schemas";
+
+const TICKET_PREFIX = "tkt_";
+
+export async function createAccessTicket(
+  input: { ticket_type: string; webhook_app_slug: string; expires_in: number },
+  actor: string,
+): Promise<CreateTicketResponse> {
+  if (!(TICKET_TYPES as readonly string[]).includes(input.ticket_type)) {
+    throw new ApiError(400, "invalid_ticket_type", `ticket_type: must be one of ${TICKET_TYPES.join(", ")} (got "${input.ticket_type}")`, {
+      fields: [{ field: "ticket_type", message: `must be one of ${TICKET_TYPES.join(", ")}` }],
+    });
+  }
+  const app = await getAppBySlugOrId(input.webhook_app_slug);
+  const ticket = randomToken(TICKET_PREFIX);
+  const expiresAt = new Date(Date.now() + input.expires_in * 1000);
+  await getDb().prisma.$transaction(async (tx) => {
+    await tx.ticket.create({
+      data: { id: newId("tkt"), tokenHash: hashToken(ticket), type: input.ticket_type, appId: app.id, expiresAt, createdBy: actor },
+    });
+    await recordAudit(tx, { appId: app.id, actor, action: "ticket.issued", targetType: "app", targetId: app.id, details: { expires_in: input.expires_in } });
+  });
+  return {
+    ticket,
+    expires_at: Math.floor(expiresAt.getTime() / 1000),
+    ticket_type: input.ticket_type as CreateTicketResponse["ticket_type"],
+    webhook_app_slug: app.slug,
+  };
+}
+
+/** One message for expired, reused, unknown and malformed tickets: the answer reveals nothing. */
+export const invalidTicket = () => apiErrors.unauthorized("The ticket is invalid, expired or already used");
+
+/**
+ * Spends a ticket: one atomic UPDATE, so two exchanges racing with the same ticket cannot both
+ * win. Returns the app it grants.
+ */
+export async function redeemAccessTicket(ticket: string): Promise<App> {
+  if (!ticket.startsWith(TICKET_PREFIX) || ticket.length < 20) throw invalidTicket();
+  const { prisma } = getDb();
+  const rows = await prisma.$queryRaw<{ app_id: string }[]>`
+    UPDATE tickets SET used_at = now()
+    WHERE token_hash = ${hashToken(ticket)} AND used_at IS NULL AND expires_at > now()
+    RETURNING app_id`;
+  const appId = rows[0]?.app_id;
+  if (!appId) throw invalidTicket();
+  const app = await prisma.app.findUnique({ where: { id: appId } });
+  if (!app) throw invalidTicket();
+  return app;
+}
+
+/** Removes tickets that can no longer be used (called from a periodic job). */
+export async function purgeSpentTickets(olderThan = new Date(Date.now() - 24 * 3600 * 1000)): Promise<number> {
+  const { count } = await getDb().prisma.ticket.deleteMany({ where: { expiresAt: { lt: olderThan } } });
+  return count;
+}

@@ -1,0 +1,52 @@
+/**
+ * Apps and endpoints for delivery tests, written straight to the test database.
+ */
+import type { App, Endpoint } from "@/generated/prisma/client";
+import { getDb } from "@/lib/db/client";
+import { createSigningSecret } from "@/lib/endpoints/signing-secrets";
+import { newId } from "@/lib/ids";
+
+export async function createTestApp(slug = `app_${Math.random().toString(36).slice(2, 8)}`): Promise<App> {
+  return getDb().prisma.app.create({ data: { id: newId("app"), slug: slug.replace(/^app_/, "a-"), name: slug } });
+}
+
+export interface TestEndpointInput {
+  url: string;
+  subscriptions?: string[];
+  channels?: string[];
+  maxRetries?: number;
+  timeoutSeconds?: number;
+  rateLimit?: number | null;
+  headers?: Record<string, string>;
+}
+
+export async function createTestEndpoint(app: App, input: TestEndpointInput): Promise<{ endpoint: Endpoint; secret: string }> {
+  return getDb().prisma.$transaction(async (tx) => {
+    const endpoint = await tx.endpoint.create({
+      data: {
+        id: newId("ep"),
+        appId: app.id,
+        url: input.url,
+        subscriptions: input.subscriptions ?? ["*"],
+        channels: input.channels ?? [],
+        maxRetries: input.maxRetries ?? 5,
+        timeoutSeconds: input.timeoutSeconds ?? 5,
+        rateLimit: input.rateLimit ?? null,
+        headers: input.headers ?? {},
+      },
+    });
+    const secret = await createSigningSecret(tx, endpoint.id);
+    return { endpoint, secret };
+  });
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

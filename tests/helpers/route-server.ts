@@ -1,0 +1,106 @@
+/**
+ * A real HTTP server on 127.0.0.1 that dispatches `/api/v1/...` to the route modules under
+ * app/api/v1, the way Next's router would (static segments before dynamic ones), without
+ * building Next. It runs in the test process, so it shares the file's test database; it lets
+ * the SDK make real HTTP calls in integration tests.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const API_DIR = path.join(ROOT, "app", "api", "v1");
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+interface RouteFile {
+  /** Segments below /api/v1: "apps", "[slug]", ... */
+  segments: string[];
+  file: string;
+}
+
+/** Every route.ts under app/api/v1, with its URL segments. */
+export function findRouteFiles(dir = API_DIR, segments: string[] = []): RouteFile[] {
+  const out: RouteFile[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) out.push(...findRouteFiles(path.join(dir, entry.name), [...segments, entry.name]));
+    else if (entry.name === "route.ts") out.push({ segments, file: path.join(dir, entry.name) });
+  }
+  return out;
+}
+
+function match(route: RouteFile, parts: string[]): Record<string, string> | null {
+  if (route.segments.length !== parts.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const seg = route.segments[i]!;
+    const dynamic = /^\[(\w+)\]$/.exec(seg);
+    if (dynamic) params[dynamic[1]!] = decodeURIComponent(parts[i]!);
+    else if (seg !== parts[i]) return null;
+  }
+  return params;
+}
+
+/** Static segments win over dynamic ones, as in Next. */
+function specificity(route: RouteFile): number[] {
+  return route.segments.map((s) => (s.startsWith("[") ? 0 : 1));
+}
+
+export interface RouteServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startRouteServer(): Promise<RouteServer> {
+  const routes = findRouteFiles().sort((a, b) => {
+    const sa = specificity(a);
+    const sb = specificity(b);
+    for (let i = 0; i < Math.min(sa.length, sb.length); i++) if (sa[i] !== sb[i]) return sb[i]! - sa[i]!;
+    return 0;
+  });
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+      const parts = url.pathname.replace(/^\/api\/v1\/?/, "").split("/").filter(Boolean);
+      let found: { route: RouteFile; params: Record<string, string> } | undefined;
+      if (url.pathname.startsWith("/api/v1/")) {
+        for (const route of routes) {
+          const params = match(route, parts);
+          if (params) {
+            found = { route, params };
+            break;
+          }
+        }
+      }
+      const method = req.method ?? "GET";
+      const mod = found ? ((await import(found.route.file)) as Record<string, Handler | undefined>) : undefined;
+      const handler = mod?.[method];
+      if (!found || !handler) {
+        const status = found ? 405 : 404;
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { code: found ? "method_not_allowed" : "route_not_found", message: `No route for ${method} ${url.pathname}` } }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = new Headers();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (typeof value === "string") headers.set(key, value);
+        else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+      }
+      const body = chunks.length && method !== "GET" && method !== "HEAD" ? Buffer.concat(chunks) : undefined;
+      const response = await handler(new Request(url, { method, headers, body }), { params: Promise.resolve(found.params) });
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (err) {
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "route_server_error", message: (err as Error).message } }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
