@@ -3,7 +3,7 @@
  * Calls a route handler the way Next does (a Web Request plus `{ params }`), against the test
  * database, and returns the status and parsed JSON.
  */
-type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+type RouteHandler = (req: Request, ctx: { params: Promise<any> }) => Promise<Response>;
 
 export interface CallOptions {
   method?: string;
