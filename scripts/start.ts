@@ -62,6 +62,7 @@ try {
       DATABASE_URL: db.url,
       HOOKLINE_SECRET: secret,
       HOOKLINE_EMBEDDED_DB: db.embedded ? "1" : "0",
+      HOOKLINE_LAUNCHER_PID: String(process.pid),
       NEXT_TELEMETRY_DISABLED: "1",
     },
   });
