@@ -1,0 +1,9 @@
+import { deleteEndpointHandler, getEndpointHandler, updateEndpointHandler } from "@/lib/endpoints/handlers";
+import { frontendAppRoute } from "@/lib/http/app-scope";
+import { corsPreflight } from "@/lib/http/cors";
+
+export const dynamic = "force-dynamic";
+export const OPTIONS = corsPreflight;
+export const GET = frontendAppRoute(getEndpointHandler);
+export const PATCH = frontendAppRoute(updateEndpointHandler);
+export const DELETE = frontendAppRoute(deleteEndpointHandler);

@@ -1,0 +1,8 @@
+import { createEndpointHandler, listEndpointsHandler } from "@/lib/endpoints/handlers";
+import { frontendAppRoute } from "@/lib/http/app-scope";
+import { corsPreflight } from "@/lib/http/cors";
+
+export const dynamic = "force-dynamic";
+export const OPTIONS = corsPreflight;
+export const GET = frontendAppRoute(listEndpointsHandler);
+export const POST = frontendAppRoute(createEndpointHandler);
