@@ -1,11 +1,10 @@
 import type { App, Delivery, DeliveryStatus } from "@/generated/prisma/client";
-import { getDb } from "@/lib/db/client";
+import { listDeliveries } from "@/lib/deliveries/list-deliveries";
 import { getEndpoint } from "@/lib/endpoints/get-endpoint";
-import { afterKeyset, decodeCursor, pageOf } from "@/lib/http/pagination";
 
 /**
- * Seed 004's per-endpoint delivery history, newest first, by keyset. Kept to this one query
- * until the deliveries log domain exists; it should then call that instead.
+ * Seed 004's per-endpoint delivery history: the delivery log filtered to one live endpoint of
+ * the app (a deleted or foreign endpoint is the usual 404), newest first, by cursor.
  */
 export async function listWebhookDeliveries(
   app: Pick<App, "id">,
@@ -13,16 +12,5 @@ export async function listWebhookDeliveries(
   query: { status?: DeliveryStatus; limit: number; cursor?: string },
 ): Promise<{ data: Delivery[]; nextCursor: string | null }> {
   const endpoint = await getEndpoint(app, endpointId);
-  const scope = { list: "webhook_deliveries", endpoint: endpoint.id, status: query.status ?? null };
-  const rows = await getDb().prisma.delivery.findMany({
-    where: {
-      appId: endpoint.appId,
-      endpointId: endpoint.id,
-      ...(query.status && { status: query.status }),
-      ...afterKeyset(decodeCursor(query.cursor, scope)),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: query.limit + 1,
-  });
-  return pageOf(rows, query.limit, scope);
+  return listDeliveries(app, { endpoint_id: endpoint.id, status: query.status, limit: query.limit, cursor: query.cursor });
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { subscriptionPattern } from "@/lib/events/schemas";
 import { cursorParam, limitParam } from "@/lib/http/pagination";
+import { deliveryStatusParam } from "@/lib/deliveries/schemas";
 import type { CreateEndpointRequest, UpdateEndpointRequest } from "@/lib/endpoints/schemas";
 
 /**
@@ -39,9 +40,8 @@ export const listWebhooksQuery = z.strictObject({ limit: limitParam, cursor: cur
 
 export const testPingRequest = z.strictObject({});
 
-export const DELIVERY_STATUSES = ["pending", "retrying", "success", "failed", "cancelled"] as const;
 export const listWebhookDeliveriesQuery = z.strictObject({
-  status: z.enum(DELIVERY_STATUSES, { message: `must be one of ${DELIVERY_STATUSES.join(", ")}` }).optional(),
+  status: deliveryStatusParam.optional(),
   limit: limitParam,
   cursor: cursorParam,
 });
@@ -86,7 +86,7 @@ export const webhookDelivery = z.strictObject({
   webhookId: z.string(),
   eventId: z.string(),
   event: z.string(),
-  status: z.enum(DELIVERY_STATUSES),
+  status: deliveryStatusParam,
   attempts: z.number().int(),
   statusCode: z.number().int().nullable(),
   error: z.string().nullable(),

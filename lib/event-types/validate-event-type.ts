@@ -1,12 +1,21 @@
-import { apiErrors, type FieldError } from "@/lib/http/errors";
-import { compilePayloadSchema, payloadErrors } from "@/lib/event-types/payload-schema";
+import { compilePayloadSchema, InvalidPayloadSchemaError, validatePayload } from "@/lib/events/payload-schema";
+import { apiErrors } from "@/lib/http/errors";
 
-/** The schema must be one Hookline can check payloads with, and the example must satisfy it. */
+/**
+ * The schema must compile with the validator that checks triggered payloads (so a schema is
+ * never accepted here and then unusable there), and the example must satisfy it.
+ */
 export function checkSchemaAndExample(schema: Record<string, unknown> | null, example: Record<string, unknown> | null): void {
   if (!schema) return;
-  const compiled = compilePayloadSchema(schema);
-  if (!compiled.ok) throw apiErrors.validation([{ field: "schema", message: compiled.reason }]);
+  try {
+    compilePayloadSchema(schema);
+  } catch (err) {
+    if (err instanceof InvalidPayloadSchemaError) {
+      throw apiErrors.validation([{ field: "schema", message: `is not a valid JSON Schema: ${err.message}` }]);
+    }
+    throw err;
+  }
   if (!example) return;
-  const errors: FieldError[] = payloadErrors(compiled.schema, example, "example");
-  if (errors.length) throw apiErrors.validation(errors.map((e) => ({ ...e, message: `${e.message} (does not match schema)` })));
+  const errors = validatePayload(schema, example, "example");
+  if (errors.length) throw apiErrors.validation(errors.map((e) => ({ ...e, message: `${e.message} (the example does not match the schema)` })));
 }

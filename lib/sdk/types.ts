@@ -53,47 +53,169 @@ export interface TriggerWebhookOptions {
   idempotencyKey?: string;
 }
 
-// Deliveries, replay and analytics. Their routes belong to the delivery engine and the
-// deliveries log; until their schemas exist these types follow seed 003's parameters.
-// TODO(issue 4/5): derive from the deliveries/replay/analytics zod schemas.
+// Deliveries, replay and analytics. Their schemas (lib/deliveries, lib/replays, lib/analytics)
+// share a module that reaches the database client, which the SDK build refuses to follow, so
+// these are written out here; lib/sdk/types.test.ts fails type-checking if they drift.
 export type DeliveryStatus = "pending" | "retrying" | "success" | "failed" | "cancelled";
-export interface ListWebhookDeliveriesOptions {
+export type ListWebhookDeliveriesOptions = {
   status?: DeliveryStatus;
   event_name?: string;
   endpoint_id?: string;
+  /** RFC 3339 (or a bare date). */
+  start_date?: string;
+  end_date?: string;
+  /** `503` or a class like `5xx`. */
+  http_status?: string;
   limit?: number;
   cursor?: string;
   offset?: number;
-}
-export interface WebhookDelivery {
+};
+export type WebhookDelivery = {
   id: string;
+  app_id: string;
+  event_id: string;
+  event_name: string;
+  endpoint_id: string;
   status: DeliveryStatus;
-  [field: string]: unknown;
-}
-export interface ReplayWebhookDeliveriesRequest {
+  attempt_count: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_attempt_at: string | null;
+  completed_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+export type WebhookDeliveryAttempt = {
+  id: string;
+  attempt_number: number;
+  trigger: "auto" | "manual" | "replay" | "test";
+  request_url: string;
+  request_headers: Record<string, string>;
+  response_status: number | null;
+  response_headers: Record<string, unknown> | null;
+  response_body: string | null;
+  response_body_truncated: boolean;
+  response_body_expired: boolean;
+  duration_ms: number;
+  error: string | null;
+  created_at: string;
+};
+export type WebhookDeliveryDetail = WebhookDelivery & {
+  payload: unknown;
+  payload_expired: boolean;
+  payload_expired_at: string | null;
+  event_created_at: string;
+  endpoint: { id: string; url: string; description: string | null; is_active: boolean; disabled_reason: string | null; deleted: boolean };
+  attempts: WebhookDeliveryAttempt[];
+};
+export type ReplayWebhookDeliveryResponse = {
+  delivery_id: string;
+  webhook_id: string;
+  status: DeliveryStatus;
+  trigger: "manual";
+  next_attempt_at: string | null;
+  attempt_count: number;
+};
+export type ReplayWebhookDeliveriesRequest = {
   delivery_ids?: string[];
   start_date?: string;
   end_date?: string;
   event_names?: string[];
   endpoint_id?: string;
   status?: "failed" | "all";
-}
-export interface ReplayTask {
-  [field: string]: unknown;
-}
-export interface AnalyticsOptions {
+  /** Only count what would be replayed. */
+  dry_run?: boolean;
+};
+export type ReplayTaskStatus = "queued" | "running" | "completed" | "cancelled" | "failed";
+export type ReplayTask = {
+  id: string;
+  task_id: string;
+  app_id: string;
+  status: ReplayTaskStatus;
+  filter: {
+    delivery_ids: string[] | null;
+    delivery_id_count: number | null;
+    start_date: string | null;
+    end_date: string | null;
+    event_names: string[] | null;
+    endpoint_id: string | null;
+    status: "failed" | "all";
+  };
+  total: number;
+  processed: number;
+  replayed: number;
+  failed: number;
+  progress: number;
+  requested_by: string;
+  error: string | null;
+  cancel_requested_at: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+};
+export type ReplayDryRun = { count: number };
+export type ListReplayTasksOptions = { status?: ReplayTaskStatus; limit?: number; cursor?: string };
+export type AnalyticsField =
+  | "total_deliveries"
+  | "successful"
+  | "failed"
+  | "success_rate"
+  | "total_attempts"
+  | "failed_attempts"
+  | "avg_latency_ms"
+  | "p50_latency_ms"
+  | "p95_latency_ms"
+  | "p99_latency_ms";
+export type AnalyticsOptions = {
   start_date?: string;
   end_date?: string;
   endpoint_id?: string;
   /** Sent comma-separated. */
-  fields?: string[] | string;
-}
-export interface TimeseriesOptions {
+  fields?: AnalyticsField[] | string;
+};
+export type WebhookAnalytics = {
+  total_deliveries?: number;
+  successful?: number;
+  failed?: number;
+  success_rate?: number | null;
+  total_attempts?: number;
+  failed_attempts?: number;
+  avg_latency_ms?: number | null;
+  p50_latency_ms?: number | null;
+  p95_latency_ms?: number | null;
+  p99_latency_ms?: number | null;
+};
+export type TimeseriesInterval = "minute" | "hour" | "day" | "week";
+export type TimeseriesOptions = {
+  interval?: TimeseriesInterval;
   start_date?: string;
   end_date?: string;
-  interval?: "minute" | "hour" | "day" | "week";
   endpoint_id?: string;
-}
-export type WebhookStats = Record<string, unknown>;
-export type WebhookAnalytics = Record<string, unknown>;
-export type WebhookTimeseries = Record<string, unknown>;
+};
+export type WebhookTimeseries = {
+  interval: TimeseriesInterval;
+  start_date: string;
+  end_date: string;
+  endpoint_id: string | null;
+  timeseries: {
+    timestamp: string;
+    total_deliveries: number;
+    successful: number;
+    failed: number;
+    success_rate: number | null;
+    total_attempts: number;
+    failed_attempts: number;
+    avg_latency_ms: number | null;
+    p95_latency_ms: number | null;
+  }[];
+};
+export type WebhookStats = {
+  total_deliveries: number;
+  by_status: { pending: number; retrying: number; success: number; failed: number; cancelled: number };
+  success_rate: number | null;
+  endpoints: { total: number; active: number; failing: number; disabled: number };
+  deliveries_last_24h: number;
+  last_24h: { total_deliveries: number; successful: number; failed: number; success_rate: number | null };
+};

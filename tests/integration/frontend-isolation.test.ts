@@ -82,7 +82,7 @@ describe("frontend API isolation", () => {
       const idIndex = segments.indexOf("[id]");
       const resource = idIndex > 0 ? RESOURCE_OF[segments[idIndex - 1]!] : undefined;
       if (idIndex > 0) expect(resource, `no app-B resource known for ${route.pattern}`).toBeDefined();
-      const params = resource ? { id: b[resource] } : {};
+      const params: Record<string, string> = resource ? { id: b[resource] } : {};
       const urlPath = `/api/frontend/webhook${route.pattern.replace("[id]", params.id ?? "")}`;
       let methods = 0;
       for (const method of METHODS) {

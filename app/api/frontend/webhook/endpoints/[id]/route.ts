@@ -4,6 +4,6 @@ import { corsPreflight } from "@/lib/http/cors";
 
 export const dynamic = "force-dynamic";
 export const OPTIONS = corsPreflight;
-export const GET = frontendAppRoute(getEndpointHandler);
-export const PATCH = frontendAppRoute(updateEndpointHandler);
-export const DELETE = frontendAppRoute(deleteEndpointHandler);
+export const GET = frontendAppRoute<{ id: string }>(getEndpointHandler);
+export const PATCH = frontendAppRoute<{ id: string }>(updateEndpointHandler);
+export const DELETE = frontendAppRoute<{ id: string }>(deleteEndpointHandler);

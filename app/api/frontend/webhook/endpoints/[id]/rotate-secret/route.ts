@@ -4,4 +4,4 @@ import { corsPreflight } from "@/lib/http/cors";
 
 export const dynamic = "force-dynamic";
 export const OPTIONS = corsPreflight;
-export const POST = frontendAppRoute(rotateEndpointSecretHandler);
+export const POST = frontendAppRoute<{ id: string }>(rotateEndpointSecretHandler);

@@ -4,4 +4,4 @@ import { corsPreflight } from "@/lib/http/cors";
 
 export const dynamic = "force-dynamic";
 export const OPTIONS = corsPreflight;
-export const GET = frontendAppRoute(revealEndpointSecretHandler);
+export const GET = frontendAppRoute<{ id: string }>(revealEndpointSecretHandler);

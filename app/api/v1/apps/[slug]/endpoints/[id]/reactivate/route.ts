@@ -1,13 +1,7 @@
-import { getAppBySlugOrId } from "@/lib/apps/get-app";
-import { reactivateEndpoint } from "@/lib/endpoints/reactivate-endpoint";
-import { reactivateEndpointRequest } from "@/lib/endpoints/schemas";
-import { serializeEndpoint } from "@/lib/endpoints/serialize";
-import { withApiKey } from "@/lib/http/route";
+import { reactivateEndpointHandler } from "@/lib/endpoints/handlers";
+import { backendAppRoute } from "@/lib/http/app-scope";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withApiKey<{ slug: string; id: string }>(async ({ params, body, actor }) => {
-  await body(reactivateEndpointRequest);
-  const app = await getAppBySlugOrId(params.slug);
-  return serializeEndpoint(await reactivateEndpoint(app.id, params.id, actor));
-});
+/** Turns a disabled endpoint back on. */
+export const POST = backendAppRoute<{ id: string }>(reactivateEndpointHandler);

@@ -1,15 +1,7 @@
-import { getAppBySlugOrId } from "@/lib/apps/get-app";
-import { rotateEndpointSecret } from "@/lib/endpoints/rotate-endpoint-secret";
-import { rotateSecretRequest, type RotateSecretResponse } from "@/lib/endpoints/schemas";
-import { withApiKey } from "@/lib/http/route";
+import { rotateEndpointSecretHandler } from "@/lib/endpoints/handlers";
+import { backendAppRoute } from "@/lib/http/app-scope";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withApiKey<{ slug: string; id: string }>(async ({ params, body, actor }) => {
-  const app = await getAppBySlugOrId(params.slug);
-  const rotated = await rotateEndpointSecret(app, params.id, await body(rotateSecretRequest), actor);
-  return {
-    secret: rotated.secret,
-    previous_secret_expires_at: rotated.previousExpiresAt?.toISOString() ?? null,
-  } satisfies RotateSecretResponse;
-});
+/** A new signing secret; the previous one keeps signing for the grace period unless expired at once. */
+export const POST = backendAppRoute<{ id: string }>(rotateEndpointSecretHandler);

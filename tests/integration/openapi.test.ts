@@ -1,0 +1,82 @@
+import fs from "node:fs";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { describe, expect, it } from "vitest";
+import { callRoute } from "../helpers/http";
+import { findRouteFiles } from "../helpers/route-server";
+import { buildOpenApiDocument } from "@/lib/openapi/document";
+import * as openapiRoute from "@/app/api/v1/openapi.json/route";
+
+process.env.HOOKLINE_LOG_LEVEL = "error";
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** The HTTP methods a route file exports, read from its source (importing it would need a database). */
+function exportedMethods(source: string): string[] {
+  const found = new Set<string>();
+  for (const m of source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) found.add(m[1]!);
+  for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) {
+    for (const part of m[1]!.split(",")) {
+      const name = part.trim().split(/\s+as\s+/).pop()!;
+      if ((METHODS as readonly string[]).includes(name)) found.add(name);
+    }
+  }
+  return [...found].sort();
+}
+
+/** `/api/v1/apps/{slug}/endpoints/{id}` for app/api/v1/apps/[slug]/endpoints/[id]/route.ts. */
+const openApiPath = (segments: string[]) => `/api/v1/${segments.map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/")}`.replace(/\/$/, "");
+
+// This test is in the integration project because it walks app/ and the document pulls in
+// every domain's schemas; it needs no database.
+describe("GET /api/v1/openapi.json", () => {
+  const doc = buildOpenApiDocument() as { openapi: string; paths: Record<string, Record<string, { operationId: string; security: unknown[] }>> };
+
+  it("is a valid OpenAPI 3.1 document", async () => {
+    const result = await new Validator().validate(structuredClone(doc) as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(doc.openapi).toBe("3.1.0");
+  });
+
+  it("lists every route file and exported method under app/api/v1, and nothing that does not exist", () => {
+    const onDisk = new Set<string>();
+    for (const route of findRouteFiles()) {
+      const methods = exportedMethods(fs.readFileSync(route.file, "utf8"));
+      expect(methods.length, route.file).toBeGreaterThan(0);
+      for (const method of methods) onDisk.add(`${method.toLowerCase()} ${openApiPath(route.segments)}`);
+    }
+    const documented = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)));
+    const missing = [...onDisk].filter((r) => !documented.has(r)).sort();
+    const stale = [...documented].filter((r) => !onDisk.has(r)).sort();
+    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+    expect(onDisk.size).toBeGreaterThanOrEqual(25);
+  });
+
+  it("names every seed 002 operation that has a route, and marks the API-key routes", () => {
+    const ops = new Map(Object.values(doc.paths).flatMap((o) => Object.values(o).map((op) => [op.operationId, op] as const)));
+    for (const id of [
+      "createWebhookApp",
+      "listWebhookApps",
+      "getWebhookApp",
+      "updateWebhookApp",
+      "deleteWebhookApp",
+      "rotateWebhookSecret",
+      "createWebhookEndpoint",
+      "listWebhookEndpoints",
+      "updateWebhookEndpoint",
+      "deleteWebhookEndpoint",
+      "testWebhookEndpoint",
+      "reactivateWebhookEndpoint",
+    ]) {
+      expect(ops.get(id)?.security, id).toEqual([{ apiKey: [] }]);
+    }
+    expect(ops.get("getOpenApiDocument")?.security).toEqual([]);
+  });
+
+  it("is served without an API key", async () => {
+    const res = await callRoute(openapiRoute.GET, { path: "/api/v1/openapi.json" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/application\/json/);
+    expect(res.body.paths["/api/v1/apps/{slug}/endpoints"].post.requestBody.content["application/json"].schema.properties).toHaveProperty("subscribed_events");
+  });
+});
