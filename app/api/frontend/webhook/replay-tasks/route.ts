@@ -1,0 +1,7 @@
+import { listReplayTasksHandler } from "@/lib/replays/handlers";
+import { frontendAppRoute } from "@/lib/http/app-scope";
+import { corsPreflight } from "@/lib/http/cors";
+
+export const dynamic = "force-dynamic";
+export const OPTIONS = corsPreflight;
+export const GET = frontendAppRoute(listReplayTasksHandler);

@@ -1,0 +1,7 @@
+import { getTimeseriesHandler } from "@/lib/analytics/handlers";
+import { frontendAppRoute } from "@/lib/http/app-scope";
+import { corsPreflight } from "@/lib/http/cors";
+
+export const dynamic = "force-dynamic";
+export const OPTIONS = corsPreflight;
+export const GET = frontendAppRoute(getTimeseriesHandler);

@@ -1,0 +1,6 @@
+import { replayDeliveryHandler } from "@/lib/deliveries/handlers";
+import { backendAppRoute } from "@/lib/http/app-scope";
+
+export const dynamic = "force-dynamic";
+
+export const POST = backendAppRoute(replayDeliveryHandler);

@@ -1,0 +1,6 @@
+import { getDeliveryHandler } from "@/lib/deliveries/handlers";
+import { backendAppRoute } from "@/lib/http/app-scope";
+
+export const dynamic = "force-dynamic";
+
+export const GET = backendAppRoute(getDeliveryHandler);

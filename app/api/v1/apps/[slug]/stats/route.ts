@@ -1,0 +1,6 @@
+import { getStatsHandler } from "@/lib/analytics/handlers";
+import { backendAppRoute } from "@/lib/http/app-scope";
+
+export const dynamic = "force-dynamic";
+
+export const GET = backendAppRoute(getStatsHandler);

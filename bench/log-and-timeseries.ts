@@ -1,0 +1,202 @@
+/**
+ * `npm run bench:log` — the delivery log and analytics at scale.
+ *
+ * Starts its own embedded PostgreSQL in a temporary folder, applies the migrations, seeds
+ * 1,000,000 deliveries (and their events and hourly rollups) over 30 days with multi-row
+ * INSERT ... SELECT generate_series, then times, through the domain functions the API routes
+ * call: the log's first page (plain and filtered), a later cursor page, a deep offset, a 30-day
+ * hourly timeseries, 30-day analytics and the stats. Prints the figures; the target is under
+ * 200 ms for the first page and the 30-day hourly timeseries. Not a test: nothing fails.
+ *
+ * Options: --rows N (default 1000000), --runs N (default 20), --keep (leave the data folder),
+ * --suggested-indexes (also create indexes not in the schema yet, to see what they would buy).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { getAnalytics } from "@/lib/analytics/get-analytics";
+import { getStats } from "@/lib/analytics/get-stats";
+import { getTimeseries } from "@/lib/analytics/get-timeseries";
+import { LATENCY_BUCKET_COUNT } from "@/lib/analytics/rollups";
+import { createDatabase, setDb } from "@/lib/db/client";
+import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { applyMigrations } from "@/lib/db/migrate";
+import { poolConfigFromUrl, withDatabase } from "@/lib/db/url";
+import { listDeliveries } from "@/lib/deliveries/list-deliveries";
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
+  return value;
+}
+
+const ROWS = option("rows", 1_000_000);
+const RUNS = option("runs", 20);
+const KEEP = process.argv.includes("--keep");
+const SUGGESTED = process.argv.includes("--suggested-indexes");
+const ENDPOINTS = 10;
+const FAN_OUT = 4; // deliveries per event
+const CHUNK = 100_000;
+const DAYS = 30;
+
+process.env.HOOKLINE_LOG_LEVEL ??= "warn";
+process.env.HOOKLINE_SECRET ??= "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+
+const t0 = performance.now();
+const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+const say = (msg: string) => console.log(`[${elapsed()}] ${msg}`);
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hookline-bench-"));
+say(`starting embedded PostgreSQL in ${dir}`);
+const server = await startEmbeddedPostgres({ dataDir: dir, database: "postgres" });
+const admin = new pg.Client(poolConfigFromUrl(server.url));
+await admin.connect();
+await admin.query("CREATE DATABASE hookline_bench");
+await admin.end();
+const url = withDatabase(server.url, "hookline_bench");
+process.env.DATABASE_URL = url;
+await applyMigrations(url);
+const db = createDatabase(url, { max: 4 });
+setDb(db);
+const { pool } = db;
+
+try {
+  // ------------------------------------------------------------------------------------------
+  // Seed
+  const now = new Date();
+  const spanMs = DAYS * 86_400_000;
+  const appId = "app_bench";
+  await pool.query("INSERT INTO apps (id, slug, name, updated_at) VALUES ($1, 'bench', 'Bench', now()), ('app_quiet', 'quiet', 'Quiet', now())", [appId]);
+  const endpointIds = Array.from({ length: ENDPOINTS }, (_, i) => `ep_bench_${String(i).padStart(2, "0")}`);
+  await pool.query(
+    `INSERT INTO endpoints (id, app_id, url, subscriptions, updated_at, is_active, consecutive_failures, failing_since)
+     SELECT u.id, $1, 'https://receiver-' || u.n || '.example.com/hook', ARRAY['*'], now(), u.n <> 9,
+            CASE WHEN u.n = 8 THEN 4 ELSE 0 END, CASE WHEN u.n = 8 THEN now() - interval '2 hours' END
+     FROM unnest($2::text[]) WITH ORDINALITY AS u(id, n)`,
+    [appId, endpointIds],
+  );
+  const events = Math.ceil(ROWS / FAN_OUT);
+  say(`seeding ${events.toLocaleString()} events and ${ROWS.toLocaleString()} deliveries over ${DAYS} days`);
+  for (let start = 1; start <= events; start += CHUNK) {
+    const end = Math.min(events, start + CHUNK - 1);
+    await pool.query(
+      `INSERT INTO events (id, app_id, name, payload, created_at)
+       SELECT 'msg_' || lpad(i::text, 9, '0'), $1, (ARRAY['invoice.paid','invoice.failed','user.created','user.deleted','order.shipped'])[1 + i % 5],
+              jsonb_build_object('id', i, 'amount', i % 1000, 'currency', 'EUR'),
+              $2::timestamptz - make_interval(secs => ($3::float8 * i / $4))
+       FROM generate_series($5::int, $6::int) AS i`,
+      [appId, now, spanMs / 1000, events, start, end],
+    );
+  }
+  for (let start = 1; start <= ROWS; start += CHUNK) {
+    const end = Math.min(ROWS, start + CHUNK - 1);
+    // Status mix: 90% success, 5% failed, 2% retrying, 1% pending, 2% cancelled.
+    await pool.query(
+      `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, attempt_count, next_attempt_at,
+                               last_status_code, last_error, last_attempt_at, completed_at, created_at, updated_at)
+       SELECT 'dlv_' || lpad(i::text, 9, '0'), $1, 'msg_' || lpad(e::text, 9, '0'), ($2::text[])[1 + (e * 7 + i % ${FAN_OUT}) % $7],
+              (ARRAY['invoice.paid','invoice.failed','user.created','user.deleted','order.shipped'])[1 + e % 5],
+              s.status, s.attempts, CASE WHEN s.status IN ('pending', 'retrying') THEN c + interval '1 hour' END,
+              s.code, CASE WHEN s.status = 'failed' THEN 'the receiver answered HTTP 500' END,
+              c + interval '1 second', CASE WHEN s.status IN ('success', 'failed', 'cancelled') THEN c + interval '1 second' END, c, c
+       FROM generate_series($3::int, $4::int) AS i,
+            LATERAL (SELECT (i - 1) / ${FAN_OUT} + 1 AS e) AS ev,
+            LATERAL (SELECT $5::timestamptz - make_interval(secs => ($6::float8 * e / $8)) AS c) AS t,
+            LATERAL (SELECT CASE WHEN i % 100 < 90 THEN 'success' WHEN i % 100 < 95 THEN 'failed' WHEN i % 100 < 97 THEN 'retrying'
+                                 WHEN i % 100 < 98 THEN 'pending' ELSE 'cancelled' END::delivery_status AS status,
+                            CASE WHEN i % 100 < 90 THEN 1 + i % 2 WHEN i % 100 < 95 THEN 6 WHEN i % 100 < 97 THEN 2 ELSE 0 END AS attempts,
+                            CASE WHEN i % 100 < 90 THEN 200 WHEN i % 100 < 97 THEN 500 END AS code) AS s`,
+      [appId, endpointIds, start, end, now, spanMs / 1000, ENDPOINTS, events],
+    );
+    say(`  ${end.toLocaleString()} deliveries`);
+  }
+  // A little for the other app, so the log's app filter has something to skip.
+  await pool.query(
+    `INSERT INTO events (id, app_id, name, payload, created_at) SELECT 'msg_q' || i, 'app_quiet', 'x.y', '{}', now() FROM generate_series(1, 1000) i`,
+  );
+  say("building the hourly rollups from the seeded deliveries");
+  const histogram = `ARRAY[${Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => (i === 3 ? "a - a / 4 - a / 20" : i === 4 ? "a / 4" : i === 6 ? "a / 20" : "0")).join(", ")}]::int[]`;
+  await pool.query(
+    `INSERT INTO delivery_rollups_hourly (app_id, endpoint_id, hour, created, succeeded, failed, attempts, attempts_failed, latency_sum_ms, latency_histogram)
+     SELECT app_id, endpoint_id, h, created, succeeded, failed, a, af, a * 85, ${histogram}
+     FROM (
+       SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS h, count(*)::int AS created,
+              (count(*) FILTER (WHERE status = 'success'))::int AS succeeded, (count(*) FILTER (WHERE status = 'failed'))::int AS failed,
+              sum(attempt_count)::int AS a, (COALESCE(sum(attempt_count) FILTER (WHERE status <> 'success'), 0) + count(*) FILTER (WHERE status = 'success' AND attempt_count = 2))::int AS af
+       FROM deliveries GROUP BY 1, 2, 3) r`,
+  );
+  if (SUGGESTED) {
+    say("creating the suggested indexes");
+    await pool.query("CREATE INDEX bench_deliveries_app_status ON deliveries (app_id, status, created_at, id)");
+  }
+  say("VACUUM ANALYZE");
+  await pool.query("VACUUM ANALYZE");
+  const { rows: sizes } = await pool.query<{ deliveries: string; rollups: string; size: string }>(
+    `SELECT (SELECT count(*) FROM deliveries) AS deliveries, (SELECT count(*) FROM delivery_rollups_hourly) AS rollups,
+            pg_size_pretty(pg_database_size(current_database())) AS size`,
+  );
+  say(`seeded: ${Number(sizes[0]!.deliveries).toLocaleString()} deliveries, ${Number(sizes[0]!.rollups).toLocaleString()} rollup rows, database ${sizes[0]!.size}`);
+
+  // ------------------------------------------------------------------------------------------
+  // Measure
+  const app = { id: appId };
+  const results: { name: string; median: number; p95: number; max: number; rows: string }[] = [];
+  async function time(name: string, fn: () => Promise<string>): Promise<void> {
+    let rows = "";
+    rows = await fn(); // warm-up (plans, caches)
+    const samples: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      rows = await fn();
+      samples.push(performance.now() - started);
+    }
+    samples.sort((a, b) => a - b);
+    const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+    results.push({ name, median: at(0.5), p95: at(0.95), max: samples[samples.length - 1]!, rows });
+  }
+
+  const first = await listDeliveries(app, { limit: 50 });
+  const monthAgo = new Date(now.getTime() - spanMs);
+  await time("log: first page (limit 50)", async () => `${(await listDeliveries(app, { limit: 50 })).data.length} rows`);
+  await time("log: first page, status=failed", async () => `${(await listDeliveries(app, { limit: 50, status: "failed" })).data.length} rows`);
+  await time("log: first page, status=pending (1%)", async () => `${(await listDeliveries(app, { limit: 50, status: "pending" })).data.length} rows`);
+  await time("log: first page, endpoint_id", async () => `${(await listDeliveries(app, { limit: 50, endpoint_id: endpointIds[3] })).data.length} rows`);
+  await time("log: first page, event_name", async () => `${(await listDeliveries(app, { limit: 50, event_name: "user.deleted" })).data.length} rows`);
+  await time("log: first page, 7-day range + status", async () =>
+    `${(await listDeliveries(app, { limit: 50, status: "failed", start_date: new Date(now.getTime() - 14 * 86_400_000), end_date: new Date(now.getTime() - 7 * 86_400_000) })).data.length} rows`,
+  );
+  await time("log: second page (cursor)", async () => `${(await listDeliveries(app, { limit: 50, cursor: first.nextCursor! })).data.length} rows`);
+  await time("log: offset 10000", async () => `${(await listDeliveries(app, { limit: 50, offset: 10_000 })).data.length} rows`);
+  await time("timeseries: 30 days, hourly", async () =>
+    `${(await getTimeseries(app, { interval: "hour", start_date: monthAgo, end_date: now })).timeseries.length} points`,
+  );
+  await time("timeseries: 30 days, hourly, one endpoint", async () =>
+    `${(await getTimeseries(app, { interval: "hour", start_date: monthAgo, end_date: now, endpoint_id: endpointIds[2] })).timeseries.length} points`,
+  );
+  await time("timeseries: 30 days, daily", async () => `${(await getTimeseries(app, { interval: "day", start_date: monthAgo, end_date: now })).timeseries.length} points`);
+  await time("analytics: 30 days, all fields", async () => {
+    const a = await getAnalytics(app, { start_date: monthAgo, end_date: now });
+    return `${a.total_deliveries} deliveries`;
+  });
+  await time("stats", async () => `${(await getStats(app)).total_deliveries} deliveries`);
+
+  console.log("");
+  console.log(`Hookline delivery log and analytics, ${ROWS.toLocaleString()} deliveries, ${RUNS} runs each (ms)`);
+  console.log(`${"query".padEnd(44)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"max".padStart(8)}  result`);
+  for (const r of results) {
+    console.log(`${r.name.padEnd(44)} ${r.median.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)}  ${r.rows}`);
+  }
+  const target = (name: string) => results.find((r) => r.name === name)!;
+  console.log("");
+  for (const name of ["log: first page (limit 50)", "timeseries: 30 days, hourly"]) {
+    const r = target(name);
+    console.log(`${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms -> ${r.p95 < 200 ? "under" : "OVER"} the 200 ms target`);
+  }
+} finally {
+  await db.close();
+  await server.stop();
+  if (KEEP) console.log(`data kept in ${dir}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
+}

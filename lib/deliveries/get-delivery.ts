@@ -1,0 +1,31 @@
+import type { App } from "@/generated/prisma/client";
+import { getDb } from "@/lib/db/client";
+import { getRetentionConfig } from "@/lib/retention/retention-config";
+import { serializeDeliveryDetail } from "@/lib/deliveries/serialize";
+import type { DeliveryDetail } from "@/lib/deliveries/schemas";
+import { DAY_MS } from "@/lib/deliveries/date-range";
+import { apiErrors } from "@/lib/http/errors";
+
+/** More attempts than this (a delivery replayed over and over) shows the most recent ones. */
+export const MAX_ATTEMPTS_SHOWN = 500;
+
+export const deliveryNotFound = (id: string) => apiErrors.notFound(`Delivery "${id}"`);
+
+/**
+ * One delivery with its event payload (or `payload_expired`), its endpoint (deleted ones too)
+ * and every attempt, oldest first. Another app's delivery is the same 404 as an unknown id.
+ */
+export async function getDelivery(app: Pick<App, "id">, id: string): Promise<DeliveryDetail> {
+  const delivery = await getDb().prisma.delivery.findFirst({
+    where: { id, appId: app.id },
+    include: {
+      event: { select: { payload: true, payloadExpiredAt: true, createdAt: true } },
+      endpoint: { select: { id: true, url: true, description: true, isActive: true, disabledReason: true, deletedAt: true } },
+      attempts: { orderBy: [{ createdAt: "desc" }, { attemptNumber: "desc" }], take: MAX_ATTEMPTS_SHOWN },
+    },
+  });
+  if (!delivery) throw deliveryNotFound(id);
+  delivery.attempts.reverse();
+  const cutoff = new Date(Date.now() - getRetentionConfig().payloadRetentionDays * DAY_MS);
+  return serializeDeliveryDetail(delivery, cutoff);
+}

@@ -1,0 +1,103 @@
+/**
+ * Payload retention: event payloads and attempt response bodies older than
+ * HOOKLINE_PAYLOAD_RETENTION_DAYS are removed, in batches (one short transaction each), leaving
+ * the deliveries' and attempts' metadata. An event's `payload_expired_at` records when; the
+ * log then shows `payload_expired: true`, and the delivery engine cancels (never sends) a
+ * delivery whose payload is gone.
+ *
+ * Batches walk each app's rows by the (app_id, created_at) indexes, oldest first, with a
+ * keyset, so a run touches every expired row once.
+ */
+import { getDb } from "@/lib/db/client";
+import { DAY_MS } from "@/lib/deliveries/date-range";
+import { getRetentionConfig } from "@/lib/retention/retention-config";
+
+export interface PurgeInput {
+  now?: Date;
+  /** Rows per statement (default 1000). */
+  batchSize?: number;
+  /** Override HOOKLINE_PAYLOAD_RETENTION_DAYS. */
+  retentionDays?: number;
+  /** Stop between batches when aborted (shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface PurgeResult {
+  cutoff: Date;
+  eventsExpired: number;
+  attemptBodiesRemoved: number;
+  batches: number;
+}
+
+interface KeyRow {
+  id: string;
+  created_at: Date;
+}
+
+/** The greatest (created_at, id) of a batch (RETURNING has no order). */
+function lastKey(rows: KeyRow[]): { at: Date; id: string } {
+  let last = rows[0]!;
+  for (const r of rows) {
+    const t = r.created_at.getTime() - last.created_at.getTime();
+    if (t > 0 || (t === 0 && r.id > last.id)) last = r;
+  }
+  return { at: last.created_at, id: last.id };
+}
+
+export async function purgeExpiredPayloads(input: PurgeInput = {}): Promise<PurgeResult> {
+  const now = input.now ?? new Date();
+  const batchSize = input.batchSize ?? 1_000;
+  const days = input.retentionDays ?? getRetentionConfig().payloadRetentionDays;
+  const cutoff = new Date(now.getTime() - days * DAY_MS);
+  const { pool } = getDb();
+  const result: PurgeResult = { cutoff, eventsExpired: 0, attemptBodiesRemoved: 0, batches: 0 };
+  const apps = await pool.query<{ id: string }>("SELECT id FROM apps ORDER BY id");
+
+  for (const { id: appId } of apps.rows) {
+    // Events: payload -> NULL, payload_expired_at set.
+    let after: { at: Date; id: string } | null = null as { at: Date; id: string } | null;
+    for (;;) {
+      if (input.signal?.aborted) return result;
+      const { rows }: { rows: KeyRow[] } = await pool.query<KeyRow>(
+        `WITH batch AS (
+           SELECT id, created_at FROM events
+           WHERE app_id = $1 AND created_at < $2 AND payload_expired_at IS NULL
+             AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::text))
+           ORDER BY created_at, id
+           LIMIT $3
+           FOR UPDATE SKIP LOCKED)
+         UPDATE events e SET payload = NULL, payload_expired_at = $6
+         FROM batch WHERE e.id = batch.id
+         RETURNING e.id, e.created_at`,
+        [appId, cutoff, batchSize, after?.at ?? null, after?.id ?? null, now],
+      );
+      result.batches++;
+      result.eventsExpired += rows.length;
+      if (rows.length < batchSize) break;
+      after = lastKey(rows);
+    }
+    // Attempts: response_body -> NULL.
+    let afterAttempt: { at: Date; id: string } | null = null;
+    for (;;) {
+      if (input.signal?.aborted) return result;
+      const { rows }: { rows: KeyRow[] } = await pool.query<KeyRow>(
+        `WITH batch AS (
+           SELECT id, created_at FROM attempts
+           WHERE app_id = $1 AND created_at < $2 AND response_body IS NOT NULL
+             AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::text))
+           ORDER BY created_at, id
+           LIMIT $3
+           FOR UPDATE SKIP LOCKED)
+         UPDATE attempts a SET response_body = NULL, response_body_truncated = false
+         FROM batch WHERE a.id = batch.id
+         RETURNING a.id, a.created_at`,
+        [appId, cutoff, batchSize, afterAttempt?.at ?? null, afterAttempt?.id ?? null],
+      );
+      result.batches++;
+      result.attemptBodiesRemoved += rows.length;
+      if (rows.length < batchSize) break;
+      afterAttempt = lastKey(rows);
+    }
+  }
+  return result;
+}
