@@ -3,6 +3,7 @@
  * changes a delivery, so analytics read a few rows instead of scanning attempts.
  */
 import type { PoolClient } from "pg";
+import type { SqlParams } from "@/lib/delivery/sql";
 
 /**
  * Upper bounds (ms, inclusive) of the attempt-latency buckets. `latency_histogram[i]` counts
@@ -71,14 +72,20 @@ export interface AttemptRollup {
   finalStatus: "success" | "failed" | null;
 }
 
-/** Adds one attempt (and a final outcome, if any) to its hour's counters. */
-export async function rollupAttempt(client: PoolClient, input: AttemptRollup): Promise<void> {
+/**
+ * The upsert that adds one attempt (and a final outcome, if any) to its hour's counters, as SQL
+ * for a larger statement: one row per row of `source` (a CTE name, or `(SELECT 1) AS one`).
+ */
+export function rollupAttemptSql(params: SqlParams, input: AttemptRollup, source: string): string {
   const histogram = new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
   histogram[latencyBucketIndex(input.durationMs)] = 1;
-  await client.query(
-    `INSERT INTO delivery_rollups_hourly
+  return `INSERT INTO delivery_rollups_hourly
        (app_id, endpoint_id, hour, attempts, attempts_failed, latency_sum_ms, latency_histogram, succeeded, failed)
-     VALUES ($1, $2, $3, 1, $4, $5, $6::int[], $7, $8)
+     SELECT ${params.add(input.appId)}, ${params.add(input.endpointId)}, ${params.add(hourOf(input.at), "::timestamptz")}, 1,
+       ${params.add(input.attemptFailed ? 1 : 0, "::int")}, ${params.add(Math.max(0, Math.round(input.durationMs)), "::bigint")},
+       ${params.add(histogram, "::int[]")}, ${params.add(input.finalStatus === "success" ? 1 : 0, "::int")},
+       ${params.add(input.finalStatus === "failed" ? 1 : 0, "::int")}
+     FROM ${source}
      ON CONFLICT (app_id, endpoint_id, hour) DO UPDATE SET
        attempts = delivery_rollups_hourly.attempts + 1,
        attempts_failed = delivery_rollups_hourly.attempts_failed + EXCLUDED.attempts_failed,
@@ -89,16 +96,5 @@ export async function rollupAttempt(client: PoolClient, input: AttemptRollup): P
        latency_histogram = ARRAY(
          SELECT COALESCE(a, 0) + COALESCE(b, 0)
          FROM unnest(delivery_rollups_hourly.latency_histogram, EXCLUDED.latency_histogram) WITH ORDINALITY AS h(a, b, i)
-         ORDER BY i)`,
-    [
-      input.appId,
-      input.endpointId,
-      hourOf(input.at),
-      input.attemptFailed ? 1 : 0,
-      Math.max(0, Math.round(input.durationMs)),
-      histogram,
-      input.finalStatus === "success" ? 1 : 0,
-      input.finalStatus === "failed" ? 1 : 0,
-    ],
-  );
+         ORDER BY i)`;
 }

@@ -19,3 +19,12 @@ export async function withTransaction<T>(fn: (client: PoolClient) => Promise<T>)
     client.release();
   }
 }
+
+/** Numbered parameters for hand-built statements: `params.add(value)` returns `$n`. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown, cast = ""): string {
+    this.values.push(value);
+    return `$${this.values.length}${cast}`;
+  }
+}

@@ -12,19 +12,29 @@
  * A delivery is due when `status IN (pending, retrying) AND next_attempt_at <= now()`. A worker
  * leases it (`leased_by`, `lease_expires_at`) for the attempt; an expired lease (a crashed
  * worker) makes it claimable again, so a crash can only cause a repeat of an in-flight attempt.
- * Outcomes are recorded only by the lease holder, with the attempt row, endpoint health,
- * hourly rollups and operational events in one transaction.
+ * Outcomes are recorded only by the lease holder, atomically with the attempt row, endpoint
+ * health, hourly rollups and operational events (one statement for a success, one transaction
+ * for a failure).
+ *
+ * Exports, by caller:
+ * - fan-out / test send: insertPendingDeliveries
+ * - embedded workers: claimDueDeliveries, releaseClaims; Inngest steps: claimDelivery
+ * - every attempt: recordAttemptOutcome, cancelClaimedDelivery (endpoint gone, payload expired)
+ * - endpoint changes: cancelPendingDeliveriesForEndpoint, disableEndpointInTransaction
+ * - replays and "retry now": scheduleManualAttempts / scheduleManualAttempt
  */
 import type { PoolClient } from "pg";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
-import { rollupAttempt, rollupDeliveriesCreated } from "@/lib/analytics/rollups";
+import { rollupAttemptSql, rollupDeliveriesCreated } from "@/lib/analytics/rollups";
 import type { AttemptResult } from "@/lib/delivery/http-client";
 import { getEngineConfig } from "@/lib/delivery/engine-config";
 import { decideAfterAttempt, type AttemptTrigger, type EndpointHealth } from "@/lib/delivery/next-step";
-import { withTransaction } from "@/lib/delivery/sql";
+import { decryptSigningSecrets, type EncryptedSecretRow } from "@/lib/delivery/secret-cache";
+import { SqlParams, withTransaction } from "@/lib/delivery/sql";
+import { announceDueDeliveries } from "@/lib/jobs/announce";
 import { notifyDeliveriesDue } from "@/lib/jobs/wakeup";
 import { attemptResultLabel, recordAttemptMetrics, recordDeliveriesCancelled, recordEndpointDisabled } from "@/lib/metrics/delivery-metrics";
 import { kickOperationalEventDispatch } from "@/lib/operational-events/dispatch";
@@ -34,7 +44,7 @@ export type { AttemptTrigger };
 export type DeliveryStatus = "pending" | "retrying" | "success" | "failed" | "cancelled";
 
 /** Extra lease time beyond the endpoint timeout, for loading, signing and recording. */
-export const LEASE_MARGIN_SECONDS = 30;
+export const LEASE_MARGIN_SECONDS = 15;
 const INSERT_BATCH = 5_000;
 
 /** Everything one attempt needs, read in the same statement that leased the delivery. */
@@ -59,6 +69,8 @@ export interface ClaimedDelivery {
   /** Null once retention removed it. */
   payload: unknown;
   eventCreatedAt: Date;
+  /** Every secret that signs right now, current first (decrypted). */
+  secrets: string[];
 }
 
 interface ClaimRow {
@@ -79,11 +91,16 @@ interface ClaimRow {
   deleted_at: Date | null;
   payload: unknown;
   event_created_at: Date;
+  secrets: EncryptedSecretRow[];
 }
 
+// The signing secrets come with the claim (no second round trip); current one first.
 const CLAIM_RETURNING = `d.id, d.app_id, d.event_id, d.event_name, d.endpoint_id, d.leased_by, d.attempt_count, d.next_attempt_trigger,
   e.url, e.headers, e.timeout_seconds, e.max_retries, e.rate_limit, e.is_active, e.deleted_at,
-  ev.payload, ev.created_at AS event_created_at`;
+  ev.payload, ev.created_at AS event_created_at,
+  (SELECT coalesce(json_agg(json_build_object('id', s.id, 'enc', s.secret_encrypted)
+            ORDER BY (s.expires_at IS NULL) DESC, s.created_at DESC, s.id DESC), '[]'::json)
+   FROM endpoint_secrets s WHERE s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now())) AS secrets`;
 
 function toClaim(row: ClaimRow): ClaimedDelivery {
   return {
@@ -104,6 +121,7 @@ function toClaim(row: ClaimRow): ClaimedDelivery {
     endpointDeleted: row.deleted_at !== null,
     payload: row.payload,
     eventCreatedAt: row.event_created_at,
+    secrets: decryptSigningSecrets(row.secrets),
   };
 }
 
@@ -171,8 +189,10 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
   const slots = [...(input.endpointSlots ?? new Map<string, number>())];
   const full = slots.filter(([, n]) => n <= 0).map(([id]) => id);
   const open = slots.filter(([, n]) => n > 0);
-  const { rows } = await getDb().pool.query<ClaimRow>(
-    `WITH candidates AS (
+  // Deliberately not a named (prepared) statement: a cached generic plan of this query was seen
+  // to stall claims on a growing table; planning it per batch costs about a millisecond.
+  const { rows } = await getDb().pool.query<ClaimRow>({
+    text: `WITH candidates AS (
        SELECT c.id, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at, c.id) AS endpoint_rank
        FROM (
          SELECT id, endpoint_id, next_attempt_at FROM deliveries
@@ -199,7 +219,7 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
      FROM picked p, endpoints e, events ev
      WHERE d.id = p.id AND e.id = d.endpoint_id AND ev.id = d.event_id
      RETURNING ${CLAIM_RETURNING}`,
-    [
+    values: [
       input.workerId,
       input.limit,
       full,
@@ -209,7 +229,7 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
       input.defaultEndpointSlots,
       LEASE_MARGIN_SECONDS,
     ],
-  );
+  });
   return rows.map(toClaim);
 }
 
@@ -295,160 +315,20 @@ function pgText(value: string | null): string | null {
 
 /**
  * Records one attempt made under a lease and moves the delivery on (success, retry on the
- * schedule, or failed), updating endpoint health, rollups and operational events, all in one
- * transaction. Returns what happened; `recorded: false` if the lease was no longer ours.
+ * schedule, or failed), updating endpoint health, rollups and operational events atomically.
+ * Returns what happened; `recorded: false` if the lease was no longer ours (nothing written).
  */
 export async function recordAttemptOutcome(claim: ClaimedDelivery, attempt: AttemptRecordInput): Promise<AttemptTransition> {
   const { result } = attempt;
-  const engine = getEngineConfig();
-  let operationalEvents = 0;
-  let cancelled = 0;
-  const transition = await withTransaction(async (client): Promise<AttemptTransition> => {
-    const current = await client.query<{ status: DeliveryStatus; attempt_count: number; leased_by: string | null }>(
-      "SELECT status, attempt_count, leased_by FROM deliveries WHERE id = $1 FOR UPDATE",
-      [claim.deliveryId],
-    );
-    const row = current.rows[0];
-    if (!row || row.leased_by !== claim.leasedBy || (row.status !== "pending" && row.status !== "retrying")) {
-      return {
-        deliveryId: claim.deliveryId,
-        recorded: false,
-        status: row?.status ?? "cancelled",
-        attemptNumber: row?.attempt_count ?? 0,
-        attemptId: null,
-        final: row ? row.status !== "pending" && row.status !== "retrying" : true,
-        nextAttemptAt: null,
-        endpointDisabled: false,
-      };
-    }
-    const attemptNumber = row.attempt_count + 1;
-    const now = new Date();
-
-    // Endpoint health: a success clears the failure streak, a failure extends it. Test sends do neither.
-    let health: EndpointHealth | null = null;
-    if (claim.trigger !== "test") {
-      if (result.ok) {
-        await client.query(
-          "UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL WHERE id = $1 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)",
-          [claim.endpointId],
-        );
-      } else {
-        const updated = await client.query<{ is_active: boolean; deleted_at: Date | null; consecutive_failures: number; failing_since: Date | null }>(
-          `UPDATE endpoints SET consecutive_failures = consecutive_failures + 1, failing_since = COALESCE(failing_since, $2)
-           WHERE id = $1 RETURNING is_active, deleted_at, consecutive_failures, failing_since`,
-          [claim.endpointId, attempt.attemptedAt],
-        );
-        const e = updated.rows[0];
-        health = e
-          ? { active: e.is_active && e.deleted_at === null, consecutiveFailures: e.consecutive_failures, failingSince: e.failing_since }
-          : { active: false, consecutiveFailures: 0, failingSince: null };
-      }
-    }
-
-    const next = decideAfterAttempt({
-      ok: result.ok,
-      statusCode: result.status,
-      retryAfterSeconds: result.retryAfterSeconds,
-      trigger: claim.trigger,
-      attemptNumber,
-      maxRetries: claim.maxRetries,
-      endpoint: health,
-      now,
-      schedule: getConfig().retrySchedule,
-      disableAfterSeconds: engine.disableAfterSeconds,
-      failingAlertAfter: engine.failingAlertAfter,
-      maxRetryAfterSeconds: engine.maxRetryAfterSeconds,
-    });
-    const final = next.status !== "retrying";
-    const attemptError = result.ok ? null : (result.error ?? `the receiver answered HTTP ${result.status}`);
-    const lastError = next.status === "failed" && next.failureReason && !next.exhausted ? `${attemptError}; ${next.failureReason}` : attemptError;
-
-    await client.query(
-      `UPDATE deliveries SET status = $2, attempt_count = $3, next_attempt_at = $4, leased_by = NULL, lease_expires_at = NULL,
-         last_status_code = $5, last_error = $6, last_attempt_at = $7, completed_at = $8, next_attempt_trigger = 'auto', updated_at = now()
-       WHERE id = $1`,
-      [claim.deliveryId, next.status, attemptNumber, next.nextAttemptAt, result.status, pgText(lastError), attempt.attemptedAt, final ? now : null],
-    );
-    const attemptId = newId("atm");
-    await client.query(
-      `INSERT INTO attempts (id, delivery_id, app_id, endpoint_id, attempt_number, trigger, request_url, request_headers,
-         response_status, response_headers, response_body, response_body_truncated, duration_ms, error, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      [
-        attemptId,
-        claim.deliveryId,
-        claim.appId,
-        claim.endpointId,
-        attemptNumber,
-        claim.trigger,
-        claim.url,
-        JSON.stringify(attempt.requestHeaders),
-        result.status,
-        result.headers ? pgText(JSON.stringify(result.headers)) : null,
-        pgText(result.body),
-        result.bodyTruncated,
-        result.durationMs,
-        pgText(attemptError),
-        attempt.attemptedAt,
-      ],
-    );
-    await rollupAttempt(client, {
-      appId: claim.appId,
-      endpointId: claim.endpointId,
-      at: attempt.attemptedAt,
-      durationMs: result.durationMs,
-      attemptFailed: !result.ok,
-      finalStatus: next.status === "success" || next.status === "failed" ? next.status : null,
-    });
-
-    let endpointDisabled = false;
-    if (next.disableEndpoint) {
-      const disabled = await disableEndpointInTransaction(client, {
-        appId: claim.appId,
-        endpointId: claim.endpointId,
-        reason: next.disableEndpoint.reason,
-        kind: next.disableEndpoint.kind,
-      });
-      endpointDisabled = disabled.disabled;
-      cancelled += disabled.cancelledDeliveries;
-      if (disabled.disabled) operationalEvents++;
-    }
-    if (next.failingAlert && health) {
-      await recordOperationalEvent(client, {
-        type: "endpoint.failing",
-        appId: claim.appId,
-        endpointId: claim.endpointId,
-        data: {
-          consecutive_failures: health.consecutiveFailures,
-          failing_since: health.failingSince?.toISOString() ?? null,
-          last_status_code: result.status,
-          last_error: attemptError,
-        },
-      });
-      operationalEvents++;
-    }
-    if (next.exhausted) {
-      await recordOperationalEvent(client, {
-        type: "delivery.exhausted",
-        appId: claim.appId,
-        endpointId: claim.endpointId,
-        deliveryId: claim.deliveryId,
-        data: { event_id: claim.eventId, event_name: claim.eventName, attempts: attemptNumber, last_status_code: result.status, last_error: attemptError },
-      });
-      operationalEvents++;
-    }
-    return {
-      deliveryId: claim.deliveryId,
-      recorded: true,
-      status: next.status,
-      attemptNumber,
-      attemptId,
-      final,
-      nextAttemptAt: next.nextAttemptAt,
-      endpointDisabled,
-    };
-  });
-
+  // Successes and test sends need no endpoint health first: one statement, no transaction.
+  const outcome =
+    result.ok || claim.trigger === "test"
+      ? await recordInOneStatement(claim, attempt)
+      : await withTransaction((client) => recordFailure(client, claim, attempt)).catch((err: unknown) => {
+          if (err instanceof LeaseLostError) return notRecorded(claim);
+          throw err;
+        });
+  const { transition } = outcome;
   if (!transition.recorded) {
     log.warn("attempt outcome dropped: the lease was lost", { delivery_id: claim.deliveryId, leased_by: claim.leasedBy });
     return transition;
@@ -459,9 +339,191 @@ export async function recordAttemptOutcome(claim: ClaimedDelivery, attempt: Atte
     finalStatus: transition.final ? transition.status : null,
     retryScheduled: transition.status === "retrying",
   });
-  recordDeliveriesCancelled(cancelled);
-  if (operationalEvents > 0) kickOperationalEventDispatch();
+  recordDeliveriesCancelled(outcome.cancelled);
+  if (outcome.operationalEvents > 0) kickOperationalEventDispatch();
   return transition;
+}
+
+interface RecordOutcome {
+  transition: AttemptTransition;
+  cancelled: number;
+  operationalEvents: number;
+}
+
+function notRecorded(claim: ClaimedDelivery): RecordOutcome {
+  return {
+    transition: { deliveryId: claim.deliveryId, recorded: false, status: "pending", attemptNumber: claim.attemptCount, attemptId: null, final: false, nextAttemptAt: null, endpointDisabled: false },
+    cancelled: 0,
+    operationalEvents: 0,
+  };
+}
+
+function attemptErrorOf(result: AttemptResult): string | null {
+  return result.ok ? null : (result.error ?? `the receiver answered HTTP ${result.status}`);
+}
+
+/**
+ * The delivery update, the attempt row, the rollup (and for a success, clearing the endpoint's
+ * failure streak) as one statement. Every part is conditional on the lease still being ours.
+ */
+function writeAttemptSql(
+  claim: ClaimedDelivery,
+  attempt: AttemptRecordInput,
+  next: { status: DeliveryStatus; nextAttemptAt: Date | null; lastError: string | null; attemptNumber: number; attemptId: string; now: Date },
+): { text: string; values: unknown[] } {
+  const { result } = attempt;
+  const p = new SqlParams();
+  const final = next.status !== "retrying";
+  const resetHealth = result.ok && claim.trigger !== "test";
+  const text = `WITH d AS (
+      UPDATE deliveries SET status = ${p.add(next.status, "::delivery_status")}, attempt_count = ${p.add(next.attemptNumber, "::int")},
+        next_attempt_at = ${p.add(next.nextAttemptAt, "::timestamptz")}, leased_by = NULL, lease_expires_at = NULL,
+        last_status_code = ${p.add(result.status, "::int")}, last_error = ${p.add(pgText(next.lastError), "::text")},
+        last_attempt_at = ${p.add(attempt.attemptedAt, "::timestamptz")}, completed_at = ${p.add(final ? next.now : null, "::timestamptz")},
+        next_attempt_trigger = 'auto', updated_at = now()
+      WHERE id = ${p.add(claim.deliveryId)} AND leased_by = ${p.add(claim.leasedBy)} AND status IN ('pending', 'retrying')
+      RETURNING id),
+    a AS (
+      INSERT INTO attempts (id, delivery_id, app_id, endpoint_id, attempt_number, trigger, request_url, request_headers,
+        response_status, response_headers, response_body, response_body_truncated, duration_ms, error, created_at)
+      SELECT ${p.add(next.attemptId)}, d.id, ${p.add(claim.appId)}, ${p.add(claim.endpointId)}, ${p.add(next.attemptNumber, "::int")},
+        ${p.add(claim.trigger, "::attempt_trigger")}, ${p.add(claim.url)}, ${p.add(JSON.stringify(attempt.requestHeaders), "::jsonb")},
+        ${p.add(result.status, "::int")}, ${p.add(result.headers ? pgText(JSON.stringify(result.headers)) : null, "::jsonb")},
+        ${p.add(pgText(result.body), "::text")}, ${p.add(result.bodyTruncated, "::boolean")}, ${p.add(result.durationMs, "::int")},
+        ${p.add(pgText(attemptErrorOf(result)), "::text")}, ${p.add(attempt.attemptedAt, "::timestamptz")}
+      FROM d),
+    r AS (${rollupAttemptSql(
+      p,
+      {
+        appId: claim.appId,
+        endpointId: claim.endpointId,
+        at: attempt.attemptedAt,
+        durationMs: result.durationMs,
+        attemptFailed: !result.ok,
+        finalStatus: next.status === "success" || next.status === "failed" ? next.status : null,
+      },
+      "d",
+    )}),
+    h AS (
+      UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL
+      WHERE ${p.add(resetHealth, "::boolean")} AND id = ${p.add(claim.endpointId)} AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)
+        AND EXISTS (SELECT 1 FROM d))
+    SELECT count(*)::int AS recorded FROM d`;
+  return { text, values: p.values };
+}
+
+async function recordInOneStatement(claim: ClaimedDelivery, attempt: AttemptRecordInput): Promise<RecordOutcome> {
+  const now = new Date();
+  const attemptNumber = claim.attemptCount + 1;
+  const status: DeliveryStatus = attempt.result.ok ? "success" : "failed";
+  const attemptId = newId("atm");
+  const sql = writeAttemptSql(claim, attempt, { status, nextAttemptAt: null, lastError: attemptErrorOf(attempt.result), attemptNumber, attemptId, now });
+  const { rows } = await getDb().pool.query<{ recorded: number }>({ name: "hookline_record_attempt", ...sql });
+  if (rows[0]?.recorded !== 1) return notRecorded(claim);
+  return {
+    transition: { deliveryId: claim.deliveryId, recorded: true, status, attemptNumber, attemptId, final: true, nextAttemptAt: null, endpointDisabled: false },
+    cancelled: 0,
+    operationalEvents: 0,
+  };
+}
+
+async function recordFailure(client: PoolClient, claim: ClaimedDelivery, attempt: AttemptRecordInput): Promise<RecordOutcome> {
+  const { result } = attempt;
+  const engine = getEngineConfig();
+  const now = new Date();
+  // The lease guarantees nobody else attempted since the claim, so the count is still ours.
+  const attemptNumber = claim.attemptCount + 1;
+  const updated = await client.query<{ is_active: boolean; deleted_at: Date | null; consecutive_failures: number; failing_since: Date | null }>(
+    `UPDATE endpoints SET consecutive_failures = consecutive_failures + 1, failing_since = COALESCE(failing_since, $2)
+     WHERE id = $1 RETURNING is_active, deleted_at, consecutive_failures, failing_since`,
+    [claim.endpointId, attempt.attemptedAt],
+  );
+  const e = updated.rows[0];
+  const health: EndpointHealth = e
+    ? { active: e.is_active && e.deleted_at === null, consecutiveFailures: e.consecutive_failures, failingSince: e.failing_since }
+    : { active: false, consecutiveFailures: 0, failingSince: null };
+  const next = decideAfterAttempt({
+    ok: false,
+    statusCode: result.status,
+    retryAfterSeconds: result.retryAfterSeconds,
+    trigger: claim.trigger,
+    attemptNumber,
+    maxRetries: claim.maxRetries,
+    endpoint: health,
+    now,
+    schedule: getConfig().retrySchedule,
+    disableAfterSeconds: engine.disableAfterSeconds,
+    failingAlertAfter: engine.failingAlertAfter,
+    maxRetryAfterSeconds: engine.maxRetryAfterSeconds,
+  });
+  const attemptError = attemptErrorOf(result);
+  const lastError = next.status === "failed" && next.failureReason && !next.exhausted ? `${attemptError}; ${next.failureReason}` : attemptError;
+  const attemptId = newId("atm");
+  const sql = writeAttemptSql(claim, attempt, { status: next.status, nextAttemptAt: next.nextAttemptAt, lastError, attemptNumber, attemptId, now });
+  const { rows } = await client.query<{ recorded: number }>({ name: "hookline_record_attempt", ...sql });
+  if (rows[0]?.recorded !== 1) {
+    // Lease lost: undo the health update too (the caller's transaction rolls back on throw).
+    throw new LeaseLostError();
+  }
+
+  let cancelled = 0;
+  let operationalEvents = 0;
+  let endpointDisabled = false;
+  if (next.disableEndpoint) {
+    const disabled = await disableEndpointInTransaction(client, {
+      appId: claim.appId,
+      endpointId: claim.endpointId,
+      reason: next.disableEndpoint.reason,
+      kind: next.disableEndpoint.kind,
+    });
+    endpointDisabled = disabled.disabled;
+    cancelled += disabled.cancelledDeliveries;
+    if (disabled.disabled) operationalEvents++;
+  }
+  if (next.failingAlert) {
+    await recordOperationalEvent(client, {
+      type: "endpoint.failing",
+      appId: claim.appId,
+      endpointId: claim.endpointId,
+      data: {
+        consecutive_failures: health.consecutiveFailures,
+        failing_since: health.failingSince?.toISOString() ?? null,
+        last_status_code: result.status,
+        last_error: attemptError,
+      },
+    });
+    operationalEvents++;
+  }
+  if (next.exhausted) {
+    await recordOperationalEvent(client, {
+      type: "delivery.exhausted",
+      appId: claim.appId,
+      endpointId: claim.endpointId,
+      deliveryId: claim.deliveryId,
+      data: { event_id: claim.eventId, event_name: claim.eventName, attempts: attemptNumber, last_status_code: result.status, last_error: attemptError },
+    });
+    operationalEvents++;
+  }
+  return {
+    transition: {
+      deliveryId: claim.deliveryId,
+      recorded: true,
+      status: next.status,
+      attemptNumber,
+      attemptId,
+      final: next.status !== "retrying",
+      nextAttemptAt: next.nextAttemptAt,
+      endpointDisabled,
+    },
+    cancelled,
+    operationalEvents,
+  };
+}
+
+class LeaseLostError extends Error {
+  constructor() {
+    super("lease lost");
+  }
 }
 
 /**
@@ -598,7 +660,6 @@ export async function scheduleManualAttempts(
   if (deliveryIds.length === 0) return { scheduled: [], skipped: [] };
   if (client) return scheduleManualInTransaction(client, deliveryIds, trigger);
   const result = await withTransaction((c) => scheduleManualInTransaction(c, deliveryIds, trigger));
-  const { announceDueDeliveries } = await import("@/lib/jobs/announce");
   await announceDueDeliveries(result.scheduled);
   return result;
 }

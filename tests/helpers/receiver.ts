@@ -27,7 +27,7 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(handler: ReceiverHandler = (_req, res) => res.end("ok")): Promise<Receiver> {
+export async function startReceiver(handler: ReceiverHandler = (_req, res) => void res.end("ok")): Promise<Receiver> {
   let current = handler;
   const requests: ReceivedRequest[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];

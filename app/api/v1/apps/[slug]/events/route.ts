@@ -1,0 +1,16 @@
+import { getAppBySlugOrId } from "@/lib/apps/get-app";
+import { triggerEventRequest } from "@/lib/events/schemas";
+import { parseIdempotencyKey, triggerEvent } from "@/lib/events/trigger-event";
+import { json, withApiKey } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+type Params = { slug: string };
+
+/** Trigger an event (seed 002 `triggerWebhook`): 202 once the event and its deliveries are committed. */
+export const POST = withApiKey<Params>(async ({ params, body, req }) => {
+  const app = await getAppBySlugOrId(params.slug);
+  const idempotencyKey = parseIdempotencyKey(req.headers.get("idempotency-key"));
+  const result = await triggerEvent(app, await body(triggerEventRequest), idempotencyKey);
+  return json(result, { status: 202 });
+});

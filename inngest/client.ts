@@ -1,0 +1,18 @@
+/**
+ * The Inngest client and the events Hookline's functions listen to. Used only with
+ * HOOKLINE_JOBS=inngest; the functions are served at /api/inngest.
+ */
+import { eventType, Inngest } from "inngest";
+import { z } from "zod";
+
+export const inngest = new Inngest({ id: "hookline" });
+
+/** Sent after a trigger commits: fan the event's deliveries out to per-delivery runs. */
+export const eventTriggered = eventType("webhook/event.triggered", {
+  schema: z.object({ event_id: z.string(), app_id: z.string() }),
+});
+
+/** One delivery is due (new, replayed, or found overdue by the reconciler). */
+export const deliveryScheduled = eventType("webhook/delivery.scheduled", {
+  schema: z.object({ delivery_id: z.string(), endpoint_id: z.string() }),
+});

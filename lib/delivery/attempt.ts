@@ -1,0 +1,84 @@
+/**
+ * One attempt for a leased delivery: sign, POST, record. The same function serves the embedded
+ * workers, the Inngest attempt step and the synchronous test send.
+ */
+import { getConfig } from "@/lib/config";
+import { postWebhook, type AttemptResult, type DeliveryAgents, type ResolveHost } from "@/lib/delivery/http-client";
+import { buildDeliveryBody, maskRequestHeaders } from "@/lib/delivery/payload";
+import { buildWebhookHeaders } from "@/lib/delivery/sign";
+import {
+  cancelClaimedDelivery,
+  cancelPendingDeliveriesForEndpoint,
+  recordAttemptOutcome,
+  type AttemptTransition,
+  type ClaimedDelivery,
+} from "@/lib/delivery/state-machine";
+
+export interface AttemptDeps {
+  /** Keep-alive agents shared by a worker; without them each attempt opens a connection. */
+  agents?: DeliveryAgents;
+  resolveHost?: ResolveHost;
+}
+
+export type AttemptRun =
+  | { kind: "attempted"; result: AttemptResult; transition: AttemptTransition }
+  | { kind: "cancelled"; reason: string };
+
+function stringHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== null && value !== undefined) out[name] = String(value);
+  }
+  return out;
+}
+
+function failedBeforeSending(error: string): AttemptResult {
+  return { ok: false, status: null, headers: null, body: null, bodyTruncated: false, durationMs: 0, error, errorCode: null, retryAfterSeconds: null };
+}
+
+/**
+ * Makes the attempt and records it. A delivery whose endpoint is gone (or whose payload expired)
+ * is cancelled instead, together with the endpoint's other waiting deliveries.
+ * Throws only if the database write fails; the lease then expires and the attempt is repeated.
+ */
+export async function runClaimedAttempt(claim: ClaimedDelivery, deps: AttemptDeps = {}): Promise<AttemptRun> {
+  if (claim.endpointDeleted || (!claim.endpointActive && claim.trigger !== "test")) {
+    const reason = claim.endpointDeleted ? "Endpoint deleted" : "Endpoint disabled";
+    await cancelClaimedDelivery(claim, reason);
+    await cancelPendingDeliveriesForEndpoint(claim.endpointId, reason);
+    return { kind: "cancelled", reason };
+  }
+  if (claim.payload === null) {
+    const reason = "The event payload expired (retention) before it could be delivered";
+    await cancelClaimedDelivery(claim, reason);
+    return { kind: "cancelled", reason };
+  }
+
+  const attemptedAt = new Date();
+  const body = buildDeliveryBody({ eventName: claim.eventName, eventCreatedAt: claim.eventCreatedAt, payload: claim.payload });
+  let headers: Record<string, string> = {};
+  let result: AttemptResult;
+  const secrets = claim.secrets;
+  if (secrets.length === 0) {
+    result = failedBeforeSending("the endpoint has no signing secret; nothing was sent");
+  } else {
+    headers = buildWebhookHeaders({
+      msgId: claim.deliveryId,
+      timestamp: Math.floor(attemptedAt.getTime() / 1000),
+      body,
+      secrets,
+      customHeaders: stringHeaders(claim.customHeaders),
+    });
+    result = await postWebhook({
+      url: claim.url,
+      headers,
+      body,
+      timeoutMs: claim.timeoutSeconds * 1000,
+      allowPrivate: getConfig().allowPrivateTargets,
+      agent: deps.agents,
+      resolveHost: deps.resolveHost,
+    });
+  }
+  const transition = await recordAttemptOutcome(claim, { attemptedAt, requestHeaders: maskRequestHeaders(headers), result });
+  return { kind: "attempted", result, transition };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { compilePayloadSchema, InvalidPayloadSchemaError, validatePayload } from "@/lib/events/payload-schema";
+
+describe("payload schemas", () => {
+  const schema = {
+    type: "object",
+    required: ["amount"],
+    additionalProperties: false,
+    properties: {
+      amount: { type: "integer" },
+      customer: { type: "object", properties: { email: { type: "string", format: "email" } } },
+      lines: { type: "array", items: { type: "object", properties: { "a/b": { type: "string" } } } },
+    },
+  };
+
+  it("names the failing paths under `payload`", () => {
+    expect(validatePayload(schema, { amount: 1 })).toEqual([]);
+    const errors = validatePayload(schema, { customer: { email: "x" }, lines: [{ "a/b": 1 }], extra: true });
+    expect(errors.map((e) => e.field).sort()).toEqual(["payload.amount", "payload.customer.email", "payload.extra", "payload.lines[0].a/b"]);
+    expect(errors.find((e) => e.field === "payload.amount")!.message).toBe("is required");
+  });
+
+  it("reads draft-07 schemas (`$schema`) and 2020-12 by default", () => {
+    const draft7 = { $schema: "http://json-schema.org/draft-07/schema#", type: "object", properties: { a: { type: "string" } }, required: ["a"] };
+    expect(validatePayload(draft7, {})).toEqual([{ field: "payload.a", message: "is required" }]);
+    const v2020 = { $schema: "https://json-schema.org/draft/2020-12/schema", type: "array", prefixItems: [{ type: "string" }] };
+    expect(validatePayload(v2020, ["a", 1])).toEqual([]);
+    expect(validatePayload(v2020, [1])).toEqual([{ field: "payload[0]", message: "must be string" }]);
+  });
+
+  it("accepts boolean schemas and refuses malformed ones with a clear error", () => {
+    expect(validatePayload(true, { any: 1 })).toEqual([]);
+    expect(validatePayload(false, {})).toHaveLength(1);
+    expect(() => compilePayloadSchema({ type: "no-such-type" })).toThrow(InvalidPayloadSchemaError);
+    expect(() => compilePayloadSchema("nope")).toThrow(/must be an object/);
+  });
+
+  it("caches compiled validators by schema text", () => {
+    expect(compilePayloadSchema({ type: "object" })).toBe(compilePayloadSchema({ type: "object" }));
+  });
+});

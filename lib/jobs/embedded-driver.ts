@@ -1,0 +1,367 @@
+/**
+ * The embedded job driver: delivery workers inside the server process.
+ *
+ * One loop per process claims due deliveries in batches (FOR UPDATE SKIP LOCKED plus a lease,
+ * so any number of processes can share one database and each attempt is made once) into a small
+ * ready queue, from which attempts start as slots free up (no database round trip between one
+ * attempt and the next). The loop sleeps until woken: by NOTIFY from a trigger's commit, by the
+ * queue running low, by a retry this process scheduled, or by the fallback poll (which also finds
+ * expired leases of crashed workers). Concurrency is bounded overall and per endpoint; an
+ * endpoint's `rate_limit` (deliveries per second) is enforced per process over a rolling second.
+ */
+import os from "node:os";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { getDb } from "@/lib/db/client";
+import { poolConfigFromUrl } from "@/lib/db/url";
+import { runClaimedAttempt } from "@/lib/delivery/attempt";
+import { getEngineConfig } from "@/lib/delivery/engine-config";
+import { createDeliveryAgents, type DeliveryAgents } from "@/lib/delivery/http-client";
+import { claimDueDeliveries, LEASE_MARGIN_SECONDS, releaseClaims, type ClaimedDelivery } from "@/lib/delivery/state-machine";
+import { registerJobDriverStatus, type JobDriverStatus } from "@/lib/jobs/driver-status";
+import { DELIVERIES_DUE_CHANNEL } from "@/lib/jobs/wakeup";
+import { log as rootLog, type Logger } from "@/lib/log";
+import { sendPendingOperationalEvents } from "@/lib/operational-events/dispatch";
+
+export interface EmbeddedDriverOptions {
+  /** Unique per process; recorded as `leased_by`. */
+  workerId?: string;
+  /** Attempts in flight at once. */
+  concurrency?: number;
+  /** Claimed deliveries waiting for a slot, at most (default: `concurrency`). */
+  prefetch?: number;
+  endpointConcurrency?: number;
+  pollIntervalMs?: number;
+  shutdownGraceMs?: number;
+  /** Rows claimed per query at most. */
+  batchSize?: number;
+  /** Register with /api/health (default true). */
+  registerStatus?: boolean;
+  log?: Logger;
+}
+
+export interface EmbeddedDriver {
+  readonly workerId: string;
+  /** Stops claiming, releases queued claims, waits up to the grace period for in-flight attempts, releases the rest. */
+  stop(): Promise<void>;
+  status(): JobDriverStatus;
+  /** Look for due work now. */
+  wake(): void;
+}
+
+const RATE_WINDOW_MS = 1_000;
+const OPERATIONAL_EVENTS_EVERY_MS = 30_000;
+const ERROR_BACKOFF_MS = 1_000;
+const COALESCE_MS = 2;
+/** A queued claim is started only with this much lease to spare beyond its timeout. */
+const LEASE_SAFETY_MS = 5_000;
+
+interface EndpointLoad {
+  /** Running plus queued. */
+  claimed: number;
+  queued: number;
+  rateLimit: number | null;
+  /** Start times within the rolling rate window. */
+  starts: number[];
+}
+
+interface Queued {
+  claim: ClaimedDelivery;
+  leaseExpiresAt: number;
+}
+
+export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): EmbeddedDriver {
+  const engine = getEngineConfig();
+  const workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  const concurrency = options.concurrency ?? engine.workerConcurrency;
+  const prefetch = options.prefetch ?? concurrency;
+  const endpointConcurrency = options.endpointConcurrency ?? engine.endpointConcurrency;
+  const pollIntervalMs = options.pollIntervalMs ?? engine.pollIntervalMs;
+  const shutdownGraceMs = options.shutdownGraceMs ?? engine.shutdownGraceMs;
+  const batchSize = options.batchSize ?? 100;
+  const log = (options.log ?? rootLog).child({ component: "delivery-worker", worker_id: workerId });
+  const agents: DeliveryAgents = createDeliveryAgents();
+
+  let state: JobDriverStatus["status"] = "running";
+  const running = new Map<string, Promise<void>>();
+  let ready: Queued[] = [];
+  const endpoints = new Map<string, EndpointLoad>();
+  const stats = { claimed: 0, attempted: 0, cancelled: 0, released: 0, errors: 0, lastClaimAt: null as string | null };
+  let listener: pg.Client | undefined;
+  let listening = false;
+  let lastOperationalSweep = 0;
+  /** Due times of retries this process scheduled, so it wakes for them without polling. */
+  let retryWakeTimes: number[] = [];
+
+  // --- wake-ups ------------------------------------------------------------------------------
+  let wakeRequested = false;
+  let wakeWaiter: (() => void) | undefined;
+  const wake = () => {
+    wakeRequested = true;
+    wakeWaiter?.();
+  };
+  // Finished attempts free one slot each; coalescing their wake-ups lets one claim fill several.
+  let soonTimer: NodeJS.Timeout | undefined;
+  const wakeSoon = () => {
+    soonTimer ??= setTimeout(() => {
+      soonTimer = undefined;
+      wake();
+    }, COALESCE_MS);
+  };
+  const sleepUntilWoken = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (wakeRequested || state !== "running") return resolve();
+      const timer = setTimeout(done, Math.max(0, ms));
+      function done() {
+        clearTimeout(timer);
+        wakeWaiter = undefined;
+        resolve();
+      }
+      wakeWaiter = done;
+    });
+
+  // --- per-endpoint limits -------------------------------------------------------------------
+  const loadOf = (endpointId: string) => {
+    let load = endpoints.get(endpointId);
+    if (!load) endpoints.set(endpointId, (load = { claimed: 0, queued: 0, rateLimit: null, starts: [] }));
+    return load;
+  };
+  const startsInWindow = (load: EndpointLoad, now: number) => {
+    while (load.starts.length && now - load.starts[0]! >= RATE_WINDOW_MS) load.starts.shift();
+    return load.starts.length;
+  };
+  /** Free slots of endpoints this process is busy with; others get the default in SQL. */
+  const endpointSlots = (now: number) => {
+    const slots = new Map<string, number>();
+    for (const [id, load] of endpoints) {
+      const started = startsInWindow(load, now);
+      if (load.claimed === 0 && started === 0) {
+        endpoints.delete(id);
+        continue;
+      }
+      const byConcurrency = endpointConcurrency - load.claimed;
+      slots.set(id, load.rateLimit === null ? byConcurrency : Math.min(byConcurrency, load.rateLimit - started - load.queued));
+    }
+    return slots;
+  };
+  /** When the earliest rate-limited endpoint gets a slot back. */
+  const nextRateSlotAt = () => {
+    let earliest: number | null = null;
+    for (const load of endpoints.values()) {
+      if (load.rateLimit !== null && load.starts.length >= load.rateLimit && load.starts[0] !== undefined) {
+        const at = load.starts[0] + RATE_WINDOW_MS;
+        earliest = earliest === null ? at : Math.min(earliest, at);
+      }
+    }
+    return earliest;
+  };
+
+  // --- attempts ------------------------------------------------------------------------------
+  const release = (claims: ClaimedDelivery[]) => {
+    if (claims.length === 0) return Promise.resolve();
+    stats.released += claims.length;
+    for (const claim of claims) loadOf(claim.endpointId).claimed--;
+    return releaseClaims(workerId, claims.map((c) => c.deliveryId))
+      .then(() => undefined)
+      .catch((err: unknown) => log.warn("could not release claims; their leases will expire", { error: (err as Error).message }));
+  };
+
+  const startAttempt = (claim: ClaimedDelivery) => {
+    const done = runClaimedAttempt(claim, { agents })
+      .then((run) => {
+        if (run.kind === "cancelled") stats.cancelled++;
+        else {
+          stats.attempted++;
+          const next = run.transition.nextAttemptAt;
+          if (run.transition.status === "retrying" && next && retryWakeTimes.length < 10_000) {
+            retryWakeTimes.push(next.getTime() + 20); // a little after, so the row is due by the database clock
+          }
+        }
+      })
+      .catch((err: unknown) => {
+        // The lease stays; when it expires the delivery is claimed and attempted again.
+        stats.errors++;
+        log.error("attempt could not be recorded; it will be retried when the lease expires", {
+          delivery_id: claim.deliveryId,
+          error: (err as Error).message,
+        });
+      })
+      .finally(() => {
+        running.delete(claim.deliveryId);
+        loadOf(claim.endpointId).claimed--;
+        pump();
+        if (ready.length <= prefetch / 2) wakeSoon();
+      });
+    running.set(claim.deliveryId, done);
+  };
+
+  /** Starts queued claims while slots are free (and their endpoint's rate allows). */
+  const pump = () => {
+    if (state !== "running" || ready.length === 0) return;
+    const now = Date.now();
+    const stale: ClaimedDelivery[] = [];
+    const keep: Queued[] = [];
+    for (const item of ready) {
+      const { claim } = item;
+      const load = loadOf(claim.endpointId);
+      if (now + claim.timeoutSeconds * 1000 + LEASE_SAFETY_MS > item.leaseExpiresAt) {
+        load.queued--;
+        stale.push(claim); // too close to its lease expiry to start safely
+      } else if (running.size >= concurrency || (load.rateLimit !== null && startsInWindow(load, now) >= load.rateLimit)) {
+        keep.push(item);
+      } else {
+        load.queued--;
+        load.starts.push(now);
+        startAttempt(claim);
+      }
+    }
+    ready = keep;
+    void release(stale);
+  };
+
+  const enqueue = (claims: ClaimedDelivery[]) => {
+    const claimedAt = Date.now();
+    for (const claim of claims) {
+      const load = loadOf(claim.endpointId);
+      load.rateLimit = claim.rateLimit;
+      load.claimed++;
+      load.queued++;
+      ready.push({ claim, leaseExpiresAt: claimedAt + (claim.timeoutSeconds + LEASE_MARGIN_SECONDS) * 1000 });
+    }
+    pump();
+  };
+
+  // --- the loop ------------------------------------------------------------------------------
+  const runLoop = async () => {
+    while (state === "running") {
+      wakeRequested = false;
+      pump();
+      let moreWaiting = false;
+      try {
+        const capacity = concurrency + prefetch - running.size - ready.length;
+        if (capacity > 0) {
+          const limit = Math.min(capacity, batchSize);
+          const claims = await claimDueDeliveries({
+            workerId,
+            limit,
+            endpointSlots: endpointSlots(Date.now()),
+            defaultEndpointSlots: endpointConcurrency,
+          });
+          if (claims.length > 0) {
+            stats.claimed += claims.length;
+            stats.lastClaimAt = new Date().toISOString();
+            if (state === "running") enqueue(claims);
+            else await releaseClaims(workerId, claims.map((c) => c.deliveryId)).catch(() => 0); // stopping meanwhile
+          }
+          moreWaiting = claims.length === limit;
+        }
+        if (Date.now() - lastOperationalSweep > OPERATIONAL_EVENTS_EVERY_MS) {
+          lastOperationalSweep = Date.now();
+          void sendPendingOperationalEvents().catch((err: unknown) => log.warn("operational events sweep failed", { error: (err as Error).message }));
+        }
+      } catch (err) {
+        stats.errors++;
+        log.warn("claiming due deliveries failed", { error: (err as Error).message });
+        await sleepUntilWoken(ERROR_BACKOFF_MS);
+        continue;
+      }
+      if (moreWaiting) continue;
+      if (state !== "running") break;
+      // With the queue full, finishing attempts wake us when it runs low.
+      const now = Date.now();
+      let wait = listening ? pollIntervalMs : Math.min(pollIntervalMs, 500);
+      retryWakeTimes = retryWakeTimes.filter((at) => at > now);
+      if (retryWakeTimes.length > 0) wait = Math.min(wait, Math.min(...retryWakeTimes) - now);
+      const rateAt = nextRateSlotAt();
+      if (rateAt !== null) wait = Math.min(wait, Math.max(0, rateAt - now));
+      await sleepUntilWoken(wait);
+    }
+  };
+
+  // --- LISTEN --------------------------------------------------------------------------------
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  const listen = async () => {
+    if (state !== "running") return;
+    const client = new pg.Client(poolConfigFromUrl(getDb().url));
+    listener = client;
+    client.on("notification", wake);
+    client.on("error", (err) => {
+      listening = false;
+      log.warn("LISTEN connection lost; polling until it is back", { error: err.message });
+      client.end().catch(() => {});
+      if (state === "running") reconnectTimer = setTimeout(() => void listen(), 2_000);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${DELIVERIES_DUE_CHANNEL}`);
+      listening = true;
+      wake(); // anything committed while we were not listening
+    } catch (err) {
+      listening = false;
+      client.end().catch(() => {});
+      log.warn("could not LISTEN; polling until it works", { error: (err as Error).message });
+      if (state === "running") reconnectTimer = setTimeout(() => void listen(), 2_000);
+    }
+  };
+
+  const status = (): JobDriverStatus => ({
+    driver: "embedded",
+    status: state,
+    details: {
+      worker_id: workerId,
+      listening,
+      in_flight: running.size,
+      queued: ready.length,
+      concurrency,
+      endpoint_concurrency: endpointConcurrency,
+      claimed: stats.claimed,
+      attempted: stats.attempted,
+      cancelled: stats.cancelled,
+      released: stats.released,
+      errors: stats.errors,
+      last_claim_at: stats.lastClaimAt,
+    },
+  });
+
+  void listen();
+  const loopDone = runLoop().catch((err: unknown) => log.error("delivery loop crashed", { error: (err as Error).message }));
+  if (options.registerStatus !== false) registerJobDriverStatus(status);
+  log.info("delivery workers started", { concurrency, endpoint_concurrency: endpointConcurrency, poll_interval_ms: pollIntervalMs });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      state = "stopping";
+      wake();
+      clearTimeout(reconnectTimer);
+      clearTimeout(soonTimer);
+      await loopDone;
+      // Queued claims were never started: hand them back at once.
+      const queued = ready.map((q) => q.claim);
+      ready = [];
+      await release(queued);
+      const pending = [...running.values()];
+      if (pending.length > 0) {
+        log.info("waiting for in-flight attempts", { in_flight: pending.length, grace_ms: shutdownGraceMs });
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled(pending), new Promise((resolve) => (timer = setTimeout(resolve, shutdownGraceMs)))]);
+        clearTimeout(timer);
+      }
+      // Still running after the grace period: give them back so another worker retries them.
+      const unfinished = [...running.keys()];
+      if (unfinished.length > 0) {
+        const released = await releaseClaims(workerId, unfinished).catch(() => 0);
+        log.warn("released unfinished attempts", { released });
+      }
+      listening = false;
+      await listener?.end().catch(() => {});
+      agents.http.destroy();
+      agents.https.destroy();
+      state = "stopped";
+      log.info("delivery workers stopped", { attempted: stats.attempted });
+    })();
+    return stopping;
+  };
+
+  return { workerId, stop, status, wake };
+}

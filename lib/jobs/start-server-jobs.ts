@@ -1,0 +1,55 @@
+/**
+ * Called once per server process from instrumentation.ts: starts the background work.
+ * - embedded driver: the delivery workers and the replay-task runner;
+ * - inngest driver: nothing for deliveries or replays here (functions are served at /api/inngest);
+ * - either way: the payload retention runner.
+ * On SIGTERM/SIGINT (or when the launcher dies) everything stops gracefully before Next exits.
+ */
+import { getConfig } from "@/lib/config";
+import { registerJobDriverStatus } from "@/lib/jobs/driver-status";
+import { startEmbeddedDriver } from "@/lib/jobs/embedded-driver";
+import { log } from "@/lib/log";
+import { startReplayRunner } from "@/lib/replays/replay-runner";
+import { startRetentionRunner } from "@/lib/retention/retention-runner";
+import { watchLauncher } from "@/lib/runtime/launcher-watch";
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+const holder = globalThis as unknown as { __hooklineBackgroundJobs?: Stoppable[] };
+
+export function startServerJobs(): void {
+  if (holder.__hooklineBackgroundJobs) return; // dev server reloads
+  const running: Stoppable[] = [];
+  if (getConfig().jobs === "inngest") {
+    registerJobDriverStatus(() => ({ driver: "inngest", status: "serving", details: { path: "/api/inngest" } }));
+  } else {
+    running.push(startEmbeddedDriver(), startReplayRunner());
+  }
+  running.push(startRetentionRunner());
+  holder.__hooklineBackgroundJobs = running;
+  stopBeforeExit(() => Promise.allSettled(running.map((job) => job.stop())).then(() => undefined));
+  // A launcher killed outright cannot stop us: notice and shut down the same graceful way.
+  watchLauncher(() => process.kill(process.pid, "SIGTERM"));
+}
+
+/**
+ * Next's own SIGTERM/SIGINT handler closes the server and exits at once, which would cut
+ * in-flight attempts short. Run ours first: take the listeners already registered, stop the
+ * jobs (in-flight work finishes or is released), then hand the signal to them. Without any
+ * (e.g. NEXT_MANUAL_SIG_HANDLE set) exit ourselves.
+ */
+function stopBeforeExit(stop: () => Promise<void>): void {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    const previous = process.listeners(signal);
+    process.removeAllListeners(signal);
+    process.once(signal, () => {
+      log.info("stopping background jobs", { signal });
+      void stop().finally(() => {
+        if (previous.length === 0) process.exit(signal === "SIGTERM" ? 143 : 130);
+        for (const listener of previous) (listener as NodeJS.SignalsListener)(signal);
+      });
+    });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * `GET /api/metrics`: Prometheus text exposition. Counters and the latency histogram are this
+ * process's (scrape every instance); backlog, lag and endpoint gauges are read from the
+ * database and so describe the whole deployment.
+ */
+import { getDb } from "@/lib/db/client";
+import { getJobDriverStatus } from "@/lib/jobs/driver-status";
+import { DELIVERY_METRIC_FAMILIES } from "@/lib/metrics/delivery-metrics";
+import { escapeLabel, renderLocalMetrics } from "@/lib/metrics/registry";
+
+export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+interface Gauges {
+  due: string;
+  scheduled: string;
+  in_flight: string;
+  lag_seconds: string | null;
+  endpoints_disabled: string;
+  endpoints_failing: string;
+  operational_unsent: string;
+}
+
+function gauge(name: string, help: string, value: number | string, labels = ""): string {
+  return `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name}${labels} ${value}`;
+}
+
+export async function renderMetrics(): Promise<string> {
+  const { rows } = await getDb().pool.query<Gauges>(
+    `SELECT
+       (SELECT count(*) FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now()
+          AND (lease_expires_at IS NULL OR lease_expires_at < now())) AS due,
+       (SELECT count(*) FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at > now()) AS scheduled,
+       (SELECT count(*) FROM deliveries WHERE status IN ('pending', 'retrying') AND lease_expires_at >= now()) AS in_flight,
+       (SELECT extract(epoch FROM now() - min(next_attempt_at)) FROM deliveries WHERE status IN ('pending', 'retrying')
+          AND next_attempt_at <= now() AND (lease_expires_at IS NULL OR lease_expires_at < now())) AS lag_seconds,
+       (SELECT count(*) FROM endpoints WHERE NOT is_active AND deleted_at IS NULL) AS endpoints_disabled,
+       (SELECT count(*) FROM endpoints WHERE is_active AND deleted_at IS NULL AND consecutive_failures > 0) AS endpoints_failing,
+       (SELECT count(*) FROM operational_events WHERE sent_at IS NULL AND next_send_at IS NOT NULL) AS operational_unsent`,
+  );
+  const g = rows[0]!;
+  const driver = getJobDriverStatus();
+  const sections = [
+    gauge("hookline_deliveries_due", "Deliveries due now and not being attempted (backlog).", g.due),
+    gauge("hookline_deliveries_scheduled", "Deliveries waiting for a later retry.", g.scheduled),
+    gauge("hookline_deliveries_in_flight", "Deliveries leased by a worker right now.", g.in_flight),
+    gauge("hookline_delivery_lag_seconds", "How long the oldest due delivery has been waiting.", Math.max(0, Number(g.lag_seconds ?? 0)).toFixed(3)),
+    gauge("hookline_endpoints_disabled", "Endpoints that are disabled (by Hookline or by their owner).", g.endpoints_disabled),
+    gauge("hookline_endpoints_failing", "Active endpoints whose last attempt failed.", g.endpoints_failing),
+    gauge("hookline_operational_events_unsent", "Operational events not yet accepted by the operator webhook.", g.operational_unsent),
+    gauge("hookline_job_driver", "The job driver and its state in this process.", 1, `{driver="${escapeLabel(driver.driver)}",status="${escapeLabel(driver.status)}"}`),
+    renderLocalMetrics(DELIVERY_METRIC_FAMILIES),
+  ];
+  return sections.join("\n") + "\n";
+}

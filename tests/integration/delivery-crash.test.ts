@@ -1,0 +1,80 @@
+/**
+ * Crash safety: a worker process is killed with SIGKILL in the middle of delivering 2,000
+ * events; after a restart every event is delivered, none is lost, and the only duplicates are
+ * attempts that were in flight when it died (their leases expire and they are made again).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/db";
+import { startReceiver, type Receiver } from "../helpers/receiver";
+import { createTestApp, createTestEndpoint, eventually } from "../helpers/delivery-fixtures";
+import { spawnWorker, type WorkerHandle } from "../helpers/spawn-worker";
+import { triggerEvent } from "@/lib/events/trigger-event";
+
+const EVENTS = 2_000;
+const CONCURRENCY = 16;
+const db = useTestDatabase({ HOOKLINE_ALLOW_PRIVATE_TARGETS: "true" });
+
+let receiver: Receiver;
+const workers: WorkerHandle[] = [];
+beforeAll(async () => {
+  // A little latency so that attempts are in flight when the worker dies.
+  receiver = await startReceiver((_req, res) => void setTimeout(() => res.end("ok"), 5));
+});
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.kill()));
+  await receiver?.close();
+});
+
+describe("crash safety", () => {
+  it(`kill -9 mid-delivery of ${EVENTS} events, restart: all delivered, duplicates only in-flight ones`, { timeout: 150_000 }, async () => {
+    const app = await createTestApp();
+    const { endpoint } = await createTestEndpoint(app, { url: receiver.url, timeoutSeconds: 1, maxRetries: 3 });
+    const env = { HOOKLINE_WORKER_CONCURRENCY: String(CONCURRENCY), HOOKLINE_POLL_INTERVAL_MS: "250" };
+
+    // The whole backlog first, so the worker is busy (every slot in flight) when it dies.
+    for (let i = 0; i < EVENTS; i += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, EVENTS - i) }, (_, j) => triggerEvent(app, { event_name: "order.created", payload: { n: i + j } })));
+    }
+    const first = spawnWorker(db().url, { ...env, WORKER_ID: "worker-a" });
+    workers.push(first);
+    await first.ready;
+    await receiver.waitFor(EVENTS / 4, 60_000);
+    await first.kill();
+    const killedAt = Date.now();
+    const receivedBeforeKill = new Set(receiver.requests.map((r) => r.headers["webhook-id"]));
+    const leasedAtKill = await db().prisma.delivery.count({ where: { endpointId: endpoint.id, leasedBy: "worker-a" } });
+    const doneAtKill = await db().prisma.delivery.count({ where: { endpointId: endpoint.id, status: "success" } });
+    expect(doneAtKill).toBeLessThan(EVENTS);
+
+    const second = spawnWorker(db().url, { ...env, WORKER_ID: "worker-b" });
+    workers.push(second);
+    await second.ready;
+    await eventually(
+      async () => ((await db().prisma.delivery.count({ where: { endpointId: endpoint.id, status: "success" } })) === EVENTS ? true : undefined),
+      100_000,
+      "every delivery to succeed after the restart",
+    );
+    const stopped = await second.stop();
+    expect(stopped).toMatchObject({ stopped: true });
+
+    const counts = receiver.countsById();
+    const deliveries = await db().prisma.delivery.findMany({ where: { endpointId: endpoint.id }, select: { id: true, attemptCount: true } });
+    expect(deliveries).toHaveLength(EVENTS);
+    // Nothing lost: every delivery reached the receiver.
+    for (const d of deliveries) expect(counts.get(d.id) ?? 0).toBeGreaterThanOrEqual(1);
+    // Duplicates: only deliveries the dead worker had sent but not recorded, each repeated once.
+    const duplicated = [...counts].filter(([, n]) => n > 1);
+    for (const [id, n] of duplicated) {
+      expect(n).toBe(2);
+      expect(receivedBeforeKill.has(id)).toBe(true);
+    }
+    expect(duplicated.length).toBeLessThanOrEqual(Math.min(leasedAtKill, CONCURRENCY));
+    // The killed worker's unrecorded attempts left no rows: one recorded attempt per delivery.
+    expect(deliveries.every((d) => d.attemptCount === 1)).toBe(true);
+    expect(await db().prisma.attempt.count({ where: { endpointId: endpoint.id } })).toBe(EVENTS);
+    console.info(
+      `crash: ${doneAtKill}/${EVENTS} done at kill, ${leasedAtKill} leased by the dead worker, ${duplicated.length} duplicates, ` +
+        `recovered in ${Date.now() - killedAt} ms`,
+    );
+  });
+});
