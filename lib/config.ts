@@ -30,7 +30,8 @@ const booleanVar = z
     return z.NEVER;
   });
 
-const positiveInt = (name: string, min: number, max: number, fallback: number) =>
+/** A whole number in [min, max]; unset or empty means `fallback`. */
+const wholeNumber = (min: number, max: number, fallback: number) =>
   z
     .string()
     .optional()
@@ -42,8 +43,14 @@ const positiveInt = (name: string, min: number, max: number, fallback: number) =
         return z.NEVER;
       }
       return n;
-    })
-    .describe(name);
+    });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+
+const DAY = 86_400;
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -65,7 +72,7 @@ const envSchema = z.object({
       }
       return v;
     }),
-  PORT: positiveInt("PORT", 1, 65535, 3000),
+  PORT: wholeNumber(1, 65535, 3000),
   HOOKLINE_HOST: z.string().optional().default("0.0.0.0"),
   HOOKLINE_DATA_DIR: z.string().optional().default(".hookline"),
   HOOKLINE_SECRET: z
@@ -101,7 +108,7 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
-  HOOKLINE_MAX_BODY_BYTES: positiveInt("HOOKLINE_MAX_BODY_BYTES", 1024, 64 * 1024 * 1024, 1024 * 1024),
+  HOOKLINE_MAX_BODY_BYTES: wholeNumber(1024, 64 * 1024 * 1024, 1024 * 1024),
   HOOKLINE_LOG_LEVEL: z
     .string()
     .optional()
@@ -111,6 +118,27 @@ const envSchema = z.object({
       ctx.addIssue({ code: "custom", message: `must be debug, info, warn or error (got "${v}")` });
       return z.NEVER;
     }),
+  HOOKLINE_SESSION_TTL_SECONDS: wholeNumber(60, DAY, 3600),
+  // Delivery engine
+  HOOKLINE_DISABLE_AFTER_SECONDS: wholeNumber(60, 365 * DAY, 5 * DAY),
+  HOOKLINE_FAILING_ALERT_AFTER: wholeNumber(1, 1_000_000, 5),
+  HOOKLINE_MAX_RETRY_AFTER_SECONDS: wholeNumber(1, 7 * DAY, 6 * 3600),
+  HOOKLINE_WORKER_CONCURRENCY: wholeNumber(1, 1_000, 32),
+  HOOKLINE_ENDPOINT_CONCURRENCY: wholeNumber(1, 1_000, 8),
+  HOOKLINE_POLL_INTERVAL_MS: wholeNumber(50, 60_000, 2_000),
+  HOOKLINE_SHUTDOWN_GRACE_MS: wholeNumber(0, 120_000, 15_000),
+  HOOKLINE_OPERATOR_WEBHOOK_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
+    message: "must be an http(s) URL",
+  }),
+  HOOKLINE_OPERATOR_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v), {
+    message: "must be a whsec_... signing secret",
+  }),
+  // Replay and retention
+  HOOKLINE_REPLAY_MAX_RANGE_DAYS: wholeNumber(1, 366, 14),
+  HOOKLINE_REPLAY_MAX_DELIVERIES: wholeNumber(1, 10_000_000, 100_000),
+  HOOKLINE_REPLAY_BATCH_SIZE: wholeNumber(1, 10_000, 500),
+  HOOKLINE_PAYLOAD_RETENTION_DAYS: wholeNumber(1, 3650, 30),
+  HOOKLINE_RETENTION_INTERVAL_SECONDS: wholeNumber(60, 7 * DAY, 3600),
 });
 
 export interface Config {
@@ -129,6 +157,46 @@ export interface Config {
   retrySchedule: number[];
   maxBodyBytes: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Portal sessions slide forward by this much on use (capped at 24 h from the exchange). */
+  sessionTtlSeconds: number;
+  engine: EngineConfig;
+  replay: ReplayConfig;
+  retention: RetentionConfig;
+}
+
+export interface EngineConfig {
+  /** An endpoint that has only failed for this long is disabled. Default 5 days. */
+  disableAfterSeconds: number;
+  /** Consecutive failed attempts after which `endpoint.failing` is raised. */
+  failingAlertAfter: number;
+  /** A receiver's Retry-After is honoured up to this many seconds. */
+  maxRetryAfterSeconds: number;
+  /** Embedded driver: attempts in flight per process. */
+  workerConcurrency: number;
+  /** Embedded driver: attempts in flight per endpoint per process (rate_limit may lower it). */
+  endpointConcurrency: number;
+  /** Embedded driver: fallback poll when no NOTIFY arrives (retries, expired leases). */
+  pollIntervalMs: number;
+  /** Embedded driver: how long shutdown waits for in-flight attempts before releasing them. */
+  shutdownGraceMs: number;
+  operatorWebhookUrl: string | undefined;
+  operatorWebhookSecret: string | undefined;
+}
+
+export interface ReplayConfig {
+  /** A bulk replay's date range may span at most this many days. */
+  maxRangeDays: number;
+  /** A bulk replay may match at most this many deliveries. */
+  maxDeliveries: number;
+  /** Deliveries rescheduled per batch (one transaction each). */
+  batchSize: number;
+}
+
+export interface RetentionConfig {
+  /** Event payloads and attempt response bodies older than this are removed. */
+  payloadRetentionDays: number;
+  /** How often the retention job runs. */
+  retentionIntervalMs: number;
 }
 
 /** Parses and validates an environment. Throws `ConfigError` naming the first bad variable. */
@@ -146,6 +214,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       "is required when DATABASE_URL is set and NODE_ENV=production (32+ random characters, e.g. `openssl rand -base64 48`)",
     );
   }
+  if (e.HOOKLINE_OPERATOR_WEBHOOK_URL && !e.HOOKLINE_OPERATOR_WEBHOOK_SECRET) {
+    throw new ConfigError("HOOKLINE_OPERATOR_WEBHOOK_SECRET", "is required when HOOKLINE_OPERATOR_WEBHOOK_URL is set");
+  }
   return {
     nodeEnv,
     databaseUrl: e.DATABASE_URL,
@@ -158,6 +229,27 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     retrySchedule: e.HOOKLINE_RETRY_SCHEDULE,
     maxBodyBytes: e.HOOKLINE_MAX_BODY_BYTES,
     logLevel: e.HOOKLINE_LOG_LEVEL,
+    sessionTtlSeconds: e.HOOKLINE_SESSION_TTL_SECONDS,
+    engine: {
+      disableAfterSeconds: e.HOOKLINE_DISABLE_AFTER_SECONDS,
+      failingAlertAfter: e.HOOKLINE_FAILING_ALERT_AFTER,
+      maxRetryAfterSeconds: e.HOOKLINE_MAX_RETRY_AFTER_SECONDS,
+      workerConcurrency: e.HOOKLINE_WORKER_CONCURRENCY,
+      endpointConcurrency: e.HOOKLINE_ENDPOINT_CONCURRENCY,
+      pollIntervalMs: e.HOOKLINE_POLL_INTERVAL_MS,
+      shutdownGraceMs: e.HOOKLINE_SHUTDOWN_GRACE_MS,
+      operatorWebhookUrl: e.HOOKLINE_OPERATOR_WEBHOOK_URL,
+      operatorWebhookSecret: e.HOOKLINE_OPERATOR_WEBHOOK_SECRET,
+    },
+    replay: {
+      maxRangeDays: e.HOOKLINE_REPLAY_MAX_RANGE_DAYS,
+      maxDeliveries: e.HOOKLINE_REPLAY_MAX_DELIVERIES,
+      batchSize: e.HOOKLINE_REPLAY_BATCH_SIZE,
+    },
+    retention: {
+      payloadRetentionDays: e.HOOKLINE_PAYLOAD_RETENTION_DAYS,
+      retentionIntervalMs: e.HOOKLINE_RETENTION_INTERVAL_SECONDS * 1000,
+    },
   };
 }
 

@@ -29,4 +29,5 @@ export type IdPrefix =
   | "atm" // attempt
   | "rpl" // replay task
   | "tkt" // ticket
-  | "aud"; // audit log row
+  | "aud" // audit log row
+  | "ope"; // operational event

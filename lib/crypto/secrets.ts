@@ -41,11 +41,20 @@ export function decodeSigningSecret(secret: string): Buffer {
   return key;
 }
 
+// One process uses one master secret (two in tests): derive once, not per secret.
+const derivedKeys = new Map<string, Buffer>();
+
 function deriveEncryptionKey(masterSecret: string): Buffer {
   if (masterSecret.length === 0) throw new Error("Master secret must not be empty");
-  // Empty salt is fine for HKDF when the input is already high-entropy; the info string
-  // separates this key from any other key derived from the same master secret.
-  return Buffer.from(hkdfSync("sha256", masterSecret, Buffer.alloc(0), HKDF_INFO, 32));
+  let key = derivedKeys.get(masterSecret);
+  if (!key) {
+    // Empty salt is fine for HKDF when the input is already high-entropy; the info string
+    // separates this key from any other key derived from the same master secret.
+    key = Buffer.from(hkdfSync("sha256", masterSecret, Buffer.alloc(0), HKDF_INFO, 32));
+    if (derivedKeys.size > 8) derivedKeys.clear();
+    derivedKeys.set(masterSecret, key);
+  }
+  return key;
 }
 
 /** AES-256-GCM encryption for secrets at rest. Output: `v1.<iv>.<tag>.<ciphertext>` (base64url). */

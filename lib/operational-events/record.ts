@@ -1,6 +1,6 @@
 import type { PoolClient } from "pg";
 import { getEngineConfig } from "@/lib/delivery/engine-config";
-import { newId, type IdPrefix } from "@/lib/ids";
+import { newId } from "@/lib/ids";
 
 /**
  * - `endpoint.failing`: an endpoint reached HOOKLINE_FAILING_ALERT_AFTER consecutive failed attempts.
@@ -17,15 +17,13 @@ export interface OperationalEventInput {
   data: Record<string, unknown>;
 }
 
-// TODO(lead): add "ope" to IdPrefix in lib/ids.ts and drop the cast.
-const OPERATIONAL_EVENT_PREFIX = "ope" as IdPrefix;
 
 /**
  * Records an operational event in the caller's transaction (it commits with the change that
  * caused it). When an operator webhook is configured it is due for sending at once.
  */
 export async function recordOperationalEvent(client: PoolClient, event: OperationalEventInput): Promise<string> {
-  const id = newId(OPERATIONAL_EVENT_PREFIX);
+  const id = newId("ope");
   const sendable = getEngineConfig().operatorWebhookUrl !== undefined;
   await client.query(
     `INSERT INTO operational_events (id, type, app_id, endpoint_id, delivery_id, data, next_send_at)

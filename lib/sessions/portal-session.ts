@@ -10,7 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
-import { requireSecret } from "@/lib/config";
+import { getConfig, requireSecret } from "@/lib/config";
 import { safeEqual } from "@/lib/crypto/secrets";
 
 export const EMBED_COOKIE = "hookline_portal";
@@ -30,8 +30,7 @@ export interface PortalSession {
 }
 
 export function sessionLifetimeSeconds(): number {
-  const raw = Number(process.env.HOOKLINE_SESSION_TTL_SECONDS ?? 3600);
-  return Number.isInteger(raw) && raw >= 60 ? Math.min(raw, ABSOLUTE_MAX_SECONDS) : 3600;
+  return Math.min(getConfig().sessionTtlSeconds, ABSOLUTE_MAX_SECONDS);
 }
 
 const now = () => Math.floor(Date.now() / 1000);

@@ -88,6 +88,8 @@ describe("npm start on the embedded database", () => {
       [{ HOOKLINE_RETRY_SCHEDULE: "60,soon" }, /HOOKLINE_RETRY_SCHEDULE/],
       [{ HOOKLINE_ALLOW_PRIVATE_TARGETS: "maybe" }, /HOOKLINE_ALLOW_PRIVATE_TARGETS must be true or false/],
       [{ DATABASE_URL: "mysql://x@y/z" }, /DATABASE_URL must be a postgresql:\/\/ URL/],
+      [{ HOOKLINE_WORKER_CONCURRENCY: "0" }, /HOOKLINE_WORKER_CONCURRENCY must be a whole number from 1 to 1000/],
+      [{ HOOKLINE_OPERATOR_WEBHOOK_URL: "https://ops.example/hook" }, /HOOKLINE_OPERATOR_WEBHOOK_SECRET is required/],
       [{ DATABASE_URL: "postgresql://u:p@127.0.0.1:1/db", NODE_ENV: "production" }, /HOOKLINE_SECRET is required when DATABASE_URL is set and NODE_ENV=production/],
     ];
     const dir = tempDataDir("config");

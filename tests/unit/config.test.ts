@@ -37,8 +37,33 @@ describe("parseConfig", () => {
     });
   });
 
+  it("carries the engine, replay, retention and session settings with their defaults", () => {
+    const config = parseConfig({});
+    expect(config.engine).toEqual({
+      disableAfterSeconds: 432_000,
+      failingAlertAfter: 5,
+      maxRetryAfterSeconds: 21_600,
+      workerConcurrency: 32,
+      endpointConcurrency: 8,
+      pollIntervalMs: 2_000,
+      shutdownGraceMs: 15_000,
+      operatorWebhookUrl: undefined,
+      operatorWebhookSecret: undefined,
+    });
+    expect(config.replay).toEqual({ maxRangeDays: 14, maxDeliveries: 100_000, batchSize: 500 });
+    expect(config.retention).toEqual({ payloadRetentionDays: 30, retentionIntervalMs: 3_600_000 });
+    expect(config.sessionTtlSeconds).toBe(3600);
+    expect(() => parseConfig({ HOOKLINE_OPERATOR_WEBHOOK_URL: "https://ops.example/hook" })).toThrow(/^HOOKLINE_OPERATOR_WEBHOOK_SECRET is required/);
+  });
+
   it.each([
     [{ PORT: "http" }, "PORT"],
+    [{ HOOKLINE_DISABLE_AFTER_SECONDS: "soon" }, "HOOKLINE_DISABLE_AFTER_SECONDS"],
+    [{ HOOKLINE_OPERATOR_WEBHOOK_URL: "ftp://x", HOOKLINE_OPERATOR_WEBHOOK_SECRET: "whsec_abc" }, "HOOKLINE_OPERATOR_WEBHOOK_URL"],
+    [{ HOOKLINE_REPLAY_MAX_RANGE_DAYS: "0" }, "HOOKLINE_REPLAY_MAX_RANGE_DAYS"],
+    [{ HOOKLINE_PAYLOAD_RETENTION_DAYS: "forever" }, "HOOKLINE_PAYLOAD_RETENTION_DAYS"],
+    [{ HOOKLINE_SESSION_TTL_SECONDS: "5" }, "HOOKLINE_SESSION_TTL_SECONDS"],
+    [{ HOOKLINE_WORKER_CONCURRENCY: "1e9" }, "HOOKLINE_WORKER_CONCURRENCY"],
     [{ PORT: "0" }, "PORT"],
     [{ HOOKLINE_JOBS: "bullmq" }, "HOOKLINE_JOBS"],
     [{ HOOKLINE_SECRET: "too-short" }, "HOOKLINE_SECRET"],
