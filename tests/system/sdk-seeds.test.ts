@@ -187,8 +187,46 @@ describe("seed 002: the webhooks module", () => {
     expect((await webhooks.listReplayTasks("payments-int")).data.map((t) => t.id)).toContain(task.id);
   });
 
-  // Needs the replay runner in the server's job loop (issue 4/5): a task stays `queued` for now.
-  it.todo("runs the bulk replay task to completed and re-sends the failed deliveries");
+  it("runs a bulk replay task to completed and re-sends the failed deliveries", async () => {
+    const webhooks = client().webhooks;
+    receiver.setHandler((_req, res) => {
+      res.statusCode = 500;
+      res.end("broken");
+    });
+    const endpoint = await webhooks.createWebhookEndpoint("payments-int", { url: receiver.url, events: ["invoice.past_due"], max_retries: 0 });
+    const start = new Date(Date.now() - 1_000).toISOString();
+    const before = receiver.requests.length;
+    for (const n of [1, 2, 3]) await webhooks.triggerWebhook("payments-int", { event_name: "invoice.past_due", payload: { n } });
+    await receiver.waitFor(before + 3, 30_000);
+    const failed = await waitUntil(async () => {
+      const page = await webhooks.listWebhookDeliveries("payments-int", { status: "failed", endpoint_id: endpoint.id, limit: 10 });
+      return page.data.length === 3 ? page.data : undefined;
+    });
+
+    receiver.setHandler((_req, res) => {
+      res.end("ok");
+    });
+    const replayFrom = receiver.requests.length;
+    const task = await webhooks.replayWebhookDeliveries("payments-int", {
+      start_date: start,
+      end_date: new Date(Date.now() + 1_000).toISOString(),
+      endpoint_id: endpoint.id,
+      status: "failed",
+    });
+    const done = await waitUntil(async () => {
+      const t = await webhooks.getReplayTask("payments-int", task.task_id);
+      return t.status === "completed" ? t : undefined;
+    });
+    expect(done).toMatchObject({ total: 3, processed: 3, replayed: 3, failed: 0 });
+    await receiver.waitFor(replayFrom + 3, 30_000);
+    const resent = receiver.requests.slice(replayFrom).map((r) => r.headers["webhook-id"]).sort();
+    expect(resent).toEqual(failed.map((d) => d.id).sort());
+    await waitUntil(async () => {
+      const page = await webhooks.listWebhookDeliveries("payments-int", { status: "success", endpoint_id: endpoint.id, limit: 10 });
+      return page.data.length === 3 ? true : undefined;
+    });
+    await webhooks.deleteWebhookEndpoint("payments-int", endpoint.id);
+  });
 
   it("reports stats, analytics and timeseries", async () => {
     const webhooks = client().webhooks;
