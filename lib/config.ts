@@ -137,6 +137,7 @@ const envSchema = z.object({
   HOOKLINE_REPLAY_MAX_RANGE_DAYS: wholeNumber(1, 366, 14),
   HOOKLINE_REPLAY_MAX_DELIVERIES: wholeNumber(1, 10_000_000, 100_000),
   HOOKLINE_REPLAY_BATCH_SIZE: wholeNumber(1, 10_000, 500),
+  HOOKLINE_REPLAY_BATCH_PAUSE_MS: wholeNumber(0, 60_000, 0),
   HOOKLINE_PAYLOAD_RETENTION_DAYS: wholeNumber(1, 3650, 30),
   HOOKLINE_RETENTION_INTERVAL_SECONDS: wholeNumber(60, 7 * DAY, 3600),
 });
@@ -190,6 +191,8 @@ export interface ReplayConfig {
   maxDeliveries: number;
   /** Deliveries rescheduled per batch (one transaction each). */
   batchSize: number;
+  /** Pause between a task's batches, to spread a large replay out (and let a cancel land). */
+  batchPauseMs: number;
 }
 
 export interface RetentionConfig {
@@ -245,6 +248,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       maxRangeDays: e.HOOKLINE_REPLAY_MAX_RANGE_DAYS,
       maxDeliveries: e.HOOKLINE_REPLAY_MAX_DELIVERIES,
       batchSize: e.HOOKLINE_REPLAY_BATCH_SIZE,
+      batchPauseMs: e.HOOKLINE_REPLAY_BATCH_PAUSE_MS,
     },
     retention: {
       payloadRetentionDays: e.HOOKLINE_PAYLOAD_RETENTION_DAYS,

@@ -33,7 +33,10 @@ const repoImports: Plugin = {
 function rewriteSpecifiers(text: string, file: string): string {
   return text.replace(/(from\s+|import\s*\(\s*)(["'])([^"']+)\2/g, (_m, lead: string, q: string, spec: string) => {
     let out = spec;
-    if (spec.startsWith("@/lib/sdk/")) out = "@hookline/sdk";
+    // TypeScript writes the SDK's types as relative paths (../sdk/types); react-query's types
+    // come from its core package, which it re-exports.
+    if (spec.startsWith("@/lib/sdk/") || spec.startsWith("../sdk/")) out = "@hookline/sdk";
+    else if (spec === "@tanstack/query-core") out = "@tanstack/react-query";
     else if (spec.startsWith("@/lib/react/")) out = `./${spec.slice("@/lib/react/".length)}.js`;
     else if (spec.startsWith("./") && !/\.js$/.test(spec)) out = `${spec}.js`;
     else if (spec.startsWith("@/") || spec.startsWith("../")) fail(`${file} imports "${spec}", which is not part of the package`);

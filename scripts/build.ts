@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const require = createRequire(import.meta.url);
-const BUILD_INPUTS = ["app", "components", "lib", "inngest", "generated", "public", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package.json"];
+const BUILD_INPUTS = ["app", "components", "lib", "inngest", "generated", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package.json"];
 const SKIP = new Set(["node_modules", ".next", ".hookline"]);
 
 function newestMtime(target: string): number {

@@ -25,7 +25,7 @@ export function startServerJobs(): void {
   if (getConfig().jobs === "inngest") {
     registerJobDriverStatus(() => ({ driver: "inngest", status: "serving", details: { path: "/api/inngest" } }));
   } else {
-    running.push(startEmbeddedDriver(), startReplayRunner());
+    running.push(startEmbeddedDriver(), startReplayRunner({ batchPauseMs: getConfig().replay.batchPauseMs }));
   }
   running.push(startRetentionRunner());
   holder.__hooklineBackgroundJobs = running;

@@ -6,23 +6,31 @@
  */
 import { useInfiniteQuery, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
-import type { CreateEndpointRequest, EndpointResponse, TestEndpointResponse, UpdateEndpointRequest } from "@/lib/endpoints/schemas";
-import type { EventTypeResponse } from "@/lib/event-types/schemas";
-import type { PortalSessionResponse } from "@/lib/sessions/schemas";
 import { HooklineError } from "@/lib/sdk/errors";
 import { useHooklineClient } from "@/lib/react/provider";
 import type { FrontendClient, QueryParams } from "@/lib/react/frontend-client";
 import type {
   AnalyticsParams,
+  CreatedEndpoint,
+  CreateEndpointInput,
   DeliveriesParams,
   DeliveryDetail,
   DeliverySummary,
+  EventType,
+  PortalSession,
+  ReplayDeliveryResponse,
+  ReplayDryRunResponse,
   ReplayRequest,
   ReplayTask,
   ReplayTaskCreated,
+  RotateEndpointSecretResponse,
+  TestEndpointResult,
   TimeseriesParams,
-  TimeseriesPoint,
+  TimeseriesResponse,
+  UpdateEndpointInput,
   WebhookAnalytics,
+  WebhookEndpoint,
+  WebhookEndpointSecret,
   WebhookStats,
 } from "@/lib/react/types";
 
@@ -45,20 +53,24 @@ export const hooklineKeys = {
   stats: ["hookline", "stats"] as const,
 };
 
-async function fetchSession(client: FrontendClient): Promise<PortalSessionResponse> {
-  const session = await client.get<PortalSessionResponse>("/session");
+async function fetchSession(client: FrontendClient): Promise<PortalSession> {
+  const session = await client.get<PortalSession>("/session");
   client.setCsrfToken(session.csrf_token);
   return session;
 }
 
-/** The session query every hook waits on: the cookie's session, if there is one. */
-function usePortalSession() {
+/**
+ * The session query every hook waits on: the cookie's session, if there is one. `enabled: false`
+ * while a ticket is being exchanged, so an older cookie's answer cannot land after the new one.
+ */
+function usePortalSession(enabled = true) {
   const client = useHooklineClient();
   return useQuery({
     queryKey: hooklineKeys.session,
     queryFn: () => fetchSession(client),
     retry: false,
     staleTime: 60_000,
+    enabled,
   });
 }
 
@@ -82,7 +94,7 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
   const exchange = useQuery({
     queryKey: hooklineKeys.exchange(ticket ?? ""),
     queryFn: async () => {
-      const session = await client.exchangeTicket<PortalSessionResponse>(ticket!);
+      const session = await client.exchangeTicket<PortalSession>(ticket!);
       client.setCsrfToken(session.csrf_token);
       qc.setQueryData(hooklineKeys.session, session);
       return session;
@@ -92,27 +104,29 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
     staleTime: Infinity,
     gcTime: Infinity,
   });
-  const session = usePortalSession();
-  const data = session.data;
+  // With a ticket, its exchange decides the session; a failed exchange is an error even when an
+  // older cookie would still answer (it may belong to another app).
+  const session = usePortalSession(!ticket || exchange.isSuccess);
+  const data = ticket && exchange.isError ? undefined : session.data;
 
   const sessionError = useMemo(() => {
-    if (data) return null;
     if (exchange.error) return exchange.error as Error;
+    if (data) return null;
     if (session.error && !isAuthError(session.error)) return session.error as Error;
     return null;
   }, [data, exchange.error, session.error]);
 
   const createEndpoint = useCallback(
-    async (input: CreateEndpointRequest | (Omit<Partial<CreateEndpointRequest>, "subscriptions"> & { url: string; subscribed_events?: string[]; events?: string[]; subscriptions?: string[] })) => {
-      const created = await client.send<EndpointResponse & { secret: string }>("POST", "/endpoints", input);
+    async (input: CreateEndpointInput) => {
+      const created = await client.send<CreatedEndpoint>("POST", "/endpoints", input);
       await invalidate(qc, hooklineKeys.endpoints, hooklineKeys.catalog, hooklineKeys.subscriptions, hooklineKeys.stats);
       return created;
     },
     [client, qc],
   );
   const updateEndpoint = useCallback(
-    async (id: string, input: Partial<UpdateEndpointRequest> & { subscribed_events?: string[]; events?: string[] }) => {
-      const updated = await client.send<EndpointResponse>("PATCH", `/endpoints/${encodeURIComponent(id)}`, input);
+    async (id: string, input: UpdateEndpointInput) => {
+      const updated = await client.send<WebhookEndpoint>("PATCH", `/endpoints/${encodeURIComponent(id)}`, input);
       qc.setQueryData(hooklineKeys.endpoint(id), updated);
       await invalidate(qc, hooklineKeys.endpoints, hooklineKeys.catalog, hooklineKeys.subscriptions, hooklineKeys.stats);
       return updated;
@@ -129,19 +143,52 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
   );
   const testEndpoint = useCallback(
     async (id: string, input: { event_name?: string; payload?: Record<string, unknown> } = {}) => {
-      const result = await client.send<TestEndpointResponse>("POST", `/endpoints/${encodeURIComponent(id)}/test`, input);
+      const result = await client.send<TestEndpointResult>("POST", `/endpoints/${encodeURIComponent(id)}/test`, input);
       await invalidate(qc, hooklineKeys.deliveries, hooklineKeys.analytics, hooklineKeys.timeseries, hooklineKeys.stats);
       return result;
     },
     [client, qc],
   );
+  /**
+   * Seed 003 "Rotate Signing Secret": one endpoint's (`endpoint_id`; answers the new secret and
+   * when the previous one stops signing) or every endpoint's of the app (answers `rotated`).
+   */
   const rotateSecret = useCallback(
-    async (input: { endpoint_id?: string; expire_previous?: boolean } = {}) => {
-      const result = await client.send<{ secret?: string; rotated?: number }>("POST", "/rotate-secret", input);
+    async (input: { endpoint_id?: string; expire_previous?: boolean; grace_period_seconds?: number } = {}) => {
+      const result = await client.send<Partial<RotateEndpointSecretResponse> & { rotated?: number }>("POST", "/rotate-secret", input);
       if (input.endpoint_id) await invalidate(qc, hooklineKeys.endpoint(input.endpoint_id));
       return result;
     },
     [client, qc],
+  );
+  /** An endpoint's current signing secret (the reveal is audited). */
+  const revealSecret = useCallback(
+    async (id: string) => (await client.get<WebhookEndpointSecret>(`/endpoints/${encodeURIComponent(id)}/secret`)).secret,
+    [client],
+  );
+  /** Re-enables an endpoint that Hookline disabled (410 Gone, repeated failures). */
+  const reactivateEndpoint = useCallback(
+    async (id: string) => {
+      const endpoint = await client.send<WebhookEndpoint>("POST", `/endpoints/${encodeURIComponent(id)}/reactivate`, {});
+      qc.setQueryData(hooklineKeys.endpoint(id), endpoint);
+      await invalidate(qc, hooklineKeys.endpoints, hooklineKeys.stats);
+      return endpoint;
+    },
+    [client, qc],
+  );
+  /** Sends one delivery again now (same webhook-id, a new attempt). */
+  const replayOneDelivery = useCallback(
+    async (deliveryId: string) => {
+      const result = await client.send<ReplayDeliveryResponse>("POST", `/deliveries/${encodeURIComponent(deliveryId)}/replay`, {});
+      await invalidate(qc, hooklineKeys.delivery(deliveryId), hooklineKeys.deliveries, hooklineKeys.stats);
+      return result;
+    },
+    [client, qc],
+  );
+  /** How many deliveries a bulk replay would cover (`dry_run`); creates nothing. */
+  const previewReplay = useCallback(
+    async (input: Omit<ReplayRequest, "dry_run">) => client.send<ReplayDryRunResponse>("POST", "/deliveries/replay", { ...input, dry_run: true }),
+    [client],
   );
   const replayDelivery = useCallback(
     async (input: ReplayRequest) => {
@@ -162,7 +209,7 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
   const cancelReplayTask = useCallback(
     async (arg: { taskId: string } | string) => {
       const taskId = typeof arg === "string" ? arg : arg.taskId;
-      const task = await client.send<ReplayTask>("POST", `/replay-tasks/${encodeURIComponent(taskId)}/cancel`);
+      const task = await client.send<ReplayTask>("POST", `/replay-tasks/${encodeURIComponent(taskId)}/cancel`, {});
       qc.setQueryData(hooklineKeys.replayTask(taskId), task);
       await invalidate(qc, hooklineKeys.replayTasks);
       return task;
@@ -186,7 +233,11 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
     deleteEndpoint,
     testEndpoint,
     rotateSecret,
+    revealSecret,
+    reactivateEndpoint,
     replayDelivery,
+    replayOneDelivery,
+    previewReplay,
     fetchReplayTaskStatus,
     cancelReplayTask,
     endSession,
@@ -206,7 +257,7 @@ function useSessionQuery<T>(queryKey: readonly unknown[], path: string, query?: 
 
 /** The app's endpoints. */
 export function useWebhookEndpoints() {
-  const q = useSessionQuery<ListPage<EndpointResponse>>(hooklineKeys.endpoints, "/endpoints", { limit: 250 });
+  const q = useSessionQuery<ListPage<WebhookEndpoint>>(hooklineKeys.endpoints, "/endpoints", { limit: 250 });
   return { endpoints: q.data?.data ?? [], loading: q.isLoading, error: q.error, refetch: q.refetch };
 }
 
@@ -216,7 +267,7 @@ export function useWebhookEndpoint(id: string | null | undefined) {
   const hasSession = useHasSession();
   const q = useQuery({
     queryKey: hooklineKeys.endpoint(id ?? ""),
-    queryFn: () => client.get<EndpointResponse>(`/endpoints/${encodeURIComponent(id!)}`),
+    queryFn: () => client.get<WebhookEndpoint>(`/endpoints/${encodeURIComponent(id!)}`),
     enabled: hasSession && !!id,
   });
   return { endpoint: q.data ?? null, loading: q.isLoading, error: q.error, refetch: q.refetch };
@@ -233,6 +284,13 @@ export function useWebhookDeliveries(params: DeliveriesParams = {}) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     enabled: hasSession,
+    // Live while something is in flight: quickly for pending, slowly for scheduled retries.
+    refetchInterval: (query) => {
+      const all = query.state.data?.pages.flatMap((p) => p.data) ?? [];
+      if (all.some((d) => d.status === "pending")) return 2_000;
+      if (all.some((d) => d.status === "retrying")) return 10_000;
+      return false;
+    },
   });
   const deliveries = useMemo(() => q.data?.pages.flatMap((p) => p.data) ?? [], [q.data]);
   return {
@@ -254,14 +312,32 @@ export function useWebhookDelivery(id: string | null | undefined) {
     queryKey: hooklineKeys.delivery(id ?? ""),
     queryFn: () => client.get<DeliveryDetail>(`/deliveries/${encodeURIComponent(id!)}`),
     enabled: hasSession && !!id,
+    // Live while an attempt is due soon (e.g. right after a replay).
+    refetchInterval: (query) => (query.state.data?.status === "pending" ? 1_500 : query.state.data?.status === "retrying" ? 10_000 : false),
   });
   return { delivery: q.data ?? null, loading: q.isLoading, error: q.error, refetch: q.refetch };
 }
 
-/** Bulk replay tasks; polls while any is queued or running. */
-export function useWebhookReplayTasks() {
-  const q = useSessionQuery<ListPage<ReplayTask>>(hooklineKeys.replayTasks, "/replay-tasks", { limit: 50 }, {
-    refetchInterval: 2_000,
+const isActiveTask = (t: ReplayTask) => t.status === "queued" || t.status === "running";
+
+/** Bulk replay tasks, newest first; polls every second while any is queued or running. */
+export function useWebhookReplayTasks(params: { limit?: number } = {}) {
+  const client = useHooklineClient();
+  const qc = useQueryClient();
+  const hasSession = useHasSession();
+  const limit = params.limit ?? 50;
+  const q = useQuery({
+    queryKey: [...hooklineKeys.replayTasks, { limit }],
+    queryFn: async () => {
+      const page = await client.get<ListPage<ReplayTask>>("/replay-tasks", { limit });
+      const previous = qc.getQueryData<ListPage<ReplayTask>>([...hooklineKeys.replayTasks, { limit }]);
+      // A task that just finished changed deliveries and figures: refresh them once.
+      const finished = page.data.some((t) => !isActiveTask(t) && previous?.data.some((p) => p.id === t.id && isActiveTask(p)));
+      if (finished) void invalidate(qc, hooklineKeys.deliveries, hooklineKeys.analytics, hooklineKeys.timeseries, hooklineKeys.stats);
+      return page;
+    },
+    enabled: hasSession,
+    refetchInterval: (query) => (query.state.data?.data.some(isActiveTask) ? 1_000 : false),
   });
   return { tasks: q.data?.data ?? [], loading: q.isLoading, error: q.error, refetch: q.refetch };
 }
@@ -274,7 +350,7 @@ export function useWebhookReplayTask(taskId: string | null | undefined) {
     queryKey: hooklineKeys.replayTask(taskId ?? ""),
     queryFn: () => client.get<ReplayTask>(`/replay-tasks/${encodeURIComponent(taskId!)}`),
     enabled: hasSession && !!taskId,
-    refetchInterval: (query) => (query.state.data && ["queued", "running"].includes(query.state.data.status) ? 1_000 : false),
+    refetchInterval: (query) => (query.state.data && isActiveTask(query.state.data) ? 1_000 : false),
   });
   return { task: q.data ?? null, loading: q.isLoading, error: q.error };
 }
@@ -287,8 +363,14 @@ export function useWebhookAnalytics(params: AnalyticsParams = {}) {
 
 /** Counts by outcome per bucket (every bucket present). */
 export function useWebhookTimeseries(params: TimeseriesParams = {}) {
-  const q = useSessionQuery<{ data: TimeseriesPoint[] }>(hooklineKeys.timeseries, "/timeseries", toQueryParams(params));
-  return { timeseries: q.data?.data ?? [], loading: q.isLoading, error: q.error, refetch: q.refetch };
+  const q = useSessionQuery<TimeseriesResponse>(hooklineKeys.timeseries, "/timeseries", toQueryParams(params));
+  return {
+    timeseries: q.data?.timeseries ?? [],
+    interval: q.data?.interval ?? params.interval ?? "hour",
+    loading: q.isLoading,
+    error: q.error,
+    refetch: q.refetch,
+  };
 }
 
 /** Totals by status, endpoint health, last 24 h. */
@@ -299,14 +381,14 @@ export function useWebhookStats() {
 
 /** The event catalog (names, descriptions, schemas, examples). */
 export function useWebhookEventCatalog() {
-  const q = useSessionQuery<{ data: EventTypeResponse[] }>(hooklineKeys.catalog, "/events/catalog");
-  return { eventTypes: q.data?.data ?? [], loading: q.isLoading, error: q.error };
+  const q = useSessionQuery<{ data: EventType[] }>(hooklineKeys.catalog, "/events/catalog");
+  return { eventTypes: q.data?.data ?? [], loading: q.isLoading, error: q.error, refetch: q.refetch };
 }
 
 /** Event names the app's endpoints subscribe to. */
 export function useWebhookEventSubscriptions() {
   const q = useSessionQuery<{ data: string[] }>(hooklineKeys.subscriptions, "/events/subscriptions");
-  return { subscriptions: q.data?.data ?? [], loading: q.isLoading, error: q.error };
+  return { subscriptions: q.data?.data ?? [], loading: q.isLoading, error: q.error, refetch: q.refetch };
 }
 
 function toQueryParams(params: object): QueryParams {

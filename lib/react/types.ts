@@ -1,94 +1,105 @@
 /**
- * Shapes of the frontend API's delivery, replay and analytics answers as the hooks expose them.
- * TODO(lead): derive from lib/deliveries, lib/replays and lib/analytics schemas once they land.
+ * Shapes the hooks take and return. They are the SDK's types (`@hookline/sdk`), which
+ * lib/sdk/types.test.ts keeps equal to the server's response schemas (lib/endpoints,
+ * lib/deliveries, lib/replays, lib/analytics); the portal session's shape is written out here and
+ * checked against lib/sessions/schemas.ts by lib/react/types.test.ts. So the hooks package needs
+ * nothing of the server.
  */
-export type DeliveryStatus = "pending" | "retrying" | "success" | "failed" | "cancelled";
+import type {
+  AnalyticsField,
+  CreateWebhookEndpointRequest,
+  DeliveryStatus,
+  EventType,
+  ReplayDryRun,
+  ReplayTask as SdkReplayTask,
+  ReplayTaskStatus,
+  ReplayWebhookDeliveriesRequest,
+  ReplayWebhookDeliveryResponse,
+  RotateEndpointSecretResponse,
+  TestWebhookEndpointResponse,
+  TimeseriesInterval,
+  UpdateWebhookEndpointRequest,
+  WebhookAnalytics as SdkAnalytics,
+  WebhookApp,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
+  WebhookDeliveryDetail,
+  WebhookEndpoint,
+  WebhookEndpointSecret,
+  WebhookStats as SdkStats,
+  WebhookTimeseries,
+} from "@/lib/sdk/types";
 
+export type {
+  AnalyticsField,
+  DeliveryStatus,
+  EventType,
+  ReplayTaskStatus,
+  RotateEndpointSecretResponse,
+  TimeseriesInterval,
+  WebhookApp,
+  WebhookEndpoint,
+  WebhookEndpointSecret,
+};
+
+/** `GET /api/frontend/webhook/session` and the ticket exchange. */
+export interface PortalSession {
+  session_id: string;
+  webhook_app: WebhookApp;
+  /** Sent as `x-csrf-token` on every state-changing call (the hooks do it). */
+  csrf_token: string;
+  /** Unix seconds; slides forward while the session is used. */
+  expires_at: number;
+}
+
+/** `createEndpoint` input: seed 003's `subscriptions`, or seed 001's `subscribed_events`, or `events`. */
+export type CreateEndpointInput = CreateWebhookEndpointRequest;
+export type UpdateEndpointInput = UpdateWebhookEndpointRequest;
+export type CreatedEndpoint = WebhookEndpoint & { secret: string };
+export type TestEndpointResult = TestWebhookEndpointResponse;
+
+export type DeliverySummary = WebhookDelivery;
+export type DeliveryDetail = WebhookDeliveryDetail;
+export type DeliveryAttempt = WebhookDeliveryAttempt;
+
+/** `GET /deliveries` filters (seed 003) plus the page size. */
 export interface DeliveriesParams {
   status?: DeliveryStatus;
   event_name?: string;
   endpoint_id?: string;
+  /** RFC 3339. */
   start_date?: string;
+  /** RFC 3339. */
   end_date?: string;
-  http_status?: number;
+  /** `503` or a class like `5xx`. */
+  http_status?: string | number;
   limit?: number;
 }
 
-export interface DeliverySummary {
-  id: string;
-  event_id: string;
-  event_name: string;
-  endpoint_id: string;
-  status: DeliveryStatus;
-  attempt_count: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  next_attempt_at: string | null;
-  created_at: string;
-  [key: string]: unknown;
-}
-
-export interface DeliveryDetail extends DeliverySummary {
-  payload: unknown;
-  attempts: Record<string, unknown>[];
-}
-
-export interface ReplayRequest {
-  delivery_ids?: string[];
-  start_date?: string;
-  end_date?: string;
-  event_names?: string[];
-  endpoint_id?: string;
-  status?: "failed" | "all";
-  dry_run?: boolean;
-}
-
-export interface ReplayTaskCreated {
-  task_id?: string;
-  status?: string;
-  total?: number;
-  count?: number;
-  [key: string]: unknown;
-}
-
-export interface ReplayTask {
-  id: string;
-  status: "queued" | "running" | "completed" | "cancelled" | "failed";
-  total: number;
-  processed: number;
-  replayed: number;
-  failed: number;
-  [key: string]: unknown;
-}
+/** `POST /deliveries/replay`: ids, or a date range with filters; `dry_run` only counts. */
+export type ReplayRequest = ReplayWebhookDeliveriesRequest;
+export type ReplayTask = SdkReplayTask;
+/** What `replayDelivery` resolves to as `{ data }` (seed 001 reads `data.task_id`). */
+export type ReplayTaskCreated = SdkReplayTask;
+export type ReplayDryRunResponse = ReplayDryRun;
+export type ReplayDeliveryResponse = ReplayWebhookDeliveryResponse;
 
 export interface AnalyticsParams {
   start_date?: string;
   end_date?: string;
   endpoint_id?: string;
-  fields?: string[];
+  fields?: AnalyticsField[] | string[];
 }
 
-export interface WebhookAnalytics {
-  total_deliveries?: number;
-  successful?: number;
-  failed?: number;
-  success_rate?: number;
-  avg_latency_ms?: number | null;
-  p95_latency_ms?: number | null;
-  total_attempts?: number;
-  [key: string]: unknown;
-}
+export type WebhookAnalytics = SdkAnalytics;
 
 export interface TimeseriesParams {
-  interval?: "minute" | "hour" | "day" | "week";
+  interval?: TimeseriesInterval;
   start_date?: string;
   end_date?: string;
   endpoint_id?: string;
 }
 
-export interface TimeseriesPoint {
-  timestamp: string;
-  [key: string]: unknown;
-}
-
-export type WebhookStats = Record<string, unknown>;
+export type TimeseriesResponse = WebhookTimeseries;
+export type TimeseriesPoint = WebhookTimeseries["timeseries"][number];
+export type WebhookStats = SdkStats;

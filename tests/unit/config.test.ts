@@ -50,7 +50,7 @@ describe("parseConfig", () => {
       operatorWebhookUrl: undefined,
       operatorWebhookSecret: undefined,
     });
-    expect(config.replay).toEqual({ maxRangeDays: 14, maxDeliveries: 100_000, batchSize: 500 });
+    expect(config.replay).toEqual({ maxRangeDays: 14, maxDeliveries: 100_000, batchSize: 500, batchPauseMs: 0 });
     expect(config.retention).toEqual({ payloadRetentionDays: 30, retentionIntervalMs: 3_600_000 });
     expect(config.sessionTtlSeconds).toBe(3600);
     expect(() => parseConfig({ HOOKLINE_OPERATOR_WEBHOOK_URL: "https://ops.example/hook" })).toThrow(/^HOOKLINE_OPERATOR_WEBHOOK_SECRET is required/);

@@ -1,0 +1,179 @@
+"use client";
+
+import { useState } from "react";
+import {
+  useWebhookAnalytics,
+  useWebhookEndpoints,
+  useWebhookTimeseries,
+  type AnalyticsField,
+  type TimeseriesInterval,
+} from "@/lib/react";
+import type { EndpointResponse } from "@/lib/endpoints/schemas";
+import { formatDateTime, formatDuration, formatNumber, formatPercent } from "@/lib/portal/format";
+import { LatencyChart, OutcomeChart, SuccessRateChart } from "@/components/portal/charts";
+import { Button, Card, EmptyState, ErrorState, PageHeader, Segmented, Skeleton, StatCard } from "@/components/portal/ui";
+
+const WINDOWS: Record<TimeseriesInterval, { label: string; span: number; describe: string }> = {
+  minute: { label: "Minute", span: 3600 * 1000, describe: "last hour, per minute" },
+  hour: { label: "Hour", span: 24 * 3600 * 1000, describe: "last 24 hours, per hour" },
+  day: { label: "Day", span: 30 * 24 * 3600 * 1000, describe: "last 30 days, per day" },
+  week: { label: "Week", span: 12 * 7 * 24 * 3600 * 1000, describe: "last 12 weeks, per week" },
+};
+
+function rangeFor(interval: TimeseriesInterval) {
+  // Whole minutes, so the same view asks the same question (and hits the cache).
+  const end = new Date(Math.ceil(Date.now() / 60_000) * 60_000);
+  return { interval, start_date: new Date(end.getTime() - WINDOWS[interval].span).toISOString(), end_date: end.toISOString() };
+}
+
+function plural(n: number | undefined, word: string): string {
+  return `${formatNumber(n)} ${word}${n === 1 ? "" : "s"}`;
+}
+
+const BREAKDOWN_FIELDS: AnalyticsField[] = ["total_deliveries", "successful", "failed", "success_rate", "p95_latency_ms"];
+
+export default function AnalyticsPage() {
+  const [range, setRange] = useState(() => rangeFor("hour"));
+  const { interval, start_date, end_date } = range;
+  const analytics = useWebhookAnalytics({ start_date, end_date });
+  const series = useWebhookTimeseries({ interval, start_date, end_date });
+  const { endpoints, loading: endpointsLoading } = useWebhookEndpoints();
+  const a = analytics.analytics;
+  const empty = !series.loading && !series.error && series.timeseries.every((p) => p.total_deliveries === 0 && p.total_attempts === 0);
+
+  return (
+    <>
+      <PageHeader
+        title="Analytics"
+        description={`Deliveries and latency, ${WINDOWS[interval].describe}.`}
+        actions={
+          <>
+            <Segmented
+              label="Interval"
+              value={interval}
+              options={(Object.keys(WINDOWS) as TimeseriesInterval[]).map((k) => ({ value: k, label: WINDOWS[k].label }))}
+              onChange={(v) => setRange(rangeFor(v))}
+            />
+            <Button onClick={() => setRange(rangeFor(interval))}>Refresh</Button>
+          </>
+        }
+      />
+
+      <section aria-label="Summary" className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-4" data-testid="analytics-summary">
+        {analytics.loading ? (
+          Array.from({ length: 4 }, (_, i) => <Skeleton key={i} className="h-[88px]" />)
+        ) : analytics.error ? (
+          <div className="col-span-full">
+            <ErrorState error={analytics.error} title="Could not load the summary" onRetry={() => void analytics.refetch()} />
+          </div>
+        ) : (
+          <>
+            <StatCard label="Deliveries" value={formatNumber(a?.total_deliveries)} detail={plural(a?.total_attempts, "attempt")} testId="stat-total" />
+            <StatCard label="Successful" value={formatNumber(a?.successful)} tone="ok" detail={`Success rate ${formatPercent(a?.success_rate)}`} testId="stat-successful" />
+            <StatCard label="Failed" value={formatNumber(a?.failed)} tone={a?.failed ? "err" : undefined} detail={plural(a?.failed_attempts, "failed attempt")} testId="stat-failed" />
+            <StatCard
+              label="Latency p50 / p95 / p99"
+              value={<span className="text-base sm:text-lg">{[a?.p50_latency_ms, a?.p95_latency_ms, a?.p99_latency_ms].map((v) => (v == null ? "—" : formatDuration(v))).join(" / ")}</span>}
+              detail={`Average ${formatDuration(a?.avg_latency_ms)}`}
+              testId="stat-latency"
+            />
+          </>
+        )}
+      </section>
+
+      {series.loading ? (
+        <Skeleton className="h-72 w-full" />
+      ) : series.error ? (
+        <ErrorState error={series.error} title="Could not load the charts" onRetry={() => void series.refetch()} />
+      ) : empty ? (
+        <EmptyState title="No deliveries in this period">Charts fill in as events are delivered. Try a longer interval.</EmptyState>
+      ) : (
+        <div className="grid gap-6 lg:grid-cols-2">
+          <ChartCard title="Deliveries by outcome" className="lg:col-span-2">
+            <OutcomeChart points={series.timeseries} interval={interval} />
+          </ChartCard>
+          <ChartCard title="Success rate">
+            <SuccessRateChart points={series.timeseries} interval={interval} />
+          </ChartCard>
+          <ChartCard title="Latency">
+            <LatencyChart points={series.timeseries} interval={interval} />
+          </ChartCard>
+        </div>
+      )}
+
+      <Card className="mt-6 overflow-hidden" aria-labelledby="breakdown-title">
+        <h2 id="breakdown-title" className="px-4 pt-4 text-base font-semibold">
+          By endpoint
+        </h2>
+        <p className="px-4 pb-3 text-xs text-(--hl-muted)">
+          {formatDateTime(start_date)} – {formatDateTime(end_date)}
+        </p>
+        {endpointsLoading ? (
+          <div className="p-4">
+            <Skeleton className="h-10 w-full" />
+          </div>
+        ) : endpoints.length === 0 ? (
+          <p className="px-4 pb-4 text-sm text-(--hl-muted)">No endpoints yet.</p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full min-w-[560px] text-sm" data-testid="endpoint-breakdown">
+              <thead className="bg-(--hl-surface-2) text-left text-xs text-(--hl-muted)">
+                <tr>
+                  <th scope="col" className="px-4 py-2 font-medium">
+                    Endpoint
+                  </th>
+                  <th scope="col" className="px-3 py-2 text-right font-medium">
+                    Deliveries
+                  </th>
+                  <th scope="col" className="px-3 py-2 text-right font-medium">
+                    Successful
+                  </th>
+                  <th scope="col" className="px-3 py-2 text-right font-medium">
+                    Failed
+                  </th>
+                  <th scope="col" className="px-3 py-2 text-right font-medium">
+                    Success rate
+                  </th>
+                  <th scope="col" className="px-4 py-2 text-right font-medium">
+                    p95 latency
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-(--hl-border)">
+                {endpoints.map((e) => (
+                  <BreakdownRow key={e.id} endpoint={e} start={start_date} end={end_date} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}
+
+function ChartCard({ title, children, className }: { title: string; children: React.ReactNode; className?: string }) {
+  return (
+    <Card className={`p-4 ${className ?? ""}`} aria-label={title}>
+      <h2 className="mb-3 text-sm font-semibold">{title}</h2>
+      {children}
+    </Card>
+  );
+}
+
+function BreakdownRow({ endpoint, start, end }: { endpoint: EndpointResponse; start: string; end: string }) {
+  const { analytics, loading, error } = useWebhookAnalytics({ endpoint_id: endpoint.id, start_date: start, end_date: end, fields: BREAKDOWN_FIELDS });
+  const cell = (v: string) => (loading ? <Skeleton className="ml-auto h-4 w-10" /> : error ? "—" : v);
+  return (
+    <tr data-testid="breakdown-row">
+      <th scope="row" className="max-w-[18rem] truncate px-4 py-2.5 text-left font-mono text-xs font-normal" title={endpoint.url}>
+        {endpoint.url}
+      </th>
+      <td className="px-3 py-2.5 text-right tabular-nums">{cell(formatNumber(analytics?.total_deliveries))}</td>
+      <td className="px-3 py-2.5 text-right text-(--hl-ok) tabular-nums">{cell(formatNumber(analytics?.successful))}</td>
+      <td className="px-3 py-2.5 text-right text-(--hl-err) tabular-nums">{cell(formatNumber(analytics?.failed))}</td>
+      <td className="px-3 py-2.5 text-right tabular-nums">{cell(formatPercent(analytics?.success_rate))}</td>
+      <td className="px-4 py-2.5 text-right tabular-nums">{cell(formatDuration(analytics?.p95_latency_ms))}</td>
+    </tr>
+  );
+}

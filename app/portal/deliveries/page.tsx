@@ -1,0 +1,231 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useSearchParams } from "next/navigation";
+import { useCallback, useMemo, useState } from "react";
+import { useWebhookDeliveries, useWebhookEndpoints, useWebhookEventCatalog, type DeliveriesParams, type DeliveryStatus, type DeliverySummary } from "@/lib/react";
+import { sortFieldErrors, under } from "@/lib/portal/field-errors";
+import { formatDateTime, formatRelative, isoToLocalInput, localInputToIso } from "@/lib/portal/format";
+import { usePortal } from "@/components/portal/portal-shell";
+import { DELIVERY_STATUS_OPTIONS, DeliveryDrawer, DeliveryStatusBadge, HttpCode } from "@/components/portal/delivery-bits";
+import { Button, cx, EmptyState, ErrorState, focusRing, LoadingBlock, PageHeader, SelectField, TextField } from "@/components/portal/ui";
+
+const FILTERS = ["status", "event_name", "endpoint_id", "start_date", "end_date"] as const;
+type FilterName = (typeof FILTERS)[number];
+
+export default function DeliveriesPage() {
+  const searchParams = useSearchParams();
+  const pathname = usePathname();
+  const { href } = usePortal();
+
+  const filters = useMemo(() => {
+    const f: DeliveriesParams = { limit: 25 };
+    for (const name of FILTERS) {
+      const v = searchParams.get(name);
+      if (v) (f as Record<string, string>)[name] = v;
+    }
+    return f;
+  }, [searchParams]);
+  const activeCount = FILTERS.filter((n) => searchParams.get(n)).length;
+  const active = activeCount > 0;
+  const [showFilters, setShowFilters] = useState(false);
+
+  // Filters live in the URL. The native History API updates it at once (Next syncs
+  // useSearchParams from it), so quick successive changes build on each other.
+  const setParams = useCallback(
+    (patch: Record<string, string | null | undefined>) => {
+      const params = new URLSearchParams(window.location.search);
+      for (const [k, v] of Object.entries(patch)) {
+        if (v) params.set(k, v);
+        else params.delete(k);
+      }
+      const q = params.toString();
+      window.history.replaceState(null, "", q ? `${pathname}?${q}` : pathname);
+    },
+    [pathname],
+  );
+
+  const { deliveries, loading, error, hasMore, loadMore, loadingMore, refetch } = useWebhookDeliveries(filters);
+  const { endpoints } = useWebhookEndpoints();
+  const { eventTypes } = useWebhookEventCatalog();
+  const endpointUrl = useMemo(() => new Map(endpoints.map((e) => [e.id, e.url])), [endpoints]);
+  const filterErrors = useMemo(
+    () => sortFieldErrors(error, Object.fromEntries(FILTERS.map((n) => [n, under(n)])) as Record<FilterName, (f: string) => boolean>),
+    [error],
+  );
+  const filterError = Object.keys(filterErrors.fields).length > 0;
+  const openId = searchParams.get("delivery");
+
+  const replayHref = useMemo(() => {
+    const p = new URLSearchParams();
+    if (filters.endpoint_id) p.set("endpoint_id", filters.endpoint_id);
+    if (filters.event_name) p.set("event_names", filters.event_name);
+    if (filters.start_date) p.set("start_date", filters.start_date);
+    if (filters.end_date) p.set("end_date", filters.end_date);
+    const q = p.toString();
+    return href(`/portal/replay${q ? `?${q}` : ""}`);
+  }, [filters, href]);
+
+  return (
+    <>
+      <PageHeader
+        title="Deliveries"
+        description="Every event sent to your endpoints, with each attempt's request and response."
+        actions={
+          <>
+            <Button onClick={() => void refetch()}>Refresh</Button>
+            <Link href={replayHref} className={cx("inline-flex h-10 items-center rounded-md border border-(--hl-border-strong) bg-(--hl-surface) px-4 text-sm font-medium hover:bg-(--hl-surface-2)", focusRing)}>
+              Replay failed…
+            </Link>
+          </>
+        }
+      />
+
+      {/* On narrow screens the filters fold away behind a button. */}
+      <Button
+        className="mb-3 sm:hidden"
+        aria-expanded={showFilters}
+        aria-controls="delivery-filters"
+        onClick={() => setShowFilters((v) => !v)}
+      >
+        {showFilters ? "Hide filters" : `Filters${activeCount ? ` (${activeCount} on)` : ""}`}
+      </Button>
+      <form
+        id="delivery-filters"
+        role="search"
+        aria-label="Filter deliveries"
+        onSubmit={(e) => e.preventDefault()}
+        className={cx(
+          showFilters || filterError ? "grid" : "hidden",
+          "mb-4 gap-3 rounded-lg border border-(--hl-border) bg-(--hl-surface) p-3 sm:grid sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto] lg:items-start",
+        )}
+        data-testid="delivery-filters"
+      >
+        <SelectField label="Status" value={filters.status ?? ""} onChange={(e) => setParams({ status: e.target.value })} error={filterErrors.fields.status}>
+          <option value="">Any status</option>
+          {DELIVERY_STATUS_OPTIONS.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="Event" value={filters.event_name ?? ""} onChange={(e) => setParams({ event_name: e.target.value })} error={filterErrors.fields.event_name}>
+          <option value="">Any event</option>
+          {filters.event_name && !eventTypes.some((t) => t.name === filters.event_name) ? <option value={filters.event_name}>{filters.event_name}</option> : null}
+          {eventTypes.map((t) => (
+            <option key={t.id} value={t.name}>
+              {t.name}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="Endpoint" value={filters.endpoint_id ?? ""} onChange={(e) => setParams({ endpoint_id: e.target.value })} error={filterErrors.fields.endpoint_id}>
+          <option value="">Any endpoint</option>
+          {filters.endpoint_id && !endpointUrl.has(filters.endpoint_id) ? <option value={filters.endpoint_id}>{filters.endpoint_id}</option> : null}
+          {endpoints.map((e) => (
+            <option key={e.id} value={e.id}>
+              {e.url}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          label="From"
+          type="datetime-local"
+          value={isoToLocalInput(filters.start_date)}
+          onChange={(e) => setParams({ start_date: localInputToIso(e.target.value) })}
+          error={filterErrors.fields.start_date}
+        />
+        <TextField
+          label="To"
+          type="datetime-local"
+          value={isoToLocalInput(filters.end_date)}
+          onChange={(e) => setParams({ end_date: localInputToIso(e.target.value) })}
+          error={filterErrors.fields.end_date}
+        />
+        <div className="flex items-end lg:h-full lg:pt-6">
+          <Button variant="ghost" disabled={!active} onClick={() => setParams(Object.fromEntries(FILTERS.map((n) => [n, null])))}>
+            Clear
+          </Button>
+        </div>
+      </form>
+
+      {loading ? (
+        <LoadingBlock label="Loading deliveries…" rows={5} />
+      ) : filterError ? (
+        <p className="rounded-lg border border-dashed border-(--hl-border-strong) px-4 py-8 text-center text-sm text-(--hl-muted)">Fix the filters above to see deliveries.</p>
+      ) : error ? (
+        <ErrorState error={error} title="Could not load deliveries" onRetry={() => void refetch()} />
+      ) : deliveries.length === 0 ? (
+        active ? (
+          <EmptyState
+            title="No deliveries match these filters"
+            action={<Button onClick={() => setParams(Object.fromEntries(FILTERS.map((n) => [n, null])))}>Clear filters</Button>}
+          />
+        ) : (
+          <EmptyState title="No deliveries yet">
+            Deliveries appear here as soon as events are sent to your endpoints. Send a test event from an endpoint to see one.
+          </EmptyState>
+        )
+      ) : (
+        <>
+          <div className="overflow-hidden rounded-lg border border-(--hl-border) bg-(--hl-surface)">
+            <div className="hidden grid-cols-[7.5rem_minmax(0,1.2fr)_minmax(0,1.5fr)_4rem_4.5rem_8rem] gap-3 border-b border-(--hl-border) bg-(--hl-surface-2) px-4 py-2 text-xs font-medium text-(--hl-muted) md:grid" aria-hidden="true">
+              <span>Status</span>
+              <span>Event</span>
+              <span>Endpoint</span>
+              <span>HTTP</span>
+              <span>Attempts</span>
+              <span>Created</span>
+            </div>
+            <ul aria-label="Deliveries" data-testid="delivery-list" className="divide-y divide-(--hl-border)">
+              {deliveries.map((d) => (
+                <DeliveryRow key={d.id} delivery={d} endpointUrl={endpointUrl.get(d.endpoint_id)} onOpen={() => setParams({ delivery: d.id })} />
+              ))}
+            </ul>
+          </div>
+          <div className="mt-4 flex items-center justify-between gap-3 text-sm text-(--hl-muted)">
+            <span aria-live="polite">
+              Showing {deliveries.length} {deliveries.length === 1 ? "delivery" : "deliveries"}
+            </span>
+            {hasMore ? (
+              <Button onClick={() => void loadMore()} loading={loadingMore}>
+                Load more
+              </Button>
+            ) : null}
+          </div>
+        </>
+      )}
+
+      <DeliveryDrawer deliveryId={openId} onClose={() => setParams({ delivery: null })} endpointUrl={(id) => endpointUrl.get(id)} />
+    </>
+  );
+}
+
+function DeliveryRow({ delivery: d, endpointUrl, onOpen }: { delivery: DeliverySummary; endpointUrl?: string; onOpen: () => void }) {
+  return (
+    <li data-testid="delivery-row" data-status={d.status as DeliveryStatus}>
+      <button
+        type="button"
+        onClick={onOpen}
+        aria-label={`${d.event_name} to ${endpointUrl ?? d.endpoint_id}, ${d.status}, ${formatDateTime(d.created_at)}. Show details`}
+        className={cx(
+          "grid w-full grid-cols-[auto_minmax(0,1fr)_auto] items-center gap-x-3 gap-y-1 px-4 py-3 text-left text-sm hover:bg-(--hl-surface-2) md:grid-cols-[7.5rem_minmax(0,1.2fr)_minmax(0,1.5fr)_4rem_4.5rem_8rem]",
+          focusRing,
+          "focus-visible:-outline-offset-2",
+        )}
+      >
+        <span>
+          <DeliveryStatusBadge status={d.status} />
+        </span>
+        <code className="truncate font-mono text-[13px]">{d.event_name}</code>
+        <span className="truncate text-xs text-(--hl-muted) max-md:col-span-3 max-md:row-start-2 md:text-sm">{endpointUrl ?? d.endpoint_id}</span>
+        <span className="max-md:col-start-3 max-md:row-start-1">
+          <HttpCode code={d.last_status_code} />
+        </span>
+        <span className="text-xs text-(--hl-muted) max-md:hidden">{d.attempt_count}</span>
+        <span className="text-xs text-(--hl-subtle) max-md:col-span-3 max-md:row-start-3" title={formatDateTime(d.created_at)}>
+          {formatRelative(d.created_at)}
+        </span>
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,395 @@
+"use client";
+/** Endpoint status, test, delete and signing-secret pieces shared by the list and the detail page. */
+import { useId, useRef, useState, type FormEvent } from "react";
+import { useWebhookAppSession, useWebhookEventCatalog } from "@/lib/react";
+import type { EndpointResponse, TestEndpointResponse } from "@/lib/endpoints/schemas";
+import { errorMessage, sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
+import { formatDateTime, formatDuration, formatRelative, formatSeconds, prettyBody } from "@/lib/portal/format";
+import { useToast } from "@/components/portal/toast";
+import { Alert, Badge, Button, CodeBlock, CopyButton, cx, Modal, TextAreaField, TextField, type Tone } from "@/components/portal/ui";
+
+export function endpointState(e: EndpointResponse): { label: string; tone: Tone; detail: string | null } {
+  if (!e.is_active && e.disabled_reason) return { label: "Disabled", tone: "err", detail: e.disabled_reason };
+  if (!e.is_active) return { label: "Paused", tone: "neutral", detail: "Turned off by hand; events are not sent." };
+  if (e.failing_since || e.consecutive_failures > 0) {
+    const n = e.consecutive_failures;
+    return {
+      label: "Failing",
+      tone: "warn",
+      detail: `${n} failed ${n === 1 ? "delivery" : "deliveries"} in a row${e.failing_since ? `, since ${formatRelative(e.failing_since)}` : ""}.`,
+    };
+  }
+  return { label: "Active", tone: "ok", detail: null };
+}
+
+export function EndpointStatusBadge({ endpoint }: { endpoint: EndpointResponse }) {
+  const s = endpointState(endpoint);
+  return (
+    <Badge tone={s.tone} className="shrink-0">
+      <span data-testid="endpoint-status">{s.label}</span>
+    </Badge>
+  );
+}
+
+const DEFAULT_TEST_EVENT = "webhook.test";
+
+/** Sends one signed test delivery and shows how the receiver answered. */
+export function TestEndpointDialog({ endpoint, open, onClose }: { endpoint: EndpointResponse; open: boolean; onClose: () => void }) {
+  const session = useWebhookAppSession(null);
+  const { eventTypes } = useWebhookEventCatalog();
+  const id = useId();
+  const [eventName, setEventName] = useState(DEFAULT_TEST_EVENT);
+  const [payload, setPayload] = useState("");
+  const [sending, setSending] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formErrors, setFormErrors] = useState<string[]>([]);
+  const [result, setResult] = useState<TestEndpointResponse | null>(null);
+  const resultRef = useRef<HTMLDivElement>(null);
+  const example = eventTypes.find((t) => t.name === eventName)?.example ?? null;
+
+  async function send(e: FormEvent) {
+    e.preventDefault();
+    setErrors({});
+    setFormErrors([]);
+    let body: Record<string, unknown> | undefined;
+    if (payload.trim()) {
+      try {
+        const parsed: unknown = JSON.parse(payload);
+        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("must be a JSON object");
+        body = parsed as Record<string, unknown>;
+      } catch (err) {
+        setErrors({ payload: `Not a JSON object: ${(err as Error).message}` });
+        document.getElementById(`${id}-payload`)?.focus();
+        return;
+      }
+    }
+    setSending(true);
+    setResult(null);
+    try {
+      const r = await session.testEndpoint(endpoint.id, { event_name: eventName.trim() || undefined, payload: body });
+      setResult(r);
+      requestAnimationFrame(() => resultRef.current?.focus());
+    } catch (err) {
+      const sorted = sortFieldErrors(err, { event_name: under("event_name"), payload: under("payload") });
+      setErrors(sorted.fields);
+      setFormErrors(sorted.rest);
+      const first = sorted.fields.event_name ? "event_name" : sorted.fields.payload ? "payload" : null;
+      if (first) document.getElementById(`${id}-${first}`)?.focus();
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <Modal
+      open={open}
+      onClose={onClose}
+      title="Send a test event"
+      description={<span className="break-all">To {endpoint.url}</span>}
+      size="lg"
+      testId="test-dialog"
+      footer={
+        <>
+          <Button onClick={onClose}>Close</Button>
+          <Button type="submit" form={`${id}-form`} variant="primary" loading={sending}>
+            Send test event
+          </Button>
+        </>
+      }
+    >
+      <form id={`${id}-form`} onSubmit={send} noValidate className="space-y-4">
+        {formErrors.length ? <Alert tone="err" title="The test could not be sent">{formErrors.join(" ")}</Alert> : null}
+        <TextField
+          id={`${id}-event_name`}
+          label="Event type"
+          list={`${id}-events`}
+          value={eventName}
+          spellCheck={false}
+          onChange={(e) => setEventName(e.target.value)}
+          error={errors.event_name}
+          hint="Any event name; it is sent whatever the endpoint subscribes to."
+        />
+        <datalist id={`${id}-events`}>
+          <option value={DEFAULT_TEST_EVENT} />
+          {eventTypes.map((t) => (
+            <option key={t.name} value={t.name} />
+          ))}
+        </datalist>
+        <TextAreaField
+          id={`${id}-payload`}
+          label="Payload (JSON)"
+          rows={7}
+          spellCheck={false}
+          value={payload}
+          placeholder={example ? JSON.stringify(example, null, 2) : '{ "message": "Test event from Hookline" }'}
+          onChange={(e) => setPayload(e.target.value)}
+          error={errors.payload}
+          hint={example ? "Empty sends a generated test payload. The placeholder is this event type's example." : "Empty sends a generated test payload."}
+        />
+        {example && !payload ? (
+          <Button size="sm" onClick={() => setPayload(JSON.stringify(example, null, 2))}>
+            Use the example payload
+          </Button>
+        ) : null}
+      </form>
+      {result ? (
+        <div ref={resultRef} tabIndex={-1} className="mt-5 space-y-3 border-t border-(--hl-border) pt-4 focus:outline-none" data-testid="test-result" aria-live="polite">
+          <div className="flex flex-wrap items-center gap-3">
+            <Badge tone={result.success ? "ok" : "err"}>{result.success ? "Delivered" : "Failed"}</Badge>
+            <span className="text-sm">
+              {result.status_code !== null ? (
+                <>
+                  HTTP <strong data-testid="test-status-code">{result.status_code}</strong>
+                </>
+              ) : (
+                "No response"
+              )}{" "}
+              in {formatDuration(result.duration_ms)}
+            </span>
+          </div>
+          {result.error ? <p className="text-sm text-(--hl-err)">{result.error}</p> : null}
+          <div>
+            <p className="mb-1 text-xs font-medium text-(--hl-muted)">Response body</p>
+            <CodeBlock label="Response body" maxHeight="max-h-48">
+              {prettyBody(result.response_body)}
+            </CodeBlock>
+          </div>
+        </div>
+      ) : null}
+    </Modal>
+  );
+}
+
+/** Delete with a confirmation that names the URL. */
+export function DeleteEndpointDialog({ endpoint, open, onClose, onDeleted }: { endpoint: EndpointResponse; open: boolean; onClose: () => void; onDeleted: () => void }) {
+  const session = useWebhookAppSession(null);
+  const toast = useToast();
+  const [deleting, setDeleting] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  return (
+    <Modal
+      open={open}
+      onClose={onClose}
+      title="Delete this endpoint?"
+      size="sm"
+      initialFocusRef={cancelRef}
+      testId="delete-dialog"
+      footer={
+        <>
+          <Button ref={cancelRef} onClick={onClose} disabled={deleting}>
+            Cancel
+          </Button>
+          <Button
+            variant="danger"
+            loading={deleting}
+            onClick={async () => {
+              setDeleting(true);
+              setError(null);
+              try {
+                await session.deleteEndpoint(endpoint.id);
+                toast("Endpoint deleted");
+                onDeleted();
+              } catch (err) {
+                setError(err);
+              } finally {
+                setDeleting(false);
+              }
+            }}
+          >
+            Delete endpoint
+          </Button>
+        </>
+      }
+    >
+      <p className="text-sm">
+        <code className="rounded bg-(--hl-surface-2) px-1.5 py-0.5 font-mono text-[13px] break-all">{endpoint.url}</code> will stop receiving events
+        immediately. Deliveries not yet sent to it are cancelled. This cannot be undone.
+      </p>
+      {error ? (
+        <Alert tone="err" className="mt-3">
+          {errorMessage(error)}
+        </Alert>
+      ) : null}
+    </Modal>
+  );
+}
+
+const GRACE_HOURS_DEFAULT = "24";
+
+/** The signing secret: reveal, copy, rotate (with the grace period explained). */
+export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
+  const session = useWebhookAppSession(null);
+  const toast = useToast();
+  const id = useId();
+  const [secret, setSecret] = useState<string | null>(null);
+  const [revealing, setRevealing] = useState(false);
+  const [revealError, setRevealError] = useState<unknown>(null);
+  const [rotateOpen, setRotateOpen] = useState(false);
+  const [graceHours, setGraceHours] = useState(GRACE_HOURS_DEFAULT);
+  const [expireNow, setExpireNow] = useState(false);
+  const [rotating, setRotating] = useState(false);
+  const [rotateErrors, setRotateErrors] = useState<FieldErrors>({});
+  const [rotateFormErrors, setRotateFormErrors] = useState<string[]>([]);
+  const [rotated, setRotated] = useState<{ previousExpiresAt: string | null } | null>(null);
+
+  async function reveal() {
+    setRevealing(true);
+    setRevealError(null);
+    try {
+      setSecret(await session.revealSecret(endpoint.id));
+    } catch (err) {
+      setRevealError(err);
+    } finally {
+      setRevealing(false);
+    }
+  }
+
+  async function rotate(e: FormEvent) {
+    e.preventDefault();
+    setRotating(true);
+    setRotateErrors({});
+    setRotateFormErrors([]);
+    try {
+      const hours = graceHours.trim() === "" ? undefined : Number(graceHours);
+      const input = expireNow
+        ? { endpoint_id: endpoint.id, expire_previous: true }
+        : { endpoint_id: endpoint.id, grace_period_seconds: hours === undefined ? undefined : Number.isFinite(hours) ? Math.round(hours * 3600) : (graceHours as unknown as number) };
+      const result = await session.rotateSecret(input);
+      setSecret(result.secret ?? null);
+      setRotated({ previousExpiresAt: result.previous_secret_expires_at ?? null });
+      setRotateOpen(false);
+      toast("Signing secret rotated");
+    } catch (err) {
+      const sorted = sortFieldErrors(err, { grace: under("grace_period_seconds", "expire_previous") });
+      setRotateErrors(sorted.fields);
+      setRotateFormErrors(sorted.rest);
+      if (sorted.fields.grace) document.getElementById(`${id}-grace`)?.focus();
+    } finally {
+      setRotating(false);
+    }
+  }
+
+  return (
+    <div className="space-y-3" data-testid="secret-panel">
+      <p className="text-sm text-(--hl-muted)">
+        Every delivery is signed with this secret (Standard Webhooks <code className="font-mono text-xs">webhook-signature</code> header). Use it in your receiver to check that requests come from us.
+      </p>
+      <div className="flex flex-wrap items-center gap-2">
+        <code className="min-w-0 flex-1 rounded-md border border-(--hl-border) bg-(--hl-code-bg) px-3 py-2 font-mono text-sm break-all" data-testid="secret-value" aria-label="Signing secret">
+          {secret ?? "whsec_••••••••••••••••••••••••••••••••"}
+        </code>
+        {secret ? (
+          <>
+            <CopyButton value={secret} label="Copy secret" />
+            <Button size="sm" onClick={() => setSecret(null)}>
+              Hide
+            </Button>
+          </>
+        ) : (
+          <Button size="sm" onClick={reveal} loading={revealing}>
+            Reveal
+          </Button>
+        )}
+        <Button size="sm" onClick={() => setRotateOpen(true)}>
+          Rotate…
+        </Button>
+      </div>
+      {revealError ? <Alert tone="err">{errorMessage(revealError)}</Alert> : null}
+      {rotated ? (
+        <Alert tone="ok" title="Secret rotated" data-testid="rotated-notice">
+          {rotated.previousExpiresAt
+            ? `The previous secret keeps signing until ${formatDateTime(rotated.previousExpiresAt)}, so update your receiver before then.`
+            : "The previous secret no longer signs deliveries."}
+        </Alert>
+      ) : null}
+      <Modal
+        open={rotateOpen}
+        onClose={() => setRotateOpen(false)}
+        title="Rotate the signing secret"
+        size="md"
+        testId="rotate-dialog"
+        footer={
+          <>
+            <Button onClick={() => setRotateOpen(false)} disabled={rotating}>
+              Cancel
+            </Button>
+            <Button type="submit" form={`${id}-rotate`} variant="primary" loading={rotating}>
+              Rotate secret
+            </Button>
+          </>
+        }
+      >
+        <form id={`${id}-rotate`} onSubmit={rotate} noValidate className="space-y-4">
+          <Alert tone="warn" title="Your receiver must learn the new secret">
+            A new secret is created now. During the grace period each delivery carries two signatures, one per secret, so a receiver that
+            still checks the old secret keeps working. After it, only the new secret signs.
+          </Alert>
+          {rotateFormErrors.length ? <Alert tone="err">{rotateFormErrors.join(" ")}</Alert> : null}
+          <TextField
+            id={`${id}-grace`}
+            label="Grace period (hours)"
+            inputMode="decimal"
+            value={graceHours}
+            disabled={expireNow}
+            onChange={(e) => setGraceHours(e.target.value)}
+            error={rotateErrors.grace}
+            hint={`Up to ${formatSeconds(7 * 86400)}. Default ${GRACE_HOURS_DEFAULT} hours.`}
+            className="max-w-xs"
+          />
+          <label className="flex items-start gap-3 text-sm">
+            <input type="checkbox" className="mt-0.5 h-4 w-4 accent-(--hl-brand)" checked={expireNow} onChange={(e) => setExpireNow(e.target.checked)} />
+            <span>
+              Stop signing with the old secret immediately
+              <span className="block text-xs text-(--hl-muted)">Use this if the old secret leaked. Deliveries fail verification until your receiver has the new one.</span>
+            </span>
+          </label>
+        </form>
+      </Modal>
+    </div>
+  );
+}
+
+/** Enable, pause, or re-enable after Hookline disabled the endpoint. */
+export function useEndpointToggle(endpoint: EndpointResponse | null) {
+  const session = useWebhookAppSession(null);
+  const toast = useToast();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const toggle = async () => {
+    if (!endpoint) return;
+    setBusy(true);
+    setError(null);
+    try {
+      if (!endpoint.is_active && endpoint.disabled_reason) {
+        await session.reactivateEndpoint(endpoint.id);
+        toast("Endpoint re-enabled");
+      } else {
+        await session.updateEndpoint(endpoint.id, { is_active: !endpoint.is_active });
+        toast(endpoint.is_active ? "Endpoint paused" : "Endpoint enabled");
+      }
+    } catch (err) {
+      setError(err);
+      toast(errorMessage(err), "err");
+    } finally {
+      setBusy(false);
+    }
+  };
+  const label = !endpoint ? "" : endpoint.is_active ? "Pause" : endpoint.disabled_reason ? "Re-enable" : "Enable";
+  return { toggle, busy, error, label };
+}
+
+export function SubscriptionChips({ subscriptions, max = 4 }: { subscriptions: string[]; max?: number }) {
+  const shown = subscriptions.slice(0, max);
+  const more = subscriptions.length - shown.length;
+  return (
+    <ul className="flex flex-wrap gap-1.5" aria-label="Subscribed events">
+      {shown.map((s) => (
+        <li key={s} className={cx("rounded bg-(--hl-surface-2) px-1.5 py-0.5 font-mono text-xs", s === "*" && "text-(--hl-brand-text)")}>
+          {s === "*" ? "all events" : s}
+        </li>
+      ))}
+      {more > 0 ? <li className="px-1 py-0.5 text-xs text-(--hl-muted)">+{more} more</li> : null}
+    </ul>
+  );
+}

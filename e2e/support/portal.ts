@@ -1,0 +1,170 @@
+/**
+ * Helpers for the portal e2e specs: the backend API (apps, event types, tickets, events), a real
+ * webhook receiver, a host page on another origin that frames the portal, and screenshots in
+ * both themes.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, request as playwrightRequest, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { createApiKey, E2E_BASE_URL } from "./server";
+
+export { E2E_BASE_URL };
+
+export class Backend {
+  constructor(
+    private readonly request: APIRequestContext,
+    readonly key: string,
+  ) {}
+
+  /** Its own request context (a test's `request` fixture cannot outlive beforeAll). */
+  static async create(name: string): Promise<Backend> {
+    return new Backend(await playwrightRequest.newContext(), createApiKey(name));
+  }
+
+  dispose(): Promise<void> {
+    return this.request.dispose();
+  }
+
+  private headers() {
+    return { authorization: `Bearer ${this.key}`, "content-type": "application/json" };
+  }
+
+  async call<T = unknown>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, data?: unknown, expected?: number): Promise<T> {
+    const res = await this.request.fetch(`${E2E_BASE_URL}/api/v1${path}`, { method, headers: this.headers(), data });
+    const body = res.status() === 204 ? undefined : await res.json().catch(() => undefined);
+    if (expected !== undefined) expect(res.status(), `${method} ${path}: ${JSON.stringify(body)}`).toBe(expected);
+    else expect(res.ok(), `${method} ${path}: ${res.status()} ${JSON.stringify(body)}`).toBeTruthy();
+    return body as T;
+  }
+
+  createApp(slug: string, extra: Record<string, unknown> = {}) {
+    return this.call<{ id: string; slug: string }>("POST", "/apps", { slug, name: extra.name ?? `Acme ${slug}`, ...extra });
+  }
+
+  eventType(slug: string, body: { name: string; description?: string; schema?: unknown; example?: unknown }) {
+    return this.call("POST", `/apps/${slug}/event-types`, body);
+  }
+
+  async ticket(slug: string): Promise<string> {
+    const r = await this.call<{ ticket: string }>("POST", "/session/tickets", { ticket_type: "webhook_app_access", webhook_app_slug: slug, expires_in: 300 });
+    return r.ticket;
+  }
+
+  trigger(slug: string, event_name: string, payload: Record<string, unknown>) {
+    return this.call<{ event_id: string; deliveries: number }>("POST", `/apps/${slug}/events`, { event_name, payload }, 202);
+  }
+}
+
+export function uniqueSlug(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** A webhook receiver on 127.0.0.1 that answers `status` (changeable) and records requests. */
+export interface Receiver {
+  url: string;
+  requests: { path: string; headers: http.IncomingHttpHeaders; body: string }[];
+  status: number;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(status = 200): Promise<Receiver> {
+  const receiver: Receiver = {
+    url: "",
+    requests: [],
+    status,
+    close: async () => {},
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      receiver.requests.push({ path: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      const code = receiver.status;
+      res.writeHead(code, { "content-type": "application/json" });
+      res.end(JSON.stringify(code < 300 ? { received: true } : { error: "receiver is down" }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  receiver.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return receiver;
+}
+
+/**
+ * The host page of docs/embedding.md, served on `http://localhost:<port>` (another site than
+ * the portal's 127.0.0.1). `GET /?src=<portal url>` frames it and records the portal's messages
+ * in `window.__hookline`.
+ */
+export interface HostPage {
+  origin: string;
+  url(portalSrc: string): string;
+  close(): Promise<void>;
+}
+
+export function hostPageHtml(src: string): string {
+  const attr = src.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Acme — Settings</title>
+<style>body{margin:0;font-family:system-ui,sans-serif;background:#fafafa} header{padding:16px 24px;background:#111;color:#fff} main{max-width:1000px;margin:24px auto;padding:0 16px} iframe{display:block;width:100%;border:0;height:400px;background:transparent}</style>
+</head>
+<body>
+<header>Acme — Settings › Webhooks</header>
+<main>
+<iframe id="hookline-portal" title="Webhook settings" src="${attr}" allow="clipboard-write"></iframe>
+</main>
+<script>
+  window.__hookline = [];
+  const frame = document.getElementById("hookline-portal");
+  const portalOrigin = new URL(frame.src).origin;
+  window.addEventListener("message", (event) => {
+    if (event.origin !== portalOrigin || event.source !== frame.contentWindow) return;
+    const msg = event.data;
+    if (!msg || typeof msg.type !== "string" || !msg.type.startsWith("hookline:")) return;
+    window.__hookline.push(msg);
+    if (msg.type === "hookline:resize" && typeof msg.height === "number") frame.style.height = msg.height + "px";
+  });
+</script>
+</body>
+</html>`;
+}
+
+export async function startHostPage(): Promise<HostPage> {
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url ?? "/", "http://localhost");
+    const src = u.searchParams.get("src");
+    if (!src) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(hostPageHtml(src));
+  });
+  // Dual-stack, so "localhost" works whether Chromium tries ::1 or 127.0.0.1.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "::", () => resolve());
+  }).catch(() => new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve)));
+  const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    url: (src) => `${origin}/?src=${encodeURIComponent(src)}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Full-page screenshots in light and dark (theme "auto" follows the emulated colour scheme). */
+export async function screenshotThemes(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect(page.locator(".hl-portal")).toHaveCSS("color-scheme", scheme);
+    await page.screenshot({ path: testInfo.outputPath(`${name}-${scheme}.png`), fullPage: true, animations: "disabled" });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+/** No horizontal scrolling at the current viewport width. */
+export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, "page scrolls sideways").toBeLessThanOrEqual(0);
+}

@@ -1,0 +1,101 @@
+/**
+ * Embedding options of the hosted portal, from its query string (they travel with every link
+ * inside the portal so a framed portal keeps them):
+ *
+ * - `theme=light|dark|auto` — overrides the app's `branding.theme` (default auto: the OS setting)
+ * - `embed=1` — hides the portal's header and navigation, for single-page embeds
+ *
+ * and the messages the portal posts to a parent window (see docs/embedding.md).
+ */
+export type PortalTheme = "light" | "dark" | "auto";
+
+export const KEPT_PARAMS = ["theme", "embed"] as const;
+
+export function parseTheme(value: string | null | undefined): PortalTheme | null {
+  return value === "light" || value === "dark" || value === "auto" ? value : null;
+}
+
+export function isEmbed(value: string | null | undefined): boolean {
+  return value === "1" || value === "true";
+}
+
+/** The theme to show: the query string, else the app's branding, else the OS setting. */
+export function resolveTheme(query: string | null | undefined, branding: string | null | undefined): PortalTheme {
+  return parseTheme(query) ?? parseTheme(branding) ?? "auto";
+}
+
+/** `href` with the kept embedding parameters of `current` appended. */
+export function withKeptParams(href: string, current: URLSearchParams | { get(name: string): string | null }): string {
+  const [path, query = ""] = href.split("?", 2) as [string, string?];
+  const params = new URLSearchParams(query);
+  for (const name of KEPT_PARAMS) {
+    const value = current.get(name);
+    if (value !== null && !params.has(name)) params.set(name, value);
+  }
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+const HEX = /^#([0-9a-fA-F]{6})$/;
+
+/** A valid `#rrggbb` brand colour, or null. */
+export function brandColor(value: string | null | undefined): string | null {
+  return value && HEX.test(value) ? value.toLowerCase() : null;
+}
+
+/** Black or white, whichever reads better on `hex` (WCAG relative luminance). */
+export function readableOn(hex: string): "#ffffff" | "#0b1020" {
+  const m = HEX.exec(hex);
+  if (!m) return "#ffffff";
+  const n = parseInt(m[1]!, 16);
+  const channel = (c: number) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  const L = 0.2126 * channel((n >> 16) & 255) + 0.7152 * channel((n >> 8) & 255) + 0.0722 * channel(n & 255);
+  // Contrast with white (1.05 / (L + 0.05)) vs with near-black ((L + 0.05) / 0.06).
+  return 1.05 / (L + 0.05) >= (L + 0.05) / 0.06 ? "#ffffff" : "#0b1020";
+}
+
+/** Messages to the parent window. */
+export type PortalMessage =
+  | { type: "hookline:resize"; height: number }
+  | { type: "hookline:ready"; path: string }
+  | { type: "hookline:navigate"; path: string }
+  | { type: "hookline:access-needed"; reason: "no_ticket" | "invalid_ticket" | "session_expired" };
+
+export function isFramed(): boolean {
+  if (typeof window === "undefined") return false;
+  try {
+    return window.self !== window.top;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Where messages may go: the parent's origin when the browser tells it (Chromium, Safari:
+ * `location.ancestorOrigins`) and it is one of the app's embed origins; otherwise each embed
+ * origin (a postMessage to a non-matching origin is dropped by the browser). Before the session
+ * is known, messages carry nothing sensitive and go to `*`.
+ */
+export function messageTargets(embedOrigins: readonly string[] | null): string[] {
+  if (typeof window === "undefined") return [];
+  const own = window.location.origin;
+  if (!embedOrigins) return ["*"];
+  const allowed = [own, ...embedOrigins.map((o) => o.replace(/\/+$/, ""))];
+  const parent = window.location.ancestorOrigins?.[0];
+  if (parent) return allowed.includes(parent) ? [parent] : [];
+  return [...new Set(allowed)];
+}
+
+export function postToParent(message: PortalMessage, embedOrigins: readonly string[] | null): void {
+  if (!isFramed()) return;
+  for (const target of messageTargets(embedOrigins)) {
+    try {
+      window.parent.postMessage(message, target);
+    } catch {
+      // A malformed origin in the list: skip it.
+    }
+  }
+}
