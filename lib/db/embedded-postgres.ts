@@ -129,6 +129,21 @@ async function stopOrphan(pgData: string): Promise<void> {
   if (isAlive(pid)) process.kill(pid, "SIGKILL");
 }
 
+/**
+ * Adds o+x (pass through, not list) to every root-owned folder above `target` that lacks it, e.g.
+ * a checkout under a 0700 `mktemp -d` folder, so the `postgres` user can reach what it needs.
+ */
+function makeTraversable(target: string, onLog?: (line: string) => void): void {
+  for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
+    const stat = fs.statSync(dir);
+    if (stat.uid === 0 && (stat.mode & 0o001) === 0) {
+      fs.chmodSync(dir, (stat.mode & 0o7777) | 0o001);
+      onLog?.(`made ${dir} traversable (o+x) so the postgres user can reach the embedded database`);
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -152,8 +167,12 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const ids = runAsIds();
   // PostgreSQL runs as another user when we are root: it must be able to pass through (not
-  // list) the data directory to reach its cluster. Our own files in there are 0600.
-  if (ids) fs.chmodSync(dataDir, fs.statSync(dataDir).mode & 0o777 | 0o711);
+  // list) the folders down to its binaries and its cluster. Our own files in there are 0600.
+  if (ids) {
+    fs.chmodSync(dataDir, (fs.statSync(dataDir).mode & 0o777) | 0o711);
+    makeTraversable(path.dirname(postgres), options.onLog);
+    makeTraversable(dataDir, options.onLog);
+  }
   const password = readOrCreatePassword(dataDir);
   const fresh = !fs.existsSync(path.join(pgData, "PG_VERSION"));
 
