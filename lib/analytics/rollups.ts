@@ -3,7 +3,7 @@
  * changes a delivery, so analytics read a few rows instead of scanning attempts.
  */
 import type { PoolClient } from "pg";
-import type { SqlParams } from "@/lib/delivery/sql";
+import { SqlParams } from "@/lib/delivery/sql";
 
 /**
  * Upper bounds (ms, inclusive) of the attempt-latency buckets. `latency_histogram[i]` counts
@@ -49,17 +49,25 @@ export async function rollupDeliveriesCreated(
   input: { appId: string; endpointIds: readonly string[]; at: Date },
 ): Promise<void> {
   if (input.endpointIds.length === 0) return;
+  const params = new SqlParams();
+  const text = rollupDeliveriesCreatedSql(params, input);
+  await client.query(text, params.values);
+}
+
+/**
+ * The upsert behind `rollupDeliveriesCreated`, as SQL for a larger statement (the fan-out writes
+ * its deliveries and their counts together). `endpointIds` must not be empty.
+ */
+export function rollupDeliveriesCreatedSql(params: SqlParams, input: { appId: string; endpointIds: readonly string[]; at: Date }): string {
   const counts = new Map<string, number>();
   for (const id of input.endpointIds) counts.set(id, (counts.get(id) ?? 0) + 1);
   // Sorted so concurrent triggers lock rollup rows in the same order (no deadlocks).
   const ids = [...counts.keys()].sort();
-  await client.query(
-    `INSERT INTO delivery_rollups_hourly (app_id, endpoint_id, hour, created)
-     SELECT $1, e.endpoint_id, $3, e.n FROM unnest($2::text[], $4::int[]) AS e(endpoint_id, n)
+  return `INSERT INTO delivery_rollups_hourly (app_id, endpoint_id, hour, created)
+     SELECT ${params.add(input.appId)}, e.endpoint_id, ${params.add(hourOf(input.at), "::timestamptz")}, e.n
+     FROM unnest(${params.add(ids, "::text[]")}, ${params.add(ids.map((id) => counts.get(id)!), "::int[]")}) AS e(endpoint_id, n)
      ORDER BY e.endpoint_id
-     ON CONFLICT (app_id, endpoint_id, hour) DO UPDATE SET created = delivery_rollups_hourly.created + EXCLUDED.created`,
-    [input.appId, ids, hourOf(input.at), ids.map((id) => counts.get(id)!)],
-  );
+     ON CONFLICT (app_id, endpoint_id, hour) DO UPDATE SET created = delivery_rollups_hourly.created + EXCLUDED.created`;
 }
 
 export interface AttemptRollup {
@@ -93,6 +101,35 @@ export function rollupAttemptSql(params: SqlParams, input: AttemptRollup, source
        succeeded = delivery_rollups_hourly.succeeded + EXCLUDED.succeeded,
        failed = delivery_rollups_hourly.failed + EXCLUDED.failed,
        -- element-wise sum; the shorter array counts as zeros
+       latency_histogram = ARRAY(
+         SELECT COALESCE(a, 0) + COALESCE(b, 0)
+         FROM unnest(delivery_rollups_hourly.latency_histogram, EXCLUDED.latency_histogram) WITH ORDINALITY AS h(a, b, i)
+         ORDER BY i)`;
+}
+
+/**
+ * The upsert that adds many successful attempts (each making its delivery final) to their hours'
+ * counters, as SQL for a larger statement: `source` is a CTE with one row per attempt and the
+ * columns app_id, endpoint_id, hour, duration_ms (rounded, >= 0) and bucket (latencyBucketIndex).
+ * Rows are summed per (endpoint, hour) first and upserted in endpoint order, the order the
+ * trigger's `rollupDeliveriesCreated` locks them in.
+ */
+export function rollupSuccessesSql(source: string): string {
+  return `INSERT INTO delivery_rollups_hourly
+       (app_id, endpoint_id, hour, attempts, attempts_failed, latency_sum_ms, latency_histogram, succeeded, failed)
+     SELECT g.app_id, g.endpoint_id, g.hour, g.n, 0, g.latency_ms,
+       ARRAY(SELECT (SELECT count(*) FROM unnest(g.buckets) AS b WHERE b = k)::int
+             FROM generate_series(0, ${LATENCY_BUCKET_COUNT - 1}) AS k ORDER BY k),
+       g.n, 0
+     FROM (SELECT app_id, endpoint_id, hour, count(*)::int AS n, sum(duration_ms)::bigint AS latency_ms, array_agg(bucket) AS buckets
+           FROM ${source} GROUP BY app_id, endpoint_id, hour) AS g
+     ORDER BY g.endpoint_id, g.hour
+     ON CONFLICT (app_id, endpoint_id, hour) DO UPDATE SET
+       attempts = delivery_rollups_hourly.attempts + EXCLUDED.attempts,
+       attempts_failed = delivery_rollups_hourly.attempts_failed + EXCLUDED.attempts_failed,
+       latency_sum_ms = delivery_rollups_hourly.latency_sum_ms + EXCLUDED.latency_sum_ms,
+       succeeded = delivery_rollups_hourly.succeeded + EXCLUDED.succeeded,
+       failed = delivery_rollups_hourly.failed + EXCLUDED.failed,
        latency_histogram = ARRAY(
          SELECT COALESCE(a, 0) + COALESCE(b, 0)
          FROM unnest(delivery_rollups_hourly.latency_histogram, EXCLUDED.latency_histogram) WITH ORDINALITY AS h(a, b, i)

@@ -11,6 +11,7 @@ import {
   cancelPendingDeliveriesForEndpoint,
   recordAttemptOutcome,
   type AttemptTransition,
+  type OutcomeBatcher,
   type ClaimedDelivery,
 } from "@/lib/delivery/state-machine";
 
@@ -18,6 +19,8 @@ export interface AttemptDeps {
   /** Keep-alive agents shared by a worker; without them each attempt opens a connection. */
   agents?: DeliveryAgents;
   resolveHost?: ResolveHost;
+  /** Lets successes share their write with others finishing at the same time (embedded workers). */
+  batch?: OutcomeBatcher;
 }
 
 export type AttemptRun =
@@ -79,6 +82,6 @@ export async function runClaimedAttempt(claim: ClaimedDelivery, deps: AttemptDep
       resolveHost: deps.resolveHost,
     });
   }
-  const transition = await recordAttemptOutcome(claim, { attemptedAt, requestHeaders: maskRequestHeaders(headers), result });
+  const transition = await recordAttemptOutcome(claim, { attemptedAt, requestHeaders: maskRequestHeaders(headers), result }, { batch: deps.batch });
   return { kind: "attempted", result, transition };
 }

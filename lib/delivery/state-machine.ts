@@ -28,14 +28,14 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
-import { rollupAttemptSql, rollupDeliveriesCreated } from "@/lib/analytics/rollups";
+import { hourOf, latencyBucketIndex, rollupAttemptSql, rollupDeliveriesCreatedSql, rollupSuccessesSql } from "@/lib/analytics/rollups";
 import type { AttemptResult } from "@/lib/delivery/http-client";
 import { getEngineConfig } from "@/lib/delivery/engine-config";
 import { decideAfterAttempt, type AttemptTrigger, type EndpointHealth } from "@/lib/delivery/next-step";
 import { decryptSigningSecrets, type EncryptedSecretRow } from "@/lib/delivery/secret-cache";
 import { SqlParams, withTransaction } from "@/lib/delivery/sql";
 import { announceDueDeliveries } from "@/lib/jobs/announce";
-import { notifyDeliveriesDue } from "@/lib/jobs/wakeup";
+import { DELIVERIES_DUE_CHANNEL, notifyDeliveriesDue } from "@/lib/jobs/wakeup";
 import { attemptResultLabel, recordAttemptMetrics, recordDeliveriesCancelled, recordEndpointDisabled } from "@/lib/metrics/delivery-metrics";
 import { kickOperationalEventDispatch } from "@/lib/operational-events/dispatch";
 import { recordOperationalEvent } from "@/lib/operational-events/record";
@@ -139,30 +139,34 @@ export interface InsertDeliveriesInput {
   trigger?: AttemptTrigger;
 }
 
-/** Inserts `pending` deliveries, due at once, in multi-row batches; counts them in the rollups. Returns their ids in endpoint order. */
-export async function insertPendingDeliveries(client: PoolClient, input: InsertDeliveriesInput): Promise<string[]> {
+/**
+ * Inserts `pending` deliveries, due at once, in multi-row batches; counts them in the rollups
+ * (and, with `notify`, queues the workers' wake-up) in the statement that writes the last batch,
+ * so the rollup rows stay locked for as short a time as possible. Returns their ids in endpoint order.
+ */
+export async function insertPendingDeliveries(client: PoolClient, input: InsertDeliveriesInput & { notify?: boolean }): Promise<string[]> {
   const ids = input.endpointIds.map(() => newId("dlv"));
-  for (let start = 0; start < ids.length; start += INSERT_BATCH) {
-    await client.query(
-      `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, next_attempt_at, created_at, updated_at,
-                               leased_by, lease_expires_at, next_attempt_trigger)
-       SELECT u.id, $3, $4, u.endpoint_id, $5, 'pending', $6, $6, $6,
-              $7, CASE WHEN $7::text IS NULL THEN NULL ELSE $6::timestamptz + make_interval(secs => $8) END, $9
-       FROM unnest($1::text[], $2::text[]) AS u(id, endpoint_id)`,
-      [
-        ids.slice(start, start + INSERT_BATCH),
-        input.endpointIds.slice(start, start + INSERT_BATCH),
-        input.appId,
-        input.eventId,
-        input.eventName,
-        input.createdAt,
-        input.lease?.holder ?? null,
-        input.lease?.seconds ?? 0,
-        input.trigger ?? "auto",
-      ],
-    );
+  if (ids.length === 0) {
+    if (input.notify) await notifyDeliveriesDue(client);
+    return ids;
   }
-  await rollupDeliveriesCreated(client, { appId: input.appId, endpointIds: input.endpointIds, at: input.createdAt });
+  for (let start = 0; start < ids.length; start += INSERT_BATCH) {
+    const last = start + INSERT_BATCH >= ids.length;
+    const p = new SqlParams();
+    const insert = `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, next_attempt_at, created_at, updated_at,
+                               leased_by, lease_expires_at, next_attempt_trigger)
+       SELECT u.id, ${p.add(input.appId)}, ${p.add(input.eventId)}, u.endpoint_id, ${p.add(input.eventName)}, 'pending', ${p.add(input.createdAt, "::timestamptz")}, $4, $4,
+              ${p.add(input.lease?.holder ?? null, "::text")}, CASE WHEN $5::text IS NULL THEN NULL ELSE $4::timestamptz + make_interval(secs => ${p.add(input.lease?.seconds ?? 0)}) END,
+              ${p.add(input.trigger ?? "auto", "::attempt_trigger")}
+       FROM unnest(${p.add(ids.slice(start, start + INSERT_BATCH), "::text[]")}, ${p.add(input.endpointIds.slice(start, start + INSERT_BATCH), "::text[]")}) AS u(id, endpoint_id)`;
+    if (!last) {
+      await client.query(insert, p.values);
+      continue;
+    }
+    const rollup = rollupDeliveriesCreatedSql(p, { appId: input.appId, endpointIds: input.endpointIds, at: input.createdAt });
+    const notify = input.notify ? `SELECT pg_notify(${p.add(DELIVERIES_DUE_CHANNEL)}, '')` : "SELECT 1";
+    await client.query(`WITH ins AS (${insert}), r AS (${rollup}) ${notify}`, p.values);
+  }
   return ids;
 }
 
@@ -192,28 +196,34 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
   // Deliberately not a named (prepared) statement: a cached generic plan of this query was seen
   // to stall claims on a growing table; planning it per batch costs about a millisecond.
   const { rows } = await getDb().pool.query<ClaimRow>({
+    // Candidates are read without locks; only the rows picked are locked, found by primary key
+    // (`id = ANY(ARRAY(...))`). Joining candidates back to deliveries made the planner hash-join
+    // a sequential scan of the whole table; locking while scanning locked up to $4 rows (a
+    // tuple lock is a heap write) to keep a few.
     text: `WITH candidates AS (
-       SELECT c.id, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at, c.id) AS endpoint_rank
-       FROM (
-         SELECT id, endpoint_id, next_attempt_at FROM deliveries
-         WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now()
-           AND (lease_expires_at IS NULL OR lease_expires_at < now())
-           AND endpoint_id <> ALL($3::text[])
-         ORDER BY next_attempt_at
-         LIMIT $4
-       ) c
+       SELECT id, endpoint_id, next_attempt_at FROM deliveries
+       WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now()
+         AND (lease_expires_at IS NULL OR lease_expires_at < now())
+         AND endpoint_id <> ALL($3::text[])
+       ORDER BY next_attempt_at
+       LIMIT $4
+     ),
+     eligible AS (
+       SELECT r.id FROM (
+         SELECT c.id, c.endpoint_id, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at, c.id) AS endpoint_rank
+         FROM candidates c
+       ) r
+       LEFT JOIN unnest($5::text[], $6::int[]) AS s(endpoint_id, slots) ON s.endpoint_id = r.endpoint_id
+       WHERE r.endpoint_rank <= LEAST(COALESCE(s.slots, $7), COALESCE((SELECT pe.rate_limit FROM endpoints pe WHERE pe.id = r.endpoint_id), $7))
      ),
      picked AS (
        SELECT d.id FROM deliveries d
-       JOIN candidates c ON c.id = d.id
-       JOIN endpoints pe ON pe.id = d.endpoint_id
-       LEFT JOIN unnest($5::text[], $6::int[]) AS s(endpoint_id, slots) ON s.endpoint_id = d.endpoint_id
-       WHERE c.endpoint_rank <= LEAST(COALESCE(s.slots, $7), COALESCE(pe.rate_limit, $7))
+       WHERE d.id = ANY (ARRAY(SELECT id FROM eligible))
          AND d.status IN ('pending', 'retrying') AND d.next_attempt_at <= now()
          AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
        ORDER BY d.next_attempt_at
        LIMIT $2
-       FOR UPDATE OF d SKIP LOCKED
+       FOR UPDATE SKIP LOCKED
      )
      UPDATE deliveries d SET leased_by = $1, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + $8)
      FROM picked p, endpoints e, events ev
@@ -318,11 +328,18 @@ function pgText(value: string | null): string | null {
  * schedule, or failed), updating endpoint health, rollups and operational events atomically.
  * Returns what happened; `recorded: false` if the lease was no longer ours (nothing written).
  */
-export async function recordAttemptOutcome(claim: ClaimedDelivery, attempt: AttemptRecordInput): Promise<AttemptTransition> {
+export async function recordAttemptOutcome(
+  claim: ClaimedDelivery,
+  attempt: AttemptRecordInput,
+  options: { batch?: OutcomeBatcher } = {},
+): Promise<AttemptTransition> {
   const { result } = attempt;
-  // Successes and test sends need no endpoint health first: one statement, no transaction.
+  // Successes and test sends need no endpoint health first: one statement, no transaction. A
+  // worker's successes may share that statement with others finishing at the same time (batch).
   const outcome =
-    result.ok || claim.trigger === "test"
+    result.ok && claim.trigger !== "test" && options.batch
+      ? await options.batch.record(claim, attempt)
+      : result.ok || claim.trigger === "test"
       ? await recordInOneStatement(claim, attempt)
       : await withTransaction((client) => recordFailure(client, claim, attempt)).catch((err: unknown) => {
           if (err instanceof LeaseLostError) return notRecorded(claim);
@@ -344,7 +361,7 @@ export async function recordAttemptOutcome(claim: ClaimedDelivery, attempt: Atte
   return transition;
 }
 
-interface RecordOutcome {
+export interface RecordOutcome {
   transition: AttemptTransition;
   cancelled: number;
   operationalEvents: number;
@@ -412,8 +429,7 @@ function writeAttemptSql(
   return { text, values: p.values };
 }
 
-async function recordInOneStatement(claim: ClaimedDelivery, attempt: AttemptRecordInput): Promise<RecordOutcome> {
-  const now = new Date();
+async function recordInOneStatement(claim: ClaimedDelivery, attempt: AttemptRecordInput, now: Date = new Date()): Promise<RecordOutcome> {
   const attemptNumber = claim.attemptCount + 1;
   const status: DeliveryStatus = attempt.result.ok ? "success" : "failed";
   const attemptId = newId("atm");
@@ -425,6 +441,148 @@ async function recordInOneStatement(claim: ClaimedDelivery, attempt: AttemptReco
     cancelled: 0,
     operationalEvents: 0,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batched successes
+
+/**
+ * Records successful attempts (not test sends) of many deliveries in one statement: exactly the
+ * rows `recordInOneStatement` writes for each (delivery update under its lease, attempt row,
+ * rollup counts, endpoint failure streak cleared), with the rollups summed per endpoint and hour
+ * first. Deliveries whose lease was lost are left out of every part, as before.
+ */
+const BATCH_SUCCESS_SQL = `WITH i AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::timestamptz[], $6::text[], $7::text[], $8::text[],
+                         $9::attempt_trigger[], $10::text[], $11::text[], $12::text[], $13::text[], $14::boolean[], $15::int[],
+                         $16::int[], $17::timestamptz[], $18::timestamptz[])
+      AS u(id, leased_by, attempt_number, status_code, attempted_at, attempt_id, app_id, endpoint_id,
+           trigger, url, request_headers, response_headers, response_body, truncated, duration_ms,
+           bucket, hour, completed_at)),
+  d AS (
+    UPDATE deliveries SET status = 'success', attempt_count = i.attempt_number, next_attempt_at = NULL, leased_by = NULL,
+      lease_expires_at = NULL, last_status_code = i.status_code, last_error = NULL, last_attempt_at = i.attempted_at,
+      completed_at = i.completed_at, next_attempt_trigger = 'auto', updated_at = now()
+    FROM i
+    WHERE deliveries.id = i.id AND deliveries.leased_by = i.leased_by AND deliveries.status IN ('pending', 'retrying')
+    RETURNING deliveries.id),
+  ok AS (SELECT i.* FROM i JOIN d ON d.id = i.id),
+  a AS (
+    INSERT INTO attempts (id, delivery_id, app_id, endpoint_id, attempt_number, trigger, request_url, request_headers,
+      response_status, response_headers, response_body, response_body_truncated, duration_ms, error, created_at)
+    SELECT attempt_id, id, app_id, endpoint_id, attempt_number, trigger, url, request_headers::jsonb,
+      status_code, response_headers::jsonb, response_body, truncated, duration_ms, NULL, attempted_at
+    FROM ok),
+  r AS (${rollupSuccessesSql("ok")}),
+  h AS (
+    UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL
+    WHERE id IN (SELECT endpoint_id FROM ok) AND (consecutive_failures <> 0 OR failing_since IS NOT NULL))
+  SELECT id FROM d`;
+
+interface PendingSuccess {
+  claim: ClaimedDelivery;
+  attempt: AttemptRecordInput;
+  completedAt: Date;
+  resolve: (outcome: RecordOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface OutcomeBatcher {
+  /** Records a successful attempt together with others queued meanwhile; resolves once committed. */
+  record(claim: ClaimedDelivery, attempt: AttemptRecordInput): Promise<RecordOutcome>;
+  /** Resolves when everything queued so far is written. */
+  drain(): Promise<void>;
+}
+
+/**
+ * Group commit for successes: the first outcome is written at once; those that finish while a
+ * write is in flight wait for it and go together in the next statement (up to `maxBatch`, with at
+ * most `maxInFlight` statements at a time). Nothing waits on a timer, so a lone delivery is
+ * recorded as soon as before. If a batched statement fails, each of its outcomes is recorded on
+ * its own (the statement wrote nothing), so one bad row cannot lose the others.
+ */
+export function createOutcomeBatcher(options: { maxBatch?: number; maxInFlight?: number } = {}): OutcomeBatcher {
+  const maxBatch = options.maxBatch ?? 200;
+  const maxInFlight = options.maxInFlight ?? 2;
+  let queue: PendingSuccess[] = [];
+  let inFlight = 0;
+  const idle: (() => void)[] = [];
+
+  const flush = () => {
+    while (queue.length > 0 && inFlight < maxInFlight) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      inFlight++;
+      void writeBatch(batch).finally(() => {
+        inFlight--;
+        flush();
+        if (inFlight === 0 && queue.length === 0) idle.splice(0).forEach((resolve) => resolve());
+      });
+    }
+  };
+
+  return {
+    record(claim, attempt) {
+      return new Promise<RecordOutcome>((resolve, reject) => {
+        queue.push({ claim, attempt, completedAt: new Date(), resolve, reject });
+        flush();
+      });
+    },
+    drain() {
+      if (inFlight === 0 && queue.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => idle.push(resolve));
+    },
+  };
+}
+
+async function writeBatch(batch: PendingSuccess[]): Promise<void> {
+  if (batch.length === 1) {
+    const [one] = batch;
+    await recordInOneStatement(one!.claim, one!.attempt, one!.completedAt).then(one!.resolve, one!.reject);
+    return;
+  }
+  const attemptIds = batch.map(() => newId("atm"));
+  let recorded: Set<string>;
+  try {
+    const { rows } = await getDb().pool.query<{ id: string }>({
+      name: "hookline_record_successes",
+      text: BATCH_SUCCESS_SQL,
+      values: [
+        batch.map((p) => p.claim.deliveryId),
+        batch.map((p) => p.claim.leasedBy),
+        batch.map((p) => p.claim.attemptCount + 1),
+        batch.map((p) => p.attempt.result.status),
+        batch.map((p) => p.attempt.attemptedAt),
+        attemptIds,
+        batch.map((p) => p.claim.appId),
+        batch.map((p) => p.claim.endpointId),
+        batch.map((p) => p.claim.trigger),
+        batch.map((p) => p.claim.url),
+        batch.map((p) => JSON.stringify(p.attempt.requestHeaders)),
+        batch.map((p) => (p.attempt.result.headers ? pgText(JSON.stringify(p.attempt.result.headers)) : null)),
+        batch.map((p) => pgText(p.attempt.result.body)),
+        batch.map((p) => p.attempt.result.bodyTruncated),
+        batch.map((p) => Math.max(0, Math.round(p.attempt.result.durationMs))),
+        batch.map((p) => latencyBucketIndex(p.attempt.result.durationMs)),
+        batch.map((p) => hourOf(p.attempt.attemptedAt)),
+        batch.map((p) => p.completedAt),
+      ],
+    });
+    recorded = new Set(rows.map((r) => r.id));
+  } catch (err) {
+    log.warn("batched outcome write failed; recording each on its own", { deliveries: batch.length, error: (err as Error).message });
+    await Promise.all(batch.map((p) => recordInOneStatement(p.claim, p.attempt, p.completedAt).then(p.resolve, p.reject)));
+    return;
+  }
+  batch.forEach((p, i) => {
+    if (!recorded.has(p.claim.deliveryId)) return p.resolve(notRecorded(p.claim));
+    const attemptNumber = p.claim.attemptCount + 1;
+    p.resolve({
+      transition: { deliveryId: p.claim.deliveryId, recorded: true, status: "success", attemptNumber, attemptId: attemptIds[i]!, final: true, nextAttemptAt: null, endpointDisabled: false },
+      cancelled: 0,
+      operationalEvents: 0,
+    });
+  });
 }
 
 async function recordFailure(client: PoolClient, claim: ClaimedDelivery, attempt: AttemptRecordInput): Promise<RecordOutcome> {

@@ -11,7 +11,7 @@
 import type { App } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { withTransaction } from "@/lib/delivery/sql";
-import { fanOutEvent } from "@/lib/events/fan-out";
+import { fanOutEvent, insertEventAndFanOut } from "@/lib/events/fan-out";
 import { InvalidPayloadSchemaError, validatePayload } from "@/lib/events/payload-schema";
 import type { TriggerEventRequest, TriggerEventResponse } from "@/lib/events/schemas";
 import { apiErrors } from "@/lib/http/errors";
@@ -64,6 +64,15 @@ export async function triggerEvent(app: App, input: TriggerEventRequest, idempot
   await checkPayload(app, input);
   const key = idempotencyKey ?? input.event_id ?? null;
   const channels = input.channels ?? [];
+
+  if (key === null) {
+    // Nothing to look up first: the event and its fan-out are one statement (see insertEventAndFanOut).
+    const eventId = newId("msg");
+    const createdAt = new Date();
+    const deliveries = await insertEventAndFanOut(getDb().pool, { eventId, appId: app.id, name: input.event_name, payload: input.payload, channels, createdAt });
+    if (deliveries > 0) await announceEventTriggered({ eventId, appId: app.id });
+    return { event_id: eventId, event_name: input.event_name, deliveries, duplicate: false, created_at: createdAt.toISOString() };
+  }
 
   const response = await withTransaction(async (client): Promise<TriggerEventResponse> => {
     if (key !== null) {

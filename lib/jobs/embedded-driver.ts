@@ -17,7 +17,7 @@ import { poolConfigFromUrl } from "@/lib/db/url";
 import { runClaimedAttempt } from "@/lib/delivery/attempt";
 import { getEngineConfig } from "@/lib/delivery/engine-config";
 import { createDeliveryAgents, type DeliveryAgents } from "@/lib/delivery/http-client";
-import { claimDueDeliveries, LEASE_MARGIN_SECONDS, releaseClaims, type ClaimedDelivery } from "@/lib/delivery/state-machine";
+import { claimDueDeliveries, createOutcomeBatcher, LEASE_MARGIN_SECONDS, releaseClaims, type ClaimedDelivery } from "@/lib/delivery/state-machine";
 import { registerJobDriverStatus, type JobDriverStatus } from "@/lib/jobs/driver-status";
 import { DELIVERIES_DUE_CHANNEL } from "@/lib/jobs/wakeup";
 import { log as rootLog, type Logger } from "@/lib/log";
@@ -28,7 +28,7 @@ export interface EmbeddedDriverOptions {
   workerId?: string;
   /** Attempts in flight at once. */
   concurrency?: number;
-  /** Claimed deliveries waiting for a slot, at most (default: `concurrency`). */
+  /** Claimed deliveries waiting for a slot, at most (default: `batchSize`, at least `concurrency`). */
   prefetch?: number;
   endpointConcurrency?: number;
   pollIntervalMs?: number;
@@ -74,13 +74,16 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   const engine = getEngineConfig();
   const workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const concurrency = options.concurrency ?? engine.workerConcurrency;
-  const prefetch = options.prefetch ?? concurrency;
+  const batchSize = options.batchSize ?? 100;
+  // A full batch fits in the queue, so a claim (a few ms) overlaps the attempts it will feed.
+  const prefetch = options.prefetch ?? Math.max(concurrency, batchSize);
   const endpointConcurrency = options.endpointConcurrency ?? engine.endpointConcurrency;
   const pollIntervalMs = options.pollIntervalMs ?? engine.pollIntervalMs;
   const shutdownGraceMs = options.shutdownGraceMs ?? engine.shutdownGraceMs;
-  const batchSize = options.batchSize ?? 100;
   const log = (options.log ?? rootLog).child({ component: "delivery-worker", worker_id: workerId });
   const agents: DeliveryAgents = createDeliveryAgents();
+  // Successes finishing together are recorded in one statement (group commit).
+  const batch = createOutcomeBatcher();
 
   let state: JobDriverStatus["status"] = "running";
   const running = new Map<string, Promise<void>>();
@@ -167,7 +170,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   };
 
   const startAttempt = (claim: ClaimedDelivery) => {
-    const done = runClaimedAttempt(claim, { agents })
+    const done = runClaimedAttempt(claim, { agents, batch })
       .then((run) => {
         if (run.kind === "cancelled") stats.cancelled++;
         else {

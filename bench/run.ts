@@ -1,0 +1,794 @@
+/**
+ * `npm run bench` — how fast Hookline delivers, against its ceiling and against what a user
+ * would build instead, all in one run on this machine. See BENCHMARKS.md for the figures.
+ *
+ * Builds if stale, starts Hookline as `npm start` does (production mode, embedded PostgreSQL,
+ * embedded job driver) on a fresh data directory, starts a receiver on 127.0.0.1 in its own
+ * process, and measures:
+ *   1. delivery throughput: events fanned out to 10 endpoints, trigger to recorded 2xx, with the
+ *      server's peak RSS;
+ *   2. ingest: POST /events per second and p50/p99 with 32 clients, while delivery runs;
+ *   3. latency: trigger to receiver p50/p99 at a steady 200 events/s;
+ *   4. fan-out: one event to N endpoints, until the receiver has them all;
+ * then stops the server and, on a fresh embedded PostgreSQL with the same receiver:
+ *   5. the ceiling: the same signed bodies POSTed from a keep-alive loop at the same concurrency,
+ *      and the same rows written with pg multi-row INSERTs;
+ *   6. pg-boss: one job per delivery, batchSize 50/200 x localConcurrency 4/16, best kept.
+ * Prints one table and writes bench/results/<date>.json. Stops everything it started, also on
+ * failure or Ctrl-C. A benchmark, not a test: nothing here fails on a slow figure.
+ *
+ * Options: --quick (under a minute: 5,000 deliveries, 3 s of latency, 2,000 jobs per pg-boss
+ * setting; the fan-out stays at 10,000), --deliveries N (50,000), --endpoints N (fan-out, 10,000),
+ * --concurrency N (delivery concurrency: Hookline's workers, the POST loop, pg-boss's sockets),
+ * --ingest-clients N (32), --latency-seconds N (10), --latency-rate N (200),
+ * --pgboss-deliveries N (as --deliveries),
+ * --phases list (throughput,latency,fanout,ceiling,pgboss), --out FILE, --no-write, --keep,
+ * --profile (CPU profile of the Next server into bench/profiles/), --waits (sample what the
+ * server's database sessions wait on during the throughput phase), --pg-stats (restart the
+ * embedded PostgreSQL with pg_stat_statements and print the costliest statements per phase).
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import pg from "pg";
+import { ensureBuilt } from "../scripts/build";
+import { encryptSecret, generateSigningSecret } from "@/lib/crypto/secrets";
+import { poolConfigFromUrl } from "@/lib/db/url";
+import { newId } from "@/lib/ids";
+import { installSignalHandlers, onCleanup, runCleanups } from "./lib/cleanup";
+import { describeCpu, measureCpu, type CpuReport } from "./lib/cpu";
+import {
+  contenderDataDir,
+  httpCeiling,
+  pgBossRun,
+  pgCeiling,
+  PGBOSS_CONFIGS,
+  startContenderDatabase,
+  startPgBoss,
+  type HttpCeilingResult,
+  type PgBossResult,
+  type PgCeilingResult,
+} from "./lib/contenders";
+import { ROOT, startHookline, type HooklineServer } from "./lib/hookline";
+import { startReceiver, type ReceiverProcess } from "./lib/receiver-client";
+import { EVENT_NAME, FAN_OUT, now, percentile, pool, samplePayload, sleep } from "./lib/workload";
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+const PHASES = ["throughput", "latency", "fanout", "ceiling", "pgboss"] as const;
+type Phase = (typeof PHASES)[number];
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    deliveries: { type: "string" },
+    endpoints: { type: "string" },
+    concurrency: { type: "string" },
+    "ingest-clients": { type: "string" },
+    "latency-seconds": { type: "string" },
+    "latency-rate": { type: "string" },
+    "pgboss-deliveries": { type: "string" },
+    phases: { type: "string" },
+    out: { type: "string" },
+    "no-write": { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
+    waits: { type: "boolean", default: false },
+    "pg-stats": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+  strict: true,
+});
+
+if (args.help) {
+  console.log(fs.readFileSync(import.meta.filename, "utf8").split("*/")[0]);
+  process.exit(0);
+}
+
+function int(name: keyof typeof args, fallback: number, min = 1): number {
+  const raw = args[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`bench: --${name} must be a whole number >= ${min} (got ${String(raw)})`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const quick = args.quick;
+const options = {
+  quick,
+  deliveries: int("deliveries", quick ? 5_000 : 50_000, FAN_OUT),
+  endpoints: int("endpoints", 10_000),
+  concurrency: int("concurrency", 32),
+  ingestClients: int("ingest-clients", 32),
+  latencySeconds: int("latency-seconds", quick ? 3 : 10),
+  latencyRate: int("latency-rate", 200),
+  pgbossDeliveries: int("pgboss-deliveries", 0, 0),
+  phases: (args.phases ?? PHASES.join(",")).split(",").map((p) => p.trim()) as Phase[],
+};
+options.pgbossDeliveries ||= quick ? Math.min(2_000, options.deliveries) : options.deliveries;
+for (const p of options.phases) {
+  if (!PHASES.includes(p)) {
+    console.error(`bench: unknown phase "${p}" (phases: ${PHASES.join(", ")})`);
+    process.exit(2);
+  }
+}
+const runs = (p: Phase) => options.phases.includes(p);
+
+const t0 = now();
+const say = (msg: string) => console.log(`[${((now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
+const mb = (bytes: number | null) => (bytes === null ? null : Math.round((bytes / 1024 / 1024) * 10) / 10);
+const round = (n: number | null, digits = 1) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+interface Results {
+  throughput?: {
+    deliveries: number;
+    events: number;
+    seconds: number;
+    perSecond: number;
+    receiverSeconds: number;
+    received: number;
+    duplicates: number;
+    recorded: { success: number; attempts: number; other: number };
+    peakRssMb: number | null;
+    steadyPerSecond: number | null;
+    cpu: CpuReport | null;
+  };
+  ingest?: {
+    events: number;
+    clients: number;
+    perSecond: number;
+    p50Ms: number;
+    p99Ms: number;
+    maxMs: number;
+    non2xx: number;
+    errors: number;
+  };
+  latency?: {
+    rate: number;
+    seconds: number;
+    events: number;
+    received: number;
+    duplicates: number;
+    p50Ms: number | null;
+    p99Ms: number | null;
+    maxMs: number | null;
+    triggerP50Ms: number | null;
+    triggerP99Ms: number | null;
+    achievedRate: number;
+  };
+  fanout?: {
+    endpoints: number;
+    setupSeconds: number;
+    triggerMs: number;
+    receiverSeconds: number;
+    recordedSeconds: number | null;
+    received: number;
+    duplicates: number;
+    cpu: CpuReport | null;
+  };
+  peakRssMb?: number | null;
+  ceiling?: { http: HttpCeilingResult[]; pg: PgCeilingResult[] };
+  pgboss?: PgBossResult[];
+}
+
+const results: Results = {};
+/** The temporary folder of this run (data directories, logs); removed at the end unless --keep. */
+let dataRoot = "";
+
+// ---------------------------------------------------------------------------------------------
+// Hookline phases
+
+interface AppInfo {
+  id: string;
+  slug: string;
+}
+
+async function createApp(server: HooklineServer, slug: string): Promise<AppInfo> {
+  const res = await server.api<{ id: string; slug: string }>("POST", "/api/v1/apps", { slug, name: slug });
+  if (res.status !== 201) throw new Error(`creating app ${slug}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+  return { id: res.json.id, slug: res.json.slug };
+}
+
+async function createEndpoints(server: HooklineServer, app: AppInfo, urls: string[], parallel: number, progress?: (done: number) => void) {
+  let done = 0;
+  await pool(urls.length, parallel, async (i) => {
+    const res = await server.api("POST", `/api/v1/apps/${app.slug}/endpoints`, { url: urls[i], subscriptions: ["order.*"] });
+    if (res.status !== 201) throw new Error(`creating endpoint ${urls[i]}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+    done++;
+    if (progress && done % 1_000 === 0) progress(done);
+  });
+}
+
+async function trigger(server: HooklineServer, app: AppInfo, payload: unknown): Promise<{ status: number; deliveries: number }> {
+  const res = await server.api<{ deliveries: number }>("POST", `/api/v1/apps/${app.slug}/events`, { event_name: EVENT_NAME, payload });
+  return { status: res.status, deliveries: res.json.deliveries };
+}
+
+/** Successful outcomes recorded for an app (the hourly rollups, written in the same statement as each outcome). */
+async function recordedSuccesses(db: pg.Pool, appId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>("SELECT COALESCE(sum(succeeded), 0)::int AS n FROM delivery_rollups_hourly WHERE app_id = $1", [appId]);
+  return rows[0]!.n;
+}
+
+/** Polls until `target` outcomes are recorded; returns the epoch ms when seen, or null on timeout. */
+async function waitForRecorded(db: pg.Pool, appId: string, target: number, timeoutMs: number, everyMs = 50): Promise<number | null> {
+  const deadline = now() + timeoutMs;
+  while (now() < deadline) {
+    if ((await recordedSuccesses(db, appId)) >= target) return now();
+    await sleep(everyMs);
+  }
+  return null;
+}
+
+async function warmUp(server: HooklineServer, receiver: ReceiverProcess, db: pg.Pool) {
+  // A fresh server compiles its routes and plans its statements on first use; warm both up.
+  const app = await createApp(server, "warmup");
+  await createEndpoints(server, app, Array.from({ length: FAN_OUT }, (_, i) => `${receiver.url("w")}/${i}`), 4);
+  const events = Math.max(20, Math.min(300, Math.floor(options.deliveries / FAN_OUT / 20)));
+  await pool(events, 8, async (i) => void (await trigger(server, app, samplePayload(i))));
+  if ((await waitForRecorded(db, app.id, events * FAN_OUT, 60_000)) === null) throw new Error("warm-up deliveries did not complete within 60 s");
+}
+
+async function throughputPhase(server: HooklineServer, receiver: ReceiverProcess, db: pg.Pool) {
+  const app = await createApp(server, "throughput");
+  await createEndpoints(server, app, Array.from({ length: FAN_OUT }, (_, i) => `${receiver.url("t")}/${i}`), 4);
+  const events = Math.ceil(options.deliveries / FAN_OUT);
+  const deliveries = events * FAN_OUT;
+  await receiver.reset("t");
+  say(`throughput + ingest: ${events.toLocaleString()} events x ${FAN_OUT} endpoints = ${deliveries.toLocaleString()} deliveries, ${options.ingestClients} clients`);
+  const waits = args.waits ? sampleWaits(server.databaseUrl) : undefined;
+  const cpu = measureCpu({ server: server.serverPid, postgres: server.postgresPid ?? undefined, receiver: receiver.pid });
+  const started = now();
+  const ingest = await autocannon({
+    url: `${server.url}/api/v1/apps/${app.slug}/events`,
+    method: "POST",
+    headers: { authorization: `Bearer ${server.apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ event_name: EVENT_NAME, payload: samplePayload(1) }),
+    connections: Math.min(options.ingestClients, events),
+    amount: events,
+    timeout: 60,
+  });
+  const ingestSeconds = (now() - started) / 1000;
+  results.ingest = {
+    events,
+    clients: Math.min(options.ingestClients, events),
+    perSecond: events / ingestSeconds,
+    p50Ms: ingest.latency.p50,
+    p99Ms: ingest.latency.p99,
+    maxMs: ingest.latency.max,
+    non2xx: ingest.non2xx,
+    errors: ingest.errors + ingest.timeouts,
+  };
+  say(`  ingest: ${Math.round(results.ingest.perSecond).toLocaleString()} events/s, p50 ${ingest.latency.p50} ms, p99 ${ingest.latency.p99} ms (${ingest.non2xx} non-2xx, ${ingest.errors} errors)`);
+  if (ingest.non2xx > 0 || ingest.errors > 0) throw new Error(`ingest: ${ingest.non2xx} non-2xx responses, ${ingest.errors} errors`);
+
+  const recordedAt = await waitForRecorded(db, app.id, deliveries, Math.max(120_000, deliveries * 10));
+  if (recordedAt === null) throw new Error(`throughput: only ${await recordedSuccesses(db, app.id)} of ${deliveries} deliveries recorded in time`);
+  const stats = await receiver.waitForUnique("t", deliveries, 10_000);
+  const seconds = (recordedAt - started) / 1000;
+  const cpuReport = cpu.stop();
+  if (waits) await waits.stop();
+  const { rows } = await db.query<{ success: number; other: number; attempts: number }>(
+    `SELECT (SELECT count(*) FROM deliveries WHERE app_id = $1 AND status = 'success')::int AS success,
+            (SELECT count(*) FROM deliveries WHERE app_id = $1 AND status <> 'success')::int AS other,
+            (SELECT count(*) FROM attempts WHERE app_id = $1)::int AS attempts`,
+    [app.id],
+  );
+  // The middle of the run, without the ramp-up and the tail: new deliveries per second at the receiver.
+  const perSecond = stats.perSecond.slice(1, -1);
+  const steady = perSecond.length >= 3 ? [...perSecond].sort((a, b) => a - b)[Math.floor(perSecond.length / 2)]! : null;
+  results.throughput = {
+    deliveries,
+    events,
+    seconds,
+    perSecond: deliveries / seconds,
+    receiverSeconds: (stats.lastUniqueAt! - started) / 1000,
+    received: stats.unique,
+    duplicates: stats.duplicates,
+    recorded: rows[0]!,
+    peakRssMb: mb(server.peakRss()),
+    steadyPerSecond: steady,
+    cpu: cpuReport,
+  };
+  say(
+    `  delivered and recorded ${deliveries.toLocaleString()} in ${seconds.toFixed(2)} s = ${Math.round(deliveries / seconds).toLocaleString()}/s ` +
+      `(receiver: ${stats.unique.toLocaleString()} unique, ${stats.duplicates} duplicates; median second ${steady ?? "-"}/s); peak RSS ${results.throughput.peakRssMb} MB`,
+  );
+  say(`  ${describeCpu(cpuReport)}`);
+  if (stats.unique !== deliveries || rows[0]!.success !== deliveries || rows[0]!.attempts !== deliveries) {
+    throw new Error(`throughput: counts disagree (receiver ${stats.unique}, success ${rows[0]!.success}, attempts ${rows[0]!.attempts}, expected ${deliveries})`);
+  }
+}
+
+/** Samples pg_stat_activity every 20 ms and prints what active sessions were doing or waiting on. */
+function sampleWaits(url: string) {
+  const client = new pg.Client(poolConfigFromUrl(url));
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let stopped = false;
+  const loop = (async () => {
+    await client.connect();
+    while (!stopped) {
+      const { rows } = await client.query<{ w: string; q: string; state: string }>(
+        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w, state, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) AS q
+         FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+      );
+      samples++;
+      for (const r of rows) {
+        const key = r.state === "active" ? `${r.w.padEnd(28)} ${r.q}` : `${r.state}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      await sleep(20);
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop.catch(() => {});
+      await client.end().catch(() => {});
+      console.log(`  database sessions over ${samples} samples (average sessions per sample):`);
+      for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`    ${(n / samples).toFixed(2).padStart(6)}  ${k}`);
+    },
+  };
+}
+
+async function latencyPhase(server: HooklineServer, receiver: ReceiverProcess) {
+  const app = await createApp(server, "latency");
+  await createEndpoints(server, app, [`${receiver.url("l")}/0`], 1);
+  await receiver.reset("l");
+  const rate = options.latencyRate;
+  const total = rate * options.latencySeconds;
+  say(`latency: ${total.toLocaleString()} events at ${rate}/s to 1 endpoint`);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const body = (t: number) => JSON.stringify({ event_name: EVENT_NAME, payload: { t } });
+  const triggerMs: number[] = [];
+  let failures = 0;
+  let sent = 0;
+  const inFlight = new Set<Promise<void>>();
+  const send = () => {
+    const t = now();
+    const data = body(t);
+    const p = new Promise<void>((resolve) => {
+      const req = http.request(`${server.url}/api/v1/apps/${app.slug}/events`, {
+        method: "POST",
+        agent,
+        headers: { authorization: `Bearer ${server.apiKey}`, "content-type": "application/json", "content-length": String(Buffer.byteLength(data)) },
+      });
+      req.setTimeout(30_000, () => req.destroy(new Error("timeout")));
+      req.on("error", () => {
+        failures++;
+        resolve();
+      });
+      req.on("response", (res) => {
+        res.resume();
+        res.on("end", () => {
+          if (res.statusCode !== 202) failures++;
+          triggerMs.push(now() - t);
+          resolve();
+        });
+      });
+      req.end(data);
+    });
+    inFlight.add(p);
+    void p.then(() => inFlight.delete(p));
+  };
+  // Open loop: the n-th event goes out at start + n/rate, whatever the responses do.
+  const start = now();
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((now() - start) / 1000) * rate) + 1);
+    while (sent < due) {
+      send();
+      sent++;
+    }
+    await sleep(1);
+  }
+  const sendSeconds = (now() - start) / 1000;
+  await Promise.all(inFlight);
+  agent.destroy();
+  const stats = await receiver.waitForUnique("l", total - failures, 30_000);
+  const lat = [...(stats.latencies ?? [])].sort((a, b) => a - b);
+  const trig = triggerMs.sort((a, b) => a - b);
+  results.latency = {
+    rate,
+    seconds: options.latencySeconds,
+    events: total,
+    received: stats.unique,
+    duplicates: stats.duplicates,
+    p50Ms: round(percentile(lat, 0.5)),
+    p99Ms: round(percentile(lat, 0.99)),
+    maxMs: round(lat.at(-1) ?? null),
+    triggerP50Ms: round(percentile(trig, 0.5)),
+    triggerP99Ms: round(percentile(trig, 0.99)),
+    achievedRate: total / sendSeconds,
+  };
+  say(`  trigger to receiver p50 ${results.latency.p50Ms} ms, p99 ${results.latency.p99Ms} ms (trigger API p50 ${results.latency.triggerP50Ms} ms); received ${stats.unique}/${total}`);
+  if (failures > 0 || stats.unique !== total) throw new Error(`latency: ${failures} triggers failed, ${stats.unique}/${total} received`);
+}
+
+/**
+ * The fan-out app's endpoints: the first through the API (catalog, audit, secret as usual), the
+ * rest copied from it in SQL with their own signing secrets, encrypted with the server's key, as
+ * the API would store them (10,000 API calls would take longer than the measurement).
+ */
+async function seedFanoutEndpoints(server: HooklineServer, db: pg.Pool, app: AppInfo, n: number, url: (i: number) => string) {
+  const first = await server.api<{ id: string }>("POST", `/api/v1/apps/${app.slug}/endpoints`, { url: url(0), subscriptions: ["order.*"] });
+  if (first.status !== 201) throw new Error(`creating the first fan-out endpoint: HTTP ${first.status}`);
+  const master = fs.readFileSync(path.join(server.dataDir, "secret"), "utf8").trim();
+  for (let start = 1; start < n; start += 2_000) {
+    const ids: string[] = [];
+    const urls: string[] = [];
+    const secretIds: string[] = [];
+    const secrets: string[] = [];
+    for (let i = start; i < Math.min(n, start + 2_000); i++) {
+      ids.push(newId("ep"));
+      urls.push(url(i));
+      secretIds.push(newId("sec"));
+      secrets.push(encryptSecret(generateSigningSecret(), master));
+    }
+    await db.query(
+      `WITH e AS (
+         INSERT INTO endpoints (id, app_id, url, description, headers, is_active, max_retries, timeout_seconds, subscriptions, channels, rate_limit, created_at, updated_at)
+         SELECT u.id, f.app_id, u.url, f.description, f.headers, f.is_active, f.max_retries, f.timeout_seconds, f.subscriptions, f.channels, f.rate_limit, now(), now()
+         FROM endpoints f, unnest($2::text[], $3::text[]) AS u(id, url) WHERE f.id = $1
+         RETURNING id)
+       INSERT INTO endpoint_secrets (id, endpoint_id, secret_encrypted)
+       SELECT s.id, s.endpoint_id, s.enc FROM unnest($4::text[], $2::text[], $5::text[]) AS s(id, endpoint_id, enc) JOIN e ON e.id = s.endpoint_id`,
+      [first.json.id, ids, urls, secretIds, secrets],
+    );
+  }
+}
+
+async function fanoutPhase(server: HooklineServer, receiver: ReceiverProcess, db: pg.Pool) {
+  const n = options.endpoints;
+  const app = await createApp(server, "fanout");
+  say(`fan-out: ${n.toLocaleString()} endpoints (the first through the API, the rest copied in SQL)`);
+  const setupStart = now();
+  await seedFanoutEndpoints(server, db, app, n, (i) => `${receiver.url("f")}/${i}`);
+  const setupSeconds = (now() - setupStart) / 1000;
+  await receiver.reset("f");
+  await sleep(500); // let the server settle after the setup
+  const cpu = measureCpu({ server: server.serverPid, postgres: server.postgresPid ?? undefined, receiver: receiver.pid });
+  const started = now();
+  const res = await trigger(server, app, samplePayload(42));
+  const triggerMs = now() - started;
+  if (res.status !== 202 || res.deliveries !== n) throw new Error(`fan-out trigger: HTTP ${res.status}, ${res.deliveries} deliveries (expected ${n})`);
+  const stats = await receiver.waitForUnique("f", n, Math.max(120_000, n * 20));
+  if (!stats.reachedTarget) throw new Error(`fan-out: the receiver had ${stats.unique} of ${n} after the time limit`);
+  const recordedAt = await waitForRecorded(db, app.id, n, 60_000, 20);
+  const cpuReport = cpu.stop();
+  results.fanout = {
+    endpoints: n,
+    setupSeconds,
+    triggerMs,
+    receiverSeconds: (stats.lastUniqueAt! - started) / 1000,
+    recordedSeconds: recordedAt === null ? null : (recordedAt - started) / 1000,
+    received: stats.unique,
+    duplicates: stats.duplicates,
+    cpu: cpuReport,
+  };
+  say(
+    `  one event to ${n.toLocaleString()} endpoints: trigger answered in ${Math.round(triggerMs)} ms, receiver had all after ${results.fanout.receiverSeconds.toFixed(2)} s` +
+      `, recorded after ${results.fanout.recordedSeconds?.toFixed(2) ?? "-"} s (${stats.duplicates} duplicates)`,
+  );
+  say(`  ${describeCpu(cpuReport)}`);
+  if (stats.duplicates > 0) throw new Error(`fan-out: ${stats.duplicates} duplicate deliveries`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+function machine() {
+  let commit: string | null = null;
+  let dirty = false;
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    dirty = execFileSync("git", ["status", "--porcelain"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().length > 0;
+  } catch {
+    // not a git checkout
+  }
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    loadAverageAtStart: os.loadavg().map((n) => round(n, 2)),
+    commit,
+    dirty,
+  };
+}
+
+function fmt(n: number | null | undefined, digits = 0): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "-";
+  return n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function summarize() {
+  const t = results.throughput;
+  const httpC = results.ceiling ? Math.max(...results.ceiling.http.map((r) => r.perSecond)) : null;
+  const pgC = results.ceiling ? Math.max(...results.ceiling.pg.map((r) => r.perSecond)) : null;
+  const ceiling = httpC !== null && pgC !== null ? Math.min(httpC, pgC) : null;
+  const bestBoss = results.pgboss?.length ? [...results.pgboss].sort((a, b) => b.perSecond - a.perSecond)[0]! : null;
+  const ceilingRatio = t && ceiling ? t.perSecond / ceiling : null;
+  const bossRatio = t && bestBoss ? t.perSecond / bestBoss.perSecond : null;
+  const rows: [string, string, string][] = [
+    [
+      "1. Delivery throughput",
+      t ? `${fmt(t.perSecond)} deliveries/s (${fmt(t.deliveries)} in ${fmt(t.seconds, 1)} s); server peak RSS ${fmt(results.peakRssMb)} MB` : "not run",
+      ">= 2,000/s; RSS < 400 MB",
+    ],
+    [
+      "2. Ingest (POST /events)",
+      results.ingest ? `${fmt(results.ingest.perSecond)} events/s, p50 ${fmt(results.ingest.p50Ms)} ms, p99 ${fmt(results.ingest.p99Ms)} ms (${results.ingest.clients} clients)` : "not run",
+      ">= 3,000/s, p99 < 50 ms",
+    ],
+    [
+      "3. Latency at 200 events/s",
+      results.latency ? `trigger to receiver p50 ${fmt(results.latency.p50Ms, 1)} ms, p99 ${fmt(results.latency.p99Ms, 1)} ms` : "not run",
+      "p50 < 50 ms",
+    ],
+    [
+      `4. Fan-out to ${fmt(results.fanout?.endpoints ?? options.endpoints)} endpoints`,
+      results.fanout ? `receiver had all after ${fmt(results.fanout.receiverSeconds, 2)} s (trigger ${fmt(results.fanout.triggerMs)} ms, recorded ${fmt(results.fanout.recordedSeconds, 2)} s)` : "not run",
+      "< 10 s",
+    ],
+    [
+      "5. Ceiling",
+      results.ceiling
+        ? `signed POST loop ${fmt(httpC)}/s, pg INSERTs ${fmt(pgC)}/s; Hookline = ${fmt(ceilingRatio, 2)} x the lower`
+        : "not run",
+      ">= 0.5 x",
+    ],
+    [
+      "6. pg-boss, best tuned",
+      bestBoss
+        ? `${fmt(bestBoss.perSecond)}/s (batchSize ${bestBoss.batchSize} x localConcurrency ${bestBoss.localConcurrency}); Hookline = ${fmt(bossRatio, 2)} x`
+        : "not run",
+      ">= 1.0 x",
+    ],
+  ];
+  const targets = [
+    { target: "throughput >= 2,000 deliveries/s", met: t ? t.perSecond >= 2_000 : null },
+    { target: "throughput >= 0.5 x ceiling", met: ceilingRatio === null ? null : ceilingRatio >= 0.5 },
+    { target: ">= 1.0 x best pg-boss", met: bossRatio === null ? null : bossRatio >= 1 },
+    { target: "ingest >= 3,000 events/s", met: results.ingest ? results.ingest.perSecond >= 3_000 : null },
+    { target: "ingest p99 < 50 ms", met: results.ingest ? results.ingest.p99Ms < 50 : null },
+    { target: "fan-out of 10,000 endpoints < 10 s", met: results.fanout && results.fanout.endpoints >= 10_000 ? results.fanout.receiverSeconds < 10 : null },
+    { target: "p50 trigger-to-receiver < 50 ms at 200/s", met: results.latency?.p50Ms != null ? results.latency.p50Ms < 50 : null },
+    { target: "server RSS < 400 MB", met: results.peakRssMb != null ? results.peakRssMb < 400 : null },
+  ];
+  return { rows, targets, ceiling, ceilingRatio, bestBoss, bossRatio };
+}
+
+function printTable(summary: ReturnType<typeof summarize>, info: ReturnType<typeof machine>) {
+  const { rows } = summary;
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  const line = `+-${"-".repeat(w0)}-+-${"-".repeat(w1)}-+-${"-".repeat(26)}-+`;
+  console.log("");
+  console.log(`Hookline benchmark — ${info.cpus} cores (${info.cpuModel}), ${info.memoryGiB} GiB, Node ${info.node}, load ${info.loadAverageAtStart.join(" ")} at start`);
+  console.log(line);
+  console.log(`| ${"".padEnd(w0)} | ${"measured".padEnd(w1)} | ${"target".padEnd(26)} |`);
+  console.log(line);
+  for (const [a, b, c] of rows) console.log(`| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c.padEnd(26)} |`);
+  console.log(line);
+  if (results.ceiling) {
+    console.log(
+      `  ceiling detail (best of each kept): ` +
+        results.ceiling.http.map((r) => `${r.client} POST loop x ${options.concurrency}: ${fmt(r.perSecond)}/s`).join("; ") +
+        "; " +
+        results.ceiling.pg.map((r) => `pg ${r.connections} conn x ${r.batch}-row INSERTs: ${fmt(r.perSecond)}/s`).join("; "),
+    );
+  }
+  if (results.pgboss) {
+    console.log("  pg-boss: " + results.pgboss.map((r) => `batch ${r.batchSize} x ${r.localConcurrency}: ${fmt(r.perSecond)}/s`).join("; "));
+  }
+  for (const t of summary.targets) console.log(`  ${t.met === null ? "  -  " : t.met ? " met " : "MISSED"}  ${t.target}`);
+  const cpu = results.throughput?.cpu;
+  if (cpu) {
+    const others = cpu.seconds.others / (cpu.wallSeconds * cpu.cores);
+    console.log(`  during the throughput phase: ${describeCpu(cpu)}`);
+    if (others > 0.05) console.log(`  NOTE: other processes on this machine used ${(others * 100).toFixed(0)}% of its CPU during the throughput phase; the figures are depressed`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main() {
+  installSignalHandlers();
+  const info = machine();
+  say(`options: ${JSON.stringify(options)}`);
+  if (info.loadAverageAtStart[0]! > info.cpus * 0.5) {
+    say(`note: the machine is already busy (load average ${info.loadAverageAtStart[0]} on ${info.cpus} cores); figures will be lower than on an idle machine`);
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "hookline-bench-"));
+  dataRoot = root;
+  // When run as root, PostgreSQL runs as `postgres` and must be able to pass through this folder.
+  fs.chmodSync(root, 0o711);
+  onCleanup("the temporary folder", () => {
+    if (args.keep) console.log(`bench: data kept in ${root}`);
+    else fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  if (runs("throughput") || runs("latency") || runs("fanout")) {
+    say("building if stale");
+    ensureBuilt();
+  }
+  const receiver = await startReceiver();
+  say(`receiver listening on 127.0.0.1:${receiver.port} (pid ${receiver.pid})`);
+
+  if (runs("throughput") || runs("latency") || runs("fanout")) {
+    const env: Record<string, string> = { HOOKLINE_WORKER_CONCURRENCY: String(options.concurrency) };
+    if (args.profile) {
+      const dir = path.join(ROOT, "bench", "profiles");
+      fs.mkdirSync(dir, { recursive: true });
+      env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(ROOT, "bench", "lib", "cpu-profile-hook.mjs")}`.trim();
+      env.HOOKLINE_BENCH_PROFILE_DIR = dir;
+      say(`CPU profiles go to ${dir}`);
+    }
+    say("starting Hookline (npm start: production build, embedded PostgreSQL, embedded workers)");
+    let server = await startHookline({ dataDir: path.join(root, "hookline"), env, log: say });
+    if (args["pg-stats"]) {
+      say("restarting with pg_stat_statements loaded (--pg-stats)");
+      const admin = new pg.Client(poolConfigFromUrl(server.databaseUrl));
+      await admin.connect();
+      await admin.query("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+      await admin.query("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
+      await admin.end();
+      await server.stop();
+      server = await startHookline({ dataDir: path.join(root, "hookline"), env, log: say });
+      const client = new pg.Client(poolConfigFromUrl(server.databaseUrl));
+      await client.connect();
+      await client.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      await client.end();
+    }
+    say(`Hookline at ${server.url} (launcher pid ${server.launcherPid}, server pid ${server.serverPid})`);
+    const db = new pg.Pool({ ...poolConfigFromUrl(server.databaseUrl), max: 2 });
+    const activeServer = server;
+    const closeDb = onCleanup("the benchmark's database pool", () => db.end());
+    let peakRss = 0;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, activeServer.rss() ?? 0)), 250);
+    try {
+      say("warming up");
+      await warmUp(server, receiver, db);
+      // With --profile, each phase's CPU profile is written separately (SIGUSR2 to the server).
+      const profilePoint = async () => {
+        if (!args.profile) return;
+        process.kill(server.serverPid, "SIGUSR2");
+        await sleep(300);
+      };
+      const pgStats = async (phase: string) => {
+        if (!args["pg-stats"]) return;
+        const { rows } = await db.query<{ calls: string; exec: number; plan: number; rows: string; q: string }>(
+          `SELECT calls, total_exec_time AS exec, total_plan_time AS plan, rows, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 90) AS q
+           FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
+        );
+        console.log(`  pg_stat_statements after ${phase} (ms: execution + planning, calls):`);
+        for (const r of rows) console.log(`    ${r.exec.toFixed(0).padStart(7)} + ${r.plan.toFixed(0).padStart(5)}  ${String(r.calls).padStart(7)}  ${r.q}`);
+        await db.query("SELECT pg_stat_statements_reset()");
+      };
+      await pgStats("start-up and warm-up");
+      await profilePoint();
+      if (runs("throughput")) await throughputPhase(server, receiver, db);
+      await profilePoint();
+      await pgStats("throughput");
+      // Each phase starts from a settled database: after 50,000 deliveries (two row versions
+      // each) autovacuum would otherwise still be catching up during the next phase.
+      const settle = async () => {
+        const started = now();
+        await db.query("VACUUM (ANALYZE) deliveries, attempts, events, delivery_rollups_hourly, endpoints");
+        say(`database settled (VACUUM ANALYZE, ${((now() - started) / 1000).toFixed(1)} s)`);
+      };
+      if (runs("throughput") && (runs("latency") || runs("fanout"))) await settle();
+      if (runs("latency")) await latencyPhase(server, receiver);
+      if (runs("latency") && runs("fanout")) await settle();
+      await profilePoint();
+      await pgStats("latency");
+      if (runs("fanout")) await fanoutPhase(server, receiver, db);
+      await profilePoint();
+      await pgStats("fan-out");
+    } finally {
+      clearInterval(sampler);
+      results.peakRssMb = mb(Math.max(peakRss, server.peakRss() ?? 0));
+      say(`server peak RSS ${results.peakRssMb} MB`);
+      await closeDb();
+      say("stopping Hookline");
+      await server.stop();
+    }
+  }
+
+  if (runs("ceiling") || runs("pgboss")) {
+    say("starting the comparison database (embedded PostgreSQL, same binaries and settings)");
+    const dbs = await startContenderDatabase(contenderDataDir(root));
+    try {
+      if (runs("ceiling")) {
+        say(`ceiling: ${options.deliveries.toLocaleString()} signed POSTs at concurrency ${options.concurrency}`);
+        const httpResults: HttpCeilingResult[] = [];
+        for (const client of ["node:http", "undici"] as const) {
+          const r = await httpCeiling({ receiver, deliveries: options.deliveries, concurrency: options.concurrency, client });
+          say(`  ${client}: ${fmt(r.perSecond)}/s (${r.received} received, ${r.duplicates} duplicates, ${r.errors} errors)`);
+          if (r.received !== options.deliveries || r.errors > 0) throw new Error(`POST ceiling (${client}): ${r.received}/${options.deliveries} received, ${r.errors} errors`);
+          httpResults.push(r);
+        }
+        const pgResults: PgCeilingResult[] = [];
+        for (const connections of [2, 4]) {
+          const r = await pgCeiling({ url: dbs.ceilingUrl, deliveries: options.deliveries, batch: 1_000, connections, label: `c${connections}` });
+          say(`  pg: ${fmt(r.deliveries)} deliveries + attempts, ${connections} connections x ${r.batch}-row INSERTs: ${fmt(r.perSecond)}/s`);
+          pgResults.push(r);
+        }
+        results.ceiling = { http: httpResults, pg: pgResults };
+      }
+      if (runs("pgboss")) {
+        const n = options.pgbossDeliveries;
+        const boss = await startPgBoss(dbs.pgbossUrl, 24);
+        try {
+          results.pgboss = [];
+          for (const config of PGBOSS_CONFIGS) {
+            say(`pg-boss: ${n.toLocaleString()} jobs, batchSize ${config.batchSize} x localConcurrency ${config.localConcurrency}`);
+            const r = await pgBossRun({
+              boss: boss.boss,
+              receiver,
+              deliveries: n,
+              concurrency: options.concurrency,
+              producers: options.ingestClients,
+              config,
+              timeoutMs: Math.max(120_000, n * 10),
+            });
+            say(`  ${fmt(r.perSecond)}/s (${r.completed} completed, ${r.received} received, ${r.duplicates} duplicates)`);
+            if (r.received !== n || r.completed !== n) throw new Error(`pg-boss: ${r.completed}/${n} completed, ${r.received} received`);
+            results.pgboss.push(r);
+          }
+        } finally {
+          await boss.stop();
+        }
+      }
+    } finally {
+      await dbs.stop();
+    }
+  }
+  await receiver.stop();
+
+  const summary = summarize();
+  printTable(summary, info);
+  const report = {
+    date: new Date().toISOString(),
+    command: `npm run bench --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}`,
+    machine: { ...info, loadAverageAtEnd: os.loadavg().map((n) => round(n, 2)) },
+    options,
+    dataRoot,
+    table: summary.rows.map(([row, measured, target]) => ({ row, measured, target })),
+    ratios: { ceiling: summary.ceiling, ceilingRatio: summary.ceilingRatio, pgbossBest: summary.bestBoss?.perSecond ?? null, pgbossRatio: summary.bossRatio },
+    targets: summary.targets,
+    results,
+  };
+  if (!args["no-write"]) {
+    const out = args.out ?? path.join(ROOT, "bench", "results", `${new Date().toISOString().slice(0, 10)}.json`);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
+    console.log(`\nwrote ${path.relative(process.cwd(), out) || out}`);
+  }
+  say("done");
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (err) {
+  console.error(`\nbench failed: ${(err as Error).stack ?? String(err)}`);
+  exitCode = 1;
+} finally {
+  await runCleanups();
+}
+process.exit(exitCode);

@@ -1,0 +1,93 @@
+/**
+ * `npm run bench -- --quick` with tiny numbers runs to the end and counts correctly: every
+ * delivery arrives once and is recorded, every contender delivers every job. No timing is
+ * asserted (the benchmark is not a test); the figures themselves go to BENCHMARKS.md.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/server";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hookline-bench-smoke-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    for (const name of ["DATABASE_URL", "HOOKLINE_SECRET", "NODE_ENV", "VITEST"]) delete env[name];
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/run.ts", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM"); // the benchmark stops what it started on SIGTERM
+      reject(new Error(`the benchmark did not finish within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe("npm run bench -- --quick (tiny)", () => {
+  it("runs every phase to the end, counts every delivery once, and writes the report", { timeout: 120_000 }, async () => {
+    const out = path.join(dir, "result.json");
+    const deliveries = 200;
+    const endpoints = 50;
+    const pgboss = 100;
+    const { code, output } = await runBench(
+      [
+        "--quick",
+        `--deliveries=${deliveries}`,
+        `--endpoints=${endpoints}`,
+        "--concurrency=8",
+        "--ingest-clients=8",
+        "--latency-seconds=1",
+        "--latency-rate=20",
+        `--pgboss-deliveries=${pgboss}`,
+        `--out=${out}`,
+      ],
+      110_000,
+    );
+    expect(code, output).toBe(0);
+    // One table with all six rows.
+    for (const row of ["1. Delivery throughput", "2. Ingest", "3. Latency", "4. Fan-out", "5. Ceiling", "6. pg-boss"]) expect(output).toContain(row);
+
+    const report = JSON.parse(fs.readFileSync(out, "utf8"));
+    const r = report.results;
+    expect(report.table).toHaveLength(6);
+    expect(r.throughput).toMatchObject({ deliveries, received: deliveries, duplicates: 0, recorded: { success: deliveries, attempts: deliveries, other: 0 } });
+    expect(r.ingest).toMatchObject({ events: deliveries / 10, non2xx: 0, errors: 0 });
+    expect(r.latency).toMatchObject({ events: 20, received: 20, duplicates: 0 });
+    expect(r.fanout).toMatchObject({ endpoints, received: endpoints, duplicates: 0 });
+    expect(r.ceiling.http.map((h: { received: number; errors: number }) => [h.received, h.errors])).toEqual([
+      [deliveries, 0],
+      [deliveries, 0],
+    ]);
+    for (const p of r.ceiling.pg) expect(p.rowsWritten).toBe(2 * deliveries);
+    expect(r.pgboss).toHaveLength(4);
+    for (const b of r.pgboss) expect(b).toMatchObject({ deliveries: pgboss, completed: pgboss, received: pgboss, duplicates: 0, failed: 0 });
+    expect(report.ratios.ceilingRatio).toBeGreaterThan(0);
+    expect(report.ratios.pgbossRatio).toBeGreaterThan(0);
+
+    // Nothing it started is left running: no process mentions its temporary folder (the
+    // servers' and databases' data directories are under it), and the folder is gone.
+    expect(output).not.toMatch(/could not stop/);
+    expect(report.dataRoot).toMatch(/hookline-bench-/);
+    const leftovers = fs
+      .readdirSync("/proc")
+      .filter((pid) => /^\d+$/.test(pid))
+      .filter((pid) => {
+        try {
+          return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(report.dataRoot);
+        } catch {
+          return false;
+        }
+      });
+    expect(leftovers).toEqual([]);
+    expect(fs.existsSync(report.dataRoot)).toBe(false);
+  });
+});
