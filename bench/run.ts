@@ -23,7 +23,8 @@
  * --ingest-clients N (32), --latency-seconds N (10), --latency-rate N (200),
  * --pgboss-deliveries N (as --deliveries),
  * --phases list (throughput,latency,fanout,ceiling,pgboss), --out FILE, --no-write, --keep,
- * --profile (CPU profile of the Next server into bench/profiles/), --waits (sample what the
+ * --profile (CPU profile of the Next server into bench/profiles/), --memory (what the server's
+ * peak RSS consists of: V8 heap, external buffers, the rest), --waits (sample what the
  * server's database sessions wait on during the throughput phase), --pg-stats (restart the
  * embedded PostgreSQL with pg_stat_statements and print the costliest statements per phase).
  */
@@ -78,6 +79,7 @@ const { values: args } = parseArgs({
     "no-write": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    memory: { type: "boolean", default: false },
     waits: { type: "boolean", default: false },
     "pg-stats": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
@@ -638,6 +640,22 @@ async function main() {
       env.HOOKLINE_BENCH_PROFILE_DIR = dir;
       say(`CPU profiles go to ${dir}`);
     }
+    const memoryFile = path.join(root, "server-memory.json");
+    if (args.memory) {
+      env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? ""} --import ${path.join(ROOT, "bench", "lib", "memory-hook.mjs")}`.trim();
+      env.HOOKLINE_BENCH_MEMORY_FILE = memoryFile;
+    }
+    // With --memory, what the server's memory consisted of, at its peak RSS so far.
+    const memoryPoint = async (phase: string) => {
+      if (!args.memory) return;
+      process.kill(server.serverPid, "SIGUSR2");
+      await sleep(300);
+      const { peak, atPeakRss, afterGc } = JSON.parse(fs.readFileSync(memoryFile, "utf8")) as Record<string, Record<string, number>>;
+      const mb = (n: number | undefined) => `${Math.round((n ?? 0) / 1048576)} MB`;
+      console.log(
+        `  server memory after ${phase}: peak RSS ${mb(peak!.rss)} = V8 heap ${mb(atPeakRss!.heapTotal)} (${mb(atPeakRss!.heapUsed)} used) + external ${mb(atPeakRss!.external)} + other ${mb(atPeakRss!.rss! - atPeakRss!.heapTotal! - atPeakRss!.external!)}; peak heap used ${mb(peak!.heapUsed)}, ${mb(afterGc!.heapUsed)} after a full GC`,
+      );
+    };
     say("starting Hookline (npm start: production build, embedded PostgreSQL, embedded workers)");
     let server = await startHookline({ dataDir: path.join(root, "hookline"), env, log: say });
     if (args["pg-stats"]) {
@@ -681,8 +699,10 @@ async function main() {
       };
       await pgStats("start-up and warm-up");
       await profilePoint();
+      await memoryPoint("start-up and warm-up");
       if (runs("throughput")) await throughputPhase(server, receiver, db);
       await profilePoint();
+      await memoryPoint("throughput");
       await pgStats("throughput");
       // Each phase starts from a settled database: after 50,000 deliveries (two row versions
       // each) autovacuum would otherwise still be catching up during the next phase.
@@ -698,6 +718,7 @@ async function main() {
       await pgStats("latency");
       if (runs("fanout")) await fanoutPhase(server, receiver, db);
       await profilePoint();
+      await memoryPoint("latency and fan-out");
       await pgStats("fan-out");
     } finally {
       clearInterval(sampler);

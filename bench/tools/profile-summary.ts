@@ -70,7 +70,7 @@ if (focus) {
     if (byId.get(id)!.callFrame.functionName !== focus) continue;
     const frames: string[] = [];
     let p = parent.get(id);
-    for (let k = 0; k < 6 && p !== undefined; k++, p = parent.get(p)) {
+    for (let k = 0; k < Number(process.env.DEPTH ?? 6) && p !== undefined; k++, p = parent.get(p)) {
       const f = byId.get(p)!.callFrame;
       frames.push(`${f.functionName || "(anon)"}@${where(f.url).split("/").pop()}:${f.lineNumber + 1}`);
     }

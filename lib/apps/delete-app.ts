@@ -1,6 +1,7 @@
 import type { App } from "@/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
+import { invalidateCaches } from "@/lib/cache/lookup-cache";
 
 /**
  * Deletes the app and, by cascade, everything under it (endpoints, secrets, events, deliveries,
@@ -19,4 +20,5 @@ export async function deleteApp(app: App, actor: string): Promise<void> {
       details: { slug: app.slug, name: app.name },
     });
   });
+  invalidateCaches(); // the app and, by cascade, its event types
 }

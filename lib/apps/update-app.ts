@@ -2,10 +2,11 @@ import type { App } from "@/generated/prisma/client";
 import type { UpdateAppRequest } from "@/lib/apps/schemas";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
+import { invalidateCaches } from "@/lib/cache/lookup-cache";
 
 /** Changes the given fields; `branding` is replaced as a whole. */
 export async function updateApp(app: App, input: UpdateAppRequest, actor: string): Promise<App> {
-  return getDb().prisma.$transaction(async (tx) => {
+  const updated = await getDb().prisma.$transaction(async (tx) => {
     const updated = await tx.app.update({
       where: { id: app.id },
       data: {
@@ -19,4 +20,6 @@ export async function updateApp(app: App, input: UpdateAppRequest, actor: string
     await recordAudit(tx, { appId: app.id, actor, action: "app.updated", targetType: "app", targetId: app.id, details: { fields: Object.keys(input) } });
     return updated;
   });
+  invalidateCaches("apps"); // this process at once; others by notification
+  return updated;
 }

@@ -3,6 +3,7 @@ import { hashToken, randomToken } from "@/lib/crypto/secrets";
 import { apiErrors } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { createLookupCache, invalidateCaches } from "@/lib/cache/lookup-cache";
 
 /**
  * Operator API keys (`hk_` + 256 random bits). Only their SHA-256 is stored: with that much
@@ -43,7 +44,7 @@ export async function listApiKeys(): Promise<ApiKeySummary[]> {
 
 /** Revokes a key at once; revoking a revoked key is a no-op that returns it. */
 export async function revokeApiKey(id: string, actor: string): Promise<ApiKeySummary> {
-  return getDb().prisma.$transaction(async (tx) => {
+  const revoked = await getDb().prisma.$transaction(async (tx) => {
     const existing = await tx.apiKey.findUnique({ where: { id }, select: summary });
     if (!existing) throw apiErrors.notFound(`API key ${id}`);
     if (existing.revokedAt) return existing;
@@ -51,9 +52,13 @@ export async function revokeApiKey(id: string, actor: string): Promise<ApiKeySum
     await recordAudit(tx, { actor, action: "api_key.revoked", targetType: "api_key", targetId: id });
     return revoked;
   });
+  invalidateCaches("api_keys"); // this process at once; others by notification
+  return revoked;
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;
+/** By key hash; unknown hashes are not cached (any string could be sent). */
+const keysByHash = createLookupCache<ApiKeySummary | null>("api_keys", { keep: (key) => key !== null });
 
 /**
  * The key behind an `Authorization: Bearer hk_...` header. Missing, malformed, unknown and
@@ -64,7 +69,8 @@ export async function authenticateApiKey(authorization: string | null): Promise<
   const token = match?.[1];
   if (!token || !token.startsWith(KEY_PREFIX) || token.length > 200) throw apiErrors.unauthorized();
   const { prisma } = getDb();
-  const key = await prisma.apiKey.findUnique({ where: { keyHash: hashToken(token) }, select: summary });
+  const keyHash = hashToken(token);
+  const key = await keysByHash.get(keyHash, () => prisma.apiKey.findUnique({ where: { keyHash }, select: summary }));
   if (!key || key.revokedAt) throw apiErrors.unauthorized();
   const now = Date.now();
   if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {

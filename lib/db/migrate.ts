@@ -95,6 +95,27 @@ function readCharColumns<T extends SqlQueryable>(queryable: T): T {
 }
 
 /**
+ * adapter-pg 7.10 runs a migration script by splitting it on every ";" (inside comments and
+ * dollar-quoted function bodies too) and sending the pieces one by one. Send it whole, as
+ * Prisma's native engine does: one simple query, which Postgres runs as one transaction.
+ */
+function runScriptsWhole<T extends SqlQueryable>(queryable: T): T {
+  const target = queryable as unknown as {
+    client: { query(sql: string): Promise<unknown> };
+    executeScript(script: string): Promise<void>;
+    onError(error: unknown): never;
+  };
+  target.executeScript = async (script) => {
+    try {
+      await target.client.query(script);
+    } catch (error) {
+      target.onError(error);
+    }
+  };
+  return queryable;
+}
+
+/**
  * adapter-pg 7.10 drops its shadow database before closing the shadow pool ("database is being
  * accessed by other users"). Make and drop the shadow database ourselves: close first, then
  * DROP ... WITH (FORCE).
@@ -110,14 +131,14 @@ function adapterFactory(url: string, opened: { dispose(): Promise<void> }[]): Sq
     provider: "postgres",
     adapterName: base.adapterName,
     connect: async () => {
-      const adapter = readCharColumns(await base.connect());
+      const adapter = runScriptsWhole(readCharColumns(await base.connect()));
       opened.push(adapter);
       return adapter;
     },
     async connectToShadowDb() {
       const name = `hookline_shadow_${randomUUID().replace(/-/g, "")}`;
       await adminQuery(url, `CREATE DATABASE "${name}"`);
-      const adapter = readCharColumns(await new PrismaPg({ ...poolConfig, database: name }).connect());
+      const adapter = runScriptsWhole(readCharColumns(await new PrismaPg({ ...poolConfig, database: name }).connect()));
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();

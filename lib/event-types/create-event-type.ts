@@ -5,11 +5,12 @@ import type { CreateEventTypeRequest } from "@/lib/event-types/schemas";
 import { checkSchemaAndExample } from "@/lib/event-types/validate-event-type";
 import { apiErrors } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
+import { invalidateCaches } from "@/lib/cache/lookup-cache";
 
 export async function createEventType(app: App, input: CreateEventTypeRequest, actor: string): Promise<EventType> {
   checkSchemaAndExample(input.schema ?? null, input.example ?? null);
   try {
-    return await getDb().prisma.$transaction(async (tx) => {
+    const created = await getDb().prisma.$transaction(async (tx) => {
       const eventType = await tx.eventType.create({
         data: {
           id: newId("evt"),
@@ -31,6 +32,8 @@ export async function createEventType(app: App, input: CreateEventTypeRequest, a
       });
       return eventType;
     });
+    invalidateCaches("event_types"); // a trigger may have cached its absence
+    return created;
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
       throw apiErrors.conflict(`Event type "${input.name}" already exists in this app`, { field: "name" });

@@ -2,6 +2,7 @@ import type { App } from "@/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
 import { getEventType } from "@/lib/event-types/get-event-type";
+import { invalidateCaches } from "@/lib/cache/lookup-cache";
 
 /**
  * Removes a type from the catalog. Endpoints keep their subscriptions (and events of that name
@@ -13,4 +14,5 @@ export async function deleteEventType(app: App, name: string, actor: string): Pr
     await tx.eventType.delete({ where: { id: current.id } });
     await recordAudit(tx, { appId: app.id, actor, action: "event_type.deleted", targetType: "event_type", targetId: current.id, details: { name } });
   });
+  invalidateCaches("event_types");
 }

@@ -4,11 +4,12 @@ import { getDb } from "@/lib/db/client";
 import { getEventType } from "@/lib/event-types/get-event-type";
 import type { UpdateEventTypeRequest } from "@/lib/event-types/schemas";
 import { checkSchemaAndExample } from "@/lib/event-types/validate-event-type";
+import { invalidateCaches } from "@/lib/cache/lookup-cache";
 
 const jsonOrNull = (v: Record<string, unknown> | null) => (v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue));
 
 export async function updateEventType(app: App, name: string, input: UpdateEventTypeRequest, actor: string): Promise<EventType> {
-  return getDb().prisma.$transaction(async (tx) => {
+  const updated = await getDb().prisma.$transaction(async (tx) => {
     const current = await getEventType(app, name, tx);
     // The example is checked against the schema it will live with, old or new.
     const schema = input.schema !== undefined ? input.schema : (current.schema as Record<string, unknown> | null);
@@ -33,4 +34,6 @@ export async function updateEventType(app: App, name: string, input: UpdateEvent
     });
     return updated;
   });
+  invalidateCaches("event_types");
+  return updated;
 }

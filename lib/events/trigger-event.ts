@@ -9,6 +9,7 @@
  * not break producers still sending it); their schema still applies.
  */
 import type { App } from "@/generated/prisma/client";
+import { createLookupCache } from "@/lib/cache/lookup-cache";
 import { getDb } from "@/lib/db/client";
 import { withTransaction } from "@/lib/delivery/sql";
 import { fanOutEvent, insertEventAndFanOut } from "@/lib/events/fan-out";
@@ -32,8 +33,13 @@ export function parseIdempotencyKey(header: string | null): string | undefined {
   return key;
 }
 
+// Absent types are cached too: the catalog's invalidation covers inserts, and the name space is the app's own.
+const eventTypesByName = createLookupCache<{ id: string; schema: unknown } | null>("event_types");
+
 async function checkPayload(app: App, input: TriggerEventRequest): Promise<void> {
-  const eventType = await getDb().prisma.eventType.findUnique({ where: { appId_name: { appId: app.id, name: input.event_name } } });
+  const eventType = await eventTypesByName.get(`${app.id}\u0000${input.event_name}`, () =>
+    getDb().prisma.eventType.findUnique({ where: { appId_name: { appId: app.id, name: input.event_name } }, select: { id: true, schema: true } }),
+  );
   if (!eventType && app.strictCatalog) {
     throw apiErrors.validation([{ field: "event_name", message: `"${input.event_name}" is not in this app's event catalog` }]);
   }

@@ -13,7 +13,7 @@ import { readJsonBody } from "@/lib/http/parse";
 import { log as rootLog, type Logger } from "@/lib/log";
 import type { z } from "zod";
 import type { App } from "@/generated/prisma/client";
-import { getDb } from "@/lib/db/client";
+import { findAppById } from "@/lib/apps/get-app";
 import { applyCors, crossOrigin, originAllowedByAnyApp } from "@/lib/http/cors";
 import { csrfMatches, needsRefresh, readPortalSession, sessionCookies, type PortalSession } from "@/lib/sessions/portal-session";
 
@@ -150,7 +150,7 @@ export function withPortalSession<P = RouteParams>(handler: Handler<PortalContex
     async (base) => {
       const session = await readPortalSession(base.req);
       if (!session) throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
-      const app = await getDb().prisma.app.findUnique({ where: { id: session.appId } });
+      const app = await findAppById(session.appId);
       if (!app) throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
       const origin = crossOrigin(base.req);
       if (origin && !app.embedOrigins.includes(origin)) {

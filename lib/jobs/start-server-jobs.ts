@@ -2,9 +2,10 @@
  * Called once per server process from instrumentation.ts: starts the background work.
  * - embedded driver: the delivery workers and the replay-task runner;
  * - inngest driver: nothing for deliveries or replays here (functions are served at /api/inngest);
- * - either way: the payload retention runner.
+ * - either way: the payload retention runner and the cache invalidation listener.
  * On SIGTERM/SIGINT (or when the launcher dies) everything stops gracefully before Next exits.
  */
+import { startCacheInvalidation } from "@/lib/cache/lookup-cache";
 import { getConfig } from "@/lib/config";
 import { registerJobDriverStatus } from "@/lib/jobs/driver-status";
 import { startEmbeddedDriver } from "@/lib/jobs/embedded-driver";
@@ -27,7 +28,7 @@ export function startServerJobs(): void {
   } else {
     running.push(startEmbeddedDriver(), startReplayRunner({ batchPauseMs: getConfig().replay.batchPauseMs }));
   }
-  running.push(startRetentionRunner());
+  running.push(startRetentionRunner(), startCacheInvalidation());
   holder.__hooklineBackgroundJobs = running;
   stopBeforeExit(() => Promise.allSettled(running.map((job) => job.stop())).then(() => undefined));
   // A launcher killed outright cannot stop us: notice and shut down the same graceful way.

@@ -34,14 +34,22 @@ describe("migrations", () => {
     const recorded = await db.query("SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name");
     const tables = await db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
     const indexes = await db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'deliveries'");
+    // Statements Prisma cannot express survive whole (a script is sent as one query, not split on ";").
+    const storage = await db.query("SELECT relname, reloptions FROM pg_class WHERE relname IN ('deliveries', 'delivery_rollups_hourly') ORDER BY relname");
+    const triggers = await db.query("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%cache_invalidation' ORDER BY tgname");
     await db.end();
+    expect(storage.rows).toEqual([
+      { relname: "deliveries", reloptions: ["fillfactor=70"] },
+      { relname: "delivery_rollups_hourly", reloptions: ["fillfactor=50"] },
+    ]);
+    expect(triggers.rows.map((r) => r.tgname)).toEqual(["api_keys_cache_invalidation", "apps_cache_invalidation", "event_types_cache_invalidation"]);
     expect(recorded.rows.map((r) => r.migration_name)).toEqual(folders);
     expect(tables.rows.map((r) => r.table_name)).toEqual(
       expect.arrayContaining(["apps", "api_keys", "endpoints", "endpoint_secrets", "event_types", "events", "deliveries", "attempts", "replay_tasks", "tickets", "audit_logs", "delivery_rollups_hourly"]),
     );
     // Keyset pagination and the due-work lookup have their indexes.
     expect(indexes.rows.map((r) => r.indexname)).toEqual(
-      expect.arrayContaining(["deliveries_app_id_created_at_id_idx", "deliveries_status_next_attempt_at_idx"]),
+      expect.arrayContaining(["deliveries_app_id_created_at_id_idx", "deliveries_due_idx"]),
     );
 
     // A schema change without its migration would show up here.
