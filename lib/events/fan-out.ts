@@ -1,5 +1,5 @@
 import type { PoolClient } from "pg";
-import { hourOf } from "@/lib/analytics/rollups";
+import { hourOf, ROLLUP_KEY, ROLLUP_SLOT_SQL } from "@/lib/analytics/rollups";
 import { insertPendingDeliveries } from "@/lib/delivery/state-machine";
 import { matchingPatterns } from "@/lib/events/subscriptions";
 import { newId } from "@/lib/ids";
@@ -87,9 +87,9 @@ export async function insertEventAndFanOut(db: Pick<PoolClient, "query">, event:
        FROM eps, ev
        RETURNING endpoint_id),
      r AS (
-       INSERT INTO delivery_rollups_hourly (app_id, endpoint_id, hour, created)
-       SELECT $2, endpoint_id, $10, count(*)::int FROM ins GROUP BY endpoint_id ORDER BY endpoint_id
-       ON CONFLICT (app_id, endpoint_id, hour) DO UPDATE SET created = delivery_rollups_hourly.created + EXCLUDED.created),
+       INSERT INTO delivery_rollups_hourly (app_id, endpoint_id, hour, slot, created)
+       SELECT $2, endpoint_id, $10, ${ROLLUP_SLOT_SQL}, count(*)::int FROM ins GROUP BY endpoint_id ORDER BY endpoint_id
+       ON CONFLICT ${ROLLUP_KEY} DO UPDATE SET created = delivery_rollups_hourly.created + EXCLUDED.created),
      wake AS (
        SELECT pg_notify($11, '') FROM (SELECT 1 FROM ins LIMIT 1) AS any_delivery)
      SELECT (SELECT count(*) FROM ins)::int AS deliveries, (SELECT count(*) FROM wake)::int AS woken`,

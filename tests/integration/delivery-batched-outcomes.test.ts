@@ -98,8 +98,13 @@ describe("batched success outcomes", () => {
     }
 
     // Rollups: per endpoint, what the recorded attempts add up to.
+    // (summed over the rollup slots: the trigger and the batch may have written different ones)
     const { rows: rollups } = await db().pool.query(
-      "SELECT endpoint_id, hour, created, attempts, attempts_failed, latency_sum_ms, latency_histogram, succeeded, failed FROM delivery_rollups_hourly WHERE app_id = $1",
+      `SELECT endpoint_id, hour, sum(created)::int AS created, sum(attempts)::int AS attempts, sum(attempts_failed)::int AS attempts_failed,
+              sum(latency_sum_ms) AS latency_sum_ms, sum(succeeded)::int AS succeeded, sum(failed)::int AS failed,
+              ARRAY(SELECT sum(h.n)::int FROM delivery_rollups_hourly s, unnest(s.latency_histogram) WITH ORDINALITY AS h(n, i)
+                    WHERE s.app_id = $1 AND s.endpoint_id = r.endpoint_id AND s.hour = r.hour GROUP BY h.i ORDER BY h.i) AS latency_histogram
+       FROM delivery_rollups_hourly r WHERE app_id = $1 GROUP BY endpoint_id, hour`,
       [app.id],
     );
     expect(rollups).toHaveLength(3);
