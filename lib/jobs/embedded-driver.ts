@@ -11,9 +11,7 @@
  */
 import os from "node:os";
 import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { getDb } from "@/lib/db/client";
-import { poolConfigFromUrl } from "@/lib/db/url";
+import { listenToChannel } from "@/lib/db/listen-channel";
 import { runClaimedAttempt } from "@/lib/delivery/attempt";
 import { getEngineConfig } from "@/lib/delivery/engine-config";
 import { createDeliveryAgents, type DeliveryAgents } from "@/lib/delivery/http-client";
@@ -90,8 +88,6 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   let ready: Queued[] = [];
   const endpoints = new Map<string, EndpointLoad>();
   const stats = { claimed: 0, attempted: 0, cancelled: 0, released: 0, errors: 0, lastClaimAt: null as string | null };
-  let listener: pg.Client | undefined;
-  let listening = false;
   let lastOperationalSweep = 0;
   /** Due times of retries this process scheduled, so it wakes for them without polling. */
   let retryWakeTimes: number[] = [];
@@ -272,7 +268,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       if (state !== "running") break;
       // With the queue full, finishing attempts wake us when it runs low.
       const now = Date.now();
-      let wait = listening ? pollIntervalMs : Math.min(pollIntervalMs, 500);
+      let wait = channel.listening ? pollIntervalMs : Math.min(pollIntervalMs, 500);
       retryWakeTimes = retryWakeTimes.filter((at) => at > now);
       if (retryWakeTimes.length > 0) wait = Math.min(wait, Math.min(...retryWakeTimes) - now);
       const rateAt = nextRateSlotAt();
@@ -282,37 +278,15 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   };
 
   // --- LISTEN --------------------------------------------------------------------------------
-  let reconnectTimer: NodeJS.Timeout | undefined;
-  const listen = async () => {
-    if (state !== "running") return;
-    const client = new pg.Client(poolConfigFromUrl(getDb().url));
-    listener = client;
-    client.on("notification", wake);
-    client.on("error", (err) => {
-      listening = false;
-      log.warn("LISTEN connection lost; polling until it is back", { error: err.message });
-      client.end().catch(() => {});
-      if (state === "running") reconnectTimer = setTimeout(() => void listen(), 2_000);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${DELIVERIES_DUE_CHANNEL}`);
-      listening = true;
-      wake(); // anything committed while we were not listening
-    } catch (err) {
-      listening = false;
-      client.end().catch(() => {});
-      log.warn("could not LISTEN; polling until it works", { error: (err as Error).message });
-      if (state === "running") reconnectTimer = setTimeout(() => void listen(), 2_000);
-    }
-  };
+  // Once listening (again), look at once: anything committed while we were not was not announced.
+  const channel = listenToChannel({ channel: DELIVERIES_DUE_CHANNEL, onNotification: wake, onListeningChange: (on) => on && wake(), log });
 
   const status = (): JobDriverStatus => ({
     driver: "embedded",
     status: state,
     details: {
       worker_id: workerId,
-      listening,
+      listening: channel.listening,
       in_flight: running.size,
       queued: ready.length,
       concurrency,
@@ -326,7 +300,6 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
     },
   });
 
-  void listen();
   const loopDone = runLoop().catch((err: unknown) => log.error("delivery loop crashed", { error: (err as Error).message }));
   if (options.registerStatus !== false) registerJobDriverStatus(status);
   log.info("delivery workers started", { concurrency, endpoint_concurrency: endpointConcurrency, poll_interval_ms: pollIntervalMs });
@@ -336,7 +309,6 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
     stopping ??= (async () => {
       state = "stopping";
       wake();
-      clearTimeout(reconnectTimer);
       clearTimeout(soonTimer);
       await loopDone;
       // Queued claims were never started: hand them back at once.
@@ -356,8 +328,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         const released = await releaseClaims(workerId, unfinished).catch(() => 0);
         log.warn("released unfinished attempts", { released });
       }
-      listening = false;
-      await listener?.end().catch(() => {});
+      await channel.stop();
       // Immediate: attempts still running were released above; idle sockets would hold the process.
       await agents.destroy().catch(() => {});
       state = "stopped";
