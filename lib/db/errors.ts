@@ -15,6 +15,8 @@ const MESSAGES = [
   /Client has encountered a connection error/i,
   /timeout exceeded when trying to connect/i,
   /DatabaseNotReachable/i,
+  // A Unix socket whose server is stopped: its socket file is gone (pg's and Prisma's wording).
+  /connect ENOENT .*\.s\.PGSQL\.\d+/,
 ];
 
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {

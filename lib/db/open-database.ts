@@ -46,7 +46,13 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
       onLog: (line) => options.log.debug("postgres", { line: line.trim() }),
     });
     lock.publishDatabaseUrl(server.url);
-    options.log.info("embedded database started", { data_dir: config.dataDir, port: server.port });
+    options.log.info("embedded database started", {
+      data_dir: config.dataDir,
+      port: server.port,
+      // TCP on 127.0.0.1:<port> listens either way; clients use the socket when there is one.
+      transport: server.socketDir ? "unix socket" : "tcp (no usable socket path; see debug log)",
+      socket_dir: server.socketDir,
+    });
     return {
       url: server.url,
       embedded: true,

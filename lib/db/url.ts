@@ -4,12 +4,15 @@ import type { PoolConfig } from "pg";
  * A pg PoolConfig from a postgresql:// URL. Kept as separate fields (never `connectionString`)
  * because pg lets `connectionString` override `database`, which would make a "shadow" or
  * per-test database silently point at the real one.
+ *
+ * `?host=/some/dir` (libpq's form, which the embedded database uses) wins over the URL's host:
+ * pg connects to the Unix socket `<dir>/.s.PGSQL.<port>` when host is an absolute path.
  */
 export function poolConfigFromUrl(url: string): PoolConfig {
   const u = new URL(url);
   const sslmode = u.searchParams.get("sslmode");
   return {
-    host: decodeURIComponent(u.hostname.replace(/^\[|\]$/g, "")),
+    host: u.searchParams.get("host") || decodeURIComponent(u.hostname.replace(/^\[|\]$/g, "")),
     port: Number(u.port || 5432),
     user: decodeURIComponent(u.username) || undefined,
     password: decodeURIComponent(u.password) || undefined,
@@ -18,7 +21,7 @@ export function poolConfigFromUrl(url: string): PoolConfig {
   };
 }
 
-/** The same server, another database. */
+/** The same server (query string included, e.g. `?host=`), another database. */
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${encodeURIComponent(database)}`;

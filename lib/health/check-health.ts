@@ -1,4 +1,6 @@
 import { getDb } from "@/lib/db/client";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { log } from "@/lib/log";
 import { getJobDriverStatus, type JobDriverStatus } from "@/lib/jobs/driver-status";
 
 export interface HealthReport {
@@ -21,7 +23,10 @@ export async function checkHealth(): Promise<HealthReport> {
     ]);
     database = { status: "up", embedded, latency_ms: Math.round(performance.now() - started) };
   } catch (err) {
-    database = { status: "down", embedded, error: (err as Error).message };
+    // The report is public: say what kind of failure it is, keep hosts and paths in the log.
+    log.warn("health check: database down", { error: (err as Error).message });
+    const error = isDatabaseUnavailable(err) ? "database unreachable" : (err as Error).message.startsWith("no answer") ? (err as Error).message : "database query failed";
+    database = { status: "down", embedded, error };
   }
   return {
     status: database.status === "up" ? "ok" : "degraded",

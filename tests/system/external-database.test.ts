@@ -46,7 +46,10 @@ describe("DATABASE_URL: an external PostgreSQL", () => {
     const during = await fetch(`${server.url}/api/v1/apps`, { method: "POST", headers, body: JSON.stringify({ slug: "ext_2", name: "Lost" }) });
     expect(during.status).toBe(503);
     expect(((await during.json()) as { error: { code: string } }).error.code).toBe("database_unavailable");
-    expect((await fetch(`${server.url}/api/health`)).status).toBe(503);
+    const down = await fetch(`${server.url}/api/health`);
+    expect(down.status).toBe(503);
+    // Public: the kind of failure, never the database's address.
+    expect(((await down.json()) as { database: { error: string } }).database.error).toBe("database unreachable");
 
     await startExternal();
     const after = await waitFor(
