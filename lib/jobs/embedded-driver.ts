@@ -51,11 +51,18 @@ const RATE_WINDOW_MS = 1_000;
 const OPERATIONAL_EVENTS_EVERY_MS = 30_000;
 const ERROR_BACKOFF_MS = 1_000;
 const COALESCE_MS = 2;
+/**
+ * An endpoint may hold this many times its running slots in claims (running + queued). Only
+ * `endpointConcurrency` attempts run at once; the rest is a short queue. Capping claims at the
+ * running slots made a busy worker find every endpoint with due work full, and such a claim reads
+ * the whole backlog past their rows to find nothing (7 ms a claim at 20,000 due, 10 endpoints).
+ */
+const ENDPOINT_QUEUE_FACTOR = 2;
 /** A queued claim is started only with this much lease to spare beyond its timeout. */
 const LEASE_SAFETY_MS = 5_000;
 
 interface EndpointLoad {
-  /** Running plus queued. */
+  /** Running plus queued (running = claimed - queued, at most endpointConcurrency). */
   claimed: number;
   queued: number;
   rateLimit: number | null;
@@ -76,6 +83,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   // A full batch fits in the queue, so a claim (a few ms) overlaps the attempts it will feed.
   const prefetch = options.prefetch ?? Math.max(concurrency, batchSize);
   const endpointConcurrency = options.endpointConcurrency ?? engine.endpointConcurrency;
+  const endpointClaimLimit = endpointConcurrency * ENDPOINT_QUEUE_FACTOR;
   const pollIntervalMs = options.pollIntervalMs ?? engine.pollIntervalMs;
   const shutdownGraceMs = options.shutdownGraceMs ?? engine.shutdownGraceMs;
   const log = (options.log ?? rootLog).child({ component: "delivery-worker", worker_id: workerId });
@@ -138,7 +146,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         endpoints.delete(id);
         continue;
       }
-      const byConcurrency = endpointConcurrency - load.claimed;
+      const byConcurrency = endpointClaimLimit - load.claimed;
       slots.set(id, load.rateLimit === null ? byConcurrency : Math.min(byConcurrency, load.rateLimit - started - load.queued));
     }
     return slots;
@@ -206,7 +214,11 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       if (now + claim.timeoutSeconds * 1000 + LEASE_SAFETY_MS > item.leaseExpiresAt) {
         load.queued--;
         stale.push(claim); // too close to its lease expiry to start safely
-      } else if (running.size >= concurrency || (load.rateLimit !== null && startsInWindow(load, now) >= load.rateLimit)) {
+      } else if (
+        running.size >= concurrency ||
+        load.claimed - load.queued >= endpointConcurrency ||
+        (load.rateLimit !== null && startsInWindow(load, now) >= load.rateLimit)
+      ) {
         keep.push(item);
       } else {
         load.queued--;
@@ -244,7 +256,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
             workerId,
             limit,
             endpointSlots: endpointSlots(Date.now()),
-            defaultEndpointSlots: endpointConcurrency,
+            defaultEndpointSlots: endpointClaimLimit,
           });
           if (claims.length > 0) {
             stats.claimed += claims.length;
