@@ -695,6 +695,12 @@ async function main() {
         );
         console.log(`  pg_stat_statements after ${phase} (ms: execution + planning, calls):`);
         for (const r of rows) console.log(`    ${r.exec.toFixed(0).padStart(7)} + ${r.plan.toFixed(0).padStart(5)}  ${String(r.calls).padStart(7)}  ${r.q}`);
+        // Row writes per table since start-up: how many updates stayed on their page (HOT, no index writes).
+        const { rows: tables } = await db.query<{ relname: string; ins: string; upd: string; hot: string; dead: string }>(
+          `SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_hot_upd AS hot, n_dead_tup AS dead FROM pg_stat_user_tables
+           WHERE relname IN ('deliveries', 'attempts', 'events', 'delivery_rollups_hourly', 'endpoints') ORDER BY relname`,
+        );
+        console.log(`  table writes so far: ${tables.map((t) => `${t.relname} ${t.ins} ins, ${t.upd} upd (${t.hot} HOT), ${t.dead} dead`).join("; ")}`);
         await db.query("SELECT pg_stat_statements_reset()");
       };
       await pgStats("start-up and warm-up");
