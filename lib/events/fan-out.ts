@@ -3,7 +3,6 @@ import { hourOf, ROLLUP_KEY, ROLLUP_SLOT_SQL } from "@/lib/analytics/rollups";
 import { insertPendingDeliveries } from "@/lib/delivery/state-machine";
 import { matchingPatterns } from "@/lib/events/subscriptions";
 import { newId } from "@/lib/ids";
-import { DELIVERIES_DUE_CHANNEL } from "@/lib/jobs/wakeup";
 
 /**
  * Active, undeleted endpoints of the app subscribed to the event. An endpoint with channels only
@@ -34,7 +33,8 @@ export interface FanOutInput {
 
 /**
  * Creates one pending delivery per subscribed endpoint, in the caller's transaction (with the
- * event), and queues the workers' wake-up for commit. Returns the number of deliveries.
+ * event). The caller announces them after commit (announceEventTriggered). Returns the number
+ * of deliveries.
  */
 export async function fanOutEvent(client: PoolClient, event: FanOutInput): Promise<number> {
   const endpointIds = await findSubscribedEndpoints(client, event);
@@ -45,7 +45,6 @@ export async function fanOutEvent(client: PoolClient, event: FanOutInput): Promi
     eventName: event.name,
     endpointIds,
     createdAt: event.createdAt,
-    notify: true,
   });
   return endpointIds.length;
 }
@@ -58,10 +57,11 @@ const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
 
 /**
  * An event without an idempotency key and its fan-out as ONE statement, committed on its own:
- * the event row, one pending delivery per subscribed endpoint, their rollup counts and the
- * workers' wake-up. Nothing is held between statements, so the hourly rollup rows (which every
- * trigger and every recorded attempt of an endpoint update) stay locked only while it runs, not
- * across a client round trip to COMMIT, which serialised concurrent triggers of an app.
+ * the event row, one pending delivery per subscribed endpoint and their rollup counts (workers
+ * are woken afterwards by announceEventTriggered). Nothing is held between statements, so the
+ * hourly rollup rows (which every trigger and every recorded attempt of an endpoint update) stay
+ * locked only while it runs, not across a client round trip to COMMIT, which serialised
+ * concurrent triggers of an app.
  *
  * Delivery ids keep newId's form (`dlv_` + 10 time + 16 random Crockford characters): one id
  * stem per event (time + 10 random characters) and the endpoint's ordinal (6 characters) last.
@@ -89,10 +89,8 @@ export async function insertEventAndFanOut(db: Pick<PoolClient, "query">, event:
      r AS (
        INSERT INTO delivery_rollups_hourly (app_id, endpoint_id, hour, slot, created)
        SELECT $2, endpoint_id, $10, ${ROLLUP_SLOT_SQL}, count(*)::int FROM ins GROUP BY endpoint_id ORDER BY endpoint_id
-       ON CONFLICT ${ROLLUP_KEY} DO UPDATE SET created = delivery_rollups_hourly.created + EXCLUDED.created),
-     wake AS (
-       SELECT pg_notify($11, '') FROM (SELECT 1 FROM ins LIMIT 1) AS any_delivery)
-     SELECT (SELECT count(*) FROM ins)::int AS deliveries, (SELECT count(*) FROM wake)::int AS woken`,
+       ON CONFLICT ${ROLLUP_KEY} DO UPDATE SET created = delivery_rollups_hourly.created + EXCLUDED.created)
+     SELECT (SELECT count(*) FROM ins)::int AS deliveries`,
     [
       event.eventId,
       event.appId,
@@ -104,7 +102,6 @@ export async function insertEventAndFanOut(db: Pick<PoolClient, "query">, event:
       stem,
       CROCKFORD,
       hourOf(event.createdAt),
-      DELIVERIES_DUE_CHANNEL,
     ],
   );
   return rows[0]!.deliveries;

@@ -1,6 +1,7 @@
 /**
  * Tells the configured job driver that work exists, after the rows are committed.
- * Embedded: a NOTIFY wakes the workers (the fallback poll would find the rows anyway).
+ * Embedded: the workers are woken (this process's directly, others by a NOTIFY; the fallback
+ * poll would find the rows anyway).
  * Inngest: events start the functions. If sending fails the rows are still committed and the
  * reconciler (inngest/functions/reconcile.ts) starts them later; the error is only logged.
  */
@@ -8,13 +9,13 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { deliveryScheduled, eventTriggered, inngest } from "@/inngest/client";
-import { DELIVERIES_DUE_CHANNEL } from "@/lib/jobs/wakeup";
+import { announceDeliveriesDue, DELIVERIES_DUE_CHANNEL } from "@/lib/jobs/wakeup";
 
 const SEND_CHUNK = 500;
 
 /** After a trigger committed its event and deliveries. */
 export async function announceEventTriggered(event: { eventId: string; appId: string }): Promise<void> {
-  if (getConfig().jobs !== "inngest") return; // the trigger transaction already sent NOTIFY
+  if (getConfig().jobs !== "inngest") return announceDeliveriesDue();
   try {
     await inngest.send(eventTriggered.create({ event_id: event.eventId, app_id: event.appId }, { id: `trigger-${event.eventId}` }));
   } catch (err) {

@@ -17,7 +17,7 @@ import { getEngineConfig } from "@/lib/delivery/engine-config";
 import { createDeliveryAgents, type DeliveryAgents } from "@/lib/delivery/http-client";
 import { claimDueDeliveries, createOutcomeBatcher, LEASE_MARGIN_SECONDS, releaseClaims, type ClaimedDelivery } from "@/lib/delivery/state-machine";
 import { registerJobDriverStatus, type JobDriverStatus } from "@/lib/jobs/driver-status";
-import { DELIVERIES_DUE_CHANNEL } from "@/lib/jobs/wakeup";
+import { DELIVERIES_DUE_CHANNEL, onDeliveriesDueHere } from "@/lib/jobs/wakeup";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { sendPendingOperationalEvents } from "@/lib/operational-events/dispatch";
 
@@ -311,6 +311,8 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
 
   // --- LISTEN --------------------------------------------------------------------------------
   // Once listening (again), look at once: anything committed while we were not was not announced.
+  // Triggers in this process wake us directly; others (another server, replays) by NOTIFY.
+  const stopLocalWakeups = onDeliveriesDueHere(wakeForNewWork);
   const channel = listenToChannel({ channel: DELIVERIES_DUE_CHANNEL, onNotification: wakeForNewWork, onListeningChange: (on) => on && wake(), log });
 
   const status = (): JobDriverStatus => ({
@@ -361,6 +363,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         const released = await releaseClaims(workerId, unfinished).catch(() => 0);
         log.warn("released unfinished attempts", { released });
       }
+      stopLocalWakeups();
       await channel.stop();
       // Immediate: attempts still running were released above; idle sockets would hold the process.
       await agents.destroy().catch(() => {});
