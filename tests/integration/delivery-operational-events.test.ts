@@ -54,7 +54,8 @@ describe("operational events", () => {
     // The first send (right after the commit) fails: recorded, with a later retry time.
     const pending = await eventually(async () => {
       const row = await db().prisma.operationalEvent.findFirst({ where: { endpointId: endpoint.id } });
-      return row && row.sendAttempts > 0 ? row : undefined;
+      // (the send is claimed, counting the attempt, before its outcome is written)
+      return row && row.sendAttempts > 0 && row.lastSendError !== null ? row : undefined;
     });
     expect(pending).toMatchObject({ type: "endpoint.disabled", sentAt: null, sendAttempts: 1 });
     expect(pending.lastSendError).toMatch(/HTTP 500/);
