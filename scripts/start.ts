@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { loadConfigOrExit } from "./lib/load-config";
-import { ensureBuilt } from "./build";
+import { ensureBuilt, SERVER_BUNDLE } from "./build";
 import { openDatabase, type OpenedDatabase } from "@/lib/db/open-database";
 import { readOrCreateSecret, DataDirInUseError } from "@/lib/db/data-dir";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -54,7 +54,10 @@ try {
   if (stopping) process.exit(0);
 
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-  const args = [nextBin, dev ? "dev" : "start", "--port", String(config.port), "--hostname", config.host];
+  const portArgs = ["--port", String(config.port), "--hostname", config.host];
+  // Production: Next behind our own node:http server (scripts/next-server.ts, compiled by the
+  // build), which answers the trigger route without the framework's routing. Development: `next dev`.
+  const args = dev ? [nextBin, "dev", ...portArgs] : [SERVER_BUNDLE, ...portArgs];
   next = spawn(process.execPath, args, {
     stdio: "inherit",
     env: {
@@ -64,6 +67,7 @@ try {
       HOOKLINE_EMBEDDED_DB: db.embedded ? "1" : "0",
       HOOKLINE_LAUNCHER_PID: String(process.pid),
       NEXT_TELEMETRY_DISABLED: "1",
+      ...(dev ? {} : { NODE_ENV: "production" }),
     },
   });
   next.on("exit", (code, signal) => {

@@ -6,7 +6,7 @@ import inspector from "node:inspector";
 import path from "node:path";
 
 const dir = process.env.HOOKLINE_BENCH_PROFILE_DIR;
-const isNextServer = process.argv.some((a) => /next[\\/]dist[\\/]bin[\\/]next$/.test(a)) && process.argv.includes("start");
+const isNextServer = process.argv.some((a) => /[\\/]hookline-server\.mjs$/.test(a));
 
 if (dir && isNextServer) {
   const session = new inspector.Session();

@@ -7,7 +7,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 
 const file = process.env.HOOKLINE_BENCH_MEMORY_FILE;
-const isNextServer = process.argv.some((a) => /next[\\/]dist[\\/]bin[\\/]next$/.test(a)) && process.argv.includes("start");
+const isNextServer = process.argv.some((a) => /[\\/]hookline-server\.mjs$/.test(a));
 
 if (file && isNextServer) {
   const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };

@@ -4,7 +4,7 @@
  * Compiled validators are cached by the schema's text.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsImport from "ajv-formats";
 import type { FieldError } from "@/lib/http/errors";
 

@@ -241,6 +241,43 @@ describe("seed 002: the webhooks module", () => {
   });
 });
 
+describe("the trigger route on the production server (answered without Next's router)", () => {
+  const url = (slug: string, suffix = "") => `${server.url}/api/v1/apps/${slug}/events${suffix}`;
+  const post = (target: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(target, { method: "POST", headers: { authorization: `Bearer ${process.env.WACHT_API_KEY}`, "content-type": "application/json", ...headers }, body });
+
+  it("answers as the route does: 202, request ids, 401, 400, 404, 422 and 413", async () => {
+    const ok = await post(url("wh_42"), JSON.stringify({ event_name: "invoice.paid", payload: { n: 1 } }), { "x-request-id": "req-fast-1" });
+    expect(ok.status).toBe(202);
+    expect(ok.headers.get("x-request-id")).toBe("req-fast-1");
+    expect(ok.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await ok.json()).toMatchObject({ event_name: "invoice.paid", duplicate: false });
+
+    const anonymous = await fetch(url("wh_42"), { method: "POST", body: "{}" });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
+
+    const broken = await post(url("wh_42"), "{not json");
+    expect([broken.status, ((await broken.json()) as { error: { code: string } }).error.code]).toEqual([400, "invalid_json"]);
+    const unknown = await post(url("no-such-app"), JSON.stringify({ event_name: "a.b", payload: {} }));
+    expect(unknown.status).toBe(404);
+    const invalid = await post(url("wh_42"), JSON.stringify({ event_name: "a.b", payload: [] }));
+    expect(invalid.status).toBe(422);
+    const huge = await post(url("wh_42"), JSON.stringify({ event_name: "a.b", payload: { x: "y".repeat(2_000_000) } }));
+    expect(huge.status).toBe(413);
+  });
+
+  it("leaves other methods and forms of the path to Next", async () => {
+    const get = await fetch(url("wh_42"), { headers: { authorization: `Bearer ${process.env.WACHT_API_KEY}` } });
+    expect(get.status).toBe(405);
+    // Next serves the trailing-slash form (normalising it) with the same route: same validation.
+    const slash = await post(url("wh_42", "/"), "{}");
+    expect(slash.status).toBe(422);
+    expect(((await slash.json()) as { error: { code: string } }).error.code).toBe("validation_failed");
+  });
+});
+
 async function waitUntil<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

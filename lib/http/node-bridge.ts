@@ -1,0 +1,97 @@
+/**
+ * Serves a web-standard route handler (Request -> Response, what app/api route files export)
+ * straight from node:http, without the framework's router in between. Used by the production
+ * server (scripts/next-server.ts) for the trigger route, the one producers call at volume.
+ */
+import type http from "node:http";
+import { Readable } from "node:stream";
+
+export type WebRouteHandler<P> = (req: Request, route: { params: Promise<P> }) => Promise<Response>;
+
+type Params = Record<string, string>;
+
+export interface FastRoute {
+  method: string;
+  /** Matches the path (no query string) and returns the route's params, or null. */
+  match(pathname: string): Params | null;
+  handler: WebRouteHandler<Params>;
+}
+
+/** A route for `/a/[name]/b`-style patterns: each `[name]` matches one non-empty path segment. */
+export function fastRoute<P extends Params>(method: string, pattern: string, handler: WebRouteHandler<P>): FastRoute {
+  const names: string[] = [];
+  const source = pattern.replace(/[.*+?^${}()|\\]/g, "\\$&").replace(/\\?\[(\w+)\\?\]/g, (_m, name: string) => {
+    names.push(name);
+    return "([^/]+)";
+  });
+  const regex = new RegExp(`^${source}$`);
+  return {
+    method,
+    // The params come from this pattern's own [names], which is what P describes.
+    handler: handler as unknown as WebRouteHandler<Params>,
+    match(pathname) {
+      const m = regex.exec(pathname);
+      if (!m) return null;
+      const params: Params = {};
+      try {
+        names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+      } catch {
+        return null; // malformed escapes: let the framework answer
+      }
+      return params;
+    },
+  };
+}
+
+/**
+ * Answers `req` with the first route that matches, and returns true; false when none does (the
+ * caller passes the request on). The handler sees the body as a stream, so its own size limit
+ * applies before anything is buffered.
+ */
+export function serveFastRoute(routes: readonly FastRoute[], req: http.IncomingMessage, res: http.ServerResponse, origin: string): boolean {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const pathname = q === -1 ? url : url.slice(0, q);
+  for (const route of routes) {
+    if (req.method !== route.method) continue;
+    const params = route.match(pathname);
+    if (!params) continue;
+    void answer(route.handler, params, req, res, origin);
+    return true;
+  }
+  return false;
+}
+
+async function answer<P>(handler: WebRouteHandler<P>, params: P, req: http.IncomingMessage, res: http.ServerResponse, origin: string) {
+  try {
+    const headers = new Headers();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    const hasBody = req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
+    const request = new Request(origin + (req.url ?? "/"), {
+      method: req.method,
+      headers,
+      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
+      duplex: "half",
+    } as RequestInit);
+    const response = await handler(request, { params: Promise.resolve(params) });
+    const body = Buffer.from(await response.arrayBuffer());
+    const out: Record<string, string | string[]> = {};
+    response.headers.forEach((value, name) => {
+      if (name !== "set-cookie") out[name] = value;
+    });
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length > 0) out["set-cookie"] = cookies;
+    out["content-length"] = String(body.length);
+    // Answered before the body was read (e.g. 413): the rest of it may still be arriving, so this
+    // connection cannot carry another request.
+    if (!req.complete) out["connection"] = "close";
+    res.writeHead(response.status, out);
+    res.end(body);
+  } catch {
+    // The route wrappers turn every error into a response; this is only for a broken socket or
+    // headers Node refuses. Nothing about the request is logged here.
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(500, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+    res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side" } }));
+  }
+}
