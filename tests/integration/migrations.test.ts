@@ -39,7 +39,7 @@ describe("migrations", () => {
     const triggers = await db.query("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%cache_invalidation' ORDER BY tgname");
     await db.end();
     expect(storage.rows).toEqual([
-      { relname: "deliveries", reloptions: ["fillfactor=70"] },
+      { relname: "deliveries", reloptions: ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02"] },
       { relname: "delivery_rollups_hourly", reloptions: ["fillfactor=50"] },
     ]);
     expect(triggers.rows.map((r) => r.tgname)).toEqual(["api_keys_cache_invalidation", "apps_cache_invalidation", "event_types_cache_invalidation"]);
