@@ -49,10 +49,13 @@ describe("npm run bench -- --quick (tiny)", () => {
         "--latency-rate=20",
         `--pgboss-deliveries=${pgboss}`,
         `--out=${out}`,
+        "--memory",
       ],
       110_000,
     );
     expect(code, output).toBe(0);
+    // --memory: the server's memory told apart after each Hookline phase.
+    expect(output).toMatch(/server memory after throughput: peak RSS \d+ MB = V8 heap \d+ MB .* MB after a full GC/);
     // One table with all six rows.
     for (const row of ["1. Delivery throughput", "2. Ingest", "3. Latency", "4. Fan-out", "5. Ceiling", "6. pg-boss"]) expect(output).toContain(row);
 
