@@ -9,7 +9,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { deliveryScheduled, eventTriggered, inngest } from "@/inngest/client";
-import { announceDeliveriesDue, DELIVERIES_DUE_CHANNEL } from "@/lib/jobs/wakeup";
+import { announceDeliveriesDue } from "@/lib/jobs/wakeup";
 
 const SEND_CHUNK = 500;
 
@@ -29,12 +29,8 @@ export async function announceEventTriggered(event: { eventId: string; appId: st
 /** After deliveries were made due outside a trigger (manual attempts, replays). */
 export async function announceDueDeliveries(deliveryIds: readonly string[]): Promise<void> {
   if (deliveryIds.length === 0) return;
-  const { pool } = getDb();
-  if (getConfig().jobs !== "inngest") {
-    await pool.query("SELECT pg_notify($1, '')", [DELIVERIES_DUE_CHANNEL]);
-    return;
-  }
-  const { rows } = await pool.query<{ id: string; endpoint_id: string }>(
+  if (getConfig().jobs !== "inngest") return announceDeliveriesDue();
+  const { rows } = await getDb().pool.query<{ id: string; endpoint_id: string }>(
     "SELECT id, endpoint_id FROM deliveries WHERE id = ANY($1::text[])",
     [deliveryIds],
   );

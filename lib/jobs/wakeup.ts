@@ -38,7 +38,7 @@ export function onDeliveriesDueHere(wake: () => void): () => void {
 }
 
 /**
- * After committed work became due (a trigger): wakes this process's workers at once and the
+ * After committed work became due (a trigger, a replay, a manual attempt): wakes this process's workers at once and the
  * others by a NOTIFY sent within NOTIFY_INTERVAL_MS (several triggers share one).
  */
 export function announceDeliveriesDue(): void {
