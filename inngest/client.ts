@@ -7,7 +7,7 @@ import { z } from "zod";
 
 export const inngest = new Inngest({ id: "hookline" });
 
-/** Sent after a trigger commits: fan the event's deliveries out to per-delivery runs. */
+/** Sent after a trigger commits: fan the event out to its endpoints and start a run per delivery. */
 export const eventTriggered = eventType("webhook/event.triggered", {
   schema: z.object({ event_id: z.string(), app_id: z.string() }),
 });
@@ -15,4 +15,9 @@ export const eventTriggered = eventType("webhook/event.triggered", {
 /** One delivery is due (new, replayed, or found overdue by the reconciler). */
 export const deliveryScheduled = eventType("webhook/delivery.scheduled", {
   schema: z.object({ delivery_id: z.string(), endpoint_id: z.string() }),
+});
+
+/** A replay task was queued: work it batch by batch (inngest/functions/replay-task.ts). */
+export const replayRequested = eventType("webhook/replay.requested", {
+  schema: z.object({ task_id: z.string(), app_id: z.string() }),
 });

@@ -1,16 +1,16 @@
 import { deliveryScheduled, eventTriggered, inngest } from "@/inngest/client";
-import { listPendingDeliveriesOfEvent } from "@/lib/jobs/inngest-steps";
+import { fanOutEventStep } from "@/lib/jobs/inngest-steps";
 
 const SEND_CHUNK = 500;
 
 /**
- * `webhook/event.triggered` -> one `webhook/delivery.scheduled` per delivery. The deliveries
- * already exist (the trigger created them with the event); this only starts their runs.
+ * `webhook/event.triggered` -> the event's deliveries (created here, by the same fan-out as the
+ * embedded driver's) -> one `webhook/delivery.scheduled` per delivery.
  */
 export const fanOutEvent = inngest.createFunction(
   { id: "fan-out-event", name: "Fan out a triggered event", triggers: [eventTriggered], retries: 5 },
   async ({ event, step }) => {
-    const deliveries = await step.run("list-deliveries", () => listPendingDeliveriesOfEvent(event.data.event_id));
+    const deliveries = await step.run("fan-out", () => fanOutEventStep(event.data.event_id));
     for (let i = 0; i < deliveries.length; i += SEND_CHUNK) {
       const chunk = deliveries.slice(i, i + SEND_CHUNK);
       await step.sendEvent(

@@ -6,11 +6,10 @@
  * next batch sees it and the loop ends, with the counts saying how far it got.
  */
 import { cron } from "inngest";
-import { inngest } from "@/inngest/client";
+import { inngest, replayRequested } from "@/inngest/client";
 import { getDb } from "@/lib/db/client";
 import { failReplayTask, processReplayTaskBatch } from "@/lib/replays/process-replay-batch";
 import { getReplayConfig } from "@/lib/replays/replay-config";
-import { replayRequested } from "@/lib/replays/replay-events";
 
 /** Enough steps for HOOKLINE_REPLAY_MAX_DELIVERIES at the batch size, with room; Inngest caps steps per run. */
 function maxBatches(): number {

@@ -108,10 +108,9 @@ export async function readRollups(scope: RollupScope, unit: Exclude<BucketUnit, 
 }
 
 /**
- * Minute buckets from the raw rows, for short windows (the caller caps them): deliveries
- * created, attempts and latency from the attempts; a success is an attempt that succeeded, a
- * failure is the failed last attempt of a delivery that is now `failed` (so a failure that was
- * later replayed counts where the replay ended, not twice as in the hourly rollups).
+ * Minute buckets from the raw rows, for short windows (the caller caps them), by the same rule
+ * as the rollups: deliveries in the minute they were created, by current state; attempts in the
+ * minute they were made.
  */
 export async function readMinuteBuckets(scope: RollupScope): Promise<Map<number, Aggregate>> {
   const { pool } = getDb();
@@ -123,19 +122,16 @@ export async function readMinuteBuckets(scope: RollupScope): Promise<Map<number,
   // width_bucket over bound+1 puts a latency equal to a bound in that bound's bucket, as the rollups do.
   const thresholds = `ARRAY[${LATENCY_BUCKET_BOUNDS_MS.map((b) => b + 1).join(",")}]::int[]`;
   const [created, attempts] = await Promise.all([
-    pool.query<{ b: Date; n: string }>(
-      `SELECT date_trunc('minute', d.created_at, 'UTC') AS b, count(*) AS n
+    pool.query<{ b: Date; n: string; succeeded: string; failed: string }>(
+      `SELECT date_trunc('minute', d.created_at, 'UTC') AS b, count(*) AS n,
+              count(*) FILTER (WHERE d.status = 'success') AS succeeded, count(*) FILTER (WHERE d.status IN ('failed', 'cancelled')) AS failed
        FROM deliveries d WHERE d.app_id = $1 AND d.created_at >= $2 AND d.created_at < $3${endpointFilter("d")} GROUP BY 1`,
       params,
     ),
-    pool.query<{ b: Date; bucket: number; attempts: string; attempts_failed: string; succeeded: string; failed: string; latency: string }>(
+    pool.query<{ b: Date; bucket: number; attempts: string; attempts_failed: string; latency: string }>(
       `SELECT date_trunc('minute', a.created_at, 'UTC') AS b, width_bucket(a.duration_ms, ${thresholds}) AS bucket,
-              count(*) AS attempts,
-              count(*) FILTER (WHERE a.error IS NOT NULL) AS attempts_failed,
-              count(*) FILTER (WHERE a.error IS NULL) AS succeeded,
-              count(*) FILTER (WHERE a.error IS NOT NULL AND d.status = 'failed' AND d.attempt_count = a.attempt_number) AS failed,
-              sum(a.duration_ms) AS latency
-       FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+              count(*) AS attempts, count(*) FILTER (WHERE a.error IS NOT NULL) AS attempts_failed, sum(a.duration_ms) AS latency
+       FROM attempts a
        WHERE a.app_id = $1 AND a.created_at >= $2 AND a.created_at < $3${endpointFilter("a")}
        GROUP BY 1, 2`,
       params,
@@ -147,13 +143,16 @@ export async function readMinuteBuckets(scope: RollupScope): Promise<Map<number,
     if (!agg) out.set(b.getTime(), (agg = emptyAggregate()));
     return agg;
   };
-  for (const r of created.rows) at(r.b).created += Number(r.n);
+  for (const r of created.rows) {
+    const agg = at(r.b);
+    agg.created += Number(r.n);
+    agg.succeeded += Number(r.succeeded);
+    agg.failed += Number(r.failed);
+  }
   for (const r of attempts.rows) {
     const agg = at(r.b);
     agg.attempts += Number(r.attempts);
     agg.attemptsFailed += Number(r.attempts_failed);
-    agg.succeeded += Number(r.succeeded);
-    agg.failed += Number(r.failed);
     agg.latencySumMs += Number(r.latency);
     agg.histogram[Math.min(Number(r.bucket), LATENCY_BUCKET_COUNT - 1)]! += Number(r.attempts);
   }

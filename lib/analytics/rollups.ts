@@ -1,9 +1,12 @@
 /**
- * Hourly per-endpoint counters (delivery_rollups_hourly), upserted inside the transaction that
- * changes a delivery, so analytics read a few rows instead of scanning attempts.
+ * Hourly per-endpoint counters (delivery_rollups_hourly), folded per batch inside the statement
+ * that changes the deliveries, so analytics read a few rows instead of scanning attempts.
+ *
+ * The counting rule: a delivery counts once, in the hour it was created, by its current state
+ * (`succeeded`, `failed` — cancelled included — or neither while pending); a replay moves it
+ * between those, never adds it again. Attempts count separately, in the hour they were made.
+ * So `succeeded + failed <= created` in every hour, on every surface.
  */
-import type { PoolClient } from "pg";
-import { SqlParams } from "@/lib/delivery/sql";
 
 /**
  * Upper bounds (ms, inclusive) of the attempt-latency buckets. `latency_histogram[i]` counts
@@ -53,63 +56,34 @@ export function percentileFromHistogram(histogram: readonly number[], quantile: 
   return LATENCY_BUCKET_BOUNDS_MS[LATENCY_BUCKET_BOUNDS_MS.length - 1]!;
 }
 
-/** Counts deliveries created for each endpoint (duplicates counted), in one statement. */
-export async function rollupDeliveriesCreated(
-  client: PoolClient,
-  input: { appId: string; endpointIds: readonly string[]; at: Date },
-): Promise<void> {
-  if (input.endpointIds.length === 0) return;
-  const params = new SqlParams();
-  const text = rollupDeliveriesCreatedSql(params, input);
-  await client.query(text, params.values);
-}
-
 /**
- * The upsert behind `rollupDeliveriesCreated`, as SQL for a larger statement (the fan-out writes
- * its deliveries and their counts together). `endpointIds` must not be empty.
+ * The one rollup writer. `source` is SQL for a row set (a CTE name or a parenthesised SELECT)
+ * with the columns app_id, endpoint_id, hour, created, succeeded, failed (deltas of deliveries
+ * by current state, counted in the hour the delivery was created), attempt (0/1),
+ * attempt_failed (0/1), duration_ms and bucket (latencyBucketIndex; null without an attempt).
+ * Rows are folded per (endpoint, hour) and upserted in endpoint order (so concurrent writers
+ * lock rollup rows in one order: no deadlocks), one row per key whatever the batch size.
  */
-export function rollupDeliveriesCreatedSql(params: SqlParams, input: { appId: string; endpointIds: readonly string[]; at: Date }): string {
-  const counts = new Map<string, number>();
-  for (const id of input.endpointIds) counts.set(id, (counts.get(id) ?? 0) + 1);
-  // Sorted so concurrent triggers lock rollup rows in the same order (no deadlocks).
-  const ids = [...counts.keys()].sort();
-  return `INSERT INTO delivery_rollups_hourly (app_id, endpoint_id, hour, slot, created)
-     SELECT ${params.add(input.appId)}, e.endpoint_id, ${params.add(hourOf(input.at), "::timestamptz")}, ${ROLLUP_SLOT_SQL}, e.n
-     FROM unnest(${params.add(ids, "::text[]")}, ${params.add(ids.map((id) => counts.get(id)!), "::int[]")}) AS e(endpoint_id, n)
-     ORDER BY e.endpoint_id
-     ON CONFLICT ${ROLLUP_KEY} DO UPDATE SET created = delivery_rollups_hourly.created + EXCLUDED.created`;
-}
-
-export interface AttemptRollup {
-  appId: string;
-  endpointId: string;
-  at: Date;
-  durationMs: number;
-  attemptFailed: boolean;
-  /** Set when this attempt made the delivery final. */
-  finalStatus: "success" | "failed" | null;
-}
-
-/**
- * The upsert that adds one attempt (and a final outcome, if any) to its hour's counters, as SQL
- * for a larger statement: one row per row of `source` (a CTE name, or `(SELECT 1) AS one`).
- */
-export function rollupAttemptSql(params: SqlParams, input: AttemptRollup, source: string): string {
-  const histogram = new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
-  histogram[latencyBucketIndex(input.durationMs)] = 1;
+export function foldIntoRollupsSql(source: string): string {
   return `INSERT INTO delivery_rollups_hourly
-       (app_id, endpoint_id, hour, slot, attempts, attempts_failed, latency_sum_ms, latency_histogram, succeeded, failed)
-     SELECT ${params.add(input.appId)}, ${params.add(input.endpointId)}, ${params.add(hourOf(input.at), "::timestamptz")}, ${ROLLUP_SLOT_SQL}, 1,
-       ${params.add(input.attemptFailed ? 1 : 0, "::int")}, ${params.add(Math.max(0, Math.round(input.durationMs)), "::bigint")},
-       ${params.add(histogram, "::int[]")}, ${params.add(input.finalStatus === "success" ? 1 : 0, "::int")},
-       ${params.add(input.finalStatus === "failed" ? 1 : 0, "::int")}
-     FROM ${source}
+       (app_id, endpoint_id, hour, slot, created, succeeded, failed, attempts, attempts_failed, latency_sum_ms, latency_histogram)
+     SELECT g.app_id, g.endpoint_id, g.hour, ${ROLLUP_SLOT_SQL}, g.created, g.succeeded, g.failed, g.attempts, g.attempts_failed, g.latency_ms,
+       CASE WHEN g.attempts = 0 THEN '{}'::int[] ELSE
+         ARRAY(SELECT (SELECT count(*) FROM unnest(g.buckets) AS b WHERE b = k)::int
+               FROM generate_series(0, ${LATENCY_BUCKET_COUNT - 1}) AS k ORDER BY k) END
+     FROM (SELECT s.app_id, s.endpoint_id, s.hour, sum(s.created)::int AS created, sum(s.succeeded)::int AS succeeded,
+                  sum(s.failed)::int AS failed, sum(s.attempt)::int AS attempts, sum(s.attempt_failed)::int AS attempts_failed,
+                  COALESCE(sum(s.duration_ms) FILTER (WHERE s.attempt = 1), 0)::bigint AS latency_ms,
+                  array_agg(s.bucket) FILTER (WHERE s.attempt = 1) AS buckets
+           FROM ${source} AS s GROUP BY s.app_id, s.endpoint_id, s.hour) AS g
+     ORDER BY g.endpoint_id, g.hour
      ON CONFLICT ${ROLLUP_KEY} DO UPDATE SET
-       attempts = delivery_rollups_hourly.attempts + 1,
-       attempts_failed = delivery_rollups_hourly.attempts_failed + EXCLUDED.attempts_failed,
-       latency_sum_ms = delivery_rollups_hourly.latency_sum_ms + EXCLUDED.latency_sum_ms,
+       created = delivery_rollups_hourly.created + EXCLUDED.created,
        succeeded = delivery_rollups_hourly.succeeded + EXCLUDED.succeeded,
        failed = delivery_rollups_hourly.failed + EXCLUDED.failed,
+       attempts = delivery_rollups_hourly.attempts + EXCLUDED.attempts,
+       attempts_failed = delivery_rollups_hourly.attempts_failed + EXCLUDED.attempts_failed,
+       latency_sum_ms = delivery_rollups_hourly.latency_sum_ms + EXCLUDED.latency_sum_ms,
        -- element-wise sum; the shorter array counts as zeros
        latency_histogram = ARRAY(
          SELECT COALESCE(a, 0) + COALESCE(b, 0)
@@ -117,31 +91,5 @@ export function rollupAttemptSql(params: SqlParams, input: AttemptRollup, source
          ORDER BY i)`;
 }
 
-/**
- * The upsert that adds many successful attempts (each making its delivery final) to their hours'
- * counters, as SQL for a larger statement: `source` is a CTE with one row per attempt and the
- * columns app_id, endpoint_id, hour, duration_ms (rounded, >= 0) and bucket (latencyBucketIndex).
- * Rows are summed per (endpoint, hour) first and upserted in endpoint order, the order the
- * trigger's `rollupDeliveriesCreated` locks them in.
- */
-export function rollupSuccessesSql(source: string): string {
-  return `INSERT INTO delivery_rollups_hourly
-       (app_id, endpoint_id, hour, slot, attempts, attempts_failed, latency_sum_ms, latency_histogram, succeeded, failed)
-     SELECT g.app_id, g.endpoint_id, g.hour, ${ROLLUP_SLOT_SQL}, g.n, 0, g.latency_ms,
-       ARRAY(SELECT (SELECT count(*) FROM unnest(g.buckets) AS b WHERE b = k)::int
-             FROM generate_series(0, ${LATENCY_BUCKET_COUNT - 1}) AS k ORDER BY k),
-       g.n, 0
-     FROM (SELECT app_id, endpoint_id, hour, count(*)::int AS n, sum(duration_ms)::bigint AS latency_ms, array_agg(bucket) AS buckets
-           FROM ${source} GROUP BY app_id, endpoint_id, hour) AS g
-     ORDER BY g.endpoint_id, g.hour
-     ON CONFLICT ${ROLLUP_KEY} DO UPDATE SET
-       attempts = delivery_rollups_hourly.attempts + EXCLUDED.attempts,
-       attempts_failed = delivery_rollups_hourly.attempts_failed + EXCLUDED.attempts_failed,
-       latency_sum_ms = delivery_rollups_hourly.latency_sum_ms + EXCLUDED.latency_sum_ms,
-       succeeded = delivery_rollups_hourly.succeeded + EXCLUDED.succeeded,
-       failed = delivery_rollups_hourly.failed + EXCLUDED.failed,
-       latency_histogram = ARRAY(
-         SELECT COALESCE(a, 0) + COALESCE(b, 0)
-         FROM unnest(delivery_rollups_hourly.latency_histogram, EXCLUDED.latency_histogram) WITH ORDINALITY AS h(a, b, i)
-         ORDER BY i)`;
-}
+/** A rollup source row for a change of a delivery's state (no attempt). */
+export const NO_ATTEMPT_COLUMNS = "0 AS attempt, 0 AS attempt_failed, 0 AS duration_ms, NULL::int AS bucket";

@@ -4,16 +4,11 @@
  */
 import { getConfig } from "@/lib/config";
 import { postWebhook, type AttemptResult, type DeliveryAgents, type ResolveHost } from "@/lib/delivery/http-client";
-import { buildDeliveryBody, maskRequestHeaders } from "@/lib/delivery/payload";
+import { cancelClaimedDelivery, cancelPendingDeliveriesForEndpoint } from "@/lib/delivery/cancel-deliveries";
+import { deliveryBodyOf, type ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
+import { maskRequestHeaders } from "@/lib/delivery/payload";
+import { recordAttemptOutcome, type AttemptTransition, type OutcomeBatcher } from "@/lib/delivery/record-attempt";
 import { buildWebhookHeaders } from "@/lib/delivery/sign";
-import {
-  cancelClaimedDelivery,
-  cancelPendingDeliveriesForEndpoint,
-  recordAttemptOutcome,
-  type AttemptTransition,
-  type OutcomeBatcher,
-  type ClaimedDelivery,
-} from "@/lib/delivery/state-machine";
 
 export interface AttemptDeps {
   /** Keep-alive agents shared by a worker; without them each attempt opens a connection. */
@@ -51,14 +46,14 @@ export async function runClaimedAttempt(claim: ClaimedDelivery, deps: AttemptDep
     await cancelPendingDeliveriesForEndpoint(claim.endpointId, reason);
     return { kind: "cancelled", reason };
   }
-  if (claim.payload === null) {
+  if (claim.event.expired) {
     const reason = "The event payload expired (retention) before it could be delivered";
     await cancelClaimedDelivery(claim, reason);
     return { kind: "cancelled", reason };
   }
 
   const attemptedAt = new Date();
-  const body = buildDeliveryBody({ eventName: claim.eventName, eventCreatedAt: claim.eventCreatedAt, payload: claim.payload });
+  const body = deliveryBodyOf(claim.event);
   let headers: Record<string, string> = {};
   let result: AttemptResult;
   const secrets = claim.secrets;

@@ -310,7 +310,8 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
     errorCode: null,
     retryAfterSeconds: null,
     ...fields,
-    durationMs: Math.round(performance.now() - started),
+    // A timed-out attempt lasted its timeout (timers fire a little late; analytics must not show more).
+    durationMs: fields.errorCode === "timeout" ? Math.min(timeoutMs, Math.round(performance.now() - started)) : Math.round(performance.now() - started),
   });
 
   let url: URL;

@@ -60,7 +60,7 @@ describe("decideAfterAttempt", () => {
     const longAgo = new Date(now.getTime() - 5 * 86_400 * 1000);
     const step = decideAfterAttempt(input({ endpoint: { active: true, consecutiveFailures: 80, failingSince: longAgo } }));
     expect(step.status).toBe("failed");
-    expect(step.disableEndpoint).toEqual({ kind: "failing", reason: `Failing continuously since ${longAgo.toISOString()} (80 consecutive failed attempts)` });
+    expect(step.disableEndpoint).toEqual({ kind: "failing", reason: `Failing continuously since ${longAgo.toISOString()} (80 deliveries failed in a row)` });
   });
 
   it("stops retrying once the endpoint was disabled or deleted", () => {
@@ -71,6 +71,8 @@ describe("decideAfterAttempt", () => {
     expect(decideAfterAttempt(input({ endpoint: { ...healthy, consecutiveFailures: 4 } })).failingAlert).toBe(false);
     expect(decideAfterAttempt(input({ endpoint: { ...healthy, consecutiveFailures: 5 } })).failingAlert).toBe(true);
     expect(decideAfterAttempt(input({ endpoint: { ...healthy, consecutiveFailures: 6 } })).failingAlert).toBe(false);
+    // A retry of a delivery already in the streak leaves the count at the threshold: no second alert.
+    expect(decideAfterAttempt(input({ endpoint: { ...healthy, consecutiveFailures: 5, countedThisFailure: false } })).failingAlert).toBe(false);
   });
 
   it("test sends are never retried; manual attempts past the budget fail without exhausting again", () => {

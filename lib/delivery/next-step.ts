@@ -4,13 +4,17 @@
  */
 import { nextRetryDelaySeconds, retriesRemaining } from "@/lib/delivery/retry-schedule";
 
-export type AttemptTrigger = "auto" | "manual" | "replay" | "test";
+import type { AttemptTrigger } from "@/lib/delivery/states";
+export type { AttemptTrigger };
 
 export interface EndpointHealth {
   /** False once disabled or deleted (possibly while this attempt was in flight). */
   active: boolean;
   /** After counting this attempt. */
+  /** Deliveries that failed in a row (a delivery retried within the streak counts once). */
   consecutiveFailures: number;
+  /** False when this failure did not add to the streak (its delivery was already counted in it). */
+  countedThisFailure?: boolean;
   failingSince: Date | null;
 }
 
@@ -53,7 +57,7 @@ export function decideAfterAttempt(input: NextStepInput): NextStep {
   if (input.trigger === "test") return { ...base, failureReason: "test deliveries are not retried" };
 
   const endpoint = input.endpoint;
-  const failingAlert = endpoint !== null && endpoint.consecutiveFailures === input.failingAlertAfter;
+  const failingAlert = endpoint !== null && endpoint.countedThisFailure !== false && endpoint.consecutiveFailures === input.failingAlertAfter;
 
   if (input.statusCode === 410) {
     return {
@@ -67,7 +71,7 @@ export function decideAfterAttempt(input: NextStepInput): NextStep {
     return { ...base, failingAlert, failureReason: "the endpoint was disabled or deleted" };
   }
   if (endpoint?.failingSince && input.now.getTime() - endpoint.failingSince.getTime() >= input.disableAfterSeconds * 1000) {
-    const reason = `Failing continuously since ${endpoint.failingSince.toISOString()} (${endpoint.consecutiveFailures} consecutive failed attempts)`;
+    const reason = `Failing continuously since ${endpoint.failingSince.toISOString()} (${endpoint.consecutiveFailures} deliveries failed in a row)`;
     return { ...base, failingAlert, failureReason: "the endpoint was disabled for failing too long", disableEndpoint: { kind: "failing", reason } };
   }
   if (retriesRemaining(input.attemptNumber, input.maxRetries) > 0) {

@@ -4,7 +4,9 @@ import { apiErrors } from "@/lib/http/errors";
 import { runClaimedAttempt } from "@/lib/delivery/attempt";
 import { activeSigningSecrets } from "@/lib/endpoints/signing-secrets";
 import { withTransaction } from "@/lib/delivery/sql";
-import { insertPendingDeliveries, LEASE_MARGIN_SECONDS, type ClaimedDelivery } from "@/lib/delivery/state-machine";
+import type { ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
+import { insertPendingDeliveries } from "@/lib/delivery/enqueue-deliveries";
+import { LEASE_MARGIN_SECONDS } from "@/lib/delivery/states";
 
 export interface TestEventResult {
   delivery_id: string;
@@ -66,12 +68,12 @@ export async function sendTestEvent(input: SendTestEventInput): Promise<TestEven
   const claim: ClaimedDelivery = {
     deliveryId,
     appId: app.id,
-    eventId,
-    eventName: input.eventName,
     endpointId: endpoint.id,
     leasedBy: holder,
     attemptCount: 0,
     trigger: "test",
+    deliveryCreatedAt: createdAt,
+    lastFailedAt: null,
     url: endpoint.url,
     customHeaders: (endpoint.headers ?? {}) as Record<string, string>,
     timeoutSeconds: endpoint.timeoutSeconds,
@@ -79,8 +81,7 @@ export async function sendTestEvent(input: SendTestEventInput): Promise<TestEven
     rateLimit: endpoint.rateLimit,
     endpointActive: endpoint.isActive,
     endpointDeleted: false,
-    payload: input.payload,
-    eventCreatedAt: createdAt,
+    event: { id: eventId, name: input.eventName, createdAt, payload: input.payload, expired: false },
     secrets: (await activeSigningSecrets([endpoint.id])).get(endpoint.id) ?? [],
   };
   const run = await runClaimedAttempt(claim);

@@ -16,7 +16,7 @@ export const eventRoutes = defineRoutes([
     tag: "Events",
     pathParams: { slug: commonPathParams.slug },
     body: triggerEventRequest,
-    responses: { 202: { description: "The event, and how many deliveries it created", schema: triggerEventResponse } },
+    responses: { 202: { description: "Accepted: the event is committed; fan-out to endpoints happens right after the answer", schema: triggerEventResponse } },
     errors: [400, 404, 413, 422],
   },
 ]);

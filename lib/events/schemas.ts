@@ -27,8 +27,6 @@ export type TriggerEventRequest = z.output<typeof triggerEventRequest>;
 export const triggerEventResponse = z.object({
   event_id: z.string(),
   event_name: z.string(),
-  /** Deliveries created for this trigger (0 when it was an idempotent repeat). */
-  deliveries: z.number().int(),
   /** True when an earlier event with the same idempotency key was returned instead. */
   duplicate: z.boolean(),
   created_at: z.string(),

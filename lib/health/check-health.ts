@@ -1,7 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { log } from "@/lib/log";
-import { getJobDriverStatus, type JobDriverStatus } from "@/lib/jobs/driver-status";
+import { getJobDriverStatus, type JobDriverStatus } from "@/lib/jobs/job-driver";
 
 export interface HealthReport {
   status: "ok" | "degraded";

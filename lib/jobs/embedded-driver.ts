@@ -1,25 +1,32 @@
 /**
- * The embedded job driver: delivery workers inside the server process.
+ * The embedded job driver: workers inside the server process, behind the JobDriver interface.
  *
- * One loop per process claims due deliveries in batches (FOR UPDATE SKIP LOCKED plus a lease,
- * so any number of processes can share one database and each attempt is made once) into a small
- * ready queue, from which attempts start as slots free up (no database round trip between one
- * attempt and the next). The loop sleeps until woken: by NOTIFY from a trigger's commit, by the
- * queue running low, by a retry this process scheduled, or by the fallback poll (which also finds
- * expired leases of crashed workers). Concurrency is bounded overall and per endpoint; an
- * endpoint's `rate_limit` (deliveries per second) is enforced per process over a rolling second.
+ * Three loops, each sleeping on a WakeSignal until work is announced (by this process directly,
+ * by others through NOTIFY on WORK_CHANNEL) or its fallback poll comes round:
+ * - fan-out: turns accepted events into deliveries, many events per statement;
+ * - deliveries: claims due queue rows in batches (FOR UPDATE SKIP LOCKED plus a lease, so any
+ *   number of processes can share one database and each attempt is made once) into a small ready
+ *   queue, from which attempts start as slots free up. The poll also finds expired leases of
+ *   crashed workers. Concurrency is bounded overall and per endpoint; an endpoint's `rate_limit`
+ *   (deliveries per second) is enforced per process over a rolling second;
+ * - replay tasks (lib/replays/replay-runner.ts).
  */
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { listenToChannel } from "@/lib/db/listen-channel";
 import { runClaimedAttempt } from "@/lib/delivery/attempt";
+import { claimDueDeliveries, dropOrphanedQueueRows, releaseClaims } from "@/lib/delivery/claim-deliveries";
+import { createEventCache, type ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
 import { getEngineConfig } from "@/lib/delivery/engine-config";
+import { fanOutQueuedEvents } from "@/lib/delivery/fan-out-events";
 import { createDeliveryAgents, type DeliveryAgents } from "@/lib/delivery/http-client";
-import { claimDueDeliveries, createOutcomeBatcher, LEASE_MARGIN_SECONDS, releaseClaims, type ClaimedDelivery } from "@/lib/delivery/state-machine";
-import { registerJobDriverStatus, type JobDriverStatus } from "@/lib/jobs/driver-status";
-import { DELIVERIES_DUE_CHANNEL, onDeliveriesDueHere } from "@/lib/jobs/wakeup";
+import { createOutcomeBatcher } from "@/lib/delivery/record-successes";
+import { LEASE_MARGIN_SECONDS } from "@/lib/delivery/states";
+import { kindsOf, notifyOtherProcesses, WORK_CHANNEL, type AnnouncedWork, type JobDriver, type JobDriverStatus, type WorkKind } from "@/lib/jobs/job-driver";
+import { createWakeSignal } from "@/lib/jobs/wake-signal";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { sendPendingOperationalEvents } from "@/lib/operational-events/dispatch";
+import { startReplayRunner, type ReplayRunner } from "@/lib/replays/replay-runner";
 
 export interface EmbeddedDriverOptions {
   /** Unique per process; recorded as `leased_by`. */
@@ -33,22 +40,24 @@ export interface EmbeddedDriverOptions {
   shutdownGraceMs?: number;
   /** Rows claimed per query at most. */
   batchSize?: number;
-  /** Register with /api/health (default true). */
-  registerStatus?: boolean;
+  /** Events fanned out per statement at most. */
+  fanOutBatch?: number;
+  /** Run the replay-task runner too (default true); its options. */
+  replays?: false | { batchPauseMs?: number; pollIntervalMs?: number };
   log?: Logger;
 }
 
-export interface EmbeddedDriver {
+export interface EmbeddedDriver extends JobDriver {
+  readonly kind: "embedded";
   readonly workerId: string;
   /** Stops claiming, releases queued claims, waits up to the grace period for in-flight attempts, releases the rest. */
   stop(): Promise<void>;
-  status(): JobDriverStatus;
-  /** Look for due work now. */
+  /** Look for due deliveries now. */
   wake(): void;
 }
 
 const RATE_WINDOW_MS = 1_000;
-const OPERATIONAL_EVENTS_EVERY_MS = 30_000;
+const SWEEP_EVERY_MS = 30_000;
 const ERROR_BACKOFF_MS = 1_000;
 const COALESCE_MS = 2;
 const NOTIFIED_CLAIM_GAP_MS = 25;
@@ -81,6 +90,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   const workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const concurrency = options.concurrency ?? engine.workerConcurrency;
   const batchSize = options.batchSize ?? 100;
+  const fanOutBatch = options.fanOutBatch ?? 100;
   // A full batch fits in the queue, so a claim (a few ms) overlaps the attempts it will feed.
   const prefetch = options.prefetch ?? Math.max(concurrency, batchSize);
   const endpointConcurrency = options.endpointConcurrency ?? engine.endpointConcurrency;
@@ -91,23 +101,21 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   const agents: DeliveryAgents = createDeliveryAgents();
   // Successes finishing together are recorded in one statement (group commit).
   const batch = createOutcomeBatcher();
+  // Payloads of claimed deliveries, held once per event.
+  const events = createEventCache();
 
   let state: JobDriverStatus["status"] = "running";
   const running = new Map<string, Promise<void>>();
   let ready: Queued[] = [];
   const endpoints = new Map<string, EndpointLoad>();
   const stats = { claimed: 0, attempted: 0, cancelled: 0, released: 0, errors: 0, lastClaimAt: null as string | null };
-  let lastOperationalSweep = 0;
+  let lastSweep = 0;
   /** Due times of retries this process scheduled, so it wakes for them without polling. */
   let retryWakeTimes: number[] = [];
 
   // --- wake-ups ------------------------------------------------------------------------------
-  let wakeRequested = false;
-  let wakeWaiter: (() => void) | undefined;
-  const wake = () => {
-    wakeRequested = true;
-    wakeWaiter?.();
-  };
+  const signal = createWakeSignal();
+  const wake = () => signal.wake();
   // Finished attempts free one slot each; coalescing their wake-ups lets one claim fill several.
   let soonTimer: NodeJS.Timeout | undefined;
   const wakeSoon = () => {
@@ -116,10 +124,10 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       wake();
     }, COALESCE_MS);
   };
-  // New work announced (a trigger's NOTIFY). With the queue low, look at once. With plenty
-  // queued, finishing attempts will wake us soon anyway: look at most every NOTIFIED_CLAIM_GAP_MS
-  // (new work of an idle endpoint waits that long at most). One claim per trigger made claims
-  // small and frequent, and their fixed cost was half of the database's time under load.
+  // New work announced. With the queue low, look at once. With plenty queued, finishing attempts
+  // will wake us soon anyway: look at most every NOTIFIED_CLAIM_GAP_MS (new work of an idle
+  // endpoint waits that long at most). One claim per announcement made claims small and
+  // frequent, and their fixed cost was half of the database's time under load.
   let lastClaimAt = 0;
   let notifiedTimer: NodeJS.Timeout | undefined;
   const wakeForNewWork = () => {
@@ -129,17 +137,6 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       wake();
     }, Math.max(0, lastClaimAt + NOTIFIED_CLAIM_GAP_MS - Date.now()));
   };
-  const sleepUntilWoken = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (wakeRequested || state !== "running") return resolve();
-      const timer = setTimeout(done, Math.max(0, ms));
-      function done() {
-        clearTimeout(timer);
-        wakeWaiter = undefined;
-        resolve();
-      }
-      wakeWaiter = done;
-    });
 
   // --- per-endpoint limits -------------------------------------------------------------------
   const loadOf = (endpointId: string) => {
@@ -182,6 +179,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
     if (claims.length === 0) return Promise.resolve();
     stats.released += claims.length;
     for (const claim of claims) loadOf(claim.endpointId).claimed--;
+    for (const claim of claims) events.release(claim.event.id);
     return releaseClaims(workerId, claims.map((c) => c.deliveryId))
       .then(() => undefined)
       .catch((err: unknown) => log.warn("could not release claims; their leases will expire", { error: (err as Error).message }));
@@ -209,6 +207,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       })
       .finally(() => {
         running.delete(claim.deliveryId);
+        events.release(claim.event.id);
         loadOf(claim.endpointId).claimed--;
         pump();
         if (ready.length <= prefetch / 2) wakeSoon();
@@ -259,7 +258,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   // --- the loop ------------------------------------------------------------------------------
   const runLoop = async () => {
     while (state === "running") {
-      wakeRequested = false;
+      signal.clear();
       pump();
       let moreWaiting = false;
       try {
@@ -277,23 +276,25 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
             limit,
             endpointSlots: endpointSlots(Date.now()),
             defaultEndpointSlots: endpointClaimLimit,
+            events,
           });
           if (claims.length > 0) {
             stats.claimed += claims.length;
             stats.lastClaimAt = new Date().toISOString();
             if (state === "running") enqueue(claims);
-            else await releaseClaims(workerId, claims.map((c) => c.deliveryId)).catch(() => 0); // stopping meanwhile
+            else await release(claims); // stopping meanwhile
           }
           moreWaiting = claims.length === limit;
         }
-        if (Date.now() - lastOperationalSweep > OPERATIONAL_EVENTS_EVERY_MS) {
-          lastOperationalSweep = Date.now();
+        if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
+          lastSweep = Date.now();
           void sendPendingOperationalEvents().catch((err: unknown) => log.warn("operational events sweep failed", { error: (err as Error).message }));
+          void dropOrphanedQueueRows().catch((err: unknown) => log.warn("queue sweep failed", { error: (err as Error).message }));
         }
       } catch (err) {
         stats.errors++;
         log.warn("claiming due deliveries failed", { error: (err as Error).message });
-        await sleepUntilWoken(ERROR_BACKOFF_MS);
+        await signal.sleep(ERROR_BACKOFF_MS);
         continue;
       }
       if (moreWaiting) continue;
@@ -305,15 +306,62 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       if (retryWakeTimes.length > 0) wait = Math.min(wait, Math.min(...retryWakeTimes) - now);
       const rateAt = nextRateSlotAt();
       if (rateAt !== null) wait = Math.min(wait, Math.max(0, rateAt - now));
-      await sleepUntilWoken(wait);
+      await signal.sleep(wait);
     }
   };
 
-  // --- LISTEN --------------------------------------------------------------------------------
+  // --- fan-out -------------------------------------------------------------------------------
+  const fanOut = createWakeSignal();
+  const fanOutStats = { events: 0, deliveries: 0, errors: 0 };
+  const runFanOut = async () => {
+    while (state === "running") {
+      fanOut.clear();
+      let full = false;
+      try {
+        const result = await fanOutQueuedEvents({ limit: fanOutBatch });
+        fanOutStats.events += result.events;
+        fanOutStats.deliveries += result.deliveries.length;
+        if (result.deliveries.length > 0) {
+          wakeForNewWork();
+          notifyOtherProcesses("deliveries");
+        }
+        full = result.events === fanOutBatch;
+      } catch (err) {
+        fanOutStats.errors++;
+        log.warn("fan-out failed; the events stay queued", { error: (err as Error).message });
+        await fanOut.sleep(ERROR_BACKOFF_MS);
+        continue;
+      }
+      if (!full) await fanOut.sleep(channel.listening ? pollIntervalMs : Math.min(pollIntervalMs, 500));
+    }
+  };
+
+  // --- announcements -------------------------------------------------------------------------
+  const replays: ReplayRunner | null =
+    options.replays === false ? null : startReplayRunner({ batchPauseMs: options.replays?.batchPauseMs, pollIntervalMs: options.replays?.pollIntervalMs, log: options.log });
+  const wakeFor = (kind: WorkKind) => {
+    if (kind === "events") fanOut.wake();
+    else if (kind === "deliveries") wakeForNewWork();
+    else replays?.wake();
+  };
   // Once listening (again), look at once: anything committed while we were not was not announced.
-  // Triggers in this process wake us directly; others (another server, replays) by NOTIFY.
-  const stopLocalWakeups = onDeliveriesDueHere(wakeForNewWork);
-  const channel = listenToChannel({ channel: DELIVERIES_DUE_CHANNEL, onNotification: wakeForNewWork, onListeningChange: (on) => on && wake(), log });
+  const channel = listenToChannel({
+    channel: WORK_CHANNEL,
+    onNotification: (payload) => wakeFor(payload as WorkKind),
+    onListeningChange: (on) => {
+      if (!on) return;
+      wake();
+      fanOut.wake();
+      replays?.wake();
+    },
+    log,
+  });
+  const announce = async (work: AnnouncedWork) => {
+    for (const kind of kindsOf(work)) {
+      wakeFor(kind);
+      notifyOtherProcesses(kind);
+    }
+  };
 
   const status = (): JobDriverStatus => ({
     driver: "embedded",
@@ -321,6 +369,10 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
     details: {
       worker_id: workerId,
       listening: channel.listening,
+      events_held: events.size,
+      fanned_out_events: fanOutStats.events,
+      fanned_out_deliveries: fanOutStats.deliveries,
+      fan_out_errors: fanOutStats.errors,
       in_flight: running.size,
       queued: ready.length,
       concurrency,
@@ -335,17 +387,18 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   });
 
   const loopDone = runLoop().catch((err: unknown) => log.error("delivery loop crashed", { error: (err as Error).message }));
-  if (options.registerStatus !== false) registerJobDriverStatus(status);
+  const fanOutDone = runFanOut().catch((err: unknown) => log.error("fan-out loop crashed", { error: (err as Error).message }));
   log.info("delivery workers started", { concurrency, endpoint_concurrency: endpointConcurrency, poll_interval_ms: pollIntervalMs });
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       state = "stopping";
-      wake();
+      signal.close();
+      fanOut.close();
       clearTimeout(soonTimer);
       clearTimeout(notifiedTimer);
-      await loopDone;
+      await Promise.all([loopDone, fanOutDone, replays?.stop()]);
       // Queued claims were never started: hand them back at once.
       const queued = ready.map((q) => q.claim);
       ready = [];
@@ -363,7 +416,6 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         const released = await releaseClaims(workerId, unfinished).catch(() => 0);
         log.warn("released unfinished attempts", { released });
       }
-      stopLocalWakeups();
       await channel.stop();
       // Immediate: attempts still running were released above; idle sockets would hold the process.
       await agents.destroy().catch(() => {});
@@ -373,5 +425,5 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
     return stopping;
   };
 
-  return { workerId, stop, status, wake };
+  return { kind: "embedded", workerId, stop, status, wake, announce };
 }

@@ -5,7 +5,9 @@
  */
 import { getDb } from "@/lib/db/client";
 import { runClaimedAttempt } from "@/lib/delivery/attempt";
-import { claimDelivery } from "@/lib/delivery/state-machine";
+import { claimDelivery } from "@/lib/delivery/claim-deliveries";
+import { fanOutQueuedEvents } from "@/lib/delivery/fan-out-events";
+import { isDue } from "@/lib/delivery/states";
 
 export type DeliveryStepOutcome =
   /** Nothing more for this run to do: final, or in someone else's hands. */
@@ -53,8 +55,14 @@ export interface DeliveryRef {
   endpointId: string;
 }
 
-/** The event's deliveries still waiting for their first attempt (fan-out to per-delivery runs). */
-export async function listPendingDeliveriesOfEvent(eventId: string): Promise<DeliveryRef[]> {
+/**
+ * Fans one accepted event out (the fan-out step). A repeated step (the event was already fanned
+ * out, by an earlier try or the reconciler) lists the event's deliveries still waiting instead,
+ * so every one of them gets its run.
+ */
+export async function fanOutEventStep(eventId: string): Promise<DeliveryRef[]> {
+  const result = await fanOutQueuedEvents({ limit: 1, eventIds: [eventId] });
+  if (result.events > 0) return result.deliveries;
   const { rows } = await getDb().pool.query<{ id: string; endpoint_id: string }>(
     "SELECT id, endpoint_id FROM deliveries WHERE event_id = $1 AND status IN ('pending', 'retrying') ORDER BY id",
     [eventId],
@@ -69,10 +77,9 @@ export async function listPendingDeliveriesOfEvent(eventId: string): Promise<Del
  */
 export async function findOverdueDeliveries(graceSeconds: number, limit: number): Promise<(DeliveryRef & { attempt: number })[]> {
   const { rows } = await getDb().pool.query<{ id: string; endpoint_id: string; attempt_count: number }>(
-    `SELECT id, endpoint_id, attempt_count FROM deliveries
-     WHERE status IN ('pending', 'retrying') AND next_attempt_at < now() - make_interval(secs => $1)
-       AND (lease_expires_at IS NULL OR lease_expires_at < now())
-     ORDER BY next_attempt_at LIMIT $2`,
+    `SELECT d.id, d.endpoint_id, d.attempt_count FROM delivery_queue q JOIN deliveries d ON d.id = q.delivery_id
+     WHERE ${isDue("q")} AND q.run_at < now() - make_interval(secs => $1)
+     ORDER BY q.run_at LIMIT $2`,
     [graceSeconds, limit],
   );
   return rows.map((r) => ({ deliveryId: r.id, endpointId: r.endpoint_id, attempt: r.attempt_count }));

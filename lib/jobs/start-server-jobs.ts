@@ -1,16 +1,18 @@
 /**
- * Called once per server process from instrumentation.ts: starts the background work.
- * - embedded driver: the delivery workers and the replay-task runner;
- * - inngest driver: nothing for deliveries or replays here (functions are served at /api/inngest);
+ * Called once per server process from instrumentation.ts: chooses the job driver (the one place
+ * that does) and starts the background work.
+ * - embedded driver: fan-out, delivery workers and the replay-task runner, in this process;
+ * - inngest driver: nothing runs here (functions are served at /api/inngest); announced work
+ *   becomes Inngest events;
  * - either way: the payload retention runner and the cache invalidation listener.
  * On SIGTERM/SIGINT (or when the launcher dies) everything stops gracefully before Next exits.
  */
 import { startCacheInvalidation } from "@/lib/cache/lookup-cache";
 import { getConfig } from "@/lib/config";
-import { registerJobDriverStatus } from "@/lib/jobs/driver-status";
 import { startEmbeddedDriver } from "@/lib/jobs/embedded-driver";
+import { createInngestDriver } from "@/lib/jobs/inngest-driver";
+import { setJobDriver } from "@/lib/jobs/job-driver";
 import { log } from "@/lib/log";
-import { startReplayRunner } from "@/lib/replays/replay-runner";
 import { startRetentionRunner } from "@/lib/retention/retention-runner";
 import { watchLauncher } from "@/lib/runtime/launcher-watch";
 
@@ -22,13 +24,9 @@ const holder = globalThis as unknown as { __hooklineBackgroundJobs?: Stoppable[]
 
 export function startServerJobs(): void {
   if (holder.__hooklineBackgroundJobs) return; // dev server reloads
-  const running: Stoppable[] = [];
-  if (getConfig().jobs === "inngest") {
-    registerJobDriverStatus(() => ({ driver: "inngest", status: "serving", details: { path: "/api/inngest" } }));
-  } else {
-    running.push(startEmbeddedDriver(), startReplayRunner({ batchPauseMs: getConfig().replay.batchPauseMs }));
-  }
-  running.push(startRetentionRunner(), startCacheInvalidation());
+  const driver = getConfig().jobs === "inngest" ? createInngestDriver() : startEmbeddedDriver({ replays: { batchPauseMs: getConfig().replay.batchPauseMs } });
+  setJobDriver(driver);
+  const running: Stoppable[] = [driver, startRetentionRunner(), startCacheInvalidation()];
   holder.__hooklineBackgroundJobs = running;
   stopBeforeExit(() => Promise.allSettled(running.map((job) => job.stop())).then(() => undefined));
   // A launcher killed outright cannot stop us: notice and shut down the same graceful way.

@@ -4,7 +4,8 @@
  * database and so describe the whole deployment.
  */
 import { getDb } from "@/lib/db/client";
-import { getJobDriverStatus } from "@/lib/jobs/driver-status";
+import { isDue, isInFlight } from "@/lib/delivery/states";
+import { getJobDriverStatus } from "@/lib/jobs/job-driver";
 import { DELIVERY_METRIC_FAMILIES } from "@/lib/metrics/delivery-metrics";
 import { escapeLabel, renderLocalMetrics } from "@/lib/metrics/registry";
 
@@ -15,6 +16,7 @@ interface Gauges {
   scheduled: string;
   in_flight: string;
   lag_seconds: string | null;
+  fan_out_waiting: string;
   endpoints_disabled: string;
   endpoints_failing: string;
   operational_unsent: string;
@@ -27,12 +29,11 @@ function gauge(name: string, help: string, value: number | string, labels = ""):
 export async function renderMetrics(): Promise<string> {
   const { rows } = await getDb().pool.query<Gauges>(
     `SELECT
-       (SELECT count(*) FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now()
-          AND (lease_expires_at IS NULL OR lease_expires_at < now())) AS due,
-       (SELECT count(*) FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at > now()) AS scheduled,
-       (SELECT count(*) FROM deliveries WHERE status IN ('pending', 'retrying') AND lease_expires_at >= now()) AS in_flight,
-       (SELECT extract(epoch FROM now() - min(next_attempt_at)) FROM deliveries WHERE status IN ('pending', 'retrying')
-          AND next_attempt_at <= now() AND (lease_expires_at IS NULL OR lease_expires_at < now())) AS lag_seconds,
+       (SELECT count(*) FROM delivery_queue q WHERE ${isDue("q")}) AS due,
+       (SELECT count(*) FROM delivery_queue q WHERE q.run_at > now()) AS scheduled,
+       (SELECT count(*) FROM delivery_queue q WHERE ${isInFlight("q")}) AS in_flight,
+       (SELECT extract(epoch FROM now() - min(q.run_at)) FROM delivery_queue q WHERE ${isDue("q")}) AS lag_seconds,
+       (SELECT count(*) FROM event_fanout_queue) AS fan_out_waiting,
        (SELECT count(*) FROM endpoints WHERE NOT is_active AND deleted_at IS NULL) AS endpoints_disabled,
        (SELECT count(*) FROM endpoints WHERE is_active AND deleted_at IS NULL AND consecutive_failures > 0) AS endpoints_failing,
        (SELECT count(*) FROM operational_events WHERE sent_at IS NULL AND next_send_at IS NOT NULL) AS operational_unsent`,
@@ -46,6 +47,7 @@ export async function renderMetrics(): Promise<string> {
     gauge("hookline_delivery_lag_seconds", "How long the oldest due delivery has been waiting.", Math.max(0, Number(g.lag_seconds ?? 0)).toFixed(3)),
     gauge("hookline_endpoints_disabled", "Endpoints that are disabled (by Hookline or by their owner).", g.endpoints_disabled),
     gauge("hookline_endpoints_failing", "Active endpoints whose last attempt failed.", g.endpoints_failing),
+    gauge("hookline_events_awaiting_fan_out", "Events accepted and not yet fanned out to their endpoints.", g.fan_out_waiting),
     gauge("hookline_operational_events_unsent", "Operational events not yet accepted by the operator webhook.", g.operational_unsent),
     gauge("hookline_job_driver", "The job driver and its state in this process.", 1, `{driver="${escapeLabel(driver.driver)}",status="${escapeLabel(driver.status)}"}`),
     renderLocalMetrics(DELIVERY_METRIC_FAMILIES),

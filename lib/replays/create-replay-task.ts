@@ -5,7 +5,7 @@ import { checkEndpointFilter, DAY_MS } from "@/lib/deliveries/date-range";
 import { ApiError, apiErrors } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { getReplayConfig } from "@/lib/replays/replay-config";
-import { announceReplayTask } from "@/lib/replays/replay-events";
+import { announceWork } from "@/lib/jobs/job-driver";
 import { countReplayMatches, unknownDeliveryIds } from "@/lib/replays/replay-filter";
 import type { ReplayDeliveriesRequest, StoredReplayFilter } from "@/lib/replays/schemas";
 
@@ -94,6 +94,6 @@ export async function createReplayTask(app: Pick<App, "id">, input: ReplayDelive
     });
     return created;
   });
-  await announceReplayTask(task);
+  await announceWork({ replayTask: { id: task.id, appId: task.appId } });
   return { dryRun: false, task };
 }

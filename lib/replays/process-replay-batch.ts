@@ -10,8 +10,8 @@
  */
 import type { PoolClient } from "pg";
 import { withTransaction } from "@/lib/delivery/sql";
-import { scheduleManualAttempts } from "@/lib/delivery/state-machine";
-import { announceDueDeliveries } from "@/lib/jobs/announce";
+import { scheduleManualAttempts } from "@/lib/delivery/schedule-manual-attempts";
+import { announceWork } from "@/lib/jobs/job-driver";
 import { log } from "@/lib/log";
 import { recordAuditSql } from "@/lib/replays/audit-sql";
 import { getReplayConfig } from "@/lib/replays/replay-config";
@@ -155,8 +155,7 @@ export async function processReplayTaskBatch(taskId: string, workerId: string, o
     return resultOf(updated, { batch: batch.length });
   });
   if (scheduled.length > 0) {
-    // Embedded: a NOTIFY was already queued in the transaction. Inngest: start the attempts.
-    await announceDueDeliveries(scheduled).catch((err: unknown) =>
+    await announceWork({ deliveries: scheduled }).catch((err: unknown) =>
       log.warn("could not announce replayed deliveries; the reconciler will pick them up", { task_id: taskId, error: (err as Error).message }),
     );
   }

@@ -1,9 +1,9 @@
 import type { App } from "@/generated/prisma/client";
 import { withTransaction } from "@/lib/delivery/sql";
-import { scheduleManualAttempts, type ManualAttemptSkip } from "@/lib/delivery/state-machine";
+import { scheduleManualAttempts, type ManualAttemptSkip } from "@/lib/delivery/schedule-manual-attempts";
 import { deliveryNotFound } from "@/lib/deliveries/get-delivery";
 import { ApiError } from "@/lib/http/errors";
-import { announceDueDeliveries } from "@/lib/jobs/announce";
+import { announceWork } from "@/lib/jobs/job-driver";
 import { recordAuditSql } from "@/lib/replays/audit-sql";
 import type { ReplayDeliveryResponse } from "@/lib/replays/schemas";
 
@@ -57,7 +57,7 @@ export async function replayDelivery(app: Pick<App, "id">, deliveryId: string, a
     if (outcome.refusal === "not_found") throw deliveryNotFound(deliveryId);
     throw new ApiError(409, "conflict", REFUSALS[outcome.refusal], { reason: outcome.refusal });
   }
-  await announceDueDeliveries([deliveryId]);
+  await announceWork({ deliveries: [deliveryId] });
   return {
     delivery_id: deliveryId,
     webhook_id: deliveryId,

@@ -3,15 +3,15 @@
  * running task at a time with a lease (FOR UPDATE SKIP LOCKED, so several instances share the
  * work; an expired lease of a crashed instance is taken over and the task resumes from
  * `resume_after`), then works it batch by batch with `processReplayTaskBatch` until it is done,
- * cancelled, or the runner stops (the lease is then given back). New tasks wake it at once in
- * this process; other instances find them on their next poll.
+ * cancelled, or the runner stops (the lease is then given back). It runs inside the embedded job
+ * driver, which wakes it when a task is announced (in this process directly, from others by NOTIFY).
  */
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { getDb } from "@/lib/db/client";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { failReplayTask, processReplayTaskBatch, releaseReplayLease, REPLAY_LEASE_SECONDS } from "@/lib/replays/process-replay-batch";
-import { onReplayTaskQueued } from "@/lib/replays/replay-events";
+import { createWakeSignal } from "@/lib/jobs/wake-signal";
 
 export interface ReplayRunnerOptions {
   /** Recorded as the task's `leased_by`; unique per process. */
@@ -61,24 +61,9 @@ export function startReplayRunner(options: ReplayRunnerOptions = {}): ReplayRunn
   const log = (options.log ?? rootLog).child({ component: "replay-runner", worker_id: workerId });
   let running = true;
 
-  let wakeRequested = false;
-  let wakeWaiter: (() => void) | undefined;
-  const wake = () => {
-    wakeRequested = true;
-    wakeWaiter?.();
-  };
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (wakeRequested || !running) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeWaiter = undefined;
-        resolve();
-      }
-      wakeWaiter = done;
-    });
-  const unsubscribe = onReplayTaskQueued(wake);
+  const signal = createWakeSignal();
+  const wake = () => signal.wake();
+  const sleep = (ms: number) => signal.sleep(ms);
 
   const workTask = async (taskId: string) => {
     let errors = 0;
@@ -98,7 +83,7 @@ export function startReplayRunner(options: ReplayRunnerOptions = {}): ReplayRunn
           return;
         }
         await sleep(ERROR_BACKOFF_MS * errors);
-        wakeRequested = false;
+        signal.clear();
       }
       if (options.batchPauseMs) await new Promise((r) => setTimeout(r, options.batchPauseMs));
     }
@@ -108,7 +93,7 @@ export function startReplayRunner(options: ReplayRunnerOptions = {}): ReplayRunn
 
   const loop = async () => {
     while (running) {
-      wakeRequested = false;
+      signal.clear();
       let taskId: string | null = null;
       try {
         taskId = await claimReplayTask(workerId);
@@ -132,8 +117,7 @@ export function startReplayRunner(options: ReplayRunnerOptions = {}): ReplayRunn
   const stop = () => {
     stopping ??= (async () => {
       running = false;
-      unsubscribe();
-      wake();
+      signal.close();
       await loopDone;
       log.info("replay runner stopped");
     })();

@@ -50,3 +50,23 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Fans out every accepted event now (what the job driver does behind the trigger's answer); returns the deliveries made. */
+export async function fanOutNow(): Promise<number> {
+  const { fanOutQueuedEvents } = await import("@/lib/delivery/fan-out-events");
+  let made = 0;
+  for (let i = 0; i < 1_000; i++) {
+    const result = await fanOutQueuedEvents({ limit: 500 });
+    made += result.deliveries.length;
+    if (result.events === 0) return made;
+  }
+  throw new Error("fan-out did not finish");
+}
+
+/** triggerEvent, then the fan-out right away (tests that read the deliveries without a driver running). */
+export async function triggerAndFanOut(...args: Parameters<typeof import("@/lib/events/trigger-event").triggerEvent>) {
+  const { triggerEvent } = await import("@/lib/events/trigger-event");
+  const result = await triggerEvent(...args);
+  await fanOutNow();
+  return result;
+}

@@ -7,7 +7,7 @@
 import { startEmbeddedDriver } from "@/lib/jobs/embedded-driver";
 import { getDb } from "@/lib/db/client";
 
-const driver = startEmbeddedDriver({ workerId: process.env.WORKER_ID, registerStatus: false });
+const driver = startEmbeddedDriver({ workerId: process.env.WORKER_ID, replays: false });
 process.stdout.write(JSON.stringify({ ready: true, worker_id: driver.workerId, pid: process.pid }) + "\n");
 
 process.once("SIGTERM", () => {

@@ -10,7 +10,11 @@ import { createTestApp, createTestEndpoint } from "../helpers/delivery-fixtures"
 import { hourOf, LATENCY_BUCKET_COUNT, latencyBucketIndex } from "@/lib/analytics/rollups";
 import type { AttemptResult } from "@/lib/delivery/http-client";
 import { withTransaction } from "@/lib/delivery/sql";
-import { claimDueDeliveries, createOutcomeBatcher, insertPendingDeliveries, recordAttemptOutcome } from "@/lib/delivery/state-machine";
+import { claimDueDeliveries } from "@/lib/delivery/claim-deliveries";
+import { createEventCache } from "@/lib/delivery/claimed-delivery";
+import { insertPendingDeliveries } from "@/lib/delivery/enqueue-deliveries";
+import { recordAttemptOutcome } from "@/lib/delivery/record-attempt";
+import { createOutcomeBatcher } from "@/lib/delivery/record-successes";
 import { newId } from "@/lib/ids";
 
 const db = useTestDatabase();
@@ -39,11 +43,15 @@ describe("batched success outcomes", () => {
     const endpointIds = [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2].map((i) => endpoints[i]!.endpoint.id);
     await withTransaction((c) => insertPendingDeliveries(c, { appId: app.id, eventId, eventName: "order.paid", endpointIds, createdAt: new Date() }));
 
-    const claims = await claimDueDeliveries({ workerId: "w1", limit: 100, defaultEndpointSlots: 100 });
+    const events = createEventCache();
+    const claims = await claimDueDeliveries({ workerId: "w1", limit: 100, defaultEndpointSlots: 100, events });
     expect(claims).toHaveLength(12);
+    // The event's payload came once and is shared by every claim.
+    expect(events.size).toBe(1);
+    expect(claims.every((c) => c.event === claims[0]!.event)).toBe(true);
     // Another worker took one over (its lease expired and was claimed again).
     const stolen = claims[5]!;
-    await db().pool.query("UPDATE deliveries SET leased_by = 'w2' WHERE id = $1", [stolen.deliveryId]);
+    await db().pool.query("UPDATE delivery_queue SET leased_by = 'w2' WHERE delivery_id = $1", [stolen.deliveryId]);
 
     const batch = createOutcomeBatcher();
     const durations = [3, 12, 30, 70, 120, 300, 700, 2_000, 4_000, 9_000, 20_000, 40_000];
@@ -62,14 +70,15 @@ describe("batched success outcomes", () => {
     });
 
     const { rows: deliveries } = await db().pool.query(
-      "SELECT id, status, attempt_count, leased_by, lease_expires_at, last_status_code, last_error, last_attempt_at, completed_at, next_attempt_at FROM deliveries WHERE event_id = $1",
+      `SELECT d.id, d.status, d.attempt_count, q.leased_by, d.last_status_code, d.last_error, d.last_attempt_at, d.completed_at, d.next_attempt_at
+       FROM deliveries d LEFT JOIN delivery_queue q ON q.delivery_id = d.id WHERE d.event_id = $1`,
       [eventId],
     );
     for (const d of deliveries) {
       if (d.id === stolen.deliveryId) {
         expect(d).toMatchObject({ status: "pending", attempt_count: 0, leased_by: "w2", completed_at: null });
       } else {
-        expect(d).toMatchObject({ status: "success", attempt_count: 1, leased_by: null, lease_expires_at: null, last_status_code: 200, last_error: null, next_attempt_at: null });
+        expect(d).toMatchObject({ status: "success", attempt_count: 1, leased_by: null, last_status_code: 200, last_error: null, next_attempt_at: null });
         expect(d.last_attempt_at.getTime()).toBe(attemptedAt.getTime());
         expect(d.completed_at).not.toBeNull();
       }

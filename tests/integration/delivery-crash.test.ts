@@ -42,7 +42,7 @@ describe("crash safety", () => {
     await first.kill();
     const killedAt = Date.now();
     const receivedBeforeKill = new Set(receiver.requests.map((r) => r.headers["webhook-id"]));
-    const leasedAtKill = await db().prisma.delivery.count({ where: { endpointId: endpoint.id, leasedBy: "worker-a" } });
+    const leasedAtKill = await db().prisma.deliveryQueueEntry.count({ where: { endpointId: endpoint.id, leasedBy: "worker-a" } });
     const doneAtKill = await db().prisma.delivery.count({ where: { endpointId: endpoint.id, status: "success" } });
     expect(doneAtKill).toBeLessThan(EVENTS);
 

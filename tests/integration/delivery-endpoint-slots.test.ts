@@ -17,7 +17,7 @@ let driver: EmbeddedDriver;
 const receivers: Receiver[] = [];
 
 beforeAll(() => {
-  driver = startEmbeddedDriver({ pollIntervalMs: 200, concurrency: 16, endpointConcurrency: ENDPOINT_CONCURRENCY, shutdownGraceMs: 2_000, registerStatus: false });
+  driver = startEmbeddedDriver({ pollIntervalMs: 200, concurrency: 16, endpointConcurrency: ENDPOINT_CONCURRENCY, shutdownGraceMs: 2_000, replays: false });
 });
 afterAll(async () => {
   await driver?.stop();

@@ -7,11 +7,10 @@ import { Webhook } from "standardwebhooks";
 import { useTestDatabase } from "../helpers/db";
 import { callRoute } from "../helpers/http";
 import { startReceiver, type Receiver } from "../helpers/receiver";
-import { createTestApp, createTestEndpoint, eventually } from "../helpers/delivery-fixtures";
+import { createTestApp, createTestEndpoint, eventually, triggerAndFanOut } from "../helpers/delivery-fixtures";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { generateSigningSecret } from "@/lib/crypto/secrets";
 import { resetEngineConfigForTests } from "@/lib/delivery/engine-config";
-import { triggerEvent } from "@/lib/events/trigger-event";
 import { attemptDeliveryStep } from "@/lib/jobs/inngest-steps";
 import { sendPendingOperationalEvents } from "@/lib/operational-events/dispatch";
 import * as metricsRoute from "@/app/api/metrics/route";
@@ -47,7 +46,7 @@ describe("operational events", () => {
     operatorStatus = 500;
     const app = await createTestApp();
     const { endpoint } = await createTestEndpoint(app, { url: receiver.url });
-    await triggerEvent(app, { event_name: "a", payload: {} });
+    await triggerAndFanOut(app, { event_name: "a", payload: {} });
     const delivery = await db().prisma.delivery.findFirstOrThrow({ where: { appId: app.id } });
     expect(await attemptDeliveryStep(delivery.id, "run")).toEqual({ done: true, status: "failed" });
 
@@ -83,7 +82,7 @@ describe("GET /api/metrics", () => {
 
     const app = await createTestApp();
     await createTestEndpoint(app, { url: "https://waiting.example/hook" });
-    await triggerEvent(app, { event_name: "a", payload: {} });
+    await triggerAndFanOut(app, { event_name: "a", payload: {} });
     const { key } = await createApiKey({ name: "prometheus" }, "test");
     const res = await callRoute<string>(metricsRoute.GET, { path: "/api/metrics", apiKey: key });
     expect(res.status).toBe(200);

@@ -19,7 +19,7 @@ let driver: EmbeddedDriver;
 let receiver: Receiver;
 beforeAll(async () => {
   receiver = await startReceiver();
-  driver = startEmbeddedDriver({ pollIntervalMs: 200, registerStatus: false });
+  driver = startEmbeddedDriver({ pollIntervalMs: 200, replays: false });
 });
 afterAll(async () => {
   await driver?.stop();

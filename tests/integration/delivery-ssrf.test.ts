@@ -43,7 +43,7 @@ describe("SSRF protection", () => {
   });
 
   it("the scheduled path refuses too: the delivery retries and fails without a request", async () => {
-    const driver = startEmbeddedDriver({ pollIntervalMs: 100, registerStatus: false });
+    const driver = startEmbeddedDriver({ pollIntervalMs: 100, replays: false });
     try {
       const app = await createTestApp();
       await createTestEndpoint(app, { url: `http://localhost:${receiver.port}/hook`, maxRetries: 1 });

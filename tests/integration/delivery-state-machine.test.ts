@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { useTestDatabase } from "../helpers/db";
 import { startReceiver, type Receiver } from "../helpers/receiver";
-import { createTestApp, createTestEndpoint, eventually } from "../helpers/delivery-fixtures";
+import { createTestApp, createTestEndpoint, eventually, triggerAndFanOut } from "../helpers/delivery-fixtures";
 import { sendTestEvent } from "@/lib/delivery/send-test-event";
-import { cancelPendingDeliveriesForEndpoint, scheduleManualAttempts } from "@/lib/delivery/state-machine";
-import { triggerEvent } from "@/lib/events/trigger-event";
+import { cancelPendingDeliveriesForEndpoint } from "@/lib/delivery/cancel-deliveries";
+import { scheduleManualAttempts } from "@/lib/delivery/schedule-manual-attempts";
 import { attemptDeliveryStep } from "@/lib/jobs/inngest-steps";
 import { startEmbeddedDriver } from "@/lib/jobs/embedded-driver";
 
@@ -44,7 +44,7 @@ describe("test sends", () => {
     expect(req.headers["webhook-id"]).toBe(ok.delivery_id);
     expect(new Webhook(secret).verify(req.body, req.headers)).toMatchObject({ type: "invoice.paid", data: { invoice_id: "inv_123" } });
     const delivery = await db().prisma.delivery.findUniqueOrThrow({ where: { id: ok.delivery_id }, include: { attempts: true } });
-    expect(delivery).toMatchObject({ status: "success", attemptCount: 1, leasedBy: null, eventName: "invoice.paid" });
+    expect(delivery).toMatchObject({ status: "success", attemptCount: 1, eventName: "invoice.paid" });
     expect(delivery.attempts[0]!.trigger).toBe("test");
     expect(await db().prisma.auditLog.count({ where: { action: "endpoint.tested", targetId: endpoint.id, actor: "api_key:test" } })).toBe(1);
 
@@ -72,7 +72,7 @@ describe("manual attempts and replays", () => {
     const app = await createTestApp();
     await createTestEndpoint(app, { url: receiver.url, maxRetries: 0 });
     status = 500;
-    await triggerEvent(app, { event_name: "a", payload: {} });
+    await triggerAndFanOut(app, { event_name: "a", payload: {} });
     const delivery = await pendingDelivery(app.id);
     expect(await attemptDeliveryStep(delivery.id, "run-1")).toEqual({ done: true, status: "failed" });
 
@@ -94,10 +94,10 @@ describe("manual attempts and replays", () => {
   it("skips deliveries in flight or whose endpoint is disabled", async () => {
     const app = await createTestApp();
     const { endpoint } = await createTestEndpoint(app, { url: receiver.url });
-    await triggerEvent(app, { event_name: "a", payload: {} });
-    await triggerEvent(app, { event_name: "a", payload: {} });
+    await triggerAndFanOut(app, { event_name: "a", payload: {} });
+    await triggerAndFanOut(app, { event_name: "a", payload: {} });
     const [first, second] = await db().prisma.delivery.findMany({ where: { appId: app.id }, orderBy: { id: "asc" } });
-    await db().pool.query("UPDATE deliveries SET leased_by = 'w', lease_expires_at = now() + interval '1 minute' WHERE id = $1", [first!.id]);
+    await db().pool.query("INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, endpoint_id, now(), 'w', now() + interval '1 minute' FROM deliveries WHERE id = $1 ON CONFLICT (delivery_id) DO UPDATE SET leased_by = EXCLUDED.leased_by, lease_expires_at = EXCLUDED.lease_expires_at", [first!.id]);
     expect((await scheduleManualAttempts([first!.id], "manual")).skipped).toEqual([{ id: first!.id, reason: "in_flight" }]);
     await db().prisma.endpoint.update({ where: { id: endpoint.id }, data: { isActive: false } });
     expect((await scheduleManualAttempts([second!.id], "manual")).skipped).toEqual([{ id: second!.id, reason: "endpoint_inactive" }]);
@@ -109,8 +109,8 @@ describe("endpoint health", () => {
     const app = await createTestApp();
     const { endpoint } = await createTestEndpoint(app, { url: receiver.url, maxRetries: 5 });
     await db().pool.query("UPDATE endpoints SET failing_since = now() - interval '6 days', consecutive_failures = 40 WHERE id = $1", [endpoint.id]);
-    await triggerEvent(app, { event_name: "a", payload: {} });
-    await triggerEvent(app, { event_name: "a", payload: {} });
+    await triggerAndFanOut(app, { event_name: "a", payload: {} });
+    await triggerAndFanOut(app, { event_name: "a", payload: {} });
     const delivery = await pendingDelivery(app.id);
     status = 503;
     expect(await attemptDeliveryStep(delivery.id, "run")).toEqual({ done: true, status: "failed" });
@@ -128,9 +128,9 @@ describe("endpoint health", () => {
   it("cancels waiting deliveries of an endpoint on request, leaving in-flight ones to their worker", async () => {
     const app = await createTestApp();
     const { endpoint } = await createTestEndpoint(app, { url: receiver.url });
-    for (let i = 0; i < 3; i++) await triggerEvent(app, { event_name: "a", payload: {} });
+    for (let i = 0; i < 3; i++) await triggerAndFanOut(app, { event_name: "a", payload: {} });
     const inFlight = await pendingDelivery(app.id);
-    await db().pool.query("UPDATE deliveries SET leased_by = 'w', lease_expires_at = now() + interval '1 minute' WHERE id = $1", [inFlight.id]);
+    await db().pool.query("INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, endpoint_id, now(), 'w', now() + interval '1 minute' FROM deliveries WHERE id = $1 ON CONFLICT (delivery_id) DO UPDATE SET leased_by = EXCLUDED.leased_by, lease_expires_at = EXCLUDED.lease_expires_at", [inFlight.id]);
     expect(await cancelPendingDeliveriesForEndpoint(endpoint.id, "Endpoint deleted")).toBe(2);
     const rows = await db().prisma.delivery.findMany({ where: { appId: app.id } });
     expect(rows.filter((d) => d.status === "cancelled").every((d) => d.lastError === "Endpoint deleted" && d.completedAt !== null)).toBe(true);
@@ -140,8 +140,8 @@ describe("endpoint health", () => {
   it("a worker cancels deliveries whose endpoint was deleted instead of sending them", async () => {
     const app = await createTestApp();
     const { endpoint } = await createTestEndpoint(app, { url: receiver.url });
-    await triggerEvent(app, { event_name: "a", payload: {} });
-    await triggerEvent(app, { event_name: "a", payload: {} });
+    await triggerAndFanOut(app, { event_name: "a", payload: {} });
+    await triggerAndFanOut(app, { event_name: "a", payload: {} });
     await db().prisma.endpoint.update({ where: { id: endpoint.id }, data: { deletedAt: new Date() } });
     receiver.requests.length = 0;
     const delivery = await pendingDelivery(app.id);
@@ -159,11 +159,11 @@ describe("embedded driver", () => {
   it("claims a delivery whose lease expired (a crashed worker) and delivers it", async () => {
     const app = await createTestApp();
     await createTestEndpoint(app, { url: receiver.url });
-    await triggerEvent(app, { event_name: "a", payload: {} });
+    await triggerAndFanOut(app, { event_name: "a", payload: {} });
     const delivery = await pendingDelivery(app.id);
-    await db().pool.query("UPDATE deliveries SET leased_by = 'dead-worker', lease_expires_at = now() + interval '1 second' WHERE id = $1", [delivery.id]);
+    await db().pool.query("INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, endpoint_id, now(), 'dead-worker', now() + interval '1 second' FROM deliveries WHERE id = $1 ON CONFLICT (delivery_id) DO UPDATE SET leased_by = EXCLUDED.leased_by, lease_expires_at = EXCLUDED.lease_expires_at", [delivery.id]);
     status = 200;
-    const driver = startEmbeddedDriver({ pollIntervalMs: 100, registerStatus: false });
+    const driver = startEmbeddedDriver({ pollIntervalMs: 100, replays: false });
     try {
       const done = await eventually(async () => {
         const d = await db().prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } });
@@ -180,8 +180,8 @@ describe("embedded driver", () => {
     const limited = await startReceiver();
     try {
       await createTestEndpoint(app, { url: limited.url, rateLimit: 4 });
-      for (let i = 0; i < 12; i++) await triggerEvent(app, { event_name: "a", payload: { i } });
-      const driver = startEmbeddedDriver({ pollIntervalMs: 100, registerStatus: false });
+      for (let i = 0; i < 12; i++) await triggerAndFanOut(app, { event_name: "a", payload: { i } });
+      const driver = startEmbeddedDriver({ pollIntervalMs: 100, replays: false });
       try {
         await limited.waitFor(12, 15_000);
       } finally {
@@ -201,16 +201,17 @@ describe("embedded driver", () => {
       const app = await createTestApp();
       await createTestEndpoint(app, { url: slow.url, subscriptions: ["quick"], timeoutSeconds: 10 });
       await createTestEndpoint(app, { url: `${slow.url}/slower`, subscriptions: ["slow"], timeoutSeconds: 10 });
-      const quick = await triggerEvent(app, { event_name: "quick", payload: {} });
-      const slowEvent = await triggerEvent(app, { event_name: "slow", payload: {} });
-      const driver = startEmbeddedDriver({ pollIntervalMs: 100, shutdownGraceMs: 1_000, registerStatus: false });
+      const quick = await triggerAndFanOut(app, { event_name: "quick", payload: {} });
+      const slowEvent = await triggerAndFanOut(app, { event_name: "slow", payload: {} });
+      const driver = startEmbeddedDriver({ pollIntervalMs: 100, shutdownGraceMs: 1_000, replays: false });
       await slow.waitFor(2, 5_000);
       await driver.stop();
       expect(driver.status().status).toBe("stopped");
       const finished = await db().prisma.delivery.findFirstOrThrow({ where: { eventId: quick.event_id } });
       expect(finished.status).toBe("success");
       const released = await db().prisma.delivery.findFirstOrThrow({ where: { eventId: slowEvent.event_id } });
-      expect(released).toMatchObject({ status: "pending", leasedBy: null, leaseExpiresAt: null, attemptCount: 0 });
+      expect(released).toMatchObject({ status: "pending", attemptCount: 0 });
+      expect(await db().prisma.deliveryQueueEntry.findUniqueOrThrow({ where: { deliveryId: released.id } })).toMatchObject({ leasedBy: null, leaseExpiresAt: null });
     } finally {
       await slow.close();
     }

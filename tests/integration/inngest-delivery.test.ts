@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import { useTestDatabase } from "../helpers/db";
 import { startReceiver, type Receiver } from "../helpers/receiver";
-import { createTestApp, createTestEndpoint } from "../helpers/delivery-fixtures";
+import { createTestApp, createTestEndpoint, fanOutNow } from "../helpers/delivery-fixtures";
 import { deliverWebhook } from "@/inngest/functions/deliver";
 import { fanOutEvent } from "@/inngest/functions/fan-out";
 import { reconcileDeliveries } from "@/inngest/functions/reconcile";
@@ -35,6 +35,7 @@ function backoffMocks(n: number) {
 }
 
 async function deliveryFor(appId: string) {
+  await fanOutNow();
   return db().prisma.delivery.findFirstOrThrow({ where: { appId }, orderBy: { createdAt: "desc" } });
 }
 
@@ -61,7 +62,8 @@ describe("Inngest delivery function", () => {
 
     expect(receiver.requests.map((r) => r.headers["webhook-id"])).toEqual([delivery.id, delivery.id, delivery.id]);
     const after = await db().prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id }, include: { attempts: { orderBy: { attemptNumber: "asc" } } } });
-    expect(after).toMatchObject({ status: "success", attemptCount: 3, leasedBy: null });
+    expect(after).toMatchObject({ status: "success", attemptCount: 3 });
+    expect(await db().prisma.deliveryQueueEntry.count({ where: { deliveryId: delivery.id } })).toBe(0);
     expect(after.attempts.map((a) => a.responseStatus)).toEqual([500, 500, 200]);
   });
 
@@ -89,12 +91,13 @@ describe("Inngest delivery function", () => {
     const { endpoint } = await createTestEndpoint(app, { url: receiver.url });
     await triggerEvent(app, { event_name: "a", payload: {} });
     const delivery = await deliveryFor(app.id);
-    await db().pool.query("UPDATE deliveries SET leased_by = 'someone', lease_expires_at = now() + interval '1 minute' WHERE id = $1", [delivery.id]);
+    await db().pool.query("UPDATE delivery_queue SET leased_by = 'someone', lease_expires_at = now() + interval '1 minute' WHERE delivery_id = $1", [delivery.id]);
     receiver.requests.length = 0;
     const event = { name: "webhook/delivery.scheduled", data: { delivery_id: delivery.id, endpoint_id: endpoint.id } };
     const leased = await new InngestTestEngine({ function: deliverWebhook }).execute({ events: [event] });
     expect(leased.result).toMatchObject({ status: "leased", steps: 1 });
-    await db().pool.query("UPDATE deliveries SET status = 'success', leased_by = NULL, lease_expires_at = NULL WHERE id = $1", [delivery.id]);
+    await db().pool.query("UPDATE deliveries SET status = 'success' WHERE id = $1", [delivery.id]);
+    await db().pool.query("DELETE FROM delivery_queue WHERE delivery_id = $1", [delivery.id]);
     const final = await new InngestTestEngine({ function: deliverWebhook }).execute({ events: [event] });
     expect(final.result).toMatchObject({ status: "success", steps: 1 });
     expect(receiver.requests).toHaveLength(0);
@@ -124,7 +127,7 @@ describe("Inngest fan-out and reconciler", () => {
     await createTestEndpoint(app, { url: receiver.url });
     await triggerEvent(app, { event_name: "a", payload: {} });
     const delivery = await deliveryFor(app.id);
-    await db().pool.query("UPDATE deliveries SET next_attempt_at = now() - interval '10 minutes' WHERE id = $1", [delivery.id]);
+    await db().pool.query("UPDATE delivery_queue SET run_at = now() - interval '10 minutes' WHERE delivery_id = $1", [delivery.id]);
     const t = new InngestTestEngine({ function: reconcileDeliveries });
     const { result, ctx } = await t.execute({ steps: [{ id: "restart-overdue", handler: () => ({ ids: [] }) }] });
     expect(result).toMatchObject({ restarted: expect.any(Number) });
@@ -132,5 +135,18 @@ describe("Inngest fan-out and reconciler", () => {
     const restarted = sent[0]![1];
     expect(restarted.map((e) => e.data.delivery_id)).toContain(delivery.id);
     expect(restarted.find((e) => e.data.delivery_id === delivery.id)!.id).toBe(`overdue-${delivery.id}-0`);
+  });
+
+  it("restarts the fan-out of an event accepted long ago and never fanned out (a lost send)", async () => {
+    const app = await createTestApp();
+    await createTestEndpoint(app, { url: receiver.url });
+    const triggered = await triggerEvent(app, { event_name: "a", payload: {} });
+    await db().pool.query("UPDATE event_fanout_queue SET created_at = now() - interval '10 minutes' WHERE event_id = $1", [triggered.event_id]);
+    const t = new InngestTestEngine({ function: reconcileDeliveries });
+    const { result, ctx } = await t.execute({ steps: [{ id: "restart-fan-outs", handler: () => ({ ids: [] }) }, { id: "restart-overdue", handler: () => ({ ids: [] }) }] });
+    expect(result).toMatchObject({ fan_outs_restarted: 1 });
+    const sent = (ctx.step.sendEvent as unknown as { mock: { calls: [string, { id: string; name: string; data: { event_id: string } }[]][] } }).mock.calls;
+    const restart = sent.find(([id]) => id === "restart-fan-outs")![1];
+    expect(restart).toEqual([expect.objectContaining({ name: "webhook/event.triggered", id: `stalled-${triggered.event_id}`, data: { event_id: triggered.event_id, app_id: app.id } })]);
   });
 });

@@ -33,13 +33,14 @@ describe("migrations", () => {
     await db.connect();
     const recorded = await db.query("SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name");
     const tables = await db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
-    const indexes = await db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'deliveries'");
+    const indexes = await db.query("SELECT indexname FROM pg_indexes WHERE tablename IN ('deliveries', 'delivery_queue') ORDER BY indexname");
     // Statements Prisma cannot express survive whole (a script is sent as one query, not split on ";").
-    const storage = await db.query("SELECT relname, reloptions FROM pg_class WHERE relname IN ('deliveries', 'delivery_rollups_hourly') ORDER BY relname");
+    const storage = await db.query("SELECT relname, reloptions FROM pg_class WHERE relname IN ('deliveries', 'delivery_queue', 'delivery_rollups_hourly') ORDER BY relname");
     const triggers = await db.query("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%cache_invalidation' ORDER BY tgname");
     await db.end();
     expect(storage.rows).toEqual([
       { relname: "deliveries", reloptions: ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02"] },
+      { relname: "delivery_queue", reloptions: ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02", "autovacuum_vacuum_insert_scale_factor=0.02"] },
       { relname: "delivery_rollups_hourly", reloptions: ["fillfactor=50"] },
     ]);
     expect(triggers.rows.map((r) => r.tgname)).toEqual(["api_keys_cache_invalidation", "apps_cache_invalidation", "event_types_cache_invalidation"]);
@@ -47,10 +48,17 @@ describe("migrations", () => {
     expect(tables.rows.map((r) => r.table_name)).toEqual(
       expect.arrayContaining(["apps", "api_keys", "endpoints", "endpoint_secrets", "event_types", "events", "deliveries", "attempts", "replay_tasks", "tickets", "audit_logs", "delivery_rollups_hourly"]),
     );
-    // Keyset pagination and the due-work lookup have their indexes.
-    expect(indexes.rows.map((r) => r.indexname)).toEqual(
-      expect.arrayContaining(["deliveries_app_id_created_at_id_idx", "deliveries_due_idx"]),
-    );
+    // Keyset pagination has its index; due work is looked up in the queue, and the log carries no
+    // index on a column an outcome changes (so outcome updates can be HOT).
+    expect(indexes.rows.map((r) => r.indexname)).toEqual([
+      "deliveries_app_id_created_at_id_idx",
+      "deliveries_endpoint_id_created_at_id_idx",
+      "deliveries_event_id_idx",
+      "deliveries_pkey",
+      "delivery_queue_pkey",
+      "delivery_queue_run_at_idx",
+    ]);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(["delivery_queue", "event_fanout_queue"]));
 
     // A schema change without its migration would show up here.
     expect(await diffMigrationsToSchema(url)).toBe("");

@@ -146,7 +146,7 @@ describe("POST /apps/{slug}/replays", () => {
     expect(narrow.body.total).toBe(0);
 
     const started = Date.now();
-    driver = startEmbeddedDriver({ pollIntervalMs: 200, concurrency: 64, endpointConcurrency: 16, shutdownGraceMs: 2_000, registerStatus: false });
+    driver = startEmbeddedDriver({ pollIntervalMs: 200, concurrency: 64, endpointConcurrency: 16, shutdownGraceMs: 2_000, replays: false });
     runner = startReplayRunner({ pollIntervalMs: 100 });
 
     const task = await eventually(
@@ -257,11 +257,16 @@ describe("POST /apps/{slug}/deliveries/{id}/replay", () => {
 
   it("refuses (409) while an attempt is in flight or when the endpoint is disabled", async () => {
     const id = "dlv_r000020";
-    await db().pool.query("UPDATE deliveries SET status = 'pending', leased_by = 'someone', lease_expires_at = now() + interval '1 minute' WHERE id = $1", [id]);
+    await db().pool.query("UPDATE deliveries SET status = 'pending' WHERE id = $1", [id]);
+    await db().pool.query(
+      "INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, endpoint_id, now(), 'someone', now() + interval '1 minute' FROM deliveries WHERE id = $1",
+      [id],
+    );
     const inFlight = await replayOne(app.slug, id);
     expect(inFlight.status).toBe(409);
     expect(inFlight.body.error.details).toEqual({ reason: "in_flight" });
-    await db().pool.query("UPDATE deliveries SET status = 'failed', leased_by = NULL, lease_expires_at = NULL WHERE id = $1", [id]);
+    await db().pool.query("UPDATE deliveries SET status = 'failed' WHERE id = $1", [id]);
+    await db().pool.query("DELETE FROM delivery_queue WHERE delivery_id = $1", [id]);
 
     const { endpointId } = await db().prisma.delivery.findUniqueOrThrow({ where: { id } });
     await db().prisma.endpoint.update({ where: { id: endpointId }, data: { isActive: false } });

@@ -10,7 +10,7 @@ import { createTestApp, createTestEndpoint, eventually } from "../helpers/delive
 import type { App } from "@/generated/prisma/client";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { runClaimedAttempt } from "@/lib/delivery/attempt";
-import { claimDelivery } from "@/lib/delivery/state-machine";
+import { claimDelivery } from "@/lib/delivery/claim-deliveries";
 import { purgeExpiredPayloads } from "@/lib/retention/purge-expired-payloads";
 import { startRetentionRunner } from "@/lib/retention/retention-runner";
 import * as replayOneRoute from "@/app/api/v1/apps/[slug]/deliveries/[id]/replay/route";
@@ -41,6 +41,12 @@ async function seed(count: number, ageDays: number, status = "success"): Promise
             CASE WHEN $6::text = 'pending' THEN NULL ELSE now() END
      FROM generate_series(1, $4::int) AS i`,
     [app.id, prefix, endpointId, count, at, status],
+  );
+  // Open deliveries have their queue row, as the engine makes them.
+  await db().pool.query(
+    `INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at)
+     SELECT id, endpoint_id, next_attempt_at FROM deliveries WHERE id LIKE 'dlv_' || $1 || '%' AND status IN ('pending', 'retrying')`,
+    [prefix],
   );
   await db().pool.query(
     `INSERT INTO attempts (id, delivery_id, app_id, endpoint_id, attempt_number, request_url, response_status, response_body, duration_ms, created_at)
@@ -120,7 +126,7 @@ describe("a delivery whose payload expired", () => {
     const id = `dlv_${prefix}1`;
     const claim = await claimDelivery(id, "retention-test", { onlyIfDue: true });
     if (!claim.claimed) throw new Error(`not claimed: ${claim.reason}`);
-    expect(claim.payload).toBeNull();
+    expect(claim.event).toMatchObject({ payload: null, expired: true });
     const run = await runClaimedAttempt(claim);
     expect(run.kind).toBe("cancelled");
     const delivery = await db().prisma.delivery.findUniqueOrThrow({ where: { id } });

@@ -63,7 +63,7 @@ describe("HooklineClient over HTTP", () => {
       event_name: "custom.billing.processed",
       payload: { amount: 5000, currency: "USD", customer: "Alice" },
     });
-    expect(result).toMatchObject({ event_name: "custom.billing.processed", deliveries: 1, duplicate: false });
+    expect(result).toMatchObject({ event_name: "custom.billing.processed", duplicate: false });
   });
 
   it("throws HooklineError with the API's status, code and field details", async () => {

@@ -1,11 +1,12 @@
 /**
  * POST /api/v1/apps/{slug}/events: 202 after commit, subscription matching, idempotency and
- * payload schemas. No worker runs here: deliveries stay pending for inspection.
+ * payload schemas. No worker runs here: the test fans out by hand (fanOutNow) and deliveries stay
+ * pending for inspection.
  */
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../helpers/db";
 import { callRoute } from "../helpers/http";
-import { createTestApp, createTestEndpoint } from "../helpers/delivery-fixtures";
+import { createTestApp, createTestEndpoint, fanOutNow } from "../helpers/delivery-fixtures";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { triggerEvent } from "@/lib/events/trigger-event";
 import { endpointMatches, matchingPatterns } from "@/lib/events/subscriptions";
@@ -34,14 +35,20 @@ describe("trigger", () => {
 
     const res = await trigger(app.slug, { event_name: "invoice.paid", payload: { amount: 5000, currency: "USD" } });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ event_name: "invoice.paid", deliveries: 3, duplicate: false });
+    expect(res.body).toMatchObject({ event_name: "invoice.paid", duplicate: false });
     expect(res.body.event_id).toMatch(/^msg_/);
+    // Answered before fan-out: the event is committed and queued, no delivery exists yet.
+    expect(await db().prisma.delivery.count({ where: { eventId: res.body.event_id } })).toBe(0);
+    expect(await db().prisma.eventFanOut.count({ where: { eventId: res.body.event_id } })).toBe(1);
+    expect(await fanOutNow()).toBe(3);
+    expect(await db().prisma.eventFanOut.count()).toBe(0);
     const deliveries = await db().prisma.delivery.findMany({ where: { eventId: res.body.event_id } });
     expect(deliveries.map((d) => d.endpointId).sort()).toEqual([a.endpoint.id, b.endpoint.id, c.endpoint.id].sort());
     for (const d of deliveries) {
-      expect(d).toMatchObject({ status: "pending", attemptCount: 0, eventName: "invoice.paid", leasedBy: null, nextAttemptTrigger: "auto" });
+      expect(d).toMatchObject({ status: "pending", attemptCount: 0, eventName: "invoice.paid", nextAttemptTrigger: "auto" });
       expect(d.nextAttemptAt).not.toBeNull();
     }
+    expect(await db().prisma.deliveryQueueEntry.count({ where: { deliveryId: { in: deliveries.map((d) => d.id) } } })).toBe(3);
     const event = await db().prisma.event.findUniqueOrThrow({ where: { id: res.body.event_id } });
     expect(event.payload).toEqual({ amount: 5000, currency: "USD" });
     const rollups = await db().prisma.deliveryRollupHourly.findMany({ where: { appId: app.id } });
@@ -58,9 +65,9 @@ describe("trigger", () => {
     const eu = await createTestEndpoint(app, { url: "https://b.example/hook", channels: ["eu"] });
     await createTestEndpoint(app, { url: "https://c.example/hook", channels: ["us"] });
     const plain = await triggerEvent(app, { event_name: "x.y", payload: {} });
-    expect(plain.deliveries).toBe(1);
     const euEvent = await triggerEvent(app, { event_name: "x.y", payload: {}, channels: ["eu", "other"] });
-    expect(euEvent.deliveries).toBe(2);
+    expect(await fanOutNow()).toBe(3);
+    expect(await db().prisma.delivery.count({ where: { eventId: plain.event_id } })).toBe(1);
     const got = await db().prisma.delivery.findMany({ where: { eventId: euEvent.event_id } });
     expect(got.map((d) => d.endpointId).sort()).toEqual([any.endpoint.id, eu.endpoint.id].sort());
   });
@@ -72,13 +79,14 @@ describe("trigger", () => {
     expect(first.status).toBe(202);
     const again = await trigger(app.slug, { event_name: "order.created", payload: { n: 2 } }, { "Idempotency-Key": "order-1" });
     expect(again.status).toBe(202);
-    expect(again.body).toEqual({ ...first.body, deliveries: 0, duplicate: true });
+    expect(again.body).toEqual({ ...first.body, duplicate: true });
+    await fanOutNow();
     expect(await db().prisma.event.count({ where: { appId: app.id } })).toBe(1);
     expect(await db().prisma.delivery.count({ where: { appId: app.id } })).toBe(1);
 
     const byId = await triggerEvent(app, { event_name: "order.created", payload: {}, event_id: "evt-42" });
     const byIdAgain = await triggerEvent(app, { event_name: "order.created", payload: {}, event_id: "evt-42" });
-    expect(byIdAgain).toMatchObject({ event_id: byId.event_id, duplicate: true, deliveries: 0 });
+    expect(byIdAgain).toMatchObject({ event_id: byId.event_id, duplicate: true });
     // The header wins over event_id.
     const headerWins = await triggerEvent(app, { event_name: "order.created", payload: {}, event_id: "evt-42" }, "other-key");
     expect(headerWins.duplicate).toBe(false);
@@ -94,7 +102,7 @@ describe("trigger", () => {
     const old = await triggerEvent(app, { event_name: "a", payload: {} }, "k-stale");
     await db().pool.query("UPDATE events SET created_at = now() - interval '25 hours' WHERE id = $1", [old.event_id]);
     const fresh = await triggerEvent(app, { event_name: "a", payload: {} }, "k-stale");
-    expect(fresh).toMatchObject({ duplicate: false, deliveries: 1 });
+    expect(fresh).toMatchObject({ duplicate: false });
     expect(fresh.event_id).not.toBe(old.event_id);
     expect((await db().prisma.event.findUniqueOrThrow({ where: { id: old.event_id } })).idempotencyKey).toBeNull();
     expect((await triggerEvent(app, { event_name: "a", payload: {} }, "k-stale")).event_id).toBe(fresh.event_id);
@@ -136,7 +144,8 @@ describe("trigger", () => {
 
     const ok = await trigger(app.slug, { event_name: "invoice.paid", payload: { amount: 1, customer: { email: "a@b.example" } } });
     expect(ok.status).toBe(202);
-    expect(ok.body.deliveries).toBe(1);
+    await fanOutNow();
+    expect(await db().prisma.delivery.count({ where: { eventId: ok.body.event_id } })).toBe(1);
 
     // Archived types still deliver (and still validate).
     await db().prisma.eventType.updateMany({ where: { appId: app.id }, data: { archived: true } });

@@ -1,0 +1,133 @@
+/**
+ * Writing one attempt's outcome: the queue row (deleted when final, rescheduled for a retry),
+ * the log row, the attempt row, the rollups and the endpoint's failure streak — as one
+ * statement, every part conditional on the lease still being ours.
+ */
+import { foldIntoRollupsSql, hourOf, latencyBucketIndex, NO_ATTEMPT_COLUMNS } from "@/lib/analytics/rollups";
+import { getDb } from "@/lib/db/client";
+import type { ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
+import type { AttemptResult } from "@/lib/delivery/http-client";
+import { SqlParams } from "@/lib/delivery/sql";
+import type { DeliveryStatus } from "@/lib/delivery/states";
+import { newId } from "@/lib/ids";
+
+export interface AttemptRecordInput {
+  /** When the request started. */
+  attemptedAt: Date;
+  /** As sent, with signatures and secret-looking headers already masked. */
+  requestHeaders: Record<string, string>;
+  result: AttemptResult;
+}
+
+export interface AttemptTransition {
+  deliveryId: string;
+  /** False when the lease was lost (expired and taken by another worker): nothing was recorded. */
+  recorded: boolean;
+  status: DeliveryStatus;
+  attemptNumber: number;
+  attemptId: string | null;
+  final: boolean;
+  nextAttemptAt: Date | null;
+  endpointDisabled: boolean;
+}
+
+export interface RecordOutcome {
+  transition: AttemptTransition;
+  cancelled: number;
+  operationalEvents: number;
+}
+
+export interface OutcomeBatcher {
+  /** Records a successful attempt together with others finishing meanwhile; resolves once committed. */
+  record(claim: ClaimedDelivery, attempt: AttemptRecordInput): Promise<RecordOutcome>;
+  /** Resolves when everything queued so far is written. */
+  drain(): Promise<void>;
+}
+
+export function notRecorded(claim: ClaimedDelivery): RecordOutcome {
+  return {
+    transition: { deliveryId: claim.deliveryId, recorded: false, status: "pending", attemptNumber: claim.attemptCount, attemptId: null, final: false, nextAttemptAt: null, endpointDisabled: false },
+    cancelled: 0,
+    operationalEvents: 0,
+  };
+}
+
+export function recorded(claim: ClaimedDelivery, status: DeliveryStatus, attemptId: string, extra: Partial<AttemptTransition> = {}): RecordOutcome {
+  return {
+    transition: { deliveryId: claim.deliveryId, recorded: true, status, attemptNumber: claim.attemptCount + 1, attemptId, final: status !== "retrying", nextAttemptAt: null, endpointDisabled: false, ...extra },
+    cancelled: 0,
+    operationalEvents: 0,
+  };
+}
+
+/** Postgres text cannot hold NUL; a receiver can send anything. */
+export function pgText(value: string | null): string | null {
+  return value === null ? null : value.replace(/\u0000/g, "\uFFFD");
+}
+
+export function attemptErrorOf(result: AttemptResult): string | null {
+  return result.ok ? null : (result.error ?? `the receiver answered HTTP ${result.status}`);
+}
+
+export interface NextState {
+  status: DeliveryStatus;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  attemptId: string;
+  now: Date;
+}
+
+/** The statement that records one attempt; `recorded` is 1, or 0 when the lease was lost. */
+export function writeAttemptSql(claim: ClaimedDelivery, attempt: AttemptRecordInput, next: NextState): { name: string; text: string; values: unknown[] } {
+  const { result } = attempt;
+  const p = new SqlParams();
+  const final = next.status !== "retrying";
+  const id = p.add(claim.deliveryId);
+  const holder = p.add(claim.leasedBy);
+  const queue = final
+    ? `DELETE FROM delivery_queue WHERE delivery_id = ${id} AND leased_by = ${holder} RETURNING delivery_id`
+    : `UPDATE delivery_queue SET run_at = ${p.add(next.nextAttemptAt, "::timestamptz")}, leased_by = NULL, lease_expires_at = NULL
+       WHERE delivery_id = ${id} AND leased_by = ${holder} RETURNING delivery_id`;
+  const resetHealth = result.ok && claim.trigger !== "test";
+  const text = `WITH q AS (${queue}),
+    d AS (
+      UPDATE deliveries SET status = ${p.add(next.status, "::delivery_status")}, attempt_count = ${p.add(claim.attemptCount + 1, "::int")},
+        next_attempt_at = ${p.add(next.nextAttemptAt, "::timestamptz")},
+        last_status_code = ${p.add(result.status, "::int")}, last_error = ${p.add(pgText(next.lastError), "::text")},
+        last_attempt_at = ${p.add(attempt.attemptedAt, "::timestamptz")}, completed_at = ${p.add(final ? next.now : null, "::timestamptz")},
+        next_attempt_trigger = 'auto', updated_at = now()
+      WHERE id = ${id} AND EXISTS (SELECT 1 FROM q)
+      RETURNING id, app_id, endpoint_id, created_at),
+    a AS (
+      INSERT INTO attempts (id, delivery_id, app_id, endpoint_id, attempt_number, trigger, request_url, request_headers,
+        response_status, response_headers, response_body, response_body_truncated, duration_ms, error, created_at)
+      SELECT ${p.add(next.attemptId)}, d.id, d.app_id, d.endpoint_id, ${p.add(claim.attemptCount + 1, "::int")},
+        ${p.add(claim.trigger, "::attempt_trigger")}, ${p.add(claim.url)}, ${p.add(JSON.stringify(attempt.requestHeaders), "::jsonb")},
+        ${p.add(result.status, "::int")}, ${p.add(result.headers ? pgText(JSON.stringify(result.headers)) : null, "::jsonb")},
+        ${p.add(pgText(result.body), "::text")}, ${p.add(result.bodyTruncated, "::boolean")}, ${p.add(Math.max(0, Math.round(result.durationMs)), "::int")},
+        ${p.add(pgText(attemptErrorOf(result)), "::text")}, ${p.add(attempt.attemptedAt, "::timestamptz")}
+      FROM d),
+    r AS (${foldIntoRollupsSql(`(
+      SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS hour, 0 AS created,
+             ${p.add(next.status === "success" ? 1 : 0, "::int")} AS succeeded, ${p.add(next.status === "failed" ? 1 : 0, "::int")} AS failed, ${NO_ATTEMPT_COLUMNS}
+      FROM d
+      UNION ALL
+      SELECT app_id, endpoint_id, ${p.add(hourOf(attempt.attemptedAt), "::timestamptz")}, 0, 0, 0, 1, ${p.add(result.ok ? 0 : 1, "::int")},
+             ${p.add(Math.max(0, Math.round(result.durationMs)), "::int")}, ${p.add(latencyBucketIndex(result.durationMs), "::int")}
+      FROM d)`)}),
+    h AS (
+      UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL
+      WHERE ${p.add(resetHealth, "::boolean")} AND id = ${p.add(claim.endpointId)} AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)
+        AND EXISTS (SELECT 1 FROM d))
+    SELECT count(*)::int AS recorded FROM d`;
+  return { name: final ? "hookline_record_final_attempt" : "hookline_record_retry_attempt", text, values: p.values };
+}
+
+/** A final outcome (success, or a failed test send) in one statement, without a transaction. */
+export async function recordInOneStatement(claim: ClaimedDelivery, attempt: AttemptRecordInput, now: Date = new Date()): Promise<RecordOutcome> {
+  const status: DeliveryStatus = attempt.result.ok ? "success" : "failed";
+  const attemptId = newId("atm");
+  const sql = writeAttemptSql(claim, attempt, { status, nextAttemptAt: null, lastError: attemptErrorOf(attempt.result), attemptId, now });
+  const { rows } = await getDb().pool.query<{ recorded: number }>(sql);
+  return rows[0]?.recorded === 1 ? recorded(claim, status, attemptId) : notRecorded(claim);
+}

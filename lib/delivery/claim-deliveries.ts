@@ -1,0 +1,171 @@
+/**
+ * Leasing queued deliveries for an attempt: in batches for the embedded workers, one by id for
+ * an Inngest step, and giving leases back. Only `delivery_queue` is written; the log is read.
+ */
+import { getDb } from "@/lib/db/client";
+import {
+  claimColumns,
+  loadedEventOf,
+  toClaim,
+  type ClaimedDelivery,
+  type ClaimRow,
+  type EventCache,
+  type LoadedEvent,
+} from "@/lib/delivery/claimed-delivery";
+import { isDue, leaseIsFree, LEASE_MARGIN_SECONDS, OPEN_STATUSES_SQL, type DeliveryStatus } from "@/lib/delivery/states";
+
+export interface ClaimDueInput {
+  workerId: string;
+  limit: number;
+  /** Free attempt slots per endpoint in this worker; endpoints at 0 are skipped entirely. */
+  endpointSlots?: ReadonlyMap<string, number>;
+  /** Slots for endpoints not in `endpointSlots` (a rate_limit lowers it further). */
+  defaultEndpointSlots: number;
+  /** How many due rows to look at per claim; more lets busy endpoints be skipped past. */
+  scanLimit?: number;
+  /** The worker's events; payloads it holds are not sent again, and new ones are added. */
+  events: EventCache;
+}
+
+/**
+ * Leases up to `limit` due deliveries (FOR UPDATE SKIP LOCKED, so concurrent workers never get
+ * the same row), oldest first, at most the free slots of each endpoint.
+ */
+export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedDelivery[]> {
+  if (input.limit <= 0) return [];
+  const slots = [...(input.endpointSlots ?? new Map<string, number>())];
+  const full = slots.filter(([, n]) => n <= 0).map(([id]) => id);
+  const open = slots.filter(([, n]) => n > 0);
+  // Not a named (prepared) statement: a cached generic plan of a claim was once seen to stall on
+  // a growing table; planning per batch costs about a millisecond. Candidates are read without
+  // locks; only the rows picked are locked, found by primary key.
+  const { rows } = await getDb().pool.query<ClaimRow>({
+    text: `WITH candidates AS (
+       SELECT q.delivery_id, q.endpoint_id, q.run_at FROM delivery_queue q
+       WHERE ${isDue("q")} AND q.endpoint_id <> ALL($3::text[])
+       ORDER BY q.run_at
+       LIMIT $4
+     ),
+     eligible AS (
+       SELECT r.delivery_id FROM (
+         SELECT c.delivery_id, c.endpoint_id, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.run_at, c.delivery_id) AS endpoint_rank
+         FROM candidates c
+       ) r
+       LEFT JOIN unnest($5::text[], $6::int[]) AS s(endpoint_id, slots) ON s.endpoint_id = r.endpoint_id
+       WHERE r.endpoint_rank <= LEAST(COALESCE(s.slots, $7), COALESCE((SELECT pe.rate_limit FROM endpoints pe WHERE pe.id = r.endpoint_id), $7))
+     ),
+     picked AS (
+       SELECT q.delivery_id FROM delivery_queue q
+       WHERE q.delivery_id = ANY (ARRAY(SELECT delivery_id FROM eligible)) AND ${isDue("q")}
+       ORDER BY q.run_at
+       LIMIT $2
+       FOR UPDATE SKIP LOCKED
+     ),
+     l AS (
+       UPDATE delivery_queue q SET leased_by = $1, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + $8)
+       FROM picked p, endpoints e
+       WHERE q.delivery_id = p.delivery_id AND e.id = q.endpoint_id
+       RETURNING q.delivery_id, q.leased_by
+     ),
+     ranked AS (SELECT l.*, d.event_id, row_number() OVER (PARTITION BY d.event_id ORDER BY l.delivery_id) AS event_rank
+                FROM l JOIN deliveries d ON d.id = l.delivery_id)
+     SELECT ${claimColumns("l.event_rank = 1 AND NOT (d.event_id = ANY ($9::text[]))")}
+     FROM ranked l JOIN deliveries d ON d.id = l.delivery_id JOIN endpoints e ON e.id = d.endpoint_id JOIN events ev ON ev.id = d.event_id`,
+    values: [
+      input.workerId,
+      input.limit,
+      full,
+      input.scanLimit ?? Math.max(input.limit * 4, 200),
+      open.map(([id]) => id),
+      open.map(([, n]) => n),
+      input.defaultEndpointSlots,
+      LEASE_MARGIN_SECONDS,
+      input.events.ids(),
+    ],
+  });
+  return attachEvents(rows, input.events);
+}
+
+/** Each claim holds its event in the cache; events the cache lost meanwhile are read again. */
+async function attachEvents(rows: ClaimRow[], events: EventCache): Promise<ClaimedDelivery[]> {
+  const fresh = new Map<string, LoadedEvent>();
+  for (const row of rows) if (row.payload !== null || row.payload_expired) fresh.set(row.event_id, loadedEventOf(row));
+  const missing = [...new Set(rows.map((r) => r.event_id).filter((id) => !fresh.has(id) && !events.get(id)))];
+  if (missing.length > 0) {
+    const { rows: found } = await getDb().pool.query<{ id: string; name: string; created_at: Date; payload: unknown }>(
+      "SELECT id, name, created_at, payload FROM events WHERE id = ANY($1::text[])",
+      [missing],
+    );
+    for (const e of found) fresh.set(e.id, { id: e.id, name: e.name, createdAt: e.created_at, payload: e.payload, expired: e.payload === null });
+  }
+  return rows.map((row) => {
+    const event = events.get(row.event_id) ?? fresh.get(row.event_id) ?? { id: row.event_id, name: row.event_name, createdAt: row.event_created_at, payload: null, expired: true };
+    return toClaim(row, events.hold(event));
+  });
+}
+
+export type ClaimRefusal =
+  | { claimed: false; reason: "not_found" }
+  | { claimed: false; reason: "final"; status: DeliveryStatus }
+  | { claimed: false; reason: "leased"; leasedBy: string | null; leaseExpiresAt: Date | null }
+  | { claimed: false; reason: "not_due"; nextAttemptAt: Date | null };
+
+/**
+ * Leases one delivery by id (the Inngest driver's attempt step). With `onlyIfDue` a delivery
+ * whose next attempt is still in the future is refused with its due time.
+ */
+export async function claimDelivery(
+  deliveryId: string,
+  holder: string,
+  options: { onlyIfDue: boolean },
+): Promise<({ claimed: true } & ClaimedDelivery) | ClaimRefusal> {
+  const { pool } = getDb();
+  const { rows } = await pool.query<ClaimRow>(
+    `WITH l AS (
+       UPDATE delivery_queue q SET leased_by = $2, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + $3)
+       FROM endpoints e
+       WHERE q.delivery_id = $1 AND e.id = q.endpoint_id
+         AND (${leaseIsFree("q")} OR q.leased_by = $2)
+         AND (NOT $4::boolean OR q.run_at <= now() + interval '1 second')
+       RETURNING q.delivery_id, q.leased_by)
+     SELECT ${claimColumns("true")}
+     FROM l JOIN deliveries d ON d.id = l.delivery_id JOIN endpoints e ON e.id = d.endpoint_id JOIN events ev ON ev.id = d.event_id`,
+    [deliveryId, holder, LEASE_MARGIN_SECONDS, options.onlyIfDue],
+  );
+  const row = rows[0];
+  if (row) return { claimed: true, ...toClaim(row, loadedEventOf(row)) };
+  const current = await pool.query<{ status: DeliveryStatus; run_at: Date | null; leased_by: string | null; lease_expires_at: Date | null }>(
+    `SELECT d.status, q.run_at, q.leased_by, q.lease_expires_at
+     FROM deliveries d LEFT JOIN delivery_queue q ON q.delivery_id = d.id WHERE d.id = $1`,
+    [deliveryId],
+  );
+  const state = current.rows[0];
+  if (!state) return { claimed: false, reason: "not_found" };
+  if (!state.run_at) return { claimed: false, reason: "final", status: state.status };
+  if (state.lease_expires_at && state.lease_expires_at.getTime() > Date.now()) {
+    return { claimed: false, reason: "leased", leasedBy: state.leased_by, leaseExpiresAt: state.lease_expires_at };
+  }
+  return { claimed: false, reason: "not_due", nextAttemptAt: state.run_at };
+}
+
+/** Gives leased deliveries back unattempted (graceful shutdown); they are due again at once. */
+export async function releaseClaims(holder: string, deliveryIds: readonly string[]): Promise<number> {
+  if (deliveryIds.length === 0) return 0;
+  const result = await getDb().pool.query(
+    "UPDATE delivery_queue SET leased_by = NULL, lease_expires_at = NULL WHERE leased_by = $1 AND delivery_id = ANY($2::text[])",
+    [holder, deliveryIds],
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
+ * Removes queue rows whose delivery is gone (its app was deleted) or already final (never left
+ * by the state machine, but cheap to guarantee): the queue has no foreign key, on purpose.
+ */
+export async function dropOrphanedQueueRows(): Promise<number> {
+  const result = await getDb().pool.query(
+    `DELETE FROM delivery_queue q WHERE ${leaseIsFree("q")}
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = q.delivery_id AND d.status IN ${OPEN_STATUSES_SQL})`,
+  );
+  return result.rowCount ?? 0;
+}

@@ -1,0 +1,81 @@
+/**
+ * Fan-out, behind the trigger: `POST /events` commits the event and an `event_fanout_queue` row
+ * and answers; this turns queued events into deliveries, many events per statement. The queue
+ * rows are taken with FOR UPDATE SKIP LOCKED and deleted in the transaction that inserts the
+ * deliveries, so several processes share the work and a crash in between repeats the fan-out
+ * (never half of it, never twice). One path for keyed and unkeyed triggers alike.
+ */
+import { foldIntoRollupsSql, NO_ATTEMPT_COLUMNS } from "@/lib/analytics/rollups";
+import { getDb } from "@/lib/db/client";
+import { withTransaction } from "@/lib/delivery/sql";
+import { matchingPatterns } from "@/lib/events/subscriptions";
+import { newId } from "@/lib/ids";
+
+export interface FanOutResult {
+  events: number;
+  deliveries: { deliveryId: string; endpointId: string }[];
+}
+
+const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
+
+/**
+ * Fans out up to `limit` queued events, oldest first (or exactly `eventIds`, when given: the
+ * Inngest step for one event). Creates one pending, due delivery per active subscribed endpoint
+ * (an endpoint with channels only gets events carrying one of them), its queue row and the
+ * rollup counts. Returns the deliveries made.
+ *
+ * Delivery ids keep newId's form (`dlv_` + 10 time + 16 random Crockford characters): one stem
+ * per event (time + 10 random characters) and the endpoint's ordinal (6 characters) last.
+ */
+export async function fanOutQueuedEvents(options: { limit: number; eventIds?: readonly string[] }): Promise<FanOutResult> {
+  return withTransaction(async (client) => {
+    const taken = await client.query<{ id: string; name: string }>(
+      `WITH f AS (
+         DELETE FROM event_fanout_queue WHERE event_id IN (
+           SELECT event_id FROM event_fanout_queue
+           WHERE $2::text[] IS NULL OR event_id = ANY($2::text[])
+           ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING event_id)
+       SELECT ev.id, ev.name FROM events ev JOIN f ON f.event_id = ev.id`,
+      [options.limit, options.eventIds ?? null],
+    );
+    if (taken.rows.length === 0) return { events: 0, deliveries: [] };
+    const events = taken.rows;
+    const { rows } = await client.query<{ id: string; endpoint_id: string }>(
+      `WITH f AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS u(event_id, patterns, stem)),
+       pairs AS (
+         SELECT ev.id AS event_id, ev.app_id, ev.name, ev.created_at, f.stem, ep.id AS endpoint_id,
+                row_number() OVER (PARTITION BY ev.id ORDER BY ep.id) - 1 AS n
+         FROM f JOIN events ev ON ev.id = f.event_id
+         JOIN endpoints ep ON ep.app_id = ev.app_id AND ep.is_active AND ep.deleted_at IS NULL
+           AND ep.subscriptions && ARRAY(SELECT json_array_elements_text(f.patterns::json))
+           AND (cardinality(ep.channels) = 0 OR ep.channels && ev.channels)),
+       ins AS (
+         INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, next_attempt_at, created_at, updated_at, next_attempt_trigger)
+         SELECT p.stem || (SELECT string_agg(substr($4, ((p.n >> (5 * k)) & 31)::int + 1, 1), '' ORDER BY k DESC) FROM generate_series(0, 5) AS k),
+                p.app_id, p.event_id, p.endpoint_id, p.name, 'pending', p.created_at, p.created_at, p.created_at, 'auto'
+         FROM pairs p
+         RETURNING id, app_id, endpoint_id, created_at),
+       q AS (INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at) SELECT id, endpoint_id, created_at FROM ins),
+       r AS (${foldIntoRollupsSql(`(SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS hour, 1 AS created, 0 AS succeeded, 0 AS failed, ${NO_ATTEMPT_COLUMNS} FROM ins)`)})
+       SELECT id, endpoint_id FROM ins`,
+      [
+        events.map((e) => e.id),
+        events.map((e) => JSON.stringify(matchingPatterns(e.name))),
+        events.map(() => newId("dlv").slice(0, "dlv_".length + 10 + 10)),
+        CROCKFORD,
+      ],
+    );
+    return { events: events.length, deliveries: rows.map((r) => ({ deliveryId: r.id, endpointId: r.endpoint_id })) };
+  });
+}
+
+/** Events accepted but not fanned out for longer than `graceSeconds` (the Inngest reconciler). */
+export async function findStalledFanOuts(graceSeconds: number, limit: number): Promise<{ eventId: string; appId: string }[]> {
+  const { rows } = await getDb().pool.query<{ id: string; app_id: string }>(
+    `SELECT ev.id, ev.app_id FROM event_fanout_queue f JOIN events ev ON ev.id = f.event_id
+     WHERE f.created_at < now() - make_interval(secs => $1) ORDER BY f.created_at LIMIT $2`,
+    [graceSeconds, limit],
+  );
+  return rows.map((r) => ({ eventId: r.id, appId: r.app_id }));
+}

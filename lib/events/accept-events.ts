@@ -1,0 +1,136 @@
+/**
+ * Accepting events (`POST /events`): the event row and its fan-out queue row, committed before
+ * the trigger answers 202. Concurrent triggers share statements (group commit), so 32 producers
+ * cost a few transactions, not 32; fan-out to endpoints happens behind the answer
+ * (lib/delivery/fan-out-events.ts), so a 10,000-endpoint event answers as fast as a 1-endpoint one.
+ *
+ * Idempotency: the key (`Idempotency-Key`, else `event_id`) identifies the event for 24 h; a
+ * repeat returns the first event (`duplicate: true`) and changes nothing. After 24 h the key is
+ * released (cleared on the old event, in the same transaction) and it counts as new. A batch
+ * inserts with ON CONFLICT DO NOTHING; the few that conflict take the keyed path one by one.
+ */
+import type { PoolClient } from "pg";
+import { createGroupCommit } from "@/lib/db/group-commit";
+import { getDb } from "@/lib/db/client";
+import { withTransaction } from "@/lib/delivery/sql";
+import { newId } from "@/lib/ids";
+import { log } from "@/lib/log";
+
+export const IDEMPOTENCY_WINDOW_HOURS = 24;
+
+export interface NewEvent {
+  appId: string;
+  name: string;
+  payload: Record<string, unknown>;
+  key: string | null;
+  channels: readonly string[];
+}
+
+export interface AcceptedEvent {
+  eventId: string;
+  name: string;
+  createdAt: Date;
+  duplicate: boolean;
+}
+
+interface Row {
+  id: string;
+  event: NewEvent;
+  createdAt: Date;
+}
+
+/** One statement for a batch; returns the ids inserted (a key already taken inserts nothing). */
+async function insertBatch(rows: Row[]): Promise<Set<string>> {
+  const { rows: inserted } = await getDb().pool.query<{ id: string }>(
+    `WITH i AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+                  AS u(id, app_id, name, payload, key, channels, created_at)),
+     ev AS (
+       INSERT INTO events (id, app_id, name, payload, idempotency_key, channels, created_at)
+       SELECT id, app_id, name, payload::jsonb, key, ARRAY(SELECT json_array_elements_text(channels::json)), created_at FROM i
+       ON CONFLICT (app_id, idempotency_key) DO NOTHING
+       RETURNING id, created_at),
+     f AS (INSERT INTO event_fanout_queue (event_id, created_at) SELECT id, created_at FROM ev)
+     SELECT id FROM ev`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.event.appId),
+      rows.map((r) => r.event.name),
+      rows.map((r) => JSON.stringify(r.event.payload)),
+      rows.map((r) => r.event.key),
+      rows.map((r) => JSON.stringify(r.event.channels)),
+      rows.map((r) => r.createdAt),
+    ],
+  );
+  return new Set(inserted.map((r) => r.id));
+}
+
+interface StoredEvent {
+  id: string;
+  name: string;
+  created_at: Date;
+  fresh: boolean;
+}
+
+const duplicateOf = (e: StoredEvent): AcceptedEvent => ({ eventId: e.id, name: e.name, createdAt: e.created_at, duplicate: true });
+
+/** The keyed path for one event whose key may be taken: a fresh holder wins; a stale one is released. */
+async function acceptKeyed(row: Row): Promise<AcceptedEvent> {
+  return withTransaction(async (client: PoolClient) => {
+    const existing = await client.query<StoredEvent>(
+      `SELECT id, name, created_at, created_at > now() - make_interval(hours => $3) AS fresh
+       FROM events WHERE app_id = $1 AND idempotency_key = $2 FOR UPDATE`,
+      [row.event.appId, row.event.key, IDEMPOTENCY_WINDOW_HOURS],
+    );
+    const previous = existing.rows[0];
+    if (previous?.fresh) return duplicateOf(previous);
+    if (previous) await client.query("UPDATE events SET idempotency_key = NULL WHERE id = $1", [previous.id]);
+    const inserted = await client.query(
+      `WITH ev AS (
+         INSERT INTO events (id, app_id, name, payload, idempotency_key, channels, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (app_id, idempotency_key) DO NOTHING RETURNING id, created_at)
+       INSERT INTO event_fanout_queue (event_id, created_at) SELECT id, created_at FROM ev`,
+      [row.id, row.event.appId, row.event.name, JSON.stringify(row.event.payload), row.event.key, row.event.channels, row.createdAt],
+    );
+    if (inserted.rowCount === 0) {
+      // A concurrent trigger with the same key committed first: answer with its event.
+      const winner = await client.query<StoredEvent>("SELECT id, name, created_at, true AS fresh FROM events WHERE app_id = $1 AND idempotency_key = $2", [
+        row.event.appId,
+        row.event.key,
+      ]);
+      if (winner.rows[0]) return duplicateOf(winner.rows[0]);
+      throw new Error("idempotency conflict without a winning event");
+    }
+    return accepted(row);
+  });
+}
+
+const accepted = (row: Row): AcceptedEvent => ({ eventId: row.id, name: row.event.name, createdAt: row.createdAt, duplicate: false });
+
+async function writeOne(row: Row): Promise<AcceptedEvent> {
+  if (row.event.key !== null) return acceptKeyed(row);
+  await insertBatch([row]);
+  return accepted(row);
+}
+
+async function writeBatch(rows: Row[]): Promise<AcceptedEvent[]> {
+  const inserted = await insertBatch(rows);
+  // Keys already taken (a repeat, a stale key, or two of this batch): one by one, in order.
+  const results: AcceptedEvent[] = [];
+  for (const row of rows) results.push(inserted.has(row.id) ? accepted(row) : await acceptKeyed(row));
+  return results;
+}
+
+// One per process: every trigger route shares the batches.
+const holder = globalThis as unknown as { __hooklineEventAcceptor?: ReturnType<typeof createGroupCommit<Row, AcceptedEvent>> };
+const acceptor = (holder.__hooklineEventAcceptor ??= createGroupCommit<Row, AcceptedEvent>({
+  writeBatch,
+  writeOne,
+  maxBatch: 500,
+  maxInFlight: 2,
+  onBatchError: (err, size) => log.warn("batched event insert failed; inserting each on its own", { events: size, error: (err as Error).message }),
+}));
+
+/** Commits the event (or finds its idempotent twin); resolves once durable. */
+export function acceptEvent(event: NewEvent): Promise<AcceptedEvent> {
+  return acceptor.submit({ id: newId("msg"), event, createdAt: new Date() });
+}
