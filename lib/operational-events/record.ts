@@ -3,7 +3,7 @@ import { getEngineConfig } from "@/lib/delivery/engine-config";
 import { newId } from "@/lib/ids";
 
 /**
- * - `endpoint.failing`: an endpoint reached HOOKLINE_FAILING_ALERT_AFTER consecutive failed attempts.
+ * - `endpoint.failing`: an endpoint reached HOOKLINE_FAILING_ALERT_AFTER deliveries failing in a row (a delivery retried within the streak counts once).
  * - `endpoint.disabled`: Hookline disabled an endpoint (410 Gone, or failing for too long).
  * - `delivery.exhausted`: a delivery spent its retries and ended `failed`.
  */
