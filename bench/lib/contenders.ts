@@ -1,7 +1,7 @@
 /**
  * What Hookline is held against, in the same run on the same machine: the ceiling (signed POSTs
  * straight from a keep-alive loop; the same rows written straight with multi-row INSERTs) and
- * what a user would build instead (one pg-boss job per delivery). Each runs on its own embedded
+ * what a user would build instead (one pg-boss or graphile-worker job per delivery). Each runs on its own embedded
  * PostgreSQL (same binaries and settings as Hookline's), after Hookline's server has stopped,
  * against the same receiver process.
  */
@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import PgBoss from "pg-boss";
+import { Logger, makeWorkerUtils, run as runGraphileWorker, runMigrations as migrateGraphileWorker, type Task, type WorkerUtils } from "graphile-worker";
 import { Pool as UndiciPool } from "undici";
 import { generateSigningSecret } from "@/lib/crypto/secrets";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded-postgres";
@@ -22,6 +23,7 @@ import { EVENT_NAME, FAN_OUT, keepAliveAgent, maskRequestHeaders, now, pool, pos
 export interface ContenderDatabase {
   ceilingUrl: string;
   pgbossUrl: string;
+  graphileUrl: string;
   stop(): Promise<void>;
 }
 
@@ -34,10 +36,11 @@ export async function startContenderDatabase(dataDir: string): Promise<Contender
     await admin.connect();
     await admin.query("CREATE DATABASE ceiling");
     await admin.query("CREATE DATABASE pgboss");
+    await admin.query("CREATE DATABASE graphile");
     await admin.end();
     const ceilingUrl = withDatabase(server.url, "ceiling");
     await applyMigrations(ceilingUrl);
-    return { ceilingUrl, pgbossUrl: withDatabase(server.url, "pgboss"), stop };
+    return { ceilingUrl, pgbossUrl: withDatabase(server.url, "pgboss"), graphileUrl: withDatabase(server.url, "graphile"), stop };
   } catch (err) {
     await stop();
     throw err;
@@ -67,20 +70,35 @@ export interface HttpCeilingResult {
   errors: number;
 }
 
+/** A keep-alive POST client to the receiver: `send` resolves with the HTTP status, 0 on a network error. */
+function signedSender(port: number, connections: number, client: HttpCeilingResult["client"]) {
+  if (client === "undici") {
+    const undici = new UndiciPool(`http://127.0.0.1:${port}`, { connections, pipelining: 1 });
+    return {
+      send: async (req: SignedRequest) => {
+        try {
+          const res = await undici.request({ path: req.path, method: "POST", headers: req.headers, body: req.body });
+          await res.body.text();
+          return res.statusCode;
+        } catch {
+          return 0;
+        }
+      },
+      close: () => undici.close(),
+    };
+  }
+  const agent = keepAliveAgent(connections);
+  return {
+    send: async (req: SignedRequest) => (await post(agent, port, req).catch(() => null))?.status ?? 0,
+    close: async () => agent.destroy(),
+  };
+}
+
 export async function httpCeiling(input: { receiver: ReceiverProcess; deliveries: number; concurrency: number; client: HttpCeilingResult["client"] }): Promise<HttpCeilingResult> {
   const { receiver, deliveries, concurrency } = input;
   const eps = endpoints();
   const bucket = input.client === "undici" ? "cu" : "ch";
-  const agent = keepAliveAgent(concurrency);
-  const undici = new UndiciPool(`http://127.0.0.1:${receiver.port}`, { connections: concurrency, pipelining: 1 });
-  const send =
-    input.client === "undici"
-      ? async (req: SignedRequest) => {
-          const res = await undici.request({ path: req.path, method: "POST", headers: req.headers, body: req.body });
-          await res.body.text();
-          return res.statusCode;
-        }
-      : async (req: SignedRequest) => (await post(agent, receiver.port, req)).status;
+  const sender = signedSender(receiver.port, concurrency, input.client);
   await receiver.reset(bucket);
   const createdAt = new Date();
   let errors = 0;
@@ -90,12 +108,10 @@ export async function httpCeiling(input: { receiver: ReceiverProcess; deliveries
       const event = Math.floor(i / FAN_OUT);
       const ep = eps[i % FAN_OUT]!;
       const req = signedRequest({ path: `/${bucket}/${ep.index}`, msgId: `dlv_c${i}`, secret: ep.secret, eventCreatedAt: createdAt, payload: samplePayload(event) });
-      const status = await send(req).catch(() => 0);
-      if (status !== 200) errors++;
+      if ((await sender.send(req)) !== 200) errors++;
     });
   } finally {
-    agent.destroy();
-    await undici.close();
+    await sender.close();
   }
   const seconds = (now() - started) / 1000;
   const stats = await receiver.stats(bucket);
@@ -184,7 +200,92 @@ export async function pgCeiling(input: { url: string; deliveries: number; batch:
 }
 
 // ---------------------------------------------------------------------------------------------
-// What a user would build instead: one pg-boss job per delivery
+// What a user would build instead: one job per delivery in a PostgreSQL job queue
+
+/** What every queue contender measures, whatever its settings. */
+export interface QueueRunResult {
+  deliveries: number;
+  seconds: number;
+  perSecond: number;
+  received: number;
+  duplicates: number;
+  /** Jobs completed with a 2xx, and jobs that failed (non-2xx or a network error). */
+  completed: number;
+  failed: number;
+}
+
+/** What every queue run is given besides its queue and its settings. */
+interface QueueRunInput {
+  receiver: ReceiverProcess;
+  deliveries: number;
+  /** Events inserted at once (10 jobs each). */
+  producers: number;
+  timeoutMs: number;
+}
+
+/** One job: which of the 10 endpoints, and the event (its time and payload). */
+interface JobData {
+  endpoint: number;
+  event_created_at: string;
+  payload: unknown;
+}
+
+/**
+ * The job body both queues run, the same signing and POSTing as the ceiling loop: the Standard
+ * Webhooks body and headers for the job's endpoint (the job id is the `webhook-id`), POSTed over
+ * undici keep-alive connections; resolves with the HTTP status (0 on a network error).
+ */
+function jobDeliverer(receiver: ReceiverProcess, bucket: string, connections: number) {
+  const eps = endpoints();
+  const sender = signedSender(receiver.port, connections, "undici");
+  return {
+    deliver: (id: string, job: JobData) => {
+      const ep = eps[job.endpoint]!;
+      return sender.send(
+        signedRequest({ path: `/${bucket}/${ep.index}`, msgId: id, secret: ep.secret, eventCreatedAt: new Date(job.event_created_at), payload: job.payload }),
+      );
+    },
+    close: sender.close,
+  };
+}
+
+const isSuccess = (status: number) => status >= 200 && status < 300;
+
+/**
+ * The timed part of every queue run: from the first insert, producers insert one job per
+ * delivery, 10 per event (as fan-out would), `producers` events at a time, while the workers
+ * run; ends when `finished` resolves (the queue says the last job is completed), or fails after
+ * `timeoutMs`. Resolves with the seconds taken.
+ */
+async function timedQueueRun(input: Omit<QueueRunInput, "receiver"> & {
+  label: string;
+  insert: (jobs: JobData[]) => Promise<unknown>;
+  /** Resolves with the epoch ms of the last completion. */
+  finished: Promise<number>;
+  progress: () => string;
+}): Promise<number> {
+  const { deliveries } = input;
+  const started = now();
+  const createdAt = new Date().toISOString();
+  const producing = pool(Math.ceil(deliveries / FAN_OUT), input.producers, async (e) => {
+    const jobs: JobData[] = [];
+    for (let k = 0; k < FAN_OUT && e * FAN_OUT + k < deliveries; k++) jobs.push({ endpoint: k, event_created_at: createdAt, payload: samplePayload(e) });
+    await input.insert(jobs);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const [, finishedAt] = await Promise.race([
+    Promise.all([producing, input.finished]),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${input.label}: ${input.progress()} after ${input.timeoutMs} ms`)), input.timeoutMs))),
+  ]).finally(() => clearTimeout(timer));
+  return (finishedAt - started) / 1000;
+}
+
+async function queueResult(receiver: ReceiverProcess, bucket: string, deliveries: number, seconds: number, completed: number, failed: number): Promise<QueueRunResult> {
+  const stats = await receiver.stats(bucket);
+  return { deliveries, seconds, perSecond: deliveries / seconds, received: stats.unique, duplicates: stats.duplicates, completed, failed };
+}
+
+// --- pg-boss ----------------------------------------------------------------------------------
 
 export interface PgBossConfig {
   batchSize: number;
@@ -192,21 +293,7 @@ export interface PgBossConfig {
   localConcurrency: number;
 }
 
-export interface PgBossResult extends PgBossConfig {
-  deliveries: number;
-  seconds: number;
-  perSecond: number;
-  received: number;
-  duplicates: number;
-  completed: number;
-  failed: number;
-}
-
-interface JobData {
-  endpoint: number;
-  event_created_at: string;
-  payload: unknown;
-}
+export type PgBossResult = PgBossConfig & QueueRunResult;
 
 // pg-boss 10 completes several ids with output data at run time (manager.js `complete(name, id, data)`
 // maps an array of ids) and answers with the count; its types only list the single-id form.
@@ -240,94 +327,61 @@ export async function startPgBoss(url: string, maxConnections: number): Promise<
 }
 
 /**
- * Producers insert one job per delivery (10 per event, as fan-out would) while the workers run;
- * each worker fetches `batchSize` jobs, signs and POSTs them all at once, then completes them
- * with their status code (one `complete` per distinct status). Timed from the first insert to
- * the last completion.
+ * Each worker fetches `batchSize` jobs, delivers them all at once (`concurrency` connections in
+ * all), then completes them with their status code (one `complete` per distinct status).
  */
-export async function pgBossRun(input: {
-  boss: PgBoss;
-  receiver: ReceiverProcess;
-  deliveries: number;
-  concurrency: number;
-  producers: number;
-  config: PgBossConfig;
-  timeoutMs: number;
-}): Promise<PgBossResult> {
+export async function pgBossRun(input: QueueRunInput & { boss: PgBoss; concurrency: number; config: PgBossConfig }): Promise<PgBossResult> {
   const { boss, receiver, deliveries, config } = input;
   const queue = `bench_b${config.batchSize}_w${config.localConcurrency}_${Date.now()}`;
   const bucket = `b${config.batchSize}w${config.localConcurrency}`;
   await boss.createQueue(queue);
   await receiver.reset(bucket);
-  const eps = endpoints();
-  const agent = keepAliveAgent(input.concurrency);
+  const deliverer = jobDeliverer(receiver, bucket, input.concurrency);
   let completed = 0;
   let failed = 0;
-  let finishedAt = 0;
-  let resolveDone!: () => void;
-  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  let resolveDone!: (at: number) => void;
+  const finished = new Promise<number>((resolve) => (resolveDone = resolve));
 
   const handler = async (jobs: PgBoss.Job<JobData>[]) => {
-    const results = await Promise.all(
+    const byStatus = new Map<number, string[]>();
+    await Promise.all(
       jobs.map(async (job) => {
-        const ep = eps[job.data.endpoint]!;
-        const req = signedRequest({
-          path: `/${bucket}/${ep.index}`,
-          msgId: job.id,
-          secret: ep.secret,
-          eventCreatedAt: new Date(job.data.event_created_at),
-          payload: job.data.payload,
-        });
-        const res = await post(agent, receiver.port, req).catch(() => null);
-        return { id: job.id, status: res?.status ?? 0 };
+        const status = await deliverer.deliver(job.id, job.data);
+        const ids = byStatus.get(status);
+        if (ids) ids.push(job.id);
+        else byStatus.set(status, [job.id]);
       }),
     );
-    const byStatus = new Map<number, string[]>();
-    for (const r of results) {
-      const ids = byStatus.get(r.status);
-      if (ids) ids.push(r.id);
-      else byStatus.set(r.status, [r.id]);
-    }
     for (const [status, ids] of byStatus) {
       const res = await completeMany(boss, queue, ids, { status });
-      if (status >= 200 && status < 300) completed += res.affected;
+      if (isSuccess(status)) completed += res.affected;
       else failed += res.affected;
     }
-    if (completed + failed >= deliveries && finishedAt === 0) {
-      finishedAt = now();
-      resolveDone();
-    }
+    if (completed + failed >= deliveries) resolveDone(now());
   };
 
   const workerIds: string[] = [];
-  const started = now();
+  let seconds: number;
   try {
     for (let w = 0; w < config.localConcurrency; w++) {
       workerIds.push(await boss.work<JobData>(queue, { batchSize: config.batchSize, pollingIntervalSeconds: 0.5 }, handler));
     }
-    const events = Math.ceil(deliveries / FAN_OUT);
-    const createdAt = new Date().toISOString();
-    const producing = pool(events, input.producers, async (e) => {
-      const jobs: PgBoss.JobInsert<JobData>[] = [];
-      for (let k = 0; k < FAN_OUT && e * FAN_OUT + k < deliveries; k++) {
-        jobs.push({ name: queue, data: { endpoint: k, event_created_at: createdAt, payload: samplePayload(e) } });
-      }
-      await boss.insert(jobs);
+    seconds = await timedQueueRun({
+      label: `pg-boss ${bucket}`,
+      deliveries,
+      producers: input.producers,
+      timeoutMs: input.timeoutMs,
+      insert: (jobs) => boss.insert(jobs.map((data) => ({ name: queue, data }))),
+      finished,
+      progress: () => `${completed}/${deliveries} completed`,
     });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all([producing, done]),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`pg-boss ${bucket}: ${completed}/${deliveries} completed after ${input.timeoutMs} ms`)), input.timeoutMs))),
-    ]).finally(() => clearTimeout(timer));
   } finally {
     for (const id of workerIds) await boss.offWork({ id }).catch(() => {});
     // offWork returns before a fetch in flight settles: give the loops a moment to notice.
     await sleep(50);
-    agent.destroy();
+    await deliverer.close();
   }
-  const seconds = (finishedAt - started) / 1000;
-  const stats = await receiver.stats(bucket);
-  return { ...config, deliveries, seconds, perSecond: deliveries / seconds, received: stats.unique, duplicates: stats.duplicates, completed, failed };
+  return { ...config, ...(await queueResult(receiver, bucket, deliveries, seconds, completed, failed)) };
 }
 
 export const PGBOSS_CONFIGS: PgBossConfig[] = [
@@ -335,6 +389,136 @@ export const PGBOSS_CONFIGS: PgBossConfig[] = [
   { batchSize: 50, localConcurrency: 16 },
   { batchSize: 200, localConcurrency: 4 },
   { batchSize: 200, localConcurrency: 16 },
+];
+
+// --- graphile-worker --------------------------------------------------------------------------
+
+export interface GraphileConfig {
+  /** `concurrency`: jobs run at once in the one worker pool (and undici connections). */
+  concurrency: number;
+  /** `localQueue.size`: jobs fetched and locked per fetch, handed to the workers locally. */
+  localQueueSize: number;
+}
+
+export type GraphileResult = GraphileConfig & QueueRunResult;
+
+/** Warnings and errors only: a line per completed job (its default) would be part of the measurement. */
+const quietLogger = new Logger(() => (level, message) => {
+  if (level === "error" || level === "warning") console.error(`graphile-worker ${level}: ${message}`);
+});
+
+/** Its own pg pool of `maxConnections` (see graphilePoolSize), shared by the producers and the runners; its schema migrated once. */
+export async function startGraphileWorker(url: string, maxConnections: number): Promise<{ pgPool: pg.Pool; utils: WorkerUtils; stop: () => Promise<void> }> {
+  const pgPool = new pg.Pool({ ...poolConfigFromUrl(url), max: maxConnections });
+  let stopping = false;
+  // graphile-worker attaches its own handlers only while a runner runs; an idle client's error
+  // must not become an uncaught exception between runs.
+  pgPool.on("error", (err) => {
+    if (!stopping) console.error(`graphile-worker pool: ${err.message}`);
+  });
+  const open = new Set<pg.PoolClient>();
+  pgPool.on("connect", (client) => {
+    open.add(client);
+    client.once("end", () => open.delete(client));
+  });
+  const stop = onCleanup("graphile-worker's pool", async () => {
+    stopping = true;
+    await pgPool.end();
+    // end() resolves once it has told its connections to close: wait (at most 5 s) until they
+    // have, or the database stopping next terminates them mid-goodbye.
+    const deadline = now() + 5_000;
+    while (open.size > 0 && now() < deadline) await sleep(10);
+  });
+  try {
+    await migrateGraphileWorker({ pgPool, logger: quietLogger });
+    const utils = await makeWorkerUtils({ pgPool, logger: quietLogger });
+    return {
+      pgPool,
+      utils,
+      stop: async () => {
+        await utils.release();
+        await stop();
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * One runner per setting, tuned as graphile-worker's own performance page runs it: the local
+ * queue, completions and failures batched (`completeJobBatchDelay` / `failJobBatchDelay` 0: one
+ * DELETE for the completions of the same tick), the pool its docs advise (graphilePoolSize). A
+ * job completes when its POST answers 2xx and throws (to be retried) otherwise. Completion is
+ * batched after the task returns, so the run ends when the jobs table is empty, polled every
+ * 10 ms once every task has succeeded.
+ */
+export async function graphileRun(input: QueueRunInput & { pgPool: pg.Pool; utils: WorkerUtils; config: GraphileConfig }): Promise<GraphileResult> {
+  const { pgPool, receiver, deliveries, config } = input;
+  const task = `deliver_c${config.concurrency}_q${config.localQueueSize}`;
+  const bucket = `g${config.concurrency}q${config.localQueueSize}`;
+  await receiver.reset(bucket);
+  const deliverer = jobDeliverer(receiver, bucket, config.concurrency);
+  let completed = 0;
+  let failed = 0;
+  let allSucceeded!: () => void;
+  const succeeded = new Promise<void>((resolve) => (allSucceeded = resolve));
+  const deliver: Task = async (payload, helpers) => {
+    const status = await deliverer.deliver(helpers.job.id, payload as JobData);
+    if (!isSuccess(status)) {
+      failed++;
+      throw new Error(`HTTP ${status}`);
+    }
+    if (++completed >= deliveries) allSucceeded();
+  };
+  const runner = await runGraphileWorker({
+    pgPool,
+    maxPoolSize: pgPool.options.max,
+    concurrency: config.concurrency,
+    noHandleSignals: true,
+    logger: quietLogger,
+    taskList: { [task]: deliver },
+    preset: { worker: { localQueue: { size: config.localQueueSize }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+  });
+  const stopRunner = onCleanup(`graphile-worker (${bucket})`, () => runner.stop());
+  let stopped = false;
+  const finished = succeeded.then(async () => {
+    const deadline = now() + input.timeoutMs;
+    while (!stopped && now() < deadline) {
+      const { rows } = await pgPool.query<{ left: boolean }>("SELECT EXISTS (SELECT 1 FROM graphile_worker._private_jobs) AS left");
+      if (!rows[0]!.left) return now();
+      await sleep(10);
+    }
+    throw new Error(`graphile-worker ${bucket}: every task succeeded, but jobs were left in the table`);
+  });
+  let seconds: number;
+  try {
+    seconds = await timedQueueRun({
+      label: `graphile-worker ${bucket}`,
+      deliveries,
+      producers: input.producers,
+      timeoutMs: input.timeoutMs,
+      insert: (jobs) => input.utils.addJobs(jobs.map((payload) => ({ identifier: task, payload }))),
+      finished,
+      progress: () => `${completed}/${deliveries} succeeded`,
+    });
+  } finally {
+    stopped = true;
+    await stopRunner();
+    await deliverer.close();
+  }
+  return { ...config, ...(await queueResult(receiver, bucket, deliveries, seconds, completed, failed)) };
+}
+
+/** The pool size graphile-worker's docs advise for a concurrency: 10 or concurrency + 2, whichever is larger. */
+export const graphilePoolSize = (configs: GraphileConfig[]) => Math.max(10, ...configs.map((c) => c.concurrency + 2));
+
+export const GRAPHILE_CONFIGS: GraphileConfig[] = [16, 32, 64].flatMap((concurrency) => [500, 1_000].map((localQueueSize) => ({ concurrency, localQueueSize })));
+/** --quick: two settings of the grid. */
+export const GRAPHILE_QUICK_CONFIGS: GraphileConfig[] = [
+  { concurrency: 32, localQueueSize: 500 },
+  { concurrency: 64, localQueueSize: 1_000 },
 ];
 
 export const contenderDataDir = (root: string) => path.join(root, "comparison-db");

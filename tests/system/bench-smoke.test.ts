@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- --quick` with tiny numbers runs to the end and counts correctly: every
- * delivery arrives once and is recorded, every contender delivers every job. No timing is
- * asserted (the benchmark is not a test); the figures themselves go to BENCHMARKS.md.
+ * delivery arrives once and is recorded, every contender (pg-boss, graphile-worker) delivers
+ * every job, and every row of the table has its figures. No timing is asserted beyond being
+ * there (the benchmark is not a test); the figures themselves go to BENCHMARKS.md.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -33,11 +34,13 @@ function runBench(args: string[], timeoutMs: number): Promise<{ code: number | n
 }
 
 describe("npm run bench -- --quick (tiny)", () => {
-  it("runs every phase to the end, counts every delivery once, and writes the report", { timeout: 120_000 }, async () => {
+  it("runs every phase to the end, counts every delivery once, and writes the report", { timeout: 180_000 }, async () => {
     const out = path.join(dir, "result.json");
     const deliveries = 200;
     const endpoints = 50;
+    const ingestEvents = 40;
     const pgboss = 100;
+    const graphile = 100;
     const { code, output } = await runBench(
       [
         "--quick",
@@ -45,27 +48,39 @@ describe("npm run bench -- --quick (tiny)", () => {
         `--endpoints=${endpoints}`,
         "--concurrency=8",
         "--ingest-clients=8",
+        `--ingest-events=${ingestEvents}`,
         "--latency-seconds=1",
         "--latency-rate=20",
         `--pgboss-deliveries=${pgboss}`,
+        `--graphile-deliveries=${graphile}`,
         `--out=${out}`,
         "--memory",
       ],
-      110_000,
+      170_000,
     );
     expect(code, output).toBe(0);
     // --memory: the server's memory told apart after each Hookline phase.
     expect(output).toMatch(/server memory after throughput: peak RSS \d+ MB = V8 heap \d+ MB .* MB after a full GC/);
-    // One table with all six rows.
-    for (const row of ["1. Delivery throughput", "2. Ingest", "3. Latency", "4. Fan-out", "5. Ceiling", "6. pg-boss"]) expect(output).toContain(row);
+    // One table with all seven rows, every one measured; the JSON holds the same rows.
+    const rows = ["1. Delivery throughput", "2a. Ingest alone", "2b. Ingest during throughput", "3. Latency", "4. Fan-out", "5. Ceiling", "6. Job queues"];
+    for (const row of rows) expect(output).toContain(row);
 
     const report = JSON.parse(fs.readFileSync(out, "utf8"));
     const r = report.results;
-    expect(report.table).toHaveLength(6);
+    expect(report.table.map((t: { row: string }) => t.row.slice(0, 3))).toEqual(rows.map((row) => row.slice(0, 3)));
+    for (const t of report.table) expect(t.measured).not.toBe("not run");
     expect(r.throughput).toMatchObject({ deliveries, received: deliveries, duplicates: 0, recorded: { success: deliveries, attempts: deliveries, other: 0 } });
-    expect(r.ingest).toMatchObject({ events: deliveries / 10, non2xx: 0, errors: 0 });
+    // Ingest (a) alone, every delivery it caused counted at the receiver; (b) during the throughput phase.
+    expect(r.ingestAlone).toMatchObject({ events: ingestEvents, received: ingestEvents, duplicates: 0, non2xx: 0, errors: 0 });
+    expect(r.ingestDuringDelivery).toMatchObject({ events: deliveries / 10, non2xx: 0, errors: 0 });
+    for (const ingest of [r.ingestAlone, r.ingestDuringDelivery]) {
+      for (const figure of ["perSecond", "p50Ms", "p99Ms"]) expect(ingest[figure], figure).toBeGreaterThan(0);
+    }
     expect(r.latency).toMatchObject({ events: 20, received: 20, duplicates: 0 });
+    // Fan-out: the trigger's own response time and the time until the receiver had them all.
     expect(r.fanout).toMatchObject({ endpoints, received: endpoints, duplicates: 0 });
+    expect(r.fanout.triggerMs).toBeGreaterThan(0);
+    expect(r.fanout.receiverSeconds).toBeGreaterThan(0);
     expect(r.ceiling.http.map((h: { received: number; errors: number }) => [h.received, h.errors])).toEqual([
       [deliveries, 0],
       [deliveries, 0],
@@ -73,8 +88,16 @@ describe("npm run bench -- --quick (tiny)", () => {
     for (const p of r.ceiling.pg) expect(p.rowsWritten).toBe(2 * deliveries);
     expect(r.pgboss).toHaveLength(4);
     for (const b of r.pgboss) expect(b).toMatchObject({ deliveries: pgboss, completed: pgboss, received: pgboss, duplicates: 0, failed: 0 });
+    // --quick runs two graphile-worker settings.
+    expect(r.graphile).toHaveLength(2);
+    for (const g of r.graphile) expect(g).toMatchObject({ deliveries: graphile, completed: graphile, received: graphile, duplicates: 0, failed: 0 });
+    for (const q of [...r.pgboss, ...r.graphile]) expect(q.perSecond).toBeGreaterThan(0);
     expect(report.ratios.ceilingRatio).toBeGreaterThan(0);
-    expect(report.ratios.pgbossRatio).toBeGreaterThan(0);
+    expect(report.ratios.pgbossBest).toBeGreaterThan(0);
+    expect(report.ratios.graphileBest).toBeGreaterThan(0);
+    // Hookline's ratio is against the best of both queues.
+    expect(report.ratios.bestContender.perSecond).toBe(Math.max(report.ratios.pgbossBest, report.ratios.graphileBest));
+    expect(report.ratios.contenderRatio).toBeGreaterThan(0);
 
     // Nothing it started is left running: no process mentions its temporary folder (the
     // servers' and databases' data directories are under it), and the folder is gone.
