@@ -116,7 +116,7 @@ describe("endpoint health", () => {
     expect(await attemptDeliveryStep(delivery.id, "run")).toEqual({ done: true, status: "failed" });
     const after = await db().prisma.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
     expect(after.isActive).toBe(false);
-    expect(after.disabledReason).toMatch(/^Failing continuously since .* \(41 consecutive failed attempts\)$/);
+    expect(after.disabledReason).toMatch(/^Failing continuously since .* \(41 deliveries failed in a row\)$/);
     const deliveries = await db().prisma.delivery.findMany({ where: { appId: app.id } });
     expect(deliveries.map((d) => d.status).sort()).toEqual(["cancelled", "failed"]);
     expect(deliveries.find((d) => d.status === "failed")!.lastError).toMatch(/disabled for failing too long/);
