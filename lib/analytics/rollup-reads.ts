@@ -14,11 +14,12 @@ export interface Aggregate {
   attempts: number;
   attemptsFailed: number;
   latencySumMs: number;
+  latencyMaxMs: number;
   histogram: number[];
 }
 
 export function emptyAggregate(): Aggregate {
-  return { created: 0, succeeded: 0, failed: 0, attempts: 0, attemptsFailed: 0, latencySumMs: 0, histogram: new Array<number>(LATENCY_BUCKET_COUNT).fill(0) };
+  return { created: 0, succeeded: 0, failed: 0, attempts: 0, attemptsFailed: 0, latencySumMs: 0, latencyMaxMs: 0, histogram: new Array<number>(LATENCY_BUCKET_COUNT).fill(0) };
 }
 
 const UNIT_MS: Record<Exclude<BucketUnit, "week">, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
@@ -73,7 +74,7 @@ function rollupWhere(scope: RollupScope): { sql: string; params: unknown[] } {
 /** `sum(latency_histogram[1]) AS h0, ...`: element-wise sums in the same pass (no unnest). */
 const HISTOGRAM_SUMS = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => `sum(r.latency_histogram[${i + 1}]) AS h${i}`).join(", ");
 
-type RollupRow = { b: Date; created: string; succeeded: string; failed: string; attempts: string; attempts_failed: string; latency: string } & Record<
+type RollupRow = { b: Date; created: string; succeeded: string; failed: string; attempts: string; attempts_failed: string; latency: string; latency_max: number } & Record<
   `h${number}`,
   string | null
 >;
@@ -88,7 +89,7 @@ export async function readRollups(scope: RollupScope, unit: Exclude<BucketUnit, 
   const bucket = unit === null ? `'epoch'::timestamptz` : unit === "hour" ? "r.hour" : `date_trunc('${unit}', r.hour, 'UTC')`;
   const { rows } = await getDb().pool.query<RollupRow>(
     `SELECT ${bucket} AS b, sum(r.created) AS created, sum(r.succeeded) AS succeeded, sum(r.failed) AS failed,
-            sum(r.attempts) AS attempts, sum(r.attempts_failed) AS attempts_failed, sum(r.latency_sum_ms) AS latency, ${HISTOGRAM_SUMS}
+            sum(r.attempts) AS attempts, sum(r.attempts_failed) AS attempts_failed, sum(r.latency_sum_ms) AS latency, max(r.latency_max_ms) AS latency_max, ${HISTOGRAM_SUMS}
      FROM delivery_rollups_hourly r WHERE ${sql} GROUP BY 1`,
     params,
   );
@@ -101,6 +102,7 @@ export async function readRollups(scope: RollupScope, unit: Exclude<BucketUnit, 
     agg.attempts = Number(r.attempts);
     agg.attemptsFailed = Number(r.attempts_failed);
     agg.latencySumMs = Number(r.latency);
+    agg.latencyMaxMs = Number(r.latency_max ?? 0);
     for (let i = 0; i < LATENCY_BUCKET_COUNT; i++) agg.histogram[i] = Number(r[`h${i}`] ?? 0);
     out.set(unit ? r.b.getTime() : 0, agg);
   }
@@ -128,9 +130,10 @@ export async function readMinuteBuckets(scope: RollupScope): Promise<Map<number,
        FROM deliveries d WHERE d.app_id = $1 AND d.created_at >= $2 AND d.created_at < $3${endpointFilter("d")} GROUP BY 1`,
       params,
     ),
-    pool.query<{ b: Date; bucket: number; attempts: string; attempts_failed: string; latency: string }>(
+    pool.query<{ b: Date; bucket: number; attempts: string; attempts_failed: string; latency: string; latency_max: number }>(
       `SELECT date_trunc('minute', a.created_at, 'UTC') AS b, width_bucket(a.duration_ms, ${thresholds}) AS bucket,
-              count(*) AS attempts, count(*) FILTER (WHERE a.error IS NOT NULL) AS attempts_failed, sum(a.duration_ms) AS latency
+              count(*) AS attempts, count(*) FILTER (WHERE a.error IS NOT NULL) AS attempts_failed, sum(a.duration_ms) AS latency,
+              max(a.duration_ms) AS latency_max
        FROM attempts a
        WHERE a.app_id = $1 AND a.created_at >= $2 AND a.created_at < $3${endpointFilter("a")}
        GROUP BY 1, 2`,
@@ -154,6 +157,7 @@ export async function readMinuteBuckets(scope: RollupScope): Promise<Map<number,
     agg.attempts += Number(r.attempts);
     agg.attemptsFailed += Number(r.attempts_failed);
     agg.latencySumMs += Number(r.latency);
+    agg.latencyMaxMs = Math.max(agg.latencyMaxMs, Number(r.latency_max ?? 0));
     agg.histogram[Math.min(Number(r.bucket), LATENCY_BUCKET_COUNT - 1)]! += Number(r.attempts);
   }
   return out;
@@ -171,5 +175,5 @@ export function averageLatency(agg: Aggregate): number | null {
 }
 
 export function latencyPercentile(agg: Aggregate, quantile: number): number | null {
-  return percentileFromHistogram(agg.histogram, quantile);
+  return percentileFromHistogram(agg.histogram, quantile, agg.latencyMaxMs);
 }

@@ -41,10 +41,16 @@ export function hourOf(at: Date): Date {
 }
 
 /**
- * Approximate percentile (ms) from a histogram: the upper bound of the bucket holding it
- * (the last bound for the overflow bucket). Null when empty.
+ * Approximate percentile (ms) from a histogram: the upper bound of the bucket holding it (the
+ * last bound for the overflow bucket), but never more than the slowest attempt (`maxMs`): a 2 s
+ * timeout must not read as a 2.5 s percentile. Null when empty.
  */
-export function percentileFromHistogram(histogram: readonly number[], quantile: number): number | null {
+export function percentileFromHistogram(histogram: readonly number[], quantile: number, maxMs = Infinity): number | null {
+  const bound = histogramBound(histogram, quantile);
+  return bound === null ? null : Math.min(bound, maxMs);
+}
+
+function histogramBound(histogram: readonly number[], quantile: number): number | null {
   const total = histogram.reduce((sum, n) => sum + n, 0);
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil(total * quantile));
@@ -66,14 +72,15 @@ export function percentileFromHistogram(histogram: readonly number[], quantile: 
  */
 export function foldIntoRollupsSql(source: string): string {
   return `INSERT INTO delivery_rollups_hourly
-       (app_id, endpoint_id, hour, slot, created, succeeded, failed, attempts, attempts_failed, latency_sum_ms, latency_histogram)
-     SELECT g.app_id, g.endpoint_id, g.hour, ${ROLLUP_SLOT_SQL}, g.created, g.succeeded, g.failed, g.attempts, g.attempts_failed, g.latency_ms,
+       (app_id, endpoint_id, hour, slot, created, succeeded, failed, attempts, attempts_failed, latency_sum_ms, latency_max_ms, latency_histogram)
+     SELECT g.app_id, g.endpoint_id, g.hour, ${ROLLUP_SLOT_SQL}, g.created, g.succeeded, g.failed, g.attempts, g.attempts_failed, g.latency_ms, g.latency_max_ms,
        CASE WHEN g.attempts = 0 THEN '{}'::int[] ELSE
          ARRAY(SELECT (SELECT count(*) FROM unnest(g.buckets) AS b WHERE b = k)::int
                FROM generate_series(0, ${LATENCY_BUCKET_COUNT - 1}) AS k ORDER BY k) END
      FROM (SELECT s.app_id, s.endpoint_id, s.hour, sum(s.created)::int AS created, sum(s.succeeded)::int AS succeeded,
                   sum(s.failed)::int AS failed, sum(s.attempt)::int AS attempts, sum(s.attempt_failed)::int AS attempts_failed,
                   COALESCE(sum(s.duration_ms) FILTER (WHERE s.attempt = 1), 0)::bigint AS latency_ms,
+                  COALESCE(max(s.duration_ms) FILTER (WHERE s.attempt = 1), 0)::int AS latency_max_ms,
                   array_agg(s.bucket) FILTER (WHERE s.attempt = 1) AS buckets
            FROM ${source} AS s GROUP BY s.app_id, s.endpoint_id, s.hour) AS g
      ORDER BY g.endpoint_id, g.hour
@@ -84,6 +91,7 @@ export function foldIntoRollupsSql(source: string): string {
        attempts = delivery_rollups_hourly.attempts + EXCLUDED.attempts,
        attempts_failed = delivery_rollups_hourly.attempts_failed + EXCLUDED.attempts_failed,
        latency_sum_ms = delivery_rollups_hourly.latency_sum_ms + EXCLUDED.latency_sum_ms,
+       latency_max_ms = GREATEST(delivery_rollups_hourly.latency_max_ms, EXCLUDED.latency_max_ms),
        -- element-wise sum; the shorter array counts as zeros
        latency_histogram = ARRAY(
          SELECT COALESCE(a, 0) + COALESCE(b, 0)

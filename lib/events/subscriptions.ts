@@ -9,7 +9,7 @@ export function matchingPatterns(eventName: string): string[] {
   return patterns;
 }
 
-/** True when an endpoint with these subscriptions and channels receives the event (what findSubscribedEndpoints in fan-out.ts does in SQL). */
+/** True when an endpoint with these subscriptions and channels receives the event (what fanOutQueuedEvents in lib/delivery/fan-out-events.ts does in SQL). */
 export function endpointMatches(
   endpoint: { subscriptions: readonly string[]; channels: readonly string[] },
   event: { name: string; channels: readonly string[] },

@@ -34,24 +34,25 @@ DROP COLUMN "leased_by";
 
 -- One counting rule: a delivery counts once, in the hour it was created, by its current state
 -- (failed includes cancelled); attempts count in the hour they were made. Rebuilt from the log.
+ALTER TABLE "delivery_rollups_hourly" ADD COLUMN "latency_max_ms" INTEGER NOT NULL DEFAULT 0;
 DELETE FROM "delivery_rollups_hourly";
 INSERT INTO "delivery_rollups_hourly" ("app_id", "endpoint_id", "hour", "slot", "created", "succeeded", "failed")
 SELECT "app_id", "endpoint_id", date_trunc('hour', "created_at", 'UTC'), 0, count(*)::int,
        (count(*) FILTER (WHERE "status" = 'success'))::int,
        (count(*) FILTER (WHERE "status" IN ('failed', 'cancelled')))::int
 FROM "deliveries" GROUP BY 1, 2, 3;
-INSERT INTO "delivery_rollups_hourly" ("app_id", "endpoint_id", "hour", "slot", "attempts", "attempts_failed", "latency_sum_ms", "latency_histogram")
-SELECT g."app_id", g."endpoint_id", g."hour", 0, g."n", g."n_failed", g."latency",
+INSERT INTO "delivery_rollups_hourly" ("app_id", "endpoint_id", "hour", "slot", "attempts", "attempts_failed", "latency_sum_ms", "latency_max_ms", "latency_histogram")
+SELECT g."app_id", g."endpoint_id", g."hour", 0, g."n", g."n_failed", g."latency", g."latency_max",
        ARRAY(SELECT (SELECT count(*) FROM unnest(g."buckets") AS b WHERE b = k)::int FROM generate_series(0, 11) AS k ORDER BY k)
 FROM (
   SELECT "app_id", "endpoint_id", date_trunc('hour', "created_at", 'UTC') AS "hour", count(*)::int AS "n",
-         (count(*) FILTER (WHERE "error" IS NOT NULL))::int AS "n_failed", sum("duration_ms")::bigint AS "latency",
+         (count(*) FILTER (WHERE "error" IS NOT NULL))::int AS "n_failed", sum("duration_ms")::bigint AS "latency", max("duration_ms") AS "latency_max",
          array_agg(width_bucket("duration_ms", ARRAY[11,26,51,101,251,501,1001,2501,5001,10001,30001]::int[])) AS "buckets"
   FROM "attempts" GROUP BY 1, 2, 3
 ) AS g
 ON CONFLICT ("app_id", "endpoint_id", "hour", "slot") DO UPDATE SET
   "attempts" = EXCLUDED."attempts", "attempts_failed" = EXCLUDED."attempts_failed",
-  "latency_sum_ms" = EXCLUDED."latency_sum_ms", "latency_histogram" = EXCLUDED."latency_histogram";
+  "latency_sum_ms" = EXCLUDED."latency_sum_ms", "latency_max_ms" = EXCLUDED."latency_max_ms", "latency_histogram" = EXCLUDED."latency_histogram";
 
 -- "In a row" counts deliveries, not attempts: the streak restarts from the endpoint's own log.
 UPDATE "endpoints" e SET "consecutive_failures" = s.n
