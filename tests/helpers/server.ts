@@ -20,6 +20,8 @@ export interface RunningServer {
   stop(): Promise<number | null>;
   /** SIGKILL the launcher only (its children are left behind, as after a crash). */
   kill9(): Promise<void>;
+  /** SIGKILL the whole process group (launcher, web server, embedded database): a machine-level crash. Needs `detached`. */
+  killGroup9(): Promise<void>;
   /** `npm run -s hookline -- keys create` against this server's data directory. */
   createApiKey(name?: string): Promise<string>;
   cli(args: string[]): Promise<CliResult>;
@@ -37,6 +39,8 @@ export interface StartOptions {
   /** Wait for /api/health to answer 200 (default true). */
   waitForHealth?: boolean;
   timeoutMs?: number;
+  /** Start in a process group of its own (for killGroup9). */
+  detached?: boolean;
 }
 
 const running = new Set<RunningServer>();
@@ -115,7 +119,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const dataDir = options.dataDir ?? tempDataDir();
   const port = await findFreePort();
   const env = { PORT: String(port), HOOKLINE_HOST: "127.0.0.1", HOOKLINE_DATA_DIR: dataDir, ...options.env };
-  const child = spawn("npm", ["start"], { cwd: ROOT, env: baseEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("npm", ["start"], { cwd: ROOT, env: baseEnv(env), stdio: ["ignore", "pipe", "pipe"], detached: options.detached === true });
   let out = "";
   const append = (d: Buffer) => {
     out += d.toString();
@@ -144,6 +148,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     async kill9() {
       running.delete(server);
       child.kill("SIGKILL");
+      await exited;
+    },
+    async killGroup9() {
+      running.delete(server);
+      if (!options.detached) throw new Error("killGroup9 needs a server started with detached: true");
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
       await exited;
     },
     cli: (args) => runCli(args, { HOOKLINE_DATA_DIR: dataDir, ...options.env }),
