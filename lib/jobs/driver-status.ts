@@ -1,4 +1,5 @@
 import { getConfig } from "@/lib/config";
+import { processSingleton } from "@/lib/runtime/process-singleton";
 
 /**
  * What the job driver reports to /api/health. The driver in use registers itself here when it
@@ -11,7 +12,7 @@ export interface JobDriverStatus {
 }
 
 type StatusSource = () => JobDriverStatus;
-const holder = globalThis as unknown as { __hooklineJobStatus?: StatusSource };
+const holder = processSingleton<{ __hooklineJobStatus?: StatusSource }>("jobs/driver-status", () => ({}));
 
 export function registerJobDriverStatus(source: StatusSource | undefined): void {
   holder.__hooklineJobStatus = source;

@@ -1,6 +1,7 @@
 import type { PoolClient } from "pg";
 import { getDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/runtime/process-singleton";
 
 /** LISTEN/NOTIFY channel that wakes embedded workers when deliveries become due. */
 export const DELIVERIES_DUE_CHANNEL = "hookline_deliveries_due";
@@ -27,8 +28,8 @@ interface WakeupState {
   lastNotifyAt: number;
   timer?: NodeJS.Timeout;
 }
-// On globalThis: the trigger routes and the driver (instrumentation) are bundled apart.
-const holder = globalThis as unknown as { __hooklineWakeup?: WakeupState };
+// One per process: the trigger routes and the driver (instrumentation) are bundled apart.
+const holder = processSingleton<{ __hooklineWakeup?: WakeupState }>("jobs/wakeup", () => ({}));
 const state: WakeupState = (holder.__hooklineWakeup ??= { localWorkers: new Set(), lastNotifyAt: 0 });
 
 /** The embedded driver of this process registers its wake-up; returns the unregistration. */

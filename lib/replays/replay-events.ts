@@ -9,24 +9,24 @@ import { z } from "zod";
 import { inngest } from "@/inngest/client";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/runtime/process-singleton";
 
 export const replayRequested = eventType("webhook/replay.requested", {
   schema: z.object({ task_id: z.string(), app_id: z.string() }),
 });
 
 type Waker = () => void;
-const holder = globalThis as unknown as { __hooklineReplayWakers?: Set<Waker> };
+const wakers = processSingleton("replays/replay-events", () => new Set<Waker>());
 
 /** Runners in this process register here to hear about new tasks at once. */
 export function onReplayTaskQueued(waker: Waker): () => void {
-  const set = (holder.__hooklineReplayWakers ??= new Set());
-  set.add(waker);
-  return () => set.delete(waker);
+  wakers.add(waker);
+  return () => wakers.delete(waker);
 }
 
 /** After a task was committed. Never throws: the task is safe in the database either way. */
 export async function announceReplayTask(task: { id: string; appId: string }): Promise<void> {
-  for (const wake of holder.__hooklineReplayWakers ?? []) wake();
+  for (const wake of wakers) wake();
   if (getConfig().jobs !== "inngest") return;
   try {
     await inngest.send(replayRequested.create({ task_id: task.id, app_id: task.appId }, { id: `replay-${task.id}` }));
