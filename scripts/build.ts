@@ -58,14 +58,21 @@ export function buildNext() {
 }
 
 /**
- * Compiles scripts/next-server.ts and the route code it serves directly into one file, with
- * node_modules left to Node. Compiled ahead rather than run through tsx: tsx's loader kept
- * ~55 MB more heap in the server for as long as it ran.
+ * What the compiled web server may contain of the project. The domain (app/, lib/, generated/)
+ * is Next's: the server takes the trigger's handler from Next's compiled route module, so a
+ * second copy of any of it here would be a second instance of its state.
+ */
+const SERVER_SOURCES = new Set(["scripts/next-server.ts", "lib/http/node-bridge.ts"]);
+
+/**
+ * Compiles scripts/next-server.ts into one file, with node_modules left to Node. Compiled ahead
+ * rather than run through tsx: tsx's loader kept ~55 MB more heap in the server for as long as
+ * it ran. Fails if the bundle pulled in project code beyond SERVER_SOURCES.
  */
 export function buildServer() {
   console.error("[hookline] compiling the web server");
   const esbuild = require("esbuild") as typeof import("esbuild");
-  esbuild.buildSync({
+  const result = esbuild.buildSync({
     entryPoints: [path.join(ROOT, "scripts", "next-server.ts")],
     outfile: SERVER_BUNDLE,
     bundle: true,
@@ -75,7 +82,19 @@ export function buildServer() {
     packages: "external",
     tsconfig: path.join(ROOT, "tsconfig.json"),
     logLevel: "warning",
+    metafile: true,
+    absWorkingDir: ROOT,
   });
+  const extra = serverBundleStrays(Object.keys(result.metafile.inputs));
+  if (extra.length > 0) {
+    fs.rmSync(SERVER_BUNDLE, { force: true });
+    throw new Error(`the web server bundle must not contain a second copy of the domain (take it from Next's build instead): ${extra.join(", ")}`);
+  }
+}
+
+/** The bundle's inputs (paths relative to the project) that are project code outside SERVER_SOURCES. */
+export function serverBundleStrays(inputs: readonly string[]): string[] {
+  return inputs.filter((input) => !input.startsWith("node_modules/") && !input.includes("/node_modules/") && !SERVER_SOURCES.has(input));
 }
 
 export function ensureBuilt({ force = false } = {}) {

@@ -2,23 +2,30 @@
  * The production web server (run by scripts/start.ts in place of `next start`): Next.js's
  * request handler behind a node:http server of our own, so that the one route producers call at
  * volume — POST /api/v1/apps/{app}/events — skips the framework's per-request routing, tracing
- * and stream plumbing (about 1.2 ms of CPU of the trigger's ~1.9 ms). It is answered by the same
- * route module Next serves (its handler, wrappers and domain code), so authentication,
- * validation, errors and logging are the same. Everything else goes to Next unchanged.
- * Compiled by the build (scripts/build.ts) to .next/hookline-server.mjs:
+ * and stream plumbing (about 1.2 ms of CPU of the trigger's ~1.9 ms). Everything else goes to
+ * Next unchanged.
+ *
+ * One copy of the domain: the trigger's handler is not compiled into this file. After
+ * `app.prepare()` it is taken from the route module Next itself compiled and serves
+ * (.next/server/app/.../route.js), loaded with Next's own `requirePage`, i.e. through the same
+ * Node require cache and so the same Turbopack runtime and module registry as Next's routes: the
+ * fast path and every other route share one instance of each module (the database pool, the
+ * lookup caches, the metrics, the wake-up hooks). The build (scripts/build.ts) refuses a bundle
+ * that pulls in anything from app/ or lib/ other than the stateless lib/http/node-bridge.ts.
+ * Compiled to .next/hookline-server.mjs:
  *   node .next/hookline-server.mjs --port N --hostname H
  */
 import http from "node:http";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import next from "next";
-import { fastRoute, serveFastRoute } from "@/lib/http/node-bridge";
-import { POST as triggerEvent } from "@/app/api/v1/apps/[slug]/events/route";
+import { fastRoute, serveFastRoute, type WebRouteHandler } from "@/lib/http/node-bridge";
 
+const ROOT = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { port: { type: "string" }, hostname: { type: "string" } } });
 const port = Number(values.port ?? 3000);
 const hostname = values.hostname ?? "0.0.0.0";
-const fastRoutes = [fastRoute("POST", "/api/v1/apps/[slug]/events", triggerEvent)];
 
 const server = http.createServer();
 // Registered before Next starts our background jobs: their shutdown runs first and then hands
@@ -31,9 +38,31 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   });
 }
 
-const app = next({ dev: false, dir: path.resolve(import.meta.dirname, ".."), hostname, port });
+interface CompiledAppRoute {
+  routeModule?: { ensureUserland?: () => Promise<void>; userland?: Record<string, unknown> };
+}
+
+/**
+ * The `method` export of an app route as Next serves it: the compiled route module, loaded the
+ * way Next loads it (next/dist/server/require's requirePage, a plain `require` of
+ * .next/server/app/<page>.js), so the module instances are the ones Next's own requests use.
+ */
+async function loadRouteHandler(page: string, method: string): Promise<WebRouteHandler<Record<string, string>>> {
+  const require = createRequire(import.meta.url);
+  const { requirePage } = require("next/dist/server/require") as typeof import("next/dist/server/require");
+  const compiled = (await requirePage(`${page}/route`, path.join(ROOT, ".next"), true)) as CompiledAppRoute;
+  const routeModule = compiled.routeModule;
+  await routeModule?.ensureUserland?.();
+  const handler = routeModule?.userland?.[method];
+  if (typeof handler !== "function") throw new Error(`the compiled route ${page} has no ${method} handler`);
+  return handler as WebRouteHandler<Record<string, string>>;
+}
+
+const app = next({ dev: false, dir: ROOT, hostname, port });
 await app.prepare();
 const handle = app.getRequestHandler();
+const TRIGGER = "/api/v1/apps/[slug]/events";
+const fastRoutes = [fastRoute("POST", TRIGGER, await loadRouteHandler(TRIGGER, "POST"))];
 const origin = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
 server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
   if (!serveFastRoute(fastRoutes, req, res, origin)) void handle(req, res);

@@ -12,6 +12,7 @@
 
 import { listenToChannel, type ChannelListener } from "@/lib/db/listen-channel";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/runtime/process-singleton";
 
 /** The tables whose changes are announced on CACHE_INVALIDATION_CHANNEL (the payload). */
 export type CachedTable = "api_keys" | "apps" | "event_types";
@@ -33,9 +34,8 @@ interface CacheRegistry {
   byTable: Map<CachedTable, Set<{ clear(): void }>>;
 }
 
-// On globalThis: Next bundles route modules separately, and they must share one registry.
-const holder = globalThis as unknown as { __hooklineCaches?: CacheRegistry };
-const registry: CacheRegistry = (holder.__hooklineCaches ??= { live: false, byTable: new Map() });
+// One per process: Next bundles route modules and instrumentation separately, and they must share one registry.
+const registry = processSingleton<CacheRegistry>("cache/lookup-cache", () => ({ live: false, byTable: new Map() }));
 
 export function createLookupCache<V>(table: CachedTable, options: { keep?: (value: V) => boolean } = {}): LookupCache<V> {
   const entries = new Map<string, { value: V; expiresAt: number }>();

@@ -3,10 +3,11 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/client";
 import { getConfig } from "@/lib/config";
 import { poolConfigFromUrl } from "@/lib/db/url";
+import { processSingleton } from "@/lib/runtime/process-singleton";
 
 /**
  * One pg pool per process, shared by Prisma (CRUD and typed reads) and by raw SQL on the hot
- * paths (claims, fan-out inserts, attempt writes). Kept on globalThis so Next's dev reloads
+ * paths (claims, fan-out inserts, attempt writes). One per process (processSingleton) so Next's separately bundled entries, dev reloads
  * and tests that import modules twice do not open a second pool.
  */
 export interface Database {
@@ -39,21 +40,21 @@ export function createDatabase(url: string, options: { max?: number } = {}): Dat
   };
 }
 
-const holder = globalThis as unknown as { __hooklineDb?: Database };
+const holder = processSingleton<{ db?: Database }>("db/client", () => ({}));
 
 /** The process-wide database, opened on first use from `DATABASE_URL`. */
 export function getDb(): Database {
-  if (!holder.__hooklineDb) {
+  if (!holder.db) {
     const url = getConfig().databaseUrl;
     if (!url) throw new Error("DATABASE_URL is not set: start Hookline with `npm start`, which provides it");
-    holder.__hooklineDb = createDatabase(url);
+    holder.db = createDatabase(url);
   }
-  return holder.__hooklineDb;
+  return holder.db;
 }
 
 /** Points the process at a given database (tests, CLI). Closes nothing; the caller owns `db`. */
 export function setDb(db: Database | undefined): void {
-  holder.__hooklineDb = db;
+  holder.db = db;
 }
 
 export type { PrismaClient };

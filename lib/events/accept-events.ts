@@ -15,6 +15,7 @@ import { getDb } from "@/lib/db/client";
 import { withTransaction } from "@/lib/delivery/sql";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/runtime/process-singleton";
 
 export const IDEMPOTENCY_WINDOW_HOURS = 24;
 
@@ -121,14 +122,15 @@ async function writeBatch(rows: Row[]): Promise<AcceptedEvent[]> {
 }
 
 // One per process: every trigger route shares the batches.
-const holder = globalThis as unknown as { __hooklineEventAcceptor?: ReturnType<typeof createGroupCommit<Row, AcceptedEvent>> };
-const acceptor = (holder.__hooklineEventAcceptor ??= createGroupCommit<Row, AcceptedEvent>({
-  writeBatch,
-  writeOne,
-  maxBatch: 500,
-  maxInFlight: 2,
-  onBatchError: (err, size) => log.warn("batched event insert failed; inserting each on its own", { events: size, error: (err as Error).message }),
-}));
+const acceptor = processSingleton("events/accept-events", () =>
+  createGroupCommit<Row, AcceptedEvent>({
+    writeBatch,
+    writeOne,
+    maxBatch: 500,
+    maxInFlight: 2,
+    onBatchError: (err, size) => log.warn("batched event insert failed; inserting each on its own", { events: size, error: (err as Error).message }),
+  }),
+);
 
 /** Commits the event (or finds its idempotent twin); resolves once durable. */
 export function acceptEvent(event: NewEvent): Promise<AcceptedEvent> {

@@ -11,6 +11,7 @@
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/runtime/process-singleton";
 
 export interface AnnouncedWork {
   /** Events accepted (their fan-out is queued). */
@@ -40,13 +41,12 @@ export interface JobDriver {
 export const WORK_CHANNEL = "hookline_work";
 export type WorkKind = "events" | "deliveries" | "replays";
 
-// One per process, shared by Next's separately bundled entries (instrumentation and routes).
 interface Registry {
   driver?: JobDriver;
   notify: Map<WorkKind, { timer?: NodeJS.Timeout; lastAt: number }>;
 }
-const holder = globalThis as unknown as { __hooklineJobDriver?: Registry };
-const registry: Registry = (holder.__hooklineJobDriver ??= { notify: new Map() });
+// One per process, shared by Next's separately bundled entries (instrumentation and routes).
+const registry = processSingleton<Registry>("jobs/job-driver", () => ({ notify: new Map() }));
 
 /** Installs the process's driver (start-up) or removes it (`undefined`, at stop). */
 export function setJobDriver(driver: JobDriver | undefined): void {

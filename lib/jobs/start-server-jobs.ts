@@ -15,12 +15,13 @@ import { setJobDriver } from "@/lib/jobs/job-driver";
 import { log } from "@/lib/log";
 import { startRetentionRunner } from "@/lib/retention/retention-runner";
 import { watchLauncher } from "@/lib/runtime/launcher-watch";
+import { processSingleton } from "@/lib/runtime/process-singleton";
 
 interface Stoppable {
   stop(): Promise<void>;
 }
 
-const holder = globalThis as unknown as { __hooklineBackgroundJobs?: Stoppable[] };
+const holder = processSingleton<{ __hooklineBackgroundJobs?: Stoppable[] }>("jobs/start-server-jobs", () => ({}));
 
 export function startServerJobs(): void {
   if (holder.__hooklineBackgroundJobs) return; // dev server reloads

@@ -1,9 +1,10 @@
 /**
  * Process-local Prometheus counters and histograms (the usual Prometheus model: each instance is
- * scraped and `rate()` runs over its counters). Kept on globalThis so the instrumentation hook,
+ * scraped and `rate()` runs over its counters). One per process (processSingleton) so the instrumentation hook,
  * route handlers and Inngest functions, which Next may bundle separately, share one registry.
  */
 import { LATENCY_BUCKET_BOUNDS_MS } from "@/lib/analytics/rollups";
+import { processSingleton } from "@/lib/runtime/process-singleton";
 
 type Labels = Record<string, string>;
 
@@ -12,11 +13,11 @@ interface MetricsState {
   histograms: Map<string, Map<string, { buckets: number[]; sum: number; count: number }>>;
 }
 
-const holder = globalThis as unknown as { __hooklineMetrics?: MetricsState };
+const holder = processSingleton<{ state?: MetricsState }>("metrics/registry", () => ({}));
 
 function state(): MetricsState {
-  holder.__hooklineMetrics ??= { counters: new Map(), histograms: new Map() };
-  return holder.__hooklineMetrics;
+  holder.state ??= { counters: new Map(), histograms: new Map() };
+  return holder.state;
 }
 
 function labelKey(labels: Labels): string {
@@ -82,5 +83,5 @@ export function renderLocalMetrics(families: readonly MetricFamily[]): string {
 }
 
 export function resetMetricsForTests(): void {
-  holder.__hooklineMetrics = undefined;
+  holder.state = undefined;
 }

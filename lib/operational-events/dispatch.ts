@@ -8,6 +8,7 @@ import { getEngineConfig } from "@/lib/delivery/engine-config";
 import { postWebhook } from "@/lib/delivery/http-client";
 import { buildWebhookHeaders } from "@/lib/delivery/sign";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/runtime/process-singleton";
 
 const SEND_TIMEOUT_MS = 10_000;
 const CLAIM_SECONDS = 60;
@@ -79,14 +80,15 @@ export async function sendPendingOperationalEvents(limit = 50): Promise<{ sent: 
   return { sent, failed };
 }
 
-let running: Promise<unknown> | undefined;
+// One per process: the routes and the job driver (instrumentation) are bundled apart.
+const dispatch = processSingleton<{ running?: Promise<unknown> }>("operational-events/dispatch", () => ({}));
 
 /** Fire-and-forget send after a commit that recorded operational events; one run at a time. */
 export function kickOperationalEventDispatch(): void {
-  if (!getEngineConfig().operatorWebhookUrl || running) return;
-  running = sendPendingOperationalEvents()
+  if (!getEngineConfig().operatorWebhookUrl || dispatch.running) return;
+  dispatch.running = sendPendingOperationalEvents()
     .catch((err: unknown) => log.warn("could not send operational events", { error: (err as Error).message }))
     .finally(() => {
-      running = undefined;
+      dispatch.running = undefined;
     });
 }

@@ -11,12 +11,13 @@
  *
  * Used by `proxy.ts`, which Next runs apart from the route code: this module keeps its own tiny
  * pg pool and imports neither Prisma nor the shared `getDb()` (a second Prisma client there
- * would end up shared through globalThis with the app's code).
+ * would end up shared, as a process singleton, with the app's code).
  */
 import pg from "pg";
 import { hashToken } from "@/lib/crypto/secrets";
 import { poolConfigFromUrl } from "@/lib/db/url";
 import { readPortalSession } from "@/lib/sessions/portal-session";
+import { processSingleton } from "@/lib/runtime/process-singleton";
 
 export const PORTAL_HEADERS = {
   /** Only the portal's own pages learn the URL (which may still carry a ticket). */
@@ -31,24 +32,21 @@ const MAX_ANY_APP_ORIGINS = 200;
 /** `https://host[:port]` (and http for local development): anything else is dropped. */
 const ORIGIN = /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
-const holder = globalThis as unknown as {
-  __hooklineFramePool?: pg.Pool;
-  __hooklineFrameCache?: Map<string, { origins: string[]; at: number }>;
-};
+const holder = processSingleton<{ pool?: pg.Pool; cache?: Map<string, { origins: string[]; at: number }> }>("portal/frame-policy", () => ({}));
 
 function pool(): pg.Pool | null {
   const url = process.env.DATABASE_URL;
   if (!url) return null;
-  if (!holder.__hooklineFramePool) {
+  if (!holder.pool) {
     const p = new pg.Pool({ ...poolConfigFromUrl(url), max: 2, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 2_000, statement_timeout: 2_000 });
     p.on("error", () => {});
-    holder.__hooklineFramePool = p;
+    holder.pool = p;
   }
-  return holder.__hooklineFramePool;
+  return holder.pool;
 }
 
 function cache() {
-  return (holder.__hooklineFrameCache ??= new Map());
+  return (holder.cache ??= new Map());
 }
 
 async function originsOfApp(appId: string): Promise<string[]> {
