@@ -159,6 +159,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         // already gone
       }
       await exited;
+      // Every process of the group is gone (not only the launcher) before anyone restarts.
+      await waitFor("the process group to be gone", async () => {
+        try {
+          process.kill(-child.pid!, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      }, 15_000, 50);
     },
     cli: (args) => runCli(args, { HOOKLINE_DATA_DIR: dataDir, ...options.env }),
     async createApiKey(name = "system-test") {
