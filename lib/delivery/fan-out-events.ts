@@ -16,8 +16,6 @@ export interface FanOutResult {
   deliveries: { deliveryId: string; endpointId: string }[];
 }
 
-const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
-
 /**
  * Fans out up to `limit` queued events, oldest first (or exactly `eventIds`, when given: the
  * Inngest step for one event). Creates one pending, due delivery per active subscribed endpoint
@@ -25,7 +23,7 @@ const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
  * rollup counts. Returns the deliveries made.
  *
  * Delivery ids keep newId's form (`dlv_` + 10 time + 16 random Crockford characters): one stem
- * per event (time + 10 random characters) and the endpoint's ordinal (6 characters) last.
+ * per event (time + 10 random characters) and the endpoint's ordinal (6 hex digits) last.
  */
 export async function fanOutQueuedEvents(options: { limit: number; eventIds?: readonly string[] }): Promise<FanOutResult> {
   return withTransaction(async (client) => {
@@ -41,30 +39,28 @@ export async function fanOutQueuedEvents(options: { limit: number; eventIds?: re
     );
     if (taken.rows.length === 0) return { events: 0, deliveries: [] };
     const events = taken.rows;
+    // Patterns are unpacked once per event (MATERIALIZED), not once per candidate endpoint; the
+    // ordinal is written in hex, whose digits are all Crockford characters.
     const { rows } = await client.query<{ id: string; endpoint_id: string }>(
-      `WITH f AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS u(event_id, patterns, stem)),
+      `WITH f AS MATERIALIZED (
+         SELECT u.event_id, u.stem, ARRAY(SELECT json_array_elements_text(u.patterns::json)) AS patterns
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS u(event_id, patterns, stem)),
        pairs AS (
          SELECT ev.id AS event_id, ev.app_id, ev.name, ev.created_at, f.stem, ep.id AS endpoint_id,
                 row_number() OVER (PARTITION BY ev.id ORDER BY ep.id) - 1 AS n
          FROM f JOIN events ev ON ev.id = f.event_id
          JOIN endpoints ep ON ep.app_id = ev.app_id AND ep.is_active AND ep.deleted_at IS NULL
-           AND ep.subscriptions && ARRAY(SELECT json_array_elements_text(f.patterns::json))
+           AND ep.subscriptions && f.patterns
            AND (cardinality(ep.channels) = 0 OR ep.channels && ev.channels)),
        ins AS (
          INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, next_attempt_at, created_at, updated_at, next_attempt_trigger)
-         SELECT p.stem || (SELECT string_agg(substr($4, ((p.n >> (5 * k)) & 31)::int + 1, 1), '' ORDER BY k DESC) FROM generate_series(0, 5) AS k),
-                p.app_id, p.event_id, p.endpoint_id, p.name, 'pending', p.created_at, p.created_at, p.created_at, 'auto'
+         SELECT p.stem || lpad(to_hex(p.n), 6, '0'), p.app_id, p.event_id, p.endpoint_id, p.name, 'pending', p.created_at, p.created_at, p.created_at, 'auto'
          FROM pairs p
          RETURNING id, app_id, endpoint_id, created_at),
        q AS (INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at) SELECT id, endpoint_id, created_at FROM ins),
        r AS (${foldIntoRollupsSql(`(SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS hour, 1 AS created, 0 AS succeeded, 0 AS failed, ${NO_ATTEMPT_COLUMNS} FROM ins)`)})
        SELECT id, endpoint_id FROM ins`,
-      [
-        events.map((e) => e.id),
-        events.map((e) => JSON.stringify(matchingPatterns(e.name))),
-        events.map(() => newId("dlv").slice(0, "dlv_".length + 10 + 10)),
-        CROCKFORD,
-      ],
+      [events.map((e) => e.id), events.map((e) => JSON.stringify(matchingPatterns(e.name))), events.map(() => newId("dlv").slice(0, "dlv_".length + 10 + 10))],
     );
     return { events: events.length, deliveries: rows.map((r) => ({ deliveryId: r.id, endpointId: r.endpoint_id })) };
   });
