@@ -23,7 +23,7 @@ import { createDatabase, setDb } from "@/lib/db/client";
 import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrate";
 import { poolConfigFromUrl, withDatabase } from "@/lib/db/url";
-import { listDeliveries } from "@/lib/deliveries/list-deliveries";
+import { listDeliveries } from "@/lib/delivery-log/list-deliveries";
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,7 +1,7 @@
 import type { App } from "@/generated/prisma/client";
 import { averageLatency, emptyAggregate, latencyPercentile, readRollups, successRate, type Aggregate } from "@/lib/analytics/rollup-reads";
 import { ANALYTICS_FIELDS, type AnalyticsField, type AnalyticsResponse } from "@/lib/analytics/schemas";
-import { checkEndpointFilter, DAY_MS } from "@/lib/deliveries/date-range";
+import { checkEndpointFilter, DAY_MS } from "@/lib/delivery-log/date-range";
 import { apiErrors } from "@/lib/http/errors";
 
 /** Default period: the 7 days up to now. */

@@ -2,7 +2,7 @@ import type { App } from "@/generated/prisma/client";
 import { emptyAggregate, readRollups, successRate } from "@/lib/analytics/rollup-reads";
 import type { StatsResponse } from "@/lib/analytics/schemas";
 import { getDb } from "@/lib/db/client";
-import { DAY_MS } from "@/lib/deliveries/date-range";
+import { DAY_MS } from "@/lib/delivery-log/date-range";
 
 /**
  * `GET /apps/{slug}/stats`: the app at a glance. Deliveries by current status, endpoint health

@@ -12,7 +12,7 @@ import {
   successRate,
 } from "@/lib/analytics/rollup-reads";
 import type { TimeseriesInterval, TimeseriesResponse } from "@/lib/analytics/schemas";
-import { checkEndpointFilter, DAY_MS, HOUR_MS } from "@/lib/deliveries/date-range";
+import { checkEndpointFilter, DAY_MS, HOUR_MS } from "@/lib/delivery-log/date-range";
 import { apiErrors } from "@/lib/http/errors";
 
 /** Default span when start_date is not given, by interval. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkDateOrder, dateTimeParam } from "@/lib/deliveries/date-range";
+import { checkDateOrder, dateTimeParam } from "@/lib/delivery-log/date-range";
 
 /**
  * Stats, analytics and timeseries shapes: the single source for validation, TS types, the

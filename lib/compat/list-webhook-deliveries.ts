@@ -1,5 +1,5 @@
 import type { App, Delivery, DeliveryStatus } from "@/generated/prisma/client";
-import { listDeliveries } from "@/lib/deliveries/list-deliveries";
+import { listDeliveries } from "@/lib/delivery-log/list-deliveries";
 import { getEndpoint } from "@/lib/endpoints/get-endpoint";
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { subscriptionPattern } from "@/lib/events/schemas";
 import { cursorParam, limitParam } from "@/lib/http/pagination";
-import { deliveryStatusParam } from "@/lib/deliveries/schemas";
+import { deliveryStatusParam } from "@/lib/delivery-log/schemas";
 import type { CreateEndpointRequest, UpdateEndpointRequest } from "@/lib/endpoints/schemas";
 
 /**

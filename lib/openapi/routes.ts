@@ -1,7 +1,7 @@
 import { analyticsRoutes } from "@/lib/analytics/openapi";
 import { appRoutes } from "@/lib/apps/openapi";
 import { compatRoutes } from "@/lib/compat/openapi";
-import { deliveryRoutes } from "@/lib/deliveries/openapi";
+import { deliveryRoutes } from "@/lib/delivery-log/openapi";
 import { endpointRoutes } from "@/lib/endpoints/openapi";
 import { eventTypeRoutes } from "@/lib/event-types/openapi";
 import { eventRoutes } from "@/lib/events/openapi";

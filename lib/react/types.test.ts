@@ -5,7 +5,7 @@
  */
 import { describe, expectTypeOf, it } from "vitest";
 import type { PortalSessionResponse } from "@/lib/sessions/schemas";
-import type { DeliveryDetail as ServerDeliveryDetail } from "@/lib/deliveries/schemas";
+import type { DeliveryDetail as ServerDeliveryDetail } from "@/lib/delivery-log/schemas";
 import type { ReplayTaskResponse } from "@/lib/replays/schemas";
 import type { TimeseriesPoint as ServerTimeseriesPoint } from "@/lib/analytics/schemas";
 import type { DeliveryDetail, PortalSession, ReplayTask, TimeseriesPoint } from "@/lib/react/types";

@@ -1,7 +1,7 @@
 /**
  * Shapes the hooks take and return. They are the SDK's types (`@hookline/sdk`), which
  * lib/sdk/types.test.ts keeps equal to the server's response schemas (lib/endpoints,
- * lib/deliveries, lib/replays, lib/analytics); the portal session's shape is written out here and
+ * lib/delivery-log, lib/replays, lib/analytics); the portal session's shape is written out here and
  * checked against lib/sessions/schemas.ts by lib/react/types.test.ts. So the hooks package needs
  * nothing of the server.
  */

@@ -1,7 +1,7 @@
 import type { App, ReplayTask } from "@/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
-import { checkEndpointFilter, DAY_MS } from "@/lib/deliveries/date-range";
+import { checkEndpointFilter, DAY_MS } from "@/lib/delivery-log/date-range";
 import { ApiError, apiErrors } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { getReplayConfig } from "@/lib/replays/replay-config";

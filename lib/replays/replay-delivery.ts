@@ -1,7 +1,7 @@
 import type { App } from "@/generated/prisma/client";
 import { withTransaction } from "@/lib/delivery/sql";
 import { scheduleManualAttempts, type ManualAttemptSkip } from "@/lib/delivery/schedule-manual-attempts";
-import { deliveryNotFound } from "@/lib/deliveries/get-delivery";
+import { deliveryNotFound } from "@/lib/delivery-log/get-delivery";
 import { ApiError } from "@/lib/http/errors";
 import { announceWork } from "@/lib/jobs/job-driver";
 import { recordAuditSql } from "@/lib/replays/audit-sql";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { checkDateOrder, dateTimeParam } from "@/lib/deliveries/date-range";
-import { deliveryStatusParam } from "@/lib/deliveries/schemas";
+import { checkDateOrder, dateTimeParam } from "@/lib/delivery-log/date-range";
+import { deliveryStatusParam } from "@/lib/delivery-log/schemas";
 import { cursorParam, limitParam } from "@/lib/http/pagination";
 
 /**

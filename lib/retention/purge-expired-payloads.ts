@@ -9,7 +9,7 @@
  * keyset, so a run touches every expired row once.
  */
 import { getDb } from "@/lib/db/client";
-import { DAY_MS } from "@/lib/deliveries/date-range";
+import { DAY_MS } from "@/lib/delivery-log/date-range";
 import { getRetentionConfig } from "@/lib/retention/retention-config";
 
 export interface PurgeInput {

@@ -6,7 +6,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
 import type * as analytics from "@/lib/analytics/schemas";
-import type * as deliveries from "@/lib/deliveries/schemas";
+import type * as deliveries from "@/lib/delivery-log/schemas";
 import type * as replays from "@/lib/replays/schemas";
 import type * as sdk from "@/lib/sdk/types";
 

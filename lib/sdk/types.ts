@@ -53,7 +53,7 @@ export interface TriggerWebhookOptions {
   idempotencyKey?: string;
 }
 
-// Deliveries, replay and analytics. Their schemas (lib/deliveries, lib/replays, lib/analytics)
+// Deliveries, replay and analytics. Their schemas (lib/delivery-log, lib/replays, lib/analytics)
 // share a module that reaches the database client, which the SDK build refuses to follow, so
 // these are written out here; lib/sdk/types.test.ts fails type-checking if they drift.
 export type DeliveryStatus = "pending" | "retrying" | "success" | "failed" | "cancelled";

@@ -1,4 +1,4 @@
-import { listDeliveriesHandler } from "@/lib/deliveries/handlers";
+import { listDeliveriesHandler } from "@/lib/delivery-log/handlers";
 import { frontendAppRoute } from "@/lib/http/app-scope";
 import { corsPreflight } from "@/lib/http/cors";
 

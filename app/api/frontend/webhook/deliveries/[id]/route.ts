@@ -1,4 +1,4 @@
-import { getDeliveryHandler } from "@/lib/deliveries/handlers";
+import { getDeliveryHandler } from "@/lib/delivery-log/handlers";
 import { frontendAppRoute } from "@/lib/http/app-scope";
 import { corsPreflight } from "@/lib/http/cors";
 

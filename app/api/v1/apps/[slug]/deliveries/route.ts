@@ -1,4 +1,4 @@
-import { listDeliveriesHandler } from "@/lib/deliveries/handlers";
+import { listDeliveriesHandler } from "@/lib/delivery-log/handlers";
 import { backendAppRoute } from "@/lib/http/app-scope";
 
 export const dynamic = "force-dynamic";

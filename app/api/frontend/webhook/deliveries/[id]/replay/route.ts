@@ -1,4 +1,4 @@
-import { replayDeliveryHandler } from "@/lib/deliveries/handlers";
+import { replayDeliveryHandler } from "@/lib/delivery-log/handlers";
 import { frontendAppRoute } from "@/lib/http/app-scope";
 import { corsPreflight } from "@/lib/http/cors";
 

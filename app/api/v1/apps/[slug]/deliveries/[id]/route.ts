@@ -1,4 +1,4 @@
-import { getDeliveryHandler } from "@/lib/deliveries/handlers";
+import { getDeliveryHandler } from "@/lib/delivery-log/handlers";
 import { backendAppRoute } from "@/lib/http/app-scope";
 
 export const dynamic = "force-dynamic";

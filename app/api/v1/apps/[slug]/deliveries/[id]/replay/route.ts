@@ -1,4 +1,4 @@
-import { replayDeliveryHandler } from "@/lib/deliveries/handlers";
+import { replayDeliveryHandler } from "@/lib/delivery-log/handlers";
 import { backendAppRoute } from "@/lib/http/app-scope";
 
 export const dynamic = "force-dynamic";

@@ -1,8 +1,8 @@
 /** Delivery log operations as app-scoped handlers, served by the backend and the frontend API alike. */
-import { getDelivery } from "@/lib/deliveries/get-delivery";
-import { listDeliveries } from "@/lib/deliveries/list-deliveries";
-import { listDeliveriesQuery } from "@/lib/deliveries/schemas";
-import { serializeDelivery } from "@/lib/deliveries/serialize";
+import { getDelivery } from "@/lib/delivery-log/get-delivery";
+import { listDeliveries } from "@/lib/delivery-log/list-deliveries";
+import { listDeliveriesQuery } from "@/lib/delivery-log/schemas";
+import { serializeDelivery } from "@/lib/delivery-log/serialize";
 import type { AppScopedHandler } from "@/lib/http/app-scope";
 import { parseQuery } from "@/lib/http/parse";
 import { json } from "@/lib/http/route";

@@ -1,5 +1,5 @@
 import type { Attempt, Delivery, Endpoint, Event } from "@/generated/prisma/client";
-import type { AttemptResponse, DeliveryDetail, DeliverySummary } from "@/lib/deliveries/schemas";
+import type { AttemptResponse, DeliveryDetail, DeliverySummary } from "@/lib/delivery-log/schemas";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 

@@ -1,9 +1,9 @@
 import type { App } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { getRetentionConfig } from "@/lib/retention/retention-config";
-import { serializeDeliveryDetail } from "@/lib/deliveries/serialize";
-import type { DeliveryDetail } from "@/lib/deliveries/schemas";
-import { DAY_MS } from "@/lib/deliveries/date-range";
+import { serializeDeliveryDetail } from "@/lib/delivery-log/serialize";
+import type { DeliveryDetail } from "@/lib/delivery-log/schemas";
+import { DAY_MS } from "@/lib/delivery-log/date-range";
 import { apiErrors } from "@/lib/http/errors";
 
 /** More attempts than this (a delivery replayed over and over) shows the most recent ones. */

@@ -1,4 +1,4 @@
-import { deliveryDetail, deliverySummary, listDeliveriesQuery } from "@/lib/deliveries/schemas";
+import { deliveryDetail, deliverySummary, listDeliveriesQuery } from "@/lib/delivery-log/schemas";
 import { commonPathParams, defineRoutes } from "@/lib/openapi/registry";
 import { listPage } from "@/lib/openapi/shared-schemas";
 import { replayDeliveryRequest, replayDeliveryResponse } from "@/lib/replays/schemas";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dateTimeParam } from "@/lib/deliveries/date-range";
+import { dateTimeParam } from "@/lib/delivery-log/date-range";
 
 describe("dateTimeParam", () => {
   it("accepts RFC 3339 date-times with Z or an offset, and bare dates as midnight UTC", () => {
@@ -15,7 +15,7 @@ describe("dateTimeParam", () => {
 
 describe("checkDateOrder", () => {
   it("reports a reversed range on end_date, and ignores dates that did not parse", async () => {
-    const { listDeliveriesQuery } = await import("@/lib/deliveries/schemas");
+    const { listDeliveriesQuery } = await import("@/lib/delivery-log/schemas");
     const reversed = listDeliveriesQuery.safeParse({ start_date: "2026-04-02", end_date: "2026-04-01" });
     expect(reversed.error!.issues.map((i) => i.path.join("."))).toEqual(["end_date"]);
     const bad = listDeliveriesQuery.safeParse({ start_date: "yesterday", end_date: "2026-04-01" });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkDateOrder, dateTimeParam } from "@/lib/deliveries/date-range";
+import { checkDateOrder, dateTimeParam } from "@/lib/delivery-log/date-range";
 import { cursorParam, limitParam } from "@/lib/http/pagination";
 
 /**

@@ -1,7 +1,7 @@
 import type { App, Delivery, Prisma } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
-import { checkEndpointFilter } from "@/lib/deliveries/date-range";
-import type { ListDeliveriesQuery } from "@/lib/deliveries/schemas";
+import { checkEndpointFilter } from "@/lib/delivery-log/date-range";
+import type { ListDeliveriesQuery } from "@/lib/delivery-log/schemas";
 import { afterKeyset, decodeCursor, pageOf } from "@/lib/http/pagination";
 
 /** The input without the parsing: what the frontend API passes too. */
