@@ -7,9 +7,9 @@ import { randomUUID } from "node:crypto";
 import { ZodError } from "zod";
 import { authenticateApiKey, type ApiKeySummary } from "@/lib/auth/api-keys";
 import { getConfig } from "@/lib/config";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { isDatabaseUnavailable, isUnstorableValue, sqlState } from "@/lib/db/errors";
 import { ApiError, apiErrors, fieldErrors } from "@/lib/http/errors";
-import { readJsonBody } from "@/lib/http/parse";
+import { checkPathParams, readJsonBody } from "@/lib/http/parse";
 import { log as rootLog, type Logger } from "@/lib/log";
 import type { z } from "zod";
 import type { App } from "@/generated/prisma/client";
@@ -79,6 +79,10 @@ export function toApiError(err: unknown, log: Logger): ApiError {
     log.warn("database unavailable", { err });
     return apiErrors.databaseUnavailable();
   }
+  if (isUnstorableValue(err)) {
+    log.warn("the database refused a value", { sqlstate: sqlState(err) });
+    return apiErrors.validation([{ field: "(request)", message: "contains a value the database cannot store" }]);
+  }
   log.error("unhandled error", { err, stack: err instanceof Error ? err.stack : undefined });
   return apiErrors.internal();
 }
@@ -107,6 +111,7 @@ function wrap<P, C extends RequestContext<P>>(
     let ctx: C | undefined;
     try {
       base.params = ((await route?.params) ?? {}) as P;
+      checkPathParams(base.params);
       ctx = await extend(base);
       keyId = (ctx as Partial<ApiKeyContext<P>>).apiKey?.id;
       const result = await handler(ctx);
