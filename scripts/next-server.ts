@@ -12,6 +12,7 @@ import http from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import next from "next";
+import { sanitizeForwardedHeaders } from "@/lib/http/forwarded";
 import { fastRoute, serveFastRoute } from "@/lib/http/node-bridge";
 import { POST as triggerEvent } from "@/app/api/v1/apps/[slug]/events/route";
 
@@ -36,6 +37,7 @@ await app.prepare();
 const handle = app.getRequestHandler();
 const origin = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
 server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+  sanitizeForwardedHeaders(req);
   if (!serveFastRoute(fastRoutes, req, res, origin)) void handle(req, res);
 });
 server.listen(port, hostname, () => console.log(`ready on ${origin}`));

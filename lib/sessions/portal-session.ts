@@ -8,6 +8,7 @@
  * - `hookline_portal_top` — `SameSite=Lax`: for the portal opened by redirect, and for browsers
  *   that refuse third-party cookies outright.
  */
+import { isHttpsRequest } from "@/lib/http/forwarded";
 import { randomBytes } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { getConfig, requireSecret } from "@/lib/config";
@@ -92,7 +93,7 @@ export async function sessionCookies(session: PortalSession, req: Request): Prom
   const maxAge = Math.max(0, sessionExpiresAt(session) - now());
   // `Secure` is required for SameSite=None; browsers accept it on http://localhost too.
   // Over plain http elsewhere the Lax cookie goes without it, or it would be dropped.
-  const https = new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
+  const https = isHttpsRequest(req);
   return [
     `${EMBED_COOKIE}=${sealed}; Path=/; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=None; Partitioned`,
     `${TOP_LEVEL_COOKIE}=${sealed}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${https ? "; Secure" : ""}`,

@@ -142,11 +142,14 @@ describe("ticket exchange and portal sessions", () => {
     expect(logout.headers.getSetCookie().every((c) => c.includes("Max-Age=0"))).toBe(true);
   });
 
-  it("rate limits exchanges per client address", async () => {
+  // `x-hookline-peer` is the socket's address as our server records it (lib/http/forwarded.ts).
+  it("rate limits exchanges per client address; a rotating X-Forwarded-For does not bypass it (issue 13)", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 32; i++) statuses.push((await exchangeFor(`tkt_${"B".repeat(43)}`, { "x-forwarded-for": "203.0.113.9" })).status);
+    for (let i = 0; i < 32; i++) {
+      statuses.push((await exchangeFor(`tkt_${"B".repeat(43)}`, { "x-hookline-peer": "198.51.100.9", "x-forwarded-for": `203.0.113.${i}` })).status);
+    }
     expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(30)).toEqual([429, 429]);
-    expect((await exchangeFor(`tkt_${"B".repeat(43)}`, { "x-forwarded-for": "203.0.113.10" })).status).toBe(401);
+    expect((await exchangeFor(`tkt_${"B".repeat(43)}`, { "x-hookline-peer": "198.51.100.10" })).status).toBe(401);
   });
 });

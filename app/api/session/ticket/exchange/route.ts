@@ -1,6 +1,7 @@
 import { corsPreflight, applyCors, crossOrigin } from "@/lib/http/cors";
 import { apiErrors } from "@/lib/http/errors";
-import { clientAddress, FixedWindowLimiter } from "@/lib/http/rate-limit";
+import { clientAddress } from "@/lib/http/forwarded";
+import { FixedWindowLimiter } from "@/lib/http/rate-limit";
 import { json, withBrowserPublic } from "@/lib/http/route";
 import { exchangeTicketRequest } from "@/lib/sessions/schemas";
 import { exchangeTicket } from "@/lib/sessions/exchange-ticket";
