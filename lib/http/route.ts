@@ -15,6 +15,7 @@ import type { z } from "zod";
 import type { App } from "@/generated/prisma/client";
 import { findAppById } from "@/lib/apps/get-app";
 import { applyCors, crossOrigin, originAllowedByAnyApp } from "@/lib/http/cors";
+import { isPortalSessionRevoked } from "@/lib/sessions/revocation";
 import { csrfMatches, needsRefresh, readPortalSession, sessionCookies, type PortalSession } from "@/lib/sessions/portal-session";
 
 export interface RequestContext<P> {
@@ -154,7 +155,7 @@ export function withPortalSession<P = RouteParams>(handler: Handler<PortalContex
   return wrap<P, PortalContext<P>>(
     async (base) => {
       const session = await readPortalSession(base.req);
-      if (!session) throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
+      if (!session || (await isPortalSessionRevoked(session))) throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
       const app = await findAppById(session.appId);
       if (!app) throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
       const origin = crossOrigin(base.req);
