@@ -197,3 +197,21 @@ export function withApiKey<P = RouteParams>(handler: Handler<ApiKeyContext<P>>) 
     return { ...base, apiKey, actor: `api_key:${apiKey.id}` };
   }, handler);
 }
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+const ALL_METHODS: HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/**
+ * Handlers for the methods a route does not serve: 405 in the error envelope with `Allow`
+ * (Next's own 405 has neither). A route exports the ones it lacks:
+ * `export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");`
+ */
+export function methodsNotAllowed(...allowed: HttpMethod[]): Record<HttpMethod, ReturnType<typeof withPublic<RouteParams>>> {
+  const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  const handler = withPublic<RouteParams>(async ({ req, requestId }) => {
+    const response = errorResponse(apiErrors.methodNotAllowed(req.method, allow), requestId);
+    response.headers.set("allow", allow);
+    return response;
+  });
+  return Object.fromEntries(ALL_METHODS.map((m) => [m, handler])) as Record<HttpMethod, typeof handler>;
+}

@@ -1,5 +1,5 @@
 import { corsPreflight } from "@/lib/http/cors";
-import { json, withPortalSession } from "@/lib/http/route";
+import { json, methodsNotAllowed, withPortalSession } from "@/lib/http/route";
 import { describePortalSession } from "@/lib/sessions/describe-session";
 import { clearSessionCookies } from "@/lib/sessions/portal-session";
 import { revokePortalSession } from "@/lib/sessions/revocation";
@@ -18,3 +18,6 @@ export const DELETE = withPortalSession(async ({ session }) => {
 });
 
 export const OPTIONS = corsPreflight;
+
+/** The other methods: 405 with the error envelope and `Allow`. */
+export const { POST, PUT, PATCH } = methodsNotAllowed("GET", "DELETE");
