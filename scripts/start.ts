@@ -47,7 +47,12 @@ process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
 
 try {
   if (!dev) ensureBuilt();
-  db = await openDatabase(config, { log, signal: abort.signal });
+  db = await openDatabase(config, {
+    log,
+    signal: abort.signal,
+    // Restarted when it dies; if it cannot be, exit non-zero so a process supervisor can act.
+    onEmbeddedDatabaseLost: () => void shutdown("embedded database lost", 1),
+  });
   const applied = await applyMigrations(db.url);
   if (applied.length) log.info("migrations applied", { applied });
   const secret = config.secret ?? readOrCreateSecret(config.dataDir);
