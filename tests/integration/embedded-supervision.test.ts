@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted field by field */
 /**
  * Issue 13: the embedded PostgreSQL under a running server. Its own cluster in a temp folder
  * (not the shared test database): kill -9 of the postmaster → restarted, data intact; a frozen
