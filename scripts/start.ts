@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { loadConfigOrExit } from "./lib/load-config";
 import { ensureBuilt, SERVER_BUNDLE } from "./build";
 import { openDatabase, type OpenedDatabase } from "@/lib/db/open-database";
-import { readOrCreateSecret, DataDirInUseError } from "@/lib/db/data-dir";
+import { announceRunningServer, readOrCreateSecret, DataDirInUseError } from "@/lib/db/data-dir";
 import { applyMigrations } from "@/lib/db/migrate";
 import { createLogger } from "@/lib/log";
 
@@ -20,6 +20,7 @@ const abort = new AbortController();
 let db: OpenedDatabase | undefined;
 let next: ChildProcess | undefined;
 let stopping = false;
+let forgetServer: (() => void) | undefined;
 
 async function shutdown(reason: string, code: number) {
   if (stopping) return;
@@ -38,6 +39,7 @@ async function shutdown(reason: string, code: number) {
   } catch (err) {
     log.error("could not stop the embedded database cleanly", { error: (err as Error).message });
   }
+  forgetServer?.();
   log.info("stopped");
   process.exit(code);
 }
@@ -81,6 +83,8 @@ try {
       void shutdown("web server exited", code || 1);
     }
   });
+  const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;
+  if (db.embedded) forgetServer = announceRunningServer({ dataDir: config.dataDir, url });
   log.info("hookline starting", { url: `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`, database: db.embedded ? "embedded" : "external", jobs: config.jobs });
 } catch (err) {
   if (!stopping) {
