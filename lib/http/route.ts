@@ -199,6 +199,12 @@ export function withApiKey<P = RouteParams>(handler: Handler<ApiKeyContext<P>>) 
 }
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+const notAllowedHandlers = new WeakSet<object>();
+
+/** Whether a route export is one of `methodsNotAllowed`'s 405 answers (for tests walking routes). */
+export function isMethodNotAllowed(handler: unknown): boolean {
+  return typeof handler === "function" && notAllowedHandlers.has(handler);
+}
 const ALL_METHODS: HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 /**
@@ -213,5 +219,6 @@ export function methodsNotAllowed(...allowed: HttpMethod[]): Record<HttpMethod, 
     response.headers.set("allow", allow);
     return response;
   });
+  notAllowedHandlers.add(handler);
   return Object.fromEntries(ALL_METHODS.map((m) => [m, handler])) as Record<HttpMethod, typeof handler>;
 }
