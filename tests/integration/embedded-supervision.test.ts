@@ -144,4 +144,22 @@ describe("embedded PostgreSQL supervision", () => {
     }
     expect(after.status).toBe(201);
   }, 60_000);
+
+  it("gives up (so the launcher exits non-zero) when PostgreSQL cannot be restarted in time", async () => {
+    const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), "hookline-giveup-"));
+    let reason: Error | undefined;
+    const other = await startEmbeddedPostgres({ dataDir: otherDir, supervise: { giveUpAfterMs: 2_000, onGiveUp: (err) => (reason = err) } });
+    try {
+      // The cluster is gone from under it: every restart fails.
+      fs.renameSync(path.join(otherDir, "pg"), path.join(otherDir, "pg-moved"));
+      process.kill(other.pid, "SIGKILL");
+      const started = Date.now();
+      while (!reason && Date.now() - started < 15_000) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(reason).toBeInstanceOf(Error);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await other.stop(5_000);
+      fs.rmSync(otherDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

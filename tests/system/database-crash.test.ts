@@ -64,5 +64,6 @@ describe("the embedded database dies under the running server", () => {
       return bodies.includes("order.before") && bodies.includes("order.after");
     }, 30_000);
     expect(await server.stop()).toBe(0);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }, 180_000);
 });
