@@ -1,6 +1,7 @@
 /**
  * Portal sessions: sealed (iron-session's `sealData`, keyed by HOOKLINE_SECRET) into cookies,
- * bound to one app, with a per-session CSRF token. No server-side state.
+ * bound to one app, with a per-session CSRF token. The only server-side state is what ended
+ * early (sign-out, revoke-all: lib/sessions/revocation.ts).
  *
  * Two cookies carry the same seal:
  * - `hookline_portal` — `SameSite=None; Secure; Partitioned`: works inside a cross-site iframe
@@ -8,10 +9,10 @@
  * - `hookline_portal_top` — `SameSite=Lax`: for the portal opened by redirect, and for browsers
  *   that refuse third-party cookies outright.
  */
-import { isHttpsRequest } from "@/lib/http/forwarded";
 import { randomBytes } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { getConfig, requireSecret } from "@/lib/config";
+import { isHttpsRequest } from "@/lib/http/forwarded";
 import { safeEqual } from "@/lib/crypto/secrets";
 
 export const EMBED_COOKIE = "hookline_portal";
