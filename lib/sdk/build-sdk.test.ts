@@ -79,7 +79,7 @@ describe("npm run build:sdk", () => {
     expect(diagnostics).toEqual([]);
     const resolved = program.getSourceFiles().map((f) => f.fileName).filter((f) => !f.includes("/typescript/lib/"));
     expect(resolved.every((f) => f.startsWith(tmp))).toBe(true);
-  });
+  }, 30_000); // a full type-check: slow on a busy 2-core machine
 });
 
 // Issue 13: a checkout under a folder named `app` (`/srv/app`, Docker's `WORKDIR /app`) once made
