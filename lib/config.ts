@@ -119,6 +119,9 @@ const envSchema = z.object({
       return z.NEVER;
     }),
   HOOKLINE_SESSION_TTL_SECONDS: wholeNumber(60, DAY, 3600),
+  HOOKLINE_TRUST_PROXY: booleanVar,
+  HOOKLINE_DB_STATEMENT_TIMEOUT_MS: wholeNumber(100, 600_000, 15_000),
+  HOOKLINE_DB_ACQUIRE_TIMEOUT_MS: wholeNumber(100, 120_000, 5_000),
   // Delivery engine
   HOOKLINE_DISABLE_AFTER_SECONDS: wholeNumber(60, 365 * DAY, 5 * DAY),
   HOOKLINE_FAILING_ALERT_AFTER: wholeNumber(1, 1_000_000, 5),
@@ -160,6 +163,12 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   /** Portal sessions slide forward by this much on use (capped at 24 h from the exchange). */
   sessionTtlSeconds: number;
+  /** Use X-Forwarded-For/-Host/-Proto (only behind a reverse proxy that sets them). Default off. */
+  trustProxy: boolean;
+  /** No database statement (server-side and client-side read) runs longer than this. */
+  dbStatementTimeoutMs: number;
+  /** Waiting for a pooled database connection gives up after this long. */
+  dbAcquireTimeoutMs: number;
   engine: EngineConfig;
   replay: ReplayConfig;
   retention: RetentionConfig;
@@ -233,6 +242,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     maxBodyBytes: e.HOOKLINE_MAX_BODY_BYTES,
     logLevel: e.HOOKLINE_LOG_LEVEL,
     sessionTtlSeconds: e.HOOKLINE_SESSION_TTL_SECONDS,
+    trustProxy: e.HOOKLINE_TRUST_PROXY,
+    dbStatementTimeoutMs: e.HOOKLINE_DB_STATEMENT_TIMEOUT_MS,
+    dbAcquireTimeoutMs: e.HOOKLINE_DB_ACQUIRE_TIMEOUT_MS,
     engine: {
       disableAfterSeconds: e.HOOKLINE_DISABLE_AFTER_SECONDS,
       failingAlertAfter: e.HOOKLINE_FAILING_ALERT_AFTER,

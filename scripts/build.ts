@@ -54,7 +54,10 @@ export function generateClient() {
 }
 
 export function buildNext() {
-  run("building the web app (next build)", [require.resolve("next/dist/bin/next"), "build"]);
+  run(
+    "building the web app (next build): first start, or the code changed since the last build. This takes a few minutes on a small machine; later starts skip it",
+    [require.resolve("next/dist/bin/next"), "build"],
+  );
 }
 
 /**

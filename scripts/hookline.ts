@@ -10,6 +10,7 @@
  * Works with DATABASE_URL, or on the embedded database in HOOKLINE_DATA_DIR, shared with a
  * server that is running on it.
  */
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "./lib/load-config";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
@@ -19,6 +20,7 @@ import { createAppRequest } from "@/lib/apps/schemas";
 import { createDatabase, setDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { openDatabase } from "@/lib/db/open-database";
+import { hasEmbeddedCluster, liveLockOwner, runningServers } from "@/lib/db/data-dir";
 import { ApiError } from "@/lib/http/errors";
 import { validateBody } from "@/lib/http/parse";
 import { createLogger } from "@/lib/log";
@@ -28,9 +30,30 @@ const USAGE = `usage: hookline <command>
   keys list
   keys revoke ID
   apps create --slug SLUG --name NAME [--description TEXT]
-  apps list`;
+  apps list
+
+Works on the embedded database in HOOKLINE_DATA_DIR (default ./.hookline), sharing it with a
+server running there; --init creates that database when the folder has none yet.`;
 
 const ACTOR = "cli";
+
+/**
+ * Says which data directory the command works on, warns when running servers use other ones,
+ * and never creates a database silently (a key made there would be refused by the server).
+ */
+function checkDataDir(dataDir: string): void {
+  const owner = liveLockOwner(dataDir);
+  const servers = runningServers();
+  const elsewhere = servers.filter((s) => path.resolve(s.dataDir) !== dataDir);
+  console.error(`hookline: data directory ${dataDir}${owner ? ` (shared with the server running there, pid ${owner.pid})` : " (no server running on it)"}`);
+  if (!owner && elsewhere.length) {
+    for (const s of elsewhere) console.error(`hookline: warning: a Hookline server (pid ${s.pid}, ${s.url}) uses another data directory: ${s.dataDir}`);
+    console.error("hookline: set HOOKLINE_DATA_DIR to that folder to work on that server's database");
+  }
+  if (!owner && !hasEmbeddedCluster(dataDir) && !values.init) {
+    fail(`there is no Hookline database in ${dataDir}. Run the CLI where you run \`npm start\` or set HOOKLINE_DATA_DIR to the server's data directory; pass --init to create a new database here`);
+  }
+}
 
 function fail(message: string, code = 1): never {
   console.error(`hookline: ${message}`);
@@ -48,7 +71,13 @@ function table(rows: Record<string, string>[]) {
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { name: { type: "string" }, slug: { type: "string" }, description: { type: "string" }, help: { type: "boolean", short: "h" } },
+  options: {
+    name: { type: "string" },
+    slug: { type: "string" },
+    description: { type: "string" },
+    init: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
 });
 const [group, action, target] = positionals;
 if (values.help || !group) {
@@ -96,6 +125,7 @@ const config = loadConfigOrExit();
 // Diagnostics go to stderr so that stdout carries only the command's answer.
 process.env.HOOKLINE_LOG_LEVEL ??= "warn";
 const log = createLogger({ component: "cli" });
+if (!config.databaseUrl) checkDataDir(config.dataDir);
 let opened;
 try {
   opened = await openDatabase(config, { log, shareRunning: true, maxWaitMs: 30_000 });

@@ -20,10 +20,12 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import next from "next";
-import { fastRoute, serveFastRoute, type WebRouteHandler } from "@/lib/http/node-bridge";
+import { fastRoute, sanitizeForwardedHeaders, serveFastRoute, type WebRouteHandler } from "@/lib/http/node-bridge";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const { values } = parseArgs({ options: { port: { type: "string" }, hostname: { type: "string" } } });
+const { values } = parseArgs({ options: { port: { type: "string" }, hostname: { type: "string" }, "trust-proxy": { type: "boolean" } } });
+// Validated by the launcher (HOOKLINE_TRUST_PROXY) and passed as a flag: this file holds no config code.
+const trustProxy = values["trust-proxy"] === true;
 const port = Number(values.port ?? 3000);
 const hostname = values.hostname ?? "0.0.0.0";
 
@@ -65,6 +67,7 @@ const TRIGGER = "/api/v1/apps/[slug]/events";
 const fastRoutes = [fastRoute("POST", TRIGGER, await loadRouteHandler(TRIGGER, "POST"))];
 const origin = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
 server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+  sanitizeForwardedHeaders(req, trustProxy);
   if (!serveFastRoute(fastRoutes, req, res, origin)) void handle(req, res);
 });
 server.listen(port, hostname, () => console.log(`ready on ${origin}`));

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { loadConfigOrExit } from "./lib/load-config";
 import { ensureBuilt, SERVER_BUNDLE } from "./build";
 import { openDatabase, type OpenedDatabase } from "@/lib/db/open-database";
-import { readOrCreateSecret, DataDirInUseError } from "@/lib/db/data-dir";
+import { announceRunningServer, readOrCreateSecret, DataDirInUseError } from "@/lib/db/data-dir";
 import { applyMigrations } from "@/lib/db/migrate";
 import { createLogger } from "@/lib/log";
 
@@ -20,6 +20,7 @@ const abort = new AbortController();
 let db: OpenedDatabase | undefined;
 let next: ChildProcess | undefined;
 let stopping = false;
+let forgetServer: (() => void) | undefined;
 
 async function shutdown(reason: string, code: number) {
   if (stopping) return;
@@ -38,6 +39,7 @@ async function shutdown(reason: string, code: number) {
   } catch (err) {
     log.error("could not stop the embedded database cleanly", { error: (err as Error).message });
   }
+  forgetServer?.();
   log.info("stopped");
   process.exit(code);
 }
@@ -47,7 +49,12 @@ process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
 
 try {
   if (!dev) ensureBuilt();
-  db = await openDatabase(config, { log, signal: abort.signal });
+  db = await openDatabase(config, {
+    log,
+    signal: abort.signal,
+    // Restarted when it dies; if it cannot be, exit non-zero so a process supervisor can act.
+    onEmbeddedDatabaseLost: () => void shutdown("embedded database lost", 1),
+  });
   const applied = await applyMigrations(db.url);
   if (applied.length) log.info("migrations applied", { applied });
   const secret = config.secret ?? readOrCreateSecret(config.dataDir);
@@ -57,7 +64,7 @@ try {
   const portArgs = ["--port", String(config.port), "--hostname", config.host];
   // Production: Next behind our own node:http server (scripts/next-server.ts, compiled by the
   // build), which answers the trigger route without the framework's routing. Development: `next dev`.
-  const args = dev ? [nextBin, "dev", ...portArgs] : [SERVER_BUNDLE, ...portArgs];
+  const args = dev ? [nextBin, "dev", ...portArgs] : [SERVER_BUNDLE, ...portArgs, ...(config.trustProxy ? ["--trust-proxy"] : [])];
   next = spawn(process.execPath, args, {
     stdio: "inherit",
     env: {
@@ -76,6 +83,8 @@ try {
       void shutdown("web server exited", code || 1);
     }
   });
+  const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;
+  if (db.embedded) forgetServer = announceRunningServer({ dataDir: config.dataDir, url });
   log.info("hookline starting", { url: `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`, database: db.embedded ? "embedded" : "external", jobs: config.jobs });
 } catch (err) {
   if (!stopping) {

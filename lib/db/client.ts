@@ -2,6 +2,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/client";
 import { getConfig } from "@/lib/config";
+import { TimedClient } from "@/lib/db/timed-client";
 import { poolConfigFromUrl } from "@/lib/db/url";
 import { processSingleton } from "@/lib/runtime/process-singleton";
 
@@ -18,13 +19,19 @@ export interface Database {
 }
 
 export function createDatabase(url: string, options: { max?: number } = {}): Database {
+  const { dbStatementTimeoutMs, dbAcquireTimeoutMs } = getConfig();
   const pool = new pg.Pool({
     ...poolConfigFromUrl(url),
+    Client: TimedClient,
     max: options.max ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: dbAcquireTimeoutMs,
     idleTimeoutMillis: 30_000,
-    // A statement stuck on a lock must not hold a request forever.
-    statement_timeout: 30_000,
+    // A statement stuck on a lock must not hold a request: the server cancels it...
+    statement_timeout: dbStatementTimeoutMs,
+    lock_timeout: dbStatementTimeoutMs,
+    idle_in_transaction_session_timeout: dbStatementTimeoutMs * 2,
+    // ...and a server that does not answer at all (frozen, partitioned) is given up on here.
+    query_timeout: dbStatementTimeoutMs + 250,
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => {});

@@ -3,6 +3,7 @@
  * that keeps a second Hookline from starting on the same cluster.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { isAlive } from "@/lib/db/embedded-postgres";
@@ -101,4 +102,55 @@ export function readOrCreateSecret(dataDir: string): string {
   const secret = randomBytes(48).toString("base64url");
   fs.writeFileSync(file, secret + "\n", { mode: 0o600 });
   return secret;
+}
+
+/**
+ * Running servers announce themselves (pid, data directory, URL) in a per-user folder under the
+ * temp directory, so the CLI can tell when it is about to work on another data directory than
+ * the server the user means. Entries of dead processes are ignored and removed.
+ */
+interface ServerEntry {
+  pid: number;
+  dataDir: string;
+  url: string;
+}
+
+const registryDir = () => path.join(os.tmpdir(), `hookline-servers-${process.getuid?.() ?? "user"}`);
+
+export function announceRunningServer(entry: Omit<ServerEntry, "pid">): () => void {
+  const dir = registryDir();
+  const file = path.join(dir, `${process.pid}.json`);
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, ...entry }), { mode: 0o600 });
+  } catch {
+    return () => {}; // only a convenience for the CLI's warning
+  }
+  return () => fs.rmSync(file, { force: true });
+}
+
+export function runningServers(): ServerEntry[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(registryDir()).filter((n) => /^\d+\.json$/.test(n)).slice(0, 100);
+  } catch {
+    return [];
+  }
+  const out: ServerEntry[] = [];
+  for (const name of names) {
+    const file = path.join(registryDir(), name);
+    try {
+      const entry = JSON.parse(fs.readFileSync(file, "utf8")) as ServerEntry;
+      if (isAlive(entry.pid)) out.push(entry);
+      else fs.rmSync(file, { force: true });
+    } catch {
+      // half-written or unreadable: skip
+    }
+  }
+  return out;
+}
+
+/** Whether the data directory already holds an embedded cluster. */
+export function hasEmbeddedCluster(dataDir: string): boolean {
+  return fs.existsSync(path.join(dataDir, "pg", "PG_VERSION"));
 }

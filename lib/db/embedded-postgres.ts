@@ -25,9 +25,24 @@ export interface EmbeddedPostgres {
   socketDir: string | undefined;
   /** TCP 127.0.0.1:<port>, always listening too (for tools and humans). */
   port: number;
-  pid: number;
+  /** The running postmaster's pid (changes when the supervisor restarts it). */
+  readonly pid: number;
   /** Fast shutdown (SIGINT), waiting up to `timeoutMs` before SIGKILL. */
   stop(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * What happens when PostgreSQL dies under a running server (kill -9, OOM killer): it is
+ * restarted on the same port and socket (so clients' URL stays valid) with backoff; if it has
+ * not come back within `giveUpAfterMs`, `onGiveUp` is called (the launcher exits non-zero so an
+ * outer supervisor can take over).
+ */
+export interface SupervisorOptions {
+  onDown?(code: number | null, signal: NodeJS.Signals | null): void;
+  onRestarted?(attempts: number, downForMs: number): void;
+  onGiveUp(err: Error): void;
+  /** Default 30 s. */
+  giveUpAfterMs?: number;
 }
 
 export interface StartOptions {
@@ -38,6 +53,8 @@ export interface StartOptions {
   /** The database to create on first start and connect to. */
   database?: string;
   onLog?: (line: string) => void;
+  /** Restart PostgreSQL when it dies (the server does; tests and one-shot tools need not). */
+  supervise?: SupervisorOptions;
 }
 
 const SUPERUSER = "postgres";
@@ -280,13 +297,65 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     throw err;
   }
 
-  return { url, socketDir, port, pid: child.pid, stop: child.stop };
+  let current = child;
+  let stopped = false;
+  const relaunch = () => launch({ postgres, pgData, port, socketDir, ids, onLog: options.onLog });
+  if (options.supervise) superviseChild(child, options.supervise, relaunch, () => stopped, (next) => (current = next));
+
+  return {
+    url,
+    socketDir,
+    port,
+    get pid() {
+      return current.pid;
+    },
+    stop(timeoutMs) {
+      stopped = true;
+      return current.stop(timeoutMs);
+    },
+  };
+}
+
+/** Watches one postmaster; when it exits unasked, relaunches with backoff (bounded by time). */
+function superviseChild(
+  child: RunningPostgres,
+  supervisor: SupervisorOptions,
+  relaunch: () => Promise<RunningPostgres>,
+  isStopped: () => boolean,
+  replace: (next: RunningPostgres) => void,
+): void {
+  void child.exited.then(async ({ code, signal }) => {
+    if (isStopped()) return;
+    supervisor.onDown?.(code, signal);
+    const downAt = Date.now();
+    const deadline = downAt + (supervisor.giveUpAfterMs ?? 30_000);
+    let delay = 250;
+    for (let attempt = 1; ; attempt++) {
+      await sleep(delay);
+      if (isStopped()) return;
+      try {
+        // Its backends notice the postmaster is gone and exit within moments; until they
+        // have, the new postmaster refuses to start (shared memory still in use): retry.
+        const next = await relaunch();
+        if (isStopped()) return void (await next.stop(5_000));
+        replace(next);
+        supervisor.onRestarted?.(attempt, Date.now() - downAt);
+        superviseChild(next, supervisor, relaunch, isStopped, replace);
+        return;
+      } catch (err) {
+        if (Date.now() + delay >= deadline) return supervisor.onGiveUp(err as Error);
+        delay = Math.min(delay * 2, 4_000);
+      }
+    }
+  });
 }
 
 class StartupError extends Error {}
 
 interface RunningPostgres {
   pid: number;
+  /** Settles when the postmaster exits, however. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -323,7 +392,7 @@ async function launch(input: {
     if (logs.length > 200) logs.shift();
     input.onLog?.(chunk);
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -342,7 +411,7 @@ async function launch(input: {
       clearTimeout(timer);
       reject(err);
     });
-    void exited.then((code) => {
+    void exited.then(({ code }) => {
       clearTimeout(timer);
       reject(new StartupError(`the embedded database exited during start-up (code ${code}):\n${logs.join("").trim()}`));
     });
@@ -351,6 +420,7 @@ async function launch(input: {
   let stopping: Promise<void> | undefined;
   return {
     pid: child.pid!,
+    exited,
     stop(timeoutMs = 15_000) {
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;

@@ -24,6 +24,11 @@ export interface OpenOptions {
   /** Give up waiting for an external database after this long (default: never). */
   maxWaitMs?: number;
   signal?: AbortSignal;
+  /**
+   * The server: restart the embedded PostgreSQL when it dies; called when it could not be
+   * restarted within 30 s (the caller exits non-zero). Unset: not supervised (CLI, tools).
+   */
+  onEmbeddedDatabaseLost?: (err: Error) => void;
 }
 
 export async function openDatabase(config: Config, options: OpenOptions): Promise<OpenedDatabase> {
@@ -41,9 +46,18 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
   }
   const lock = acquireDataDirLock(config.dataDir);
   try {
+    const lost = options.onEmbeddedDatabaseLost;
     const server = await startEmbeddedPostgres({
       dataDir: config.dataDir,
       onLog: (line) => options.log.debug("postgres", { line: line.trim() }),
+      supervise: lost && {
+        onDown: (code, signal) => options.log.error("the embedded database exited unexpectedly; restarting it", { code, signal }),
+        onRestarted: (attempts, downForMs) => options.log.info("the embedded database is back", { attempts, down_for_ms: downForMs }),
+        onGiveUp: (err) => {
+          options.log.error("the embedded database could not be restarted", { error: err.message });
+          lost(err);
+        },
+      },
     });
     lock.publishDatabaseUrl(server.url);
     options.log.info("embedded database started", {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { App } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { apiErrors } from "@/lib/http/errors";
+import { isStorableInstant } from "@/lib/http/storable";
 
 /**
  * Date parameters shared by the delivery log, replays and analytics: RFC 3339 date-times
@@ -15,7 +16,7 @@ export const dateTimeParam = z
   .string({ message: DATE_MESSAGE })
   .refine((v) => isoDateTime.safeParse(v).success || isoDate.safeParse(v).success, DATE_MESSAGE)
   .transform((v) => new Date(isoDate.safeParse(v).success ? `${v}T00:00:00Z` : v))
-  .refine((d) => Number.isFinite(d.getTime()), DATE_MESSAGE)
+  .refine(isStorableInstant, "must be a date-time between years 0001 and 9999")
   .meta({ format: "date-time", description: "RFC 3339 date-time (or a bare date, midnight UTC)" });
 
 /** For `superRefine`: flags `end_date` when it is before `start_date`. */

@@ -15,7 +15,7 @@ export const DEFAULT_SUBSCRIPTIONS = ["*"];
  * same transaction. Returns the secret's plaintext, which the create response shows.
  */
 export async function createEndpoint(app: App, input: CreateEndpointRequest, actor: string): Promise<{ endpoint: Endpoint; secret: string }> {
-  checkEndpointUrl(input.url);
+  const url = checkEndpointUrl(input.url);
   const subscriptions = input.subscriptions ?? DEFAULT_SUBSCRIPTIONS;
   return getDb().prisma.$transaction(async (tx) => {
     await syncCatalog(tx, app, subscriptions, input.subscriptionsField, actor);
@@ -23,7 +23,7 @@ export async function createEndpoint(app: App, input: CreateEndpointRequest, act
       data: {
         id: newId("ep"),
         appId: app.id,
-        url: input.url,
+        url,
         description: input.description ?? null,
         headers: input.headers ?? {},
         isActive: input.is_active ?? true,

@@ -12,6 +12,44 @@ const RESERVED_PREFIXES = ["webhook-", "svix-"];
 
 export const MAX_CUSTOM_HEADERS = 20;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
+/**
+ * RFC 9110 §5.5 field-value, US-ASCII only (obs-text is obsolete and cannot be sent from a JS
+ * string without re-encoding): VCHARs, with SP/HTAB allowed only between them.
+ */
+const FIELD_VALUE = /^(?:[\x21-\x7e](?:[\x20\x09]*[\x21-\x7e])*)?$/;
+
+/** Values of these headers are credentials: reads show them masked, like signing secrets. */
+const SENSITIVE = /^(?:authorization|cookie|x-api-key|api-key)$|token|secret|password|passwd|auth|key|session|credential|signature/i;
+const MASK_PREFIX = "********";
+
+export function isSensitiveHeader(name: string): boolean {
+  return SENSITIVE.test(name);
+}
+
+/** The value as reads show it: sensitive ones keep their last 4 characters at most. */
+export function maskHeaderValue(name: string, value: string): string {
+  if (!isSensitiveHeader(name)) return value;
+  return value.length >= 16 ? `${MASK_PREFIX}${value.slice(-4)}` : MASK_PREFIX;
+}
+
+export function maskHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, maskHeaderValue(name, value)]));
+}
+
+/**
+ * An update that sends back a masked value as it was read keeps the stored value: a client can
+ * round-trip an endpoint without knowing (or erasing) its credentials.
+ */
+export function keepMaskedHeaders(next: Record<string, string>, stored: unknown): Record<string, string> {
+  const current = (stored ?? {}) as Record<string, string>;
+  const byLower = new Map(Object.entries(current).map(([k, v]) => [k.toLowerCase(), v]));
+  return Object.fromEntries(
+    Object.entries(next).map(([name, value]) => {
+      const old = byLower.get(name.toLowerCase());
+      return [name, old !== undefined && isSensitiveHeader(name) && value === maskHeaderValue(name, old) ? old : value];
+    }),
+  );
+}
 
 /** Why a header may not be set by an endpoint, or null when it may. */
 export function forbiddenHeaderReason(name: string): string | null {
@@ -29,7 +67,9 @@ export const customHeaders = z
     z
       .string({ message: "must be a string" })
       .max(4096, "must be at most 4096 characters")
-      .regex(/^[^\r\n\0]*$/, "must not contain line breaks or NUL"),
+      .refine((v) => FIELD_VALUE.test(v), {
+        message: "must be an RFC 9110 field value: visible ASCII characters, with spaces or tabs only between them",
+      }),
   )
   .superRefine((headers, ctx) => {
     const names = Object.keys(headers);

@@ -1,5 +1,6 @@
 import type { Endpoint } from "@/generated/prisma/client";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
+import { maskHeaders } from "@/lib/endpoints/custom-headers";
 
 export function serializeEndpoint(endpoint: Endpoint): EndpointResponse {
   return {
@@ -7,7 +8,7 @@ export function serializeEndpoint(endpoint: Endpoint): EndpointResponse {
     app_id: endpoint.appId,
     url: endpoint.url,
     description: endpoint.description,
-    headers: (endpoint.headers ?? {}) as Record<string, string>,
+    headers: maskHeaders((endpoint.headers ?? {}) as Record<string, string>),
     is_active: endpoint.isActive,
     max_retries: endpoint.maxRetries,
     timeout_seconds: endpoint.timeoutSeconds,

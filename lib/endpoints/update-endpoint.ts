@@ -6,17 +6,18 @@ import { getEndpoint } from "@/lib/endpoints/get-endpoint";
 import { clearFailureState } from "@/lib/endpoints/reactivate-endpoint";
 import type { UpdateEndpointRequest } from "@/lib/endpoints/schemas";
 import { syncCatalog } from "@/lib/event-types/sync-catalog";
+import { keepMaskedHeaders } from "@/lib/endpoints/custom-headers";
 
 /** Changes the given fields only. Turning a disabled endpoint back on also clears its failure state. */
 export async function updateEndpoint(app: App, id: string, input: UpdateEndpointRequest, actor: string): Promise<Endpoint> {
-  if (input.url !== undefined) checkEndpointUrl(input.url);
+  const url = input.url === undefined ? undefined : checkEndpointUrl(input.url);
   return getDb().prisma.$transaction(async (tx) => {
     const current = await getEndpoint(app, id, tx);
     if (input.subscriptions) await syncCatalog(tx, app, input.subscriptions, input.subscriptionsField, actor);
     const data: Prisma.EndpointUpdateInput = {
-      ...(input.url !== undefined && { url: input.url }),
+      ...(url !== undefined && { url }),
       ...(input.description !== undefined && { description: input.description }),
-      ...(input.headers !== undefined && { headers: input.headers }),
+      ...(input.headers !== undefined && { headers: keepMaskedHeaders(input.headers, current.headers) }),
       ...(input.max_retries !== undefined && { maxRetries: input.max_retries }),
       ...(input.timeout_seconds !== undefined && { timeoutSeconds: input.timeout_seconds }),
       ...(input.rate_limit !== undefined && { rateLimit: input.rate_limit }),

@@ -38,4 +38,38 @@ describe("payload schemas", () => {
   it("caches compiled validators by schema text", () => {
     expect(compilePayloadSchema({ type: "object" })).toBe(compilePayloadSchema({ type: "object" }));
   });
+
+  it("runs `pattern` and `patternProperties` in linear time (ReDoS reproduction of issue 13)", () => {
+    const schema = { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } }, patternProperties: { "^(b+)+$": { type: "string" } } };
+    compilePayloadSchema(schema);
+    const started = performance.now();
+    expect(validatePayload(schema, { s: `${"a".repeat(5_000)}!` })).toHaveLength(1);
+    expect(validatePayload(schema, { [`${"b".repeat(5_000)}!`]: 1 })).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(validatePayload(schema, { s: "aaa", bbb: "x" })).toEqual([]);
+    expect(validatePayload({ type: "string", pattern: "^abc$" }, "ABC")).toHaveLength(1);
+  });
+
+  it("refuses patterns RE2 cannot run (backreferences, lookaround)", () => {
+    expect(() => compilePayloadSchema({ type: "string", pattern: "(a)\\1" })).toThrow(InvalidPayloadSchemaError);
+    expect(() => compilePayloadSchema({ type: "string", pattern: "(?=a)" })).toThrow(InvalidPayloadSchemaError);
+  });
+
+  it("refuses recursive, remote and unresolvable $ref; keeps acyclic local ones", () => {
+    for (const bad of [
+      { $ref: "#" },
+      { properties: { child: { $ref: "#" } } },
+      { $defs: { a: { $ref: "#/$defs/b" }, b: { $ref: "#/$defs/a" } }, $ref: "#/$defs/a" },
+      { $defs: { a: { items: { $ref: "#/$defs/a" } } } },
+      { $ref: "https://example.com/schema.json" },
+      { $ref: "#/$defs/missing" },
+      { $ref: "#anchor" },
+      { $dynamicRef: "#x" },
+    ]) {
+      expect(() => compilePayloadSchema(bad), JSON.stringify(bad)).toThrow(InvalidPayloadSchemaError);
+    }
+    const ok = { $defs: { money: { type: "integer" }, line: { type: "object", properties: { amount: { $ref: "#/$defs/money" } } } }, type: "array", items: { $ref: "#/$defs/line" } };
+    expect(validatePayload(ok, [{ amount: 1 }])).toEqual([]);
+    expect(validatePayload(ok, [{ amount: "x" }])).toEqual([{ field: "payload[0].amount", message: "must be integer" }]);
+  });
 });

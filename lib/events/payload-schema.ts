@@ -6,12 +6,28 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsImport from "ajv-formats";
+import { RE2JS } from "re2js";
 import type { FieldError } from "@/lib/http/errors";
+import { refProblem } from "@/lib/events/schema-refs";
 
 // ajv-formats is CommonJS with a `default` property; bundlers disagree on which one we get.
 const addFormats = ((addFormatsImport as unknown as { default?: typeof addFormatsImport }).default ?? addFormatsImport);
 
-const options = { strict: false, allErrors: true, validateFormats: true } as const;
+/**
+ * `pattern` and `patternProperties` run on RE2 (linear time), never on the backtracking
+ * engine: a payload string cannot hold the event loop. Patterns RE2 cannot express
+ * (backreferences, lookaround) fail to compile, so the schema is refused at registration.
+ */
+const linearRegExp = Object.assign(
+  (pattern: string, flags: string) => {
+    const re = RE2JS.compile(pattern, flags.includes("i") ? RE2JS.CASE_INSENSITIVE : 0);
+    // ajv shares compiled patterns by `toString()`: it must tell patterns apart.
+    return { test: (s: string) => re.test(s), toString: () => `re2js:/${pattern}/${flags}` };
+  },
+  { code: "re2js" },
+);
+
+const options = { strict: false, allErrors: true, validateFormats: true, code: { regExp: linearRegExp } } as const;
 let ajv2020: Ajv2020 | undefined;
 let ajv07: Ajv | undefined;
 
@@ -46,6 +62,8 @@ export function compilePayloadSchema(schema: unknown): ValidateFunction {
   if (cached) return cached;
   // `$schema` only picks the draft; removing it spares a meta-schema lookup.
   const { $schema: _declared, ...rest } = schema as Record<string, unknown>;
+  const problem = refProblem(rest);
+  if (problem) throw new InvalidPayloadSchemaError(problem);
   let validate: ValidateFunction;
   try {
     validate = engineFor(schema as Record<string, unknown>).compile(rest);

@@ -32,6 +32,14 @@ export async function checkHealth(): Promise<HealthReport> {
     status: database.status === "up" ? "ok" : "degraded",
     version: process.env.npm_package_version ?? "0.1.0",
     database,
-    jobs: getJobDriverStatus(),
+    jobs: publicJobStatus(getJobDriverStatus()),
   };
+}
+
+/** Details that identify the machine (host names, process ids) stay out of the public report. */
+const PRIVATE_DETAIL = /(^|_)(worker_id|host|hostname|pid)$/;
+
+function publicJobStatus(status: JobDriverStatus): JobDriverStatus {
+  if (!status.details) return status;
+  return { ...status, details: Object.fromEntries(Object.entries(status.details).filter(([key]) => !PRIVATE_DETAIL.test(key))) };
 }

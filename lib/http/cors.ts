@@ -3,13 +3,8 @@
  * origin may call them with credentials when that origin is one of the app's `embed_origins`.
  */
 import { getDb } from "@/lib/db/client";
+import { requestOrigin } from "@/lib/http/forwarded";
 
-export function requestOrigin(req: Request): string {
-  const url = new URL(req.url);
-  const proto = req.headers.get("x-forwarded-proto") ?? url.protocol.replace(":", "");
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? url.host;
-  return `${proto}://${host}`;
-}
 
 /** A browser's `Origin` that is not Hookline's own, or null (same-origin or not a browser). */
 export function crossOrigin(req: Request): string | null {

@@ -59,7 +59,8 @@ export const apiErrors = {
   forbidden: (message: string) => new ApiError(403, "forbidden", message),
   notFound: (what: string) => new ApiError(404, "not_found", `${what} not found`),
   routeNotFound: (method: string, path: string) => new ApiError(404, "route_not_found", `No route for ${method} ${path}`),
-  methodNotAllowed: (method: string) => new ApiError(405, "method_not_allowed", `Method ${method} is not allowed here`),
+  methodNotAllowed: (method: string, allow?: string) =>
+    new ApiError(405, "method_not_allowed", `Method ${method} is not allowed here${allow ? ` (allowed: ${allow})` : ""}`, allow ? { allowed: allow.split(", ") } : undefined),
   conflict: (message: string, details?: unknown) => new ApiError(409, "conflict", message, details),
   payloadTooLarge: (limit: number) =>
     new ApiError(413, "payload_too_large", `Request body is larger than the limit of ${limit} bytes`, { limit_bytes: limit }),

@@ -6,6 +6,20 @@
 import type http from "node:http";
 import { Readable } from "node:stream";
 
+/** The socket's address, set by our server on every request; no client can set it. */
+export const PEER_HEADER = "x-hookline-peer";
+const PROXY_HEADERS = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip"];
+
+/**
+ * Called first on every request by our node:http server: without a trusted proxy the proxy
+ * headers are removed (Next then fills `X-Forwarded-*` from the connection itself); either way
+ * the socket's address is recorded in PEER_HEADER (see lib/http/forwarded.ts for the readers).
+ */
+export function sanitizeForwardedHeaders(req: http.IncomingMessage, trustProxy: boolean): void {
+  if (!trustProxy) for (const name of PROXY_HEADERS) delete req.headers[name];
+  req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "unknown";
+}
+
 export type WebRouteHandler<P> = (req: Request, route: { params: Promise<P> }) => Promise<Response>;
 
 type Params = Record<string, string>;

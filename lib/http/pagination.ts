@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { apiErrors } from "@/lib/http/errors";
+import { isStorableInstant, isStorableText } from "@/lib/http/storable";
 
 /**
  * Keyset pagination over `(created_at, id)`, newest first. The cursor is opaque base64url of the
@@ -41,9 +42,11 @@ export function decodeCursor(cursor: string | undefined, scope: unknown): Keyset
   } catch {
     throw invalid();
   }
-  const shape = z.object({ t: z.iso.datetime(), i: z.string().min(1), s: z.string() }).safeParse(parsed);
+  const shape = z.object({ t: z.iso.datetime(), i: z.string().min(1).max(128).refine(isStorableText), s: z.string() }).safeParse(parsed);
   if (!shape.success || shape.data.s !== queryFingerprint(scope)) throw invalid();
-  return { createdAt: new Date(shape.data.t), id: shape.data.i };
+  const createdAt = new Date(shape.data.t);
+  if (!isStorableInstant(createdAt)) throw invalid();
+  return { createdAt, id: shape.data.i };
 }
 
 /** Prisma `where` for rows strictly after the cursor in (created_at DESC, id DESC) order. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApiError, apiErrors, fieldErrors } from "@/lib/http/errors";
+import { jsonProblems, textProblem } from "@/lib/http/storable";
 
 /**
  * Reads a JSON body with a size limit and validates it. A missing body counts as `{}` so
@@ -15,6 +16,8 @@ export async function readJsonBody<S extends z.ZodType>(req: Request, schema: S,
       throw apiErrors.invalidJson((err as Error).message);
     }
   }
+  const problems = jsonProblems(data);
+  if (problems.length) throw apiErrors.validation(problems);
   return validateBody(schema, data);
 }
 
@@ -53,11 +56,24 @@ export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.output<S
   const data: Record<string, string | string[]> = {};
   for (const key of new Set(url.searchParams.keys())) {
     const all = url.searchParams.getAll(key);
+    const problem = [key, ...all].map(textProblem).find((p) => p !== null);
+    if (problem) throw apiErrors.invalidParameter([{ field: textProblem(key) ? "(query)" : key, message: problem }]);
     data[key] = all.length > 1 ? all : all[0]!;
   }
   const result = schema.safeParse(data);
   if (!result.success) throw apiErrors.invalidParameter(fieldErrors(result.error));
   return result.data;
+}
+
+/** Path parameters (ids, slugs, names) must be storable text; anything else cannot name a resource. */
+export function checkPathParams(params: unknown): void {
+  if (!params || typeof params !== "object") return;
+  for (const [name, value] of Object.entries(params as Record<string, unknown>)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const problem = typeof v === "string" ? textProblem(v) : null;
+      if (problem) throw apiErrors.invalidParameter([{ field: name, message: problem }]);
+    }
+  }
 }
 
 export { ApiError };

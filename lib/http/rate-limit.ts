@@ -26,8 +26,3 @@ export class FixedWindowLimiter {
     for (const [k, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(k);
   }
 }
-
-/** The client's address as the server saw it (Next sets x-forwarded-for), first hop only. */
-export function clientAddress(req: Request): string {
-  return req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || req.headers.get("x-real-ip") || "unknown";
-}

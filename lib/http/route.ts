@@ -7,14 +7,15 @@ import { randomUUID } from "node:crypto";
 import { ZodError } from "zod";
 import { authenticateApiKey, type ApiKeySummary } from "@/lib/auth/api-keys";
 import { getConfig } from "@/lib/config";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { isDatabaseUnavailable, isUnstorableValue, sqlState } from "@/lib/db/errors";
 import { ApiError, apiErrors, fieldErrors } from "@/lib/http/errors";
-import { readJsonBody } from "@/lib/http/parse";
+import { checkPathParams, readJsonBody } from "@/lib/http/parse";
 import { log as rootLog, type Logger } from "@/lib/log";
 import type { z } from "zod";
 import type { App } from "@/generated/prisma/client";
 import { findAppById } from "@/lib/apps/get-app";
 import { applyCors, crossOrigin, originAllowedByAnyApp } from "@/lib/http/cors";
+import { isPortalSessionRevoked } from "@/lib/sessions/revocation";
 import { csrfMatches, needsRefresh, readPortalSession, sessionCookies, type PortalSession } from "@/lib/sessions/portal-session";
 
 export interface RequestContext<P> {
@@ -79,6 +80,10 @@ export function toApiError(err: unknown, log: Logger): ApiError {
     log.warn("database unavailable", { err });
     return apiErrors.databaseUnavailable();
   }
+  if (isUnstorableValue(err)) {
+    log.warn("the database refused a value", { sqlstate: sqlState(err) });
+    return apiErrors.validation([{ field: "(request)", message: "contains a value the database cannot store" }]);
+  }
   log.error("unhandled error", { err, stack: err instanceof Error ? err.stack : undefined });
   return apiErrors.internal();
 }
@@ -107,6 +112,7 @@ function wrap<P, C extends RequestContext<P>>(
     let ctx: C | undefined;
     try {
       base.params = ((await route?.params) ?? {}) as P;
+      checkPathParams(base.params);
       ctx = await extend(base);
       keyId = (ctx as Partial<ApiKeyContext<P>>).apiKey?.id;
       const result = await handler(ctx);
@@ -149,7 +155,7 @@ export function withPortalSession<P = RouteParams>(handler: Handler<PortalContex
   return wrap<P, PortalContext<P>>(
     async (base) => {
       const session = await readPortalSession(base.req);
-      if (!session) throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
+      if (!session || (await isPortalSessionRevoked(session))) throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
       const app = await findAppById(session.appId);
       if (!app) throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
       const origin = crossOrigin(base.req);
@@ -190,4 +196,29 @@ export function withApiKey<P = RouteParams>(handler: Handler<ApiKeyContext<P>>) 
     const apiKey = await authenticateApiKey(base.req.headers.get("authorization"));
     return { ...base, apiKey, actor: `api_key:${apiKey.id}` };
   }, handler);
+}
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+const notAllowedHandlers = new WeakSet<object>();
+
+/** Whether a route export is one of `methodsNotAllowed`'s 405 answers (for tests walking routes). */
+export function isMethodNotAllowed(handler: unknown): boolean {
+  return typeof handler === "function" && notAllowedHandlers.has(handler);
+}
+const ALL_METHODS: HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/**
+ * Handlers for the methods a route does not serve: 405 in the error envelope with `Allow`
+ * (Next's own 405 has neither). A route exports the ones it lacks:
+ * `export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");`
+ */
+export function methodsNotAllowed(...allowed: HttpMethod[]): Record<HttpMethod, ReturnType<typeof withPublic<RouteParams>>> {
+  const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  const handler = withPublic<RouteParams>(async ({ req, requestId }) => {
+    const response = errorResponse(apiErrors.methodNotAllowed(req.method, allow), requestId);
+    response.headers.set("allow", allow);
+    return response;
+  });
+  notAllowedHandlers.add(handler);
+  return Object.fromEntries(ALL_METHODS.map((m) => [m, handler])) as Record<HttpMethod, typeof handler>;
 }

@@ -71,7 +71,8 @@ describe("checkUrlShape", () => {
     expect(refused("https://user@customer.example.com/hooks")).toMatch(/credentials/);
     expect(refused("ftp://customer.example.com/hooks")).toMatch(/scheme.*ftp/);
     expect(refused("javascript:alert(1)", true)).toMatch(/scheme/);
-    expect(refused("not a url")).toMatch(/not valid/);
+    expect(refused("not a url")).toMatch(/spaces or control/);
+    expect(refused("not-a-url")).toMatch(/not valid/);
     expect(refused(`https://customer.example.com/${"a".repeat(2048)}`)).toMatch(/longer than 2048/);
     expect(refused(`https://customer.example.com/${"a".repeat(2000)}`)).toBeNull();
   });

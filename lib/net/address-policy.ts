@@ -167,12 +167,17 @@ export function checkUrlShape(url: string, opts: { allowPrivate?: boolean } = {}
   if (url.length > MAX_URL_LENGTH) {
     return { ok: false, reason: `URL is longer than ${MAX_URL_LENGTH} characters` };
   }
+  // The URL parser would silently drop or rewrite these (tabs, line breaks, `\` read as `/`):
+  // what is stored and shown must be what is delivered to.
+  if (/[\u0000-\u0020\u007f]/.test(url)) return { ok: false, reason: "URL must not contain spaces or control characters" };
+  if (url.includes("\\")) return { ok: false, reason: "URL must not contain backslashes" };
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return { ok: false, reason: "URL is not valid" };
   }
+  if (parsed.port === "0") return { ok: false, reason: "URL port must be from 1 to 65535" };
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
     return { ok: false, reason: `URL scheme must be https (got ${parsed.protocol.replace(/:$/, "")})` };
   }

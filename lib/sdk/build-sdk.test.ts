@@ -79,5 +79,29 @@ describe("npm run build:sdk", () => {
     expect(diagnostics).toEqual([]);
     const resolved = program.getSourceFiles().map((f) => f.fileName).filter((f) => !f.includes("/typescript/lib/"));
     expect(resolved.every((f) => f.startsWith(tmp))).toBe(true);
+  }, 30_000); // a full type-check: slow on a busy 2-core machine
+});
+
+// Issue 13: a checkout under a folder named `app` (`/srv/app`, Docker's `WORKDIR /app`) once made
+// every file look like server code. This builds the SDK from such a copy, as a user's `npm run
+// build:sdk` would: the sources copied, node_modules linked (cheap), in a child process.
+describe("npm run build:sdk from a checkout inside a folder named app", () => {
+  const root = path.resolve(import.meta.dirname, "..", "..");
+  let tmp: string;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hookline-sdk-path-"));
   });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it("builds", () => {
+    const checkout = path.join(tmp, "srv", "app", "hookline");
+    fs.mkdirSync(checkout, { recursive: true });
+    fs.cpSync(path.join(root, "lib"), path.join(checkout, "lib"), { recursive: true, filter: (src) => !src.endsWith(".test.ts") });
+    for (const file of ["package.json", "tsconfig.json"]) fs.copyFileSync(path.join(root, file), path.join(checkout, file));
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(checkout, "node_modules"), "dir");
+    const out = path.join(tmp, "out");
+    const stdout = execFileSync(process.execPath, ["--import", "tsx", "lib/sdk/build-sdk.ts", out], { cwd: checkout, encoding: "utf8" });
+    expect(stdout).toMatch(/^build:sdk: wrote \d+ files/);
+    expect(fs.existsSync(path.join(out, "index.js"))).toBe(true);
+  }, 120_000);
 });

@@ -15,7 +15,10 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const SDK_DIR = path.join(ROOT, "lib/sdk");
 const TYPES_FILE = path.join(SDK_DIR, "types.ts");
 const ENTRY = path.join(SDK_DIR, "index.ts");
-const SERVER_CODE = [/\/generated\//, /node_modules\/(@prisma|prisma|pg|next|@next)\//, /\/lib\/db\//, /\/app\//];
+// Matched against paths relative to the checkout (`/app/...`), so a checkout that itself lives
+// under a folder named `app` (`/srv/app`, Docker's `WORKDIR /app`) is not all "server code".
+const SERVER_CODE = [/^\/generated\//, /\/node_modules\/(@prisma|prisma|pg|next|@next)\//, /^\/lib\/db\//, /^\/app\//];
+const inCheckout = (file: string) => `/${path.relative(ROOT, file).split(path.sep).join("/")}`;
 const NOT_SHIPPED = /\.test\.ts$|build-sdk\.ts$/;
 
 export interface BuildResult {
@@ -117,7 +120,7 @@ export function buildSdk(outDir = path.join(ROOT, "dist/sdk")): BuildResult {
   if (diagnostics.length) fail(`type errors:\n${formatDiagnostics(diagnostics)}`);
 
   const reached = program.getSourceFiles().map((f) => f.fileName);
-  const server = reached.filter((f) => SERVER_CODE.some((re) => re.test(f)));
+  const server = reached.filter((f) => SERVER_CODE.some((re) => re.test(inCheckout(f))));
   if (server.length) fail(`the SDK's types reach server code:\n  ${server.join("\n  ")}`);
 
   fs.rmSync(outDir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import type * as endpoints from "@/lib/endpoints/schemas";
 import type * as eventTypes from "@/lib/event-types/schemas";
 import type * as events from "@/lib/events/schemas";
 import type { listQuery } from "@/lib/openapi/shared-schemas";
+import type * as sessions from "@/lib/sessions/schemas";
 
 /** A page of a list: newest first; pass `next_cursor` as `cursor` for the next page. */
 export interface Page<T> {
@@ -27,6 +28,7 @@ export type CreateWebhookAppRequest = z.input<typeof apps.createAppRequest>;
 export type UpdateWebhookAppRequest = z.input<typeof apps.updateAppRequest>;
 export type WebhookApp = z.output<typeof apps.appResponse>;
 export type RotateWebhookSecretResponse = z.output<typeof apps.rotateAppSecretsResponse>;
+export type RevokeWebhookPortalSessionsResponse = z.output<typeof sessions.revokeSessionsResponse>;
 
 // Endpoints
 export type CreateWebhookEndpointRequest = z.input<typeof endpoints.createEndpointRequest>;

@@ -15,6 +15,7 @@ import type {
   ReplayTask,
   ReplayWebhookDeliveriesRequest,
   ReplayWebhookDeliveryResponse,
+  RevokeWebhookPortalSessionsResponse,
   RotateEndpointSecretResponse,
   RotateSecretOptions,
   RotateWebhookSecretResponse,
@@ -49,6 +50,11 @@ export class WebhooksApi {
   }
 
   // Apps
+
+  /** Ends every portal session of the app at once (e.g. a customer offboarded). */
+  revokeWebhookPortalSessions(appSlug: string): Promise<RevokeWebhookPortalSessionsResponse> {
+    return this.#client.request("DELETE", `${app(appSlug)}/sessions`);
+  }
 
   createWebhookApp(request: CreateWebhookAppRequest): Promise<WebhookApp> {
     return this.#client.post("/apps", request);

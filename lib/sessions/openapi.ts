@@ -1,5 +1,5 @@
 import { defineRoutes } from "@/lib/openapi/registry";
-import { createTicketRequest, createTicketResponse } from "@/lib/sessions/schemas";
+import { createTicketRequest, createTicketResponse, revokeSessionsResponse } from "@/lib/sessions/schemas";
 
 export const sessionRoutes = defineRoutes([
   {
@@ -13,5 +13,16 @@ export const sessionRoutes = defineRoutes([
     body: createTicketRequest,
     responses: { 201: { description: "The ticket and when it expires (Unix seconds)", schema: createTicketResponse } },
     errors: [400, 404],
+  },
+  {
+    method: "delete",
+    path: "/apps/{slug}/sessions",
+    operationId: "revokeWebhookPortalSessions",
+    summary: "End every portal session of an app",
+    description:
+      "Every portal session exchanged for this app until now stops working at once (401), e.g. when a customer is offboarded. Tickets exchanged afterwards open new sessions as usual.",
+    tag: "Sessions",
+    responses: { 200: { description: "The cut-off: sessions exchanged at or before it are ended", schema: revokeSessionsResponse } },
+    errors: [404],
   },
 ]);

@@ -1,6 +1,7 @@
 /**
  * Portal sessions: sealed (iron-session's `sealData`, keyed by HOOKLINE_SECRET) into cookies,
- * bound to one app, with a per-session CSRF token. No server-side state.
+ * bound to one app, with a per-session CSRF token. The only server-side state is what ended
+ * early (sign-out, revoke-all: lib/sessions/revocation.ts).
  *
  * Two cookies carry the same seal:
  * - `hookline_portal` — `SameSite=None; Secure; Partitioned`: works inside a cross-site iframe
@@ -11,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { getConfig, requireSecret } from "@/lib/config";
+import { isHttpsRequest } from "@/lib/http/forwarded";
 import { safeEqual } from "@/lib/crypto/secrets";
 
 export const EMBED_COOKIE = "hookline_portal";
@@ -92,7 +94,7 @@ export async function sessionCookies(session: PortalSession, req: Request): Prom
   const maxAge = Math.max(0, sessionExpiresAt(session) - now());
   // `Secure` is required for SameSite=None; browsers accept it on http://localhost too.
   // Over plain http elsewhere the Lax cookie goes without it, or it would be dropped.
-  const https = new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
+  const https = isHttpsRequest(req);
   return [
     `${EMBED_COOKIE}=${sealed}; Path=/; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=None; Partitioned`,
     `${TOP_LEVEL_COOKIE}=${sealed}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${https ? "; Secure" : ""}`,

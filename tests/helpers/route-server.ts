@@ -51,8 +51,15 @@ export interface RouteServer {
   close(): Promise<void>;
 }
 
-export async function startRouteServer(): Promise<RouteServer> {
-  const routes = findRouteFiles().sort((a, b) => {
+/**
+ * `under` picks the tree: "v1" (default) serves /api/v1; "" serves everything under /api
+ * (health, the frontend API, the ticket exchange) except Inngest's own handler.
+ */
+export async function startRouteServer(options: { under?: string } = {}): Promise<RouteServer> {
+  const under = options.under ?? "v1";
+  const prefix = under ? `/api/${under}/` : "/api/";
+  const tree = findRouteFiles(path.join(ROOT, "app", "api", under)).filter((r) => r.segments[0] !== "inngest");
+  const routes = tree.sort((a, b) => {
     const sa = specificity(a);
     const sb = specificity(b);
     for (let i = 0; i < Math.min(sa.length, sb.length); i++) if (sa[i] !== sb[i]) return sb[i]! - sa[i]!;
@@ -61,9 +68,9 @@ export async function startRouteServer(): Promise<RouteServer> {
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
-      const parts = url.pathname.replace(/^\/api\/v1\/?/, "").split("/").filter(Boolean);
+      const parts = url.pathname.slice(prefix.length).split("/").filter(Boolean);
       let found: { route: RouteFile; params: Record<string, string> } | undefined;
-      if (url.pathname.startsWith("/api/v1/")) {
+      if (url.pathname.startsWith(prefix)) {
         for (const route of routes) {
           const params = match(route, parts);
           if (params) {

@@ -94,13 +94,36 @@ describe("POST /apps/{slug}/endpoints", () => {
       channels: ["eu", "tenant:42"],
     });
     expect(body).toMatchObject({
-      headers: { "X-Tenant": "42", Authorization: "Bearer downstream" },
+      // Credentials come back masked (issue 13); the stored value is what deliveries send.
+      headers: { "X-Tenant": "42", Authorization: "********ream" },
       max_retries: 0,
       timeout_seconds: 60,
       rate_limit: 10,
       is_active: false,
       channels: ["eu", "tenant:42"],
     });
+  });
+
+  it("stores and shows the URL in its normalised form (issue 13)", async () => {
+    const body = await created({ url: "HTTPS://Receiver.EXAMPLE.com:443/a/../hooks?x=1" });
+    expect(body.url).toBe("https://receiver.example.com/hooks?x=1");
+    const row = await db().prisma.endpoint.findUniqueOrThrow({ where: { id: body.id } });
+    expect(row.url).toBe("https://receiver.example.com/hooks?x=1");
+  });
+
+  it("masks credential headers on every read, keeps them stored, and keeps them when a read is sent back (issue 13)", async () => {
+    const token = "Bearer downstream-credential-1234";
+    const body = await created({ headers: { Authorization: token, "X-Api-Key": "short", "X-Tenant": "42" } });
+    expect(body.headers).toEqual({ Authorization: "********1234", "X-Api-Key": "********", "X-Tenant": "42" });
+    const read = await call(oneRoute.GET, "GET", { slug: SLUG, id: body.id });
+    expect(read.body.headers).toEqual(body.headers);
+    const patched = await call(oneRoute.PATCH, "PATCH", { slug: SLUG, id: body.id }, { headers: { ...read.body.headers, "X-Tenant": "43" } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const row = await db().prisma.endpoint.findUniqueOrThrow({ where: { id: body.id } });
+    expect(row.headers).toEqual({ Authorization: token, "X-Api-Key": "short", "X-Tenant": "43" });
+    const replaced = await call(oneRoute.PATCH, "PATCH", { slug: SLUG, id: body.id }, { headers: { Authorization: "Bearer new" } });
+    expect(replaced.status).toBe(200);
+    expect((await db().prisma.endpoint.findUniqueOrThrow({ where: { id: body.id } })).headers).toEqual({ Authorization: "Bearer new" });
   });
 
   it.each([
@@ -113,7 +136,11 @@ describe("POST /apps/{slug}/endpoints", () => {
     [{ url: "https://localhost/h" }, "url", /loopback/],
     [{ url: "ftp://receiver.example.com/h" }, "url", /scheme/],
     [{ url: `https://receiver.example.com/${"a".repeat(2050)}` }, "url", /2048/],
-    [{ url: "not a url" }, "url", /not valid/],
+    [{ url: "not a url" }, "url", /spaces or control/],
+    [{ url: "not-a-url" }, "url", /not valid/],
+    [{ url: "https://example.com\\@127.0.0.1/" }, "url", /backslash/],
+    [{ url: "https://example.com:0/h" }, "url", /port/],
+    [{ url: "https://example.com/a\u0001b" }, "url", /control/],
     [{ url: "" }, "url", /required/],
     [{ url: undefined, description: "x" }, "url", /./],
     [{ subscriptions: ["invoice.*.paid"] }, "subscriptions[0]", /event name/],
@@ -144,7 +171,10 @@ describe("POST /apps/{slug}/endpoints", () => {
     [{ headers: { "Content-Type": "text/plain" } }, "headers.Content-Type", /content/],
     [{ headers: { "User-Agent": "me" } }, "headers.User-Agent", /Hookline/],
     [{ headers: { "bad header": "x" } }, "headers.bad header", /not a valid header name/],
-    [{ headers: { "X-A": "line\nbreak" } }, "headers.X-A", /line breaks/],
+    [{ headers: { "X-A": "line\nbreak" } }, "headers.X-A", /RFC 9110/],
+    [{ headers: { "X-U": "h\u00e9llo\u{1f680}" } }, "headers.X-U", /RFC 9110/],
+    [{ headers: { "X-U": "bell\u0007" } }, "headers.X-U", /RFC 9110/],
+    [{ headers: { "X-U": " padded" } }, "headers.X-U", /RFC 9110/],
     [{ headers: { "X-A": "1", "x-a": "2" } }, "headers.x-a", /twice/],
     [{ headers: { "X-A": 1 } }, "headers.X-A", /string/],
     [{ secret: "whsec_mine" }, "secret", /not a known field/],

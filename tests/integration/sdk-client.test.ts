@@ -42,6 +42,9 @@ describe("HooklineClient over HTTP", () => {
     const rotated = await w.rotateWebhookEndpointSecret("payments-int", ep.id, { expire_previous: true });
     expect(rotated.previous_secret_expires_at).toBeNull();
     expect(await w.rotateWebhookSecret("payments-int")).toEqual({ rotated: 1 });
+    const revoked = await w.revokeWebhookPortalSessions("payments-int");
+    expect(revoked).toEqual({ revoked: true, revoked_before: expect.any(String) });
+    expect((await db().prisma.app.findUniqueOrThrow({ where: { slug: "payments-int" } })).portalSessionsRevokedAt?.toISOString()).toBe(revoked.revoked_before);
 
     const catalog = await w.listEventTypes("payments-int");
     expect(catalog.data.map((t) => t.name).sort()).toEqual(["invoice.paid", "invoice.past_due"]);

@@ -7,6 +7,7 @@ import { hashToken } from "@/lib/crypto/secrets";
 import * as tickets from "@/app/api/v1/session/tickets/route";
 import * as exchange from "@/app/api/session/ticket/exchange/route";
 import * as sessionRoute from "@/app/api/frontend/webhook/session/route";
+import * as revokeAllRoute from "@/app/api/v1/apps/[slug]/sessions/route";
 
 const db = useTestDatabase();
 
@@ -142,11 +143,54 @@ describe("ticket exchange and portal sessions", () => {
     expect(logout.headers.getSetCookie().every((c) => c.includes("Max-Age=0"))).toBe(true);
   });
 
-  it("rate limits exchanges per client address", async () => {
+  const whoAmI = (cookie: string) => callRoute(sessionRoute.GET, { path: "/api/frontend/webhook/session", headers: { cookie } });
+
+  it("sign-out ends the session server-side: the old cookie answers 401 afterwards (issue 13)", async () => {
+    const { key, slug } = await setup();
+    const res = await exchangeFor((await issue(key, slug)).ticket);
+    const cookie = cookieHeader(res.headers.getSetCookie());
+    const other = cookieHeader((await exchangeFor((await issue(key, slug)).ticket)).headers.getSetCookie());
+    expect((await whoAmI(cookie)).status).toBe(200);
+    const logout = await callRoute(sessionRoute.DELETE, { method: "DELETE", path: "/api/frontend/webhook/session", headers: { cookie, "x-csrf-token": res.body.csrf_token } });
+    expect(logout.status).toBe(200);
+    const after = await whoAmI(cookie);
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe("unauthorized");
+    expect((await whoAmI(other)).status).toBe(200);
+    const again = await callRoute(sessionRoute.DELETE, { method: "DELETE", path: "/api/frontend/webhook/session", headers: { cookie, "x-csrf-token": res.body.csrf_token } });
+    expect(again.status).toBe(401);
+  });
+
+  it("DELETE /api/v1/apps/{app}/sessions ends every session of that app only; later exchanges work (issue 13)", async () => {
+    const { key, slug } = await setup();
+    const other = await setup();
+    const a = cookieHeader((await exchangeFor((await issue(key, slug)).ticket)).headers.getSetCookie());
+    const b = cookieHeader((await exchangeFor((await issue(key, slug)).ticket)).headers.getSetCookie());
+    const c = cookieHeader((await exchangeFor((await issue(other.key, other.slug)).ticket)).headers.getSetCookie());
+    const revoke = (s: string, apiKey?: string) => callRoute(revokeAllRoute.DELETE, { method: "DELETE", path: `/api/v1/apps/${s}/sessions`, apiKey, params: { slug: s } });
+    expect((await revoke(slug)).status).toBe(401);
+    expect((await revoke("no-such-app", key)).status).toBe(404);
+    expect((await whoAmI(a)).status).toBe(200);
+    const res = await revoke(slug, key);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ revoked: true, revoked_before: expect.any(String) });
+    expect((await whoAmI(a)).status).toBe(401);
+    expect((await whoAmI(b)).status).toBe(401);
+    expect((await whoAmI(c)).status).toBe(200);
+    // A new exchange after the cut-off (sessions carry whole seconds) opens a working session.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(res.body.revoked_before) - Date.now()) + 1_100));
+    const fresh = cookieHeader((await exchangeFor((await issue(key, slug)).ticket)).headers.getSetCookie());
+    expect((await whoAmI(fresh)).status).toBe(200);
+  });
+
+  // `x-hookline-peer` is the socket's address as our server records it (lib/http/forwarded.ts).
+  it("rate limits exchanges per client address; a rotating X-Forwarded-For does not bypass it (issue 13)", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 32; i++) statuses.push((await exchangeFor(`tkt_${"B".repeat(43)}`, { "x-forwarded-for": "203.0.113.9" })).status);
+    for (let i = 0; i < 32; i++) {
+      statuses.push((await exchangeFor(`tkt_${"B".repeat(43)}`, { "x-hookline-peer": "198.51.100.9", "x-forwarded-for": `203.0.113.${i}` })).status);
+    }
     expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(30)).toEqual([429, 429]);
-    expect((await exchangeFor(`tkt_${"B".repeat(43)}`, { "x-forwarded-for": "203.0.113.10" })).status).toBe(401);
+    expect((await exchangeFor(`tkt_${"B".repeat(43)}`, { "x-hookline-peer": "198.51.100.10" })).status).toBe(401);
   });
 });

@@ -53,6 +53,14 @@ describe("parseConfig", () => {
     expect(config.replay).toEqual({ maxRangeDays: 14, maxDeliveries: 100_000, batchSize: 500, batchPauseMs: 0 });
     expect(config.retention).toEqual({ payloadRetentionDays: 30, retentionIntervalMs: 3_600_000 });
     expect(config.sessionTtlSeconds).toBe(3600);
+    // Issue 13: proxy headers untrusted, database time limits on by default.
+    expect({ trustProxy: config.trustProxy, statement: config.dbStatementTimeoutMs, acquire: config.dbAcquireTimeoutMs }).toEqual({
+      trustProxy: false,
+      statement: 15_000,
+      acquire: 5_000,
+    });
+    const set = parseConfig({ HOOKLINE_TRUST_PROXY: "true", HOOKLINE_DB_STATEMENT_TIMEOUT_MS: "2000", HOOKLINE_DB_ACQUIRE_TIMEOUT_MS: "500" });
+    expect([set.trustProxy, set.dbStatementTimeoutMs, set.dbAcquireTimeoutMs]).toEqual([true, 2_000, 500]);
     expect(() => parseConfig({ HOOKLINE_OPERATOR_WEBHOOK_URL: "https://ops.example/hook" })).toThrow(/^HOOKLINE_OPERATOR_WEBHOOK_SECRET is required/);
   });
 
@@ -63,6 +71,9 @@ describe("parseConfig", () => {
     [{ HOOKLINE_REPLAY_MAX_RANGE_DAYS: "0" }, "HOOKLINE_REPLAY_MAX_RANGE_DAYS"],
     [{ HOOKLINE_PAYLOAD_RETENTION_DAYS: "forever" }, "HOOKLINE_PAYLOAD_RETENTION_DAYS"],
     [{ HOOKLINE_SESSION_TTL_SECONDS: "5" }, "HOOKLINE_SESSION_TTL_SECONDS"],
+    [{ HOOKLINE_TRUST_PROXY: "maybe" }, "HOOKLINE_TRUST_PROXY"],
+    [{ HOOKLINE_DB_STATEMENT_TIMEOUT_MS: "0" }, "HOOKLINE_DB_STATEMENT_TIMEOUT_MS"],
+    [{ HOOKLINE_DB_ACQUIRE_TIMEOUT_MS: "forever" }, "HOOKLINE_DB_ACQUIRE_TIMEOUT_MS"],
     [{ HOOKLINE_WORKER_CONCURRENCY: "1e9" }, "HOOKLINE_WORKER_CONCURRENCY"],
     [{ PORT: "0" }, "PORT"],
     [{ HOOKLINE_JOBS: "bullmq" }, "HOOKLINE_JOBS"],

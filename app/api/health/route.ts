@@ -1,5 +1,5 @@
 import { checkHealth } from "@/lib/health/check-health";
-import { json, withPublic } from "@/lib/http/route";
+import { json, methodsNotAllowed, withPublic } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
@@ -8,3 +8,6 @@ export const GET = withPublic(async () => {
   const report = await checkHealth();
   return json(report, { status: report.status === "ok" ? 200 : 503 });
 });
+
+/** The other methods: 405 with the error envelope and `Allow`. */
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -1,8 +1,12 @@
 import { createEndpointHandler, listEndpointsHandler } from "@/lib/endpoints/handlers";
 import { frontendAppRoute } from "@/lib/http/app-scope";
 import { corsPreflight } from "@/lib/http/cors";
+import { methodsNotAllowed } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 export const OPTIONS = corsPreflight;
 export const GET = frontendAppRoute(listEndpointsHandler);
 export const POST = frontendAppRoute(createEndpointHandler);
+
+/** The other methods: 405 with the error envelope and `Allow`. */
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

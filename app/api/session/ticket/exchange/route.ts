@@ -1,7 +1,8 @@
 import { corsPreflight, applyCors, crossOrigin } from "@/lib/http/cors";
 import { apiErrors } from "@/lib/http/errors";
-import { clientAddress, FixedWindowLimiter } from "@/lib/http/rate-limit";
-import { json, withBrowserPublic } from "@/lib/http/route";
+import { clientAddress } from "@/lib/http/forwarded";
+import { FixedWindowLimiter } from "@/lib/http/rate-limit";
+import { json, methodsNotAllowed, withBrowserPublic } from "@/lib/http/route";
 import { exchangeTicketRequest } from "@/lib/sessions/schemas";
 import { exchangeTicket } from "@/lib/sessions/exchange-ticket";
 import { sessionCookies } from "@/lib/sessions/portal-session";
@@ -24,3 +25,6 @@ export const POST = withBrowserPublic(async ({ req, body }) => {
 });
 
 export const OPTIONS = corsPreflight;
+
+/** The other methods: 405 with the error envelope and `Allow`. */
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -3,7 +3,7 @@ import { getAppBySlugOrId } from "@/lib/apps/get-app";
 import { updateAppRequest } from "@/lib/apps/schemas";
 import { serializeApp } from "@/lib/apps/serialize";
 import { updateApp } from "@/lib/apps/update-app";
-import { withApiKey } from "@/lib/http/route";
+import { methodsNotAllowed, withApiKey } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
@@ -20,3 +20,6 @@ export const DELETE = withApiKey<Params>(async ({ params, actor }) => {
   await deleteApp(await getAppBySlugOrId(params.slug), actor);
   return new Response(null, { status: 204 });
 });
+
+/** The other methods: 405 with the error envelope and `Allow`. */
+export const { POST, PUT } = methodsNotAllowed("GET", "PATCH", "DELETE");

@@ -1,7 +1,7 @@
 import { getAppBySlugOrId } from "@/lib/apps/get-app";
 import { triggerEventRequest } from "@/lib/events/schemas";
 import { parseIdempotencyKey, triggerEvent } from "@/lib/events/trigger-event";
-import { json, withApiKey } from "@/lib/http/route";
+import { json, methodsNotAllowed, withApiKey } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
@@ -14,3 +14,6 @@ export const POST = withApiKey<Params>(async ({ params, body, req }) => {
   const result = await triggerEvent(app, await body(triggerEventRequest), idempotencyKey);
   return json(result, { status: 202 });
 });
+
+/** The other methods: 405 with the error envelope and `Allow`. */
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -1,7 +1,7 @@
 import { getAppBySlugOrId } from "@/lib/apps/get-app";
 import { rotateAppSecrets } from "@/lib/apps/rotate-app-secrets";
 import { rotateSecretRequest } from "@/lib/endpoints/schemas";
-import { withApiKey } from "@/lib/http/route";
+import { methodsNotAllowed, withApiKey } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
@@ -10,3 +10,6 @@ export const POST = withApiKey<{ slug: string }>(async ({ params, body, actor })
   const app = await getAppBySlugOrId(params.slug);
   return rotateAppSecrets(app, await body(rotateSecretRequest), actor);
 });
+
+/** The other methods: 405 with the error envelope and `Allow`. */
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -4,7 +4,7 @@ import { success, successPage, webhookCreated, webhookListed } from "@/lib/compa
 import { createEndpoint } from "@/lib/endpoints/create-endpoint";
 import { listEndpoints } from "@/lib/endpoints/list-endpoints";
 import { parseQuery } from "@/lib/http/parse";
-import { json, withApiKey } from "@/lib/http/route";
+import { json, methodsNotAllowed, withApiKey } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
@@ -22,3 +22,6 @@ export const POST = withApiKey<Params>(async ({ params, body, actor }) => {
   const { endpoint, secret } = await createEndpoint(app, await body(createWebhookRequest), actor);
   return json(success(webhookCreated(endpoint, secret)), { status: 201 });
 });
+
+/** The other methods: 405 with the error envelope and `Allow`. */
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

@@ -2,7 +2,7 @@ import { getEndpointById } from "@/lib/endpoints/get-endpoint";
 import { reactivateEndpoint } from "@/lib/endpoints/reactivate-endpoint";
 import { reactivateEndpointRequest } from "@/lib/endpoints/schemas";
 import { serializeEndpoint } from "@/lib/endpoints/serialize";
-import { withApiKey } from "@/lib/http/route";
+import { methodsNotAllowed, withApiKey } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
@@ -12,3 +12,6 @@ export const POST = withApiKey<{ id: string }>(async ({ params, body, actor }) =
   const endpoint = await getEndpointById(params.id);
   return serializeEndpoint(await reactivateEndpoint(endpoint.appId, endpoint.id, actor));
 });
+
+/** The other methods: 405 with the error envelope and `Allow`. */
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -4,7 +4,7 @@ import { getEventType } from "@/lib/event-types/get-event-type";
 import { updateEventTypeRequest } from "@/lib/event-types/schemas";
 import { serializeEventType } from "@/lib/event-types/serialize";
 import { updateEventType } from "@/lib/event-types/update-event-type";
-import { withApiKey } from "@/lib/http/route";
+import { methodsNotAllowed, withApiKey } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
@@ -25,3 +25,6 @@ export const DELETE = withApiKey<Params>(async ({ params, actor }) => {
   await deleteEventType(app, params.name, actor);
   return new Response(null, { status: 204 });
 });
+
+/** The other methods: 405 with the error envelope and `Allow`. */
+export const { POST, PUT } = methodsNotAllowed("GET", "PATCH", "DELETE");

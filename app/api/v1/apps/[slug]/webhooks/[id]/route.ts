@@ -3,7 +3,7 @@ import { updateWebhookRequest } from "@/lib/compat/schemas";
 import { success, webhookUpdated } from "@/lib/compat/serialize";
 import { deleteEndpoint } from "@/lib/endpoints/delete-endpoint";
 import { updateEndpoint } from "@/lib/endpoints/update-endpoint";
-import { withApiKey } from "@/lib/http/route";
+import { methodsNotAllowed, withApiKey } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
@@ -19,3 +19,6 @@ export const DELETE = withApiKey<Params>(async ({ params, actor }) => {
   await deleteEndpoint(app, params.id, actor);
   return new Response(null, { status: 204 });
 });
+
+/** The other methods: 405 with the error envelope and `Allow`. */
+export const { GET, POST, PATCH } = methodsNotAllowed("PUT", "DELETE");
