@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../helpers/db";
 import { startRouteServer, type RouteServer } from "../helpers/route-server";
 import { createApiKey } from "@/lib/auth/api-keys";
-import { registerJobDriverStatus } from "@/lib/jobs/driver-status";
+import { setJobDriver } from "@/lib/jobs/job-driver";
 
 const db = useTestDatabase();
 let server: RouteServer;
@@ -134,7 +134,12 @@ describe("405 and the public health report", () => {
   });
 
   it("shows no host name or process id", async () => {
-    registerJobDriverStatus(() => ({ driver: "embedded", status: "running", details: { worker_id: `${os.hostname()}:${process.pid}:abcd`, listening: true, in_flight: 0 } }));
+    setJobDriver({
+      kind: "embedded",
+      announce: () => Promise.resolve(),
+      stop: () => Promise.resolve(),
+      status: () => ({ driver: "embedded", status: "running", details: { worker_id: `${os.hostname()}:${process.pid}:abcd`, listening: true, in_flight: 0 } }),
+    });
     try {
       const res = await api("GET", "/api/health");
       expect(res.status).toBe(200);
@@ -143,7 +148,7 @@ describe("405 and the public health report", () => {
       expect(text).not.toContain(String(process.pid));
       expect(res.body.jobs).toEqual({ driver: "embedded", status: "running", details: { listening: true, in_flight: 0 } });
     } finally {
-      registerJobDriverStatus(undefined);
+      setJobDriver(undefined);
     }
   });
 });
