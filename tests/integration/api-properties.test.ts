@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../helpers/db";
+import { fanOutNow } from "../helpers/delivery-fixtures";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 import { findRouteFiles, startRouteServer, type RouteServer } from "../helpers/route-server";
 import { createApiKey } from "@/lib/auth/api-keys";
@@ -50,6 +51,7 @@ beforeAll(async () => {
   fixture.endpointId = (await json("POST", `/api/v1/apps/${SLUG}/endpoints`, { url: `${receiver.url}/hook`, events: ["*"] })).id;
   await json("POST", `/api/v1/apps/${SLUG}/event-types`, { name: fixture.eventType, schema: { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } } });
   await json("POST", `/api/v1/apps/${SLUG}/events`, { event_name: fixture.eventType, payload: { s: "aaa" } });
+  await fanOutNow(); // no job driver runs here: fan out by hand
   fixture.deliveryId = (await json("GET", `/api/v1/apps/${SLUG}/deliveries`)).data[0].id;
   fixture.replayId = (await json("POST", `/api/v1/apps/${SLUG}/replays`, { delivery_ids: [fixture.deliveryId] })).id;
   await openPortalSession();
