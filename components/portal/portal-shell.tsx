@@ -12,7 +12,7 @@ import { createContext, useCallback, useContext, useEffect, useLayoutEffect, use
 import { HooklineProvider, useWebhookAppSession } from "@/lib/react";
 import { HooklineError } from "@/lib/sdk/errors";
 import type { AppResponse } from "@/lib/apps/schemas";
-import { brandColor, isEmbed, isFramed, postToParent, readableOn, resolveTheme, withKeptParams, type PortalTheme } from "@/lib/portal/embed";
+import { brandColor, isEmbed, isFramed, postToParent, readableOn, rememberEmbedOrigins, resolveTheme, withKeptParams, type PortalTheme } from "@/lib/portal/embed";
 import type { InitialBranding } from "@/lib/portal/server-branding";
 import { AccessNeeded, type AccessReason } from "@/components/portal/access-needed";
 import { ToastProvider } from "@/components/portal/toast";
@@ -286,6 +286,7 @@ function useResizeMessages(rootRef: React.RefObject<HTMLDivElement | null>, fram
   const origins = useRef(embedOrigins);
   useEffect(() => {
     origins.current = embedOrigins;
+    rememberEmbedOrigins(embedOrigins);
   }, [embedOrigins]);
   useEffect(() => {
     const root = rootRef.current;
