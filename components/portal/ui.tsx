@@ -485,6 +485,18 @@ export function CopyButton({ value, label = "Copy", className }: { value: string
   );
 }
 
+/**
+ * A region that scrolls on its own: focusable (so keyboard users can scroll it, WCAG 2.1.1) and
+ * named for screen readers.
+ */
+export function ScrollRegion({ label, className, children, as: As = "div" }: { label: string; className?: string; children: ReactNode; as?: "div" | "ul" }) {
+  return (
+    <As role={As === "div" ? "region" : undefined} aria-label={label} tabIndex={0} className={cx(focusRing, "focus-visible:-outline-offset-2", className)}>
+      {children}
+    </As>
+  );
+}
+
 export function CodeBlock({ children, label, className, maxHeight = "max-h-80" }: { children: string; label: string; className?: string; maxHeight?: string }) {
   return (
     <pre

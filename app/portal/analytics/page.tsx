@@ -11,7 +11,7 @@ import {
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import { formatDateTime, formatDuration, formatNumber, formatPercent } from "@/lib/portal/format";
 import { LatencyChart, OutcomeChart, SuccessRateChart } from "@/components/portal/charts";
-import { Button, Card, EmptyState, ErrorState, PageHeader, Segmented, Skeleton, StatCard } from "@/components/portal/ui";
+import { Button, Card, EmptyState, ErrorState, PageHeader, ScrollRegion, Segmented, Skeleton, StatCard } from "@/components/portal/ui";
 
 const WINDOWS: Record<TimeseriesInterval, { label: string; span: number; describe: string }> = {
   minute: { label: "Minute", span: 3600 * 1000, describe: "last hour, per minute" },
@@ -115,7 +115,7 @@ export default function AnalyticsPage() {
         ) : endpoints.length === 0 ? (
           <p className="px-4 pb-4 text-sm text-(--hl-muted)">No endpoints yet.</p>
         ) : (
-          <div className="overflow-x-auto">
+          <ScrollRegion label="Deliveries by endpoint" className="overflow-x-auto">
             <table className="w-full min-w-[560px] text-sm" data-testid="endpoint-breakdown">
               <thead className="bg-(--hl-surface-2) text-left text-xs text-(--hl-muted)">
                 <tr>
@@ -145,7 +145,7 @@ export default function AnalyticsPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </Card>
     </>

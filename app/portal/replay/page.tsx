@@ -13,7 +13,7 @@ import {
 import { errorMessage, sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
 import { formatDateTime, formatNumber, formatRelative, isoToLocalInput, localInputToIso } from "@/lib/portal/format";
 import { useToast } from "@/components/portal/toast";
-import { Alert, Badge, Button, Card, cx, EmptyState, ErrorState, FieldErrorText, focusRing, LoadingBlock, PageHeader, SelectField, Spinner, TextField, type Tone } from "@/components/portal/ui";
+import { Alert, Badge, Button, Card, cx, EmptyState, ErrorState, FieldErrorText, focusRing, LoadingBlock, PageHeader, ScrollRegion, SelectField, Spinner, TextField, type Tone } from "@/components/portal/ui";
 
 const TASKS_SHOWN = 20;
 
@@ -217,13 +217,13 @@ function ReplayForm() {
           ) : catalog.eventTypes.length === 0 ? (
             <p className="text-sm text-(--hl-muted)">No event types in the catalog.</p>
           ) : (
-            <ul className="max-h-44 space-y-1 overflow-y-auto rounded-md border border-(--hl-border-strong) p-2">
+            <ScrollRegion as="ul" label="Event types to replay" className="max-h-44 space-y-1 overflow-y-auto rounded-md border border-(--hl-border-strong) p-2">
               {catalog.eventTypes.map((t) => (
                 <li key={t.id}>
-                  <label className="flex items-center gap-2 text-sm">
+                  <label className="flex min-h-6 items-center gap-2 py-0.5 text-sm">
                     <input
                       type="checkbox"
-                      className="h-4 w-4 accent-(--hl-brand)"
+                      className="h-5 w-5 accent-(--hl-brand)"
                       checked={events.includes(t.name)}
                       onChange={(e) => setEvents((list) => (e.target.checked ? [...list, t.name] : list.filter((n) => n !== t.name)))}
                     />
@@ -231,7 +231,7 @@ function ReplayForm() {
                   </label>
                 </li>
               ))}
-            </ul>
+            </ScrollRegion>
           )}
           {sorted.fields.event_names ? <FieldErrorText>{sorted.fields.event_names}</FieldErrorText> : null}
         </fieldset>
