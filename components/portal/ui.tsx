@@ -44,17 +44,21 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
 }
 
 export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button(
-  { variant = "secondary", size = "md", loading = false, disabled, className, children, type = "button", ...rest },
+  { variant = "secondary", size = "md", loading = false, disabled, className, children, type = "button", onClick, ...rest },
   ref,
 ) {
+  // While loading the button keeps focus (a disabled button drops it to <body>): it is
+  // aria-disabled and ignores clicks (and, as a submit button, submitting) instead.
   return (
     <button
       ref={ref}
       type={type}
-      disabled={disabled || loading}
+      disabled={disabled}
+      aria-disabled={loading || undefined}
       aria-busy={loading || undefined}
+      onClick={loading ? (e) => e.preventDefault() : onClick}
       className={cx(
-        "inline-flex items-center justify-center gap-2 rounded-md font-medium whitespace-nowrap transition disabled:cursor-not-allowed disabled:opacity-60",
+        "inline-flex items-center justify-center gap-2 rounded-md font-medium whitespace-nowrap transition disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-wait aria-disabled:opacity-60",
         size === "sm" ? "h-8 px-2.5 text-sm" : "h-10 px-4 text-sm",
         buttonVariants[variant],
         focusRing,
@@ -388,7 +392,9 @@ export function Modal({ open, onClose, title, description, children, footer, var
         cancelled = true;
         if (dialog.open) dialog.close();
         setModalOpen(toastSlot, false);
+        // Back to what opened it; if that is gone (a deleted row), to the page's main region.
         if (opener && document.contains(opener)) opener.focus({ preventScroll: true });
+        else document.getElementById("portal-main")?.focus({ preventScroll: true });
       };
     }
     if (!open && dialog.open) {

@@ -10,6 +10,7 @@ import { usePortal } from "@/components/portal/portal-shell";
 import { DELIVERY_STATUS_OPTIONS, DeliveryDrawer, DeliveryStatusBadge, HttpCode } from "@/components/portal/delivery-bits";
 import { Button, cx, EmptyState, ErrorState, focusRing, LoadingBlock, PageHeader, SelectField, TextField } from "@/components/portal/ui";
 
+const DRAWER_ENTRY = "hooklineDeliveryDrawer";
 const FILTERS = ["status", "event_name", "endpoint_id", "start_date", "end_date"] as const;
 type FilterName = (typeof FILTERS)[number];
 
@@ -32,18 +33,26 @@ export default function DeliveriesPage() {
 
   // Filters live in the URL. The native History API updates it at once (Next syncs
   // useSearchParams from it), so quick successive changes build on each other.
+  // An opened delivery is a history entry of its own, so Back closes the drawer.
   const setParams = useCallback(
-    (patch: Record<string, string | null | undefined>) => {
+    (patch: Record<string, string | null | undefined>, mode: "replace" | "push" = "replace") => {
       const params = new URLSearchParams(window.location.search);
       for (const [k, v] of Object.entries(patch)) {
         if (v) params.set(k, v);
         else params.delete(k);
       }
       const q = params.toString();
-      window.history.replaceState(null, "", q ? `${pathname}?${q}` : pathname);
+      const url = q ? `${pathname}?${q}` : pathname;
+      if (mode === "push") window.history.pushState({ [DRAWER_ENTRY]: true }, "", url);
+      else window.history.replaceState(null, "", url);
     },
     [pathname],
   );
+  const closeDrawer = useCallback(() => {
+    // Opened here: step back to the entry without it (as Back does); opened by a link: drop it.
+    if ((window.history.state as Record<string, unknown> | null)?.[DRAWER_ENTRY]) window.history.back();
+    else setParams({ delivery: null });
+  }, [setParams]);
 
   const { deliveries, loading, error, hasMore, loadMore, loadingMore, refetch } = useWebhookDeliveries(filters);
   const { endpoints } = useWebhookEndpoints();
@@ -178,7 +187,7 @@ export default function DeliveriesPage() {
             </div>
             <ul aria-label="Deliveries" data-testid="delivery-list" className="divide-y divide-(--hl-border)">
               {deliveries.map((d) => (
-                <DeliveryRow key={d.id} delivery={d} endpointUrl={endpointUrl.get(d.endpoint_id)} onOpen={() => setParams({ delivery: d.id })} />
+                <DeliveryRow key={d.id} delivery={d} endpointUrl={endpointUrl.get(d.endpoint_id)} onOpen={() => setParams({ delivery: d.id }, "push")} />
               ))}
             </ul>
           </div>
@@ -195,7 +204,7 @@ export default function DeliveriesPage() {
         </>
       )}
 
-      <DeliveryDrawer deliveryId={openId} onClose={() => setParams({ delivery: null })} endpointUrl={(id) => endpointUrl.get(id)} />
+      <DeliveryDrawer deliveryId={openId} onClose={closeDrawer} endpointUrl={(id) => endpointUrl.get(id)} />
     </>
   );
 }

@@ -25,11 +25,11 @@ const CLAIMS = {
   status: under("status"),
 };
 
-/** The last 24 hours; the end lies an hour ahead so deliveries arriving meanwhile still count. */
+/** The last 24 hours, up to the end of the current minute (the fields have minute precision). */
 function defaultRange(): { start: string; end: string } {
   const now = new Date();
   now.setSeconds(0, 0);
-  const end = new Date(now.getTime() + 3600 * 1000);
+  const end = new Date(now.getTime() + 60 * 1000);
   const start = new Date(now.getTime() - 24 * 3600 * 1000);
   return { start: isoToLocalInput(start.toISOString()), end: isoToLocalInput(end.toISOString()) };
 }
