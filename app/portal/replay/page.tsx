@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import {
@@ -12,6 +13,7 @@ import {
 } from "@/lib/react";
 import { errorMessage, sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
 import { formatDateTime, formatNumber, formatRelative, isoToLocalInput, localInputToIso } from "@/lib/portal/format";
+import { usePortal } from "@/components/portal/portal-shell";
 import { useToast } from "@/components/portal/toast";
 import { Alert, Badge, Button, Card, cx, EmptyState, ErrorState, FieldErrorText, focusRing, LoadingBlock, PageHeader, ScrollRegion, SelectField, Spinner, TextField, type Tone } from "@/components/portal/ui";
 
@@ -383,6 +385,7 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
           </p>
         </div>
         <p className="mt-2 text-xs break-words text-(--hl-subtle)">{scope.join(" · ")}</p>
+        {task.skipped.length > 0 ? <SkippedList task={task} /> : null}
         {task.error ? <p className="mt-2 text-xs text-(--hl-err)">{task.error}</p> : null}
         {error ? (
           <Alert tone="err" className="mt-2">
@@ -391,5 +394,42 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
         ) : null}
       </Card>
     </li>
+  );
+}
+
+/** Which deliveries a task could not replay, grouped by why, each linking to its delivery. */
+function SkippedList({ task }: { task: ReplayTask }) {
+  const { href } = usePortal();
+  const groups = new Map<string, { message: string; ids: string[] }>();
+  for (const s of task.skipped) {
+    const g = groups.get(s.reason) ?? { message: s.message, ids: [] };
+    g.ids.push(s.delivery_id);
+    groups.set(s.reason, g);
+  }
+  return (
+    <details className="mt-2 text-xs" data-testid="task-skipped">
+      <summary className={cx("cursor-pointer font-medium text-(--hl-err)", focusRing)}>
+        Which {task.failed === 1 ? "delivery was" : "deliveries were"} not replayed, and why
+      </summary>
+      <ul className="mt-2 space-y-2">
+        {[...groups.entries()].map(([reason, g]) => (
+          <li key={reason} data-reason={reason}>
+            <p className="text-(--hl-fg)">
+              {formatNumber(g.ids.length)} × {g.message}
+            </p>
+            <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-1">
+              {g.ids.map((id) => (
+                <li key={id}>
+                  <Link href={href(`/portal/deliveries?delivery=${encodeURIComponent(id)}`)} className={cx("font-mono text-(--hl-brand-text) underline-offset-2 hover:underline", focusRing)}>
+                    {id}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      {task.failed > task.skipped.length ? <p className="mt-1 text-(--hl-muted)">The first {formatNumber(task.skipped.length)} of {formatNumber(task.failed)} are listed.</p> : null}
+    </details>
   );
 }
