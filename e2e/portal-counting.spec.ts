@@ -61,8 +61,8 @@ test.beforeAll(async () => {
     await expect.poll(async () => (await backend.call<{ status: string }>("GET", `/apps/${slug}/deliveries/${failed.data[0]!.id}`)).status, { timeout: 20_000 }).toBe("failed");
   }
   const r = range();
-  const task = await backend.call<{ data: { id: string } }>("POST", `/apps/${slug}/deliveries/replay`, { ...r, endpoint_id: down.id }, 202);
-  await expect.poll(async () => (await backend.call<{ data: { status: string } }>("GET", `/apps/${slug}/replay-tasks/${task.data.id}`)).data.status, { timeout: 30_000 }).toBe("completed");
+  const task = await backend.call<{ id: string }>("POST", `/apps/${slug}/replays`, { ...r, endpoint_id: down.id }, 202);
+  await expect.poll(async () => (await backend.call<{ status: string }>("GET", `/apps/${slug}/replays/${task.id}`)).status, { timeout: 30_000 }).toBe("completed");
   await expect.poll(async () => (await backend.call<{ data: unknown[] }>("GET", `/apps/${slug}/deliveries?status=failed&limit=100`)).data.length, { timeout: 20_000 }).toBe(3);
 });
 
