@@ -26,7 +26,7 @@ test.beforeAll(async () => {
   await backend.createApp(slug, { name: "Acme Accessible Webhooks Incorporated" });
   await backend.eventType(slug, { name: "invoice.paid", description: "An invoice was paid.", example: { invoice_id: "inv_1" } });
   await backend.eventType(slug, { name: "invoice.voided", description: "No longer sent." });
-  await backend.call("PATCH", `/apps/${slug}/event-types/invoice.voided`, { archived: true }).catch(() => undefined);
+  await backend.call("PATCH", `/apps/${slug}/event-types/invoice.voided`, { archived: true });
   good = await startReceiver(200);
   bad = await startReceiver(500);
   const e = await backend.call<{ id: string }>("POST", `/apps/${slug}/endpoints`, { url: `${good.url}/good`, description: "Main receiver" });
@@ -98,7 +98,27 @@ const STATES: PageState[] = [
     },
   },
   { name: "analytics", path: () => "/portal/analytics", ready: heading("Analytics") },
-  { name: "catalog", path: () => "/portal/catalog", ready: heading("Event catalog") },
+  {
+    name: "catalog",
+    path: () => "/portal/catalog",
+    ready: async (page) => {
+      await heading("Event catalog")(page);
+      // Archived types stay subscribable, so the catalog shows them, marked.
+      await expect(page.getByTestId("event-type").filter({ hasText: "invoice.voided" })).toContainText("Archived");
+    },
+  },
+  {
+    name: "analytics-table",
+    path: () => "/portal/analytics",
+    ready: async (page) => {
+      await heading("Analytics")(page);
+      // Every chart has its numbers as a table too.
+      const toggles = page.getByRole("button", { name: "Show as table" });
+      await expect(toggles).toHaveCount(3);
+      await toggles.first().click();
+      await expect(page.getByRole("table", { name: "Deliveries by outcome per bucket" })).toBeVisible();
+    },
+  },
 ];
 
 const MODES = [
@@ -121,6 +141,10 @@ for (const { mode, theme, viewport } of MODES) {
     await page.setViewportSize(viewport);
     // No transitions: axe measures colours as they settle, not halfway through a fade.
     await page.emulateMedia({ reducedMotion: "reduce" });
+    const notFound: string[] = [];
+    page.on("response", (r) => {
+      if (r.status() === 404) notFound.push(r.url());
+    });
     // One session for all pages of this mode.
     const ticket = await backend.ticket(slug);
     await page.goto(`/portal?ticket=${encodeURIComponent(ticket)}&theme=${theme}`);
@@ -132,6 +156,7 @@ for (const { mode, theme, viewport } of MODES) {
       await state.ready(page);
       await page.screenshot({ path: testInfo.outputPath(`${state.name}-${mode}.png`), fullPage: true, animations: "disabled" });
       await expectNoSeriousViolations(page, `${state.name} (${mode})`);
+      expect(notFound, "no 404s (favicon included)").toEqual([]);
       if (viewport === PHONE) {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${state.name} (${mode}) scrolls sideways`).toBeLessThanOrEqual(0);

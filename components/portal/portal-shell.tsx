@@ -236,9 +236,9 @@ function Header({
           {loading && !name ? (
             <Skeleton className="h-5 w-40" />
           ) : (
-            <p className="truncate text-sm font-semibold" data-testid="portal-app-name">
+            <p className="text-sm font-semibold break-words" data-testid="portal-app-name">
               {name ?? "Webhooks"}
-              <span className="ml-2 font-normal text-(--hl-muted)">Webhooks</span>
+              {name ? <span className="ml-2 font-normal text-(--hl-muted)">Webhooks</span> : null}
             </p>
           )}
         </div>
@@ -250,7 +250,7 @@ function Header({
       </div>
       <nav aria-label="Webhooks" className="mx-auto max-w-6xl px-2 sm:px-4">
         {showNav ? (
-          <ul className="-mb-px flex gap-1 overflow-x-auto pt-2 [scrollbar-width:none]">
+          <ul className="-mb-px flex flex-wrap gap-x-1 pt-2">
             {NAV.map((item) => {
               const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
               return (

@@ -141,7 +141,7 @@ export function SubscriptionPicker({
                             />
                             <span className="min-w-0 text-sm">
                               <code className="font-mono text-[13px]">{t.name}</code>
-                              {t.archived ? <span className="ml-2 text-xs text-(--hl-warn)">deprecated</span> : null}
+                              {t.archived ? <span className="ml-2 text-xs text-(--hl-warn)">archived</span> : null}
                               {t.description ? <span className="block text-xs text-(--hl-muted)">{t.description}</span> : null}
                             </span>
                           </label>

@@ -9,11 +9,15 @@ import { apiErrors } from "@/lib/http/errors";
 
 const MAX_CATALOG = 1_000;
 
-/** Seed 003 "Get Event Catalog": the app's event types that are not archived, by name. */
+/**
+ * Seed 003 "Get Event Catalog": the app's event types by name, current ones first, then the
+ * archived ones (`archived: true`): they stay subscribable, so the catalog keeps showing them,
+ * marked as archived.
+ */
 export const eventCatalogHandler: AppScopedHandler = async ({ app }) => {
   const rows = await getDb().prisma.eventType.findMany({
-    where: { appId: app.id, archived: false },
-    orderBy: { name: "asc" },
+    where: { appId: app.id },
+    orderBy: [{ archived: "asc" }, { name: "asc" }],
     take: MAX_CATALOG,
   });
   return { data: rows.map(serializeEventType) };

@@ -116,22 +116,22 @@ export default function AnalyticsPage() {
           <p className="px-4 pb-4 text-sm text-(--hl-muted)">No endpoints yet.</p>
         ) : (
           <ScrollRegion label="Deliveries by endpoint" className="overflow-x-auto">
-            <table className="w-full min-w-[560px] text-sm" data-testid="endpoint-breakdown">
+            <table className="w-full text-xs sm:min-w-[560px] sm:text-sm" data-testid="endpoint-breakdown">
               <thead className="bg-(--hl-surface-2) text-left text-xs text-(--hl-muted)">
                 <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">
+                  <th scope="col" className="px-2 py-2 font-medium sm:px-4">
                     Endpoint
                   </th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">
+                  <th scope="col" className="px-1.5 py-2 text-right font-medium sm:px-3">
                     Deliveries
                   </th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">
+                  <th scope="col" className="px-1.5 py-2 text-right font-medium sm:px-3">
                     Successful
                   </th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">
+                  <th scope="col" className="px-1.5 py-2 text-right font-medium sm:px-3">
                     Failed
                   </th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">
+                  <th scope="col" className="px-1.5 py-2 text-right font-medium sm:px-3">
                     Success rate
                   </th>
                   <th scope="col" className="px-4 py-2 text-right font-medium">
@@ -166,14 +166,14 @@ function BreakdownRow({ endpoint, start, end }: { endpoint: EndpointResponse; st
   const cell = (v: string) => (loading ? <Skeleton className="ml-auto h-4 w-10" /> : error ? "—" : v);
   return (
     <tr data-testid="breakdown-row">
-      <th scope="row" className="max-w-[18rem] truncate px-4 py-2.5 text-left font-mono text-xs font-normal" title={endpoint.url}>
+      <th scope="row" className="px-2 py-2.5 text-left font-mono text-xs font-normal break-all sm:max-w-[18rem] sm:truncate sm:px-4 sm:break-normal" title={endpoint.url}>
         {endpoint.url}
       </th>
-      <td className="px-3 py-2.5 text-right tabular-nums">{cell(formatNumber(analytics?.total_deliveries))}</td>
-      <td className="px-3 py-2.5 text-right text-(--hl-ok) tabular-nums">{cell(formatNumber(analytics?.successful))}</td>
-      <td className="px-3 py-2.5 text-right text-(--hl-err) tabular-nums">{cell(formatNumber(analytics?.failed))}</td>
-      <td className="px-3 py-2.5 text-right tabular-nums">{cell(formatPercent(analytics?.success_rate))}</td>
-      <td className="px-4 py-2.5 text-right tabular-nums">{cell(formatDuration(analytics?.p95_latency_ms))}</td>
+      <td className="px-1.5 py-2.5 text-right sm:px-3 tabular-nums">{cell(formatNumber(analytics?.total_deliveries))}</td>
+      <td className="px-1.5 py-2.5 text-right sm:px-3 text-(--hl-ok) tabular-nums">{cell(formatNumber(analytics?.successful))}</td>
+      <td className="px-1.5 py-2.5 text-right sm:px-3 text-(--hl-err) tabular-nums">{cell(formatNumber(analytics?.failed))}</td>
+      <td className="px-1.5 py-2.5 text-right sm:px-3 tabular-nums">{cell(formatPercent(analytics?.success_rate))}</td>
+      <td className="px-2 py-2.5 text-right tabular-nums sm:px-4">{cell(formatDuration(analytics?.p95_latency_ms))}</td>
     </tr>
   );
 }

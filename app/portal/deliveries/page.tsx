@@ -10,6 +10,7 @@ import { usePortal } from "@/components/portal/portal-shell";
 import { DELIVERY_STATUS_OPTIONS, DeliveryDrawer, DeliveryStatusBadge, HttpCode } from "@/components/portal/delivery-bits";
 import { Button, cx, EmptyState, ErrorState, focusRing, LoadingBlock, PageHeader, SelectField, TextField } from "@/components/portal/ui";
 
+const FILTER_LABELS = { status: "Status", event_name: "Event", endpoint_id: "Endpoint", start_date: "From", end_date: "To" };
 const DRAWER_ENTRY = "hooklineDeliveryDrawer";
 const FILTERS = ["status", "event_name", "endpoint_id", "start_date", "end_date"] as const;
 type FilterName = (typeof FILTERS)[number];
@@ -59,7 +60,7 @@ export default function DeliveriesPage() {
   const { eventTypes } = useWebhookEventCatalog();
   const endpointUrl = useMemo(() => new Map(endpoints.map((e) => [e.id, e.url])), [endpoints]);
   const filterErrors = useMemo(
-    () => sortFieldErrors(error, Object.fromEntries(FILTERS.map((n) => [n, under(n)])) as Record<FilterName, (f: string) => boolean>),
+    () => sortFieldErrors(error, Object.fromEntries(FILTERS.map((n) => [n, under(n)])) as Record<FilterName, (f: string) => boolean>, FILTER_LABELS),
     [error],
   );
   const filterError = Object.keys(filterErrors.fields).length > 0;

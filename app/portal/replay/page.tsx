@@ -19,6 +19,7 @@ import { Alert, Badge, Button, Card, cx, EmptyState, ErrorState, FieldErrorText,
 
 const TASKS_SHOWN = 20;
 
+const LABELS = { start_date: "From", end_date: "To", event_names: "Events", endpoint_id: "Endpoint", status: "Which deliveries" };
 const CLAIMS = {
   start_date: under("start_date"),
   end_date: under("end_date"),
@@ -118,7 +119,7 @@ function ReplayForm() {
   const [startError, setStartError] = useState<unknown>(null);
   const current = preview?.key === requestKey ? preview : null;
   const shownError = startError ?? (previewError?.key === requestKey ? previewError.error : null);
-  const sorted = useMemo(() => (shownError ? sortFieldErrors(shownError, CLAIMS) : { fields: {} as FieldErrors, rest: [] as string[] }), [shownError]);
+  const sorted = useMemo(() => (shownError ? sortFieldErrors(shownError, CLAIMS, LABELS) : { fields: {} as FieldErrors, rest: [] as string[] }), [shownError]);
 
   async function start_(e: FormEvent) {
     e.preventDefault();
@@ -132,7 +133,7 @@ function ReplayForm() {
       document.getElementById("replay-tasks")?.focus();
     } catch (err) {
       setStartError(err);
-      const first = (Object.keys(CLAIMS) as (keyof typeof CLAIMS)[]).find((k) => sortFieldErrors(err, CLAIMS).fields[k]);
+      const first = (Object.keys(CLAIMS) as (keyof typeof CLAIMS)[]).find((k) => sortFieldErrors(err, CLAIMS, LABELS).fields[k]);
       if (first) document.getElementById(`${id}-${first}`)?.focus();
     } finally {
       setStarting(false);

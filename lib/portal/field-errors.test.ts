@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { HooklineError } from "@/lib/sdk/errors";
+import { inFormWords, sortFieldErrors, under } from "./field-errors";
+
+describe("field errors in the form's own words", () => {
+  it("names the form's fields, not the API's", () => {
+    expect(inFormWords("is before start_date", { start_date: "From", end_date: "To" })).toBe("must be later than From");
+    expect(inFormWords("must be before end_date", { end_date: "To" })).toBe("must be before To");
+    expect(inFormWords("is before start_date", {})).toBe("is before start_date");
+  });
+
+  it("quotes a header name instead of gluing a colon to it", () => {
+    const err = Object.assign(Object.create(HooklineError.prototype) as HooklineError, {
+      details: { fields: [{ field: "headers.Bad Header:", message: "is not a valid header name" }, { field: "other_thing", message: "is wrong" }] },
+    });
+    const sorted = sortFieldErrors(err, { headers: under("headers") }, { other_thing: "Other thing" });
+    expect(sorted.fields.headers).toBe("“Bad Header:” is not a valid header name");
+    expect(sorted.rest).toEqual(["Other thing: is wrong"]);
+  });
+});
