@@ -17,7 +17,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { useId, useState, type ReactNode } from "react";
+import { useId, useState, useSyncExternalStore, type ReactNode } from "react";
 import type { TimeseriesInterval, TimeseriesPoint } from "@/lib/react";
 import { cx, focusRing } from "@/components/portal/ui";
 
@@ -114,11 +114,28 @@ function ChartWithTable({ label, columns, rows, children }: { label: string; col
 
 const dash = (v: number | null | undefined, unit = "") => (v === null || v === undefined ? "—" : `${v}${unit}`);
 
-function timeAxis(points: TimeseriesPoint[], interval: TimeseriesInterval) {
+const NARROW = "(max-width: 639px)";
+function useNarrow(): boolean {
+  return useSyncExternalStore(
+    (cb) => {
+      const mq = window.matchMedia(NARROW);
+      mq.addEventListener("change", cb);
+      return () => mq.removeEventListener("change", cb);
+    },
+    () => window.matchMedia(NARROW).matches,
+    () => false,
+  );
+}
+
+/** Room on the right for the last tick's label, which is centred on the last bucket. */
+const MARGIN = { top: 8, right: 28, bottom: 0 } as const;
+
+function useTimeAxis(points: TimeseriesPoint[], interval: TimeseriesInterval) {
+  const narrow = useNarrow();
   return {
     dataKey: "t",
     ...axis,
-    ticks: regularTicks(points.map((p) => p.timestamp)),
+    ticks: regularTicks(points.map((p) => p.timestamp), narrow ? 4 : MAX_TICKS),
     interval: 0 as const,
     tickFormatter: (v: string) => bucketLabel(v, interval),
   };
@@ -126,6 +143,7 @@ function timeAxis(points: TimeseriesPoint[], interval: TimeseriesInterval) {
 
 /** Deliveries per bucket, stacked by outcome. */
 export function OutcomeChart({ points, interval, height = 260 }: { points: TimeseriesPoint[]; interval: TimeseriesInterval; height?: number }) {
+  const xAxis = useTimeAxis(points, interval);
   const data = points.map((p) => ({
     t: p.timestamp,
     Successful: p.successful,
@@ -138,9 +156,9 @@ export function OutcomeChart({ points, interval, height = 260 }: { points: Times
       rows={points.filter((p) => p.successful || p.failed).map((p) => [bucketTitle(p.timestamp, interval), p.successful, p.failed])}
     >
       <ResponsiveContainer width="100%" height={height}>
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} accessibilityLayer={false}>
+        <BarChart data={data} margin={{ ...MARGIN, left: -16 }} accessibilityLayer={false}>
           <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
-          <XAxis {...timeAxis(points, interval)} />
+          <XAxis {...xAxis} />
           <YAxis {...axis} allowDecimals={false} width={48} />
           <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} />
           <Legend wrapperStyle={{ fontSize: 12, color: "var(--hl-muted)" }} iconType="circle" iconSize={8} />
@@ -154,12 +172,13 @@ export function OutcomeChart({ points, interval, height = 260 }: { points: Times
 
 /** Success rate per bucket (buckets without finished deliveries leave a gap). */
 export function SuccessRateChart({ points, interval, height = 220 }: { points: TimeseriesPoint[]; interval: TimeseriesInterval; height?: number }) {
+  const xAxis = useTimeAxis(points, interval);
   const data = points.map((p) => ({ t: p.timestamp, "Success rate": p.success_rate }));
   const sparse = isSparse(points.map((p) => p.success_rate));
   const common = (
     <>
       <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
-      <XAxis {...timeAxis(points, interval)} />
+      <XAxis {...xAxis} />
       <YAxis {...axis} domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} unit="%" width={52} />
       <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} formatter={(v) => dash(v as number | null, "%")} />
     </>
@@ -172,12 +191,12 @@ export function SuccessRateChart({ points, interval, height = 220 }: { points: T
     >
       <ResponsiveContainer width="100%" height={height}>
         {sparse ? (
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} accessibilityLayer={false}>
+          <BarChart data={data} margin={{ ...MARGIN, left: -16 }} accessibilityLayer={false}>
             {common}
             <Bar dataKey="Success rate" fill="var(--hl-chart-ok)" isAnimationActive={false} maxBarSize={28} radius={[3, 3, 0, 0]} />
           </BarChart>
         ) : (
-          <AreaChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} accessibilityLayer={false}>
+          <AreaChart data={data} margin={{ ...MARGIN, left: -16 }} accessibilityLayer={false}>
             {common}
             <Area type="monotone" dataKey="Success rate" stroke="var(--hl-chart-ok)" fill="var(--hl-chart-ok)" fillOpacity={0.15} strokeWidth={2} connectNulls isAnimationActive={false} dot={false} />
           </AreaChart>
@@ -189,12 +208,13 @@ export function SuccessRateChart({ points, interval, height = 220 }: { points: T
 
 /** Average and p95 latency per bucket. */
 export function LatencyChart({ points, interval, height = 220 }: { points: TimeseriesPoint[]; interval: TimeseriesInterval; height?: number }) {
+  const xAxis = useTimeAxis(points, interval);
   const data = points.map((p) => ({ t: p.timestamp, Average: p.avg_latency_ms, p95: p.p95_latency_ms }));
   const sparse = isSparse(points.map((p) => p.avg_latency_ms));
   const common = (
     <>
       <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
-      <XAxis {...timeAxis(points, interval)} />
+      <XAxis {...xAxis} />
       <YAxis {...axis} unit=" ms" width={64} />
       <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} formatter={(v) => dash(v as number | null, " ms")} />
       <Legend wrapperStyle={{ fontSize: 12, color: "var(--hl-muted)" }} iconType={sparse ? "square" : "plainline"} />
@@ -208,13 +228,13 @@ export function LatencyChart({ points, interval, height = 220 }: { points: Times
     >
       <ResponsiveContainer width="100%" height={height}>
         {sparse ? (
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -8 }} accessibilityLayer={false}>
+          <BarChart data={data} margin={{ ...MARGIN, left: -8 }} accessibilityLayer={false}>
             {common}
             <Bar dataKey="Average" fill="var(--hl-chart-line)" isAnimationActive={false} maxBarSize={20} />
             <Bar dataKey="p95" fill="var(--hl-chart-line-2)" isAnimationActive={false} maxBarSize={20} />
           </BarChart>
         ) : (
-          <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -8 }} accessibilityLayer={false}>
+          <LineChart data={data} margin={{ ...MARGIN, left: -8 }} accessibilityLayer={false}>
             {common}
             <Line type="monotone" dataKey="Average" stroke="var(--hl-chart-line)" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
             <Line type="monotone" dataKey="p95" stroke="var(--hl-chart-line-2)" strokeWidth={2} strokeDasharray="4 3" dot={false} connectNulls isAnimationActive={false} />

@@ -31,7 +31,7 @@ export const eventSubscriptionsHandler: AppScopedHandler = async ({ app }) => {
   return { data: rows.map((r) => r.pattern) };
 };
 
-const rotateRequest = z.strictObject({
+export const rotateSigningSecretRequest = z.strictObject({
   endpoint_id: z.string().min(1).optional(),
   expire_previous: z.boolean().optional(),
   grace_period_seconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
@@ -42,7 +42,7 @@ const rotateRequest = z.strictObject({
  * endpoint's of the app.
  */
 export const rotateSigningSecretHandler: AppScopedHandler = async (ctx) => {
-  const input = await ctx.body(rotateRequest);
+  const input = await ctx.body(rotateSigningSecretRequest);
   if (input.endpoint_id) {
     const { endpoint_id, ...rest } = input;
     return rotateEndpointSecretHandler({ ...ctx, params: { id: endpoint_id }, body: async (schema) => schema.parse(rest) });
