@@ -81,7 +81,7 @@ export const frontendRoutes: ApiRoute[] = [
       auth: "none",
       body: exchangeTicketRequest,
       responses: { 200: { description: "The session", schema: portalSessionResponse, headers: sessionHeaders } },
-      errors: [400, 429],
+      errors: [400, 401, 404, 429],
     },
     {
       method: "get",
@@ -102,7 +102,6 @@ export const frontendRoutes: ApiRoute[] = [
       summary: "End the portal session",
       tag: FRONTEND_TAG,
       auth: "session",
-      database: false,
       responses: { 200: { description: "Ended; both cookies cleared", schema: z.object({ ended: z.literal(true) }), headers: sessionHeaders } },
     },
     {
