@@ -163,3 +163,33 @@ test("with little of the frame in view, the portal asks the host to bring it int
   await page.keyboard.press("Escape");
   await expect(button).toBeFocused();
 });
+
+test("screenshots of every page embedded, light and dark", async ({ page }) => {
+  test.setTimeout(120_000);
+  const pages = [
+    { name: "endpoints", path: "/portal/endpoints", heading: "Endpoints" },
+    { name: "endpoint", path: `/portal/endpoints/${endpointIds[0]}`, heading: null },
+    { name: "deliveries", path: "/portal/deliveries", heading: "Deliveries" },
+    { name: "replay", path: "/portal/replay", heading: "Replay" },
+    { name: "analytics", path: "/portal/analytics", heading: "Analytics" },
+    { name: "catalog", path: "/portal/catalog", heading: "Event catalog" },
+  ];
+  // One ticket (ticket exchanges are rate limited per address); the frame moves between pages
+  // with its partitioned session cookie.
+  const portal = await openFramed(page, "/portal/endpoints");
+  const frame = () => page.frame({ url: /\/portal\// })!;
+  for (const theme of ["light", "dark"] as const) {
+    for (const p of pages) {
+      await page.setViewportSize(VIEWPORT);
+      await frame().goto(`${E2E_BASE_URL}${p.path}?embed=1&theme=${theme}`);
+      await expect(portal.locator(".hl-portal")).toHaveAttribute("data-theme", theme);
+      if (p.heading) await expect(portal.getByRole("heading", { name: p.heading, level: 1 })).toBeVisible();
+      else await expect(portal.getByTestId("edit-endpoint-form")).toBeVisible();
+      await expect(portal.getByTestId("loading")).toHaveCount(0);
+      // Chromium paints a cross-site frame only within the viewport: make it as tall as the page.
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      await page.setViewportSize({ width: VIEWPORT.width, height });
+      await page.screenshot({ path: test.info().outputPath(`embedded-${p.name}-${theme}.png`) });
+    }
+  }
+});
