@@ -171,6 +171,8 @@ test("the page without a session passes axe in light, dark and phone", async ({ 
     await page.setViewportSize(viewport);
     await page.goto(`/portal/endpoints?theme=${theme}`);
     await expect(page.getByRole("heading", { name: "Access needed" })).toBeVisible();
+    // Without an app the header names the product once ("Webhooks", not "Webhooks Webhooks").
+    await expect(page.getByTestId("portal-app-name")).toHaveText("Webhooks");
     await page.screenshot({ path: testInfo.outputPath(`access-needed-${mode}.png`), fullPage: true, animations: "disabled" });
     await expectNoSeriousViolations(page, `access needed (${mode})`);
   }

@@ -79,6 +79,15 @@ test("create an endpoint, test it, pause and enable it with the keyboard", async
   await page.keyboard.press("Space");
   await expect(row.getByTestId("endpoint-status")).toHaveText("Active");
   await expect(row.getByRole("button", { name: /^Pause / })).toBeFocused();
+
+  // Toasts belong to their page: moving on (after the 1.5 s in which a toast may be reporting
+  // the very action that navigated) dismisses them.
+  await expect(page.getByTestId("toast").filter({ hasText: "Endpoint enabled" })).toBeVisible();
+  await page.waitForTimeout(1_600);
+  await tabTo(page, page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Deliveries" }));
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("toast")).toHaveCount(0);
 });
 
 test("replay one delivery and bulk-replay failures with the keyboard; Back closes the drawer", async ({ page }) => {
