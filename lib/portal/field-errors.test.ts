@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HooklineError } from "@/lib/sdk/errors";
-import { inFormWords, sortFieldErrors, under } from "./field-errors";
+import { atEditedDate, inFormWords, sortFieldErrors, under } from "./field-errors";
 
 describe("field errors in the form's own words", () => {
   it("names the form's fields, not the API's", () => {
@@ -16,5 +16,13 @@ describe("field errors in the form's own words", () => {
     const sorted = sortFieldErrors(err, { headers: under("headers") }, { other_thing: "Other thing" });
     expect(sorted.fields.headers).toBe("“Bad Header:” is not a valid header name");
     expect(sorted.rest).toEqual(["Other thing: is wrong"]);
+  });
+
+  it("reports a reversed range at the end of it the user changed", () => {
+    const labels = { start_date: "From", end_date: "To" };
+    const fields = { end_date: "must be later than From" };
+    expect(atEditedDate(fields, "start_date", labels)).toEqual({ start_date: "must be earlier than To" });
+    expect(atEditedDate(fields, "end_date", labels)).toEqual(fields);
+    expect(atEditedDate({ end_date: "is not a date" }, "start_date", labels)).toEqual({ end_date: "is not a date" });
   });
 });

@@ -57,6 +57,17 @@ function fieldLabel(field: string, key: string): string {
   return sub && sub !== field ? `“${sub}” ` : "";
 }
 
+/**
+ * The server flags a reversed range on `end_date` ("is before start_date"). When the user just
+ * changed the start, the error belongs there: "must be earlier than To".
+ */
+export function atEditedDate(fields: FieldErrors, edited: "start_date" | "end_date" | null, labels: { start_date: string; end_date: string }): FieldErrors {
+  if (edited !== "start_date" || fields.start_date || fields.end_date !== `must be later than ${labels.start_date}`) return fields;
+  const moved: FieldErrors = { ...fields, start_date: `must be earlier than ${labels.end_date}` };
+  delete moved.end_date;
+  return moved;
+}
+
 /** The server's message with the API's field names replaced by the form's labels. */
 export function inFormWords(message: string, labels: Record<string, string>): string {
   let out = message.replace(/^is before (\w+)$/, (m, name: string) => (labels[name] ? `must be later than ${labels[name]}` : m));

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { useWebhookDeliveries, useWebhookEndpoints, useWebhookEventCatalog, type DeliveriesParams, type DeliveryStatus, type DeliverySummary } from "@/lib/react";
-import { sortFieldErrors, under } from "@/lib/portal/field-errors";
+import { atEditedDate, sortFieldErrors, under } from "@/lib/portal/field-errors";
 import { formatDateTime, formatRelative, isoToLocalInput, localInputToIso } from "@/lib/portal/format";
 import { usePortal } from "@/components/portal/portal-shell";
 import { DELIVERY_STATUS_OPTIONS, DeliveryDrawer, DeliveryStatusBadge, HttpCode } from "@/components/portal/delivery-bits";
@@ -59,10 +59,12 @@ export default function DeliveriesPage() {
   const { endpoints } = useWebhookEndpoints();
   const { eventTypes } = useWebhookEventCatalog();
   const endpointUrl = useMemo(() => new Map(endpoints.map((e) => [e.id, e.url])), [endpoints]);
-  const filterErrors = useMemo(
-    () => sortFieldErrors(error, Object.fromEntries(FILTERS.map((n) => [n, under(n)])) as Record<FilterName, (f: string) => boolean>, FILTER_LABELS),
-    [error],
-  );
+  // Which end of the date range was changed last: a reversed range is reported there.
+  const [edited, setEdited] = useState<"start_date" | "end_date" | null>(null);
+  const filterErrors = useMemo(() => {
+    const sorted = sortFieldErrors(error, Object.fromEntries(FILTERS.map((n) => [n, under(n)])) as Record<FilterName, (f: string) => boolean>, FILTER_LABELS);
+    return { ...sorted, fields: atEditedDate(sorted.fields, edited, FILTER_LABELS) };
+  }, [error, edited]);
   const filterError = Object.keys(filterErrors.fields).length > 0;
   const openId = searchParams.get("delivery");
 
@@ -141,14 +143,20 @@ export default function DeliveriesPage() {
           label="From"
           type="datetime-local"
           value={isoToLocalInput(filters.start_date)}
-          onChange={(e) => setParams({ start_date: localInputToIso(e.target.value) })}
+          onChange={(e) => {
+            setEdited("start_date");
+            setParams({ start_date: localInputToIso(e.target.value) });
+          }}
           error={filterErrors.fields.start_date}
         />
         <TextField
           label="To"
           type="datetime-local"
           value={isoToLocalInput(filters.end_date)}
-          onChange={(e) => setParams({ end_date: localInputToIso(e.target.value) })}
+          onChange={(e) => {
+            setEdited("end_date");
+            setParams({ end_date: localInputToIso(e.target.value) });
+          }}
           error={filterErrors.fields.end_date}
         />
         <div className="flex items-end lg:h-full lg:pt-6">

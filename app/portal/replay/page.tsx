@@ -11,7 +11,7 @@ import {
   type ReplayRequest,
   type ReplayTask,
 } from "@/lib/react";
-import { errorMessage, sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
+import { atEditedDate, errorMessage, sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
 import { formatDateTime, formatNumber, formatRelative, isoToLocalInput, localInputToIso } from "@/lib/portal/format";
 import { usePortal } from "@/components/portal/portal-shell";
 import { useToast } from "@/components/portal/toast";
@@ -119,7 +119,13 @@ function ReplayForm() {
   const [startError, setStartError] = useState<unknown>(null);
   const current = preview?.key === requestKey ? preview : null;
   const shownError = startError ?? (previewError?.key === requestKey ? previewError.error : null);
-  const sorted = useMemo(() => (shownError ? sortFieldErrors(shownError, CLAIMS, LABELS) : { fields: {} as FieldErrors, rest: [] as string[] }), [shownError]);
+  // Which end of the range the user changed last: a reversed range is reported there.
+  const [edited, setEdited] = useState<"start_date" | "end_date" | null>(null);
+  const sorted = useMemo(() => {
+    if (!shownError) return { fields: {} as FieldErrors, rest: [] as string[] };
+    const s = sortFieldErrors(shownError, CLAIMS, LABELS);
+    return { ...s, fields: atEditedDate(s.fields, edited, LABELS) };
+  }, [shownError, edited]);
 
   async function start_(e: FormEvent) {
     e.preventDefault();
@@ -159,6 +165,7 @@ function ReplayForm() {
             value={start}
             onChange={(e) => {
               setStart(e.target.value);
+              setEdited("start_date");
               clearStartError();
             }}
             error={sorted.fields.start_date}
@@ -171,6 +178,7 @@ function ReplayForm() {
             value={end}
             onChange={(e) => {
               setEnd(e.target.value);
+              setEdited("end_date");
               clearStartError();
             }}
             error={sorted.fields.end_date}
