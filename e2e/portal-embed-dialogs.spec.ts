@@ -193,3 +193,26 @@ test("screenshots of every page embedded, light and dark", async ({ page }) => {
     }
   }
 });
+
+test("in a plain tab too, dialogs, the drawer and toasts open inside the viewport", async ({ page }) => {
+  await page.setViewportSize(VIEWPORT);
+  const ticket = await backend.ticket(slug);
+  await page.goto(`/portal/endpoints?ticket=${encodeURIComponent(ticket)}`);
+  await expect(page.getByTestId("endpoint-row")).toHaveCount(8);
+  const last = page.getByTestId("endpoint-row").last();
+  await last.scrollIntoViewIfNeeded();
+  await last.getByRole("button", { name: /^Test / }).click();
+  await expectInsideHostViewport(page.getByRole("dialog", { name: "Send a test event" }));
+  await page.keyboard.press("Escape");
+
+  // (The first endpoint was paused above: this toggles it back on.)
+  await last.getByRole("button", { name: /^(Pause|Enable) / }).click();
+  await expectInsideHostViewport(page.getByTestId("toast").last());
+
+  await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Deliveries" }).click();
+  const rows = page.getByTestId("delivery-row");
+  await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(24);
+  await rows.nth(15).scrollIntoViewIfNeeded();
+  await rows.nth(15).getByRole("button").click();
+  await expectInsideHostViewport(page.getByTestId("delivery-drawer"));
+});

@@ -90,6 +90,34 @@ test("create an endpoint, test it, pause and enable it with the keyboard", async
   await expect(page.getByTestId("toast")).toHaveCount(0);
 });
 
+test("leaving an endpoint's page with unsaved edits asks first", async ({ page }) => {
+  const ticket = await backend.ticket(slug);
+  await page.goto(`/portal/endpoints?ticket=${encodeURIComponent(ticket)}`);
+  await page.getByTestId("endpoint-row").first().getByRole("link").click();
+  const form = page.getByTestId("edit-endpoint-form");
+  await form.getByLabel("Description").fill("Edited, not saved");
+  const asked: string[] = [];
+  page.once("dialog", (d) => {
+    asked.push(d.message());
+    void d.dismiss();
+  });
+  await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Deliveries" }).click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toContain("unsaved changes");
+  // Stayed, with the edit.
+  await expect(form.getByLabel("Description")).toHaveValue("Edited, not saved");
+  // Saved: leaving asks nothing.
+  await form.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByTestId("toast").filter({ hasText: "Endpoint saved" })).toBeVisible();
+  page.once("dialog", (d) => {
+    asked.push(d.message());
+    void d.dismiss();
+  });
+  await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Deliveries" }).click();
+  await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
+  expect(asked).toHaveLength(1);
+});
+
 test("replay one delivery and bulk-replay failures with the keyboard; Back closes the drawer", async ({ page }) => {
   await backend.call("POST", `/apps/${slug}/endpoints`, { url: `${bad.url}/down`, description: "Down", max_retries: 0 });
   await backend.trigger(slug, "invoice.paid", { invoice_id: "inv_k1" });
