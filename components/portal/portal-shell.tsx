@@ -11,6 +11,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
 import { HooklineProvider, useWebhookAppSession } from "@/lib/react";
 import { HooklineError } from "@/lib/sdk/errors";
+import { isRetryableError } from "@/lib/portal/field-errors";
 import type { AppResponse } from "@/lib/apps/schemas";
 import { brandColor, isEmbed, isFramed, postToParent, readableOn, rememberEmbedOrigins, resolveTheme, withKeptParams, type PortalTheme } from "@/lib/portal/embed";
 import type { InitialBranding } from "@/lib/portal/server-branding";
@@ -95,7 +96,10 @@ function Frame({ initial, expired, onRenewed, children }: { initial: InitialBran
   }, [session.hasSession, expired, onRenewed]);
 
   // Drop the ticket from the URL once it is spent (or refused); leave entry pages for Endpoints.
-  const settled = !session.sessionLoading && (session.hasSession || !!session.sessionError || !ticket);
+  // A refusal that is not the ticket's fault (rate limited, server or network down) leaves the
+  // ticket unspent: it stays in the URL so that Reload tries it again.
+  const retryable = isRetryableError(session.sessionError);
+  const settled = !session.sessionLoading && (session.hasSession || (!!session.sessionError && !retryable) || !ticket);
   useEffect(() => {
     if (!settled) return;
     const params = new URLSearchParams(searchParams.toString());
@@ -130,7 +134,7 @@ function Frame({ initial, expired, onRenewed, children }: { initial: InitialBran
     ? "session_expired"
     : session.sessionLoading || session.hasSession
       ? null
-      : ticket && session.sessionError
+      : ticket && session.sessionError && !retryable
         ? "invalid_ticket"
         : session.sessionError
           ? "unavailable"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HooklineError } from "@/lib/sdk/errors";
-import { atEditedDate, inFormWords, sortFieldErrors, under } from "./field-errors";
+import { atEditedDate, inFormWords, isRetryableError, sortFieldErrors, under } from "./field-errors";
 
 describe("field errors in the form's own words", () => {
   it("names the form's fields, not the API's", () => {
@@ -24,5 +24,12 @@ describe("field errors in the form's own words", () => {
     expect(atEditedDate(fields, "start_date", labels)).toEqual({ start_date: "must be earlier than To" });
     expect(atEditedDate(fields, "end_date", labels)).toEqual(fields);
     expect(atEditedDate({ end_date: "is not a date" }, "start_date", labels)).toEqual({ end_date: "is not a date" });
+  });
+
+  it("tells a refusal worth retrying (429, 5xx, offline) from one that is final", () => {
+    const withStatus = (status: number) => Object.assign(Object.create(HooklineError.prototype) as HooklineError, { status });
+    expect([0, 429, 500, 503].map((s) => isRetryableError(withStatus(s)))).toEqual([true, true, true, true]);
+    expect([400, 401, 404].map((s) => isRetryableError(withStatus(s)))).toEqual([false, false, false]);
+    expect(isRetryableError(new Error("x"))).toBe(false);
   });
 });

@@ -91,6 +91,11 @@ export function errorMessage(err: unknown): string {
   return "Something went wrong.";
 }
 
+/** A failure worth trying again unchanged: no connection, rate limited, or the server's fault. */
+export function isRetryableError(err: unknown): boolean {
+  return err instanceof HooklineError && (err.status === 0 || err.status === 429 || err.status >= 500);
+}
+
 /** The request id of a failed call, for support. */
 export function requestIdOf(err: unknown): string | undefined {
   return err instanceof HooklineError ? err.requestId : undefined;
