@@ -90,7 +90,7 @@ test("creating an endpoint shows the server's field errors inline and keeps what
   await form.getByRole("button", { name: "Create endpoint" }).click();
 
   await expect(form.getByRole("group", { name: "Events to send" })).toContainText("must name at least one event");
-  await expect(form.getByRole("group", { name: "Custom headers" })).toContainText("Content-Type: is set by Hookline");
+  await expect(form.getByRole("group", { name: "Custom headers" })).toContainText("“Content-Type” is set by Hookline");
   await expect(form.getByLabel("Retries")).toHaveAccessibleDescription(/must be at most 20/);
   await expect(form.getByLabel("Retries")).toHaveAttribute("aria-invalid", "true");
   // The first field the server refused has the focus; nothing typed is lost.

@@ -82,6 +82,12 @@ test("events triggered after creating an endpoint show up as deliveries, with ev
   await filter(page, "To").fill("2026-06-01T10:00");
   await expect(filter(page, "To").or(filter(page, "From")).and(page.locator('[aria-invalid="true"]')).first()).toBeVisible();
   await expect(page.getByText("Fix the filters above to see deliveries.")).toBeVisible();
+  // In the form's words, at the field just changed.
+  await expect(filter(page, "To")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByTestId("delivery-filters")).toContainText("must be later than From");
+  await filter(page, "From").fill("2026-06-03T10:00");
+  await expect(filter(page, "From")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByTestId("delivery-filters")).toContainText("must be earlier than To");
   await page.getByRole("button", { name: "Clear", exact: true }).click();
   await expect(rows(page)).toHaveCount(8);
 

@@ -17,7 +17,9 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { useId, useState, useSyncExternalStore, type ReactNode } from "react";
 import type { TimeseriesInterval, TimeseriesPoint } from "@/lib/react";
+import { cx, focusRing } from "@/components/portal/ui";
 
 const axis = { stroke: "var(--hl-chart-axis)", fontSize: 11, tickLine: false, axisLine: false } as const;
 const tooltipStyle = {
@@ -45,91 +47,223 @@ function bucketTitle(iso: string, interval: TimeseriesInterval): string {
   return d.toLocaleDateString(undefined, { dateStyle: "medium" });
 }
 
+/** At most this many x-axis labels; they fall every k-th bucket, counted back from the last. */
+const MAX_TICKS = 7;
+export function regularTicks<T>(values: T[], max = MAX_TICKS): T[] {
+  if (values.length <= max) return values;
+  const step = Math.ceil(values.length / max);
+  return values.filter((_, i) => (values.length - 1 - i) % step === 0);
+}
+
+/** Fewer than a fifth of the buckets (or under 4) carry a value: a line would be a dot or two. */
+export function isSparse(values: (number | null)[]): boolean {
+  const present = values.filter((v) => v !== null).length;
+  return present > 0 && (present < 4 || present < values.length / 5);
+}
+
+/** The chart for the eye and a table with the same numbers for everyone else. */
+function ChartWithTable({ label, columns, rows, children }: { label: string; columns: string[]; rows: (string | number)[][]; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  return (
+    <figure aria-label={label} className="m-0">
+      <div aria-hidden="true">{children}</div>
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen((v) => !v)}
+        className={cx("mt-2 rounded px-1 text-xs font-medium text-(--hl-brand-text) hover:underline", focusRing)}
+      >
+        {open ? "Hide table" : "Show as table"}
+      </button>
+      <div id={id} className={open ? "mt-2 max-h-64 overflow-auto" : "sr-only"} tabIndex={open ? 0 : undefined}>
+        <table className="w-full text-xs">
+          <caption className="sr-only">{label}</caption>
+          <thead className="text-left text-(--hl-muted)">
+            <tr>
+              {columns.map((c) => (
+                <th key={c} scope="col" className="px-2 py-1 font-medium">
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i} className="border-t border-(--hl-border)">
+                {r.map((v, j) =>
+                  j === 0 ? (
+                    <th key={j} scope="row" className="px-2 py-1 text-left font-normal">
+                      {v}
+                    </th>
+                  ) : (
+                    <td key={j} className="px-2 py-1 tabular-nums">
+                      {v}
+                    </td>
+                  ),
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </figure>
+  );
+}
+
+const dash = (v: number | null | undefined, unit = "") => (v === null || v === undefined ? "—" : `${v}${unit}`);
+
+const NARROW = "(max-width: 639px)";
+function useNarrow(): boolean {
+  return useSyncExternalStore(
+    (cb) => {
+      const mq = window.matchMedia(NARROW);
+      mq.addEventListener("change", cb);
+      return () => mq.removeEventListener("change", cb);
+    },
+    () => window.matchMedia(NARROW).matches,
+    () => false,
+  );
+}
+
+/** Room on the right for the last tick's label, which is centred on the last bucket. */
+const MARGIN = { top: 8, right: 28, bottom: 0 } as const;
+
+function useTimeAxis(points: TimeseriesPoint[], interval: TimeseriesInterval) {
+  const narrow = useNarrow();
+  return {
+    dataKey: "t",
+    ...axis,
+    ticks: regularTicks(points.map((p) => p.timestamp), narrow ? 4 : MAX_TICKS),
+    interval: 0 as const,
+    tickFormatter: (v: string) => bucketLabel(v, interval),
+  };
+}
+
 /** Deliveries per bucket, stacked by outcome. */
 export function OutcomeChart({ points, interval, height = 260 }: { points: TimeseriesPoint[]; interval: TimeseriesInterval; height?: number }) {
+  const xAxis = useTimeAxis(points, interval);
   const data = points.map((p) => ({
     t: p.timestamp,
     Successful: p.successful,
     Failed: p.failed,
   }));
   return (
-    <ResponsiveContainer width="100%" height={height}>
-      <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-        <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
-        <XAxis dataKey="t" {...axis} tickFormatter={(v: string) => bucketLabel(v, interval)} minTickGap={24} />
-        <YAxis {...axis} allowDecimals={false} width={48} />
-        <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} />
-        <Legend wrapperStyle={{ fontSize: 12, color: "var(--hl-muted)" }} iconType="circle" iconSize={8} />
-        <Bar dataKey="Successful" stackId="o" fill="var(--hl-chart-ok)" isAnimationActive={false} maxBarSize={28} />
-        <Bar dataKey="Failed" stackId="o" fill="var(--hl-chart-err)" isAnimationActive={false} maxBarSize={28} radius={[3, 3, 0, 0]} />
-      </BarChart>
-    </ResponsiveContainer>
+    <ChartWithTable
+      label="Deliveries by outcome per bucket"
+      columns={["Time", "Successful", "Failed"]}
+      rows={points.filter((p) => p.successful || p.failed).map((p) => [bucketTitle(p.timestamp, interval), p.successful, p.failed])}
+    >
+      <ResponsiveContainer width="100%" height={height}>
+        <BarChart data={data} margin={{ ...MARGIN, left: -16 }} accessibilityLayer={false}>
+          <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
+          <XAxis {...xAxis} />
+          <YAxis {...axis} allowDecimals={false} width={48} />
+          <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} />
+          <Legend wrapperStyle={{ fontSize: 12, color: "var(--hl-muted)" }} iconType="circle" iconSize={8} />
+          <Bar dataKey="Successful" stackId="o" fill="var(--hl-chart-ok)" isAnimationActive={false} maxBarSize={28} minPointSize={0} />
+          <Bar dataKey="Failed" stackId="o" fill="var(--hl-chart-err)" isAnimationActive={false} maxBarSize={28} radius={[3, 3, 0, 0]} />
+        </BarChart>
+      </ResponsiveContainer>
+    </ChartWithTable>
   );
 }
 
 /** Success rate per bucket (buckets without finished deliveries leave a gap). */
-/** Lines with one or two values in the whole range would be invisible without their dots. */
-function dotsFor(values: (number | null)[]) {
-  return values.filter((v) => v !== null).length <= 2 ? { r: 3, strokeWidth: 0 } : false;
-}
-
 export function SuccessRateChart({ points, interval, height = 220 }: { points: TimeseriesPoint[]; interval: TimeseriesInterval; height?: number }) {
+  const xAxis = useTimeAxis(points, interval);
   const data = points.map((p) => ({ t: p.timestamp, "Success rate": p.success_rate }));
-  const dot = dotsFor(points.map((p) => p.success_rate));
+  const sparse = isSparse(points.map((p) => p.success_rate));
+  const common = (
+    <>
+      <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
+      <XAxis {...xAxis} />
+      <YAxis {...axis} domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} unit="%" width={52} />
+      <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} formatter={(v) => dash(v as number | null, "%")} />
+    </>
+  );
   return (
-    <ResponsiveContainer width="100%" height={height}>
-      <AreaChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-        <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
-        <XAxis dataKey="t" {...axis} tickFormatter={(v: string) => bucketLabel(v, interval)} minTickGap={24} />
-        <YAxis {...axis} domain={[0, 100]} unit="%" width={52} />
-        <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} formatter={(v) => (v === null || v === undefined ? "—" : `${v}%`)} />
-        <Area
-          type="monotone"
-          dataKey="Success rate"
-          stroke="var(--hl-chart-ok)"
-          fill="var(--hl-chart-ok)"
-          fillOpacity={0.15}
-          strokeWidth={2}
-          connectNulls
-          isAnimationActive={false}
-          dot={dot ? { ...dot, fill: "var(--hl-chart-ok)", fillOpacity: 1 } : false}
-        />
-      </AreaChart>
-    </ResponsiveContainer>
+    <ChartWithTable
+      label="Success rate per bucket"
+      columns={["Time", "Success rate"]}
+      rows={points.filter((p) => p.success_rate !== null).map((p) => [bucketTitle(p.timestamp, interval), dash(p.success_rate, "%")])}
+    >
+      <ResponsiveContainer width="100%" height={height}>
+        {sparse ? (
+          <BarChart data={data} margin={{ ...MARGIN, left: -16 }} accessibilityLayer={false}>
+            {common}
+            <Bar dataKey="Success rate" fill="var(--hl-chart-ok)" isAnimationActive={false} maxBarSize={28} radius={[3, 3, 0, 0]} />
+          </BarChart>
+        ) : (
+          <AreaChart data={data} margin={{ ...MARGIN, left: -16 }} accessibilityLayer={false}>
+            {common}
+            <Area type="monotone" dataKey="Success rate" stroke="var(--hl-chart-ok)" fill="var(--hl-chart-ok)" fillOpacity={0.15} strokeWidth={2} connectNulls isAnimationActive={false} dot={false} />
+          </AreaChart>
+        )}
+      </ResponsiveContainer>
+    </ChartWithTable>
   );
 }
 
 /** Average and p95 latency per bucket. */
 export function LatencyChart({ points, interval, height = 220 }: { points: TimeseriesPoint[]; interval: TimeseriesInterval; height?: number }) {
+  const xAxis = useTimeAxis(points, interval);
   const data = points.map((p) => ({ t: p.timestamp, Average: p.avg_latency_ms, p95: p.p95_latency_ms }));
-  const dot = dotsFor(points.map((p) => p.avg_latency_ms));
+  const sparse = isSparse(points.map((p) => p.avg_latency_ms));
+  const common = (
+    <>
+      <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
+      <XAxis {...xAxis} />
+      <YAxis {...axis} unit=" ms" width={64} />
+      <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} formatter={(v) => dash(v as number | null, " ms")} />
+      <Legend wrapperStyle={{ fontSize: 12, color: "var(--hl-muted)" }} iconType={sparse ? "square" : "plainline"} />
+    </>
+  );
   return (
-    <ResponsiveContainer width="100%" height={height}>
-      <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>
-        <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
-        <XAxis dataKey="t" {...axis} tickFormatter={(v: string) => bucketLabel(v, interval)} minTickGap={24} />
-        <YAxis {...axis} unit=" ms" width={64} />
-        <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} formatter={(v) => (v === null || v === undefined ? "—" : `${v} ms`)} />
-        <Legend wrapperStyle={{ fontSize: 12, color: "var(--hl-muted)" }} iconType="plainline" />
-        <Line type="monotone" dataKey="Average" stroke="var(--hl-chart-line)" strokeWidth={2} dot={dot ? { ...dot, fill: "var(--hl-chart-line)" } : false} connectNulls isAnimationActive={false} />
-        <Line type="monotone" dataKey="p95" stroke="var(--hl-chart-line-2)" strokeWidth={2} strokeDasharray="4 3" dot={dot ? { ...dot, fill: "var(--hl-chart-line-2)" } : false} connectNulls isAnimationActive={false} />
-      </LineChart>
-    </ResponsiveContainer>
+    <ChartWithTable
+      label="Latency per bucket"
+      columns={["Time", "Average", "p95"]}
+      rows={points.filter((p) => p.avg_latency_ms !== null).map((p) => [bucketTitle(p.timestamp, interval), dash(p.avg_latency_ms, " ms"), dash(p.p95_latency_ms, " ms")])}
+    >
+      <ResponsiveContainer width="100%" height={height}>
+        {sparse ? (
+          <BarChart data={data} margin={{ ...MARGIN, left: -8 }} accessibilityLayer={false}>
+            {common}
+            <Bar dataKey="Average" fill="var(--hl-chart-line)" isAnimationActive={false} maxBarSize={20} />
+            <Bar dataKey="p95" fill="var(--hl-chart-line-2)" isAnimationActive={false} maxBarSize={20} />
+          </BarChart>
+        ) : (
+          <LineChart data={data} margin={{ ...MARGIN, left: -8 }} accessibilityLayer={false}>
+            {common}
+            <Line type="monotone" dataKey="Average" stroke="var(--hl-chart-line)" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+            <Line type="monotone" dataKey="p95" stroke="var(--hl-chart-line-2)" strokeWidth={2} strokeDasharray="4 3" dot={false} connectNulls isAnimationActive={false} />
+          </LineChart>
+        )}
+      </ResponsiveContainer>
+    </ChartWithTable>
   );
 }
 
-/** A small latency line without axes, for the endpoint page. */
-export function Sparkline({ values, label, height = 48 }: { values: (number | null)[]; label: string; height?: number }) {
+/** A small latency chart without axes, for the endpoint page: bars when the data is sparse. */
+export function Sparkline({ values, labels, label, height = 48 }: { values: (number | null)[]; labels: string[]; label: string; height?: number }) {
   const data = values.map((v, i) => ({ i, v }));
-  const dot = dotsFor(values);
+  const sparse = isSparse(values);
   return (
-    <div role="img" aria-label={label} className="w-full">
+    <ChartWithTable label={label} columns={["Time", "Average latency"]} rows={values.flatMap((v, i) => (v === null ? [] : [[labels[i] ?? String(i), `${v} ms`]]))}>
       <ResponsiveContainer width="100%" height={height}>
-        <LineChart data={data} margin={{ top: 4, right: 2, bottom: 4, left: 2 }}>
-          <YAxis hide domain={["dataMin", "dataMax"]} />
-          <Line type="monotone" dataKey="v" stroke="var(--hl-chart-line)" strokeWidth={2} dot={dot ? { ...dot, fill: "var(--hl-chart-line)" } : false} connectNulls isAnimationActive={false} />
-        </LineChart>
+        {sparse ? (
+          <BarChart data={data} margin={{ top: 4, right: 2, bottom: 4, left: 2 }} accessibilityLayer={false}>
+            <YAxis hide domain={[0, "dataMax"]} />
+            <Bar dataKey="v" fill="var(--hl-chart-line)" isAnimationActive={false} maxBarSize={10} minPointSize={2} />
+          </BarChart>
+        ) : (
+          <LineChart data={data} margin={{ top: 4, right: 2, bottom: 4, left: 2 }} accessibilityLayer={false}>
+            <YAxis hide domain={["dataMin", "dataMax"]} />
+            <Line type="monotone" dataKey="v" stroke="var(--hl-chart-line)" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+          </LineChart>
+        )}
       </ResponsiveContainer>
-    </div>
+    </ChartWithTable>
   );
 }

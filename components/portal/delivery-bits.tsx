@@ -58,6 +58,17 @@ export function DeliveryMiniList({ deliveries }: { deliveries: DeliverySummary[]
   );
 }
 
+/** What a single replay does, so nobody has to guess whether retries start over. */
+export function ReplayExplained({ wasRetrying }: { wasRetrying: boolean }) {
+  return (
+    <Alert tone="info" title="Replay queued" data-testid="replay-result">
+      {wasRetrying
+        ? "Its next attempt is sent now instead of at its scheduled time, with the same webhook-id. If it fails, the automatic retries it has left continue as before."
+        : "One new attempt is sent now, with the same webhook-id. Automatic retries do not start over: if this attempt fails, the delivery is failed again and you can replay it once more."}
+    </Alert>
+  );
+}
+
 /** The delivery detail: summary, payload, and each attempt's request and response. */
 export function DeliveryDrawer({ deliveryId, onClose, endpointUrl }: { deliveryId: string | null; onClose: () => void; endpointUrl?: (id: string) => string | undefined }) {
   const { delivery, loading, error, refetch } = useWebhookDelivery(deliveryId);
@@ -66,13 +77,16 @@ export function DeliveryDrawer({ deliveryId, onClose, endpointUrl }: { deliveryI
   const { href } = usePortal();
   const [replaying, setReplaying] = useState(false);
   const [replayError, setReplayError] = useState<unknown>(null);
+  const [replayed, setReplayed] = useState<{ id: string; wasRetrying: boolean } | null>(null);
 
   const replay = async () => {
     if (!delivery) return;
     setReplaying(true);
     setReplayError(null);
+    setReplayed(null);
     try {
       await session.replayOneDelivery(delivery.id);
+      setReplayed({ id: delivery.id, wasRetrying: delivery.status === "retrying" });
       toast("Delivery queued to be sent again");
     } catch (err) {
       setReplayError(err);
@@ -106,7 +120,8 @@ export function DeliveryDrawer({ deliveryId, onClose, endpointUrl }: { deliveryI
         <ErrorState error={error} title="Could not load the delivery" onRetry={() => void refetch()} />
       ) : delivery ? (
         <div className="space-y-6">
-          {replayError ? <Alert tone="err">{errorMessage(replayError)}</Alert> : null}
+          {replayError ? <Alert tone="err" title="Not replayed">{errorMessage(replayError)}</Alert> : null}
+          {replayed?.id === delivery.id ? <ReplayExplained wasRetrying={replayed.wasRetrying} /> : null}
           <section aria-labelledby="delivery-summary">
             <h3 id="delivery-summary" className="sr-only">
               Summary

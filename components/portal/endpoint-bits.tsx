@@ -70,7 +70,7 @@ export function TestEndpointDialog({ endpoint, open, onClose }: { endpoint: Endp
       setResult(r);
       requestAnimationFrame(() => resultRef.current?.focus());
     } catch (err) {
-      const sorted = sortFieldErrors(err, { event_name: under("event_name"), payload: under("payload") });
+      const sorted = sortFieldErrors(err, { event_name: under("event_name"), payload: under("payload") }, { event_name: "Event type", payload: "Payload" });
       setErrors(sorted.fields);
       setFormErrors(sorted.rest);
       const first = sorted.fields.event_name ? "event_name" : sorted.fields.payload ? "payload" : null;
@@ -261,7 +261,7 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
       setRotateOpen(false);
       toast("Signing secret rotated");
     } catch (err) {
-      const sorted = sortFieldErrors(err, { grace: under("grace_period_seconds", "expire_previous") });
+      const sorted = sortFieldErrors(err, { grace: under("grace_period_seconds", "expire_previous") }, { grace_period_seconds: "Grace period", expire_previous: "Expire the previous secret" });
       setRotateErrors(sorted.fields);
       setRotateFormErrors(sorted.rest);
       if (sorted.fields.grace) document.getElementById(`${id}-grace`)?.focus();

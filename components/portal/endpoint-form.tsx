@@ -9,6 +9,7 @@ import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import type { EventTypeResponse } from "@/lib/event-types/schemas";
 import { sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
 import { SubscriptionPicker } from "@/components/portal/subscription-picker";
+import { useLeaveWarning } from "@/components/portal/use-leave-warning";
 import { Alert, Button, cx, FieldErrorText, focusRing, TextField } from "@/components/portal/ui";
 
 export interface EndpointFormValues {
@@ -37,6 +38,7 @@ const CLAIMS = {
   timeout_seconds: under("timeout_seconds"),
   rate_limit: under("rate_limit"),
 };
+const LABELS = { url: "Endpoint URL", description: "Description", subscriptions: "Events to send", headers: "Custom headers", max_retries: "Retries", timeout_seconds: "Timeout", rate_limit: "Rate limit" };
 const ORDER = Object.keys(CLAIMS) as (keyof typeof CLAIMS)[];
 
 /** A number input's text as JSON: a number when it is one, else the text (the server says why). */
@@ -52,7 +54,7 @@ function urlHint(url: string): string | null {
   if (!t) return null;
   try {
     const u = new URL(t);
-    if (u.protocol !== "https:" && u.protocol !== "http:") return "Use an https:// URL.";
+    if (u.protocol !== "https:" && u.protocol !== "http:") return "Enter an http:// or https:// URL.";
     return null;
   } catch {
     return "Enter a full URL, like https://example.com/webhooks.";
@@ -91,6 +93,11 @@ export function EndpointForm({
   const [active, setActive] = useState(initial?.is_active ?? true);
   const [showAdvanced, setShowAdvanced] = useState(editing && (initial.max_retries !== 5 || initial.timeout_seconds !== 30 || initial.rate_limit !== null));
 
+  // What the form holds against what was last loaded or saved: leaving with a difference asks first.
+  const snapshot = JSON.stringify([url, description, subscriptions, headers.map((h) => [h.name, h.value]), maxRetries, timeout, rateLimit, active]);
+  const [savedSnapshot, setSavedSnapshot] = useState(snapshot);
+  useLeaveWarning(snapshot !== savedSnapshot);
+
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -122,10 +129,11 @@ export function EndpointForm({
     };
     try {
       await onSubmit(values);
+      setSavedSnapshot(snapshot);
       setErrors({});
       setSaved(true);
     } catch (err) {
-      const sorted = sortFieldErrors(err, CLAIMS);
+      const sorted = sortFieldErrors(err, CLAIMS, LABELS);
       setErrors(sorted.fields);
       setFormErrors(sorted.rest);
       const first = ORDER.find((k) => sorted.fields[k]);
@@ -169,7 +177,7 @@ export function EndpointForm({
         }}
         onBlur={() => setUrlTouched(true)}
         error={errors.url ?? clientUrlHint ?? undefined}
-        hint="Where Hookline sends signed POST requests. Use HTTPS."
+        hint="Where Hookline sends signed POST requests. HTTPS keeps the payloads private on the way."
         className="max-w-2xl"
       />
       <TextField

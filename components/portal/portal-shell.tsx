@@ -11,8 +11,9 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
 import { HooklineProvider, useWebhookAppSession } from "@/lib/react";
 import { HooklineError } from "@/lib/sdk/errors";
+import { isRetryableError } from "@/lib/portal/field-errors";
 import type { AppResponse } from "@/lib/apps/schemas";
-import { brandColor, isEmbed, isFramed, postToParent, readableOn, resolveTheme, withKeptParams, type PortalTheme } from "@/lib/portal/embed";
+import { brandColor, isEmbed, isFramed, postToParent, readableOn, rememberEmbedOrigins, resolveTheme, withKeptParams, type PortalTheme } from "@/lib/portal/embed";
 import type { InitialBranding } from "@/lib/portal/server-branding";
 import { AccessNeeded, type AccessReason } from "@/components/portal/access-needed";
 import { ToastProvider } from "@/components/portal/toast";
@@ -95,7 +96,10 @@ function Frame({ initial, expired, onRenewed, children }: { initial: InitialBran
   }, [session.hasSession, expired, onRenewed]);
 
   // Drop the ticket from the URL once it is spent (or refused); leave entry pages for Endpoints.
-  const settled = !session.sessionLoading && (session.hasSession || !!session.sessionError || !ticket);
+  // A refusal that is not the ticket's fault (rate limited, server or network down) leaves the
+  // ticket unspent: it stays in the URL so that Reload tries it again.
+  const retryable = isRetryableError(session.sessionError);
+  const settled = !session.sessionLoading && (session.hasSession || (!!session.sessionError && !retryable) || !ticket);
   useEffect(() => {
     if (!settled) return;
     const params = new URLSearchParams(searchParams.toString());
@@ -130,7 +134,7 @@ function Frame({ initial, expired, onRenewed, children }: { initial: InitialBran
     ? "session_expired"
     : session.sessionLoading || session.hasSession
       ? null
-      : ticket && session.sessionError
+      : ticket && session.sessionError && !retryable
         ? "invalid_ticket"
         : session.sessionError
           ? "unavailable"
@@ -236,9 +240,9 @@ function Header({
           {loading && !name ? (
             <Skeleton className="h-5 w-40" />
           ) : (
-            <p className="truncate text-sm font-semibold" data-testid="portal-app-name">
+            <p className="text-sm font-semibold break-words" data-testid="portal-app-name">
               {name ?? "Webhooks"}
-              <span className="ml-2 font-normal text-(--hl-muted)">Webhooks</span>
+              {name ? <span className="ml-2 font-normal text-(--hl-muted)">Webhooks</span> : null}
             </p>
           )}
         </div>
@@ -250,7 +254,7 @@ function Header({
       </div>
       <nav aria-label="Webhooks" className="mx-auto max-w-6xl px-2 sm:px-4">
         {showNav ? (
-          <ul className="-mb-px flex gap-1 overflow-x-auto pt-2 [scrollbar-width:none]">
+          <ul className="-mb-px flex flex-wrap gap-x-1 pt-2">
             {NAV.map((item) => {
               const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
               return (
@@ -286,6 +290,7 @@ function useResizeMessages(rootRef: React.RefObject<HTMLDivElement | null>, fram
   const origins = useRef(embedOrigins);
   useEffect(() => {
     origins.current = embedOrigins;
+    rememberEmbedOrigins(embedOrigins);
   }, [embedOrigins]);
   useEffect(() => {
     const root = rootRef.current;

@@ -5,7 +5,7 @@
  */
 import { useId, useMemo, useState } from "react";
 import type { EventTypeResponse } from "@/lib/event-types/schemas";
-import { Button, cx, FieldErrorText, focusRing } from "@/components/portal/ui";
+import { Button, cx, FieldErrorText, focusRing, ScrollRegion } from "@/components/portal/ui";
 
 const PATTERN = /^(\*|[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*(\.\*)?)$/;
 
@@ -104,7 +104,7 @@ export function SubscriptionPicker({
             />
           </div>
         ) : null}
-        <div className={cx("max-h-72 overflow-y-auto", all && "opacity-60")}>
+        <ScrollRegion label="Event types" className={cx("max-h-72 overflow-y-auto", all && "opacity-60")}>
           {catalogLoading ? (
             <p className="px-3 py-3 text-sm text-(--hl-muted)">Loading event types…</p>
           ) : groups.length === 0 ? (
@@ -141,7 +141,7 @@ export function SubscriptionPicker({
                             />
                             <span className="min-w-0 text-sm">
                               <code className="font-mono text-[13px]">{t.name}</code>
-                              {t.archived ? <span className="ml-2 text-xs text-(--hl-warn)">deprecated</span> : null}
+                              {t.archived ? <span className="ml-2 text-xs text-(--hl-warn)">archived</span> : null}
                               {t.description ? <span className="block text-xs text-(--hl-muted)">{t.description}</span> : null}
                             </span>
                           </label>
@@ -153,7 +153,7 @@ export function SubscriptionPicker({
               );
             })
           )}
-        </div>
+        </ScrollRegion>
       </div>
       {extra.length > 0 ? (
         <ul className="mt-2 flex flex-wrap gap-2" aria-label="Other selected patterns">

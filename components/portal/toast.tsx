@@ -1,14 +1,27 @@
 "use client";
-/** Short confirmations ("Endpoint saved"), announced politely to screen readers. */
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
-import { cx } from "@/components/portal/ui";
+/**
+ * Short confirmations ("Endpoint saved"), announced politely to screen readers. They show at the
+ * bottom of what the user sees (inside an iframe: of the part of the frame the host shows),
+ * above an open dialog or drawer (rendered inside the topmost one, which would make anything
+ * outside it inert), and leave when the user moves to another page.
+ */
+import { createContext, useCallback, useContext, useEffect, useRef, useState, useSyncExternalStore, type CSSProperties, type ReactNode } from "react";
+import { createPortal } from "react-dom";
+import { usePathname } from "next/navigation";
+import { cx, subscribeModals, topModal } from "@/components/portal/ui";
+import { measureVisibleBand, type VisibleBand } from "@/lib/portal/viewport";
+import { isFramed } from "@/lib/portal/embed";
 
 type ToastTone = "ok" | "err" | "info";
 interface Toast {
   id: number;
   message: string;
   tone: ToastTone;
+  at: number;
 }
+
+/** A toast pushed this recently survives a page change: it reports what caused the change. */
+const CAUSE_OF_NAVIGATION_MS = 1_500;
 
 const ToastContext = createContext<(message: string, tone?: ToastTone) => void>(() => {});
 
@@ -18,19 +31,37 @@ export function useToast() {
 
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
+  const [band, setBand] = useState<VisibleBand | null>(null);
   const next = useRef(1);
   const push = useCallback((message: string, tone: ToastTone = "ok") => {
     const id = next.current++;
-    setToasts((list) => [...list.slice(-2), { id, message, tone }]);
+    setToasts((list) => [...list.slice(-2), { id, message, tone, at: Date.now() }]);
+    if (isFramed()) void measureVisibleBand().then(setBand);
   }, []);
+
+  const pathname = usePathname();
+  const [shownPath, setShownPath] = useState(pathname);
+  if (pathname !== shownPath) {
+    setShownPath(pathname);
+    setToasts((list) => {
+      const now = Date.now();
+      return list.filter((t) => now - t.at < CAUSE_OF_NAVIGATION_MS);
+    });
+  }
+
+  const host = useSyncExternalStore(subscribeModals, topModal, () => null);
+  const style: CSSProperties | undefined = band ? { top: band.top + band.height - 16, bottom: "auto", transform: "translateY(-100%)" } : undefined;
+  const region = (
+    <div aria-live="polite" role="status" style={style} className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex flex-col items-center gap-2 px-4">
+      {toasts.map((t) => (
+        <ToastItem key={t.id} toast={t} onDone={() => setToasts((list) => list.filter((x) => x.id !== t.id))} />
+      ))}
+    </div>
+  );
   return (
     <ToastContext.Provider value={push}>
       {children}
-      <div aria-live="polite" role="status" className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex flex-col items-center gap-2 px-4">
-        {toasts.map((t) => (
-          <ToastItem key={t.id} toast={t} onDone={() => setToasts((list) => list.filter((x) => x.id !== t.id))} />
-        ))}
-      </div>
+      {host ? createPortal(region, host) : region}
     </ToastContext.Provider>
   );
 }

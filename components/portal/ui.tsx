@@ -18,6 +18,7 @@ import {
 } from "react";
 import { errorMessage, requestIdOf } from "@/lib/portal/field-errors";
 import { isFramed } from "@/lib/portal/embed";
+import { placeInBand, visibleBandFor, type VisibleBand } from "@/lib/portal/viewport";
 
 export function cx(...classes: (string | false | null | undefined)[]): string {
   return classes.filter(Boolean).join(" ");
@@ -43,17 +44,21 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
 }
 
 export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button(
-  { variant = "secondary", size = "md", loading = false, disabled, className, children, type = "button", ...rest },
+  { variant = "secondary", size = "md", loading = false, disabled, className, children, type = "button", onClick, ...rest },
   ref,
 ) {
+  // While loading the button keeps focus (a disabled button drops it to <body>): it is
+  // aria-disabled and ignores clicks (and, as a submit button, submitting) instead.
   return (
     <button
       ref={ref}
       type={type}
-      disabled={disabled || loading}
+      disabled={disabled}
+      aria-disabled={loading || undefined}
       aria-busy={loading || undefined}
+      onClick={loading ? (e) => e.preventDefault() : onClick}
       className={cx(
-        "inline-flex items-center justify-center gap-2 rounded-md font-medium whitespace-nowrap transition disabled:cursor-not-allowed disabled:opacity-60",
+        "inline-flex items-center justify-center gap-2 rounded-md font-medium whitespace-nowrap transition disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-wait aria-disabled:opacity-60",
         size === "sm" ? "h-8 px-2.5 text-sm" : "h-10 px-4 text-sm",
         buttonVariants[variant],
         focusRing,
@@ -291,12 +296,43 @@ export const SelectField = forwardRef<HTMLSelectElement, Common & SelectHTMLAttr
   );
 });
 
-/** Where a modal should sit: centred, or (in an iframe as tall as its content) near what opened it. */
-function anchoredTop(): number | null {
-  if (!isFramed()) return null;
-  const active = document.activeElement as HTMLElement | null;
-  const top = active && active !== document.body ? active.getBoundingClientRect().top : 0;
-  return Math.max(16, top - 160);
+/**
+ * The open modals, topmost last: the toasts render inside the topmost one so they show above
+ * it (and are not made inert by it).
+ */
+const openModals: HTMLElement[] = [];
+const modalListeners = new Set<() => void>();
+function setModalOpen(dialog: HTMLElement | null, isOpen: boolean) {
+  if (!dialog) return;
+  const i = openModals.indexOf(dialog);
+  if (i >= 0) openModals.splice(i, 1);
+  if (isOpen) openModals.push(dialog);
+  modalListeners.forEach((l) => l());
+}
+export function subscribeModals(listener: () => void): () => void {
+  modalListeners.add(listener);
+  return () => modalListeners.delete(listener);
+}
+/** The toast slot of the topmost open modal. */
+export function topModal(): HTMLElement | null {
+  return openModals.at(-1) ?? null;
+}
+
+/**
+ * Places a modal inside the band of the frame the host shows (see lib/portal/viewport.ts):
+ * a dialog at its top, a drawer over its full height. In a plain tab the browser centres it.
+ */
+function placeModal(dialog: HTMLDialogElement, band: VisibleBand, drawer: boolean) {
+  const { top, maxHeight } = placeInBand(band, drawer ? 0 : 16);
+  dialog.style.top = `${top}px`;
+  dialog.style.bottom = "auto";
+  dialog.style.marginTop = "0";
+  dialog.style.marginBottom = "0";
+  dialog.style.setProperty("--hl-modal-max", `${maxHeight}px`);
+  if (drawer) {
+    dialog.style.height = `${maxHeight}px`;
+    dialog.style.maxHeight = `${maxHeight}px`;
+  }
 }
 
 export interface ModalProps {
@@ -316,9 +352,9 @@ export interface ModalProps {
 
 export function Modal({ open, onClose, title, description, children, footer, variant = "dialog", size = "md", initialFocusRef, testId }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  const slot = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const descId = useId();
-  const [top, setTop] = useState<number | null>(null);
   const onCloseRef = useRef(onClose);
   useEffect(() => {
     onCloseRef.current = onClose;
@@ -327,23 +363,47 @@ export function Modal({ open, onClose, title, description, children, footer, var
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
+    const toastSlot = slot.current;
     if (open && !dialog.open) {
       const opener = document.activeElement as HTMLElement | null;
-      setTop(anchoredTop());
-      dialog.showModal();
-      // The given element, else the first field of the body (a form's first input), else the
-      // browser's choice (the first focusable element: Close).
-      const target = initialFocusRef?.current ?? dialog.querySelector<HTMLElement>("[data-modal-body] :is(input, select, textarea):not([disabled])");
-      target?.focus();
+      let cancelled = false;
+      const show = () => {
+        if (cancelled || dialog.open) return;
+        dialog.showModal();
+        setModalOpen(toastSlot, true);
+        // The given element, else the first field of the body (a form's first input), else the
+        // browser's choice (the first focusable element: Close).
+        const target = initialFocusRef?.current ?? dialog.querySelector<HTMLElement>("[data-modal-body] :is(input, select, textarea):not([disabled])");
+        target?.focus({ preventScroll: true });
+      };
+      if (isFramed()) {
+        // Placed before it opens: opening focuses inside it, and focus scrolls the host page to
+        // wherever the dialog is.
+        const around = opener && opener !== document.body ? opener.getBoundingClientRect().top : 0;
+        void visibleBandFor(around, variant === "drawer" ? 640 : 480).then((band) => {
+          if (cancelled) return;
+          placeModal(dialog, band, variant === "drawer");
+          show();
+        });
+      } else {
+        show();
+      }
       return () => {
+        cancelled = true;
         if (dialog.open) dialog.close();
-        if (opener && document.contains(opener)) opener.focus();
+        setModalOpen(toastSlot, false);
+        // Back to what opened it; if that is gone (a deleted row), to the page's main region.
+        if (opener && document.contains(opener)) opener.focus({ preventScroll: true });
+        else document.getElementById("portal-main")?.focus({ preventScroll: true });
       };
     }
-    if (!open && dialog.open) dialog.close();
-  }, [open, initialFocusRef]);
+    if (!open && dialog.open) {
+      dialog.close();
+      setModalOpen(toastSlot, false);
+    }
+  }, [open, initialFocusRef, variant]);
 
-  const drawer = variant === "drawer" && top === null;
+  const drawer = variant === "drawer";
   const width = size === "sm" ? "max-w-md" : size === "lg" ? "max-w-3xl" : "max-w-xl";
   return (
     <dialog
@@ -359,19 +419,18 @@ export function Modal({ open, onClose, title, description, children, footer, var
         // A click on the backdrop (the dialog element itself, outside its panel) closes it.
         if (e.target === ref.current) onCloseRef.current();
       }}
-      style={top !== null ? { marginTop: top } : undefined}
       className={cx(
         "hl-modal bg-transparent p-0 text-(--hl-fg) backdrop:bg-[rgb(15_23_42/0.55)]",
         drawer
           ? "fixed inset-y-0 right-0 left-auto m-0 h-dvh max-h-none w-full max-w-2xl"
-          : cx("w-[calc(100%-1.5rem)]", width, top !== null ? "mx-auto mb-auto" : "m-auto"),
+          : cx("m-auto w-[calc(100%-1.5rem)]", width),
       )}
     >
       {open ? (
         <div
           className={cx(
             "flex flex-col border border-(--hl-border) bg-(--hl-surface) shadow-xl",
-            drawer ? "h-full" : "max-h-[min(85dvh,900px)] rounded-xl",
+            drawer ? "h-full" : "max-h-[min(var(--hl-modal-max,85dvh),900px)] rounded-xl",
           )}
         >
           <div className="flex items-start justify-between gap-4 border-b border-(--hl-border) px-5 py-4">
@@ -402,6 +461,7 @@ export function Modal({ open, onClose, title, description, children, footer, var
           {footer ? <div className="flex flex-wrap justify-end gap-2 border-t border-(--hl-border) px-5 py-3">{footer}</div> : null}
         </div>
       ) : null}
+      <div ref={slot} data-toast-slot />
     </dialog>
   );
 }
@@ -428,6 +488,18 @@ export function CopyButton({ value, label = "Copy", className }: { value: string
     >
       <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy blocked — select the text" : label}</span>
     </Button>
+  );
+}
+
+/**
+ * A region that scrolls on its own: focusable (so keyboard users can scroll it, WCAG 2.1.1) and
+ * named for screen readers.
+ */
+export function ScrollRegion({ label, className, children, as: As = "div" }: { label: string; className?: string; children: ReactNode; as?: "div" | "ul" }) {
+  return (
+    <As role={As === "div" ? "region" : undefined} aria-label={label} tabIndex={0} className={cx(focusRing, "focus-visible:-outline-offset-2", className)}>
+      {children}
+    </As>
   );
 }
 

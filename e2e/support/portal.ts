@@ -97,11 +97,12 @@ export async function startReceiver(status = 200): Promise<Receiver> {
  */
 export interface HostPage {
   origin: string;
-  url(portalSrc: string): string;
+  url(portalSrc: string, spacer?: number): string;
   close(): Promise<void>;
 }
 
-export function hostPageHtml(src: string): string {
+/** `spacer`: px of host content above the frame (to put the portal's top near the viewport's bottom). */
+export function hostPageHtml(src: string, spacer = 0): string {
   const attr = src.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
   return `<!doctype html>
 <html lang="en">
@@ -111,6 +112,7 @@ export function hostPageHtml(src: string): string {
 <body>
 <header>Acme — Settings › Webhooks</header>
 <main>
+${spacer > 0 ? `<p style="height:${Math.floor(spacer)}px;margin:0">Your account settings…</p>` : ""}
 <iframe id="hookline-portal" title="Webhook settings" src="${attr}" allow="clipboard-write"></iframe>
 </main>
 <script>
@@ -123,6 +125,9 @@ export function hostPageHtml(src: string): string {
     if (!msg || typeof msg.type !== "string" || !msg.type.startsWith("hookline:")) return;
     window.__hookline.push(msg);
     if (msg.type === "hookline:resize" && typeof msg.height === "number") frame.style.height = msg.height + "px";
+    if (msg.type === "hookline:scroll-into-view" && typeof msg.top === "number") {
+      window.scrollTo({ top: window.scrollY + frame.getBoundingClientRect().top + msg.top - 16, behavior: "instant" });
+    }
   });
 </script>
 </body>
@@ -138,7 +143,7 @@ export async function startHostPage(): Promise<HostPage> {
       return;
     }
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(hostPageHtml(src));
+    res.end(hostPageHtml(src, Number(u.searchParams.get("spacer")) || 0));
   });
   // Dual-stack, so "localhost" works whether Chromium tries ::1 or 127.0.0.1.
   await new Promise<void>((resolve, reject) => {
@@ -148,7 +153,7 @@ export async function startHostPage(): Promise<HostPage> {
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   return {
     origin,
-    url: (src) => `${origin}/?src=${encodeURIComponent(src)}`,
+    url: (src, spacer) => `${origin}/?src=${encodeURIComponent(src)}${spacer ? `&spacer=${spacer}` : ""}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -36,7 +36,7 @@ describe("buildOpenApiDocument", () => {
     const body = op.requestBody.content["application/json"].schema;
     expect(body.required).toEqual(["name"]);
     expect(body.properties).not.toHaveProperty("upper");
-    expect(Object.keys(op.responses).sort()).toEqual(["201", "400", "401", "404", "413", "422", "500"]);
+    expect(Object.keys(op.responses).sort()).toEqual(["201", "400", "401", "404", "413", "422", "500", "503"]);
     expect(op.responses["404"]).toEqual({ $ref: "#/components/responses/Error404" });
     expect(doc.components.responses.Error404.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Error" });
     expect(op.security).toEqual([{ apiKey: [] }]);
@@ -45,7 +45,7 @@ describe("buildOpenApiDocument", () => {
   it("leaves public routes without security and bodiless responses without content", () => {
     const op = doc.paths["/api/v1/open"].get;
     expect(op.security).toEqual([]);
-    expect(op.responses["204"]).toEqual({ description: "Nothing" });
+    expect(op.responses["204"]).toEqual({ description: "Nothing", headers: { "X-Request-Id": { $ref: "#/components/headers/RequestId" } } });
     expect(op.responses["401"]).toBeUndefined();
   });
 

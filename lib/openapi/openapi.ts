@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { defineRoutes } from "@/lib/openapi/registry";
 
 export const openapiRoutes = defineRoutes([
@@ -8,6 +9,12 @@ export const openapiRoutes = defineRoutes([
     summary: "This document",
     tag: "Meta",
     auth: "none",
-    responses: { 200: { description: "The OpenAPI 3.1 document of /api/v1" } },
+    database: false,
+    responses: {
+      200: {
+        description: "The OpenAPI 3.1 document of /api/v1 and the frontend API",
+        schema: z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }),
+      },
+    },
   },
 ]);

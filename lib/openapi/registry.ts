@@ -11,6 +11,8 @@ export interface ApiResponseSpec {
   description: string;
   /** Omitted for responses without a body (204). */
   schema?: z.ZodType;
+  /** Response headers besides X-Request-Id (declared on every response). */
+  headers?: Record<string, { description: string; schema?: Record<string, unknown> }>;
 }
 
 export interface ApiRoute {
@@ -22,8 +24,17 @@ export interface ApiRoute {
   summary: string;
   description?: string;
   tag: string;
-  /** Defaults to `api_key` (`Authorization: Bearer hk_...`). */
-  auth?: "api_key" | "none";
+  /**
+   * Defaults to `api_key` (`Authorization: Bearer hk_...`). `session`: the frontend API's portal
+   * session cookie (plus `x-csrf-token` on state-changing calls).
+   */
+  auth?: "api_key" | "session" | "none";
+  /** Path prefix; defaults to `/api/v1`. */
+  basePath?: "/api/v1" | "/api/frontend/webhook" | "/api/session";
+  /** False for routes that never touch the database (no 503). */
+  database?: boolean;
+  /** Request headers the route reads. */
+  headers?: { name: string; description: string; schema?: Record<string, unknown> }[];
   /** Descriptions of the path placeholders; any not given get a generic one. */
   pathParams?: Record<string, string>;
   /** A z.object of query parameters (validated as input). */

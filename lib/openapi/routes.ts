@@ -8,6 +8,7 @@ import { eventRoutes } from "@/lib/events/openapi";
 import { openapiRoutes } from "@/lib/openapi/openapi";
 import type { ApiRoute } from "@/lib/openapi/registry";
 import { replayRoutes } from "@/lib/replays/openapi";
+import { frontendRoutes } from "@/lib/portal/openapi";
 import { sessionRoutes } from "@/lib/sessions/openapi";
 
 /**
@@ -25,4 +26,6 @@ export const apiRoutes: ApiRoute[] = [
   ...compatRoutes,
   ...sessionRoutes,
   ...openapiRoutes,
+  // The browser's API (portal and React hooks), tagged "Frontend API".
+  ...frontendRoutes,
 ];

@@ -9,11 +9,15 @@ import { apiErrors } from "@/lib/http/errors";
 
 const MAX_CATALOG = 1_000;
 
-/** Seed 003 "Get Event Catalog": the app's event types that are not archived, by name. */
+/**
+ * Seed 003 "Get Event Catalog": the app's event types by name, current ones first, then the
+ * archived ones (`archived: true`): they stay subscribable, so the catalog keeps showing them,
+ * marked as archived.
+ */
 export const eventCatalogHandler: AppScopedHandler = async ({ app }) => {
   const rows = await getDb().prisma.eventType.findMany({
-    where: { appId: app.id, archived: false },
-    orderBy: { name: "asc" },
+    where: { appId: app.id },
+    orderBy: [{ archived: "asc" }, { name: "asc" }],
     take: MAX_CATALOG,
   });
   return { data: rows.map(serializeEventType) };
@@ -27,7 +31,7 @@ export const eventSubscriptionsHandler: AppScopedHandler = async ({ app }) => {
   return { data: rows.map((r) => r.pattern) };
 };
 
-const rotateRequest = z.strictObject({
+export const rotateSigningSecretRequest = z.strictObject({
   endpoint_id: z.string().min(1).optional(),
   expire_previous: z.boolean().optional(),
   grace_period_seconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
@@ -38,7 +42,7 @@ const rotateRequest = z.strictObject({
  * endpoint's of the app.
  */
 export const rotateSigningSecretHandler: AppScopedHandler = async (ctx) => {
-  const input = await ctx.body(rotateRequest);
+  const input = await ctx.body(rotateSigningSecretRequest);
   if (input.endpoint_id) {
     const { endpoint_id, ...rest } = input;
     return rotateEndpointSecretHandler({ ...ctx, params: { id: endpoint_id }, body: async (schema) => schema.parse(rest) });

@@ -62,7 +62,19 @@ export type PortalMessage =
   | { type: "hookline:resize"; height: number }
   | { type: "hookline:ready"; path: string }
   | { type: "hookline:navigate"; path: string }
-  | { type: "hookline:access-needed"; reason: "no_ticket" | "invalid_ticket" | "session_expired" };
+  | { type: "hookline:access-needed"; reason: "no_ticket" | "invalid_ticket" | "session_expired" }
+  | { type: "hookline:scroll-into-view"; top: number; height: number };
+
+let sessionOrigins: readonly string[] | null = null;
+
+/** The app's embed origins once the session is known, for messages sent outside the shell. */
+export function rememberEmbedOrigins(origins: readonly string[] | null): void {
+  sessionOrigins = origins;
+}
+
+export function rememberedEmbedOrigins(): readonly string[] | null {
+  return sessionOrigins;
+}
 
 export function isFramed(): boolean {
   if (typeof window === "undefined") return false;

@@ -304,6 +304,15 @@ export function useWebhookDeliveries(params: DeliveriesParams = {}) {
   };
 }
 
+/** How soon to look at an open delivery again, or false once it has settled. */
+export function deliveryRefetchInterval(delivery: Pick<DeliveryDetail, "status" | "next_attempt_at"> | null, now: number): number | false {
+  if (!delivery) return false;
+  if (delivery.status === "pending") return 1_500;
+  if (delivery.status !== "retrying") return false;
+  const due = delivery.next_attempt_at ? Date.parse(delivery.next_attempt_at) - now + 750 : 10_000;
+  return Math.min(10_000, Math.max(1_000, Number.isFinite(due) ? due : 10_000));
+}
+
 /** One delivery with every attempt. */
 export function useWebhookDelivery(id: string | null | undefined) {
   const client = useHooklineClient();
@@ -312,8 +321,9 @@ export function useWebhookDelivery(id: string | null | undefined) {
     queryKey: hooklineKeys.delivery(id ?? ""),
     queryFn: () => client.get<DeliveryDetail>(`/deliveries/${encodeURIComponent(id!)}`),
     enabled: hasSession && !!id,
-    // Live while an attempt is due soon (e.g. right after a replay).
-    refetchInterval: (query) => (query.state.data?.status === "pending" ? 1_500 : query.state.data?.status === "retrying" ? 10_000 : false),
+    // Live while the delivery is in flight: pending every 1.5 s; retrying, just after its next
+    // attempt is due (between 1 and 10 s), so a new attempt shows within a second or so.
+    refetchInterval: (query) => deliveryRefetchInterval(query.state.data ?? null, Date.now()),
   });
   return { delivery: q.data ?? null, loading: q.isLoading, error: q.error, refetch: q.refetch };
 }

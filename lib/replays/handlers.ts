@@ -9,6 +9,7 @@ import { getReplayTask } from "@/lib/replays/get-replay-task";
 import { listReplayTasks } from "@/lib/replays/list-replay-tasks";
 import { cancelReplayTaskRequest, listReplayTasksQuery, replayDeliveriesRequest } from "@/lib/replays/schemas";
 import { serializeReplayTask } from "@/lib/replays/serialize";
+import { presentReplayTask, presentReplayTasks } from "@/lib/replays/skipped";
 
 type ById = { id: string };
 
@@ -20,14 +21,17 @@ export const createReplayTaskHandler: AppScopedHandler = async ({ app, body, act
 };
 
 /** The app's replay tasks, newest first. */
-export const listReplayTasksHandler: AppScopedHandler = async ({ app, url }) =>
-  toListPage(await listReplayTasks(app, parseQuery(url, listReplayTasksQuery)), serializeReplayTask);
+export const listReplayTasksHandler: AppScopedHandler = async ({ app, url }) => {
+  const page = await listReplayTasks(app, parseQuery(url, listReplayTasksQuery));
+  const shown = await presentReplayTasks(page.data);
+  return toListPage({ data: shown, nextCursor: page.nextCursor }, (t) => t);
+};
 
 /** A task's status and progress. */
-export const getReplayTaskHandler: AppScopedHandler<ById> = async ({ app, params }) => serializeReplayTask(await getReplayTask(app, params.id));
+export const getReplayTaskHandler: AppScopedHandler<ById> = async ({ app, params }) => presentReplayTask(await getReplayTask(app, params.id));
 
 /** Stops a queued or running task between batches; 409 once finished. */
 export const cancelReplayTaskHandler: AppScopedHandler<ById> = async ({ app, params, body, actor }) => {
   await body(cancelReplayTaskRequest);
-  return serializeReplayTask(await cancelReplayTask(app, params.id, actor));
+  return presentReplayTask(await cancelReplayTask(app, params.id, actor));
 };

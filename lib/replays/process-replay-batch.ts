@@ -13,6 +13,7 @@ import { withTransaction } from "@/lib/delivery/sql";
 import { scheduleManualAttempts } from "@/lib/delivery/schedule-manual-attempts";
 import { announceWork } from "@/lib/jobs/job-driver";
 import { log } from "@/lib/log";
+import { recordSkipped } from "@/lib/replays/skipped";
 import { recordAuditSql } from "@/lib/replays/audit-sql";
 import { getReplayConfig } from "@/lib/replays/replay-config";
 import { encodeResumeAfter, nextReplayBatch } from "@/lib/replays/replay-filter";
@@ -134,6 +135,7 @@ export async function processReplayTaskBatch(taskId: string, workerId: string, o
     const replayable = batch.filter((d) => !d.payload_expired).map((d) => d.id);
     const outcome = await scheduleManualAttempts(replayable, "replay", client);
     scheduled = outcome.scheduled;
+    await recordSkipped(client, task, [...batch.filter((d) => d.payload_expired).map((d) => ({ id: d.id, reason: "payload_expired" as const })), ...outcome.skipped]);
     const last = batch[batch.length - 1];
     const counts = {
       processed: task.processed + batch.length,

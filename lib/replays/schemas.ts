@@ -77,6 +77,16 @@ export const replayFilterResponse = z.object({
   status: z.enum(["failed", "all"]),
 });
 
+export const REPLAY_SKIP_REASONS = ["endpoint_inactive", "in_flight", "payload_expired", "not_found"] as const;
+export type ReplaySkipReason = (typeof REPLAY_SKIP_REASONS)[number];
+export const replaySkip = z.object({
+  delivery_id: z.string(),
+  reason: z.enum(REPLAY_SKIP_REASONS),
+  /** What happened and what to do, in words. */
+  message: z.string(),
+});
+export type ReplaySkip = z.infer<typeof replaySkip>;
+
 export const replayTaskResponse = z.object({
   id: z.string(),
   /** Same as `id` (seed 001 reads `task_id`). */
@@ -92,6 +102,8 @@ export const replayTaskResponse = z.object({
   replayed: z.number().int(),
   /** Could not be replayed: endpoint disabled or deleted, attempt in flight, payload expired. */
   failed: z.number().int(),
+  /** Which deliveries could not be replayed and why (the first 100; `failed` counts them all). */
+  skipped: z.array(replaySkip),
   /** processed / total, 0-100. */
   progress: z.number(),
   requested_by: z.string(),

@@ -1,5 +1,5 @@
 import type { ReplayTask } from "@/generated/prisma/client";
-import type { ReplayTaskResponse, StoredReplayFilter } from "@/lib/replays/schemas";
+import type { ReplaySkip, ReplayTaskResponse, StoredReplayFilter } from "@/lib/replays/schemas";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const SHOWN_IDS = 100;
@@ -17,7 +17,7 @@ export function serializeReplayFilter(stored: unknown): ReplayTaskResponse["filt
   };
 }
 
-export function serializeReplayTask(t: ReplayTask): ReplayTaskResponse {
+export function serializeReplayTask(t: ReplayTask, skipped: ReplaySkip[] = []): ReplayTaskResponse {
   const progress = t.total > 0 ? Math.min(100, Math.round((t.processed / t.total) * 10_000) / 100) : t.status === "completed" ? 100 : 0;
   return {
     id: t.id,
@@ -29,6 +29,7 @@ export function serializeReplayTask(t: ReplayTask): ReplayTaskResponse {
     processed: t.processed,
     replayed: t.replayed,
     failed: t.failed,
+    skipped,
     progress,
     requested_by: t.requestedBy,
     error: t.error,

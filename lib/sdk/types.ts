@@ -148,6 +148,8 @@ export type ReplayTask = {
   processed: number;
   replayed: number;
   failed: number;
+  /** Which deliveries could not be replayed and why (the first 100; `failed` counts them all). */
+  skipped: { delivery_id: string; reason: "endpoint_inactive" | "in_flight" | "payload_expired" | "not_found"; message: string }[];
   progress: number;
   requested_by: string;
   error: string | null;

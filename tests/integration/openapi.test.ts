@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { callRoute } from "../helpers/http";
@@ -24,7 +25,23 @@ function exportedMethods(source: string): string[] {
 }
 
 /** `/api/v1/apps/{slug}/endpoints/{id}` for app/api/v1/apps/[slug]/endpoints/[id]/route.ts. */
-const openApiPath = (segments: string[]) => `/api/v1/${segments.map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/")}`.replace(/\/$/, "");
+const openApiPath = (segments: string[], base = "/api/v1") => `${base}/${segments.map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/")}`.replace(/\/$/, "");
+
+/** Every documented `method path` under `base`, and every exported method of a route file there. */
+function documentedAndOnDisk(doc: { paths: Record<string, Record<string, unknown>> }, base: string) {
+  const onDisk = new Set<string>();
+  for (const route of findRouteFiles(path.join(process.cwd(), "app", ...base.split("/").filter(Boolean)))) {
+    const methods = exportedMethods(fs.readFileSync(route.file, "utf8"));
+    expect(methods.length, route.file).toBeGreaterThan(0);
+    for (const method of methods) onDisk.add(`${method.toLowerCase()} ${openApiPath(route.segments, base)}`);
+  }
+  const documented = new Set(
+    Object.entries(doc.paths)
+      .filter(([p]) => p === base || p.startsWith(`${base}/`))
+      .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)),
+  );
+  return { onDisk, documented };
+}
 
 // This test is in the integration project because it walks app/ and the document pulls in
 // every domain's schemas; it needs no database.
@@ -39,17 +56,40 @@ describe("GET /api/v1/openapi.json", () => {
   });
 
   it("lists every route file and exported method under app/api/v1, and nothing that does not exist", () => {
-    const onDisk = new Set<string>();
-    for (const route of findRouteFiles()) {
-      const methods = exportedMethods(fs.readFileSync(route.file, "utf8"));
-      expect(methods.length, route.file).toBeGreaterThan(0);
-      for (const method of methods) onDisk.add(`${method.toLowerCase()} ${openApiPath(route.segments)}`);
-    }
-    const documented = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)));
+    const { onDisk, documented } = documentedAndOnDisk(doc, "/api/v1");
     const missing = [...onDisk].filter((r) => !documented.has(r)).sort();
     const stale = [...documented].filter((r) => !onDisk.has(r)).sort();
     expect({ missing, stale }).toEqual({ missing: [], stale: [] });
     expect(onDisk.size).toBeGreaterThanOrEqual(25);
+  });
+
+  it("lists the frontend API (app/api/frontend/webhook, app/api/session) under its own tag, with the session and CSRF", () => {
+    for (const base of ["/api/frontend/webhook", "/api/session"]) {
+      const { onDisk, documented } = documentedAndOnDisk(doc, base);
+      expect({ missing: [...onDisk].filter((r) => !documented.has(r)).sort(), stale: [...documented].filter((r) => !onDisk.has(r)).sort() }).toEqual({ missing: [], stale: [] });
+      expect(onDisk.size).toBeGreaterThan(0);
+    }
+    const ops = Object.entries(doc.paths).filter(([p]) => !p.startsWith("/api/v1/"));
+    for (const [p, byMethod] of ops) {
+      for (const [method, op] of Object.entries(byMethod) as unknown as [string, { tags: string[]; security: unknown[]; parameters: { $ref?: string }[] }][]) {
+        expect(op.tags, `${method} ${p}`).toEqual(["Frontend API"]);
+        if (p.startsWith("/api/frontend/")) expect(op.security).toEqual([{ portalSession: [] }, { portalSessionTopLevel: [] }]);
+        const csrf = op.parameters.some((x) => x.$ref === "#/components/parameters/CsrfToken");
+        expect(csrf, `${method} ${p} declares x-csrf-token`).toBe(p.startsWith("/api/frontend/") && method !== "get");
+      }
+    }
+  });
+
+  it("declares 503 database_unavailable on every operation that uses the database, the Idempotency-Key header and the document's own content", () => {
+    const all = Object.entries(doc.paths).flatMap(([p, byMethod]) => Object.entries(byMethod).map(([m, op]) => [`${m} ${p}`, op as unknown as { responses: Record<string, { content?: unknown }>; parameters: { name?: string; in?: string }[] }] as const));
+    for (const [name, op] of all) {
+      if (name === "get /api/v1/openapi.json") continue;
+      expect(op.responses, name).toHaveProperty("503");
+    }
+    const trigger = all.find(([n]) => n === "post /api/v1/apps/{slug}/events")![1];
+    expect(trigger.parameters).toContainEqual(expect.objectContaining({ name: "Idempotency-Key", in: "header" }));
+    const self = all.find(([n]) => n === "get /api/v1/openapi.json")![1];
+    expect(self.responses["200"]!.content).toBeDefined();
   });
 
   it("names every seed 002 operation that has a route, and marks the API-key routes", () => {

@@ -11,7 +11,7 @@ import {
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import { formatDateTime, formatDuration, formatNumber, formatPercent } from "@/lib/portal/format";
 import { LatencyChart, OutcomeChart, SuccessRateChart } from "@/components/portal/charts";
-import { Button, Card, EmptyState, ErrorState, PageHeader, Segmented, Skeleton, StatCard } from "@/components/portal/ui";
+import { Button, Card, cx, EmptyState, ErrorState, PageHeader, ScrollRegion, Segmented, Skeleton, StatCard } from "@/components/portal/ui";
 
 const WINDOWS: Record<TimeseriesInterval, { label: string; span: number; describe: string }> = {
   minute: { label: "Minute", span: 3600 * 1000, describe: "last hour, per minute" },
@@ -115,37 +115,26 @@ export default function AnalyticsPage() {
         ) : endpoints.length === 0 ? (
           <p className="px-4 pb-4 text-sm text-(--hl-muted)">No endpoints yet.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full min-w-[560px] text-sm" data-testid="endpoint-breakdown">
-              <thead className="bg-(--hl-surface-2) text-left text-xs text-(--hl-muted)">
+          // Wide screens: a table. Phones: each row a small card of label/value lines (same
+          // table semantics), so nothing is clipped or scrolls sideways.
+          <ScrollRegion label="Deliveries by endpoint" className="overflow-x-auto">
+            <table className="w-full text-sm max-sm:block sm:min-w-[560px]" data-testid="endpoint-breakdown">
+              <thead className="bg-(--hl-surface-2) text-left text-xs text-(--hl-muted) max-sm:sr-only">
                 <tr>
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    Endpoint
-                  </th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">
-                    Deliveries
-                  </th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">
-                    Successful
-                  </th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">
-                    Failed
-                  </th>
-                  <th scope="col" className="px-3 py-2 text-right font-medium">
-                    Success rate
-                  </th>
-                  <th scope="col" className="px-4 py-2 text-right font-medium">
-                    p95 latency
-                  </th>
+                  {BREAKDOWN_COLUMNS.map((c, i) => (
+                    <th key={c} scope="col" className={i === 0 ? "px-4 py-2 font-medium" : "px-3 py-2 text-right font-medium"}>
+                      {c}
+                    </th>
+                  ))}
                 </tr>
               </thead>
-              <tbody className="divide-y divide-(--hl-border)">
+              <tbody className="divide-y divide-(--hl-border) max-sm:block">
                 {endpoints.map((e) => (
                   <BreakdownRow key={e.id} endpoint={e} start={start_date} end={end_date} />
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </Card>
     </>
@@ -161,19 +150,29 @@ function ChartCard({ title, children, className }: { title: string; children: Re
   );
 }
 
+const BREAKDOWN_COLUMNS = ["Endpoint", "Deliveries", "Successful", "Failed", "Success rate", "p95 latency"] as const;
+const cellClass = "px-3 py-2.5 text-right tabular-nums max-sm:flex max-sm:justify-between max-sm:py-1 max-sm:before:text-(--hl-muted) max-sm:before:content-[attr(data-label)]";
+
 function BreakdownRow({ endpoint, start, end }: { endpoint: EndpointResponse; start: string; end: string }) {
   const { analytics, loading, error } = useWebhookAnalytics({ endpoint_id: endpoint.id, start_date: start, end_date: end, fields: BREAKDOWN_FIELDS });
   const cell = (v: string) => (loading ? <Skeleton className="ml-auto h-4 w-10" /> : error ? "—" : v);
+  const values = [
+    { v: formatNumber(analytics?.total_deliveries) },
+    { v: formatNumber(analytics?.successful), tone: "text-(--hl-ok)" },
+    { v: formatNumber(analytics?.failed), tone: "text-(--hl-err)" },
+    { v: formatPercent(analytics?.success_rate) },
+    { v: formatDuration(analytics?.p95_latency_ms) },
+  ];
   return (
-    <tr data-testid="breakdown-row">
-      <th scope="row" className="max-w-[18rem] truncate px-4 py-2.5 text-left font-mono text-xs font-normal" title={endpoint.url}>
+    <tr data-testid="breakdown-row" className="max-sm:block max-sm:py-2">
+      <th scope="row" className="max-w-[18rem] truncate px-4 py-2.5 text-left font-mono text-xs font-normal max-sm:block max-sm:max-w-none max-sm:py-1 max-sm:break-all max-sm:whitespace-normal" title={endpoint.url}>
         {endpoint.url}
       </th>
-      <td className="px-3 py-2.5 text-right tabular-nums">{cell(formatNumber(analytics?.total_deliveries))}</td>
-      <td className="px-3 py-2.5 text-right text-(--hl-ok) tabular-nums">{cell(formatNumber(analytics?.successful))}</td>
-      <td className="px-3 py-2.5 text-right text-(--hl-err) tabular-nums">{cell(formatNumber(analytics?.failed))}</td>
-      <td className="px-3 py-2.5 text-right tabular-nums">{cell(formatPercent(analytics?.success_rate))}</td>
-      <td className="px-4 py-2.5 text-right tabular-nums">{cell(formatDuration(analytics?.p95_latency_ms))}</td>
+      {values.map((c, i) => (
+        <td key={BREAKDOWN_COLUMNS[i + 1]} data-label={BREAKDOWN_COLUMNS[i + 1]} className={cx(cellClass, c.tone, "max-sm:px-4")}>
+          {cell(c.v)}
+        </td>
+      ))}
     </tr>
   );
 }

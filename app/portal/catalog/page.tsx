@@ -64,7 +64,11 @@ function EventTypeItem({ type }: { type: EventTypeResponse }) {
           <h2 id={`et-${type.id}`} className="font-mono text-[15px] font-semibold">
             {type.name}
           </h2>
-          {type.archived ? <Badge tone="warn">Deprecated</Badge> : null}
+          {type.archived ? (
+            <Badge tone="neutral" className="text-(--hl-fg)">
+              Archived: still subscribable, may stop being sent
+            </Badge>
+          ) : null}
         </div>
         <p className="mt-1 text-sm text-(--hl-muted)">{type.description ?? "No description."}</p>
         {has.example || has.schema ? (

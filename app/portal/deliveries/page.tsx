@@ -4,12 +4,14 @@ import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { useWebhookDeliveries, useWebhookEndpoints, useWebhookEventCatalog, type DeliveriesParams, type DeliveryStatus, type DeliverySummary } from "@/lib/react";
-import { sortFieldErrors, under } from "@/lib/portal/field-errors";
+import { atEditedDate, sortFieldErrors, under } from "@/lib/portal/field-errors";
 import { formatDateTime, formatRelative, isoToLocalInput, localInputToIso } from "@/lib/portal/format";
 import { usePortal } from "@/components/portal/portal-shell";
 import { DELIVERY_STATUS_OPTIONS, DeliveryDrawer, DeliveryStatusBadge, HttpCode } from "@/components/portal/delivery-bits";
 import { Button, cx, EmptyState, ErrorState, focusRing, LoadingBlock, PageHeader, SelectField, TextField } from "@/components/portal/ui";
 
+const FILTER_LABELS = { status: "Status", event_name: "Event", endpoint_id: "Endpoint", start_date: "From", end_date: "To" };
+const DRAWER_ENTRY = "hooklineDeliveryDrawer";
 const FILTERS = ["status", "event_name", "endpoint_id", "start_date", "end_date"] as const;
 type FilterName = (typeof FILTERS)[number];
 
@@ -32,27 +34,37 @@ export default function DeliveriesPage() {
 
   // Filters live in the URL. The native History API updates it at once (Next syncs
   // useSearchParams from it), so quick successive changes build on each other.
+  // An opened delivery is a history entry of its own, so Back closes the drawer.
   const setParams = useCallback(
-    (patch: Record<string, string | null | undefined>) => {
+    (patch: Record<string, string | null | undefined>, mode: "replace" | "push" = "replace") => {
       const params = new URLSearchParams(window.location.search);
       for (const [k, v] of Object.entries(patch)) {
         if (v) params.set(k, v);
         else params.delete(k);
       }
       const q = params.toString();
-      window.history.replaceState(null, "", q ? `${pathname}?${q}` : pathname);
+      const url = q ? `${pathname}?${q}` : pathname;
+      if (mode === "push") window.history.pushState({ [DRAWER_ENTRY]: true }, "", url);
+      else window.history.replaceState(null, "", url);
     },
     [pathname],
   );
+  const closeDrawer = useCallback(() => {
+    // Opened here: step back to the entry without it (as Back does); opened by a link: drop it.
+    if ((window.history.state as Record<string, unknown> | null)?.[DRAWER_ENTRY]) window.history.back();
+    else setParams({ delivery: null });
+  }, [setParams]);
 
   const { deliveries, loading, error, hasMore, loadMore, loadingMore, refetch } = useWebhookDeliveries(filters);
   const { endpoints } = useWebhookEndpoints();
   const { eventTypes } = useWebhookEventCatalog();
   const endpointUrl = useMemo(() => new Map(endpoints.map((e) => [e.id, e.url])), [endpoints]);
-  const filterErrors = useMemo(
-    () => sortFieldErrors(error, Object.fromEntries(FILTERS.map((n) => [n, under(n)])) as Record<FilterName, (f: string) => boolean>),
-    [error],
-  );
+  // Which end of the date range was changed last: a reversed range is reported there.
+  const [edited, setEdited] = useState<"start_date" | "end_date" | null>(null);
+  const filterErrors = useMemo(() => {
+    const sorted = sortFieldErrors(error, Object.fromEntries(FILTERS.map((n) => [n, under(n)])) as Record<FilterName, (f: string) => boolean>, FILTER_LABELS);
+    return { ...sorted, fields: atEditedDate(sorted.fields, edited, FILTER_LABELS) };
+  }, [error, edited]);
   const filterError = Object.keys(filterErrors.fields).length > 0;
   const openId = searchParams.get("delivery");
 
@@ -131,14 +143,20 @@ export default function DeliveriesPage() {
           label="From"
           type="datetime-local"
           value={isoToLocalInput(filters.start_date)}
-          onChange={(e) => setParams({ start_date: localInputToIso(e.target.value) })}
+          onChange={(e) => {
+            setEdited("start_date");
+            setParams({ start_date: localInputToIso(e.target.value) });
+          }}
           error={filterErrors.fields.start_date}
         />
         <TextField
           label="To"
           type="datetime-local"
           value={isoToLocalInput(filters.end_date)}
-          onChange={(e) => setParams({ end_date: localInputToIso(e.target.value) })}
+          onChange={(e) => {
+            setEdited("end_date");
+            setParams({ end_date: localInputToIso(e.target.value) });
+          }}
           error={filterErrors.fields.end_date}
         />
         <div className="flex items-end lg:h-full lg:pt-6">
@@ -178,7 +196,7 @@ export default function DeliveriesPage() {
             </div>
             <ul aria-label="Deliveries" data-testid="delivery-list" className="divide-y divide-(--hl-border)">
               {deliveries.map((d) => (
-                <DeliveryRow key={d.id} delivery={d} endpointUrl={endpointUrl.get(d.endpoint_id)} onOpen={() => setParams({ delivery: d.id })} />
+                <DeliveryRow key={d.id} delivery={d} endpointUrl={endpointUrl.get(d.endpoint_id)} onOpen={() => setParams({ delivery: d.id }, "push")} />
               ))}
             </ul>
           </div>
@@ -195,7 +213,7 @@ export default function DeliveriesPage() {
         </>
       )}
 
-      <DeliveryDrawer deliveryId={openId} onClose={() => setParams({ delivery: null })} endpointUrl={(id) => endpointUrl.get(id)} />
+      <DeliveryDrawer deliveryId={openId} onClose={closeDrawer} endpointUrl={(id) => endpointUrl.get(id)} />
     </>
   );
 }
@@ -206,7 +224,6 @@ function DeliveryRow({ delivery: d, endpointUrl, onOpen }: { delivery: DeliveryS
       <button
         type="button"
         onClick={onOpen}
-        aria-label={`${d.event_name} to ${endpointUrl ?? d.endpoint_id}, ${d.status}, ${formatDateTime(d.created_at)}. Show details`}
         className={cx(
           "grid w-full grid-cols-[auto_minmax(0,1fr)_auto] items-center gap-x-3 gap-y-1 px-4 py-3 text-left text-sm hover:bg-(--hl-surface-2) md:grid-cols-[7.5rem_minmax(0,1.2fr)_minmax(0,1.5fr)_4rem_4.5rem_8rem]",
           focusRing,
@@ -225,6 +242,8 @@ function DeliveryRow({ delivery: d, endpointUrl, onOpen }: { delivery: DeliveryS
         <span className="text-xs text-(--hl-subtle) max-md:col-span-3 max-md:row-start-3" title={formatDateTime(d.created_at)}>
           {formatRelative(d.created_at)}
         </span>
+        {/* The name is the visible text (WCAG 2.5.3), then what the button does. */}
+        <span className="sr-only">, show details</span>
       </button>
     </li>
   );

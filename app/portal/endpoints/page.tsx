@@ -27,6 +27,7 @@ export default function EndpointsPage() {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<(EndpointResponse & { secret: string }) | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
+  const createdNotice = useRef<HTMLDivElement>(null);
 
   const startCreate = () => {
     setCreated(null);
@@ -64,13 +65,15 @@ export default function EndpointsPage() {
               setCreated(endpoint);
               setCreating(false);
               toast("Endpoint created");
+              // The form is gone: focus moves to the notice with the secret to copy.
+              requestAnimationFrame(() => createdNotice.current?.focus());
             }}
           />
         </Card>
       ) : null}
 
       {created ? (
-        <div className="mb-6">
+        <div className="mb-6 focus:outline-none" ref={createdNotice} tabIndex={-1}>
           <Alert tone="ok" title="Endpoint created" data-testid="created-notice">
             <p>
               Save this signing secret in your receiver now to verify our signatures. You can reveal it again later from the endpoint&apos;s page.

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import {
@@ -10,13 +11,15 @@ import {
   type ReplayRequest,
   type ReplayTask,
 } from "@/lib/react";
-import { errorMessage, sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
+import { atEditedDate, errorMessage, sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
 import { formatDateTime, formatNumber, formatRelative, isoToLocalInput, localInputToIso } from "@/lib/portal/format";
+import { usePortal } from "@/components/portal/portal-shell";
 import { useToast } from "@/components/portal/toast";
-import { Alert, Badge, Button, Card, cx, EmptyState, ErrorState, FieldErrorText, focusRing, LoadingBlock, PageHeader, SelectField, Spinner, TextField, type Tone } from "@/components/portal/ui";
+import { Alert, Badge, Button, Card, cx, EmptyState, ErrorState, FieldErrorText, focusRing, LoadingBlock, PageHeader, ScrollRegion, SelectField, Spinner, TextField, type Tone } from "@/components/portal/ui";
 
 const TASKS_SHOWN = 20;
 
+const LABELS = { start_date: "From", end_date: "To", event_names: "Events", endpoint_id: "Endpoint", status: "Which deliveries" };
 const CLAIMS = {
   start_date: under("start_date"),
   end_date: under("end_date"),
@@ -25,11 +28,11 @@ const CLAIMS = {
   status: under("status"),
 };
 
-/** The last 24 hours; the end lies an hour ahead so deliveries arriving meanwhile still count. */
+/** The last 24 hours, up to the end of the current minute (the fields have minute precision). */
 function defaultRange(): { start: string; end: string } {
   const now = new Date();
   now.setSeconds(0, 0);
-  const end = new Date(now.getTime() + 3600 * 1000);
+  const end = new Date(now.getTime() + 60 * 1000);
   const start = new Date(now.getTime() - 24 * 3600 * 1000);
   return { start: isoToLocalInput(start.toISOString()), end: isoToLocalInput(end.toISOString()) };
 }
@@ -116,7 +119,13 @@ function ReplayForm() {
   const [startError, setStartError] = useState<unknown>(null);
   const current = preview?.key === requestKey ? preview : null;
   const shownError = startError ?? (previewError?.key === requestKey ? previewError.error : null);
-  const sorted = useMemo(() => (shownError ? sortFieldErrors(shownError, CLAIMS) : { fields: {} as FieldErrors, rest: [] as string[] }), [shownError]);
+  // Which end of the range the user changed last: a reversed range is reported there.
+  const [edited, setEdited] = useState<"start_date" | "end_date" | null>(null);
+  const sorted = useMemo(() => {
+    if (!shownError) return { fields: {} as FieldErrors, rest: [] as string[] };
+    const s = sortFieldErrors(shownError, CLAIMS, LABELS);
+    return { ...s, fields: atEditedDate(s.fields, edited, LABELS) };
+  }, [shownError, edited]);
 
   async function start_(e: FormEvent) {
     e.preventDefault();
@@ -130,7 +139,7 @@ function ReplayForm() {
       document.getElementById("replay-tasks")?.focus();
     } catch (err) {
       setStartError(err);
-      const first = (Object.keys(CLAIMS) as (keyof typeof CLAIMS)[]).find((k) => sortFieldErrors(err, CLAIMS).fields[k]);
+      const first = (Object.keys(CLAIMS) as (keyof typeof CLAIMS)[]).find((k) => sortFieldErrors(err, CLAIMS, LABELS).fields[k]);
       if (first) document.getElementById(`${id}-${first}`)?.focus();
     } finally {
       setStarting(false);
@@ -156,6 +165,7 @@ function ReplayForm() {
             value={start}
             onChange={(e) => {
               setStart(e.target.value);
+              setEdited("start_date");
               clearStartError();
             }}
             error={sorted.fields.start_date}
@@ -168,6 +178,7 @@ function ReplayForm() {
             value={end}
             onChange={(e) => {
               setEnd(e.target.value);
+              setEdited("end_date");
               clearStartError();
             }}
             error={sorted.fields.end_date}
@@ -217,13 +228,13 @@ function ReplayForm() {
           ) : catalog.eventTypes.length === 0 ? (
             <p className="text-sm text-(--hl-muted)">No event types in the catalog.</p>
           ) : (
-            <ul className="max-h-44 space-y-1 overflow-y-auto rounded-md border border-(--hl-border-strong) p-2">
+            <ScrollRegion as="ul" label="Event types to replay" className="max-h-44 space-y-1 overflow-y-auto rounded-md border border-(--hl-border-strong) p-2">
               {catalog.eventTypes.map((t) => (
                 <li key={t.id}>
-                  <label className="flex items-center gap-2 text-sm">
+                  <label className="flex min-h-6 items-center gap-2 py-0.5 text-sm">
                     <input
                       type="checkbox"
-                      className="h-4 w-4 accent-(--hl-brand)"
+                      className="h-5 w-5 accent-(--hl-brand)"
                       checked={events.includes(t.name)}
                       onChange={(e) => setEvents((list) => (e.target.checked ? [...list, t.name] : list.filter((n) => n !== t.name)))}
                     />
@@ -231,7 +242,7 @@ function ReplayForm() {
                   </label>
                 </li>
               ))}
-            </ul>
+            </ScrollRegion>
           )}
           {sorted.fields.event_names ? <FieldErrorText>{sorted.fields.event_names}</FieldErrorText> : null}
         </fieldset>
@@ -383,6 +394,7 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
           </p>
         </div>
         <p className="mt-2 text-xs break-words text-(--hl-subtle)">{scope.join(" · ")}</p>
+        {task.skipped.length > 0 ? <SkippedList task={task} /> : null}
         {task.error ? <p className="mt-2 text-xs text-(--hl-err)">{task.error}</p> : null}
         {error ? (
           <Alert tone="err" className="mt-2">
@@ -391,5 +403,42 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
         ) : null}
       </Card>
     </li>
+  );
+}
+
+/** Which deliveries a task could not replay, grouped by why, each linking to its delivery. */
+function SkippedList({ task }: { task: ReplayTask }) {
+  const { href } = usePortal();
+  const groups = new Map<string, { message: string; ids: string[] }>();
+  for (const s of task.skipped) {
+    const g = groups.get(s.reason) ?? { message: s.message, ids: [] };
+    g.ids.push(s.delivery_id);
+    groups.set(s.reason, g);
+  }
+  return (
+    <details className="mt-2 text-xs" data-testid="task-skipped">
+      <summary className={cx("cursor-pointer font-medium text-(--hl-err)", focusRing)}>
+        Which {task.failed === 1 ? "delivery was" : "deliveries were"} not replayed, and why
+      </summary>
+      <ul className="mt-2 space-y-2">
+        {[...groups.entries()].map(([reason, g]) => (
+          <li key={reason} data-reason={reason}>
+            <p className="text-(--hl-fg)">
+              {formatNumber(g.ids.length)} × {g.message}
+            </p>
+            <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-1">
+              {g.ids.map((id) => (
+                <li key={id}>
+                  <Link href={href(`/portal/deliveries?delivery=${encodeURIComponent(id)}`)} className={cx("font-mono text-(--hl-brand-text) underline-offset-2 hover:underline", focusRing)}>
+                    {id}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      {task.failed > task.skipped.length ? <p className="mt-1 text-(--hl-muted)">The first {formatNumber(task.skipped.length)} of {formatNumber(task.failed)} are listed.</p> : null}
+    </details>
   );
 }

@@ -206,7 +206,11 @@ function EndpointHealth({ endpointId }: { endpointId: string }) {
           {timeseries.some((p) => p.avg_latency_ms !== null) ? (
             <div className="mt-3">
               <p className="mb-1 text-xs text-(--hl-muted)">Latency per hour</p>
-              <Sparkline values={timeseries.map((p) => p.avg_latency_ms)} label={`Average latency per hour over the last 24 hours; overall ${formatDuration(summary.latency)}`} />
+              <Sparkline
+                values={timeseries.map((p) => p.avg_latency_ms)}
+                labels={timeseries.map((p) => new Date(p.timestamp).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }))}
+                label={`Average latency per hour over the last 24 hours; overall ${formatDuration(summary.latency)}`}
+              />
             </div>
           ) : (
             <p className="mt-3 text-xs text-(--hl-muted)">No attempts in the last 24 hours.</p>
