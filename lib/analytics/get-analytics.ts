@@ -20,6 +20,7 @@ const compute: Record<AnalyticsField, (a: Aggregate) => number | null> = {
   total_deliveries: (a) => a.created,
   successful: (a) => a.succeeded,
   failed: (a) => a.failed,
+  pending: (a) => a.created - a.succeeded - a.failed,
   success_rate: (a) => successRate(a.succeeded, a.failed),
   total_attempts: (a) => a.attempts,
   failed_attempts: (a) => a.attemptsFailed,

@@ -47,6 +47,7 @@ export async function getStats(app: Pick<App, "id">, now: Date = new Date()): Pr
       total_deliveries: last.created,
       successful: last.succeeded,
       failed: last.failed,
+      pending: last.created - last.succeeded - last.failed,
       success_rate: successRate(last.succeeded, last.failed),
     },
   };

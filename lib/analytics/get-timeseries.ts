@@ -74,6 +74,7 @@ export async function getTimeseries(app: Pick<App, "id">, input: TimeseriesInput
         total_deliveries: a.created,
         successful: a.succeeded,
         failed: a.failed,
+        pending: a.created - a.succeeded - a.failed,
         success_rate: successRate(a.succeeded, a.failed),
         total_attempts: a.attempts,
         failed_attempts: a.attemptsFailed,

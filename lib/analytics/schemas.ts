@@ -5,9 +5,10 @@ import { checkDateOrder, dateTimeParam } from "@/lib/delivery-log/date-range";
  * Stats, analytics and timeseries shapes: the single source for validation, TS types, the
  * OpenAPI document and the SDK.
  *
- * Counting rules (the same in all three): `total_deliveries` counts deliveries created in the
- * period; `successful` / `failed` count deliveries that reached that final status in the period
- * (a replayed delivery counts again when it finishes again); attempts and latency count every
+ * The counting rule (the same in all three): `total_deliveries` counts deliveries created in the
+ * period, each once, by its current state: `successful`, `failed` (cancelled included) or
+ * `pending` (not final yet), so `successful + failed + pending = total_deliveries` always; a
+ * replay moves a delivery between them, never counts it twice. Attempts and latency count every
  * attempt made in the period. Rates are percentages (0-100, two decimals), null with nothing
  * to rate. Latency percentiles are the upper bound of the histogram bucket holding them
  * (bounds: 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000 ms).
@@ -17,6 +18,7 @@ export const ANALYTICS_FIELDS = [
   "total_deliveries",
   "successful",
   "failed",
+  "pending",
   "success_rate",
   "total_attempts",
   "failed_attempts",
@@ -67,6 +69,7 @@ export const analyticsResponse = z.object({
   total_deliveries: z.number().int().optional(),
   successful: z.number().int().optional(),
   failed: z.number().int().optional(),
+  pending: z.number().int().optional(),
   success_rate: z.number().nullable().optional(),
   total_attempts: z.number().int().optional(),
   failed_attempts: z.number().int().optional(),
@@ -101,6 +104,7 @@ export const timeseriesPoint = z.object({
   total_deliveries: z.number().int(),
   successful: z.number().int(),
   failed: z.number().int(),
+  pending: z.number().int(),
   success_rate: z.number().nullable(),
   total_attempts: z.number().int(),
   failed_attempts: z.number().int(),
@@ -125,6 +129,7 @@ const outcomeCounts = z.object({
   total_deliveries: z.number().int(),
   successful: z.number().int(),
   failed: z.number().int(),
+  pending: z.number().int(),
   success_rate: z.number().nullable(),
 });
 

@@ -9,7 +9,7 @@ import { eventTypeResponse } from "@/lib/event-types/schemas";
 import { rotateAppSecretsResponse } from "@/lib/apps/schemas";
 import { rotateSecretResponse } from "@/lib/endpoints/schemas";
 import { analyticsRoutes } from "@/lib/analytics/openapi";
-import { deliveryRoutes } from "@/lib/deliveries/openapi";
+import { deliveryRoutes } from "@/lib/delivery-log/openapi";
 import { endpointRoutes } from "@/lib/endpoints/openapi";
 import { replayRoutes } from "@/lib/replays/openapi";
 import { defineRoutes, type ApiRoute, type HttpMethod } from "@/lib/openapi/registry";

@@ -165,6 +165,7 @@ export type AnalyticsField =
   | "total_deliveries"
   | "successful"
   | "failed"
+  | "pending"
   | "success_rate"
   | "total_attempts"
   | "failed_attempts"
@@ -183,6 +184,8 @@ export type WebhookAnalytics = {
   total_deliveries?: number;
   successful?: number;
   failed?: number;
+  /** Not final yet: successful + failed + pending = total_deliveries. */
+  pending?: number;
   success_rate?: number | null;
   total_attempts?: number;
   failed_attempts?: number;
@@ -208,6 +211,7 @@ export type WebhookTimeseries = {
     total_deliveries: number;
     successful: number;
     failed: number;
+    pending: number;
     success_rate: number | null;
     total_attempts: number;
     failed_attempts: number;
@@ -221,5 +225,5 @@ export type WebhookStats = {
   success_rate: number | null;
   endpoints: { total: number; active: number; failing: number; disabled: number };
   deliveries_last_24h: number;
-  last_24h: { total_deliveries: number; successful: number; failed: number; success_rate: number | null };
+  last_24h: { total_deliveries: number; successful: number; failed: number; pending: number; success_rate: number | null };
 };

@@ -174,6 +174,7 @@ describe("analytics agree with the attempts", () => {
         total_deliveries: e.created,
         successful: e.succeeded,
         failed: e.failed,
+        pending: e.created - e.succeeded - e.failed,
         success_rate: rate(e.succeeded, e.failed),
         total_attempts: e.attempts,
         failed_attempts: e.attemptsFailed,
@@ -247,6 +248,7 @@ describe("timeseries agree with the attempts", () => {
         total_deliveries: e?.created ?? 0,
         successful: e?.succeeded ?? 0,
         failed: e?.failed ?? 0,
+        pending: e ? e.created - e.succeeded - e.failed : 0,
         success_rate: e ? rate(e.succeeded, e.failed) : null,
         total_attempts: e?.attempts ?? 0,
         failed_attempts: e?.attemptsFailed ?? 0,
@@ -334,7 +336,7 @@ describe("GET /apps/{slug}/stats", () => {
     const since = new Date(Math.floor((Date.now() - 24 * HOUR) / HOUR) * HOUR);
     const want = await expected(() => "'epoch'::timestamptz", since, new Date(Date.now() + HOUR));
     const e = want.get(0)!;
-    expect(res.body.last_24h).toEqual({ total_deliveries: e.created, successful: e.succeeded, failed: e.failed, success_rate: rate(e.succeeded, e.failed) });
+    expect(res.body.last_24h).toEqual({ total_deliveries: e.created, successful: e.succeeded, failed: e.failed, pending: e.created - e.succeeded - e.failed, success_rate: rate(e.succeeded, e.failed) });
     expect((await get(statsRoute, "stats", "x=1")).status).toBe(400);
   });
 });
