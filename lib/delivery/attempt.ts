@@ -16,6 +16,11 @@ export interface AttemptDeps {
   resolveHost?: ResolveHost;
   /** Lets successes share their write with others finishing at the same time (embedded workers). */
   batch?: OutcomeBatcher;
+  /**
+   * Called once the request is over (answered, failed or timed out), before the outcome is
+   * recorded: a worker can start its next attempt while this one's write waits for its batch.
+   */
+  onSent?: () => void;
 }
 
 export type AttemptRun =
@@ -77,6 +82,7 @@ export async function runClaimedAttempt(claim: ClaimedDelivery, deps: AttemptDep
       resolveHost: deps.resolveHost,
     });
   }
+  deps.onSent?.();
   const transition = await recordAttemptOutcome(claim, { attemptedAt, requestHeaders: maskRequestHeaders(headers), result }, { batch: deps.batch });
   return { kind: "attempted", result, transition };
 }

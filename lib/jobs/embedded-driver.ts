@@ -106,6 +106,10 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
 
   let state: JobDriverStatus["status"] = "running";
   const running = new Map<string, Promise<void>>();
+  /** Attempts whose request is over and whose outcome is being written. */
+  const recording = new Map<string, Promise<void>>();
+  // Backpressure: while this many outcomes wait for the database, no new attempt starts.
+  const maxRecording = Math.max(2 * concurrency, 64);
   let ready: Queued[] = [];
   const endpoints = new Map<string, EndpointLoad>();
   const stats = { claimed: 0, attempted: 0, cancelled: 0, released: 0, errors: 0, lastClaimAt: null as string | null };
@@ -185,8 +189,21 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       .catch((err: unknown) => log.warn("could not release claims; their leases will expire", { error: (err as Error).message }));
   };
 
+  // An attempt holds its slot (overall and its endpoint's) while its request is out; its outcome
+  // is then written in the background, with the next group of successes, while the slot serves
+  // another attempt. Holding slots through the write capped throughput at slots / write latency.
   const startAttempt = (claim: ClaimedDelivery) => {
-    const done = runClaimedAttempt(claim, { agents, batch })
+    let sent = false;
+    let done: Promise<void> | undefined;
+    const onSent = () => {
+      sent = true;
+      running.delete(claim.deliveryId);
+      if (done) recording.set(claim.deliveryId, done);
+      loadOf(claim.endpointId).claimed--;
+      pump();
+      if (ready.length <= prefetch / 2) wakeSoon();
+    };
+    done = runClaimedAttempt(claim, { agents, batch, onSent })
       .then((run) => {
         if (run.kind === "cancelled") stats.cancelled++;
         else {
@@ -207,12 +224,15 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       })
       .finally(() => {
         running.delete(claim.deliveryId);
+        recording.delete(claim.deliveryId);
         events.release(claim.event.id);
-        loadOf(claim.endpointId).claimed--;
+        if (!sent) loadOf(claim.endpointId).claimed--;
         pump();
         if (ready.length <= prefetch / 2) wakeSoon();
       });
-    running.set(claim.deliveryId, done);
+    // (onSent may already have run, without waiting for anything, e.g. no signing secret.)
+    if (sent) recording.set(claim.deliveryId, done);
+    else running.set(claim.deliveryId, done);
   };
 
   /** Starts queued claims while slots are free (and their endpoint's rate allows). */
@@ -229,6 +249,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         stale.push(claim); // too close to its lease expiry to start safely
       } else if (
         running.size >= concurrency ||
+        recording.size >= maxRecording ||
         load.claimed - load.queued >= endpointConcurrency ||
         (load.rateLimit !== null && startsInWindow(load, now) >= load.rateLimit)
       ) {
@@ -374,6 +395,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       fanned_out_deliveries: fanOutStats.deliveries,
       fan_out_errors: fanOutStats.errors,
       in_flight: running.size,
+      recording: recording.size,
       queued: ready.length,
       concurrency,
       endpoint_concurrency: endpointConcurrency,
@@ -403,7 +425,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       const queued = ready.map((q) => q.claim);
       ready = [];
       await release(queued);
-      const pending = [...running.values()];
+      const pending = [...running.values(), ...recording.values()];
       if (pending.length > 0) {
         log.info("waiting for in-flight attempts", { in_flight: pending.length, grace_ms: shutdownGraceMs });
         let timer: NodeJS.Timeout | undefined;
