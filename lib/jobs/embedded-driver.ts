@@ -194,16 +194,16 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   // another attempt. Holding slots through the write capped throughput at slots / write latency.
   const startAttempt = (claim: ClaimedDelivery) => {
     let sent = false;
-    let done: Promise<void> | undefined;
+    const attempt: { done?: Promise<void> } = {};
     const onSent = () => {
       sent = true;
       running.delete(claim.deliveryId);
-      if (done) recording.set(claim.deliveryId, done);
+      if (attempt.done) recording.set(claim.deliveryId, attempt.done);
       loadOf(claim.endpointId).claimed--;
       pump();
       if (ready.length <= prefetch / 2) wakeSoon();
     };
-    done = runClaimedAttempt(claim, { agents, batch, onSent })
+    const done = runClaimedAttempt(claim, { agents, batch, onSent })
       .then((run) => {
         if (run.kind === "cancelled") stats.cancelled++;
         else {
@@ -230,6 +230,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         pump();
         if (ready.length <= prefetch / 2) wakeSoon();
       });
+    attempt.done = done;
     // (onSent may already have run, without waiting for anything, e.g. no signing secret.)
     if (sent) recording.set(claim.deliveryId, done);
     else running.set(claim.deliveryId, done);
