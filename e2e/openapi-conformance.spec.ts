@@ -162,6 +162,8 @@ test("every answer of a run through all operations matches the OpenAPI document"
   await fe("POST", "/rotate-secret", {});
   await fe("DELETE", `/endpoints/${feId}`);
   await fe("DELETE", "/session");
+  // Offboarding: every portal session of the app ends.
+  expect((await v1("DELETE", `/apps/${slug}/sessions`)).status).toBe(200);
 
   // Clean up through the API (and cover the deletes).
   await v1("DELETE", `/apps/${slug}/endpoints/${endpointId}`);
