@@ -36,10 +36,11 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
   const slots = [...(input.endpointSlots ?? new Map<string, number>())];
   const full = slots.filter(([, n]) => n <= 0).map(([id]) => id);
   const open = slots.filter(([, n]) => n > 0);
-  // Not a named (prepared) statement: a cached generic plan of a claim was once seen to stall on
-  // a growing table; planning per batch costs about a millisecond. Candidates are read without
+  // A named (prepared) statement over the narrow queue (a generic plan of the old claim over the
+  // wide log once stalled on a growing table: watch `--pg-stats`). Candidates are read without
   // locks; only the rows picked are locked, found by primary key.
   const { rows } = await getDb().pool.query<ClaimRow>({
+    name: "hookline_claim_due",
     text: `WITH candidates AS (
        SELECT q.delivery_id, q.endpoint_id, q.run_at FROM delivery_queue q
        WHERE ${isDue("q")} AND q.endpoint_id <> ALL($3::text[])

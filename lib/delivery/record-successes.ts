@@ -62,9 +62,11 @@ interface Success {
 async function writeSuccesses(batch: Success[]): Promise<RecordOutcome[]> {
   const attemptIds = batch.map(() => newId("atm"));
   const ms = (s: Success) => Math.max(0, Math.round(s.attempt.result.durationMs));
-  // Not a named (prepared) statement: a generic plan guessed the batch's size and once
-  // hash-joined a sequential scan of all deliveries. Rows are found by primary key (`= ANY`).
+  // A named (prepared) statement: planning was a third of its time. (On the old design a generic
+  // plan once hash-joined a sequential scan of all deliveries; `--pg-stats` shows ~3 ms a batch
+  // of ~40 here, as with a fresh plan each time.) Rows are found by primary key (`= ANY`).
   const { rows } = await getDb().pool.query<{ id: string }>({
+    name: "hookline_success_batch",
     text: BATCH_SUCCESS_SQL,
     values: [
       batch.map((s) => s.claim.deliveryId),
