@@ -87,20 +87,30 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
   return attachEvents(rows, input.events);
 }
 
-/** Each claim holds its event in the cache; events the cache lost meanwhile are read again. */
+/**
+ * Each claim holds its event in the cache. Holds are taken before anything is awaited: attempts
+ * finishing meanwhile release their holds, and an event the cache dropped while a claim's rows
+ * were on their way is read again (its payload was not sent because the cache had it).
+ */
 async function attachEvents(rows: ClaimRow[], events: EventCache): Promise<ClaimedDelivery[]> {
   const fresh = new Map<string, LoadedEvent>();
   for (const row of rows) if (row.payload !== null || row.payload_expired) fresh.set(row.event_id, loadedEventOf(row));
-  const missing = [...new Set(rows.map((r) => r.event_id).filter((id) => !fresh.has(id) && !events.get(id)))];
-  if (missing.length > 0) {
-    const { rows: found } = await getDb().pool.query<{ id: string; name: string; created_at: Date; payload: unknown }>(
-      "SELECT id, name, created_at, payload FROM events WHERE id = ANY($1::text[])",
-      [missing],
-    );
-    for (const e of found) fresh.set(e.id, { id: e.id, name: e.name, createdAt: e.created_at, payload: e.payload, expired: e.payload === null });
-  }
-  return rows.map((row) => {
-    const event = events.get(row.event_id) ?? fresh.get(row.event_id) ?? { id: row.event_id, name: row.event_name, createdAt: row.event_created_at, payload: null, expired: true };
+  const claims: (ClaimedDelivery | null)[] = rows.map((row) => {
+    const event = events.get(row.event_id) ?? fresh.get(row.event_id);
+    return event ? toClaim(row, events.hold(event)) : null;
+  });
+  const missing = [...new Set(rows.filter((_, i) => claims[i] === null).map((r) => r.event_id))];
+  if (missing.length === 0) return claims as ClaimedDelivery[];
+  const { rows: found } = await getDb().pool.query<{ id: string; name: string; created_at: Date; payload: unknown }>(
+    "SELECT id, name, created_at, payload FROM events WHERE id = ANY($1::text[])",
+    [missing],
+  );
+  const read = new Map(found.map((e) => [e.id, { id: e.id, name: e.name, createdAt: e.created_at, payload: e.payload, expired: e.payload === null }]));
+  return rows.map((row, i) => {
+    const claim = claims[i];
+    if (claim) return claim;
+    // Gone from the database too (its app was deleted): nothing to send; the attempt cancels it.
+    const event = events.get(row.event_id) ?? read.get(row.event_id) ?? { id: row.event_id, name: row.event_name, createdAt: row.event_created_at, payload: null, expired: true };
     return toClaim(row, events.hold(event));
   });
 }

@@ -10,7 +10,7 @@ import { useTestDatabase } from "../helpers/db";
 import { createTestApp, createTestEndpoint, fanOutNow } from "../helpers/delivery-fixtures";
 import { poolConfigFromUrl } from "@/lib/db/url";
 import { claimDueDeliveries } from "@/lib/delivery/claim-deliveries";
-import { createEventCache } from "@/lib/delivery/claimed-delivery";
+import { createEventCache, type EventCache, type LoadedEvent } from "@/lib/delivery/claimed-delivery";
 import type { AttemptResult } from "@/lib/delivery/http-client";
 import { recordAttemptOutcome } from "@/lib/delivery/record-attempt";
 import { triggerEvent } from "@/lib/events/trigger-event";
@@ -71,6 +71,32 @@ describe("delivery_queue", () => {
     expect(done).toMatchObject({ status: "success", final: true });
     expect(await queueRow(id)).toBeUndefined();
     expect((await logRow(id)).status).toBe("success");
+  });
+});
+
+describe("payloads held once per event", () => {
+  it("an event the worker's cache drops while a claim is on its way is read again, never taken as expired", async () => {
+    const app = await createTestApp();
+    await createTestEndpoint(app, { url: "https://r.example/hook" });
+    await triggerEvent(app, { event_name: "a", payload: { keep: "me" } });
+    await fanOutNow();
+    const { eventId } = await db().prisma.delivery.findFirstOrThrow({ where: { appId: app.id } });
+    const held: LoadedEvent = { id: eventId, name: "a", createdAt: new Date(), payload: { keep: "me" }, expired: false };
+    const real = createEventCache();
+    // The worker held the event when it asked (so its payload is not sent), and its last attempt
+    // released it right after: the first look finds it, every later one does not.
+    let looks = 0;
+    const dropping: EventCache = {
+      get: (id) => (id === eventId && looks++ === 0 ? held : real.get(id)),
+      hold: (event) => real.hold(event),
+      release: (id) => real.release(id),
+      ids: () => [eventId],
+      get size() {
+        return real.size;
+      },
+    };
+    const [claim] = await claimDueDeliveries({ workerId: "w1", limit: 10, defaultEndpointSlots: 10, events: dropping });
+    expect(claim!.event).toMatchObject({ id: eventId, expired: false, payload: { keep: "me" } });
   });
 });
 
