@@ -194,6 +194,15 @@ test("a running bulk replay can be cancelled", async ({ page }, testInfo) => {
   await form.getByLabel("Endpoint").selectOption(flakyEndpointId);
   await expect(page.getByTestId("replay-preview")).toContainText("No deliveries match");
 
+  // "To" defaults to the end of the current minute; the failures below arrive after the page
+  // opened, so widen it as a person would (otherwise a page opened late in a minute misses them).
+  const later = await page.evaluate(() => {
+    const d = new Date(Date.now() + 10 * 60_000);
+    const p = (n: number) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  });
+  await form.getByRole("textbox", { name: "To", exact: true }).fill(later);
+
   // Eight new failures, replayed and cancelled while the task runs.
   flaky.status = 500;
   for (let i = 0; i < 8; i++) await backend.trigger(slug, "invoice.paid", { invoice_id: `inv_bulk_${i}`, amount: 1 });
