@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useWebhookAppSession, useWebhookEndpoints, useWebhookEventCatalog } from "@/lib/react";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import { formatRelative } from "@/lib/portal/format";
@@ -28,6 +28,11 @@ export default function EndpointsPage() {
   const [created, setCreated] = useState<(EndpointResponse & { secret: string }) | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
   const createdNotice = useRef<HTMLDivElement>(null);
+  // The form is gone once an endpoint is created: focus moves to the notice with the secret to
+  // copy, once it is rendered (a frame callback could run before React had committed it).
+  useEffect(() => {
+    if (created) createdNotice.current?.focus();
+  }, [created]);
 
   const startCreate = () => {
     setCreated(null);
@@ -65,8 +70,6 @@ export default function EndpointsPage() {
               setCreated(endpoint);
               setCreating(false);
               toast("Endpoint created");
-              // The form is gone: focus moves to the notice with the secret to copy.
-              requestAnimationFrame(() => createdNotice.current?.focus());
             }}
           />
         </Card>
