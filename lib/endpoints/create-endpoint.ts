@@ -32,6 +32,7 @@ export async function createEndpoint(app: App, input: CreateEndpointRequest, act
         subscriptions,
         channels: input.channels ?? [],
         rateLimit: input.rate_limit ?? null,
+        ordering: input.ordering ?? "concurrent",
       },
     });
     const secret = await createSigningSecret(tx, endpoint.id);

@@ -1,4 +1,5 @@
 /** Endpoint operations as app-scoped handlers, served by the backend and the frontend API alike. */
+import { findFifoBlockers } from "@/lib/delivery/fifo-order";
 import { createEndpoint } from "@/lib/endpoints/create-endpoint";
 import { deleteEndpoint } from "@/lib/endpoints/delete-endpoint";
 import { getEndpoint } from "@/lib/endpoints/get-endpoint";
@@ -26,15 +27,22 @@ import { toListPage } from "@/lib/openapi/shared-schemas";
 
 type ById = { id: string };
 
-export const listEndpointsHandler: AppScopedHandler = async ({ app, url }) =>
-  toListPage(await listEndpoints(app, parseQuery(url, listEndpointsQuery)), serializeEndpoint);
+export const listEndpointsHandler: AppScopedHandler = async ({ app, url }) => {
+  const page = await listEndpoints(app, parseQuery(url, listEndpointsQuery));
+  const blockers = await findFifoBlockers(page.data.filter((e) => e.ordering === "fifo").map((e) => e.id));
+  return toListPage(page, (e) => serializeEndpoint(e, blockers.get(e.id)));
+};
 
 export const createEndpointHandler: AppScopedHandler = async ({ app, body, actor }) => {
   const { endpoint, secret } = await createEndpoint(app, await body(createEndpointRequest), actor);
   return json({ ...serializeEndpoint(endpoint), secret }, { status: 201 });
 };
 
-export const getEndpointHandler: AppScopedHandler<ById> = async ({ app, params }) => serializeEndpoint(await getEndpoint(app, params.id));
+export const getEndpointHandler: AppScopedHandler<ById> = async ({ app, params }) => {
+  const endpoint = await getEndpoint(app, params.id);
+  const blockers = endpoint.ordering === "fifo" ? await findFifoBlockers([endpoint.id]) : undefined;
+  return serializeEndpoint(endpoint, blockers?.get(endpoint.id));
+};
 
 export const updateEndpointHandler: AppScopedHandler<ById> = async ({ app, params, body, actor }) =>
   serializeEndpoint(await updateEndpoint(app, params.id, await body(updateEndpointRequest), actor));

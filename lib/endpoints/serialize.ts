@@ -1,8 +1,9 @@
 import type { Endpoint } from "@/generated/prisma/client";
-import type { EndpointResponse } from "@/lib/endpoints/schemas";
+import type { EndpointResponse, FifoBlockerResponse } from "@/lib/endpoints/schemas";
 import { maskHeaders } from "@/lib/endpoints/custom-headers";
 
-export function serializeEndpoint(endpoint: Endpoint): EndpointResponse {
+/** `blockedBy`: the FIFO blocker read for this endpoint (lib/delivery/fifo-order.ts), if any. */
+export function serializeEndpoint(endpoint: Endpoint, blockedBy: FifoBlockerResponse | null = null): EndpointResponse {
   return {
     id: endpoint.id,
     app_id: endpoint.appId,
@@ -15,6 +16,8 @@ export function serializeEndpoint(endpoint: Endpoint): EndpointResponse {
     subscriptions: endpoint.subscriptions,
     channels: endpoint.channels,
     rate_limit: endpoint.rateLimit,
+    ordering: endpoint.ordering,
+    blocked_by: blockedBy,
     disabled_reason: endpoint.disabledReason,
     disabled_at: endpoint.disabledAt?.toISOString() ?? null,
     failing_since: endpoint.failingSince?.toISOString() ?? null,

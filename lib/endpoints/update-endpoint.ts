@@ -1,6 +1,7 @@
 import type { App, Endpoint, Prisma } from "@/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
+import { reorderQueuedDeliveries } from "@/lib/delivery/fifo-order";
 import { checkEndpointUrl } from "@/lib/endpoints/endpoint-url";
 import { getEndpoint } from "@/lib/endpoints/get-endpoint";
 import { clearFailureState } from "@/lib/endpoints/reactivate-endpoint";
@@ -23,10 +24,12 @@ export async function updateEndpoint(app: App, id: string, input: UpdateEndpoint
       ...(input.rate_limit !== undefined && { rateLimit: input.rate_limit }),
       ...(input.channels !== undefined && { channels: input.channels }),
       ...(input.subscriptions !== undefined && { subscriptions: input.subscriptions }),
+      ...(input.ordering !== undefined && { ordering: input.ordering }),
       ...(input.is_active === false && { isActive: false }),
       ...(input.is_active === true && clearFailureState),
     };
     const updated = await tx.endpoint.update({ where: { id: current.id }, data });
+    if (input.ordering !== undefined && input.ordering !== current.ordering) await reorderQueuedDeliveries(tx, current.id, input.ordering);
     const { subscriptionsField: _field, ...changed } = input;
     await recordAudit(tx, {
       appId: app.id,

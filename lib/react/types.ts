@@ -16,6 +16,7 @@ import type {
   ReplayWebhookDeliveriesRequest,
   ReplayWebhookDeliveryResponse,
   RotateEndpointSecretResponse,
+  SkipWebhookDeliveryResponse,
   TestWebhookEndpointResponse,
   TimeseriesInterval,
   UpdateWebhookEndpointRequest,
@@ -83,6 +84,7 @@ export type ReplayTask = SdkReplayTask;
 export type ReplayTaskCreated = SdkReplayTask;
 export type ReplayDryRunResponse = ReplayDryRun;
 export type ReplayDeliveryResponse = ReplayWebhookDeliveryResponse;
+export type SkipDeliveryResponse = SkipWebhookDeliveryResponse;
 
 export interface AnalyticsParams {
   start_date?: string;
