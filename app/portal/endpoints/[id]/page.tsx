@@ -23,6 +23,7 @@ import {
   useEndpointToggle,
 } from "@/components/portal/endpoint-bits";
 import { DeliveryMiniList } from "@/components/portal/delivery-bits";
+import { FifoBlockedNotice } from "@/components/portal/fifo-blocked";
 import { Sparkline } from "@/components/portal/charts";
 import { useToast } from "@/components/portal/toast";
 import { Alert, Button, Card, cx, EmptyState, ErrorState, focusRing, LoadingBlock, Skeleton } from "@/components/portal/ui";
@@ -104,6 +105,8 @@ export default function EndpointPage() {
           ) : null}
         </Alert>
       ) : null}
+
+      <FifoBlockedNotice endpoint={endpoint} onSkipped={() => void refetch()} />
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
