@@ -1,0 +1,99 @@
+/**
+ * The FIFO row: do ordinary endpoints keep their throughput while FIFO endpoints are busy beside
+ * them? Same server, same run: `deliveries` to ten ordinary endpoints alone, then the same again
+ * while a few FIFO endpoints work through a backlog (their heads are a second claim source). The
+ * FIFO lines' own rate (one attempt at a time each) is reported too.
+ */
+import type pg from "pg";
+import type { HooklineServer } from "./hookline";
+import type { ReceiverProcess } from "./receiver-client";
+import { FAN_OUT, now, pool } from "./workload";
+
+export interface FifoResult {
+  deliveries: number;
+  fifoEndpoints: number;
+  fifoDeliveries: number;
+  alonePerSecond: number;
+  besidePerSecond: number;
+  ratio: number;
+  /** FIFO deliveries still queued when the ordinary run beside them ended (> 0: they were busy throughout). */
+  fifoQueuedAtEnd: number;
+  /** Deliveries per second per FIFO endpoint over the whole backlog. */
+  fifoPerSecondPerLine: number | null;
+}
+
+export interface FifoPhaseDeps {
+  server: HooklineServer;
+  receiver: ReceiverProcess;
+  db: pg.Pool;
+  /** Triggers `events` events to the app (many clients); resolves when all were accepted. */
+  ingest(app: { id: string; slug: string }, events: number, label: string): Promise<unknown>;
+  recordedSuccesses(appId: string): Promise<number>;
+  say(message: string): void;
+}
+
+async function appWithEndpoints(deps: FifoPhaseDeps, slug: string, bucket: string, count: number, ordering: "concurrent" | "fifo") {
+  const app = await deps.server.api<{ id: string; slug: string }>("POST", "/api/v1/apps", { slug, name: slug });
+  if (app.status !== 201) throw new Error(`creating app ${slug}: HTTP ${app.status}`);
+  await pool(count, 4, async (i) => {
+    const res = await deps.server.api("POST", `/api/v1/apps/${slug}/endpoints`, { url: `${deps.receiver.url(bucket)}/${i}`, subscriptions: ["order.*"], ordering });
+    if (res.status !== 201) throw new Error(`creating endpoint ${i} of ${slug}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+  });
+  await deps.receiver.reset(bucket);
+  return { id: app.json.id, slug: app.json.slug };
+}
+
+async function untilRecorded(deps: FifoPhaseDeps, appId: string, target: number, timeoutMs: number): Promise<number> {
+  const deadline = now() + timeoutMs;
+  while (now() < deadline) {
+    if ((await deps.recordedSuccesses(appId)) >= target) return now();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`fifo phase: only ${await deps.recordedSuccesses(appId)} of ${target} deliveries recorded in time`);
+}
+
+export async function fifoPhase(deps: FifoPhaseDeps, options: { deliveries: number; fifoEndpoints: number; fifoEvents: number }): Promise<FifoResult> {
+  const events = Math.ceil(options.deliveries / FAN_OUT);
+  const deliveries = events * FAN_OUT;
+  const alone = await appWithEndpoints(deps, "fifo-alone", "fa", FAN_OUT, "concurrent");
+  const beside = await appWithEndpoints(deps, "fifo-beside", "fb", FAN_OUT, "concurrent");
+  const lines = await appWithEndpoints(deps, "fifo-lines", "ff", options.fifoEndpoints, "fifo");
+  const fifoDeliveries = options.fifoEvents * options.fifoEndpoints;
+
+  deps.say(`fifo: ${deliveries.toLocaleString()} deliveries to ${FAN_OUT} ordinary endpoints, alone`);
+  let started = now();
+  await deps.ingest(alone, events, "fifo row, ordinary alone");
+  const aloneSeconds = ((await untilRecorded(deps, alone.id, deliveries, Math.max(120_000, deliveries * 10))) - started) / 1000;
+
+  deps.say(`fifo: the same beside ${options.fifoEndpoints} FIFO endpoints with ${fifoDeliveries.toLocaleString()} deliveries queued`);
+  const fifoStarted = now();
+  await deps.ingest(lines, options.fifoEvents, "fifo row, FIFO backlog");
+  started = now();
+  await deps.ingest(beside, events, "fifo row, ordinary beside FIFO");
+  const besideSeconds = ((await untilRecorded(deps, beside.id, deliveries, Math.max(120_000, deliveries * 10))) - started) / 1000;
+  const fifoQueuedAtEnd = fifoDeliveries - (await deps.recordedSuccesses(lines.id));
+
+  let fifoPerSecondPerLine: number | null = null;
+  try {
+    const doneAt = await untilRecorded(deps, lines.id, fifoDeliveries, 300_000);
+    fifoPerSecondPerLine = options.fifoEvents / ((doneAt - fifoStarted) / 1000);
+  } catch (err) {
+    deps.say(`  ${(err as Error).message}`);
+  }
+  const result: FifoResult = {
+    deliveries,
+    fifoEndpoints: options.fifoEndpoints,
+    fifoDeliveries,
+    alonePerSecond: deliveries / aloneSeconds,
+    besidePerSecond: deliveries / besideSeconds,
+    ratio: aloneSeconds / besideSeconds,
+    fifoQueuedAtEnd,
+    fifoPerSecondPerLine,
+  };
+  deps.say(
+    `  ordinary alone ${Math.round(result.alonePerSecond).toLocaleString()}/s, beside FIFO ${Math.round(result.besidePerSecond).toLocaleString()}/s ` +
+      `(${result.ratio.toFixed(2)} x; ${fifoQueuedAtEnd.toLocaleString()} FIFO deliveries still queued at its end); ` +
+      `FIFO ${fifoPerSecondPerLine === null ? "-" : Math.round(fifoPerSecondPerLine).toLocaleString()}/s per endpoint`,
+  );
+  return result;
+}
