@@ -15,6 +15,12 @@ import { startServer, stopAllServers, tempDataDir, waitFor, type RunningServer }
 const ENDPOINTS = 3;
 const EVENTS = 120;
 
+/** The job driver's counters in the server's public health report. */
+async function jobsOf(server: RunningServer): Promise<Record<string, unknown>> {
+  const health = (await (await fetch(`${server.url}/api/health`)).json()) as { jobs: { details?: Record<string, unknown> } };
+  return health.jobs.details ?? {};
+}
+
 let receiver: Receiver | undefined;
 afterAll(async () => {
   await stopAllServers();
@@ -24,7 +30,7 @@ afterAll(async () => {
 describe("FIFO endpoints, two server processes, kill -9 of one", () => {
   it("every FIFO endpoint receives its events in acceptance order", { timeout: 180_000 }, async () => {
     // A little slow, so the kill finds attempts in flight and lines still queued.
-    receiver = await startReceiver((_req, res) => void setTimeout(() => res.end("ok"), 15));
+    receiver = await startReceiver((_req, res) => void setTimeout(() => res.end("ok"), 40));
     const secret = randomBytes(32).toString("hex");
     const env = { HOOKLINE_ALLOW_PRIVATE_TARGETS: "true", HOOKLINE_POLL_INTERVAL_MS: "300", HOOKLINE_SECRET: secret };
     const first = await startServer({ dataDir: tempDataDir("fifo-a"), env });
@@ -51,8 +57,11 @@ describe("FIFO endpoints, two server processes, kill -9 of one", () => {
       expect(res.status).toBe(202);
       accepted.push(n);
       if (n === EVENTS / 2) {
-        // Mid-stream: by now the second process holds leases on some endpoints' heads.
-        await waitFor("both processes to have delivered something", async () => receiver!.requests.length > 20, 20_000, 50);
+        // Mid-stream, once the second process has delivered some and has an attempt in flight.
+        await waitFor("the second process to deliver and have an attempt in flight", async () => {
+          const jobs = await jobsOf(second);
+          return Number(jobs.attempted) > 0 && Number(jobs.in_flight) > 0;
+        }, 20_000, 10);
         await second.killGroup9();
         killedAfter = n;
       }
