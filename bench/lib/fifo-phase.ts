@@ -2,7 +2,7 @@
  * The FIFO row: do ordinary endpoints keep their throughput while FIFO endpoints are busy beside
  * them? Same server, same run: `deliveries` to ten ordinary endpoints alone, then the same again
  * while a few FIFO endpoints work through a backlog (their heads are a second claim source). The
- * FIFO lines' own rate (one attempt at a time each) is reported too.
+ * FIFO lines' own rate (one attempt at a time each) is reported too. Rates are means of two runs each.
  */
 import type pg from "pg";
 import type { HooklineServer } from "./hookline";
@@ -16,7 +16,7 @@ export interface FifoResult {
   alonePerSecond: number;
   besidePerSecond: number;
   ratio: number;
-  /** FIFO deliveries still queued when the ordinary run beside them ended (> 0: they were busy throughout). */
+  /** FIFO deliveries still queued when each ordinary run beside them ended, at least (> 0: busy throughout). */
   fifoQueuedAtEnd: number;
   /** Deliveries per second per FIFO endpoint over the whole backlog. */
   fifoPerSecondPerLine: number | null;
@@ -52,47 +52,58 @@ async function untilRecorded(deps: FifoPhaseDeps, appId: string, target: number,
   throw new Error(`fifo phase: only ${await deps.recordedSuccesses(appId)} of ${target} deliveries recorded in time`);
 }
 
+/**
+ * Alone and beside, twice each, alternating (alone, beside, alone, beside): the first run on a
+ * fresh server is also its warm-up, and the machine's load drifts, so one pair alone would
+ * measure the order more than the FIFO lines.
+ */
 export async function fifoPhase(deps: FifoPhaseDeps, options: { deliveries: number; fifoEndpoints: number; fifoEvents: number }): Promise<FifoResult> {
   const events = Math.ceil(options.deliveries / FAN_OUT);
   const deliveries = events * FAN_OUT;
-  const alone = await appWithEndpoints(deps, "fifo-alone", "fa", FAN_OUT, "concurrent");
-  const beside = await appWithEndpoints(deps, "fifo-beside", "fb", FAN_OUT, "concurrent");
   const lines = await appWithEndpoints(deps, "fifo-lines", "ff", options.fifoEndpoints, "fifo");
-  const fifoDeliveries = options.fifoEvents * options.fifoEndpoints;
-
-  deps.say(`fifo: ${deliveries.toLocaleString()} deliveries to ${FAN_OUT} ordinary endpoints, alone`);
-  let started = now();
-  await deps.ingest(alone, events, "fifo row, ordinary alone");
-  const aloneSeconds = ((await untilRecorded(deps, alone.id, deliveries, Math.max(120_000, deliveries * 10))) - started) / 1000;
-
-  deps.say(`fifo: the same beside ${options.fifoEndpoints} FIFO endpoints with ${fifoDeliveries.toLocaleString()} deliveries queued`);
-  const fifoStarted = now();
-  await deps.ingest(lines, options.fifoEvents, "fifo row, FIFO backlog");
-  started = now();
-  await deps.ingest(beside, events, "fifo row, ordinary beside FIFO");
-  const besideSeconds = ((await untilRecorded(deps, beside.id, deliveries, Math.max(120_000, deliveries * 10))) - started) / 1000;
-  const fifoQueuedAtEnd = fifoDeliveries - (await deps.recordedSuccesses(lines.id));
-
+  const rates = { alone: [] as number[], beside: [] as number[] };
+  let fifoTriggered = 0;
+  let fifoStarted: number | null = null;
+  let fifoQueuedAtEnd = Number.POSITIVE_INFINITY;
+  const rounds = ["alone", "beside", "alone", "beside"] as const;
+  for (const [i, kind] of rounds.entries()) {
+    const app = await appWithEndpoints(deps, `fifo-${kind}-${i}`, `f${i}`, FAN_OUT, "concurrent");
+    if (kind === "beside") {
+      fifoStarted ??= now();
+      await deps.ingest(lines, options.fifoEvents, `fifo row, FIFO backlog ${i}`);
+      fifoTriggered += options.fifoEvents;
+    }
+    const started = now();
+    await deps.ingest(app, events, `fifo row, ordinary ${kind}`);
+    const seconds = ((await untilRecorded(deps, app.id, deliveries, Math.max(120_000, deliveries * 10))) - started) / 1000;
+    rates[kind].push(deliveries / seconds);
+    if (kind === "beside") {
+      fifoQueuedAtEnd = Math.min(fifoQueuedAtEnd, fifoTriggered * options.fifoEndpoints - (await deps.recordedSuccesses(lines.id)));
+    }
+    deps.say(`  fifo row, round ${i + 1} (${kind}): ${Math.round(deliveries / seconds).toLocaleString()} deliveries/s`);
+  }
+  const fifoDeliveries = fifoTriggered * options.fifoEndpoints;
   let fifoPerSecondPerLine: number | null = null;
   try {
     const doneAt = await untilRecorded(deps, lines.id, fifoDeliveries, 300_000);
-    fifoPerSecondPerLine = options.fifoEvents / ((doneAt - fifoStarted) / 1000);
+    fifoPerSecondPerLine = fifoTriggered / ((doneAt - fifoStarted!) / 1000);
   } catch (err) {
     deps.say(`  ${(err as Error).message}`);
   }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const result: FifoResult = {
     deliveries,
     fifoEndpoints: options.fifoEndpoints,
     fifoDeliveries,
-    alonePerSecond: deliveries / aloneSeconds,
-    besidePerSecond: deliveries / besideSeconds,
-    ratio: aloneSeconds / besideSeconds,
+    alonePerSecond: mean(rates.alone),
+    besidePerSecond: mean(rates.beside),
+    ratio: mean(rates.beside) / mean(rates.alone),
     fifoQueuedAtEnd,
     fifoPerSecondPerLine,
   };
   deps.say(
     `  ordinary alone ${Math.round(result.alonePerSecond).toLocaleString()}/s, beside FIFO ${Math.round(result.besidePerSecond).toLocaleString()}/s ` +
-      `(${result.ratio.toFixed(2)} x; ${fifoQueuedAtEnd.toLocaleString()} FIFO deliveries still queued at its end); ` +
+      `(${result.ratio.toFixed(2)} x; at least ${fifoQueuedAtEnd.toLocaleString()} FIFO deliveries still queued at the end of each run beside them); ` +
       `FIFO ${fifoPerSecondPerLine === null ? "-" : Math.round(fifoPerSecondPerLine).toLocaleString()}/s per endpoint`,
   );
   return result;
