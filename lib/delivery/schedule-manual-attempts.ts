@@ -2,7 +2,8 @@
  * Replays and "retry now": a delivery goes back to due-now with the same id (so the same
  * `webhook-id`); its next attempt is recorded with the given trigger. Final deliveries become
  * `pending` (and leave the succeeded/failed counts they were in); waiting ones are brought forward.
- * A final delivery of a FIFO endpoint goes to the back of its line; a waiting one keeps its place.
+ * A final delivery of a FIFO endpoint goes to the back of its line (several in the order they were
+ * created); a waiting one keeps its place.
  */
 import type { PoolClient } from "pg";
 import { foldIntoRollupsSql, NO_ATTEMPT_COLUMNS } from "@/lib/analytics/rollups";
@@ -28,7 +29,7 @@ async function scheduleManualInTransaction(client: PoolClient, deliveryIds: read
        FOR UPDATE OF d),
      q AS (
        INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, fifo_seq)
-       SELECT id, endpoint_id, now(), CASE WHEN ordering = 'fifo' THEN ${nextFifoSeqSql} END FROM t
+       SELECT id, endpoint_id, now(), CASE WHEN ordering = 'fifo' THEN ${nextFifoSeqSql} END FROM t ORDER BY created_at, id
        ON CONFLICT (delivery_id) DO UPDATE SET run_at = now()),
      d AS (
        UPDATE deliveries SET

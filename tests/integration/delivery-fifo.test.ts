@@ -12,6 +12,7 @@ import { startReceiver, type Receiver, type ReceivedRequest } from "../helpers/r
 import { eventually, fanOutNow } from "../helpers/delivery-fixtures";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { createApp } from "@/lib/apps/create-app";
+import { scheduleManualAttempts } from "@/lib/delivery/schedule-manual-attempts";
 import { triggerEvent } from "@/lib/events/trigger-event";
 import { startEmbeddedDriver, type EmbeddedDriver } from "@/lib/jobs/embedded-driver";
 import { exchangeTicket } from "@/lib/sessions/exchange-ticket";
@@ -162,6 +163,24 @@ describe("the ordering field and skipping (no workers running)", () => {
     const again = await call(skipRoute.POST, "POST", { slug: app.slug, id: f1!.id }, {});
     expect(again.status).toBe(409);
     expect(again.body.error.details).toMatchObject({ reason: "final", status: "cancelled" });
+  });
+
+  it("replaying several final deliveries of a FIFO endpoint lines them up at the back in created order", async () => {
+    const app = await newApp();
+    const endpoint = await newEndpoint(app, { url: "http://127.0.0.1:9/x", ordering: "fifo" });
+    await triggerInOrder(app, 0, 4);
+    await fanOutNow();
+    const byN = await deliveriesByN(app);
+    for (const n of [0, 1, 2]) expect((await call(skipRoute.POST, "POST", { slug: app.slug, id: byN.get(n)!.id }, {})).status).toBe(200);
+    const waiting = Number((await queueSeqs(endpoint.id))[0]!.fifo_seq);
+    const result = await scheduleManualAttempts([byN.get(2)!.id, byN.get(0)!.id, byN.get(1)!.id], "replay");
+    expect(result.scheduled).toHaveLength(3);
+    const line = await queueSeqs(endpoint.id);
+    expect(line.map((r) => r.n)).toEqual([0, 1, 2, 3]);
+    const seq = new Map(line.map((r) => [r.n, Number(r.fifo_seq)]));
+    // 3 was never final: it keeps its place, ahead of the replays, which follow in created order.
+    expect(seq.get(3)).toBe(waiting);
+    expect(seq.get(3)! < seq.get(0)! && seq.get(0)! < seq.get(1)! && seq.get(1)! < seq.get(2)!).toBe(true);
   });
 
   it("frontend skip is scoped to the session's app", async () => {
