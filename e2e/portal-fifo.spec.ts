@@ -44,6 +44,15 @@ test("a failing head shows 'Blocked by delivery …' and Skip lets the next deli
   await expect(notice).toContainText(`Blocked by delivery ${blocker.delivery_id}`);
   await expect(notice).toContainText("failed once");
   await expect(page.getByRole("radio", { name: /In order \(FIFO\)/ })).toBeChecked();
+  await expect(notice.getByRole("link", { name: blocker.delivery_id })).toHaveAttribute("href", new RegExp(`delivery=${blocker.delivery_id}`));
+
+  // The delivery behind it says what it waits for.
+  const waiting = (await backend.call<{ data: { id: string }[] }>("GET", `/apps/${slug}/deliveries?endpoint_id=${endpoint.id}&limit=10`)).data.find((d) => d.id !== blocker.delivery_id)!;
+  await page.goto(`/portal/deliveries?delivery=${waiting.id}&endpoint_id=${endpoint.id}`);
+  const drawer = page.getByRole("dialog");
+  await expect(drawer).toContainText("Waiting behind");
+  await expect(drawer).toContainText(blocker.delivery_id);
+  await page.goto(`/portal/endpoints/${endpoint.id}`);
 
   await notice.getByRole("button", { name: "Skip this delivery" }).click();
   const dialog = page.getByTestId("skip-dialog");

@@ -27,7 +27,10 @@ export function FifoBlockedNotice({ endpoint, onSkipped }: { endpoint: EndpointR
     <Alert tone="warn" title={<>Blocked by delivery {blocker.delivery_id}</>} className="mb-6" data-testid="fifo-blocked">
       <p>
         This endpoint receives events in order. Delivery{" "}
-        <Link href={href(`/portal/deliveries/${encodeURIComponent(blocker.delivery_id)}`)} className={cx("rounded font-mono underline", focusRing)}>
+        <Link
+          href={href(`/portal/deliveries?delivery=${encodeURIComponent(blocker.delivery_id)}&endpoint_id=${encodeURIComponent(endpoint.id)}`)}
+          className={cx("rounded font-mono underline", focusRing)}
+        >
           {blocker.delivery_id}
         </Link>{" "}
         ({blocker.event_name}) failed {blocker.attempts === 1 ? "once" : `${blocker.attempts} times`}

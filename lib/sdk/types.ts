@@ -114,6 +114,8 @@ export type WebhookDeliveryDetail = WebhookDelivery & {
   event_created_at: string;
   endpoint: { id: string; url: string; description: string | null; is_active: boolean; disabled_reason: string | null; deleted: boolean };
   attempts: WebhookDeliveryAttempt[];
+  /** A waiting delivery of a FIFO endpoint: the delivery ahead of it (null id: earlier events still fanning out); else null. */
+  blocked_by: { delivery_id: string | null } | null;
 };
 export type ReplayWebhookDeliveryResponse = {
   delivery_id: string;

@@ -21,6 +21,7 @@ import { createAccessTicket } from "@/lib/sessions/tickets";
 import * as endpointsRoute from "@/app/api/v1/apps/[slug]/endpoints/route";
 import * as endpointRoute from "@/app/api/v1/apps/[slug]/endpoints/[id]/route";
 import * as skipRoute from "@/app/api/v1/apps/[slug]/deliveries/[id]/skip/route";
+import * as deliveryRoute from "@/app/api/v1/apps/[slug]/deliveries/[id]/route";
 import * as replayRoute from "@/app/api/v1/apps/[slug]/deliveries/[id]/replay/route";
 import * as frontendSkipRoute from "@/app/api/frontend/webhook/deliveries/[id]/skip/route";
 
@@ -136,6 +137,12 @@ describe("the ordering field and skipping (no workers running)", () => {
     const [c] = await ofEndpoint(concurrent.id);
     const [f1, f2] = await ofEndpoint(fifo.id);
 
+    // The second waits behind the first; the first and the concurrent one are held by nothing.
+    const read = async (id: string) => (await call(deliveryRoute.GET, "GET", { slug: app.slug, id })).body.blocked_by;
+    expect(await read(f2!.id)).toEqual({ delivery_id: f1!.id });
+    expect(await read(f1!.id)).toBeNull();
+    expect(await read(c!.id)).toBeNull();
+
     const notFifo = await call(skipRoute.POST, "POST", { slug: app.slug, id: c!.id }, {});
     expect(notFifo.status).toBe(409);
     expect(notFifo.body.error).toMatchObject({ code: "conflict", details: { reason: "not_fifo" } });
@@ -155,6 +162,7 @@ describe("the ordering field and skipping (no workers running)", () => {
     const after = await db().prisma.delivery.findUniqueOrThrow({ where: { id: f1!.id } });
     expect(after).toMatchObject({ status: "cancelled", lastError: "Skipped by hand", nextAttemptAt: null });
     expect(await db().prisma.deliveryQueueEntry.count({ where: { deliveryId: f1!.id } })).toBe(0);
+    expect(await read(f2!.id)).toBeNull();
     const audit = await db().prisma.auditLog.findMany({ where: { appId: app.id, action: "delivery.skipped" } });
     expect(audit.map((a) => (a.details as { outcome: string }).outcome).sort()).toEqual(["cancelled", "refused: in_flight", "refused: not_fifo"]);
     const rollup = await db().pool.query<{ failed: number }>("SELECT sum(failed)::int AS failed FROM delivery_rollups_hourly WHERE endpoint_id = $1", [fifo.id]);
