@@ -13,7 +13,7 @@ const CHOICES: { value: EndpointOrderingChoice; label: string; hint: string }[] 
   {
     value: "fifo",
     label: "In order (FIFO)",
-    hint: "One at a time, in the order events were sent. A failing delivery holds the rest until it succeeds, runs out of retries or is skipped.",
+    hint: "One at a time, in the order events were sent. A failing delivery holds the rest until it succeeds, fails for good or is skipped.",
   },
 ];
 
@@ -35,20 +35,27 @@ export function OrderingField({
       <legend className="mb-1 text-sm font-medium">Delivery order</legend>
       <div className="space-y-2">
         {CHOICES.map((choice) => (
-          <label key={choice.value} className="flex items-start gap-3 text-sm">
+          // The hint describes the choice rather than naming it, so the radio's name stays short.
+          <div key={choice.value} className="flex items-start gap-3 text-sm">
             <input
               type="radio"
+              id={`${id}-${choice.value}`}
               name={`${id}-choice`}
               value={choice.value}
               checked={value === choice.value}
               onChange={() => onChange(choice.value)}
+              aria-describedby={`${id}-${choice.value}-hint`}
               className="mt-0.5 h-4 w-4 accent-(--hl-brand)"
             />
-            <span>
-              <span className="font-medium">{choice.label}</span>
-              <span className="block text-xs text-(--hl-muted)">{choice.hint}</span>
-            </span>
-          </label>
+            <div>
+              <label htmlFor={`${id}-${choice.value}`} className="font-medium">
+                {choice.label}
+              </label>
+              <p id={`${id}-${choice.value}-hint`} className="text-xs text-(--hl-muted)">
+                {choice.hint}
+              </p>
+            </div>
+          </div>
         ))}
       </div>
       {error ? <FieldErrorText id={`${id}-error`}>{error}</FieldErrorText> : null}
