@@ -75,6 +75,7 @@ export async function getTimeseries(app: Pick<App, "id">, input: TimeseriesInput
         successful: a.succeeded,
         failed: a.failed,
         pending: a.created - a.succeeded - a.failed,
+        filtered: input.interval === "minute" ? null : (a.filtered ?? 0),
         success_rate: successRate(a.succeeded, a.failed),
         total_attempts: a.attempts,
         failed_attempts: a.attemptsFailed,

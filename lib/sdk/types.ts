@@ -10,6 +10,7 @@ import type * as apps from "@/lib/apps/schemas";
 import type * as endpoints from "@/lib/endpoints/schemas";
 import type * as eventTypes from "@/lib/event-types/schemas";
 import type * as events from "@/lib/events/schemas";
+import type * as filters from "@/lib/filters/test-filter-schemas";
 import type { listQuery } from "@/lib/openapi/shared-schemas";
 import type * as sessions from "@/lib/sessions/schemas";
 
@@ -40,6 +41,11 @@ export type RotateEndpointSecretResponse = z.output<typeof endpoints.rotateSecre
 export type WebhookEndpointSecret = z.output<typeof endpoints.endpointSecretResponse>;
 export type TestWebhookEndpointRequest = z.input<typeof endpoints.testEndpointRequest>;
 export type TestWebhookEndpointResponse = z.output<typeof endpoints.testEndpointResponse>;
+
+// Payload filters (docs/filters.md)
+export type PayloadFilter = WebhookEndpoint["filter"] & object;
+export type TestWebhookFilterRequest = z.input<typeof filters.testFilterRequest>;
+export type TestWebhookFilterResponse = z.output<typeof filters.testFilterResponse>;
 
 // Event catalog
 export type CreateEventTypeRequest = z.input<typeof eventTypes.createEventTypeRequest>;
@@ -166,6 +172,7 @@ export type AnalyticsField =
   | "successful"
   | "failed"
   | "pending"
+  | "filtered"
   | "success_rate"
   | "total_attempts"
   | "failed_attempts"
@@ -186,6 +193,8 @@ export type WebhookAnalytics = {
   failed?: number;
   /** Not final yet: successful + failed + pending = total_deliveries. */
   pending?: number;
+  /** Events kept from the endpoints by their payload filters (no delivery made). */
+  filtered?: number;
   success_rate?: number | null;
   total_attempts?: number;
   failed_attempts?: number;
@@ -212,6 +221,8 @@ export type WebhookTimeseries = {
     successful: number;
     failed: number;
     pending: number;
+    /** Null in minute buckets (filtered events are counted per hour). */
+    filtered: number | null;
     success_rate: number | null;
     total_attempts: number;
     failed_attempts: number;
@@ -225,5 +236,5 @@ export type WebhookStats = {
   success_rate: number | null;
   endpoints: { total: number; active: number; failing: number; disabled: number };
   deliveries_last_24h: number;
-  last_24h: { total_deliveries: number; successful: number; failed: number; pending: number; success_rate: number | null };
+  last_24h: { total_deliveries: number; successful: number; failed: number; pending: number; filtered: number; success_rate: number | null };
 };
