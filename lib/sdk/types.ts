@@ -31,21 +31,43 @@ export type WebhookApp = z.output<typeof apps.appResponse>;
 export type RotateWebhookSecretResponse = z.output<typeof apps.rotateAppSecretsResponse>;
 export type RevokeWebhookPortalSessionsResponse = z.output<typeof sessions.revokeSessionsResponse>;
 
+// Payload filters (docs/filters.md). A recursive type does not flatten, so these are written out
+// here and the schema-derived types below take their `filter` from them; lib/sdk/types.test.ts
+// fails type-checking if they drift from lib/filters.
+export type FilterValue = string | number | boolean | null;
+/** One comparison of the value at `field`: exactly one operator. */
+export interface FilterCondition {
+  field: string;
+  eq?: FilterValue;
+  ne?: FilterValue;
+  in?: FilterValue[];
+  not_in?: FilterValue[];
+  exists?: boolean;
+  gt?: number | string;
+  gte?: number | string;
+  lt?: number | string;
+  lte?: number | string;
+  starts_with?: string;
+}
+export type PayloadFilter = FilterCondition | { and: PayloadFilter[] } | { or: PayloadFilter[] } | { not: PayloadFilter };
+/** What the API takes: the JSON form or the text form (`amount > 0 and region = "eu"`). */
+export type PayloadFilterInput = PayloadFilter | string;
+type WithFilter<T, F> = { [K in keyof T]: K extends "filter" ? F : T[K] };
+
 // Endpoints
-export type CreateWebhookEndpointRequest = z.input<typeof endpoints.createEndpointRequest>;
-export type UpdateWebhookEndpointRequest = z.input<typeof endpoints.updateEndpointRequest>;
-export type WebhookEndpoint = z.output<typeof endpoints.endpointResponse>;
-export type CreatedWebhookEndpoint = z.output<typeof endpoints.createdEndpointResponse>;
+export type CreateWebhookEndpointRequest = WithFilter<z.input<typeof endpoints.createEndpointRequest>, PayloadFilterInput | null | undefined>;
+export type UpdateWebhookEndpointRequest = WithFilter<z.input<typeof endpoints.updateEndpointRequest>, PayloadFilterInput | null | undefined>;
+export type WebhookEndpoint = WithFilter<z.output<typeof endpoints.endpointResponse>, PayloadFilter | null>;
+export type CreatedWebhookEndpoint = WithFilter<z.output<typeof endpoints.createdEndpointResponse>, PayloadFilter | null>;
 export type RotateSecretOptions = z.input<typeof endpoints.rotateSecretRequest>;
 export type RotateEndpointSecretResponse = z.output<typeof endpoints.rotateSecretResponse>;
 export type WebhookEndpointSecret = z.output<typeof endpoints.endpointSecretResponse>;
 export type TestWebhookEndpointRequest = z.input<typeof endpoints.testEndpointRequest>;
 export type TestWebhookEndpointResponse = z.output<typeof endpoints.testEndpointResponse>;
 
-// Payload filters (docs/filters.md)
-export type PayloadFilter = WebhookEndpoint["filter"] & object;
-export type TestWebhookFilterRequest = z.input<typeof filters.testFilterRequest>;
-export type TestWebhookFilterResponse = z.output<typeof filters.testFilterResponse>;
+// Testing a filter
+export type TestWebhookFilterRequest = WithFilter<z.input<typeof filters.testFilterRequest>, PayloadFilterInput>;
+export type TestWebhookFilterResponse = WithFilter<z.output<typeof filters.testFilterResponse>, PayloadFilter>;
 
 // Event catalog
 export type CreateEventTypeRequest = z.input<typeof eventTypes.createEventTypeRequest>;
