@@ -86,8 +86,9 @@ export function FilterEditor({
         error={serverError ?? syntaxError ?? undefined}
         hint={
           <>
-            Optional. Only events whose payload matches are sent here; the others are counted as filtered. Compare fields with = != &gt; &gt;= &lt; &lt;=, in
-            [...], exists, starts with; combine with and, or, not. Leave empty to send every subscribed event.
+            Optional. Only events whose payload matches are sent here; the others are counted as filtered. Compare fields with{" "}
+            <code className="font-mono">{"= != > >= < <= in [...] exists starts with"}</code>, combine with <code className="font-mono">and or not</code>. Leave
+            empty to send every subscribed event.
           </>
         }
       />
