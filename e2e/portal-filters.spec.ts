@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { Backend, screenshotThemes, startReceiver, uniqueSlug, type Receiver } from "./support/portal";
 
@@ -26,6 +27,13 @@ test.afterAll(async () => {
   await backend?.dispose();
 });
 
+/** The editor's states (error, result) are not on the pages portal-a11y.spec.ts visits: axe them here. */
+async function expectAccessibleEditor(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).include('[data-testid="filter-editor"]').withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.help}`), `${label}: axe violations`).toEqual([]);
+}
+
 async function openPortal(page: Page, path = "/portal") {
   const ticket = await backend.ticket(slug);
   await page.goto(`${path}${path.includes("?") ? "&" : "?"}ticket=${encodeURIComponent(ticket)}`);
@@ -46,6 +54,7 @@ test("a filter written in the editor decides what is delivered; the rest is coun
   await expect(editor).toHaveAccessibleDescription(/expected a value.*\(at character \d+\)/);
   await expect(form.getByRole("button", { name: "Test against the catalog example" })).toBeDisabled();
   await screenshotThemes(page, testInfo, "filter-syntax-error");
+  await expectAccessibleEditor(page, "syntax error");
 
   // Fixed: the error goes, and the catalog example can be tested.
   await editor.fill('amount > 1000 and region = "us"');
@@ -59,6 +68,7 @@ test("a filter written in the editor decides what is delivered; the rest is coun
   await expect(result).toContainText("matches");
   await expect(result).not.toContainText("does not match");
   await screenshotThemes(page, testInfo, "filter-tested");
+  await expectAccessibleEditor(page, "tested");
 
   await form.getByRole("button", { name: "Create endpoint" }).click();
   await expect(page.getByTestId("created-notice")).toBeVisible();
