@@ -172,6 +172,18 @@ describe("filter validation", () => {
     expect(fieldsOf(err)).toEqual([{ field: "filter", message: expect.stringMatching(/at character \d+/) }]);
   });
 
+  it("refuses text whose escapes spell what the database cannot hold, naming `filter` (not a database error)", async () => {
+    const w = client.webhooks;
+    for (const filter of ['a = "\\u0000"', 'a in ["\\ud800"]', 'a["k\\u0000"] = 1', `a = "${"x".repeat(1_025)}"`]) {
+      const created = await failure(w.createWebhookEndpoint(SLUG, { url: "https://x.example.com/h", filter }));
+      expect(created.status, filter).toBe(422);
+      expect(fieldsOf(created).map((f) => f.field), filter).toEqual(["filter"]);
+      const tested = await failure(w.testWebhookFilter(SLUG, { filter, payload: {} }));
+      expect(tested.status, filter).toBe(422);
+      expect(fieldsOf(tested).map((f) => f.field), filter).toEqual(["filter"]);
+    }
+  });
+
   it("leaves an endpoint unchanged when an update's filter is broken", async () => {
     const ep = await client.webhooks.createWebhookEndpoint(SLUG, { url: "https://x.example.com/keep", filter: "a = 1" });
     const err = await failure(client.webhooks.updateWebhookEndpoint(SLUG, ep.id, { description: "new", filter: "a = " }));
