@@ -11,8 +11,8 @@ export interface Aggregate {
   created: number;
   succeeded: number;
   failed: number;
-  /** Events a payload filter kept from an endpoint (no delivery); null where unknown (minute buckets). */
-  filtered: number | null;
+  /** Events a payload filter kept from an endpoint (no delivery); hourly rollups only. */
+  filtered: number;
   attempts: number;
   attemptsFailed: number;
   latencySumMs: number;
@@ -115,7 +115,7 @@ export async function readRollups(scope: RollupScope, unit: Exclude<BucketUnit, 
 /**
  * Minute buckets from the raw rows, for short windows (the caller caps them), by the same rule
  * as the rollups: deliveries in the minute they were created, by current state; attempts in the
- * minute they were made. A filtered event leaves no row, so `filtered` is null (unknown) here.
+ * minute they were made. A filtered event leaves no row, so `filtered` is not counted here.
  */
 export async function readMinuteBuckets(scope: RollupScope): Promise<Map<number, Aggregate>> {
   const { pool } = getDb();
@@ -146,7 +146,7 @@ export async function readMinuteBuckets(scope: RollupScope): Promise<Map<number,
   const out = new Map<number, Aggregate>();
   const at = (b: Date) => {
     let agg = out.get(b.getTime());
-    if (!agg) out.set(b.getTime(), (agg = { ...emptyAggregate(), filtered: null }));
+    if (!agg) out.set(b.getTime(), (agg = emptyAggregate()));
     return agg;
   };
   for (const r of created.rows) {
