@@ -12,6 +12,7 @@
  * nesting bounded by FILTER_LIMITS.depth, so parsing is linear.
  */
 import { formatFieldPath, PathSyntaxError, quotedEnd, readFieldPath } from "@/lib/filters/field-path";
+import { textProblem } from "@/lib/http/storable";
 import { FILTER_LIMITS, measureFilter, operatorOf, type FilterCondition, type FilterValue, type PayloadFilter } from "@/lib/filters/payload-filter";
 
 export class FilterSyntaxError extends Error {
@@ -49,7 +50,10 @@ function tokenize(text: string): Token[] {
     if (ch === '"') {
       const end = quotedEnd(text, at);
       if (end < 0) throw new FilterSyntaxError("unterminated or malformed string (strings are JSON strings in double quotes)", at);
-      tokens.push({ kind: "string", value: JSON.parse(text.slice(at, end + 1)) as string, at });
+      const value = JSON.parse(text.slice(at, end + 1)) as string;
+      const problem = value.length > FILTER_LIMITS.stringLength ? `must be at most ${FILTER_LIMITS.stringLength} characters` : textProblem(value);
+      if (problem) throw new FilterSyntaxError(`the string ${problem}`, at);
+      tokens.push({ kind: "string", value, at });
       at = end + 1;
       continue;
     }
