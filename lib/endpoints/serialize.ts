@@ -1,6 +1,7 @@
 import type { Endpoint } from "@/generated/prisma/client";
 import type { EndpointResponse, FifoBlockerResponse } from "@/lib/endpoints/schemas";
 import { maskHeaders } from "@/lib/endpoints/custom-headers";
+import type { PayloadFilter } from "@/lib/filters/payload-filter";
 
 /** `blockedBy`: the FIFO blocker read for this endpoint (lib/delivery/fifo-order.ts), if any. */
 export function serializeEndpoint(endpoint: Endpoint, blockedBy: FifoBlockerResponse | null = null): EndpointResponse {
@@ -18,6 +19,7 @@ export function serializeEndpoint(endpoint: Endpoint, blockedBy: FifoBlockerResp
     rate_limit: endpoint.rateLimit,
     ordering: endpoint.ordering,
     blocked_by: blockedBy,
+    filter: (endpoint.filter ?? null) as PayloadFilter | null,
     disabled_reason: endpoint.disabledReason,
     disabled_at: endpoint.disabledAt?.toISOString() ?? null,
     failing_since: endpoint.failingSince?.toISOString() ?? null,

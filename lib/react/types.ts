@@ -6,6 +6,7 @@
  * nothing of the server.
  */
 import type {
+  PayloadFilter,
   AnalyticsField,
   CreateWebhookEndpointRequest,
   DeliveryStatus,
@@ -18,6 +19,8 @@ import type {
   RotateEndpointSecretResponse,
   SkipWebhookDeliveryResponse,
   TestWebhookEndpointResponse,
+  TestWebhookFilterRequest,
+  TestWebhookFilterResponse,
   TimeseriesInterval,
   UpdateWebhookEndpointRequest,
   WebhookAnalytics as SdkAnalytics,
@@ -35,6 +38,7 @@ export type {
   AnalyticsField,
   DeliveryStatus,
   EventType,
+  PayloadFilter,
   ReplayTaskStatus,
   RotateEndpointSecretResponse,
   TimeseriesInterval,
@@ -58,6 +62,9 @@ export type CreateEndpointInput = CreateWebhookEndpointRequest;
 export type UpdateEndpointInput = UpdateWebhookEndpointRequest;
 export type CreatedEndpoint = WebhookEndpoint & { secret: string };
 export type TestEndpointResult = TestWebhookEndpointResponse;
+/** `useWebhookFilterTest`: a filter (JSON or text form) and a payload or a catalog event type. */
+export type TestFilterInput = TestWebhookFilterRequest;
+export type TestFilterResult = TestWebhookFilterResponse;
 
 export type DeliverySummary = WebhookDelivery;
 export type DeliveryDetail = WebhookDeliveryDetail;
