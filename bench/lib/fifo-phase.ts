@@ -2,7 +2,7 @@
  * The FIFO row: do ordinary endpoints keep their throughput while FIFO endpoints are busy beside
  * them? Same server, same run: `deliveries` to ten ordinary endpoints alone, then the same again
  * while a few FIFO endpoints work through a backlog (their heads are a second claim source). The
- * FIFO lines' own rate (one attempt at a time each) is reported too. Rates are means of two runs each.
+ * FIFO lines' own rate (one attempt at a time each) is reported too. Rates are means of three runs each.
  */
 import type pg from "pg";
 import type { HooklineServer } from "./hookline";
@@ -16,6 +16,8 @@ export interface FifoResult {
   alonePerSecond: number;
   besidePerSecond: number;
   ratio: number;
+  /** Beside runs counting the FIFO deliveries recorded meanwhile too (the same machine did both). */
+  besideTotalPerSecond: number;
   /** FIFO deliveries still queued when each ordinary run beside them ended, at least (> 0: busy throughout). */
   fifoQueuedAtEnd: number;
   /** Deliveries per second per FIFO endpoint over the whole backlog. */
@@ -53,7 +55,7 @@ async function untilRecorded(deps: FifoPhaseDeps, appId: string, target: number,
 }
 
 /**
- * Alone and beside, twice each, alternating (alone, beside, alone, beside): the first run on a
+ * Alone and beside, three times each, alternating: the first run on a
  * fresh server is also its warm-up, and the machine's load drifts, so one pair alone would
  * measure the order more than the FIFO lines.
  */
@@ -61,11 +63,11 @@ export async function fifoPhase(deps: FifoPhaseDeps, options: { deliveries: numb
   const events = Math.ceil(options.deliveries / FAN_OUT);
   const deliveries = events * FAN_OUT;
   const lines = await appWithEndpoints(deps, "fifo-lines", "ff", options.fifoEndpoints, "fifo");
-  const rates = { alone: [] as number[], beside: [] as number[] };
+  const rates = { alone: [] as number[], beside: [] as number[], besideTotal: [] as number[] };
   let fifoTriggered = 0;
   let fifoStarted: number | null = null;
   let fifoQueuedAtEnd = Number.POSITIVE_INFINITY;
-  const rounds = ["alone", "beside", "alone", "beside"] as const;
+  const rounds = ["alone", "beside", "alone", "beside", "alone", "beside"] as const;
   for (const [i, kind] of rounds.entries()) {
     const app = await appWithEndpoints(deps, `fifo-${kind}-${i}`, `f${i}`, FAN_OUT, "concurrent");
     if (kind === "beside") {
@@ -73,12 +75,15 @@ export async function fifoPhase(deps: FifoPhaseDeps, options: { deliveries: numb
       await deps.ingest(lines, options.fifoEvents, `fifo row, FIFO backlog ${i}`);
       fifoTriggered += options.fifoEvents;
     }
+    const fifoBefore = await deps.recordedSuccesses(lines.id);
     const started = now();
     await deps.ingest(app, events, `fifo row, ordinary ${kind}`);
     const seconds = ((await untilRecorded(deps, app.id, deliveries, Math.max(120_000, deliveries * 10))) - started) / 1000;
     rates[kind].push(deliveries / seconds);
     if (kind === "beside") {
-      fifoQueuedAtEnd = Math.min(fifoQueuedAtEnd, fifoTriggered * options.fifoEndpoints - (await deps.recordedSuccesses(lines.id)));
+      const fifoAfter = await deps.recordedSuccesses(lines.id);
+      rates.besideTotal.push((deliveries + fifoAfter - fifoBefore) / seconds);
+      fifoQueuedAtEnd = Math.min(fifoQueuedAtEnd, fifoTriggered * options.fifoEndpoints - fifoAfter);
     }
     deps.say(`  fifo row, round ${i + 1} (${kind}): ${Math.round(deliveries / seconds).toLocaleString()} deliveries/s`);
   }
@@ -98,12 +103,13 @@ export async function fifoPhase(deps: FifoPhaseDeps, options: { deliveries: numb
     alonePerSecond: mean(rates.alone),
     besidePerSecond: mean(rates.beside),
     ratio: mean(rates.beside) / mean(rates.alone),
+    besideTotalPerSecond: mean(rates.besideTotal),
     fifoQueuedAtEnd,
     fifoPerSecondPerLine,
   };
   deps.say(
     `  ordinary alone ${Math.round(result.alonePerSecond).toLocaleString()}/s, beside FIFO ${Math.round(result.besidePerSecond).toLocaleString()}/s ` +
-      `(${result.ratio.toFixed(2)} x; at least ${fifoQueuedAtEnd.toLocaleString()} FIFO deliveries still queued at the end of each run beside them); ` +
+      `(${result.ratio.toFixed(2)} x; ${Math.round(result.besideTotalPerSecond).toLocaleString()}/s with the FIFO deliveries made meanwhile; at least ${fifoQueuedAtEnd.toLocaleString()} FIFO deliveries still queued at the end of each run beside them); ` +
       `FIFO ${fifoPerSecondPerLine === null ? "-" : Math.round(fifoPerSecondPerLine).toLocaleString()}/s per endpoint`,
   );
   return result;
