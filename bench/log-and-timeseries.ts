@@ -37,6 +37,20 @@ const RUNS = option("runs", 20);
 const KEEP = process.argv.includes("--keep");
 const SUGGESTED = process.argv.includes("--suggested-indexes");
 const ENDPOINTS = 10;
+/**
+ * Event i's payload, shaped like an invoice (about 600 bytes): 50,000 customers with 5 events
+ * each (a customer search finds 20 deliveries), amounts 0-99,999 (`amount > 0` matches nearly
+ * every one), four regions, one item with one of 997 skus.
+ */
+const SEEDED_PAYLOAD = `jsonb_build_object(
+  'id', 'in_' || lpad(i::text, 9, '0'), 'object', 'invoice', 'amount', (i * 7919) % 100000,
+  'currency', (ARRAY['eur','usd','gbp'])[1 + i % 3], 'region', (ARRAY['eu','us','uk','apac'])[1 + (i / 5) % 4],
+  'livemode', i % 10 <> 0, 'created', 1700000000 + i,
+  'customer', jsonb_build_object('id', 'cus_' || lpad((i % 50000)::text, 6, '0'), 'email', 'customer' || (i % 50000) || '@example.com',
+                                 'name', 'Customer ' || (i % 50000), 'plan', (ARRAY['free','pro','enterprise'])[1 + (i / 7) % 3]),
+  'lines', jsonb_build_array(jsonb_build_object('sku', 'sku-' || (i % 997), 'description', 'Subscription, monthly', 'quantity', 1 + i % 3,
+                                                'unit_amount', (i * 7919) % 100000)),
+  'metadata', jsonb_build_object('order_id', 'ord_' || lpad(i::text, 9, '0'), 'source', (ARRAY['checkout','api','dashboard'])[1 + i % 3]))`;
 const FAN_OUT = 4; // deliveries per event
 const CHUNK = 100_000;
 const DAYS = 30;
@@ -82,9 +96,9 @@ try {
   for (let start = 1; start <= events; start += CHUNK) {
     const end = Math.min(events, start + CHUNK - 1);
     await pool.query(
-      `INSERT INTO events (id, app_id, name, payload, created_at)
+      `INSERT INTO events (id, app_id, name, payload, idempotency_key, created_at)
        SELECT 'msg_' || lpad(i::text, 9, '0'), $1, (ARRAY['invoice.paid','invoice.failed','user.created','user.deleted','order.shipped'])[1 + i % 5],
-              jsonb_build_object('id', i, 'amount', i % 1000, 'currency', 'EUR'),
+              ${SEEDED_PAYLOAD}, 'order-' || i,
               $2::timestamptz - make_interval(secs => ($3::float8 * i / $4))
        FROM generate_series($5::int, $6::int) AS i`,
       [appId, now, spanMs / 1000, events, start, end],
