@@ -11,6 +11,7 @@ import { callRoute, type CallResult } from "../helpers/http";
 import { createTestApp, createTestEndpoint, fanOutNow } from "../helpers/delivery-fixtures";
 import type { App } from "@/generated/prisma/client";
 import { createApiKey } from "@/lib/auth/api-keys";
+import { buildOpenApiDocument } from "@/lib/openapi/document";
 import { purgeExpiredPayloads } from "@/lib/retention/purge-expired-payloads";
 import * as listRoute from "@/app/api/v1/apps/[slug]/deliveries/route";
 import * as frontendListRoute from "@/app/api/frontend/webhook/deliveries/route";
@@ -308,5 +309,18 @@ describe("expired payloads", () => {
       expect(await walk(q({ payload: text, limit: "250" })), text).toEqual(expected);
     }
     expect((await list(q({ event_id: expiring[0]!.eventId }))).body.data).toHaveLength(2);
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("lists the three search parameters on the backend and the frontend delivery log", () => {
+    const doc = buildOpenApiDocument() as { paths: Record<string, { get: { parameters: { name: string; in: string; description?: string; schema: { type?: string } }[] } }> };
+    for (const path of ["/api/v1/apps/{slug}/deliveries", "/api/frontend/webhook/deliveries"]) {
+      const params = doc.paths[path]!.get.parameters;
+      for (const name of ["event_id", "idempotency_key", "payload"]) {
+        expect(params, `${path} ${name}`).toContainEqual(expect.objectContaining({ name, in: "query", schema: expect.objectContaining({ type: "string" }) }));
+      }
+      expect(params.find((p) => p.name === "payload")!.description).toMatch(/customer\.id = "cus_123"/);
+    }
   });
 });
