@@ -49,7 +49,9 @@ function tokenize(text: string): Token[] {
     if (ch === '"') {
       const end = quotedEnd(text, at);
       if (end < 0) throw new FilterSyntaxError("unterminated or malformed string (strings are JSON strings in double quotes)", at);
-      tokens.push({ kind: "string", value: JSON.parse(text.slice(at, end + 1)) as string, at });
+      const value = JSON.parse(text.slice(at, end + 1)) as string;
+      if (value.length > FILTER_LIMITS.stringLength) throw new FilterSyntaxError(`a string longer than ${FILTER_LIMITS.stringLength} characters`, at);
+      tokens.push({ kind: "string", value, at });
       at = end + 1;
       continue;
     }

@@ -91,6 +91,8 @@ describe("the text form", () => {
       ["a = 1e999", /out of range/, 5],
       ['a = "unterminated', /unterminated/, 5],
       ["a ~ 1", /unexpected "~ 1"/, 3],
+      // the JSON form's bound on string values holds for the text form too
+      [`a = 1 or b starts with "${"x".repeat(1025)}"`, /a string longer than 1024 characters/, 24],
     ];
     for (const [text, reason, at] of cases) {
       let error: unknown;
