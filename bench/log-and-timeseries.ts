@@ -27,6 +27,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { poolConfigFromUrl, withDatabase } from "@/lib/db/url";
 import { listDeliveries, type ListDeliveriesInput } from "@/lib/delivery-log/list-deliveries";
 import { parseFilterText } from "@/lib/filters/filter-text";
+import { samplePayload } from "./lib/workload";
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -218,6 +219,24 @@ try {
     return `${a.total_deliveries} deliveries`;
   });
   await time("stats", async () => `${(await getStats(app)).total_deliveries} deliveries`);
+  // What the payload index costs ingest: one event row per INSERT (as the trigger writes them),
+  // with the index and then without it, on the same table.
+  let inserted = 0;
+  const insertEvents = async () => {
+    for (let i = 0; i < 100; i++) {
+      const n = ++inserted;
+      await pool.query("INSERT INTO events (id, app_id, name, payload, idempotency_key) VALUES ($1, $2, 'invoice.paid', $3, $4)", [
+        `msg_ins${n}`,
+        appId,
+        JSON.stringify(samplePayload(n)),
+        `ins-${n}`,
+      ]);
+    }
+    return "100 events";
+  };
+  await time("ingest: 100 event INSERTs, payload index", insertEvents);
+  await pool.query("DROP INDEX events_payload_idx");
+  await time("ingest: 100 event INSERTs, no payload index", insertEvents);
 
   console.log("");
   console.log(`Hookline delivery log and analytics, ${ROWS.toLocaleString()} deliveries, ${RUNS} runs each (ms)`);
