@@ -11,6 +11,7 @@ import { callRoute, type CallResult } from "../helpers/http";
 import { createTestApp, createTestEndpoint, fanOutNow } from "../helpers/delivery-fixtures";
 import type { App } from "@/generated/prisma/client";
 import { createApiKey } from "@/lib/auth/api-keys";
+import { MATCHING_EVENTS_LIMIT } from "@/lib/delivery-log/select-delivery-page";
 import { buildOpenApiDocument } from "@/lib/openapi/document";
 import { purgeExpiredPayloads } from "@/lib/retention/purge-expired-payloads";
 import * as listRoute from "@/app/api/v1/apps/[slug]/deliveries/route";
@@ -225,6 +226,44 @@ describe("the condition language over real payloads", () => {
   it.each(cases)("%s", async (text, matches) => {
     const expected = await deliveriesOf(where(matches));
     expect(await walk(q({ payload: text, limit: "250" }))).toEqual(expected);
+  });
+});
+
+describe("both plans: a few matching events, or more than MATCHING_EVENTS_LIMIT", () => {
+  it("gives every match once, in log order, whichever plan it takes", async () => {
+    const bulk = await createTestApp("search-bulk");
+    const endpoint = (await createTestEndpoint(bulk, { url: "https://bulk.example.com/hook" })).endpoint;
+    const count = MATCHING_EVENTS_LIMIT + 500;
+    // Event i: one delivery, i minutes old, three at a time sharing a timestamp (the id breaks ties).
+    await db().pool.query(
+      `INSERT INTO events (id, app_id, name, payload, created_at)
+       SELECT 'msg_bulk' || i, $1, 'invoice.paid', jsonb_build_object('kind', 'bulk', 'n', i, 'odd', i % 2 = 1), $2::timestamptz - make_interval(mins => i / 3)
+       FROM generate_series(1, $3) AS i`,
+      [bulk.id, BASE, count],
+    );
+    await db().pool.query(
+      `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, created_at, updated_at)
+       SELECT 'dlv_bulk' || i, $1, 'msg_bulk' || i, $2, 'invoice.paid', 'success', $3::timestamptz - make_interval(mins => i / 3), $3
+       FROM generate_series(1, $4) AS i`,
+      [bulk.id, endpoint.id, BASE, count],
+    );
+    const expected = async (where: string) =>
+      (
+        await db().pool.query<{ id: string }>(
+          `SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.app_id = $1 AND ${where} ORDER BY d.created_at DESC, d.id DESC`,
+          [bulk.id],
+        )
+      ).rows.map((r) => r.id);
+    for (const [text, where, matches] of [
+      ['kind = "bulk"', "true", count], // more than the limit: walks the log
+      ["odd = true", "(e.payload->>'odd')::boolean", count / 2],
+      ['kind = "bulk" and n > 2400', "(e.payload->>'n')::int > 2400", count - 2400], // a few: by their events
+      ["not (n <= 2490)", "(e.payload->>'n')::int > 2490", count - 2490],
+    ] as const) {
+      const ids = await expected(where);
+      expect(ids, text).toHaveLength(matches);
+      expect(await walk(q({ payload: text, limit: "250" }), (query) => list(query, bulk.slug)), text).toEqual(ids);
+    }
   });
 });
 
