@@ -1,6 +1,7 @@
 import type { Endpoint } from "@/generated/prisma/client";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import { maskHeaders } from "@/lib/endpoints/custom-headers";
+import type { PayloadFilter } from "@/lib/filters/payload-filter";
 
 export function serializeEndpoint(endpoint: Endpoint): EndpointResponse {
   return {
@@ -15,6 +16,7 @@ export function serializeEndpoint(endpoint: Endpoint): EndpointResponse {
     subscriptions: endpoint.subscriptions,
     channels: endpoint.channels,
     rate_limit: endpoint.rateLimit,
+    filter: (endpoint.filter ?? null) as PayloadFilter | null,
     disabled_reason: endpoint.disabledReason,
     disabled_at: endpoint.disabledAt?.toISOString() ?? null,
     failing_since: endpoint.failingSince?.toISOString() ?? null,

@@ -3,6 +3,7 @@
  * A path names keys (dot-separated identifiers, or quoted in brackets) and array positions.
  * Shared by the JSON form (`field`), the text form and the compiler, so all three agree.
  */
+import { textProblem } from "@/lib/http/storable";
 
 export type PathSegment = string | number;
 
@@ -46,7 +47,11 @@ export function readFieldPath(text: string): { segments: PathSegment[]; length: 
     } else if (rest.startsWith('["')) {
       const end = quotedEnd(rest, 1);
       if (end < 0 || rest[end + 1] !== "]") throw new PathSyntaxError('expected a quoted key and "]"', at + 1);
-      segments.push(JSON.parse(rest.slice(1, end + 1)) as string);
+      const key = JSON.parse(rest.slice(1, end + 1)) as string;
+      // An escape can spell what the database cannot hold (NUL, a lone surrogate): refused here, not by the database.
+      const problem = textProblem(key);
+      if (problem) throw new PathSyntaxError(`the quoted key ${problem}`, at + 1);
+      segments.push(key);
       at += end + 2;
     } else if (rest.startsWith("[")) {
       const index = INDEX.exec(rest);

@@ -9,13 +9,20 @@ import { payloadFilter, type PayloadFilter } from "@/lib/filters/payload-filter"
 export const filterText = z
   .string()
   .transform((text, ctx): PayloadFilter => {
+    let parsed: PayloadFilter;
     try {
-      return parseFilterText(text);
+      parsed = parseFilterText(text);
     } catch (err) {
       if (!(err instanceof FilterSyntaxError)) throw err;
       ctx.addIssue({ code: "custom", message: err.message });
       return z.NEVER;
     }
+    // The parser enforces the language's rules itself; this keeps a filter the JSON form would
+    // refuse from ever passing as text (a 422 naming the part, never a database error).
+    const checked = payloadFilter.safeParse(parsed);
+    if (checked.success) return checked.data;
+    for (const issue of checked.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path as PropertyKey[] });
+    return z.NEVER;
   })
   .describe('The text form, e.g. `customer.id = "cus_123" and amount > 0` (see docs/filters.md).');
 

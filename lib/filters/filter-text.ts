@@ -12,6 +12,7 @@
  * nesting bounded by FILTER_LIMITS.depth, so parsing is linear.
  */
 import { formatFieldPath, PathSyntaxError, quotedEnd, readFieldPath } from "@/lib/filters/field-path";
+import { textProblem } from "@/lib/http/storable";
 import { FILTER_LIMITS, measureFilter, operatorOf, type FilterCondition, type FilterValue, type PayloadFilter } from "@/lib/filters/payload-filter";
 
 export class FilterSyntaxError extends Error {
@@ -50,7 +51,8 @@ function tokenize(text: string): Token[] {
       const end = quotedEnd(text, at);
       if (end < 0) throw new FilterSyntaxError("unterminated or malformed string (strings are JSON strings in double quotes)", at);
       const value = JSON.parse(text.slice(at, end + 1)) as string;
-      if (value.length > FILTER_LIMITS.stringLength) throw new FilterSyntaxError(`a string longer than ${FILTER_LIMITS.stringLength} characters`, at);
+      const problem = value.length > FILTER_LIMITS.stringLength ? `must be at most ${FILTER_LIMITS.stringLength} characters` : textProblem(value);
+      if (problem) throw new FilterSyntaxError(`the string ${problem}`, at);
       tokens.push({ kind: "string", value, at });
       at = end + 1;
       continue;

@@ -91,8 +91,11 @@ describe("the text form", () => {
       ["a = 1e999", /out of range/, 5],
       ['a = "unterminated', /unterminated/, 5],
       ["a ~ 1", /unexpected "~ 1"/, 3],
-      // the JSON form's bound on string values holds for the text form too
-      [`a = 1 or b starts with "${"x".repeat(1025)}"`, /a string longer than 1024 characters/, 24],
+      // Escapes that spell what the database cannot hold, and strings over the JSON form's bound.
+      ['a = "\\u0000"', /string must not contain NUL/, 5],
+      ['a = 1 or b in ["x", "\\ud800"]', /string must not contain unpaired surrogates/, 21],
+      ['a["k\\u0000"] = 1', /quoted key must not contain NUL/, 3],
+      [`a = "${"x".repeat(1_025)}"`, /string must be at most 1024 characters/, 5],
     ];
     for (const [text, reason, at] of cases) {
       let error: unknown;
@@ -105,6 +108,11 @@ describe("the text form", () => {
       expect((error as FilterSyntaxError).reason, text).toMatch(reason);
       expect((error as FilterSyntaxError).offset + 1, text).toBe(at);
     }
+  });
+
+  it("refuses, in the JSON form too, strings and keys the database cannot hold", () => {
+    expect(errorsOf({ field: "a", eq: "x\u0000" })).toEqual([{ field: "filter.eq", message: expect.stringMatching(/NUL/) }]);
+    expect(errorsOf({ field: 'a["\\ud800"]', eq: 1 })).toEqual([{ field: "filter.field", message: expect.stringMatching(/unpaired surrogates/) }]);
   });
 
   it("bounds nesting without recursing on deep input", () => {

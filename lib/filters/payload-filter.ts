@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { MAX_PATH_LENGTH, parseFieldPath, PathSyntaxError } from "@/lib/filters/field-path";
+import { textProblem } from "@/lib/http/storable";
 
 export type FilterValue = string | number | boolean | null;
 
@@ -48,7 +49,13 @@ export const FILTER_LIMITS = {
   textLength: 8192,
 } as const;
 
-const stringValue = z.string().max(FILTER_LIMITS.stringLength, `must be at most ${FILTER_LIMITS.stringLength} characters`);
+const stringValue = z
+  .string()
+  .max(FILTER_LIMITS.stringLength, `must be at most ${FILTER_LIMITS.stringLength} characters`)
+  .superRefine((value, ctx) => {
+    const problem = textProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 const scalar = z.union([stringValue, z.number(), z.boolean(), z.null()], { message: "must be a string, number, boolean or null" });
 const ordered = z.union([z.number(), stringValue], { message: "must be a number or a string" });
 const valueList = z
