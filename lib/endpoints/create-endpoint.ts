@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { checkEndpointUrl } from "@/lib/endpoints/endpoint-url";
 import type { CreateEndpointRequest } from "@/lib/endpoints/schemas";
 import { createSigningSecret } from "@/lib/endpoints/signing-secrets";
+import { ensureEndpointSigningKeys } from "@/lib/endpoints/ed25519-signing-keys";
 import { syncCatalog } from "@/lib/event-types/sync-catalog";
 import { newId } from "@/lib/ids";
 
@@ -32,9 +33,11 @@ export async function createEndpoint(app: App, input: CreateEndpointRequest, act
         subscriptions,
         channels: input.channels ?? [],
         rateLimit: input.rate_limit ?? null,
+        signatureScheme: input.signature_scheme ?? null,
       },
     });
     const secret = await createSigningSecret(tx, endpoint.id);
+    await ensureEndpointSigningKeys(tx, app.id, endpoint);
     await recordAudit(tx, {
       appId: app.id,
       actor,

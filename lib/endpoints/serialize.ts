@@ -1,8 +1,10 @@
 import type { Endpoint } from "@/generated/prisma/client";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
+import type { endpointSigningFields } from "@/lib/endpoints/signature-scheme";
 import { maskHeaders } from "@/lib/endpoints/custom-headers";
 
-export function serializeEndpoint(endpoint: Endpoint): EndpointResponse {
+/** Everything but the signing fields, which need the app and the keys (lib/endpoints/serialize-signing.ts). */
+export function serializeEndpoint(endpoint: Endpoint): Omit<EndpointResponse, keyof typeof endpointSigningFields> {
   return {
     id: endpoint.id,
     app_id: endpoint.appId,
