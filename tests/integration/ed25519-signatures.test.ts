@@ -231,6 +231,23 @@ describe("ed25519 endpoints", () => {
     expect((await client.webhooks.rotateWebhookEndpointSecret(app.slug, plain.id, {})).public_key).toBeNull();
   });
 
+  it("the OpenAPI document describes the scheme and the public keys (never a private key)", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walking a JSON document
+    const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as any;
+    const responseOf = (p: string, method: string, status: string) => doc.paths[p][method].responses[status].content["application/json"].schema;
+    const endpoint = responseOf("/api/v1/apps/{slug}/endpoints/{id}", "get", "200");
+    expect(endpoint.properties.signature_scheme.anyOf).toEqual([{ type: "string", enum: ["hmac", "ed25519", "both"] }, { type: "null" }]);
+    expect(endpoint.properties.effective_signature_scheme.enum).toEqual(["hmac", "ed25519", "both"]);
+    expect(endpoint.properties.public_key.type).toEqual(["string", "null"]);
+    expect(Object.keys(endpoint.properties.public_keys.items.properties).sort()).toEqual(["created_at", "expires_at", "public_key"]);
+    expect(endpoint.required).toEqual(expect.arrayContaining(["signature_scheme", "effective_signature_scheme", "public_key", "public_keys"]));
+    expect(responseOf("/api/v1/apps/{slug}/endpoints/{id}/rotate-secret", "post", "200").properties.public_key).toBeDefined();
+    expect(responseOf("/api/v1/apps/{slug}", "get", "200").properties.signature_scheme.enum).toEqual(["hmac", "ed25519", "both"]);
+    const createBody = doc.paths["/api/v1/apps/{slug}/endpoints"].post.requestBody.content["application/json"].schema;
+    expect(createBody.properties.signature_scheme).toBeDefined();
+    expect(JSON.stringify(doc)).not.toMatch(/"(private_key|signing_key)"/);
+  });
+
   it("refuses an unknown scheme with 422 naming the field, writing nothing", async () => {
     const app = await newApp();
     const before = await db().prisma.endpoint.count();
