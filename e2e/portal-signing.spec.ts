@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { Backend, startReceiver, uniqueSlug, type Receiver } from "./support/portal";
+import { Backend, screenshotThemes, startReceiver, uniqueSlug, type Receiver } from "./support/portal";
 
 /**
  * The endpoint page's "Signing" section: an Ed25519 endpoint shows the same `whpk_` public key
@@ -51,7 +51,7 @@ test("an ed25519 endpoint shows the API's public key, and copies it", async ({ p
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(created.public_key);
 });
 
-test("switching an HMAC endpoint to Both in the portal creates its key pair; a rotation lists the previous key", async ({ page }) => {
+test("switching an HMAC endpoint to Both in the portal creates its key pair; a rotation lists the previous key", async ({ page }, testInfo) => {
   const created = await backend.call<EndpointBody>("POST", `/apps/${slug}/endpoints`, { url: receiver.url, events: ["invoice.paid"] }, 201);
   expect(created.public_key).toBeNull();
   await openEndpoint(page, created.id);
@@ -72,4 +72,5 @@ test("switching an HMAC endpoint to Both in the portal creates its key pair; a r
   await page.reload();
   await expect(panel.getByTestId("public-key-value")).toHaveText(rotated.public_key);
   await expect(panel.getByTestId("previous-public-keys")).toContainText(after.public_key!);
+  await screenshotThemes(page, testInfo, "signing-during-rotation");
 });
