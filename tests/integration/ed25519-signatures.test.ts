@@ -24,6 +24,9 @@ import { ed25519PublicKeyOf } from "@/lib/crypto/ed25519-keys";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { startEmbeddedDriver, type EmbeddedDriver } from "@/lib/jobs/embedded-driver";
 import { HooklineClient, HooklineError } from "@/lib/sdk";
+import { createEndpoint } from "@/lib/endpoints/create-endpoint";
+import { createEndpointRequest } from "@/lib/endpoints/schemas";
+import { ensureAppSigningKeys } from "@/lib/endpoints/ed25519-signing-keys";
 
 const db = useTestDatabase({ HOOKLINE_ALLOW_PRIVATE_TARGETS: "true", HOOKLINE_RETRY_SCHEDULE: "1" });
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -229,6 +232,23 @@ describe("ed25519 endpoints", () => {
     // An HMAC-only endpoint has no key to rotate.
     const plain = await client.webhooks.createWebhookEndpoint(app.slug, { url: "https://plain.example.com/h", signature_scheme: "hmac" });
     expect((await client.webhooks.rotateWebhookEndpointSecret(app.slug, plain.id, {})).public_key).toBeNull();
+  });
+
+  it("an endpoint created while its app switches to ed25519 still gets a key (the create waits for the switch)", async () => {
+    const created = await newApp();
+    const app = await db().prisma.app.findUniqueOrThrow({ where: { id: created.id } });
+    let creating: Promise<unknown> | undefined;
+    await db().prisma.$transaction(async (tx) => {
+      await tx.app.update({ where: { id: app.id }, data: { signatureScheme: "ed25519" } });
+      expect(await ensureAppSigningKeys(tx, app.id, "ed25519")).toBe(0);
+      // The switch has given keys to the endpoints it saw and is about to commit: an endpoint
+      // created now (with the app object saying hmac, as a cached one would) must wait for it.
+      creating = createEndpoint(app, createEndpointRequest.parse({ url: "https://racing.example.com/h" }), "test");
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    const { endpoint } = (await creating) as { endpoint: { id: string } };
+    expect(await db().prisma.endpointSecret.count({ where: { endpointId: endpoint.id, kind: "ed25519", expiresAt: null } })).toBe(1);
+    expect((await client.webhooks.getWebhookEndpoint(created.slug, endpoint.id)).public_key).toMatch(/^whpk_/);
   });
 
   it("the OpenAPI document describes the scheme and the public keys (never a private key)", async () => {
