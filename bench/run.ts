@@ -14,6 +14,8 @@
  *   3. latency: trigger to receiver p50/p99 at a steady 200 events/s;
  *   4. fan-out: one event to N endpoints: the trigger's own response time, and the time until the
  *      receiver has them all;
+ *   4b. filtered fan-out: the same with a payload filter on every endpoint: an event they all
+ *      match (the receiver has them all) and one none matches (all N counted as filtered);
  * then stops the server and, on a fresh embedded PostgreSQL with the same receiver:
  *   5. the ceiling: the same signed bodies POSTed from a keep-alive loop at the same concurrency,
  *      and the same rows written with pg multi-row INSERTs;
@@ -31,7 +33,7 @@
  * connections), --ingest-clients N (32), --latency-seconds N (10), --latency-rate N (200),
  * --pgboss-deliveries N (as --deliveries), --graphile-deliveries N (as --pgboss-deliveries),
  * --signature-scheme hmac|ed25519|both (how Hookline's benchmark apps sign; default hmac),
- * --phases list (ingest,throughput,latency,fanout,ceiling,pgboss,graphile), --out FILE,
+ * --phases list (ingest,throughput,latency,fanout,fanout-filtered,ceiling,pgboss,graphile), --out FILE,
  * --no-write, --keep,
  * --profile (CPU profile of the Next server into bench/profiles/), --memory (what the server's
  * peak RSS consists of: V8 heap, external buffers, the rest), --waits (sample what the
@@ -79,7 +81,7 @@ import { EVENT_NAME, FAN_OUT, now, percentile, pool, samplePayload, sleep } from
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const PHASES = ["ingest", "throughput", "latency", "fanout", "ceiling", "pgboss", "graphile"] as const;
+const PHASES = ["ingest", "throughput", "latency", "fanout", "fanout-filtered", "ceiling", "pgboss", "graphile"] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -152,7 +154,7 @@ for (const p of options.phases) {
   }
 }
 const runs = (p: Phase) => options.phases.includes(p);
-const runsHookline = ["ingest", "throughput", "latency", "fanout"].some((p) => runs(p as Phase));
+const runsHookline = ["ingest", "throughput", "latency", "fanout", "fanout-filtered"].some((p) => runs(p as Phase));
 
 const t0 = now();
 const say = (msg: string) => console.log(`[${((now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
@@ -203,6 +205,8 @@ interface Results {
     duplicates: number;
     cpu: CpuReport | null;
   };
+  /** Every endpoint with a payload filter: one event all match, then one none matches. */
+  fanoutFiltered?: { endpoints: number; triggerMs: number; receiverSeconds: number; filteredTriggerMs: number; filteredSeconds: number };
   peakRssMb?: number | null;
   ceiling?: { http: HttpCeilingResult[]; pg: PgCeilingResult[] };
   pgboss?: PgBossResult[];
@@ -487,8 +491,8 @@ async function latencyPhase(server: HooklineServer, receiver: ReceiverProcess) {
  * rest copied from it in SQL with their own signing secrets, encrypted with the server's key, as
  * the API would store them (10,000 API calls would take longer than the measurement).
  */
-async function seedFanoutEndpoints(server: HooklineServer, db: pg.Pool, app: AppInfo, n: number, url: (i: number) => string) {
-  const first = await server.api<{ id: string }>("POST", `/api/v1/apps/${app.slug}/endpoints`, { url: url(0), subscriptions: ["order.*"] });
+async function seedFanoutEndpoints(server: HooklineServer, db: pg.Pool, app: AppInfo, n: number, url: (i: number) => string, extra: Record<string, unknown> = {}) {
+  const first = await server.api<{ id: string }>("POST", `/api/v1/apps/${app.slug}/endpoints`, { url: url(0), subscriptions: ["order.*"], ...extra });
   if (first.status !== 201) throw new Error(`creating the first fan-out endpoint: HTTP ${first.status}`);
   const master = fs.readFileSync(path.join(server.dataDir, "secret"), "utf8").trim();
   for (let start = 1; start < n; start += 2_000) {
@@ -504,8 +508,8 @@ async function seedFanoutEndpoints(server: HooklineServer, db: pg.Pool, app: App
     }
     await db.query(
       `WITH e AS (
-         INSERT INTO endpoints (id, app_id, url, description, headers, is_active, max_retries, timeout_seconds, subscriptions, channels, rate_limit, created_at, updated_at)
-         SELECT u.id, f.app_id, u.url, f.description, f.headers, f.is_active, f.max_retries, f.timeout_seconds, f.subscriptions, f.channels, f.rate_limit, now(), now()
+         INSERT INTO endpoints (id, app_id, url, description, headers, is_active, max_retries, timeout_seconds, subscriptions, channels, rate_limit, filter, filter_path, created_at, updated_at)
+         SELECT u.id, f.app_id, u.url, f.description, f.headers, f.is_active, f.max_retries, f.timeout_seconds, f.subscriptions, f.channels, f.rate_limit, f.filter, f.filter_path, now(), now()
          FROM endpoints f, unnest($2::text[], $3::text[]) AS u(id, url) WHERE f.id = $1
          RETURNING id)
        INSERT INTO endpoint_secrets (id, endpoint_id, secret_encrypted)
@@ -558,6 +562,48 @@ async function fanoutPhase(server: HooklineServer, receiver: ReceiverProcess, db
   );
   say(`  ${describeCpu(cpuReport)}`);
   if (stats.duplicates > 0) throw new Error(`fan-out: ${stats.duplicates} duplicate deliveries`);
+}
+
+/** Events a payload filter kept from an app's endpoints (the rollups, written by the fan-out statement). */
+async function recordedFiltered(db: pg.Pool, appId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>("SELECT COALESCE(sum(filtered), 0)::int AS n FROM delivery_rollups_hourly WHERE app_id = $1", [appId]);
+  return rows[0]!.n;
+}
+
+/**
+ * 4b: N endpoints, each with a payload filter of four conditions (set through the API on the first,
+ * copied with the rest). An event they all match: trigger to the receiver having all N. Then one
+ * none matches: trigger to all N counted as filtered (no delivery made).
+ */
+async function filteredFanoutPhase(server: HooklineServer, receiver: ReceiverProcess, db: pg.Pool) {
+  const n = options.endpoints;
+  const app = await createApp(server, "fanout-filtered");
+  say(`filtered fan-out: ${n.toLocaleString()} endpoints, each with a payload filter`);
+  const filter = 'amount >= 1000 and currency in ["EUR", "GBP"] and customer.id starts with "cus_" and not (items.sku = "SKU-BANNED")';
+  await seedFanoutEndpoints(server, db, app, n, (i) => `${receiver.url("ff")}/${i}`, { filter });
+  await receiver.reset("ff");
+  await sleep(500);
+  let started = now();
+  const status = await trigger(server, app, samplePayload(43));
+  const triggerMs = now() - started;
+  if (status !== 202) throw new Error(`filtered fan-out trigger: HTTP ${status}`);
+  const stats = await receiver.waitForUnique("ff", n, Math.max(120_000, n * 20));
+  if (!stats.reachedTarget) throw new Error(`filtered fan-out: the receiver had ${stats.unique} of ${n} after the time limit`);
+  const receiverSeconds = (stats.lastUniqueAt! - started) / 1000;
+
+  started = now();
+  const unmatched = await trigger(server, app, { ...samplePayload(44), currency: "USD" });
+  const filteredTriggerMs = now() - started;
+  if (unmatched !== 202) throw new Error(`filtered fan-out trigger: HTTP ${unmatched}`);
+  const deadline = now() + 120_000;
+  while ((await recordedFiltered(db, app.id)) < n && now() < deadline) await sleep(20);
+  const filteredSeconds = (now() - started) / 1000;
+  if ((await recordedFiltered(db, app.id)) !== n) throw new Error(`filtered fan-out: ${await recordedFiltered(db, app.id)} of ${n} counted as filtered`);
+  results.fanoutFiltered = { endpoints: n, triggerMs, receiverSeconds, filteredTriggerMs, filteredSeconds };
+  say(
+    `  every endpoint matching: trigger ${Math.round(triggerMs)} ms, receiver had all after ${receiverSeconds.toFixed(2)} s; ` +
+      `none matching: trigger ${Math.round(filteredTriggerMs)} ms, all ${n.toLocaleString()} counted filtered after ${filteredSeconds.toFixed(2)} s`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -635,6 +681,13 @@ function summarize() {
       "trigger < 50 ms; all < 3 s",
     ],
     [
+      `4b. Fan-out to ${fmt(results.fanoutFiltered?.endpoints ?? options.endpoints)} endpoints, each with a filter`,
+      results.fanoutFiltered
+        ? `all match: receiver had all after ${fmt(results.fanoutFiltered.receiverSeconds, 2)} s; none match: all counted filtered after ${fmt(results.fanoutFiltered.filteredSeconds, 2)} s`
+        : "not run",
+      "all < 5 s",
+    ],
+    [
       "5. Ceiling",
       results.ceiling
         ? `signed POST loop ${fmt(httpC)}/s, pg INSERTs ${fmt(pgC)}/s; Hookline = ${fmt(ceilingRatio, 2)} x the lower`
@@ -657,6 +710,10 @@ function summarize() {
     { target: "ingest during throughput p99 < 100 ms", met: during ? during.p99Ms < 100 : null },
     { target: "fan-out of 10,000 endpoints: trigger answers < 50 ms", met: tenThousand ? tenThousand.triggerMs < 50 : null },
     { target: "fan-out of 10,000 endpoints: receiver has all < 3 s", met: tenThousand ? tenThousand.receiverSeconds < 3 : null },
+    {
+      target: "fan-out of 10,000 endpoints with filters: complete < 5 s",
+      met: results.fanoutFiltered && results.fanoutFiltered.endpoints >= 10_000 ? Math.max(results.fanoutFiltered.receiverSeconds, results.fanoutFiltered.filteredSeconds) < 5 : null,
+    },
     { target: "p50 trigger-to-receiver < 20 ms at 200/s", met: results.latency?.p50Ms != null ? results.latency.p50Ms < 20 : null },
     { target: "server RSS < 400 MB", met: results.peakRssMb != null ? results.peakRssMb < 400 : null },
   ];
@@ -820,6 +877,8 @@ async function main() {
       await profilePoint();
       await pgStats("latency");
       if (runs("fanout")) await fanoutPhase(server, receiver, db);
+      if (runs("fanout") && runs("fanout-filtered")) await settle();
+      if (runs("fanout-filtered")) await filteredFanoutPhase(server, receiver, db);
       await profilePoint();
       await memoryPoint("latency and fan-out");
       await pgStats("fan-out");

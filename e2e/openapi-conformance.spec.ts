@@ -79,7 +79,11 @@ test("every answer of a run through all operations matches the OpenAPI document"
   await v1("POST", `/apps/${slug}/endpoints`, { url: "not a url" }); // 422
   await v1("GET", `/apps/${slug}/endpoints`);
   await v1("GET", `/apps/${slug}/endpoints/${endpointId}`);
-  await v1("PATCH", `/apps/${slug}/endpoints/${endpointId}`, { description: "Main" });
+  // A payload filter (text form in, JSON form out) that the events below match.
+  await v1("PATCH", `/apps/${slug}/endpoints/${endpointId}`, { description: "Main", filter: 'id starts with "o_"' });
+  await v1("POST", `/apps/${slug}/filters/test`, { filter: 'id = "o_1"', event_type: "order.created" });
+  await v1("POST", `/apps/${slug}/filters/test`, { filter: "id =", payload: {} }); // 422
+  await v1("POST", `/apps/${slug}/filters/test`, { filter: "id = 1", event_type: "order.nope" }); // 404
   await v1("GET", `/apps/${slug}/endpoints/${endpointId}/secret`);
   await v1("POST", `/apps/${slug}/endpoints/${endpointId}/rotate-secret`, {});
   await v1("POST", `/apps/${slug}/endpoints/${endpointId}/test`, {});
@@ -145,6 +149,7 @@ test("every answer of a run through all operations matches the OpenAPI document"
   await fe("POST", `/endpoints/${feId}/rotate-secret`, {});
   await fe("POST", `/endpoints/${feId}/reactivate`, {});
   await fe("POST", `/endpoints/${feId}/test`, {});
+  await fe("POST", "/filters/test", { filter: { field: "id", eq: "o_1" }, payload: { id: "o_1" } });
   await fe("GET", "/deliveries?limit=5");
   await fe("GET", `/deliveries/${deliveryId}`);
   await fe("POST", `/deliveries/${deliveryId}/replay`, {});

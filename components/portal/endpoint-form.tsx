@@ -9,6 +9,8 @@ import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import type { EventTypeResponse } from "@/lib/event-types/schemas";
 import { sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
 import { SubscriptionPicker } from "@/components/portal/subscription-picker";
+import { FilterEditor } from "@/components/portal/filter-editor";
+import { formatFilterText } from "@/lib/filters/filter-text";
 import { useLeaveWarning } from "@/components/portal/use-leave-warning";
 import { Alert, Button, cx, FieldErrorText, focusRing, TextField } from "@/components/portal/ui";
 
@@ -21,6 +23,8 @@ export interface EndpointFormValues {
   timeout_seconds?: number | string;
   rate_limit?: number | string | null;
   is_active?: boolean;
+  /** The payload filter's text form; null for none. */
+  filter?: string | null;
 }
 
 type HeaderRow = { key: number; name: string; value: string };
@@ -34,11 +38,12 @@ const CLAIMS = {
   description: under("description"),
   subscriptions: under("subscriptions", "events", "subscribed_events"),
   headers: under("headers"),
+  filter: under("filter"),
   max_retries: under("max_retries"),
   timeout_seconds: under("timeout_seconds"),
   rate_limit: under("rate_limit"),
 };
-const LABELS = { url: "Endpoint URL", description: "Description", subscriptions: "Events to send", headers: "Custom headers", max_retries: "Retries", timeout_seconds: "Timeout", rate_limit: "Rate limit" };
+const LABELS = { url: "Endpoint URL", description: "Description", subscriptions: "Events to send", headers: "Custom headers", filter: "Payload filter", max_retries: "Retries", timeout_seconds: "Timeout", rate_limit: "Rate limit" };
 const ORDER = Object.keys(CLAIMS) as (keyof typeof CLAIMS)[];
 
 /** A number input's text as JSON: a number when it is one, else the text (the server says why). */
@@ -91,10 +96,11 @@ export function EndpointForm({
   const [timeout, setTimeoutSeconds] = useState(String(initial?.timeout_seconds ?? 30));
   const [rateLimit, setRateLimit] = useState(initial?.rate_limit == null ? "" : String(initial.rate_limit));
   const [active, setActive] = useState(initial?.is_active ?? true);
+  const [filterText, setFilterText] = useState(initial?.filter ? formatFilterText(initial.filter) : "");
   const [showAdvanced, setShowAdvanced] = useState(editing && (initial.max_retries !== 5 || initial.timeout_seconds !== 30 || initial.rate_limit !== null));
 
   // What the form holds against what was last loaded or saved: leaving with a difference asks first.
-  const snapshot = JSON.stringify([url, description, subscriptions, headers.map((h) => [h.name, h.value]), maxRetries, timeout, rateLimit, active]);
+  const snapshot = JSON.stringify([url, description, subscriptions, headers.map((h) => [h.name, h.value]), maxRetries, timeout, rateLimit, active, filterText]);
   const [savedSnapshot, setSavedSnapshot] = useState(snapshot);
   useLeaveWarning(snapshot !== savedSnapshot);
 
@@ -126,6 +132,7 @@ export function EndpointForm({
       timeout_seconds: numberish(timeout),
       rate_limit: rateLimit.trim() === "" ? null : numberish(rateLimit),
       is_active: active,
+      filter: filterText.trim() === "" ? null : filterText,
     };
     try {
       await onSubmit(values);
@@ -206,6 +213,17 @@ export function EndpointForm({
         error={errors.headers}
         onChange={setHeaders}
         onAdd={() => setHeaders((rows) => [...rows, { key: newRowKey(), name: "", value: "" }])}
+      />
+      <FilterEditor
+        id={fieldId("filter")}
+        value={filterText}
+        onChange={(text) => {
+          setFilterText(text);
+          if (errors.filter) setErrors(({ filter: _f, ...rest }) => rest);
+        }}
+        serverError={errors.filter}
+        subscriptions={subscriptions}
+        catalog={catalog}
       />
 
       <div>
@@ -355,5 +373,6 @@ export function endpointPayload(values: EndpointFormValues, mode: "create" | "ed
   if (values.timeout_seconds !== undefined) out.timeout_seconds = values.timeout_seconds;
   if (mode === "edit" || values.rate_limit !== null) out.rate_limit = values.rate_limit;
   if (mode === "create") out.is_active = values.is_active;
+  if (mode === "edit" || values.filter) out.filter = values.filter ?? null;
   return out;
 }

@@ -89,15 +89,40 @@ export class OpenApiChecker {
     }
   }
 
-  /** Inlines `#/components/...` references (the schemas' own `#/$defs` stay as they are). */
+  /**
+   * Inlines `#/components/...` references (the schemas' own `#/$defs` stay as they are). A
+   * recursive component (the payload filter) cannot be inlined: it goes into the root's `$defs`
+   * once, and every reference to it points there.
+   */
   private resolveRefs(node: unknown): Json {
+    const hoisted: Json = {};
+    const expanding = new Set<string>();
+    const recursive = new Set<string>();
+    const defName = (ref: string) => `component_${ref.slice("#/components/".length).replace(/[^A-Za-z0-9_]/g, "_")}`;
     const walk = (n: unknown): unknown => {
       if (Array.isArray(n)) return n.map(walk);
       if (!n || typeof n !== "object") return n;
       const o = n as Json;
-      if (typeof o.$ref === "string" && o.$ref.startsWith("#/components/")) return walk(this.deref(o));
+      if (typeof o.$ref === "string" && o.$ref.startsWith("#/components/")) {
+        const ref = o.$ref;
+        const pointer = { $ref: `#/$defs/${defName(ref)}` };
+        if (defName(ref) in hoisted) return pointer;
+        if (expanding.has(ref)) {
+          recursive.add(ref);
+          return pointer;
+        }
+        expanding.add(ref);
+        const expanded = walk(this.deref(o));
+        expanding.delete(ref);
+        if (!recursive.has(ref)) return expanded;
+        hoisted[defName(ref)] = expanded;
+        return pointer;
+      }
       return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, walk(v)]));
     };
-    return walk(node) as Json;
+    const root = walk(node) as Json;
+    if (Object.keys(hoisted).length === 0) return root;
+    // A root that is itself a hoisted pointer keeps its target beside it.
+    return { ...root, $defs: { ...((root.$defs as Json | undefined) ?? {}), ...hoisted } };
   }
 }

@@ -21,6 +21,7 @@ const compute: Record<AnalyticsField, (a: Aggregate) => number | null> = {
   successful: (a) => a.succeeded,
   failed: (a) => a.failed,
   pending: (a) => a.created - a.succeeded - a.failed,
+  filtered: (a) => a.filtered,
   success_rate: (a) => successRate(a.succeeded, a.failed),
   total_attempts: (a) => a.attempts,
   failed_attempts: (a) => a.attemptsFailed,

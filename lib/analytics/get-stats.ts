@@ -48,6 +48,7 @@ export async function getStats(app: Pick<App, "id">, now: Date = new Date()): Pr
       successful: last.succeeded,
       failed: last.failed,
       pending: last.created - last.succeeded - last.failed,
+      filtered: last.filtered,
       success_rate: successRate(last.succeeded, last.failed),
     },
   };

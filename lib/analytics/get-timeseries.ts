@@ -75,6 +75,8 @@ export async function getTimeseries(app: Pick<App, "id">, input: TimeseriesInput
         successful: a.succeeded,
         failed: a.failed,
         pending: a.created - a.succeeded - a.failed,
+        // Minute buckets come from delivery rows, which a filtered event never has: unknown, not 0.
+        filtered: input.interval === "minute" ? null : a.filtered,
         success_rate: successRate(a.succeeded, a.failed),
         total_attempts: a.attempts,
         failed_attempts: a.attemptsFailed,

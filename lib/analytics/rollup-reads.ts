@@ -11,6 +11,8 @@ export interface Aggregate {
   created: number;
   succeeded: number;
   failed: number;
+  /** Events a payload filter kept from an endpoint (no delivery); hourly rollups only. */
+  filtered: number;
   attempts: number;
   attemptsFailed: number;
   latencySumMs: number;
@@ -19,7 +21,7 @@ export interface Aggregate {
 }
 
 export function emptyAggregate(): Aggregate {
-  return { created: 0, succeeded: 0, failed: 0, attempts: 0, attemptsFailed: 0, latencySumMs: 0, latencyMaxMs: 0, histogram: new Array<number>(LATENCY_BUCKET_COUNT).fill(0) };
+  return { created: 0, succeeded: 0, failed: 0, filtered: 0, attempts: 0, attemptsFailed: 0, latencySumMs: 0, latencyMaxMs: 0, histogram: new Array<number>(LATENCY_BUCKET_COUNT).fill(0) };
 }
 
 const UNIT_MS: Record<Exclude<BucketUnit, "week">, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
@@ -74,7 +76,7 @@ function rollupWhere(scope: RollupScope): { sql: string; params: unknown[] } {
 /** `sum(latency_histogram[1]) AS h0, ...`: element-wise sums in the same pass (no unnest). */
 const HISTOGRAM_SUMS = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => `sum(r.latency_histogram[${i + 1}]) AS h${i}`).join(", ");
 
-type RollupRow = { b: Date; created: string; succeeded: string; failed: string; attempts: string; attempts_failed: string; latency: string; latency_max: number } & Record<
+type RollupRow = { b: Date; created: string; succeeded: string; failed: string; filtered: string; attempts: string; attempts_failed: string; latency: string; latency_max: number } & Record<
   `h${number}`,
   string | null
 >;
@@ -88,7 +90,7 @@ export async function readRollups(scope: RollupScope, unit: Exclude<BucketUnit, 
   // Rollup hours are already whole UTC hours.
   const bucket = unit === null ? `'epoch'::timestamptz` : unit === "hour" ? "r.hour" : `date_trunc('${unit}', r.hour, 'UTC')`;
   const { rows } = await getDb().pool.query<RollupRow>(
-    `SELECT ${bucket} AS b, sum(r.created) AS created, sum(r.succeeded) AS succeeded, sum(r.failed) AS failed,
+    `SELECT ${bucket} AS b, sum(r.created) AS created, sum(r.succeeded) AS succeeded, sum(r.failed) AS failed, sum(r.filtered) AS filtered,
             sum(r.attempts) AS attempts, sum(r.attempts_failed) AS attempts_failed, sum(r.latency_sum_ms) AS latency, max(r.latency_max_ms) AS latency_max, ${HISTOGRAM_SUMS}
      FROM delivery_rollups_hourly r WHERE ${sql} GROUP BY 1`,
     params,
@@ -99,6 +101,7 @@ export async function readRollups(scope: RollupScope, unit: Exclude<BucketUnit, 
     agg.created = Number(r.created);
     agg.succeeded = Number(r.succeeded);
     agg.failed = Number(r.failed);
+    agg.filtered = Number(r.filtered);
     agg.attempts = Number(r.attempts);
     agg.attemptsFailed = Number(r.attempts_failed);
     agg.latencySumMs = Number(r.latency);
@@ -112,7 +115,7 @@ export async function readRollups(scope: RollupScope, unit: Exclude<BucketUnit, 
 /**
  * Minute buckets from the raw rows, for short windows (the caller caps them), by the same rule
  * as the rollups: deliveries in the minute they were created, by current state; attempts in the
- * minute they were made.
+ * minute they were made. A filtered event leaves no row, so `filtered` is not counted here.
  */
 export async function readMinuteBuckets(scope: RollupScope): Promise<Map<number, Aggregate>> {
   const { pool } = getDb();

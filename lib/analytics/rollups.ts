@@ -66,19 +66,21 @@ function histogramBound(histogram: readonly number[], quantile: number): number 
  * The one rollup writer. `source` is SQL for a row set (a CTE name or a parenthesised SELECT)
  * with the columns app_id, endpoint_id, hour, created, succeeded, failed (deltas of deliveries
  * by current state, counted in the hour the delivery was created), attempt (0/1),
- * attempt_failed (0/1), duration_ms and bucket (latencyBucketIndex; null without an attempt).
+ * attempt_failed (0/1), duration_ms and bucket (latencyBucketIndex; null without an attempt);
+ * with `filtered: true` also a `filtered` column (events an endpoint's payload filter kept from
+ * it: fan-out is the only source of those).
  * Rows are folded per (endpoint, hour) and upserted in endpoint order (so concurrent writers
  * lock rollup rows in one order: no deadlocks), one row per key whatever the batch size.
  */
-export function foldIntoRollupsSql(source: string): string {
+export function foldIntoRollupsSql(source: string, columns: { filtered?: boolean } = {}): string {
   return `INSERT INTO delivery_rollups_hourly
-       (app_id, endpoint_id, hour, slot, created, succeeded, failed, attempts, attempts_failed, latency_sum_ms, latency_max_ms, latency_histogram)
-     SELECT g.app_id, g.endpoint_id, g.hour, ${ROLLUP_SLOT_SQL}, g.created, g.succeeded, g.failed, g.attempts, g.attempts_failed, g.latency_ms, g.latency_max_ms,
+       (app_id, endpoint_id, hour, slot, created, succeeded, failed, filtered, attempts, attempts_failed, latency_sum_ms, latency_max_ms, latency_histogram)
+     SELECT g.app_id, g.endpoint_id, g.hour, ${ROLLUP_SLOT_SQL}, g.created, g.succeeded, g.failed, g.filtered, g.attempts, g.attempts_failed, g.latency_ms, g.latency_max_ms,
        CASE WHEN g.attempts = 0 THEN '{}'::int[] ELSE
          ARRAY(SELECT (SELECT count(*) FROM unnest(g.buckets) AS b WHERE b = k)::int
                FROM generate_series(0, ${LATENCY_BUCKET_COUNT - 1}) AS k ORDER BY k) END
      FROM (SELECT s.app_id, s.endpoint_id, s.hour, sum(s.created)::int AS created, sum(s.succeeded)::int AS succeeded,
-                  sum(s.failed)::int AS failed, sum(s.attempt)::int AS attempts, sum(s.attempt_failed)::int AS attempts_failed,
+                  sum(s.failed)::int AS failed, ${columns.filtered ? "sum(s.filtered)::int" : "0"} AS filtered, sum(s.attempt)::int AS attempts, sum(s.attempt_failed)::int AS attempts_failed,
                   COALESCE(sum(s.duration_ms) FILTER (WHERE s.attempt = 1), 0)::bigint AS latency_ms,
                   COALESCE(max(s.duration_ms) FILTER (WHERE s.attempt = 1), 0)::int AS latency_max_ms,
                   array_agg(s.bucket) FILTER (WHERE s.attempt = 1) AS buckets
@@ -88,6 +90,7 @@ export function foldIntoRollupsSql(source: string): string {
        created = delivery_rollups_hourly.created + EXCLUDED.created,
        succeeded = delivery_rollups_hourly.succeeded + EXCLUDED.succeeded,
        failed = delivery_rollups_hourly.failed + EXCLUDED.failed,
+       filtered = delivery_rollups_hourly.filtered + EXCLUDED.filtered,
        attempts = delivery_rollups_hourly.attempts + EXCLUDED.attempts,
        attempts_failed = delivery_rollups_hourly.attempts_failed + EXCLUDED.attempts_failed,
        latency_sum_ms = delivery_rollups_hourly.latency_sum_ms + EXCLUDED.latency_sum_ms,

@@ -10,7 +10,8 @@ import { checkDateOrder, dateTimeParam } from "@/lib/delivery-log/date-range";
  * `pending` (not final yet), so `successful + failed + pending = total_deliveries` always; a
  * replay moves a delivery between them, never counts it twice. Attempts and latency count every
  * attempt made in the period. Rates are percentages (0-100, two decimals), null with nothing
- * to rate. Latency percentiles are the upper bound of the histogram bucket holding them
+ * to rate. `filtered` counts events that matched an endpoint's subscriptions but not its payload
+ * filter: they made no delivery, so they are not in `total_deliveries`. Latency percentiles are the upper bound of the histogram bucket holding them
  * (bounds: 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000 ms).
  */
 
@@ -19,6 +20,7 @@ export const ANALYTICS_FIELDS = [
   "successful",
   "failed",
   "pending",
+  "filtered",
   "success_rate",
   "total_attempts",
   "failed_attempts",
@@ -70,6 +72,7 @@ export const analyticsResponse = z.object({
   successful: z.number().int().optional(),
   failed: z.number().int().optional(),
   pending: z.number().int().optional(),
+  filtered: z.number().int().optional(),
   success_rate: z.number().nullable().optional(),
   total_attempts: z.number().int().optional(),
   failed_attempts: z.number().int().optional(),
@@ -105,6 +108,8 @@ export const timeseriesPoint = z.object({
   successful: z.number().int(),
   failed: z.number().int(),
   pending: z.number().int(),
+  /** Events kept from the endpoints by their payload filters; null in minute buckets (counted per hour only). */
+  filtered: z.number().int().nullable(),
   success_rate: z.number().nullable(),
   total_attempts: z.number().int(),
   failed_attempts: z.number().int(),
@@ -130,6 +135,8 @@ const outcomeCounts = z.object({
   successful: z.number().int(),
   failed: z.number().int(),
   pending: z.number().int(),
+  /** Events kept from the endpoints by their payload filters (no delivery made). */
+  filtered: z.number().int(),
   success_rate: z.number().nullable(),
 });
 

@@ -19,8 +19,9 @@ export interface FanOutResult {
 /**
  * Fans out up to `limit` queued events, oldest first (or exactly `eventIds`, when given: the
  * Inngest step for one event). Creates one pending, due delivery per active subscribed endpoint
- * (an endpoint with channels only gets events carrying one of them), its queue row and the
- * rollup counts. Returns the deliveries made.
+ * (an endpoint with channels only gets events carrying one of them, one with a payload filter
+ * only events it matches), its queue row and the rollup counts (`filtered` for the events a
+ * filter kept from its endpoint). Returns the deliveries made.
  *
  * Delivery ids keep newId's form (`dlv_` + 10 time + 16 random Crockford characters): one stem
  * per event (time + 10 random characters) and the endpoint's ordinal (6 hex digits) last.
@@ -47,7 +48,8 @@ export async function fanOutQueuedEvents(options: { limit: number; eventIds?: re
          FROM unnest($1::text[], $2::text[], $3::text[]) AS u(event_id, patterns, stem)),
        pairs AS (
          SELECT ev.id AS event_id, ev.app_id, ev.name, ev.created_at, f.stem, ep.id AS endpoint_id,
-                row_number() OVER (PARTITION BY ev.id ORDER BY ep.id) - 1 AS n
+                row_number() OVER (PARTITION BY ev.id ORDER BY ep.id) - 1 AS n,
+                (ep.filter_path IS NULL OR COALESCE(ev.payload @@ ep.filter_path, false)) AS matches
          FROM f JOIN events ev ON ev.id = f.event_id
          JOIN endpoints ep ON ep.app_id = ev.app_id AND ep.is_active AND ep.deleted_at IS NULL
            AND ep.subscriptions && f.patterns
@@ -55,10 +57,14 @@ export async function fanOutQueuedEvents(options: { limit: number; eventIds?: re
        ins AS (
          INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, next_attempt_at, created_at, updated_at, next_attempt_trigger)
          SELECT p.stem || lpad(to_hex(p.n), 6, '0'), p.app_id, p.event_id, p.endpoint_id, p.name, 'pending', p.created_at, p.created_at, p.created_at, 'auto'
-         FROM pairs p
+         FROM pairs p WHERE p.matches
          RETURNING id, app_id, endpoint_id, created_at),
        q AS (INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at) SELECT id, endpoint_id, created_at FROM ins),
-       r AS (${foldIntoRollupsSql(`(SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS hour, 1 AS created, 0 AS succeeded, 0 AS failed, ${NO_ATTEMPT_COLUMNS} FROM ins)`)})
+       r AS (${foldIntoRollupsSql(
+         `(SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS hour, 1 AS created, 0 AS succeeded, 0 AS failed, 0 AS filtered, ${NO_ATTEMPT_COLUMNS} FROM ins
+           UNION ALL SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC'), 0, 0, 0, 1, ${NO_ATTEMPT_COLUMNS} FROM pairs WHERE NOT matches)`,
+         { filtered: true },
+       )})
        SELECT id, endpoint_id FROM ins`,
       [events.map((e) => e.id), events.map((e) => JSON.stringify(matchingPatterns(e.name))), events.map(() => newId("dlv").slice(0, "dlv_".length + 10 + 10))],
     );

@@ -1,6 +1,7 @@
 import type { App, Endpoint } from "@/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
+import { writeEndpointFilter } from "@/lib/endpoints/endpoint-filter";
 import { checkEndpointUrl } from "@/lib/endpoints/endpoint-url";
 import type { CreateEndpointRequest } from "@/lib/endpoints/schemas";
 import { createSigningSecret } from "@/lib/endpoints/signing-secrets";
@@ -20,7 +21,7 @@ export async function createEndpoint(app: App, input: CreateEndpointRequest, act
   const subscriptions = input.subscriptions ?? DEFAULT_SUBSCRIPTIONS;
   return getDb().prisma.$transaction(async (tx) => {
     await syncCatalog(tx, app, subscriptions, input.subscriptionsField, actor);
-    const endpoint = await tx.endpoint.create({
+    let endpoint = await tx.endpoint.create({
       data: {
         id: newId("ep"),
         appId: app.id,
@@ -36,6 +37,10 @@ export async function createEndpoint(app: App, input: CreateEndpointRequest, act
         signatureScheme: input.signature_scheme ?? null,
       },
     });
+    if (input.filter) {
+      await writeEndpointFilter(tx, endpoint.id, input.filter);
+      endpoint = await tx.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    }
     const secret = await createSigningSecret(tx, endpoint.id);
     await ensureEndpointSigningKeys(tx, app.id, endpoint);
     await recordAudit(tx, {

@@ -3,6 +3,8 @@ import { channelName, eventName, subscriptionPattern } from "@/lib/events/schema
 import { listQuery } from "@/lib/openapi/shared-schemas";
 import { customHeaders } from "@/lib/endpoints/custom-headers";
 import { endpointSigningFields, signatureScheme } from "@/lib/endpoints/signature-scheme";
+import { filterInput } from "@/lib/filters/filter-input";
+import { payloadFilter } from "@/lib/filters/payload-filter";
 
 /**
  * Request and response shapes for endpoints: the single source for validation, TS types, the
@@ -54,6 +56,10 @@ const endpointFields = {
   subscriptions: subscriptionList.optional().describe("Event names, `*` or `prefix.*`. Also accepted as `events` or `subscribed_events`."),
   events: subscriptionList.optional().describe("Alias of `subscriptions`."),
   subscribed_events: subscriptionList.optional().describe("Alias of `subscriptions`."),
+  filter: filterInput
+    .nullable()
+    .optional()
+    .describe("Payload filter (docs/filters.md), JSON or text form: events it does not match are not delivered here (counted as `filtered`). `null` removes it."),
 };
 
 type Spelled = { [K in SubscriptionField]?: string[] };
@@ -98,6 +104,8 @@ export const endpointResponse = z.object({
   subscriptions: z.array(z.string()),
   channels: z.array(z.string()),
   rate_limit: z.number().int().nullable(),
+  /** The payload filter's JSON form; null without one. */
+  filter: payloadFilter.nullable(),
   /** Why delivery stopped (`410 Gone`, repeated failures); null when active or paused by hand. */
   disabled_reason: z.string().nullable(),
   disabled_at: z.string().nullable(),

@@ -2,6 +2,7 @@ import type { Endpoint } from "@/generated/prisma/client";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import type { endpointSigningFields } from "@/lib/endpoints/signature-scheme";
 import { maskHeaders } from "@/lib/endpoints/custom-headers";
+import type { PayloadFilter } from "@/lib/filters/payload-filter";
 
 /** Everything but the signing fields, which need the app and the keys (lib/endpoints/serialize-signing.ts). */
 export function serializeEndpoint(endpoint: Endpoint): Omit<EndpointResponse, keyof typeof endpointSigningFields> {
@@ -17,6 +18,7 @@ export function serializeEndpoint(endpoint: Endpoint): Omit<EndpointResponse, ke
     subscriptions: endpoint.subscriptions,
     channels: endpoint.channels,
     rate_limit: endpoint.rateLimit,
+    filter: (endpoint.filter ?? null) as PayloadFilter | null,
     disabled_reason: endpoint.disabledReason,
     disabled_at: endpoint.disabledAt?.toISOString() ?? null,
     failing_since: endpoint.failingSince?.toISOString() ?? null,

@@ -1,6 +1,7 @@
 import type { App, Endpoint, Prisma } from "@/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
+import { writeEndpointFilter } from "@/lib/endpoints/endpoint-filter";
 import { checkEndpointUrl } from "@/lib/endpoints/endpoint-url";
 import { getEndpoint } from "@/lib/endpoints/get-endpoint";
 import { clearFailureState } from "@/lib/endpoints/reactivate-endpoint";
@@ -28,6 +29,7 @@ export async function updateEndpoint(app: App, id: string, input: UpdateEndpoint
       ...(input.is_active === false && { isActive: false }),
       ...(input.is_active === true && clearFailureState),
     };
+    if (input.filter !== undefined) await writeEndpointFilter(tx, current.id, input.filter);
     const updated = await tx.endpoint.update({ where: { id: current.id }, data });
     if (input.signature_scheme !== undefined) await ensureEndpointSigningKeys(tx, app.id, updated);
     const { subscriptionsField: _field, ...changed } = input;

@@ -31,16 +31,30 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 
 /** One entry per failing field; unknown keys are reported by their own names. */
 export function fieldErrors(error: z.ZodError, prefix = ""): FieldError[] {
+  return issueErrors(error.issues, prefix ? [prefix] : []);
+}
+
+function issueErrors(issues: readonly z.core.$ZodIssue[], at: readonly PropertyKey[]): FieldError[] {
   const out: FieldError[] = [];
-  for (const issue of error.issues) {
-    const base = fieldPath([...(prefix ? [prefix] : []), ...issue.path]);
-    if (issue.code === "unrecognized_keys") {
+  for (const issue of issues) {
+    const base = fieldPath([...at, ...issue.path]);
+    // A union of different types (text or a JSON filter): the one alternative of the value's
+    // type says what is wrong, rather than "Invalid input".
+    const chosen = issue.code === "invalid_union" ? onlyTypedAlternative(issue.errors) : null;
+    if (chosen) {
+      out.push(...issueErrors(chosen, [...at, ...issue.path]));
+    } else if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) out.push({ field: base ? `${base}.${key}` : key, message: "is not a known field" });
     } else {
       out.push({ field: base || "(body)", message: issue.message });
     }
   }
   return out;
+}
+
+function onlyTypedAlternative(alternatives: readonly (readonly z.core.$ZodIssue[])[]): readonly z.core.$ZodIssue[] | null {
+  const typed = alternatives.filter((issues) => !(issues.length === 1 && issues[0]!.code === "invalid_type" && issues[0]!.path.length === 0));
+  return typed.length === 1 ? typed[0]! : null;
 }
 
 function describe(fields: FieldError[]): string {

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { buildOpenApiDocument } from "@/lib/openapi/document";
 import { defineRoutes } from "@/lib/openapi/registry";
+import { filterInput } from "@/lib/filters/filter-input";
+import { payloadFilter } from "@/lib/filters/payload-filter";
 
 const routes = defineRoutes([
   {
@@ -52,5 +54,29 @@ describe("buildOpenApiDocument", () => {
   it("refuses a route or an operationId registered twice", () => {
     expect(() => buildOpenApiDocument([...routes, { ...routes[1]!, operationId: "other" }])).toThrow(/registered twice/);
     expect(() => buildOpenApiDocument([...routes, { ...routes[1]!, path: "/else" }])).toThrow(/used twice/);
+  });
+});
+
+describe("recursive schemas", () => {
+  const filterRoutes = defineRoutes([
+    {
+      method: "post",
+      path: "/filters",
+      operationId: "saveFilter",
+      summary: "Save a filter",
+      tag: "Filters",
+      body: z.strictObject({ filter: filterInput }),
+      responses: { 200: { description: "Saved", schema: z.object({ filter: payloadFilter.nullable() }) } },
+    },
+  ]);
+  const doc = buildOpenApiDocument(filterRoutes) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it("live once in components.schemas, referenced from every use", () => {
+    const text = JSON.stringify(doc);
+    expect(text).not.toContain("$defs");
+    expect(text).toContain('"$ref":"#/components/schemas/PayloadFilter"');
+    const filter = doc.components.schemas.PayloadFilter;
+    expect(JSON.stringify(filter)).toContain('"$ref":"#/components/schemas/PayloadFilter"');
+    expect(filter.description ?? filter.anyOf?.[0]?.description).toBeTruthy();
   });
 });

@@ -125,7 +125,7 @@ export function buildOpenApiDocument(routes: ApiRoute[] = apiRoutes): JsonObject
       content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
     };
   }
-  return {
+  return hoistSchemaDefinitions({
     openapi: "3.1.0",
     info: {
       title: "Hookline API",
@@ -169,7 +169,40 @@ export function buildOpenApiDocument(routes: ApiRoute[] = apiRoutes): JsonObject
         },
       },
     },
+  });
+}
+
+/**
+ * `z.toJSONSchema` puts a recursive schema (a payload filter) in the `$defs` of each schema that
+ * uses it, with `#/$defs/Name` references, which in an OpenAPI document would point at the
+ * document's root. They move to `components.schemas` once, and the references follow.
+ */
+function hoistSchemaDefinitions(doc: JsonObject): JsonObject {
+  const schemas = (doc.components as JsonObject).schemas as JsonObject;
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!node || typeof node !== "object") return node;
+    const out: JsonObject = {};
+    for (const [key, value] of Object.entries(node as JsonObject)) {
+      if (key === "$defs") {
+        for (const [name, def] of Object.entries(value as JsonObject)) {
+          const hoisted = visit(def);
+          if (schemas[name] !== undefined && JSON.stringify(schemas[name]) !== JSON.stringify(hoisted)) {
+            throw new Error(`OpenAPI: two different schemas are named ${name}`);
+          }
+          schemas[name] = hoisted;
+        }
+      } else if (key === "$ref" && typeof value === "string" && value.startsWith("#/$defs/")) {
+        out[key] = `#/components/schemas/${value.slice("#/$defs/".length)}`;
+      } else {
+        out[key] = visit(value);
+      }
+    }
+    return out;
   };
+  const { components, ...rest } = doc;
+  const body = visit(rest) as JsonObject;
+  return { ...body, components };
 }
 
 let cached: JsonObject | undefined;

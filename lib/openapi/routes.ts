@@ -5,6 +5,7 @@ import { deliveryRoutes } from "@/lib/delivery-log/openapi";
 import { endpointRoutes } from "@/lib/endpoints/openapi";
 import { eventTypeRoutes } from "@/lib/event-types/openapi";
 import { eventRoutes } from "@/lib/events/openapi";
+import { filterRoutes } from "@/lib/filters/openapi";
 import { openapiRoutes } from "@/lib/openapi/openapi";
 import type { ApiRoute } from "@/lib/openapi/registry";
 import { replayRoutes } from "@/lib/replays/openapi";
@@ -18,6 +19,7 @@ import { sessionRoutes } from "@/lib/sessions/openapi";
 export const apiRoutes: ApiRoute[] = [
   ...appRoutes,
   ...endpointRoutes,
+  ...filterRoutes,
   ...eventTypeRoutes,
   ...eventRoutes,
   ...deliveryRoutes,

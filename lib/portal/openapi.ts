@@ -11,6 +11,7 @@ import { rotateSecretResponse } from "@/lib/endpoints/schemas";
 import { analyticsRoutes } from "@/lib/analytics/openapi";
 import { deliveryRoutes } from "@/lib/delivery-log/openapi";
 import { endpointRoutes } from "@/lib/endpoints/openapi";
+import { filterRoutes } from "@/lib/filters/openapi";
 import { replayRoutes } from "@/lib/replays/openapi";
 import { defineRoutes, type ApiRoute, type HttpMethod } from "@/lib/openapi/registry";
 import { rotateSigningSecretRequest } from "@/lib/portal/catalog-handlers";
@@ -30,6 +31,7 @@ const SAME_AS_BACKEND: [HttpMethod, string, string, string][] = [
   ["post", "/endpoints/{id}/rotate-secret", "rotateWebhookEndpointSecret", "frontendRotateEndpointSecret"],
   ["post", "/endpoints/{id}/reactivate", "reactivateAppWebhookEndpoint", "frontendReactivateEndpoint"],
   ["post", "/endpoints/{id}/test", "testWebhookEndpoint", "frontendTestEndpoint"],
+  ["post", "/filters/test", "testWebhookFilter", "frontendTestFilter"],
   ["get", "/deliveries", "listWebhookDeliveries", "frontendListDeliveries"],
   ["get", "/deliveries/{id}", "getWebhookDelivery", "frontendGetDelivery"],
   ["post", "/deliveries/{id}/replay", "replayWebhookDelivery", "frontendReplayDelivery"],
@@ -42,7 +44,7 @@ const SAME_AS_BACKEND: [HttpMethod, string, string, string][] = [
   ["get", "/timeseries", "getWebhookTimeseries", "frontendGetTimeseries"],
 ];
 
-const backend = new Map([...endpointRoutes, ...deliveryRoutes, ...replayRoutes, ...analyticsRoutes].map((r) => [r.operationId, r]));
+const backend = new Map([...endpointRoutes, ...filterRoutes, ...deliveryRoutes, ...replayRoutes, ...analyticsRoutes].map((r) => [r.operationId, r]));
 
 function fromBackend([method, path, backendId, operationId]: (typeof SAME_AS_BACKEND)[number]): ApiRoute {
   const route = backend.get(backendId);

@@ -15,6 +15,7 @@ export {
   useWebhookEventCatalog,
   useWebhookEventSubscriptions,
 } from "@/lib/react/hooks";
+export { useWebhookFilterTest } from "@/lib/react/filter-hooks";
 export { createFrontendClient, type FrontendClient } from "@/lib/react/frontend-client";
 export { HooklineError } from "@/lib/sdk/errors";
 export type * from "@/lib/react/types";

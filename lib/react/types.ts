@@ -6,6 +6,7 @@
  * nothing of the server.
  */
 import type {
+  PayloadFilter,
   AnalyticsField,
   CreateWebhookEndpointRequest,
   DeliveryStatus,
@@ -17,6 +18,8 @@ import type {
   ReplayWebhookDeliveryResponse,
   RotateEndpointSecretResponse,
   TestWebhookEndpointResponse,
+  TestWebhookFilterRequest,
+  TestWebhookFilterResponse,
   TimeseriesInterval,
   UpdateWebhookEndpointRequest,
   WebhookAnalytics as SdkAnalytics,
@@ -34,6 +37,7 @@ export type {
   AnalyticsField,
   DeliveryStatus,
   EventType,
+  PayloadFilter,
   ReplayTaskStatus,
   RotateEndpointSecretResponse,
   TimeseriesInterval,
@@ -57,6 +61,9 @@ export type CreateEndpointInput = CreateWebhookEndpointRequest;
 export type UpdateEndpointInput = UpdateWebhookEndpointRequest;
 export type CreatedEndpoint = WebhookEndpoint & { secret: string };
 export type TestEndpointResult = TestWebhookEndpointResponse;
+/** `useWebhookFilterTest`: a filter (JSON or text form) and a payload or a catalog event type. */
+export type TestFilterInput = TestWebhookFilterRequest;
+export type TestFilterResult = TestWebhookFilterResponse;
 
 export type DeliverySummary = WebhookDelivery;
 export type DeliveryDetail = WebhookDeliveryDetail;

@@ -8,6 +8,9 @@ import type { z } from "zod";
 import type * as analytics from "@/lib/analytics/schemas";
 import type * as deliveries from "@/lib/delivery-log/schemas";
 import type * as replays from "@/lib/replays/schemas";
+import type * as endpoints from "@/lib/endpoints/schemas";
+import type * as filters from "@/lib/filters/payload-filter";
+import type * as filterTests from "@/lib/filters/test-filter-schemas";
 import type * as sdk from "@/lib/sdk/types";
 
 type Loose<T> = Omit<T, "limit" | "offset">;
@@ -30,5 +33,19 @@ describe("SDK types written out by hand", () => {
     expectTypeOf<Omit<sdk.AnalyticsOptions, "fields">>().toEqualTypeOf<Omit<z.input<typeof analytics.analyticsQuery>, "fields">>();
     expectTypeOf<sdk.AnalyticsField>().toEqualTypeOf<analytics.AnalyticsField>();
     expectTypeOf<sdk.TimeseriesOptions>().toEqualTypeOf<z.input<typeof analytics.timeseriesQuery>>();
+  });
+
+  it("match the payload filter language and the schemas that carry a filter", () => {
+    expectTypeOf<sdk.PayloadFilter>().toEqualTypeOf<filters.PayloadFilter>();
+    expectTypeOf<sdk.FilterCondition>().toEqualTypeOf<filters.FilterCondition>();
+    expectTypeOf<sdk.WebhookEndpoint>().toEqualTypeOf<z.output<typeof endpoints.endpointResponse>>();
+    expectTypeOf<sdk.CreatedWebhookEndpoint>().toEqualTypeOf<z.output<typeof endpoints.createdEndpointResponse>>();
+    // The schemas take a filter as `unknown` input (the JSON form's schema is recursive); the SDK
+    // says what that is: the JSON form or the text form.
+    expectTypeOf<sdk.PayloadFilterInput>().toEqualTypeOf<filters.PayloadFilter | string>();
+    expectTypeOf<Omit<sdk.CreateWebhookEndpointRequest, "filter">>().toEqualTypeOf<Omit<z.input<typeof endpoints.createEndpointRequest>, "filter">>();
+    expectTypeOf<Omit<sdk.UpdateWebhookEndpointRequest, "filter">>().toEqualTypeOf<Omit<z.input<typeof endpoints.updateEndpointRequest>, "filter">>();
+    expectTypeOf<Omit<sdk.TestWebhookFilterRequest, "filter">>().toEqualTypeOf<Omit<z.input<typeof filterTests.testFilterRequest>, "filter">>();
+    expectTypeOf<sdk.TestWebhookFilterResponse>().toEqualTypeOf<z.output<typeof filterTests.testFilterResponse>>();
   });
 });

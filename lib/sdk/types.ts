@@ -10,6 +10,7 @@ import type * as apps from "@/lib/apps/schemas";
 import type * as endpoints from "@/lib/endpoints/schemas";
 import type * as eventTypes from "@/lib/event-types/schemas";
 import type * as events from "@/lib/events/schemas";
+import type * as filters from "@/lib/filters/test-filter-schemas";
 import type { listQuery } from "@/lib/openapi/shared-schemas";
 import type * as sessions from "@/lib/sessions/schemas";
 
@@ -30,16 +31,43 @@ export type WebhookApp = z.output<typeof apps.appResponse>;
 export type RotateWebhookSecretResponse = z.output<typeof apps.rotateAppSecretsResponse>;
 export type RevokeWebhookPortalSessionsResponse = z.output<typeof sessions.revokeSessionsResponse>;
 
+// Payload filters (docs/filters.md). A recursive type does not flatten, so these are written out
+// here and the schema-derived types below take their `filter` from them; lib/sdk/types.test.ts
+// fails type-checking if they drift from lib/filters.
+export type FilterValue = string | number | boolean | null;
+/** One comparison of the value at `field`: exactly one operator. */
+export interface FilterCondition {
+  field: string;
+  eq?: FilterValue;
+  ne?: FilterValue;
+  in?: FilterValue[];
+  not_in?: FilterValue[];
+  exists?: boolean;
+  gt?: number | string;
+  gte?: number | string;
+  lt?: number | string;
+  lte?: number | string;
+  starts_with?: string;
+}
+export type PayloadFilter = FilterCondition | { and: PayloadFilter[] } | { or: PayloadFilter[] } | { not: PayloadFilter };
+/** What the API takes: the JSON form or the text form (`amount > 0 and region = "eu"`). */
+export type PayloadFilterInput = PayloadFilter | string;
+type WithFilter<T, F> = { [K in keyof T]: K extends "filter" ? F : T[K] };
+
 // Endpoints
-export type CreateWebhookEndpointRequest = z.input<typeof endpoints.createEndpointRequest>;
-export type UpdateWebhookEndpointRequest = z.input<typeof endpoints.updateEndpointRequest>;
-export type WebhookEndpoint = z.output<typeof endpoints.endpointResponse>;
-export type CreatedWebhookEndpoint = z.output<typeof endpoints.createdEndpointResponse>;
+export type CreateWebhookEndpointRequest = WithFilter<z.input<typeof endpoints.createEndpointRequest>, PayloadFilterInput | null | undefined>;
+export type UpdateWebhookEndpointRequest = WithFilter<z.input<typeof endpoints.updateEndpointRequest>, PayloadFilterInput | null | undefined>;
+export type WebhookEndpoint = WithFilter<z.output<typeof endpoints.endpointResponse>, PayloadFilter | null>;
+export type CreatedWebhookEndpoint = WithFilter<z.output<typeof endpoints.createdEndpointResponse>, PayloadFilter | null>;
 export type RotateSecretOptions = z.input<typeof endpoints.rotateSecretRequest>;
 export type RotateEndpointSecretResponse = z.output<typeof endpoints.rotateSecretResponse>;
 export type WebhookEndpointSecret = z.output<typeof endpoints.endpointSecretResponse>;
 export type TestWebhookEndpointRequest = z.input<typeof endpoints.testEndpointRequest>;
 export type TestWebhookEndpointResponse = z.output<typeof endpoints.testEndpointResponse>;
+
+// Testing a filter
+export type TestWebhookFilterRequest = WithFilter<z.input<typeof filters.testFilterRequest>, PayloadFilterInput>;
+export type TestWebhookFilterResponse = WithFilter<z.output<typeof filters.testFilterResponse>, PayloadFilter>;
 
 // Event catalog
 export type CreateEventTypeRequest = z.input<typeof eventTypes.createEventTypeRequest>;
@@ -166,6 +194,7 @@ export type AnalyticsField =
   | "successful"
   | "failed"
   | "pending"
+  | "filtered"
   | "success_rate"
   | "total_attempts"
   | "failed_attempts"
@@ -186,6 +215,8 @@ export type WebhookAnalytics = {
   failed?: number;
   /** Not final yet: successful + failed + pending = total_deliveries. */
   pending?: number;
+  /** Events kept from the endpoints by their payload filters (no delivery made). */
+  filtered?: number;
   success_rate?: number | null;
   total_attempts?: number;
   failed_attempts?: number;
@@ -212,6 +243,8 @@ export type WebhookTimeseries = {
     successful: number;
     failed: number;
     pending: number;
+    /** Null in minute buckets (filtered events are counted per hour). */
+    filtered: number | null;
     success_rate: number | null;
     total_attempts: number;
     failed_attempts: number;
@@ -225,5 +258,5 @@ export type WebhookStats = {
   success_rate: number | null;
   endpoints: { total: number; active: number; failing: number; disabled: number };
   deliveries_last_24h: number;
-  last_24h: { total_deliveries: number; successful: number; failed: number; pending: number; success_rate: number | null };
+  last_24h: { total_deliveries: number; successful: number; failed: number; pending: number; filtered: number; success_rate: number | null };
 };

@@ -21,6 +21,8 @@ import type {
   RotateWebhookSecretResponse,
   TestWebhookEndpointRequest,
   TestWebhookEndpointResponse,
+  TestWebhookFilterRequest,
+  TestWebhookFilterResponse,
   TimeseriesOptions,
   TriggerWebhookOptions,
   TriggerWebhookRequest,
@@ -120,6 +122,11 @@ export class WebhooksApi {
   /** The endpoint's current signing secret (each call is audited). */
   getWebhookEndpointSecret(appSlug: string, endpointId: string): Promise<WebhookEndpointSecret> {
     return this.#client.get(`${app(appSlug)}/endpoints/${seg(endpointId)}/secret`);
+  }
+
+  /** Whether a payload filter (JSON or text form) matches a payload, or a catalog event type's example; changes nothing. */
+  testWebhookFilter(appSlug: string, request: TestWebhookFilterRequest): Promise<TestWebhookFilterResponse> {
+    return this.#client.post(`${app(appSlug)}/filters/test`, request);
   }
 
   // Event catalog

@@ -19,6 +19,8 @@ import { insertPendingDeliveries } from "@/lib/delivery/enqueue-deliveries";
 import { recordAttemptOutcome } from "@/lib/delivery/record-attempt";
 import { scheduleManualAttempts } from "@/lib/delivery/schedule-manual-attempts";
 import { newId } from "@/lib/ids";
+import { writeEndpointFilter } from "@/lib/endpoints/endpoint-filter";
+import { fanOutNow } from "../helpers/delivery-fixtures";
 import * as analyticsRoute from "@/app/api/v1/apps/[slug]/analytics/route";
 import * as timeseriesRoute from "@/app/api/v1/apps/[slug]/timeseries/route";
 import * as statsRoute from "@/app/api/v1/apps/[slug]/stats/route";
@@ -53,6 +55,37 @@ function outcome(durationMs: number): AttemptResult {
   if (r < 0.55) return { ok: true, status: 200, headers: {}, body: "ok", bodyTruncated: false, durationMs, error: null, errorCode: null, retryAfterSeconds: null };
   if (r < 0.9) return { ok: false, status: 500, headers: {}, body: "boom", bodyTruncated: false, durationMs, error: null, errorCode: null, retryAfterSeconds: null };
   return { ok: false, status: null, headers: null, body: null, bodyTruncated: false, durationMs, error: "timed out", errorCode: "timeout", retryAfterSeconds: null };
+}
+
+/**
+ * Events an endpoint's payload filter kept from it (counted `filtered`, in the hour the event was
+ * accepted), recorded as they are generated: the expected counts do not come from the rollups.
+ */
+const filteredAt: { endpointId: string; at: Date; eventId: string }[] = [];
+let filterMatched = 0;
+
+/**
+ * `order.created` events through the real fan-out, dated in the past like the rest: only
+ * endpoints[2] subscribes to them, with the filter `amount > 0`; a third have amount 0.
+ */
+async function generateFiltered(): Promise<void> {
+  await db().prisma.endpoint.updateMany({ where: { id: { in: endpoints.slice(0, 2) } }, data: { subscriptions: ["invoice.*"] } });
+  await db().prisma.endpoint.update({ where: { id: endpoints[2]! }, data: { subscriptions: ["invoice.*", "order.*"] } });
+  await db().prisma.$transaction((tx) => writeEndpointFilter(tx, endpoints[2]!, { field: "amount", gt: 0 }));
+  for (let i = 0; i < 60; i++) {
+    const createdAt = new Date(anchor.getTime() - 60_000 - Math.floor((i % 4 === 0 ? 3 * HOUR : 72 * HOUR) * random()));
+    const eventId = newId("msg");
+    await db().pool.query("INSERT INTO events (id, app_id, name, payload, created_at) VALUES ($1, $2, 'order.created', $3, $4)", [
+      eventId,
+      app.id,
+      JSON.stringify({ amount: i % 3 }),
+      createdAt,
+    ]);
+    await db().pool.query("INSERT INTO event_fanout_queue (event_id, created_at) VALUES ($1, $2)", [eventId, createdAt]);
+    if (i % 3 === 0) filteredAt.push({ endpointId: endpoints[2]!, at: createdAt, eventId });
+    else filterMatched++;
+  }
+  expect(await fanOutNow()).toBe(filterMatched);
 }
 
 /** Makes one attempt for a delivery through the state machine at a given time. */
@@ -108,6 +141,7 @@ interface Expected {
   latencySum: number;
   latencyMax: number;
   histogram: number[];
+  filtered: number;
 }
 
 /** The same counts straight from the tables, per bucket (`trunc` SQL over a timestamp column). */
@@ -118,7 +152,7 @@ async function expected(trunc: (col: string) => string, from: Date, to: Date, en
   const out = new Map<number, Expected>();
   const at = (b: Date) => {
     let e = out.get(b.getTime());
-    if (!e) out.set(b.getTime(), (e = { created: 0, succeeded: 0, failed: 0, attempts: 0, attemptsFailed: 0, latencySum: 0, latencyMax: 0, histogram: new Array(LATENCY_BUCKET_COUNT).fill(0) }));
+    if (!e) out.set(b.getTime(), (e = { created: 0, succeeded: 0, failed: 0, attempts: 0, attemptsFailed: 0, latencySum: 0, latencyMax: 0, histogram: new Array(LATENCY_BUCKET_COUNT).fill(0), filtered: 0 }));
     return e;
   };
   const created = await db().pool.query<{ b: Date; n: string; s: string; f: string }>(
@@ -141,6 +175,11 @@ async function expected(trunc: (col: string) => string, from: Date, to: Date, en
     e.histogram[latencyBucketIndex(r.duration_ms)]!++;
     if (r.error !== null) e.attemptsFailed++;
   }
+  const kept = filteredAt.filter((f) => f.at >= from && f.at < to && (!endpointId || f.endpointId === endpointId));
+  if (kept.length > 0) {
+    const buckets = await db().pool.query<{ b: Date }>(`SELECT ${trunc("t")} AS b FROM unnest($1::timestamptz[]) AS t`, [kept.map((f) => f.at)]);
+    for (const r of buckets.rows) at(r.b).filtered++;
+  }
   return out;
 }
 
@@ -156,6 +195,7 @@ beforeAll(async () => {
   app = await createTestApp("analytics-app");
   for (let i = 0; i < 3; i++) endpoints.push((await createTestEndpoint(app, { url: `https://r${i}.example.com/hook`, maxRetries: 2 })).endpoint.id);
   await generate();
+  await generateFiltered();
 }, 120_000);
 
 describe("analytics agree with the attempts", () => {
@@ -175,6 +215,7 @@ describe("analytics agree with the attempts", () => {
         successful: e.succeeded,
         failed: e.failed,
         pending: e.created - e.succeeded - e.failed,
+        filtered: e.filtered,
         success_rate: rate(e.succeeded, e.failed),
         total_attempts: e.attempts,
         failed_attempts: e.attemptsFailed,
@@ -249,6 +290,7 @@ describe("timeseries agree with the attempts", () => {
         successful: e?.succeeded ?? 0,
         failed: e?.failed ?? 0,
         pending: e ? e.created - e.succeeded - e.failed : 0,
+        filtered: e?.filtered ?? 0,
         success_rate: e ? rate(e.succeeded, e.failed) : null,
         total_attempts: e?.attempts ?? 0,
         failed_attempts: e?.attemptsFailed ?? 0,
@@ -268,6 +310,17 @@ describe("timeseries agree with the attempts", () => {
     const total = res.body.timeseries.reduce((s: number, p: { total_attempts: number }) => s + p.total_attempts, 0);
     expect(total).toBe([...want.values()].reduce((s, e) => s + e.attempts, 0));
     for (const p of res.body.timeseries) expect(p.successful).toBe(want.get(Date.parse(p.timestamp))?.succeeded ?? 0);
+    for (const p of res.body.timeseries) expect(p.filtered).toBe(want.get(Date.parse(p.timestamp))?.filtered ?? 0);
+  });
+
+  it("filtered events are counted for their endpoint, never delivered", async () => {
+    expect(filteredAt.length).toBeGreaterThan(10);
+    const q = `start_date=${windowStart.toISOString()}&end_date=${new Date(anchor.getTime() - 1).toISOString()}&fields=filtered,total_deliveries`;
+    expect((await get(analyticsRoute, "analytics", q)).body.filtered).toBe(filteredAt.length);
+    expect((await get(analyticsRoute, "analytics", `${q}&endpoint_id=${endpoints[2]}`)).body.filtered).toBe(filteredAt.length);
+    expect((await get(analyticsRoute, "analytics", `${q}&endpoint_id=${endpoints[0]}`)).body.filtered).toBe(0);
+    const { rows } = await db().pool.query<{ n: string }>("SELECT count(*) AS n FROM deliveries WHERE event_id = ANY($1::text[])", [filteredAt.map((f) => f.eventId)]);
+    expect(Number(rows[0]!.n)).toBe(0);
   });
 
   it("minute buckets from the raw rows over a short window", async () => {
@@ -291,6 +344,8 @@ describe("timeseries agree with the attempts", () => {
       ]);
     }
     expect(attempts).toBeGreaterThan(20);
+    // A filtered event leaves no row to count by the minute: unknown, not zero.
+    for (const p of res.body.timeseries) expect(p.filtered).toBeNull();
   });
 
   it("defaults, limits and bad input", async () => {
@@ -327,7 +382,7 @@ describe("GET /apps/{slug}/stats", () => {
     const res = await get(statsRoute, "stats", "");
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      total_deliveries: DELIVERIES,
+      total_deliveries: DELIVERIES + filterMatched,
       by_status: by,
       success_rate: rate(by.success, by.failed),
       endpoints: { total: 3, active: 1, failing: 1, disabled: 1 },
@@ -336,7 +391,14 @@ describe("GET /apps/{slug}/stats", () => {
     const since = new Date(Math.floor((Date.now() - 24 * HOUR) / HOUR) * HOUR);
     const want = await expected(() => "'epoch'::timestamptz", since, new Date(Date.now() + HOUR));
     const e = want.get(0)!;
-    expect(res.body.last_24h).toEqual({ total_deliveries: e.created, successful: e.succeeded, failed: e.failed, pending: e.created - e.succeeded - e.failed, success_rate: rate(e.succeeded, e.failed) });
+    expect(res.body.last_24h).toEqual({
+      total_deliveries: e.created,
+      successful: e.succeeded,
+      failed: e.failed,
+      pending: e.created - e.succeeded - e.failed,
+      filtered: e.filtered,
+      success_rate: rate(e.succeeded, e.failed),
+    });
     expect((await get(statsRoute, "stats", "x=1")).status).toBe(400);
   });
 });

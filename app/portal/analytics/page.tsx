@@ -30,7 +30,7 @@ function plural(n: number | undefined, word: string): string {
   return `${formatNumber(n)} ${word}${n === 1 ? "" : "s"}`;
 }
 
-const BREAKDOWN_FIELDS: AnalyticsField[] = ["total_deliveries", "successful", "failed", "success_rate", "p95_latency_ms"];
+const BREAKDOWN_FIELDS: AnalyticsField[] = ["total_deliveries", "successful", "failed", "filtered", "success_rate", "p95_latency_ms"];
 
 export default function AnalyticsPage() {
   const [range, setRange] = useState(() => rangeFor("hour"));
@@ -68,7 +68,16 @@ export default function AnalyticsPage() {
           </div>
         ) : (
           <>
-            <StatCard label="Deliveries" value={formatNumber(a?.total_deliveries)} detail={plural(a?.total_attempts, "attempt")} testId="stat-total" />
+            <StatCard
+              label="Deliveries"
+              value={formatNumber(a?.total_deliveries)}
+              detail={
+                <>
+                  {plural(a?.total_attempts, "attempt")} · <span data-testid="stat-filtered">{formatNumber(a?.filtered)} filtered</span>
+                </>
+              }
+              testId="stat-total"
+            />
             <StatCard label="Successful" value={formatNumber(a?.successful)} tone="ok" detail={`Success rate ${formatPercent(a?.success_rate)}`} testId="stat-successful" />
             <StatCard label="Failed" value={formatNumber(a?.failed)} tone={a?.failed ? "err" : undefined} detail={plural(a?.failed_attempts, "failed attempt")} testId="stat-failed" />
             <StatCard
@@ -150,7 +159,7 @@ function ChartCard({ title, children, className }: { title: string; children: Re
   );
 }
 
-const BREAKDOWN_COLUMNS = ["Endpoint", "Deliveries", "Successful", "Failed", "Success rate", "p95 latency"] as const;
+const BREAKDOWN_COLUMNS = ["Endpoint", "Deliveries", "Successful", "Failed", "Filtered", "Success rate", "p95 latency"] as const;
 const cellClass = "px-3 py-2.5 text-right tabular-nums max-sm:flex max-sm:justify-between max-sm:py-1 max-sm:before:text-(--hl-muted) max-sm:before:content-[attr(data-label)]";
 
 function BreakdownRow({ endpoint, start, end }: { endpoint: EndpointResponse; start: string; end: string }) {
@@ -160,6 +169,7 @@ function BreakdownRow({ endpoint, start, end }: { endpoint: EndpointResponse; st
     { v: formatNumber(analytics?.total_deliveries) },
     { v: formatNumber(analytics?.successful), tone: "text-(--hl-ok)" },
     { v: formatNumber(analytics?.failed), tone: "text-(--hl-err)" },
+    { v: formatNumber(analytics?.filtered) },
     { v: formatPercent(analytics?.success_rate) },
     { v: formatDuration(analytics?.p95_latency_ms) },
   ];

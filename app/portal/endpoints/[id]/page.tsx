@@ -12,6 +12,7 @@ import {
 } from "@/lib/react";
 import { HooklineError } from "@/lib/sdk/errors";
 import { formatDateTime, formatDuration, formatNumber, formatPercent } from "@/lib/portal/format";
+import { formatFilterText } from "@/lib/filters/filter-text";
 import { usePortal } from "@/components/portal/portal-shell";
 import { EndpointForm, endpointPayload } from "@/components/portal/endpoint-form";
 import {
@@ -81,6 +82,11 @@ export default function EndpointPage() {
           </div>
           <h1 className="font-mono text-lg font-semibold break-all sm:text-xl">{endpoint.url}</h1>
           {endpoint.description ? <p className="mt-1 text-sm text-(--hl-muted)">{endpoint.description}</p> : null}
+          {endpoint.filter ? (
+            <p className="mt-1 text-sm text-(--hl-muted)" data-testid="endpoint-filter">
+              Only events where <code className="font-mono break-all text-(--hl-fg)">{formatFilterText(endpoint.filter)}</code>
+            </p>
+          ) : null}
         </div>
         <div className="flex shrink-0 flex-wrap gap-2">
           <Button variant="primary" onClick={() => setTesting(true)}>
