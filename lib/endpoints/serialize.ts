@@ -1,9 +1,11 @@
 import type { Endpoint } from "@/generated/prisma/client";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
+import type { endpointSigningFields } from "@/lib/endpoints/signature-scheme";
 import { maskHeaders } from "@/lib/endpoints/custom-headers";
 import type { PayloadFilter } from "@/lib/filters/payload-filter";
 
-export function serializeEndpoint(endpoint: Endpoint): EndpointResponse {
+/** Everything but the signing fields, which need the app and the keys (lib/endpoints/serialize-signing.ts). */
+export function serializeEndpoint(endpoint: Endpoint): Omit<EndpointResponse, keyof typeof endpointSigningFields> {
   return {
     id: endpoint.id,
     app_id: endpoint.appId,

@@ -8,6 +8,7 @@ import { clearFailureState } from "@/lib/endpoints/reactivate-endpoint";
 import type { UpdateEndpointRequest } from "@/lib/endpoints/schemas";
 import { syncCatalog } from "@/lib/event-types/sync-catalog";
 import { keepMaskedHeaders } from "@/lib/endpoints/custom-headers";
+import { ensureEndpointSigningKeys } from "@/lib/endpoints/ed25519-signing-keys";
 
 /** Changes the given fields only. Turning a disabled endpoint back on also clears its failure state. */
 export async function updateEndpoint(app: App, id: string, input: UpdateEndpointRequest, actor: string): Promise<Endpoint> {
@@ -24,11 +25,13 @@ export async function updateEndpoint(app: App, id: string, input: UpdateEndpoint
       ...(input.rate_limit !== undefined && { rateLimit: input.rate_limit }),
       ...(input.channels !== undefined && { channels: input.channels }),
       ...(input.subscriptions !== undefined && { subscriptions: input.subscriptions }),
+      ...(input.signature_scheme !== undefined && { signatureScheme: input.signature_scheme }),
       ...(input.is_active === false && { isActive: false }),
       ...(input.is_active === true && clearFailureState),
     };
     if (input.filter !== undefined) await writeEndpointFilter(tx, current.id, input.filter);
     const updated = await tx.endpoint.update({ where: { id: current.id }, data });
+    if (input.signature_scheme !== undefined) await ensureEndpointSigningKeys(tx, app.id, updated);
     const { subscriptionsField: _field, ...changed } = input;
     await recordAudit(tx, {
       appId: app.id,
