@@ -4,9 +4,11 @@
  * Starts its own embedded PostgreSQL in a temporary folder, applies the migrations, seeds
  * 1,000,000 deliveries (and their events and hourly rollups) over 30 days with multi-row
  * INSERT ... SELECT generate_series, then times, through the domain functions the API routes
- * call: the log's first page (plain and filtered), a later cursor page, a deep offset, a 30-day
+ * call: the log's first page (plain and filtered), a later cursor page, a deep offset, the first
+ * page of payload searches (selective, unselective, matching nothing) and event lookups, a 30-day
  * hourly timeseries, 30-day analytics and the stats. Prints the figures; the target is under
- * 200 ms for the first page and the 30-day hourly timeseries. Not a test: nothing fails.
+ * 200 ms for the first page, each payload search and the 30-day hourly timeseries. Not a test:
+ * nothing fails.
  *
  * Options: --rows N (default 1000000), --runs N (default 20), --keep (leave the data folder),
  * --suggested-indexes (also create indexes not in the schema yet, to see what they would buy).
@@ -23,7 +25,9 @@ import { createDatabase, setDb } from "@/lib/db/client";
 import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrate";
 import { poolConfigFromUrl, withDatabase } from "@/lib/db/url";
-import { listDeliveries } from "@/lib/delivery-log/list-deliveries";
+import { listDeliveries, type ListDeliveriesInput } from "@/lib/delivery-log/list-deliveries";
+import { parseFilterText } from "@/lib/filters/filter-text";
+import { samplePayload } from "./lib/workload";
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,6 +41,20 @@ const RUNS = option("runs", 20);
 const KEEP = process.argv.includes("--keep");
 const SUGGESTED = process.argv.includes("--suggested-indexes");
 const ENDPOINTS = 10;
+/**
+ * Event i's payload, shaped like an invoice (about 600 bytes): 50,000 customers with 5 events
+ * each (a customer search finds 20 deliveries), amounts 0-99,999 (`amount > 0` matches nearly
+ * every one), four regions, one item with one of 997 skus.
+ */
+const SEEDED_PAYLOAD = `jsonb_build_object(
+  'id', 'in_' || lpad(i::text, 9, '0'), 'object', 'invoice', 'amount', (i * 7919) % 100000,
+  'currency', (ARRAY['eur','usd','gbp'])[1 + i % 3], 'region', (ARRAY['eu','us','uk','apac'])[1 + (i / 5) % 4],
+  'livemode', i % 10 <> 0, 'created', 1700000000 + i,
+  'customer', jsonb_build_object('id', 'cus_' || lpad((i % 50000)::text, 6, '0'), 'email', 'customer' || (i % 50000) || '@example.com',
+                                 'name', 'Customer ' || (i % 50000), 'plan', (ARRAY['free','pro','enterprise'])[1 + (i / 7) % 3]),
+  'lines', jsonb_build_array(jsonb_build_object('sku', 'sku-' || (i % 997), 'description', 'Subscription, monthly', 'quantity', 1 + i % 3,
+                                                'unit_amount', (i * 7919) % 100000)),
+  'metadata', jsonb_build_object('order_id', 'ord_' || lpad(i::text, 9, '0'), 'source', (ARRAY['checkout','api','dashboard'])[1 + i % 3]))`;
 const FAN_OUT = 4; // deliveries per event
 const CHUNK = 100_000;
 const DAYS = 30;
@@ -82,9 +100,9 @@ try {
   for (let start = 1; start <= events; start += CHUNK) {
     const end = Math.min(events, start + CHUNK - 1);
     await pool.query(
-      `INSERT INTO events (id, app_id, name, payload, created_at)
+      `INSERT INTO events (id, app_id, name, payload, idempotency_key, created_at)
        SELECT 'msg_' || lpad(i::text, 9, '0'), $1, (ARRAY['invoice.paid','invoice.failed','user.created','user.deleted','order.shipped'])[1 + i % 5],
-              jsonb_build_object('id', i, 'amount', i % 1000, 'currency', 'EUR'),
+              ${SEEDED_PAYLOAD}, 'order-' || i,
               $2::timestamptz - make_interval(secs => ($3::float8 * i / $4))
        FROM generate_series($5::int, $6::int) AS i`,
       [appId, now, spanMs / 1000, events, start, end],
@@ -112,9 +130,11 @@ try {
     );
     say(`  ${end.toLocaleString()} deliveries`);
   }
-  // A little for the other app, so the log's app filter has something to skip.
+  // A little for the other app, so the log's app filter has something to skip (and the payload
+  // index: the same customer id as the selective search's).
   await pool.query(
-    `INSERT INTO events (id, app_id, name, payload, created_at) SELECT 'msg_q' || i, 'app_quiet', 'x.y', '{}', now() FROM generate_series(1, 1000) i`,
+    `INSERT INTO events (id, app_id, name, payload, created_at)
+     SELECT 'msg_q' || i, 'app_quiet', 'x.y', '{"customer": {"id": "cus_012345"}}', now() FROM generate_series(1, 1000) i`,
   );
   say("building the hourly rollups from the seeded deliveries");
   const histogram = `ARRAY[${Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => (i === 3 ? "a - a / 4 - a / 20" : i === 4 ? "a / 4" : i === 6 ? "a / 20" : "0")).join(", ")}]::int[]`;
@@ -169,6 +189,24 @@ try {
   );
   await time("log: second page (cursor)", async () => `${(await listDeliveries(app, { limit: 50, cursor: first.nextCursor! })).data.length} rows`);
   await time("log: offset 10000", async () => `${(await listDeliveries(app, { limit: 50, offset: 10_000 })).data.length} rows`);
+  // Find any event: payload searches (selective, unselective, none matching) and event lookups.
+  const search = (text: string, extra: Partial<ListDeliveriesInput> = {}) => listDeliveries(app, { limit: 50, payload: parseFilterText(text), ...extra });
+  const rowsOf = async (page: Promise<{ data: unknown[] }>) => `${(await page).data.length} rows`;
+  const firstSearchPage = await search('customer.id starts with "cus_"');
+  for (const [name, text] of [
+    ["search: payload, selective (20 deliveries)", 'customer.id = "cus_012345"'],
+    ["search: payload, 0.1% (lines.sku)", 'lines.sku = "sku-7"'],
+    ["search: payload, unselective (amount > 0)", "amount > 0"],
+    ["search: payload, 25% and a range", 'region = "eu" and amount >= 50000'],
+    ["search: payload, no match", 'customer.id = "cus_nobody"'],
+    ["search: payload, no match, no = to index", "amount > 100000"],
+  ] as const) {
+    await time(name, () => rowsOf(search(text)));
+  }
+  await time("search: payload + status=failed", () => rowsOf(search('region = "eu"', { status: "failed" })));
+  await time("search: payload, second page (cursor)", () => rowsOf(search('customer.id starts with "cus_"', { cursor: firstSearchPage.nextCursor! })));
+  await time("search: event_id", () => rowsOf(listDeliveries(app, { limit: 50, event_id: "msg_000123457" })));
+  await time("search: idempotency_key", () => rowsOf(listDeliveries(app, { limit: 50, idempotency_key: "order-123457" })));
   await time("timeseries: 30 days, hourly", async () =>
     `${(await getTimeseries(app, { interval: "hour", start_date: monthAgo, end_date: now })).timeseries.length} points`,
   );
@@ -181,6 +219,45 @@ try {
     return `${a.total_deliveries} deliveries`;
   });
   await time("stats", async () => `${(await getStats(app)).total_deliveries} deliveries`);
+  // What the payload index costs ingest: one event row per INSERT (as the trigger writes them)
+  // into the events table, and into a copy of it (same rows, indexes and foreign key) without
+  // the payload index, the two alternating so that both see the same load.
+  say("copying the events table without its payload index");
+  await pool.query("CREATE TABLE events_without_payload_index (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES)");
+  await pool.query("DROP INDEX events_without_payload_index_payload_idx");
+  await pool.query("ALTER TABLE events_without_payload_index ADD FOREIGN KEY (app_id) REFERENCES apps (id)");
+  await pool.query("INSERT INTO events_without_payload_index SELECT * FROM events");
+  await pool.query("VACUUM ANALYZE events_without_payload_index");
+  let inserted = 0;
+  const insertEvents = async (table: string) => {
+    const started = performance.now();
+    for (let i = 0; i < 100; i++) {
+      const n = ++inserted;
+      await pool.query(`INSERT INTO ${table} (id, app_id, name, payload, idempotency_key) VALUES ($1, $2, 'invoice.paid', $3, $4)`, [
+        `msg_ins${n}`,
+        appId,
+        JSON.stringify(samplePayload(n)),
+        `ins-${n}`,
+      ]);
+    }
+    return performance.now() - started;
+  };
+  const insertSamples: Record<string, number[]> = { events: [], events_without_payload_index: [] };
+  for (let i = 0; i <= RUNS * 2; i++) {
+    const order = i % 2 === 0 ? (["events", "events_without_payload_index"] as const) : (["events_without_payload_index", "events"] as const);
+    for (const table of order) {
+      const ms = await insertEvents(table);
+      if (i > 0) insertSamples[table]!.push(ms); // the first round warms up
+    }
+  }
+  for (const [table, label] of [
+    ["events", "ingest: 100 event INSERTs, payload index"],
+    ["events_without_payload_index", "ingest: 100 event INSERTs, no payload index"],
+  ] as const) {
+    const samples = insertSamples[table]!.sort((x, y) => x - y);
+    const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+    results.push({ name: label, median: at(0.5), p95: at(0.95), max: samples[samples.length - 1]!, rows: `${samples.length} x 100 events` });
+  }
 
   console.log("");
   console.log(`Hookline delivery log and analytics, ${ROWS.toLocaleString()} deliveries, ${RUNS} runs each (ms)`);
@@ -190,7 +267,7 @@ try {
   }
   const target = (name: string) => results.find((r) => r.name === name)!;
   console.log("");
-  for (const name of ["log: first page (limit 50)", "timeseries: 30 days, hourly"]) {
+  for (const name of ["log: first page (limit 50)", "timeseries: 30 days, hourly", ...results.filter((r) => r.name.startsWith("search: payload")).map((r) => r.name)]) {
     const r = target(name);
     console.log(`${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms -> ${r.p95 < 200 ? "under" : "OVER"} the 200 ms target`);
   }

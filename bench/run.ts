@@ -34,6 +34,7 @@
  * 10,000), --concurrency N (delivery concurrency: Hookline's workers, the POST loop, pg-boss's
  * connections), --ingest-clients N (32), --latency-seconds N (10), --latency-rate N (200),
  * --pgboss-deliveries N (as --deliveries), --graphile-deliveries N (as --pgboss-deliveries),
+ * --signature-scheme hmac|ed25519|both (how Hookline's benchmark apps sign; default hmac),
  * --phases list (ingest,throughput,latency,fanout,fanout-filtered,ceiling,pgboss,graphile), --out FILE,
  * --no-write, --keep,
  * --profile (CPU profile of the Next server into bench/profiles/), --memory (what the server's
@@ -51,6 +52,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { ensureBuilt } from "../scripts/build";
 import { encryptSecret, generateSigningSecret } from "@/lib/crypto/secrets";
+import { generateEd25519KeyPair } from "@/lib/crypto/ed25519-keys";
 import { poolConfigFromUrl } from "@/lib/db/url";
 import { newId } from "@/lib/ids";
 import { installSignalHandlers, onCleanup, runCleanups } from "./lib/cleanup";
@@ -98,6 +100,7 @@ const { values: args } = parseArgs({
     "pgboss-deliveries": { type: "string" },
     "graphile-deliveries": { type: "string" },
     "fifo-deliveries": { type: "string" },
+    "signature-scheme": { type: "string" },
     phases: { type: "string" },
     out: { type: "string" },
     "no-write": { type: "boolean", default: false },
@@ -141,7 +144,12 @@ const options = {
   graphileDeliveries: int("graphile-deliveries", 0, 0),
   fifoDeliveries: int("fifo-deliveries", quick ? 5_000 : 10_000, FAN_OUT),
   phases: (args.phases ?? PHASES.join(",")).split(",").map((p) => p.trim()) as Phase[],
+  signatureScheme: args["signature-scheme"] ?? "hmac",
 };
+if (!["hmac", "ed25519", "both"].includes(options.signatureScheme)) {
+  console.error(`bench: --signature-scheme must be hmac, ed25519 or both (got ${options.signatureScheme})`);
+  process.exit(2);
+}
 options.pgbossDeliveries ||= quick ? Math.min(2_000, options.deliveries) : options.deliveries;
 options.graphileDeliveries ||= options.pgbossDeliveries;
 for (const p of options.phases) {
@@ -235,7 +243,8 @@ interface AppInfo {
 }
 
 async function createApp(server: HooklineServer, slug: string): Promise<AppInfo> {
-  const res = await server.api<{ id: string; slug: string }>("POST", "/api/v1/apps", { slug, name: slug });
+  const scheme = options.signatureScheme === "hmac" ? {} : { signature_scheme: options.signatureScheme };
+  const res = await server.api<{ id: string; slug: string }>("POST", "/api/v1/apps", { slug, name: slug, ...scheme });
   if (res.status !== 201) throw new Error(`creating app ${slug}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
   return { id: res.json.id, slug: res.json.slug };
 }
@@ -513,6 +522,15 @@ async function seedFanoutEndpoints(server: HooklineServer, db: pg.Pool, app: App
        SELECT s.id, s.endpoint_id, s.enc FROM unnest($4::text[], $2::text[], $5::text[]) AS s(id, endpoint_id, enc) JOIN e ON e.id = s.endpoint_id`,
       [first.json.id, ids, urls, secretIds, secrets],
     );
+    if (options.signatureScheme !== "hmac") {
+      // The Ed25519 key pair each endpoint of such an app gets from the API.
+      const pairs = ids.map(() => generateEd25519KeyPair());
+      await db.query(
+        `INSERT INTO endpoint_secrets (id, endpoint_id, kind, secret_encrypted, public_key)
+         SELECT s.id, s.endpoint_id, 'ed25519', s.enc, s.pk FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS s(id, endpoint_id, enc, pk)`,
+        [ids.map(() => newId("sec")), ids, pairs.map((p) => encryptSecret(p.signingKey, master)), pairs.map((p) => p.publicKey)],
+      );
+    }
   }
 }
 

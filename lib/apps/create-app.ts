@@ -18,6 +18,7 @@ export async function createApp(input: CreateAppRequest, actor: string): Promise
           embedOrigins: input.embed_origins ?? [],
           branding: input.branding ?? {},
           strictCatalog: input.strict_catalog ?? false,
+          ...(input.signature_scheme !== undefined && { signatureScheme: input.signature_scheme }),
         },
       });
       await recordAudit(tx, { appId: app.id, actor, action: "app.created", targetType: "app", targetId: app.id });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { listQuery } from "@/lib/openapi/shared-schemas";
+import { signatureScheme } from "@/lib/endpoints/signature-scheme";
 
 /** Request and response shapes for webhook apps: the single source for validation, types and OpenAPI. */
 export const appSlug = z
@@ -27,6 +28,9 @@ const appFields = {
   embed_origins: z.array(origin).max(50, "at most 50 origins").optional(),
   branding: branding.optional(),
   strict_catalog: z.boolean().optional(),
+  signature_scheme: signatureScheme
+    .optional()
+    .describe("How the app's endpoints sign unless they choose: `hmac` (v1, default), `ed25519` (v1a) or `both`."),
 };
 
 /** Seeds 000 and 002 disagree (`app_slug` vs `slug`): both are accepted, `slug` is answered. */
@@ -48,6 +52,7 @@ export const appResponse = z.object({
   embed_origins: z.array(z.string()),
   branding: z.object({ primary_color: z.string().optional(), logo_url: z.string().optional(), theme: z.string().optional() }),
   strict_catalog: z.boolean(),
+  signature_scheme: signatureScheme,
   created_at: z.string(),
   updated_at: z.string(),
 });

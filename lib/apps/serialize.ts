@@ -1,5 +1,6 @@
 import type { App } from "@/generated/prisma/client";
 import type { AppResponse } from "@/lib/apps/schemas";
+import { effectiveSignatureScheme } from "@/lib/endpoints/signature-scheme";
 
 export function serializeApp(app: App): AppResponse {
   return {
@@ -10,6 +11,7 @@ export function serializeApp(app: App): AppResponse {
     embed_origins: app.embedOrigins,
     branding: (app.branding ?? {}) as AppResponse["branding"],
     strict_catalog: app.strictCatalog,
+    signature_scheme: effectiveSignatureScheme(null, app.signatureScheme),
     created_at: app.createdAt.toISOString(),
     updated_at: app.updatedAt.toISOString(),
   };

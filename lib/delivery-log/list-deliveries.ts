@@ -1,20 +1,13 @@
-import type { App, Delivery, Prisma } from "@/generated/prisma/client";
+import type { App, Delivery } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { checkEndpointFilter } from "@/lib/delivery-log/date-range";
 import type { ListDeliveriesQuery } from "@/lib/delivery-log/schemas";
-import { afterKeyset, decodeCursor, pageOf } from "@/lib/http/pagination";
+import { selectDeliveryPageIds } from "@/lib/delivery-log/select-delivery-page";
+import { filterToJsonPath } from "@/lib/filters/to-jsonpath";
+import { decodeCursor, pageOf } from "@/lib/http/pagination";
 
 /** The input without the parsing: what the frontend API passes too. */
 export type ListDeliveriesInput = Omit<ListDeliveriesQuery, "limit" | "offset"> & { limit: number; offset?: number };
-
-function httpStatusWhere(value: string | undefined): Prisma.DeliveryWhereInput {
-  if (value === undefined) return {};
-  if (value.endsWith("xx")) {
-    const base = Number(value[0]) * 100;
-    return { lastStatusCode: { gte: base, lte: base + 99 } };
-  }
-  return { lastStatusCode: Number(value) };
-}
 
 /**
  * The delivery log of an app, newest first by (created_at, id). The keyset cursor stays stable
@@ -33,24 +26,14 @@ export async function listDeliveries(app: Pick<App, "id">, input: ListDeliveries
     start_date: input.start_date?.toISOString() ?? null,
     end_date: input.end_date?.toISOString() ?? null,
     http_status: input.http_status ?? null,
+    // Searches join the scope only when given, so cursors of plain lists keep their fingerprint.
+    event_id: input.event_id,
+    idempotency_key: input.idempotency_key,
+    payload: input.payload && filterToJsonPath(input.payload),
   };
   const after = decodeCursor(input.cursor, scope);
-  const createdAt: Prisma.DateTimeFilter = {};
-  if (input.start_date) createdAt.gte = input.start_date;
-  if (input.end_date) createdAt.lte = input.end_date;
-  const rows = await getDb().prisma.delivery.findMany({
-    where: {
-      appId: app.id,
-      ...(input.status && { status: input.status }),
-      ...(input.event_name && { eventName: input.event_name }),
-      ...(input.endpoint_id && { endpointId: input.endpoint_id }),
-      ...(Object.keys(createdAt).length > 0 && { createdAt }),
-      ...httpStatusWhere(input.http_status),
-      ...afterKeyset(after),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    skip: input.offset ?? 0,
-    take: input.limit + 1,
-  });
+  const ids = await selectDeliveryPageIds(app.id, input, { after, offset: input.offset ?? 0, take: input.limit + 1 });
+  const byId = new Map((await getDb().prisma.delivery.findMany({ where: { id: { in: ids } } })).map((d) => [d.id, d]));
+  const rows = ids.flatMap((id) => byId.get(id) ?? []);
   return pageOf(rows, input.limit, scope);
 }

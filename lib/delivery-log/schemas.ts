@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkDateOrder, dateTimeParam } from "@/lib/delivery-log/date-range";
+import { deliverySearchParams } from "@/lib/delivery-log/search-params";
 import { cursorParam, limitParam } from "@/lib/http/pagination";
 
 /**
@@ -31,6 +32,7 @@ export const listDeliveriesQuery = z
     start_date: dateTimeParam.optional().describe("Created at or after this instant (RFC 3339)."),
     end_date: dateTimeParam.optional().describe("Created at or before this instant (RFC 3339)."),
     http_status: httpStatusParam.optional(),
+    ...deliverySearchParams,
     limit: limitParam.describe("Page size (default 50, at most 250)."),
     cursor: cursorParam.describe("`next_cursor` of the previous page (only valid with the same filters)."),
     offset: z.coerce

@@ -61,15 +61,16 @@ export async function runClaimedAttempt(claim: ClaimedDelivery, deps: AttemptDep
   const body = deliveryBodyOf(claim.event);
   let headers: Record<string, string> = {};
   let result: AttemptResult;
-  const secrets = claim.secrets;
-  if (secrets.length === 0) {
-    result = failedBeforeSending("the endpoint has no signing secret; nothing was sent");
+  const { secrets, ed25519Keys } = claim;
+  if (secrets.length === 0 && ed25519Keys.length === 0) {
+    result = failedBeforeSending("the endpoint has no signing secret or key for its signature scheme; nothing was sent");
   } else {
     headers = buildWebhookHeaders({
       msgId: claim.deliveryId,
       timestamp: Math.floor(attemptedAt.getTime() / 1000),
       body,
       secrets,
+      ed25519Keys,
       customHeaders: stringHeaders(claim.customHeaders),
     });
     result = await postWebhook({

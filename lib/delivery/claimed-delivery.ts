@@ -3,8 +3,10 @@
  * (and the body built from it) is held once per event, shared by every claimed delivery of that
  * event: a 1 MB payload fanned out to 10,000 endpoints is in memory once, not once per claim.
  */
+import type { KeyObject } from "node:crypto";
 import { buildDeliveryBody } from "@/lib/delivery/payload";
-import { decryptSigningSecrets, type EncryptedSecretRow } from "@/lib/delivery/secret-cache";
+import { signingMaterialFor, type EncryptedSecretRow } from "@/lib/delivery/secret-cache";
+import { effectiveSignatureScheme } from "@/lib/endpoints/signature-scheme";
 import type { AttemptTrigger } from "@/lib/delivery/states";
 
 /** An event as attempts see it; one object per event, shared. */
@@ -45,8 +47,10 @@ export interface ClaimedDelivery {
   endpointActive: boolean;
   endpointDeleted: boolean;
   event: LoadedEvent;
-  /** Every secret that signs right now, current first (decrypted). */
+  /** Every HMAC secret that signs right now under the endpoint's scheme, current first (decrypted). */
   secrets: string[];
+  /** Every Ed25519 key that signs right now under the endpoint's scheme (`v1a`), current first. */
+  ed25519Keys: KeyObject[];
 }
 
 /**
@@ -112,6 +116,8 @@ export interface ClaimRow {
   /** Null when the claimer already holds the event (or it expired). */
   payload: unknown;
   secrets: EncryptedSecretRow[];
+  /** The endpoint's own scheme, else its app's. */
+  signature_scheme: string | null;
 }
 
 /**
@@ -125,7 +131,8 @@ export function claimColumns(payloadWanted: string): string {
   e.url, e.headers, e.timeout_seconds, e.max_retries, e.rate_limit, e.is_active, e.deleted_at,
   ev.created_at AS event_created_at, (ev.payload IS NULL) AS payload_expired,
   CASE WHEN ${payloadWanted} THEN ev.payload END AS payload,
-  (SELECT coalesce(json_agg(json_build_object('id', s.id, 'enc', s.secret_encrypted)
+  coalesce(e.signature_scheme, (SELECT a.signature_scheme FROM apps a WHERE a.id = d.app_id)) AS signature_scheme,
+  (SELECT coalesce(json_agg(json_build_object('id', s.id, 'enc', s.secret_encrypted, 'kind', s.kind)
             ORDER BY (s.expires_at IS NULL) DESC, s.created_at DESC, s.id DESC), '[]'::json)
    FROM endpoint_secrets s WHERE s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now())) AS secrets`;
 }
@@ -148,7 +155,7 @@ export function toClaim(row: ClaimRow, event: LoadedEvent): ClaimedDelivery {
     endpointActive: row.is_active,
     endpointDeleted: row.deleted_at !== null,
     event,
-    secrets: decryptSigningSecrets(row.secrets),
+    ...signingMaterialFor(row.secrets, effectiveSignatureScheme(row.signature_scheme, null)),
   };
 }
 

@@ -2,7 +2,7 @@ import type { App, Endpoint } from "@/generated/prisma/client";
 import { newId } from "@/lib/ids";
 import { apiErrors } from "@/lib/http/errors";
 import { runClaimedAttempt } from "@/lib/delivery/attempt";
-import { activeSigningSecrets } from "@/lib/endpoints/signing-secrets";
+import { activeSigningMaterial } from "@/lib/endpoints/ed25519-signing-keys";
 import { withTransaction } from "@/lib/delivery/sql";
 import type { ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
 import { insertPendingDeliveries } from "@/lib/delivery/enqueue-deliveries";
@@ -82,7 +82,7 @@ export async function sendTestEvent(input: SendTestEventInput): Promise<TestEven
     endpointActive: endpoint.isActive,
     endpointDeleted: false,
     event: { id: eventId, name: input.eventName, createdAt, payload: input.payload, expired: false },
-    secrets: (await activeSigningSecrets([endpoint.id])).get(endpoint.id) ?? [],
+    ...(await activeSigningMaterial(endpoint)),
   };
   const run = await runClaimedAttempt(claim);
   if (run.kind === "cancelled") {

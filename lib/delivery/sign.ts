@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, sign, type KeyObject } from "node:crypto";
 // Relative (not @/) so lib/verify, which depends on this file, stays liftable into a package.
 import { decodeSigningSecret } from "../crypto/secrets";
 
@@ -29,15 +29,32 @@ export function signPayload({ secret, msgId, timestamp, body }: SignInput): stri
   return `v1,${hmac.digest("base64")}`;
 }
 
-/** One signature per secret, space-separated, so receivers keep working during secret rotation. */
+/**
+ * Standard Webhooks asymmetric signature: `v1a,<base64 Ed25519 signature of "msgId.timestamp.body">`.
+ * `key` is the private KeyObject of a `whsk_` key (lib/crypto/ed25519-keys.ts), parsed once.
+ */
+export function signPayloadEd25519({ key, msgId, timestamp, body }: Omit<SignInput, "secret"> & { key: KeyObject }): string {
+  assertTimestamp(timestamp);
+  const data = Buffer.concat([Buffer.from(`${msgId}.${timestamp}.`, "utf8"), typeof body === "string" ? Buffer.from(body, "utf8") : body]);
+  return `v1a,${sign(null, data, key).toString("base64")}`;
+}
+
+/**
+ * One signature per secret (`v1`) and per Ed25519 key (`v1a`), space-separated, so receivers keep
+ * working during a rotation or a move from one scheme to the other.
+ */
 export function signatureHeader(
   secrets: readonly string[],
   msgId: string,
   timestamp: number,
   body: string | Buffer,
+  ed25519Keys: readonly KeyObject[] = [],
 ): string {
-  if (secrets.length === 0) throw new Error("At least one signing secret is required");
-  return secrets.map((secret) => signPayload({ secret, msgId, timestamp, body })).join(" ");
+  if (secrets.length === 0 && ed25519Keys.length === 0) throw new Error("At least one signing secret is required");
+  return [
+    ...secrets.map((secret) => signPayload({ secret, msgId, timestamp, body })),
+    ...ed25519Keys.map((key) => signPayloadEd25519({ key, msgId, timestamp, body })),
+  ].join(" ");
 }
 
 // Headers Hookline controls. Framing headers are included because a custom value would corrupt
@@ -64,6 +81,8 @@ export interface BuildWebhookHeadersInput {
   timestamp: number;
   body: string | Buffer;
   secrets: readonly string[];
+  /** Private keys that add a `v1a` signature each (after the `v1` ones). */
+  ed25519Keys?: readonly KeyObject[];
   customHeaders?: Record<string, string> | null;
 }
 
@@ -76,6 +95,7 @@ export function buildWebhookHeaders({
   timestamp,
   body,
   secrets,
+  ed25519Keys,
   customHeaders,
 }: BuildWebhookHeadersInput): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -87,6 +107,6 @@ export function buildWebhookHeaders({
   headers["user-agent"] = USER_AGENT;
   headers["webhook-id"] = msgId;
   headers["webhook-timestamp"] = String(timestamp);
-  headers["webhook-signature"] = signatureHeader(secrets, msgId, timestamp, body);
+  headers["webhook-signature"] = signatureHeader(secrets, msgId, timestamp, body, ed25519Keys);
   return headers;
 }

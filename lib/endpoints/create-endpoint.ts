@@ -5,6 +5,7 @@ import { writeEndpointFilter } from "@/lib/endpoints/endpoint-filter";
 import { checkEndpointUrl } from "@/lib/endpoints/endpoint-url";
 import type { CreateEndpointRequest } from "@/lib/endpoints/schemas";
 import { createSigningSecret } from "@/lib/endpoints/signing-secrets";
+import { ensureEndpointSigningKeys } from "@/lib/endpoints/ed25519-signing-keys";
 import { syncCatalog } from "@/lib/event-types/sync-catalog";
 import { newId } from "@/lib/ids";
 
@@ -34,6 +35,7 @@ export async function createEndpoint(app: App, input: CreateEndpointRequest, act
         channels: input.channels ?? [],
         rateLimit: input.rate_limit ?? null,
         ordering: input.ordering ?? "concurrent",
+        signatureScheme: input.signature_scheme ?? null,
       },
     });
     if (input.filter) {
@@ -41,6 +43,7 @@ export async function createEndpoint(app: App, input: CreateEndpointRequest, act
       endpoint = await tx.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
     }
     const secret = await createSigningSecret(tx, endpoint.id);
+    await ensureEndpointSigningKeys(tx, app.id, endpoint);
     await recordAudit(tx, {
       appId: app.id,
       actor,

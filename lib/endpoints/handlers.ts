@@ -1,5 +1,4 @@
 /** Endpoint operations as app-scoped handlers, served by the backend and the frontend API alike. */
-import { findFifoBlockers } from "@/lib/delivery/fifo-order";
 import { createEndpoint } from "@/lib/endpoints/create-endpoint";
 import { deleteEndpoint } from "@/lib/endpoints/delete-endpoint";
 import { getEndpoint } from "@/lib/endpoints/get-endpoint";
@@ -17,7 +16,7 @@ import {
   type EndpointSecretResponse,
   type RotateSecretResponse,
 } from "@/lib/endpoints/schemas";
-import { serializeEndpoint } from "@/lib/endpoints/serialize";
+import { serializeEndpoints, serializeEndpointWithSigning } from "@/lib/endpoints/serialize-signing";
 import { testEndpoint } from "@/lib/endpoints/test-endpoint";
 import { updateEndpoint } from "@/lib/endpoints/update-endpoint";
 import type { AppScopedHandler } from "@/lib/http/app-scope";
@@ -29,23 +28,18 @@ type ById = { id: string };
 
 export const listEndpointsHandler: AppScopedHandler = async ({ app, url }) => {
   const page = await listEndpoints(app, parseQuery(url, listEndpointsQuery));
-  const blockers = await findFifoBlockers(page.data.filter((e) => e.ordering === "fifo").map((e) => e.id));
-  return toListPage(page, (e) => serializeEndpoint(e, blockers.get(e.id)));
+  return { ...toListPage(page, () => null), data: await serializeEndpoints(page.data, app) };
 };
 
 export const createEndpointHandler: AppScopedHandler = async ({ app, body, actor }) => {
   const { endpoint, secret } = await createEndpoint(app, await body(createEndpointRequest), actor);
-  return json({ ...serializeEndpoint(endpoint), secret }, { status: 201 });
+  return json({ ...(await serializeEndpointWithSigning(endpoint, app)), secret }, { status: 201 });
 };
 
-export const getEndpointHandler: AppScopedHandler<ById> = async ({ app, params }) => {
-  const endpoint = await getEndpoint(app, params.id);
-  const blockers = endpoint.ordering === "fifo" ? await findFifoBlockers([endpoint.id]) : undefined;
-  return serializeEndpoint(endpoint, blockers?.get(endpoint.id));
-};
+export const getEndpointHandler: AppScopedHandler<ById> = async ({ app, params }) => serializeEndpointWithSigning(await getEndpoint(app, params.id), app);
 
 export const updateEndpointHandler: AppScopedHandler<ById> = async ({ app, params, body, actor }) =>
-  serializeEndpoint(await updateEndpoint(app, params.id, await body(updateEndpointRequest), actor));
+  serializeEndpointWithSigning(await updateEndpoint(app, params.id, await body(updateEndpointRequest), actor), app);
 
 export const deleteEndpointHandler: AppScopedHandler<ById> = async ({ app, params, actor }) => {
   await deleteEndpoint(app, params.id, actor);
@@ -63,10 +57,11 @@ export const rotateEndpointSecretHandler: AppScopedHandler<ById> = async ({ app,
   return {
     secret: rotated.secret,
     previous_secret_expires_at: rotated.previousExpiresAt?.toISOString() ?? null,
+    public_key: rotated.publicKey,
   } satisfies RotateSecretResponse;
 };
 
 export const reactivateEndpointHandler: AppScopedHandler<ById> = async ({ app, params, body, actor }) => {
   await body(reactivateEndpointRequest);
-  return serializeEndpoint(await reactivateEndpoint(app.id, params.id, actor));
+  return serializeEndpointWithSigning(await reactivateEndpoint(app.id, params.id, actor), app);
 };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { channelName, eventName, subscriptionPattern } from "@/lib/events/schemas";
 import { listQuery } from "@/lib/openapi/shared-schemas";
 import { customHeaders } from "@/lib/endpoints/custom-headers";
+import { endpointSigningFields, signatureScheme } from "@/lib/endpoints/signature-scheme";
 import { filterInput } from "@/lib/filters/filter-input";
 import { payloadFilter } from "@/lib/filters/payload-filter";
 
@@ -65,6 +66,10 @@ const endpointFields = {
     .describe("Deliveries per second; null for no limit."),
   channels: z.array(channelName).max(20, "at most 20 channels").optional(),
   ordering: endpointOrdering.optional(),
+  signature_scheme: signatureScheme
+    .nullable()
+    .optional()
+    .describe("`hmac` (v1, default), `ed25519` (v1a) or `both`; null or absent inherits the app's."),
   subscriptions: subscriptionList.optional().describe("Event names, `*` or `prefix.*`. Also accepted as `events` or `subscribed_events`."),
   events: subscriptionList.optional().describe("Alias of `subscriptions`."),
   subscribed_events: subscriptionList.optional().describe("Alias of `subscriptions`."),
@@ -126,6 +131,7 @@ export const endpointResponse = z.object({
   disabled_at: z.string().nullable(),
   failing_since: z.string().nullable(),
   consecutive_failures: z.number().int(),
+  ...endpointSigningFields,
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -164,6 +170,8 @@ export const rotateSecretResponse = z.object({
   secret: z.string(),
   /** When the previous secret stops signing; null when it was invalidated at once. */
   previous_secret_expires_at: z.string().nullable(),
+  /** The new `whpk_` key when the endpoint has an Ed25519 key (rotated with the secret, same grace); else null. */
+  public_key: z.string().nullable(),
 });
 export type RotateSecretResponse = z.infer<typeof rotateSecretResponse>;
 

@@ -1,10 +1,14 @@
 import type { Endpoint } from "@/generated/prisma/client";
 import type { EndpointResponse, FifoBlockerResponse } from "@/lib/endpoints/schemas";
+import type { endpointSigningFields } from "@/lib/endpoints/signature-scheme";
 import { maskHeaders } from "@/lib/endpoints/custom-headers";
 import type { PayloadFilter } from "@/lib/filters/payload-filter";
 
-/** `blockedBy`: the FIFO blocker read for this endpoint (lib/delivery/fifo-order.ts), if any. */
-export function serializeEndpoint(endpoint: Endpoint, blockedBy: FifoBlockerResponse | null = null): EndpointResponse {
+/**
+ * Everything but the signing fields, which need the app and the keys (lib/endpoints/serialize-signing.ts).
+ * `blockedBy`: the FIFO blocker read for this endpoint (lib/delivery/fifo-order.ts), if any.
+ */
+export function serializeEndpoint(endpoint: Endpoint, blockedBy: FifoBlockerResponse | null = null): Omit<EndpointResponse, keyof typeof endpointSigningFields> {
   return {
     id: endpoint.id,
     app_id: endpoint.appId,

@@ -9,6 +9,7 @@ import { clearFailureState } from "@/lib/endpoints/reactivate-endpoint";
 import type { UpdateEndpointRequest } from "@/lib/endpoints/schemas";
 import { syncCatalog } from "@/lib/event-types/sync-catalog";
 import { keepMaskedHeaders } from "@/lib/endpoints/custom-headers";
+import { ensureEndpointSigningKeys } from "@/lib/endpoints/ed25519-signing-keys";
 
 /** Changes the given fields only. Turning a disabled endpoint back on also clears its failure state. */
 export async function updateEndpoint(app: App, id: string, input: UpdateEndpointRequest, actor: string): Promise<Endpoint> {
@@ -26,12 +27,14 @@ export async function updateEndpoint(app: App, id: string, input: UpdateEndpoint
       ...(input.channels !== undefined && { channels: input.channels }),
       ...(input.subscriptions !== undefined && { subscriptions: input.subscriptions }),
       ...(input.ordering !== undefined && { ordering: input.ordering }),
+      ...(input.signature_scheme !== undefined && { signatureScheme: input.signature_scheme }),
       ...(input.is_active === false && { isActive: false }),
       ...(input.is_active === true && clearFailureState),
     };
     if (input.filter !== undefined) await writeEndpointFilter(tx, current.id, input.filter);
     const updated = await tx.endpoint.update({ where: { id: current.id }, data });
     if (input.ordering !== undefined && input.ordering !== current.ordering) await reorderQueuedDeliveries(tx, current.id, input.ordering);
+    if (input.signature_scheme !== undefined) await ensureEndpointSigningKeys(tx, app.id, updated);
     const { subscriptionsField: _field, ...changed } = input;
     await recordAudit(tx, {
       appId: app.id,

@@ -100,6 +100,12 @@ export type ListWebhookDeliveriesOptions = {
   end_date?: string;
   /** `503` or a class like `5xx`. */
   http_status?: string;
+  /** Only the deliveries of this event (`msg_...`). */
+  event_id?: string;
+  /** Only the deliveries of the event holding this idempotency key (or the `event_id` sent with the trigger). */
+  idempotency_key?: string;
+  /** A condition on the event's payload, in the filter language's text form: `customer.id = "cus_123"`. */
+  payload?: string;
   limit?: number;
   cursor?: string;
   offset?: number;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { verifyWebhook, WebhookVerificationError, type WebhookVerificationReason } from "@/lib/verify";
 import { buildWebhookHeaders } from "@/lib/delivery/sign";
 import { generateSigningSecret } from "@/lib/crypto/secrets";
+import { generateEd25519KeyPair, parseEd25519SigningKey } from "@/lib/crypto/ed25519-keys";
 
 const secret = generateSigningSecret();
 const now = new Date("2025-01-01T12:00:00Z");
@@ -120,5 +121,27 @@ describe("verifyWebhook", () => {
       expect(error).toBeInstanceOf(WebhookVerificationError);
       expect((error as Error).name).toBe("WebhookVerificationError");
     }
+  });
+});
+
+describe("verifyWebhook with Ed25519 public keys (v1a)", () => {
+  const pair = generateEd25519KeyPair();
+  const other = generateEd25519KeyPair();
+  const v1aHeaders = (keys: string[], secrets: string[] = []) =>
+    buildWebhookHeaders({ msgId: "msg_1", timestamp: nowSeconds, body, secrets, ed25519Keys: keys.map(parseEd25519SigningKey) });
+
+  it("accepts a v1a signature under the whpk_ key, alone or among others, and in a list with whsec_ secrets", () => {
+    expect(verifyWebhook(pair.publicKey, v1aHeaders([pair.signingKey]), body, { now }).id).toBe("msg_1");
+    expect(verifyWebhook(pair.publicKey, v1aHeaders([other.signingKey, pair.signingKey]), Buffer.from(body), { now }).id).toBe("msg_1");
+    expect(verifyWebhook([secret, pair.publicKey], v1aHeaders([pair.signingKey]), body, { now }).id).toBe("msg_1");
+    expect(verifyWebhook([other.publicKey, secret], v1aHeaders([pair.signingKey], [secret]), body, { now }).id).toBe("msg_1");
+  });
+
+  it("refuses another key, a tampered body, and a v1 signature offered to a public key", () => {
+    expect(reasonOf(() => verifyWebhook(other.publicKey, v1aHeaders([pair.signingKey]), body, { now }))).toBe("no_matching_signature");
+    expect(reasonOf(() => verifyWebhook(pair.publicKey, v1aHeaders([pair.signingKey]), body.replace("1", "2"), { now }))).toBe("no_matching_signature");
+    expect(reasonOf(() => verifyWebhook(pair.publicKey, signed(), body, { now }))).toBe("no_matching_signature");
+    // A v1a entry never passes an HMAC check, even with the secret.
+    expect(reasonOf(() => verifyWebhook(secret, v1aHeaders([pair.signingKey]), body, { now }))).toBe("no_matching_signature");
   });
 });

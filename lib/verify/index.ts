@@ -1,6 +1,8 @@
 // Receiver-side helper for Hookline customers. Relative imports only, so this folder and its two
 // dependencies can be lifted into a standalone package unchanged.
+import { verify } from "node:crypto";
 import { signPayload } from "../delivery/sign";
+import { ED25519_PUBLIC_KEY_PREFIX, parseEd25519PublicKey } from "../crypto/ed25519-keys";
 import { safeEqual } from "../crypto/secrets";
 
 export type WebhookVerificationReason =
@@ -67,7 +69,8 @@ function readSignedHeaders(read: HeaderReader): { id: string; timestamp: string;
 
 /**
  * Verifies a Standard Webhooks request. Pass the raw request body exactly as received (not
- * re-serialised JSON). `secret` may be a list during rotation: any one matching is enough.
+ * re-serialised JSON). `secret` is a `whsec_` secret (checks `v1` signatures) or a `whpk_` Ed25519
+ * public key (checks `v1a`); it may be a list during rotation: any one matching is enough.
  * Returns the message id (use it to de-duplicate retries) and timestamp; throws
  * WebhookVerificationError otherwise.
  */
@@ -95,13 +98,24 @@ export function verifyWebhook(
     throw new WebhookVerificationError("timestamp_in_future", "Webhook timestamp is too far in the future");
   }
 
-  const expected = secrets.map((s) => signPayload({ secret: s, msgId: signed.id, timestamp, body: rawBody }));
-  const received = signed.signature.split(" ").filter((s) => s.startsWith("v1,"));
+  const publicKeys = secrets.filter((s) => s.startsWith(ED25519_PUBLIC_KEY_PREFIX)).map(parseEd25519PublicKey);
+  const hmacSecrets = secrets.filter((s) => !s.startsWith(ED25519_PUBLIC_KEY_PREFIX));
+  const expected = hmacSecrets.map((s) => signPayload({ secret: s, msgId: signed.id, timestamp, body: rawBody }));
+  const entries = signed.signature.split(" ");
   let matched = false;
   // Compare every pair (no early exit) so timing does not reveal which secret or position matched.
-  for (const candidate of received) {
+  for (const candidate of entries.filter((s) => s.startsWith("v1,"))) {
     for (const signature of expected) {
       if (safeEqual(candidate, signature)) matched = true;
+    }
+  }
+  if (publicKeys.length > 0) {
+    const data = Buffer.concat([Buffer.from(`${signed.id}.${timestamp}.`, "utf8"), typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody]);
+    for (const candidate of entries.filter((s) => s.startsWith("v1a,"))) {
+      const signature = Buffer.from(candidate.slice(4), "base64");
+      for (const key of publicKeys) {
+        if (signature.length === 64 && verify(null, data, key, signature)) matched = true;
+      }
     }
   }
   if (!matched) {

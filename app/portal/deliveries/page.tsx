@@ -8,12 +8,12 @@ import { atEditedDate, sortFieldErrors, under } from "@/lib/portal/field-errors"
 import { formatDateTime, formatRelative, isoToLocalInput, localInputToIso } from "@/lib/portal/format";
 import { usePortal } from "@/components/portal/portal-shell";
 import { DELIVERY_STATUS_OPTIONS, DeliveryDrawer, DeliveryStatusBadge, HttpCode } from "@/components/portal/delivery-bits";
+import { DELIVERY_SEARCH_PARAMS, DeliverySearch, deliverySearchFrom } from "@/components/portal/delivery-search";
 import { Button, cx, EmptyState, ErrorState, focusRing, LoadingBlock, PageHeader, SelectField, TextField } from "@/components/portal/ui";
 
 const FILTER_LABELS = { status: "Status", event_name: "Event", endpoint_id: "Endpoint", start_date: "From", end_date: "To" };
 const DRAWER_ENTRY = "hooklineDeliveryDrawer";
 const FILTERS = ["status", "event_name", "endpoint_id", "start_date", "end_date"] as const;
-type FilterName = (typeof FILTERS)[number];
 
 export default function DeliveriesPage() {
   const searchParams = useSearchParams();
@@ -22,14 +22,16 @@ export default function DeliveriesPage() {
 
   const filters = useMemo(() => {
     const f: DeliveriesParams = { limit: 25 };
-    for (const name of FILTERS) {
+    for (const name of [...FILTERS, ...DELIVERY_SEARCH_PARAMS]) {
       const v = searchParams.get(name);
       if (v) (f as Record<string, string>)[name] = v;
     }
     return f;
   }, [searchParams]);
   const activeCount = FILTERS.filter((n) => searchParams.get(n)).length;
-  const active = activeCount > 0;
+  const search = deliverySearchFrom(searchParams);
+  const active = activeCount > 0 || search !== null;
+  const clearAll = Object.fromEntries([...FILTERS, ...DELIVERY_SEARCH_PARAMS].map((n) => [n, null]));
   const [showFilters, setShowFilters] = useState(false);
 
   // Filters live in the URL. The native History API updates it at once (Next syncs
@@ -62,7 +64,7 @@ export default function DeliveriesPage() {
   // Which end of the date range was changed last: a reversed range is reported there.
   const [edited, setEdited] = useState<"start_date" | "end_date" | null>(null);
   const filterErrors = useMemo(() => {
-    const sorted = sortFieldErrors(error, Object.fromEntries(FILTERS.map((n) => [n, under(n)])) as Record<FilterName, (f: string) => boolean>, FILTER_LABELS);
+    const sorted = sortFieldErrors(error, Object.fromEntries([...FILTERS, ...DELIVERY_SEARCH_PARAMS].map((n) => [n, under(n)])), FILTER_LABELS);
     return { ...sorted, fields: atEditedDate(sorted.fields, edited, FILTER_LABELS) };
   }, [error, edited]);
   const filterError = Object.keys(filterErrors.fields).length > 0;
@@ -93,6 +95,12 @@ export default function DeliveriesPage() {
         }
       />
 
+      <DeliverySearch
+        key={search ? `${search.by}:${search.text}` : ""}
+        value={search}
+        serverError={search ? filterErrors.fields[search.by] : undefined}
+        onSearch={(next) => setParams({ ...Object.fromEntries(DELIVERY_SEARCH_PARAMS.map((n) => [n, null])), ...(next && { [next.by]: next.text }) })}
+      />
       {/* On narrow screens the filters fold away behind a button. */}
       <Button
         className="mb-3 sm:hidden"
@@ -176,7 +184,7 @@ export default function DeliveriesPage() {
         active ? (
           <EmptyState
             title="No deliveries match these filters"
-            action={<Button onClick={() => setParams(Object.fromEntries(FILTERS.map((n) => [n, null])))}>Clear filters</Button>}
+            action={<Button onClick={() => setParams(clearAll)}>Clear filters</Button>}
           />
         ) : (
           <EmptyState title="No deliveries yet">

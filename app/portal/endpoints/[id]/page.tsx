@@ -25,6 +25,7 @@ import {
 } from "@/components/portal/endpoint-bits";
 import { DeliveryMiniList } from "@/components/portal/delivery-bits";
 import { FifoBlockedNotice } from "@/components/portal/fifo-blocked";
+import { SigningPanel } from "@/components/portal/signing-panel";
 import { Sparkline } from "@/components/portal/charts";
 import { useToast } from "@/components/portal/toast";
 import { Alert, Button, Card, cx, EmptyState, ErrorState, focusRing, LoadingBlock, Skeleton } from "@/components/portal/ui";
@@ -138,6 +139,12 @@ export default function EndpointPage() {
               Signing secret
             </h2>
             <SecretPanel key={endpoint.id} endpoint={endpoint} />
+          </Card>
+          <Card className="p-4 sm:p-6" aria-labelledby="signing-title">
+            <h2 id="signing-title" className="mb-3 text-base font-semibold">
+              Signing
+            </h2>
+            <SigningPanel key={endpoint.id} endpoint={endpoint} />
           </Card>
         </div>
         <div className="space-y-6">

@@ -1,7 +1,7 @@
 import { getEndpointById } from "@/lib/endpoints/get-endpoint";
 import { reactivateEndpoint } from "@/lib/endpoints/reactivate-endpoint";
 import { reactivateEndpointRequest } from "@/lib/endpoints/schemas";
-import { serializeEndpoint } from "@/lib/endpoints/serialize";
+import { serializeEndpointWithSigning } from "@/lib/endpoints/serialize-signing";
 import { methodsNotAllowed, withApiKey } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export const POST = withApiKey<{ id: string }>(async ({ params, body, actor }) => {
   await body(reactivateEndpointRequest);
   const endpoint = await getEndpointById(params.id);
-  return serializeEndpoint(await reactivateEndpoint(endpoint.appId, endpoint.id, actor));
+  return serializeEndpointWithSigning(await reactivateEndpoint(endpoint.appId, endpoint.id, actor));
 });
 
 /** The other methods: 405 with the error envelope and `Allow`. */
