@@ -16,6 +16,8 @@
  *      receiver has them all;
  *   4b. filtered fan-out: the same with a payload filter on every endpoint: an event they all
  *      match (the receiver has them all) and one none matches (all N counted as filtered);
+ *   7. FIFO beside: ordinary endpoints' throughput alone, then beside 4 busy FIFO endpoints
+ *      (bench/lib/fifo-phase.ts; --fifo-deliveries N, default 10,000, --quick 5,000);
  * then stops the server and, on a fresh embedded PostgreSQL with the same receiver:
  *   5. the ceiling: the same signed bodies POSTed from a keep-alive loop at the same concurrency,
  *      and the same rows written with pg multi-row INSERTs;
@@ -74,6 +76,7 @@ import {
   type PgCeilingResult,
   type QueueRunResult,
 } from "./lib/contenders";
+import { fifoPhase, type FifoResult } from "./lib/fifo-phase";
 import { ROOT, startHookline, type HooklineServer } from "./lib/hookline";
 import { startReceiver, type ReceiverProcess } from "./lib/receiver-client";
 import { EVENT_NAME, FAN_OUT, now, percentile, pool, samplePayload, sleep } from "./lib/workload";
@@ -81,7 +84,7 @@ import { EVENT_NAME, FAN_OUT, now, percentile, pool, samplePayload, sleep } from
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const PHASES = ["ingest", "throughput", "latency", "fanout", "fanout-filtered", "ceiling", "pgboss", "graphile"] as const;
+const PHASES = ["ingest", "throughput", "latency", "fanout", "fanout-filtered", "fifo", "ceiling", "pgboss", "graphile"] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -96,6 +99,7 @@ const { values: args } = parseArgs({
     "latency-rate": { type: "string" },
     "pgboss-deliveries": { type: "string" },
     "graphile-deliveries": { type: "string" },
+    "fifo-deliveries": { type: "string" },
     "signature-scheme": { type: "string" },
     phases: { type: "string" },
     out: { type: "string" },
@@ -138,6 +142,7 @@ const options = {
   latencyRate: int("latency-rate", 200),
   pgbossDeliveries: int("pgboss-deliveries", 0, 0),
   graphileDeliveries: int("graphile-deliveries", 0, 0),
+  fifoDeliveries: int("fifo-deliveries", quick ? 5_000 : 10_000, FAN_OUT),
   phases: (args.phases ?? PHASES.join(",")).split(",").map((p) => p.trim()) as Phase[],
   signatureScheme: args["signature-scheme"] ?? "hmac",
 };
@@ -154,7 +159,7 @@ for (const p of options.phases) {
   }
 }
 const runs = (p: Phase) => options.phases.includes(p);
-const runsHookline = ["ingest", "throughput", "latency", "fanout", "fanout-filtered"].some((p) => runs(p as Phase));
+const runsHookline = ["ingest", "throughput", "latency", "fanout", "fanout-filtered", "fifo"].some((p) => runs(p as Phase));
 
 const t0 = now();
 const say = (msg: string) => console.log(`[${((now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
@@ -207,6 +212,7 @@ interface Results {
   };
   /** Every endpoint with a payload filter: one event all match, then one none matches. */
   fanoutFiltered?: { endpoints: number; triggerMs: number; receiverSeconds: number; filteredTriggerMs: number; filteredSeconds: number };
+  fifo?: FifoResult;
   peakRssMb?: number | null;
   ceiling?: { http: HttpCeilingResult[]; pg: PgCeilingResult[] };
   pgboss?: PgBossResult[];
@@ -699,6 +705,13 @@ function summarize() {
       queues.length ? `${queues.join(", ")}; Hookline = ${fmt(contenderRatio, 2)} x the best` : "not run",
       ">= 1.0 x",
     ],
+    [
+      "7. Ordinary endpoints beside busy FIFO ones",
+      results.fifo
+        ? `${fmt(results.fifo.besidePerSecond)}/s beside ${results.fifo.fifoEndpoints} FIFO endpoints vs ${fmt(results.fifo.alonePerSecond)}/s alone = ${fmt(results.fifo.ratio, 2)} x (means of 3 runs of ${fmt(results.fifo.deliveries)}); with the FIFO deliveries made meanwhile ${fmt(results.fifo.besideTotalPerSecond)}/s; FIFO ${fmt(results.fifo.fifoPerSecondPerLine)}/s per endpoint`
+        : "not run",
+      ">= 0.9 x without",
+    ],
   ];
   const tenThousand = fan && fan.endpoints >= 10_000 ? fan : null;
   const targets = [
@@ -716,6 +729,7 @@ function summarize() {
     },
     { target: "p50 trigger-to-receiver < 20 ms at 200/s", met: results.latency?.p50Ms != null ? results.latency.p50Ms < 20 : null },
     { target: "server RSS < 400 MB", met: results.peakRssMb != null ? results.peakRssMb < 400 : null },
+    { target: "ordinary endpoints beside busy FIFO ones >= 0.9 x alone", met: results.fifo ? results.fifo.ratio >= 0.9 : null },
   ];
   return { rows, targets, ceiling, ceilingRatio, bestBoss, bestGraphile, bestContender, contenderRatio };
 }
@@ -882,6 +896,14 @@ async function main() {
       await profilePoint();
       await memoryPoint("latency and fan-out");
       await pgStats("fan-out");
+      if (runs("fifo")) {
+        if (runs("ingest") || runs("throughput") || runs("latency") || runs("fanout") || runs("fanout-filtered")) await settle();
+        results.fifo = await fifoPhase(
+          { server, receiver, db, ingest: (app, events, label) => ingestRun(server, app, events, label), recordedSuccesses: (id) => recordedSuccesses(db, id), say },
+          { deliveries: options.fifoDeliveries, fifoEndpoints: 4, fifoEvents: Math.ceil(options.fifoDeliveries / 10) },
+        );
+        await pgStats("fifo");
+      }
     } finally {
       clearInterval(sampler);
       results.peakRssMb = mb(Math.max(peakRss, server.peakRss() ?? 0));

@@ -101,6 +101,7 @@ test("every answer of a run through all operations matches the OpenAPI document"
   await v1("GET", `/apps/${slug}/deliveries/${deliveryId}`);
   await v1("GET", `/apps/${slug}/deliveries/dlv_nope`); // 404
   await v1("POST", `/apps/${slug}/deliveries/${deliveryId}/replay`, {});
+  await v1("POST", `/apps/${slug}/deliveries/${deliveryId}/skip`, {}); // 409: its endpoint is not FIFO
   await v1("POST", `/apps/${slug}/replays`, { ...range(), status: "all", dry_run: true });
   const task = await v1("POST", `/apps/${slug}/replays`, { ...range(), status: "all" });
   await v1("POST", `/apps/${slug}/replays`, { start_date: "yesterday" }); // 422
@@ -153,6 +154,7 @@ test("every answer of a run through all operations matches the OpenAPI document"
   await fe("GET", "/deliveries?limit=5");
   await fe("GET", `/deliveries/${deliveryId}`);
   await fe("POST", `/deliveries/${deliveryId}/replay`, {});
+  await fe("POST", `/deliveries/${deliveryId}/skip`, {}); // 409: its endpoint is not FIFO
   await fe("POST", "/deliveries/replay", { ...range(), dry_run: true });
   const feTask = await fe("POST", "/deliveries/replay", { ...range(), status: "all" });
   await fe("GET", "/replay-tasks");

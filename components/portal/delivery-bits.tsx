@@ -143,6 +143,9 @@ export function DeliveryDrawer({ deliveryId, onClose, endpointUrl }: { deliveryI
                 { term: "Attempts", value: delivery.attempt_count },
                 ...(delivery.next_attempt_at ? [{ term: "Next attempt", value: formatDateTime(delivery.next_attempt_at) }] : []),
                 ...(delivery.last_error ? [{ term: "Last error", value: <span className="text-(--hl-err)">{delivery.last_error}</span> }] : []),
+                ...(delivery.blocked_by
+                  ? [{ term: "Waiting behind", value: delivery.blocked_by.delivery_id ? <code className="font-mono text-xs">{delivery.blocked_by.delivery_id}</code> : "earlier events still being fanned out" }]
+                  : []),
                 { term: "Webhook id", value: <code className="font-mono text-xs">{delivery.id}</code> },
               ]}
             />

@@ -8,6 +8,7 @@ import { useId, useRef, useState, type FormEvent } from "react";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import type { EventTypeResponse } from "@/lib/event-types/schemas";
 import { sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
+import { OrderingField, type EndpointOrderingChoice } from "@/components/portal/ordering-field";
 import { SubscriptionPicker } from "@/components/portal/subscription-picker";
 import { FilterEditor } from "@/components/portal/filter-editor";
 import { formatFilterText } from "@/lib/filters/filter-text";
@@ -22,6 +23,7 @@ export interface EndpointFormValues {
   max_retries?: number | string;
   timeout_seconds?: number | string;
   rate_limit?: number | string | null;
+  ordering?: EndpointOrderingChoice;
   is_active?: boolean;
   /** The payload filter's text form; null for none. */
   filter?: string | null;
@@ -42,8 +44,9 @@ const CLAIMS = {
   max_retries: under("max_retries"),
   timeout_seconds: under("timeout_seconds"),
   rate_limit: under("rate_limit"),
+  ordering: under("ordering"),
 };
-const LABELS = { url: "Endpoint URL", description: "Description", subscriptions: "Events to send", headers: "Custom headers", filter: "Payload filter", max_retries: "Retries", timeout_seconds: "Timeout", rate_limit: "Rate limit" };
+const LABELS = { url: "Endpoint URL", description: "Description", subscriptions: "Events to send", headers: "Custom headers", filter: "Payload filter", max_retries: "Retries", timeout_seconds: "Timeout", rate_limit: "Rate limit", ordering: "Delivery order" };
 const ORDER = Object.keys(CLAIMS) as (keyof typeof CLAIMS)[];
 
 /** A number input's text as JSON: a number when it is one, else the text (the server says why). */
@@ -95,12 +98,15 @@ export function EndpointForm({
   const [maxRetries, setMaxRetries] = useState(String(initial?.max_retries ?? 5));
   const [timeout, setTimeoutSeconds] = useState(String(initial?.timeout_seconds ?? 30));
   const [rateLimit, setRateLimit] = useState(initial?.rate_limit == null ? "" : String(initial.rate_limit));
+  const [ordering, setOrdering] = useState<EndpointOrderingChoice>(initial?.ordering ?? "concurrent");
   const [active, setActive] = useState(initial?.is_active ?? true);
   const [filterText, setFilterText] = useState(initial?.filter ? formatFilterText(initial.filter) : "");
-  const [showAdvanced, setShowAdvanced] = useState(editing && (initial.max_retries !== 5 || initial.timeout_seconds !== 30 || initial.rate_limit !== null));
+  const [showAdvanced, setShowAdvanced] = useState(
+    editing && (initial.max_retries !== 5 || initial.timeout_seconds !== 30 || initial.rate_limit !== null || initial.ordering === "fifo"),
+  );
 
   // What the form holds against what was last loaded or saved: leaving with a difference asks first.
-  const snapshot = JSON.stringify([url, description, subscriptions, headers.map((h) => [h.name, h.value]), maxRetries, timeout, rateLimit, active, filterText]);
+  const snapshot = JSON.stringify([url, description, subscriptions, headers.map((h) => [h.name, h.value]), maxRetries, timeout, rateLimit, ordering, active, filterText]);
   const [savedSnapshot, setSavedSnapshot] = useState(snapshot);
   useLeaveWarning(snapshot !== savedSnapshot);
 
@@ -131,6 +137,7 @@ export function EndpointForm({
       max_retries: numberish(maxRetries),
       timeout_seconds: numberish(timeout),
       rate_limit: rateLimit.trim() === "" ? null : numberish(rateLimit),
+      ordering,
       is_active: active,
       filter: filterText.trim() === "" ? null : filterText,
     };
@@ -144,7 +151,7 @@ export function EndpointForm({
       setErrors(sorted.fields);
       setFormErrors(sorted.rest);
       const first = ORDER.find((k) => sorted.fields[k]);
-      if (first === "max_retries" || first === "timeout_seconds" || first === "rate_limit") setShowAdvanced(true);
+      if (first === "max_retries" || first === "timeout_seconds" || first === "rate_limit" || first === "ordering") setShowAdvanced(true);
       // After the re-render: focus the first input the server refused.
       requestAnimationFrame(() => {
         const target = first ? formRef.current?.querySelector<HTMLElement>(`#${CSS.escape(fieldId(first))}`) : null;
@@ -269,6 +276,7 @@ export function EndpointForm({
             hint="Leave empty for no limit."
           />
         </div>
+        <OrderingField id={fieldId("ordering")} value={ordering} onChange={setOrdering} error={errors.ordering} hidden={!showAdvanced} />
       </div>
 
       {!editing ? (
@@ -372,6 +380,7 @@ export function endpointPayload(values: EndpointFormValues, mode: "create" | "ed
   if (values.max_retries !== undefined) out.max_retries = values.max_retries;
   if (values.timeout_seconds !== undefined) out.timeout_seconds = values.timeout_seconds;
   if (mode === "edit" || values.rate_limit !== null) out.rate_limit = values.rate_limit;
+  if (values.ordering !== undefined && (mode === "edit" || values.ordering !== "concurrent")) out.ordering = values.ordering;
   if (mode === "create") out.is_active = values.is_active;
   if (mode === "edit" || values.filter) out.filter = values.filter ?? null;
   return out;

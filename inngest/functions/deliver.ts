@@ -24,7 +24,16 @@ export const deliverWebhook = inngest.createFunction(
     const deliveryId = event.data.delivery_id;
     for (let n = 1; n <= MAX_ATTEMPT_STEPS; n++) {
       const outcome = await step.run(`attempt-${n}`, () => attemptDeliveryStep(deliveryId, runId));
-      if (outcome.done) return { delivery_id: deliveryId, status: outcome.status, steps: n };
+      if (outcome.done) {
+        if (outcome.nextInLine) {
+          const next = outcome.nextInLine;
+          await step.sendEvent(
+            "start-next-in-line",
+            deliveryScheduled.create({ delivery_id: next.deliveryId, endpoint_id: next.endpointId }, { id: `next-in-line-${next.deliveryId}-after-${deliveryId}` }),
+          );
+        }
+        return { delivery_id: deliveryId, status: outcome.status, steps: n };
+      }
       await step.sleep(`backoff-${n}`, `${outcome.waitSeconds}s`);
     }
     return { delivery_id: deliveryId, status: "gave_up", steps: MAX_ATTEMPT_STEPS };

@@ -2,6 +2,7 @@ import { deliveryDetail, deliverySummary, listDeliveriesQuery } from "@/lib/deli
 import { commonPathParams, defineRoutes } from "@/lib/openapi/registry";
 import { listPage } from "@/lib/openapi/shared-schemas";
 import { replayDeliveryRequest, replayDeliveryResponse } from "@/lib/replays/schemas";
+import { skipDeliveryRequest, skipDeliveryResponse } from "@/lib/delivery-log/skip-schemas";
 
 const p = { slug: commonPathParams.slug, id: "The delivery id (`dlv_...`), also its `webhook-id`." };
 const tag = "Deliveries";
@@ -52,6 +53,21 @@ export const deliveryRoutes = defineRoutes([
     pathParams: p,
     body: replayDeliveryRequest,
     responses: { 202: { description: "Scheduled", schema: replayDeliveryResponse } },
+    errors: [404, 409],
+  },
+  {
+    method: "post",
+    path: "/apps/{slug}/deliveries/{id}/skip",
+    operationId: "skipWebhookDelivery",
+    summary: "Skip a waiting delivery of a FIFO endpoint",
+    description:
+      "For endpoints with `ordering: \"fifo\"`: the delivery becomes `cancelled` (last error \"Skipped by hand\") without " +
+      "an attempt, and the next delivery in the endpoint's line may be attempted. 409 (`details.reason`) when the delivery " +
+      "is final (`final`), its endpoint delivers concurrently (`not_fifo`) or an attempt is in flight (`in_flight`). Audited.",
+    tag,
+    pathParams: p,
+    body: skipDeliveryRequest,
+    responses: { 200: { description: "Skipped", schema: skipDeliveryResponse } },
     errors: [404, 409],
   },
 ]);

@@ -100,5 +100,10 @@ export const deliveryDetail = deliverySummary.extend({
   event_created_at: z.string(),
   endpoint: deliveryEndpointSummary,
   attempts: z.array(attemptResponse),
+  /**
+   * A waiting delivery of a FIFO endpoint held back by the one ahead of it (`delivery_id`; null
+   * while earlier events are still being fanned out); null when nothing holds it back.
+   */
+  blocked_by: z.object({ delivery_id: z.string().nullable() }).nullable(),
 });
 export type DeliveryDetail = z.infer<typeof deliveryDetail>;

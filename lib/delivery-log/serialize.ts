@@ -55,7 +55,7 @@ export interface DeliveryWithRelations extends Delivery {
 }
 
 /** `retentionCutoff`: attempts older than it with no body had theirs removed by retention. */
-export function serializeDeliveryDetail(d: DeliveryWithRelations, retentionCutoff: Date): DeliveryDetail {
+export function serializeDeliveryDetail(d: DeliveryWithRelations, retentionCutoff: Date, blockedBy: DeliveryDetail["blocked_by"] = null): DeliveryDetail {
   const expired = d.event.payloadExpiredAt !== null;
   return {
     ...serializeDelivery(d),
@@ -74,5 +74,6 @@ export function serializeDeliveryDetail(d: DeliveryWithRelations, retentionCutof
     attempts: d.attempts.map((a) =>
       serializeAttempt(a, a.responseBody === null && a.responseStatus !== null && a.createdAt.getTime() < retentionCutoff.getTime()),
     ),
+    blocked_by: blockedBy,
   };
 }

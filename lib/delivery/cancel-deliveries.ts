@@ -34,6 +34,17 @@ export async function cancelClaimedDelivery(claim: ClaimedDelivery, reason: stri
   return done;
 }
 
+/** Cancels one waiting delivery that is not in flight (skip by hand); false if it was not waiting or is leased. */
+export async function cancelWaitingDeliveryInTransaction(client: Pick<PoolClient, "query">, deliveryId: string, reason: string): Promise<boolean> {
+  const { rows } = await client.query<{ n: number }>(
+    cancelSql(`DELETE FROM delivery_queue q WHERE q.delivery_id = $1 AND ${leaseIsFree("q")} RETURNING delivery_id`, "$2"),
+    [deliveryId, reason],
+  );
+  const done = (rows[0]?.n ?? 0) > 0;
+  if (done) recordDeliveriesCancelled(1);
+  return done;
+}
+
 async function cancelPendingInTransaction(client: Pick<PoolClient, "query">, endpointId: string, reason: string): Promise<number> {
   // In-flight deliveries (live lease) are left to their worker, which sees the endpoint is off
   // when it records the outcome; SKIP LOCKED avoids waiting on (and deadlocking with) them.

@@ -12,6 +12,7 @@ import {
   type EventCache,
   type LoadedEvent,
 } from "@/lib/delivery/claimed-delivery";
+import { fifoHeadCandidatesSql, findDeliveryAhead, notHeldBackSql } from "@/lib/delivery/fifo-order";
 import { isDue, leaseIsFree, LEASE_MARGIN_SECONDS, OPEN_STATUSES_SQL, type DeliveryStatus } from "@/lib/delivery/states";
 
 export interface ClaimDueInput {
@@ -41,11 +42,14 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
   // locks; only the rows picked are locked, found by primary key.
   const { rows } = await getDb().pool.query<ClaimRow>({
     name: "hookline_claim_due",
+    // FIFO endpoints' rows are left to the second source, which offers only each line's head.
     text: `WITH candidates AS (
-       SELECT q.delivery_id, q.endpoint_id, q.run_at FROM delivery_queue q
-       WHERE ${isDue("q")} AND q.endpoint_id <> ALL($3::text[])
-       ORDER BY q.run_at
-       LIMIT $4
+       (SELECT q.delivery_id, q.endpoint_id, q.run_at FROM delivery_queue q
+        WHERE ${isDue("q")} AND q.fifo_seq IS NULL AND q.endpoint_id <> ALL($3::text[])
+        ORDER BY q.run_at
+        LIMIT $4)
+       UNION ALL
+       ${fifoHeadCandidatesSql("$3::text[]")}
      ),
      eligible AS (
        SELECT r.delivery_id FROM (
@@ -119,11 +123,14 @@ export type ClaimRefusal =
   | { claimed: false; reason: "not_found" }
   | { claimed: false; reason: "final"; status: DeliveryStatus }
   | { claimed: false; reason: "leased"; leasedBy: string | null; leaseExpiresAt: Date | null }
-  | { claimed: false; reason: "not_due"; nextAttemptAt: Date | null };
+  | { claimed: false; reason: "not_due"; nextAttemptAt: Date | null }
+  /** A FIFO delivery behind another (`aheadId`; null: behind events still being fanned out). */
+  | { claimed: false; reason: "blocked"; aheadId: string | null };
 
 /**
  * Leases one delivery by id (the Inngest driver's attempt step). With `onlyIfDue` a delivery
- * whose next attempt is still in the future is refused with its due time.
+ * whose next attempt is still in the future is refused with its due time; a FIFO delivery that
+ * is not its line's claimable head is refused as `blocked`.
  */
 export async function claimDelivery(
   deliveryId: string,
@@ -138,6 +145,7 @@ export async function claimDelivery(
        WHERE q.delivery_id = $1 AND e.id = q.endpoint_id
          AND (${leaseIsFree("q")} OR q.leased_by = $2)
          AND (NOT $4::boolean OR q.run_at <= now() + interval '1 second')
+         AND ${notHeldBackSql("q")}
        RETURNING q.delivery_id, q.leased_by)
      SELECT ${claimColumns("true")}
      FROM l JOIN deliveries d ON d.id = l.delivery_id JOIN endpoints e ON e.id = d.endpoint_id JOIN events ev ON ev.id = d.event_id`,
@@ -155,6 +163,10 @@ export async function claimDelivery(
   if (!state.run_at) return { claimed: false, reason: "final", status: state.status };
   if (state.lease_expires_at && state.lease_expires_at.getTime() > Date.now()) {
     return { claimed: false, reason: "leased", leasedBy: state.leased_by, leaseExpiresAt: state.lease_expires_at };
+  }
+  if (!options.onlyIfDue || state.run_at.getTime() <= Date.now() + 1_000) {
+    const ahead = await findDeliveryAhead(deliveryId);
+    if (ahead !== undefined) return { claimed: false, reason: "blocked", aheadId: ahead };
   }
   return { claimed: false, reason: "not_due", nextAttemptAt: state.run_at };
 }

@@ -2,9 +2,12 @@
  * Replays and "retry now": a delivery goes back to due-now with the same id (so the same
  * `webhook-id`); its next attempt is recorded with the given trigger. Final deliveries become
  * `pending` (and leave the succeeded/failed counts they were in); waiting ones are brought forward.
+ * A final delivery of a FIFO endpoint goes to the back of its line (several in the order they were
+ * created); a waiting one keeps its place.
  */
 import type { PoolClient } from "pg";
 import { foldIntoRollupsSql, NO_ATTEMPT_COLUMNS } from "@/lib/analytics/rollups";
+import { nextFifoSeqSql } from "@/lib/delivery/fifo-order";
 import { withTransaction } from "@/lib/delivery/sql";
 import { isInFlight, leaseIsFree, OPEN_STATUSES_SQL } from "@/lib/delivery/states";
 import { announceWork } from "@/lib/jobs/job-driver";
@@ -19,13 +22,14 @@ export interface ScheduleManualResult {
 async function scheduleManualInTransaction(client: PoolClient, deliveryIds: readonly string[], trigger: "manual" | "replay"): Promise<ScheduleManualResult> {
   const { rows } = await client.query<{ id: string }>(
     `WITH t AS (
-       SELECT d.id, d.status, d.app_id, d.endpoint_id, d.created_at FROM deliveries d
+       SELECT d.id, d.status, d.app_id, d.endpoint_id, d.created_at, e.ordering FROM deliveries d
        JOIN endpoints e ON e.id = d.endpoint_id AND e.is_active AND e.deleted_at IS NULL
        LEFT JOIN delivery_queue q ON q.delivery_id = d.id
        WHERE d.id = ANY($1::text[]) AND (q.delivery_id IS NULL OR ${leaseIsFree("q")})
        FOR UPDATE OF d),
      q AS (
-       INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at) SELECT id, endpoint_id, now() FROM t
+       INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, fifo_seq)
+       SELECT id, endpoint_id, now(), CASE WHEN ordering = 'fifo' THEN ${nextFifoSeqSql} END FROM t ORDER BY created_at, id
        ON CONFLICT (delivery_id) DO UPDATE SET run_at = now()),
      d AS (
        UPDATE deliveries SET

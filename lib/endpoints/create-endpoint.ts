@@ -34,6 +34,7 @@ export async function createEndpoint(app: App, input: CreateEndpointRequest, act
         subscriptions,
         channels: input.channels ?? [],
         rateLimit: input.rate_limit ?? null,
+        ordering: input.ordering ?? "concurrent",
         signatureScheme: input.signature_scheme ?? null,
       },
     });

@@ -12,6 +12,22 @@ import { payloadFilter } from "@/lib/filters/payload-filter";
  * is checked in the domain functions (`checkEndpointUrl`), not here.
  */
 
+export const endpointOrdering = z
+  .enum(["concurrent", "fifo"], { message: 'must be "concurrent" or "fifo"' })
+  .describe(
+    "`fifo`: one attempt at a time, in the order the events were accepted; a failing delivery holds the rest until it succeeds, exhausts its retries or is skipped. Events accepted by overlapping requests have no defined order. Default `concurrent`.",
+  );
+
+/** The delivery holding a FIFO endpoint's line after failing at least once. */
+export const fifoBlocker = z.object({
+  delivery_id: z.string(),
+  event_name: z.string(),
+  attempts: z.number().int(),
+  next_attempt_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+});
+export type FifoBlockerResponse = z.infer<typeof fifoBlocker>;
+
 const subscriptionList = z
   .array(subscriptionPattern)
   .min(1, "must name at least one event (or *)")
@@ -49,6 +65,7 @@ const endpointFields = {
     .optional()
     .describe("Deliveries per second; null for no limit."),
   channels: z.array(channelName).max(20, "at most 20 channels").optional(),
+  ordering: endpointOrdering.optional(),
   signature_scheme: signatureScheme
     .nullable()
     .optional()
@@ -104,6 +121,9 @@ export const endpointResponse = z.object({
   subscriptions: z.array(z.string()),
   channels: z.array(z.string()),
   rate_limit: z.number().int().nullable(),
+  ordering: endpointOrdering,
+  /** FIFO endpoints: the failing delivery the others wait behind (skip it to let them through); else null. */
+  blocked_by: fifoBlocker.nullable(),
   /** The payload filter's JSON form; null without one. */
   filter: payloadFilter.nullable(),
   /** Why delivery stopped (`410 Gone`, repeated failures); null when active or paused by hand. */

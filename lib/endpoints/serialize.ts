@@ -1,11 +1,14 @@
 import type { Endpoint } from "@/generated/prisma/client";
-import type { EndpointResponse } from "@/lib/endpoints/schemas";
+import type { EndpointResponse, FifoBlockerResponse } from "@/lib/endpoints/schemas";
 import type { endpointSigningFields } from "@/lib/endpoints/signature-scheme";
 import { maskHeaders } from "@/lib/endpoints/custom-headers";
 import type { PayloadFilter } from "@/lib/filters/payload-filter";
 
-/** Everything but the signing fields, which need the app and the keys (lib/endpoints/serialize-signing.ts). */
-export function serializeEndpoint(endpoint: Endpoint): Omit<EndpointResponse, keyof typeof endpointSigningFields> {
+/**
+ * Everything but the signing fields, which need the app and the keys (lib/endpoints/serialize-signing.ts).
+ * `blockedBy`: the FIFO blocker read for this endpoint (lib/delivery/fifo-order.ts), if any.
+ */
+export function serializeEndpoint(endpoint: Endpoint, blockedBy: FifoBlockerResponse | null = null): Omit<EndpointResponse, keyof typeof endpointSigningFields> {
   return {
     id: endpoint.id,
     app_id: endpoint.appId,
@@ -18,6 +21,8 @@ export function serializeEndpoint(endpoint: Endpoint): Omit<EndpointResponse, ke
     subscriptions: endpoint.subscriptions,
     channels: endpoint.channels,
     rate_limit: endpoint.rateLimit,
+    ordering: endpoint.ordering,
+    blocked_by: blockedBy,
     filter: (endpoint.filter ?? null) as PayloadFilter | null,
     disabled_reason: endpoint.disabledReason,
     disabled_at: endpoint.disabledAt?.toISOString() ?? null,

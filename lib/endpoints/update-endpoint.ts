@@ -1,6 +1,7 @@
 import type { App, Endpoint, Prisma } from "@/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
+import { reorderQueuedDeliveries } from "@/lib/delivery/fifo-order";
 import { writeEndpointFilter } from "@/lib/endpoints/endpoint-filter";
 import { checkEndpointUrl } from "@/lib/endpoints/endpoint-url";
 import { getEndpoint } from "@/lib/endpoints/get-endpoint";
@@ -25,12 +26,14 @@ export async function updateEndpoint(app: App, id: string, input: UpdateEndpoint
       ...(input.rate_limit !== undefined && { rateLimit: input.rate_limit }),
       ...(input.channels !== undefined && { channels: input.channels }),
       ...(input.subscriptions !== undefined && { subscriptions: input.subscriptions }),
+      ...(input.ordering !== undefined && { ordering: input.ordering }),
       ...(input.signature_scheme !== undefined && { signatureScheme: input.signature_scheme }),
       ...(input.is_active === false && { isActive: false }),
       ...(input.is_active === true && clearFailureState),
     };
     if (input.filter !== undefined) await writeEndpointFilter(tx, current.id, input.filter);
     const updated = await tx.endpoint.update({ where: { id: current.id }, data });
+    if (input.ordering !== undefined && input.ordering !== current.ordering) await reorderQueuedDeliveries(tx, current.id, input.ordering);
     if (input.signature_scheme !== undefined) await ensureEndpointSigningKeys(tx, app.id, updated);
     const { subscriptionsField: _field, ...changed } = input;
     await recordAudit(tx, {

@@ -7,15 +7,19 @@ import { getDb } from "@/lib/db/client";
 import { runClaimedAttempt } from "@/lib/delivery/attempt";
 import { claimDelivery } from "@/lib/delivery/claim-deliveries";
 import { fanOutQueuedEvents } from "@/lib/delivery/fan-out-events";
+import { findClaimableFifoHead, notHeldBackSql } from "@/lib/delivery/fifo-order";
 import { isDue } from "@/lib/delivery/states";
 
 export type DeliveryStepOutcome =
-  /** Nothing more for this run to do: final, or in someone else's hands. */
-  | { done: true; status: string; reason?: string }
+  /** Nothing more for this run to do: final, or in someone else's hands. `nextInLine`: a FIFO
+   * endpoint's next delivery, now at the head of its line, to start a run for. */
+  | { done: true; status: string; reason?: string; nextInLine?: DeliveryRef }
   /** Sleep this long, then run the next attempt step. */
   | { done: false; status: string; waitSeconds: number };
 
 const MIN_WAIT_SECONDS = 1;
+/** A FIFO delivery behind another looks again this often (the head's end also starts the next run). */
+export const BLOCKED_WAIT_SECONDS = 5;
 
 function secondsUntil(at: Date | null): number {
   if (!at) return MIN_WAIT_SECONDS;
@@ -40,19 +44,27 @@ export async function attemptDeliveryStep(deliveryId: string, runId: string): Pr
         return { done: true, status: "leased", reason: `in the hands of ${claim.leasedBy ?? "another worker"}` };
       case "not_found":
         return { done: true, status: "not_found" };
+      case "blocked":
+        return { done: false, status: "blocked", waitSeconds: BLOCKED_WAIT_SECONDS };
     }
   }
   const run = await runClaimedAttempt(claim);
-  if (run.kind === "cancelled") return { done: true, status: "cancelled", reason: run.reason };
+  if (run.kind === "cancelled") return { done: true, status: "cancelled", reason: run.reason, ...(await nextInLine(claim.endpointId)) };
   const { transition } = run;
   if (!transition.recorded) return { done: true, status: "lease_lost" };
-  if (transition.final) return { done: true, status: transition.status };
+  if (transition.final) return { done: true, status: transition.status, ...(await nextInLine(claim.endpointId)) };
   return { done: false, status: transition.status, waitSeconds: secondsUntil(transition.nextAttemptAt) };
 }
 
 export interface DeliveryRef {
   deliveryId: string;
   endpointId: string;
+}
+
+/** A FIFO endpoint's new head, once the delivery before it became final. */
+async function nextInLine(endpointId: string): Promise<{ nextInLine?: DeliveryRef }> {
+  const next = await findClaimableFifoHead(endpointId);
+  return next ? { nextInLine: { deliveryId: next, endpointId } } : {};
 }
 
 /**
@@ -72,13 +84,13 @@ export async function fanOutEventStep(eventId: string): Promise<DeliveryRef[]> {
 
 /**
  * Deliveries due for longer than `graceSeconds` and not leased: their run never started (the
- * trigger's send failed, or the run was lost). `attempt` makes the reconciler's event ids unique
+ * trigger's send failed, or the run was lost). FIFO deliveries behind others are left to wait. `attempt` makes the reconciler's event ids unique
  * per attempt, so Inngest de-duplicates repeated sweeps.
  */
 export async function findOverdueDeliveries(graceSeconds: number, limit: number): Promise<(DeliveryRef & { attempt: number })[]> {
   const { rows } = await getDb().pool.query<{ id: string; endpoint_id: string; attempt_count: number }>(
     `SELECT d.id, d.endpoint_id, d.attempt_count FROM delivery_queue q JOIN deliveries d ON d.id = q.delivery_id
-     WHERE ${isDue("q")} AND q.run_at < now() - make_interval(secs => $1)
+     WHERE ${isDue("q")} AND q.run_at < now() - make_interval(secs => $1) AND ${notHeldBackSql("q")}
      ORDER BY q.run_at LIMIT $2`,
     [graceSeconds, limit],
   );

@@ -35,6 +35,7 @@ const SAME_AS_BACKEND: [HttpMethod, string, string, string][] = [
   ["get", "/deliveries", "listWebhookDeliveries", "frontendListDeliveries"],
   ["get", "/deliveries/{id}", "getWebhookDelivery", "frontendGetDelivery"],
   ["post", "/deliveries/{id}/replay", "replayWebhookDelivery", "frontendReplayDelivery"],
+  ["post", "/deliveries/{id}/skip", "skipWebhookDelivery", "frontendSkipDelivery"],
   ["post", "/deliveries/replay", "replayWebhookDeliveries", "frontendReplayDeliveries"],
   ["get", "/replay-tasks", "listReplayTasks", "frontendListReplayTasks"],
   ["get", "/replay-tasks/{id}", "getReplayTask", "frontendGetReplayTask"],

@@ -19,6 +19,7 @@ import type {
   EventType,
   PortalSession,
   ReplayDeliveryResponse,
+  SkipDeliveryResponse,
   ReplayDryRunResponse,
   ReplayRequest,
   ReplayTask,
@@ -185,6 +186,15 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
     },
     [client, qc],
   );
+  /** Skips a waiting delivery of a FIFO endpoint, letting the next in its line through. */
+  const skipDelivery = useCallback(
+    async (deliveryId: string) => {
+      const result = await client.send<SkipDeliveryResponse>("POST", `/deliveries/${encodeURIComponent(deliveryId)}/skip`, {});
+      await invalidate(qc, hooklineKeys.delivery(deliveryId), hooklineKeys.deliveries, hooklineKeys.endpoints, hooklineKeys.stats);
+      return result;
+    },
+    [client, qc],
+  );
   /** How many deliveries a bulk replay would cover (`dry_run`); creates nothing. */
   const previewReplay = useCallback(
     async (input: Omit<ReplayRequest, "dry_run">) => client.send<ReplayDryRunResponse>("POST", "/deliveries/replay", { ...input, dry_run: true }),
@@ -237,6 +247,7 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
     reactivateEndpoint,
     replayDelivery,
     replayOneDelivery,
+    skipDelivery,
     previewReplay,
     fetchReplayTaskStatus,
     cancelReplayTask,

@@ -17,6 +17,7 @@ import type {
   ReplayWebhookDeliveriesRequest,
   ReplayWebhookDeliveryResponse,
   RotateEndpointSecretResponse,
+  SkipWebhookDeliveryResponse,
   TestWebhookEndpointResponse,
   TestWebhookFilterRequest,
   TestWebhookFilterResponse,
@@ -96,6 +97,7 @@ export type ReplayTask = SdkReplayTask;
 export type ReplayTaskCreated = SdkReplayTask;
 export type ReplayDryRunResponse = ReplayDryRun;
 export type ReplayDeliveryResponse = ReplayWebhookDeliveryResponse;
+export type SkipDeliveryResponse = SkipWebhookDeliveryResponse;
 
 export interface AnalyticsParams {
   start_date?: string;

@@ -66,6 +66,7 @@ describe("HooklineClient", () => {
       [w.listWebhookDeliveries("a", { status: "failed", limit: 25 }), "GET", "/apps/a/deliveries?status=failed&limit=25"],
       [w.getWebhookDelivery("a", "del_abc123"), "GET", "/apps/a/deliveries/del_abc123"],
       [w.replayWebhookDelivery("a", "del_abc123"), "POST", "/apps/a/deliveries/del_abc123/replay", {}],
+      [w.skipWebhookDelivery("a", "dlv_1"), "POST", "/apps/a/deliveries/dlv_1/skip", {}],
       [w.replayWebhookDeliveries("a", { status: "failed" }), "POST", "/apps/a/replays", { status: "failed" }],
       [w.listReplayTasks("a"), "GET", "/apps/a/replays"],
       [w.getReplayTask("a", "rpl_1"), "GET", "/apps/a/replays/rpl_1"],

@@ -7,6 +7,7 @@
  */
 import type { z } from "zod";
 import type * as apps from "@/lib/apps/schemas";
+import type * as skip from "@/lib/delivery-log/skip-schemas";
 import type * as endpoints from "@/lib/endpoints/schemas";
 import type * as eventTypes from "@/lib/event-types/schemas";
 import type * as events from "@/lib/events/schemas";
@@ -62,6 +63,9 @@ export type CreatedWebhookEndpoint = WithFilter<z.output<typeof endpoints.create
 export type RotateSecretOptions = z.input<typeof endpoints.rotateSecretRequest>;
 export type RotateEndpointSecretResponse = z.output<typeof endpoints.rotateSecretResponse>;
 export type WebhookEndpointSecret = z.output<typeof endpoints.endpointSecretResponse>;
+export type WebhookEndpointOrdering = z.output<typeof endpoints.endpointOrdering>;
+export type FifoBlocker = z.output<typeof endpoints.fifoBlocker>;
+export type SkipWebhookDeliveryResponse = z.output<typeof skip.skipDeliveryResponse>;
 export type TestWebhookEndpointRequest = z.input<typeof endpoints.testEndpointRequest>;
 export type TestWebhookEndpointResponse = z.output<typeof endpoints.testEndpointResponse>;
 
@@ -144,6 +148,8 @@ export type WebhookDeliveryDetail = WebhookDelivery & {
   event_created_at: string;
   endpoint: { id: string; url: string; description: string | null; is_active: boolean; disabled_reason: string | null; deleted: boolean };
   attempts: WebhookDeliveryAttempt[];
+  /** A waiting delivery of a FIFO endpoint: the delivery ahead of it (null id: earlier events still fanning out); else null. */
+  blocked_by: { delivery_id: string | null } | null;
 };
 export type ReplayWebhookDeliveryResponse = {
   delivery_id: string;

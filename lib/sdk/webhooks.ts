@@ -15,6 +15,7 @@ import type {
   ReplayTask,
   ReplayWebhookDeliveriesRequest,
   ReplayWebhookDeliveryResponse,
+  SkipWebhookDeliveryResponse,
   RevokeWebhookPortalSessionsResponse,
   RotateEndpointSecretResponse,
   RotateSecretOptions,
@@ -170,6 +171,11 @@ export class WebhooksApi {
   /** Sends one delivery again now, to its endpoint. */
   replayWebhookDelivery(appSlug: string, deliveryId: string): Promise<ReplayWebhookDeliveryResponse> {
     return this.#client.post(`${app(appSlug)}/deliveries/${seg(deliveryId)}/replay`, {});
+  }
+
+  /** Skips a waiting delivery of a FIFO endpoint (it becomes `cancelled`); the next in its line may go. */
+  skipWebhookDelivery(appSlug: string, deliveryId: string): Promise<SkipWebhookDeliveryResponse> {
+    return this.#client.post(`${app(appSlug)}/deliveries/${seg(deliveryId)}/skip`, {});
   }
 
   /** Starts a bulk replay task (by ids, or by date range and filters); with `dry_run`, only counts. */

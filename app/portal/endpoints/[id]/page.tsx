@@ -24,6 +24,7 @@ import {
   useEndpointToggle,
 } from "@/components/portal/endpoint-bits";
 import { DeliveryMiniList } from "@/components/portal/delivery-bits";
+import { FifoBlockedNotice } from "@/components/portal/fifo-blocked";
 import { SigningPanel } from "@/components/portal/signing-panel";
 import { Sparkline } from "@/components/portal/charts";
 import { useToast } from "@/components/portal/toast";
@@ -111,6 +112,8 @@ export default function EndpointPage() {
           ) : null}
         </Alert>
       ) : null}
+
+      <FifoBlockedNotice endpoint={endpoint} onSkipped={() => void refetch()} />
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
