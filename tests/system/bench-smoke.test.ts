@@ -61,8 +61,18 @@ describe("npm run bench -- --quick (tiny)", () => {
     expect(code, output).toBe(0);
     // --memory: the server's memory told apart after each Hookline phase.
     expect(output).toMatch(/server memory after throughput: peak RSS \d+ MB = V8 heap \d+ MB .* MB after a full GC/);
-    // One table with all seven rows, every one measured; the JSON holds the same rows.
-    const rows = ["1. Delivery throughput", "2a. Ingest alone", "2b. Ingest during throughput", "3. Latency", "4. Fan-out", "5. Ceiling", "6. Job queues"];
+    // One table with all nine rows, every one measured; the JSON holds the same rows.
+    const rows = [
+      "1. Delivery throughput",
+      "2a. Ingest alone",
+      "2b. Ingest during throughput",
+      "3. Latency",
+      "4. Fan-out",
+      "4b. Fan-out to",
+      "5. Ceiling",
+      "6. Job queues",
+      "7. Ordinary endpoints beside busy FIFO ones",
+    ];
     for (const row of rows) expect(output).toContain(row);
 
     const report = JSON.parse(fs.readFileSync(out, "utf8"));
@@ -81,6 +91,14 @@ describe("npm run bench -- --quick (tiny)", () => {
     expect(r.fanout).toMatchObject({ endpoints, received: endpoints, duplicates: 0 });
     expect(r.fanout.triggerMs).toBeGreaterThan(0);
     expect(r.fanout.receiverSeconds).toBeGreaterThan(0);
+    // 4b: every endpoint filtered; the event they match reached all, the other was counted filtered.
+    expect(r.fanoutFiltered).toMatchObject({ endpoints });
+    for (const figure of ["triggerMs", "receiverSeconds", "filteredTriggerMs", "filteredSeconds"]) expect(r.fanoutFiltered[figure], figure).toBeGreaterThan(0);
+    // 7: ordinary endpoints measured alone and beside FIFO lines that stayed busy.
+    expect(r.fifo.alonePerSecond).toBeGreaterThan(0);
+    expect(r.fifo.besidePerSecond).toBeGreaterThan(0);
+    expect(r.fifo.ratio).toBeCloseTo(r.fifo.besidePerSecond / r.fifo.alonePerSecond, 5);
+    expect(r.fifo.fifoQueuedAtEnd).toBeGreaterThan(0);
     expect(r.ceiling.http.map((h: { received: number; errors: number }) => [h.received, h.errors])).toEqual([
       [deliveries, 0],
       [deliveries, 0],
