@@ -9,6 +9,7 @@ import { foldIntoRollupsSql, NO_ATTEMPT_COLUMNS } from "@/lib/analytics/rollups"
 import { getDb } from "@/lib/db/client";
 import { withTransaction } from "@/lib/delivery/sql";
 import { matchingPatterns } from "@/lib/events/subscriptions";
+import { moveLateArrivalsToTheBackSql } from "@/lib/delivery/fifo-order";
 import { newId } from "@/lib/ids";
 
 export interface FanOutResult {
@@ -43,7 +44,7 @@ export async function fanOutQueuedEvents(options: { limit: number; eventIds?: re
     const events = taken.rows;
     // Patterns are unpacked once per event (MATERIALIZED), not once per candidate endpoint; the
     // ordinal is written in hex, whose digits are all Crockford characters.
-    const { rows } = await client.query<{ id: string; endpoint_id: string }>(
+    const { rows } = await client.query<{ id: string; endpoint_id: string; fifo: boolean }>(
       `WITH f AS MATERIALIZED (
          SELECT u.event_id, u.stem, u.seq, ARRAY(SELECT json_array_elements_text(u.patterns::json)) AS patterns
          FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(event_id, patterns, stem, seq)),
@@ -70,9 +71,11 @@ export async function fanOutQueuedEvents(options: { limit: number; eventIds?: re
            UNION ALL SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC'), 0, 0, 0, 1, ${NO_ATTEMPT_COLUMNS} FROM pairs WHERE NOT matches)`,
          { filtered: true },
        )})
-       SELECT id, endpoint_id FROM ins`,
+       SELECT p.stem || lpad(to_hex(p.n), 6, '0') AS id, p.endpoint_id, p.fifo_seq IS NOT NULL AS fifo FROM pairs p WHERE p.matches`,
       [events.map((e) => e.id), events.map((e) => JSON.stringify(matchingPatterns(e.name))), events.map(() => newId("dlv").slice(0, "dlv_".length + 10 + 10)), events.map((e) => e.seq)],
     );
+    const fifo = rows.filter((r) => r.fifo).map((r) => r.id);
+    if (fifo.length > 0) await client.query(moveLateArrivalsToTheBackSql, [fifo]);
     return { events: events.length, deliveries: rows.map((r) => ({ deliveryId: r.id, endpointId: r.endpoint_id })) };
   });
 }

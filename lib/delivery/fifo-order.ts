@@ -7,7 +7,10 @@
  * parallel: a later event's delivery could otherwise exist, and be sent, before an earlier one's).
  *
  * A failing head keeps its number while it waits for its retry, so it holds the line until it
- * succeeds, exhausts, or is skipped (skip-delivery.ts). A final head's queue row is deleted as for
+ * succeeds, exhausts, or is skipped (skip-delivery.ts). A row never joins a line ahead of a head
+ * in flight (fan-out moves such a late arrival to the back, a switch to FIFO puts deliveries in
+ * flight first), so the only row of a line that can be in flight is its head: claims check the
+ * head alone, whatever the line's length. A final head's queue row is deleted as for
  * any delivery, which makes the next row the head: it has been due since fan-out, so nothing needs
  * promoting. Replays and manual attempts take a fresh number: the back of the line.
  *
@@ -40,9 +43,31 @@ export function fifoHeadCandidatesSql(excludedEndpoints: string): string {
       SELECT fq.delivery_id, fq.endpoint_id, fq.run_at, fq.lease_expires_at, fq.fifo_seq FROM delivery_queue fq
       WHERE fq.endpoint_id = fe.id AND fq.fifo_seq IS NOT NULL ORDER BY fq.fifo_seq LIMIT 1) h
     WHERE fe.ordering = 'fifo' AND fe.id <> ALL(${excludedEndpoints}) AND ${isDue("h")}
-      AND ${earlierEventsFannedOut("h.fifo_seq")}
-      AND NOT EXISTS (SELECT 1 FROM delivery_queue o WHERE o.endpoint_id = fe.id AND o.fifo_seq IS NOT NULL AND ${isInFlight("o")})`;
+      AND ${earlierEventsFannedOut("h.fifo_seq")}`;
 }
+
+/**
+ * After fan-out (in its transaction), with $1 the FIFO deliveries it just queued: a delivery whose
+ * event number sorts before its line's head while that head is in flight (its event was accepted
+ * by a request that overlapped a later one's, and committed after the later one was fanned out
+ * and claimed) goes to the back instead, with the other new rows of that line after it in event
+ * order. So the only row of a line in flight is its head. A new row that sorts before a head not
+ * yet claimed keeps its place: that head could not be claimed while this event awaited fan-out.
+ */
+export const moveLateArrivalsToTheBackSql = `WITH fresh AS (
+    SELECT q.delivery_id, q.endpoint_id, q.fifo_seq FROM delivery_queue q
+    WHERE q.delivery_id = ANY($1::text[]) AND q.fifo_seq IS NOT NULL),
+  late AS (
+    SELECT DISTINCT f.endpoint_id FROM fresh f
+    CROSS JOIN LATERAL (
+      SELECT o.fifo_seq, o.lease_expires_at FROM delivery_queue o
+      WHERE o.endpoint_id = f.endpoint_id AND o.fifo_seq IS NOT NULL AND NOT (o.delivery_id = ANY($1::text[]))
+      ORDER BY o.fifo_seq LIMIT 1) h
+    WHERE h.fifo_seq > f.fifo_seq AND ${isInFlight("h")}),
+  renumbered AS (
+    SELECT r.delivery_id, ${nextFifoSeqSql} AS seq FROM (
+      SELECT f.delivery_id FROM fresh f JOIN late l ON l.endpoint_id = f.endpoint_id ORDER BY f.fifo_seq) r)
+  UPDATE delivery_queue q SET fifo_seq = n.seq FROM renumbered n WHERE q.delivery_id = n.delivery_id`;
 
 /** SQL true when queue row `q` is not held back by its endpoint's line (ordinary rows never are). */
 export function notHeldBackSql(q: string): string {
@@ -88,12 +113,13 @@ export async function reorderQueuedDeliveries(tx: Pick<Prisma.TransactionClient,
     await tx.$executeRawUnsafe("UPDATE delivery_queue SET fifo_seq = NULL WHERE endpoint_id = $1 AND fifo_seq IS NOT NULL", endpointId);
     return;
   }
-  // nextval() is called in the order of the sorted subquery's rows.
+  // nextval() is called in the order of the sorted subquery's rows. Deliveries in flight go
+  // first: the line then waits for them (claims only check the head).
   await tx.$executeRawUnsafe(
     `UPDATE delivery_queue q SET fifo_seq = n.seq FROM (
        SELECT o.delivery_id, ${nextFifoSeqSql} AS seq FROM (
          SELECT q2.delivery_id FROM delivery_queue q2 JOIN deliveries d ON d.id = q2.delivery_id
-         WHERE q2.endpoint_id = $1 AND q2.fifo_seq IS NULL ORDER BY d.created_at, d.id) o) n
+         WHERE q2.endpoint_id = $1 AND q2.fifo_seq IS NULL ORDER BY ${isInFlight("q2")} DESC, d.created_at, d.id) o) n
      WHERE q.delivery_id = n.delivery_id`,
     endpointId,
   );

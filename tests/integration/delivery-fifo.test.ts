@@ -12,6 +12,8 @@ import { startReceiver, type Receiver, type ReceivedRequest } from "../helpers/r
 import { eventually, fanOutNow } from "../helpers/delivery-fixtures";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { createApp } from "@/lib/apps/create-app";
+import { claimDueDeliveries } from "@/lib/delivery/claim-deliveries";
+import { createEventCache } from "@/lib/delivery/claimed-delivery";
 import { scheduleManualAttempts } from "@/lib/delivery/schedule-manual-attempts";
 import { triggerEvent } from "@/lib/events/trigger-event";
 import { startEmbeddedDriver, type EmbeddedDriver } from "@/lib/jobs/embedded-driver";
@@ -122,6 +124,46 @@ describe("the ordering field and skipping (no workers running)", () => {
 
     expect((await call(endpointRoute.PATCH, "PATCH", { slug: app.slug, id: endpoint.id }, { ordering: "concurrent" })).status).toBe(200);
     expect((await queueSeqs(endpoint.id)).map((r) => r.fifo_seq)).toEqual([null, null, null, null, null]);
+  });
+
+  it("a delivery whose event was accepted out of turn joins the back, behind the head in flight; claims offer only the head", async () => {
+    const app = await newApp();
+    const endpoint = await newEndpoint(app, { url: "http://127.0.0.1:9/x", ordering: "fifo" });
+    const [first] = await triggerInOrder(app, 0, 1);
+    await fanOutNow();
+    const claimFor = async (worker: string) =>
+      (await claimDueDeliveries({ workerId: worker, limit: 10, defaultEndpointSlots: 10, events: createEventCache() })).filter((c) => c.endpointId === endpoint.id);
+    const [head] = await claimFor("w1");
+    expect(head?.event.id).toBe(first);
+
+    // Event 1 took its number before event 0 but committed after it (overlapping requests): it
+    // reaches fan-out while event 0's delivery is in flight.
+    const [late] = await triggerInOrder(app, 1, 2);
+    const headSeq = Number((await queueSeqs(endpoint.id)).find((r) => r.n === 0)!.fifo_seq);
+    await db().pool.query("UPDATE event_fanout_queue SET seq = $2 WHERE event_id = $1", [late, headSeq - 1]);
+    await fanOutNow();
+    const seqs = await queueSeqs(endpoint.id);
+    expect(Number(seqs.find((r) => r.n === 1)!.fifo_seq)).toBeGreaterThan(headSeq);
+    // Nothing else of the line is offered while its head is in flight, and then only the next.
+    expect(await claimFor("w2")).toEqual([]);
+    await db().pool.query("UPDATE delivery_queue SET leased_by = NULL, lease_expires_at = NULL WHERE delivery_id = $1", [head!.deliveryId]);
+    expect((await claimFor("w3")).map((c) => c.deliveryId)).toEqual([head!.deliveryId]);
+  });
+
+  it("switching to FIFO with deliveries in flight puts them first: the line waits for them", async () => {
+    const app = await newApp();
+    const endpoint = await newEndpoint(app, { url: "http://127.0.0.1:9/x" });
+    await triggerInOrder(app, 0, 3);
+    await fanOutNow();
+    const rows = await deliveriesByN(app);
+    // The newest is in flight when the endpoint switches.
+    await db().pool.query("UPDATE delivery_queue SET leased_by = 'w1', lease_expires_at = now() + interval '1 minute' WHERE delivery_id = $1", [rows.get(2)!.id]);
+    expect((await call(endpointRoute.PATCH, "PATCH", { slug: app.slug, id: endpoint.id }, { ordering: "fifo" })).status).toBe(200);
+    const seqs = new Map((await queueSeqs(endpoint.id)).map((r) => [r.n, Number(r.fifo_seq)]));
+    expect(seqs.get(2)!).toBeLessThan(seqs.get(0)!);
+    expect(seqs.get(0)!).toBeLessThan(seqs.get(1)!);
+    const offered = await claimDueDeliveries({ workerId: "w2", limit: 10, defaultEndpointSlots: 10, events: createEventCache() });
+    expect(offered.filter((c) => c.endpointId === endpoint.id)).toEqual([]);
   });
 
   it("skip: 409 for a concurrent endpoint's delivery, one in flight, or a final one; 404 for another app's; audited", async () => {
