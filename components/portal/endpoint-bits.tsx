@@ -5,6 +5,7 @@ import { useWebhookAppSession, useWebhookEventCatalog } from "@/lib/react";
 import type { EndpointResponse, TestEndpointResponse } from "@/lib/endpoints/schemas";
 import { errorMessage, sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
 import { formatDateTime, formatDuration, formatRelative, formatSeconds, prettyBody } from "@/lib/portal/format";
+import { ConfirmDialog } from "@/components/portal/confirm-dialog";
 import { useToast } from "@/components/portal/toast";
 import { Alert, Badge, Button, CodeBlock, CopyButton, cx, Modal, TextAreaField, TextField, type Tone } from "@/components/portal/ui";
 
@@ -164,54 +165,24 @@ export function TestEndpointDialog({ endpoint, open, onClose }: { endpoint: Endp
 export function DeleteEndpointDialog({ endpoint, open, onClose, onDeleted }: { endpoint: EndpointResponse; open: boolean; onClose: () => void; onDeleted: () => void }) {
   const session = useWebhookAppSession(null);
   const toast = useToast();
-  const [deleting, setDeleting] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
   return (
-    <Modal
+    <ConfirmDialog
       open={open}
       onClose={onClose}
       title="Delete this endpoint?"
-      size="sm"
-      initialFocusRef={cancelRef}
+      confirmLabel="Delete endpoint"
       testId="delete-dialog"
-      footer={
-        <>
-          <Button ref={cancelRef} onClick={onClose} disabled={deleting}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            loading={deleting}
-            onClick={async () => {
-              setDeleting(true);
-              setError(null);
-              try {
-                await session.deleteEndpoint(endpoint.id);
-                toast("Endpoint deleted");
-                onDeleted();
-              } catch (err) {
-                setError(err);
-              } finally {
-                setDeleting(false);
-              }
-            }}
-          >
-            Delete endpoint
-          </Button>
-        </>
-      }
+      onConfirm={async () => {
+        await session.deleteEndpoint(endpoint.id);
+        toast("Endpoint deleted");
+        onDeleted();
+      }}
     >
       <p className="text-sm">
         <code className="rounded bg-(--hl-surface-2) px-1.5 py-0.5 font-mono text-[13px] break-all">{endpoint.url}</code> will stop receiving events
         immediately. Deliveries not yet sent to it are cancelled. This cannot be undone.
       </p>
-      {error ? (
-        <Alert tone="err" className="mt-3">
-          {errorMessage(error)}
-        </Alert>
-      ) : null}
-    </Modal>
+    </ConfirmDialog>
   );
 }
 

@@ -4,23 +4,20 @@
  * (with a confirmation) that cancels it so the next delivery can go.
  */
 import Link from "next/link";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import { useWebhookAppSession } from "@/lib/react";
 import { formatDateTime } from "@/lib/portal/format";
-import { errorMessage } from "@/lib/portal/field-errors";
 import { usePortal } from "@/components/portal/portal-shell";
 import { useToast } from "@/components/portal/toast";
-import { Alert, Button, cx, focusRing, Modal } from "@/components/portal/ui";
+import { ConfirmDialog } from "@/components/portal/confirm-dialog";
+import { Alert, Button, cx, focusRing } from "@/components/portal/ui";
 
 export function FifoBlockedNotice({ endpoint, onSkipped }: { endpoint: EndpointResponse; onSkipped: () => void }) {
   const { href } = usePortal();
   const session = useWebhookAppSession(null);
   const toast = useToast();
   const [confirming, setConfirming] = useState(false);
-  const [skipping, setSkipping] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
   const blocker = endpoint.blocked_by;
   if (!blocker) return null;
   return (
@@ -40,51 +37,24 @@ export function FifoBlockedNotice({ endpoint, onSkipped }: { endpoint: EndpointR
       <Button size="sm" className="mt-2" onClick={() => setConfirming(true)}>
         Skip this delivery
       </Button>
-      <Modal
+      <ConfirmDialog
         open={confirming}
         onClose={() => setConfirming(false)}
         title="Skip this delivery?"
-        size="sm"
-        initialFocusRef={cancelRef}
+        confirmLabel="Skip delivery"
         testId="skip-dialog"
-        footer={
-          <>
-            <Button ref={cancelRef} onClick={() => setConfirming(false)} disabled={skipping}>
-              Cancel
-            </Button>
-            <Button
-              variant="danger"
-              loading={skipping}
-              onClick={async () => {
-                setSkipping(true);
-                setError(null);
-                try {
-                  await session.skipDelivery(blocker.delivery_id);
-                  toast("Delivery skipped");
-                  setConfirming(false);
-                  onSkipped();
-                } catch (err) {
-                  setError(err);
-                } finally {
-                  setSkipping(false);
-                }
-              }}
-            >
-              Skip delivery
-            </Button>
-          </>
-        }
+        onConfirm={async () => {
+          await session.skipDelivery(blocker.delivery_id);
+          toast("Delivery skipped");
+          setConfirming(false);
+          onSkipped();
+        }}
       >
         <p className="text-sm">
           Delivery <code className="rounded bg-(--hl-surface-2) px-1.5 py-0.5 font-mono text-[13px]">{blocker.delivery_id}</code> will be cancelled without
           another attempt, and the next delivery in line will be sent. You can still resend it later from the delivery log (it then goes to the back of the line).
         </p>
-        {error ? (
-          <Alert tone="err" className="mt-3">
-            {errorMessage(error)}
-          </Alert>
-        ) : null}
-      </Modal>
+      </ConfirmDialog>
     </Alert>
   );
 }
