@@ -15,8 +15,8 @@ const cache = new Map<string, string | KeyObject>();
 export interface EncryptedSecretRow {
   id: string;
   enc: string;
-  /** `hmac` when absent (rows read before the column existed in a query). */
-  kind?: string;
+  /** `hmac` (a `whsec_` secret) or `ed25519` (a `whsk_` key). */
+  kind: string;
 }
 
 function cached<T extends string | KeyObject>(row: EncryptedSecretRow, open: (plain: string) => T): T {
@@ -29,10 +29,6 @@ function cached<T extends string | KeyObject>(row: EncryptedSecretRow, open: (pl
   return value;
 }
 
-export function decryptSigningSecrets(rows: readonly EncryptedSecretRow[]): string[] {
-  return rows.filter((row) => (row.kind ?? "hmac") === "hmac").map((row) => cached(row, (plain) => plain));
-}
-
 export interface SigningMaterial {
   /** `whsec_` secrets: one `v1` signature each. */
   secrets: string[];
@@ -43,7 +39,7 @@ export interface SigningMaterial {
 /** What signs under `scheme`, from the endpoint's active rows (current first, order kept). */
 export function signingMaterialFor(rows: readonly EncryptedSecretRow[], scheme: SignatureScheme): SigningMaterial {
   return {
-    secrets: signsWithHmac(scheme) ? decryptSigningSecrets(rows) : [],
+    secrets: signsWithHmac(scheme) ? rows.filter((row) => row.kind === "hmac").map((row) => cached(row, (plain) => plain)) : [],
     ed25519Keys: signsWithEd25519(scheme) ? rows.filter((row) => row.kind === "ed25519").map((row) => cached(row, parseEd25519SigningKey)) : [],
   };
 }
