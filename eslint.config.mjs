@@ -5,7 +5,16 @@ const config = [
   ...next,
   ...nextTs,
   {
-    ignores: ["node_modules/**", ".next/**", "generated/**", "dist/**", ".hookline/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+    ignores: [
+      "node_modules/**",
+      ".next/**",
+      "generated/**",
+      "dist/**",
+      ".hookline/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+    ],
   },
   {
     // Test helpers named use* (useTestDatabase) register Vitest hooks, not React hooks.
@@ -14,7 +23,10 @@ const config = [
   },
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
     },
   },
 ];

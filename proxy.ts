@@ -9,9 +9,13 @@ import { frameAncestorsFor, frameAncestorsHeader, PORTAL_HEADERS } from "@/lib/p
 
 export async function proxy(request: NextRequest) {
   const response = NextResponse.next();
-  response.headers.set("content-security-policy", frameAncestorsHeader(await frameAncestorsFor(request)));
+  response.headers.set(
+    "content-security-policy",
+    frameAncestorsHeader(await frameAncestorsFor(request)),
+  );
   for (const [name, value] of Object.entries(PORTAL_HEADERS)) response.headers.set(name, value);
-  if (request.nextUrl.searchParams.has("ticket")) response.headers.set("cache-control", "private, no-store");
+  if (request.nextUrl.searchParams.has("ticket"))
+    response.headers.set("cache-control", "private, no-store");
   return response;
 }
 

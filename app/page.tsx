@@ -12,13 +12,23 @@ export default async function Home() {
         Signed webhook delivery with retries, a delivery log, replay and an embeddable portal.
       </p>
       <div className="mt-8 grid gap-4 sm:grid-cols-2">
-        <StatusCard label="Database" value={health.database.status} ok={health.database.status === "up"}
-          detail={health.database.embedded ? "embedded PostgreSQL" : "external PostgreSQL"} />
-        <StatusCard label="Job driver" value={health.jobs.driver} ok={health.jobs.status !== "stopped"} detail={health.jobs.status.replace("_", " ")} />
+        <StatusCard
+          label="Database"
+          value={health.database.status}
+          ok={health.database.status === "up"}
+          detail={health.database.embedded ? "embedded PostgreSQL" : "external PostgreSQL"}
+        />
+        <StatusCard
+          label="Job driver"
+          value={health.jobs.driver}
+          ok={health.jobs.status !== "stopped"}
+          detail={health.jobs.status.replace("_", " ")}
+        />
       </div>
       <p className="mt-8 text-sm text-slate-600 dark:text-slate-400">
-        The backend API lives under <code className="font-mono">/api/v1</code>; create an API key with{" "}
-        <code className="font-mono">npm run -s hookline -- keys create --name my-backend</code>.
+        The backend API lives under <code className="font-mono">/api/v1</code>; create an API key
+        with <code className="font-mono">npm run -s hookline -- keys create --name my-backend</code>
+        .
       </p>
     </main>
   );

@@ -32,7 +32,8 @@ import { samplePayload } from "./lib/workload";
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`--${name} must be a positive whole number`);
   return value;
 }
 
@@ -86,8 +87,14 @@ try {
   const now = new Date();
   const spanMs = DAYS * 86_400_000;
   const appId = "app_bench";
-  await pool.query("INSERT INTO apps (id, slug, name, updated_at) VALUES ($1, 'bench', 'Bench', now()), ('app_quiet', 'quiet', 'Quiet', now())", [appId]);
-  const endpointIds = Array.from({ length: ENDPOINTS }, (_, i) => `ep_bench_${String(i).padStart(2, "0")}`);
+  await pool.query(
+    "INSERT INTO apps (id, slug, name, updated_at) VALUES ($1, 'bench', 'Bench', now()), ('app_quiet', 'quiet', 'Quiet', now())",
+    [appId],
+  );
+  const endpointIds = Array.from(
+    { length: ENDPOINTS },
+    (_, i) => `ep_bench_${String(i).padStart(2, "0")}`,
+  );
   await pool.query(
     `INSERT INTO endpoints (id, app_id, url, subscriptions, updated_at, is_active, consecutive_failures, failing_since)
      SELECT u.id, $1, 'https://receiver-' || u.n || '.example.com/hook', ARRAY['*'], now(), u.n <> 9,
@@ -96,7 +103,9 @@ try {
     [appId, endpointIds],
   );
   const events = Math.ceil(ROWS / FAN_OUT);
-  say(`seeding ${events.toLocaleString()} events and ${ROWS.toLocaleString()} deliveries over ${DAYS} days`);
+  say(
+    `seeding ${events.toLocaleString()} events and ${ROWS.toLocaleString()} deliveries over ${DAYS} days`,
+  );
   for (let start = 1; start <= events; start += CHUNK) {
     const end = Math.min(events, start + CHUNK - 1);
     await pool.query(
@@ -149,7 +158,9 @@ try {
   );
   if (SUGGESTED) {
     say("creating the suggested indexes");
-    await pool.query("CREATE INDEX bench_deliveries_app_status ON deliveries (app_id, status, created_at, id)");
+    await pool.query(
+      "CREATE INDEX bench_deliveries_app_status ON deliveries (app_id, status, created_at, id)",
+    );
   }
   say("VACUUM ANALYZE");
   await pool.query("VACUUM ANALYZE");
@@ -157,7 +168,9 @@ try {
     `SELECT (SELECT count(*) FROM deliveries) AS deliveries, (SELECT count(*) FROM delivery_rollups_hourly) AS rollups,
             pg_size_pretty(pg_database_size(current_database())) AS size`,
   );
-  say(`seeded: ${Number(sizes[0]!.deliveries).toLocaleString()} deliveries, ${Number(sizes[0]!.rollups).toLocaleString()} rollup rows, database ${sizes[0]!.size}`);
+  say(
+    `seeded: ${Number(sizes[0]!.deliveries).toLocaleString()} deliveries, ${Number(sizes[0]!.rollups).toLocaleString()} rollup rows, database ${sizes[0]!.size}`,
+  );
 
   // ------------------------------------------------------------------------------------------
   // Measure
@@ -173,24 +186,52 @@ try {
       samples.push(performance.now() - started);
     }
     samples.sort((a, b) => a - b);
-    const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+    const at = (q: number) =>
+      samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
     results.push({ name, median: at(0.5), p95: at(0.95), max: samples[samples.length - 1]!, rows });
   }
 
   const first = await listDeliveries(app, { limit: 50 });
   const monthAgo = new Date(now.getTime() - spanMs);
-  await time("log: first page (limit 50)", async () => `${(await listDeliveries(app, { limit: 50 })).data.length} rows`);
-  await time("log: first page, status=failed", async () => `${(await listDeliveries(app, { limit: 50, status: "failed" })).data.length} rows`);
-  await time("log: first page, status=pending (1%)", async () => `${(await listDeliveries(app, { limit: 50, status: "pending" })).data.length} rows`);
-  await time("log: first page, endpoint_id", async () => `${(await listDeliveries(app, { limit: 50, endpoint_id: endpointIds[3] })).data.length} rows`);
-  await time("log: first page, event_name", async () => `${(await listDeliveries(app, { limit: 50, event_name: "user.deleted" })).data.length} rows`);
-  await time("log: first page, 7-day range + status", async () =>
-    `${(await listDeliveries(app, { limit: 50, status: "failed", start_date: new Date(now.getTime() - 14 * 86_400_000), end_date: new Date(now.getTime() - 7 * 86_400_000) })).data.length} rows`,
+  await time(
+    "log: first page (limit 50)",
+    async () => `${(await listDeliveries(app, { limit: 50 })).data.length} rows`,
   );
-  await time("log: second page (cursor)", async () => `${(await listDeliveries(app, { limit: 50, cursor: first.nextCursor! })).data.length} rows`);
-  await time("log: offset 10000", async () => `${(await listDeliveries(app, { limit: 50, offset: 10_000 })).data.length} rows`);
+  await time(
+    "log: first page, status=failed",
+    async () => `${(await listDeliveries(app, { limit: 50, status: "failed" })).data.length} rows`,
+  );
+  await time(
+    "log: first page, status=pending (1%)",
+    async () => `${(await listDeliveries(app, { limit: 50, status: "pending" })).data.length} rows`,
+  );
+  await time(
+    "log: first page, endpoint_id",
+    async () =>
+      `${(await listDeliveries(app, { limit: 50, endpoint_id: endpointIds[3] })).data.length} rows`,
+  );
+  await time(
+    "log: first page, event_name",
+    async () =>
+      `${(await listDeliveries(app, { limit: 50, event_name: "user.deleted" })).data.length} rows`,
+  );
+  await time(
+    "log: first page, 7-day range + status",
+    async () =>
+      `${(await listDeliveries(app, { limit: 50, status: "failed", start_date: new Date(now.getTime() - 14 * 86_400_000), end_date: new Date(now.getTime() - 7 * 86_400_000) })).data.length} rows`,
+  );
+  await time(
+    "log: second page (cursor)",
+    async () =>
+      `${(await listDeliveries(app, { limit: 50, cursor: first.nextCursor! })).data.length} rows`,
+  );
+  await time(
+    "log: offset 10000",
+    async () => `${(await listDeliveries(app, { limit: 50, offset: 10_000 })).data.length} rows`,
+  );
   // Find any event: payload searches (selective, unselective, none matching) and event lookups.
-  const search = (text: string, extra: Partial<ListDeliveriesInput> = {}) => listDeliveries(app, { limit: 50, payload: parseFilterText(text), ...extra });
+  const search = (text: string, extra: Partial<ListDeliveriesInput> = {}) =>
+    listDeliveries(app, { limit: 50, payload: parseFilterText(text), ...extra });
   const rowsOf = async (page: Promise<{ data: unknown[] }>) => `${(await page).data.length} rows`;
   const firstSearchPage = await search('customer.id starts with "cus_"');
   for (const [name, text] of [
@@ -203,17 +244,33 @@ try {
   ] as const) {
     await time(name, () => rowsOf(search(text)));
   }
-  await time("search: payload + status=failed", () => rowsOf(search('region = "eu"', { status: "failed" })));
-  await time("search: payload, second page (cursor)", () => rowsOf(search('customer.id starts with "cus_"', { cursor: firstSearchPage.nextCursor! })));
-  await time("search: event_id", () => rowsOf(listDeliveries(app, { limit: 50, event_id: "msg_000123457" })));
-  await time("search: idempotency_key", () => rowsOf(listDeliveries(app, { limit: 50, idempotency_key: "order-123457" })));
-  await time("timeseries: 30 days, hourly", async () =>
-    `${(await getTimeseries(app, { interval: "hour", start_date: monthAgo, end_date: now })).timeseries.length} points`,
+  await time("search: payload + status=failed", () =>
+    rowsOf(search('region = "eu"', { status: "failed" })),
   );
-  await time("timeseries: 30 days, hourly, one endpoint", async () =>
-    `${(await getTimeseries(app, { interval: "hour", start_date: monthAgo, end_date: now, endpoint_id: endpointIds[2] })).timeseries.length} points`,
+  await time("search: payload, second page (cursor)", () =>
+    rowsOf(search('customer.id starts with "cus_"', { cursor: firstSearchPage.nextCursor! })),
   );
-  await time("timeseries: 30 days, daily", async () => `${(await getTimeseries(app, { interval: "day", start_date: monthAgo, end_date: now })).timeseries.length} points`);
+  await time("search: event_id", () =>
+    rowsOf(listDeliveries(app, { limit: 50, event_id: "msg_000123457" })),
+  );
+  await time("search: idempotency_key", () =>
+    rowsOf(listDeliveries(app, { limit: 50, idempotency_key: "order-123457" })),
+  );
+  await time(
+    "timeseries: 30 days, hourly",
+    async () =>
+      `${(await getTimeseries(app, { interval: "hour", start_date: monthAgo, end_date: now })).timeseries.length} points`,
+  );
+  await time(
+    "timeseries: 30 days, hourly, one endpoint",
+    async () =>
+      `${(await getTimeseries(app, { interval: "hour", start_date: monthAgo, end_date: now, endpoint_id: endpointIds[2] })).timeseries.length} points`,
+  );
+  await time(
+    "timeseries: 30 days, daily",
+    async () =>
+      `${(await getTimeseries(app, { interval: "day", start_date: monthAgo, end_date: now })).timeseries.length} points`,
+  );
   await time("analytics: 30 days, all fields", async () => {
     const a = await getAnalytics(app, { start_date: monthAgo, end_date: now });
     return `${a.total_deliveries} deliveries`;
@@ -223,9 +280,13 @@ try {
   // into the events table, and into a copy of it (same rows, indexes and foreign key) without
   // the payload index, the two alternating so that both see the same load.
   say("copying the events table without its payload index");
-  await pool.query("CREATE TABLE events_without_payload_index (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES)");
+  await pool.query(
+    "CREATE TABLE events_without_payload_index (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES)",
+  );
   await pool.query("DROP INDEX events_without_payload_index_payload_idx");
-  await pool.query("ALTER TABLE events_without_payload_index ADD FOREIGN KEY (app_id) REFERENCES apps (id)");
+  await pool.query(
+    "ALTER TABLE events_without_payload_index ADD FOREIGN KEY (app_id) REFERENCES apps (id)",
+  );
   await pool.query("INSERT INTO events_without_payload_index SELECT * FROM events");
   await pool.query("VACUUM ANALYZE events_without_payload_index");
   let inserted = 0;
@@ -233,18 +294,19 @@ try {
     const started = performance.now();
     for (let i = 0; i < 100; i++) {
       const n = ++inserted;
-      await pool.query(`INSERT INTO ${table} (id, app_id, name, payload, idempotency_key) VALUES ($1, $2, 'invoice.paid', $3, $4)`, [
-        `msg_ins${n}`,
-        appId,
-        JSON.stringify(samplePayload(n)),
-        `ins-${n}`,
-      ]);
+      await pool.query(
+        `INSERT INTO ${table} (id, app_id, name, payload, idempotency_key) VALUES ($1, $2, 'invoice.paid', $3, $4)`,
+        [`msg_ins${n}`, appId, JSON.stringify(samplePayload(n)), `ins-${n}`],
+      );
     }
     return performance.now() - started;
   };
   const insertSamples: Record<string, number[]> = { events: [], events_without_payload_index: [] };
   for (let i = 0; i <= RUNS * 2; i++) {
-    const order = i % 2 === 0 ? (["events", "events_without_payload_index"] as const) : (["events_without_payload_index", "events"] as const);
+    const order =
+      i % 2 === 0
+        ? (["events", "events_without_payload_index"] as const)
+        : (["events_without_payload_index", "events"] as const);
     for (const table of order) {
       const ms = await insertEvents(table);
       if (i > 0) insertSamples[table]!.push(ms); // the first round warms up
@@ -255,21 +317,40 @@ try {
     ["events_without_payload_index", "ingest: 100 event INSERTs, no payload index"],
   ] as const) {
     const samples = insertSamples[table]!.sort((x, y) => x - y);
-    const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-    results.push({ name: label, median: at(0.5), p95: at(0.95), max: samples[samples.length - 1]!, rows: `${samples.length} x 100 events` });
+    const at = (q: number) =>
+      samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+    results.push({
+      name: label,
+      median: at(0.5),
+      p95: at(0.95),
+      max: samples[samples.length - 1]!,
+      rows: `${samples.length} x 100 events`,
+    });
   }
 
   console.log("");
-  console.log(`Hookline delivery log and analytics, ${ROWS.toLocaleString()} deliveries, ${RUNS} runs each (ms)`);
-  console.log(`${"query".padEnd(44)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"max".padStart(8)}  result`);
+  console.log(
+    `Hookline delivery log and analytics, ${ROWS.toLocaleString()} deliveries, ${RUNS} runs each (ms)`,
+  );
+  console.log(
+    `${"query".padEnd(44)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"max".padStart(8)}  result`,
+  );
   for (const r of results) {
-    console.log(`${r.name.padEnd(44)} ${r.median.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)}  ${r.rows}`);
+    console.log(
+      `${r.name.padEnd(44)} ${r.median.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)}  ${r.rows}`,
+    );
   }
   const target = (name: string) => results.find((r) => r.name === name)!;
   console.log("");
-  for (const name of ["log: first page (limit 50)", "timeseries: 30 days, hourly", ...results.filter((r) => r.name.startsWith("search: payload")).map((r) => r.name)]) {
+  for (const name of [
+    "log: first page (limit 50)",
+    "timeseries: 30 days, hourly",
+    ...results.filter((r) => r.name.startsWith("search: payload")).map((r) => r.name),
+  ]) {
     const r = target(name);
-    console.log(`${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms -> ${r.p95 < 200 ? "under" : "OVER"} the 200 ms target`);
+    console.log(
+      `${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms -> ${r.p95 < 200 ? "under" : "OVER"} the 200 ms target`,
+    );
   }
 } finally {
   await db.close();

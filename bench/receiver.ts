@@ -46,7 +46,19 @@ const buckets = new Map<string, Bucket>();
 
 function bucketOf(name: string): Bucket {
   let b = buckets.get(name);
-  if (!b) buckets.set(name, (b = { ids: new Set(), requests: 0, firstAt: null, lastUniqueAt: null, perSecond: [], latencies: [], waiters: [] }));
+  if (!b)
+    buckets.set(
+      name,
+      (b = {
+        ids: new Set(),
+        requests: 0,
+        firstAt: null,
+        lastUniqueAt: null,
+        perSecond: [],
+        latencies: [],
+        waiters: [],
+      }),
+    );
   return b;
 }
 
@@ -127,7 +139,8 @@ process.on("message", (message: ReceiverCommand) => {
       break;
     case "wait": {
       const b = bucketOf(message.bucket);
-      const reply = (reachedTarget: boolean) => send({ id: message.id, stats: { ...statsOf(message.bucket), reachedTarget } });
+      const reply = (reachedTarget: boolean) =>
+        send({ id: message.id, stats: { ...statsOf(message.bucket), reachedTarget } });
       if (b.ids.size >= message.unique) return reply(true);
       const timer = setTimeout(() => {
         b.waiters = b.waiters.filter((w) => w !== waiter);

@@ -84,7 +84,17 @@ import { EVENT_NAME, FAN_OUT, now, percentile, pool, samplePayload, sleep } from
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const PHASES = ["ingest", "throughput", "latency", "fanout", "fanout-filtered", "fifo", "ceiling", "pgboss", "graphile"] as const;
+const PHASES = [
+  "ingest",
+  "throughput",
+  "latency",
+  "fanout",
+  "fanout-filtered",
+  "fifo",
+  "ceiling",
+  "pgboss",
+  "graphile",
+] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: args } = parseArgs({
@@ -147,7 +157,9 @@ const options = {
   signatureScheme: args["signature-scheme"] ?? "hmac",
 };
 if (!["hmac", "ed25519", "both"].includes(options.signatureScheme)) {
-  console.error(`bench: --signature-scheme must be hmac, ed25519 or both (got ${options.signatureScheme})`);
+  console.error(
+    `bench: --signature-scheme must be hmac, ed25519 or both (got ${options.signatureScheme})`,
+  );
   process.exit(2);
 }
 options.pgbossDeliveries ||= quick ? Math.min(2_000, options.deliveries) : options.deliveries;
@@ -159,12 +171,17 @@ for (const p of options.phases) {
   }
 }
 const runs = (p: Phase) => options.phases.includes(p);
-const runsHookline = ["ingest", "throughput", "latency", "fanout", "fanout-filtered", "fifo"].some((p) => runs(p as Phase));
+const runsHookline = ["ingest", "throughput", "latency", "fanout", "fanout-filtered", "fifo"].some(
+  (p) => runs(p as Phase),
+);
 
 const t0 = now();
-const say = (msg: string) => console.log(`[${((now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
-const mb = (bytes: number | null) => (bytes === null ? null : Math.round((bytes / 1024 / 1024) * 10) / 10);
-const round = (n: number | null, digits = 1) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+const say = (msg: string) =>
+  console.log(`[${((now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
+const mb = (bytes: number | null) =>
+  bytes === null ? null : Math.round((bytes / 1024 / 1024) * 10) / 10;
+const round = (n: number | null, digits = 1) =>
+  n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits;
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -211,7 +228,13 @@ interface Results {
     cpu: CpuReport | null;
   };
   /** Every endpoint with a payload filter: one event all match, then one none matches. */
-  fanoutFiltered?: { endpoints: number; triggerMs: number; receiverSeconds: number; filteredTriggerMs: number; filteredSeconds: number };
+  fanoutFiltered?: {
+    endpoints: number;
+    triggerMs: number;
+    receiverSeconds: number;
+    filteredTriggerMs: number;
+    filteredSeconds: number;
+  };
   fifo?: FifoResult;
   peakRssMb?: number | null;
   ceiling?: { http: HttpCeilingResult[]; pg: PgCeilingResult[] };
@@ -243,17 +266,35 @@ interface AppInfo {
 }
 
 async function createApp(server: HooklineServer, slug: string): Promise<AppInfo> {
-  const scheme = options.signatureScheme === "hmac" ? {} : { signature_scheme: options.signatureScheme };
-  const res = await server.api<{ id: string; slug: string }>("POST", "/api/v1/apps", { slug, name: slug, ...scheme });
-  if (res.status !== 201) throw new Error(`creating app ${slug}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+  const scheme =
+    options.signatureScheme === "hmac" ? {} : { signature_scheme: options.signatureScheme };
+  const res = await server.api<{ id: string; slug: string }>("POST", "/api/v1/apps", {
+    slug,
+    name: slug,
+    ...scheme,
+  });
+  if (res.status !== 201)
+    throw new Error(`creating app ${slug}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
   return { id: res.json.id, slug: res.json.slug };
 }
 
-async function createEndpoints(server: HooklineServer, app: AppInfo, urls: string[], parallel: number, progress?: (done: number) => void) {
+async function createEndpoints(
+  server: HooklineServer,
+  app: AppInfo,
+  urls: string[],
+  parallel: number,
+  progress?: (done: number) => void,
+) {
   let done = 0;
   await pool(urls.length, parallel, async (i) => {
-    const res = await server.api("POST", `/api/v1/apps/${app.slug}/endpoints`, { url: urls[i], subscriptions: ["order.*"] });
-    if (res.status !== 201) throw new Error(`creating endpoint ${urls[i]}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+    const res = await server.api("POST", `/api/v1/apps/${app.slug}/endpoints`, {
+      url: urls[i],
+      subscriptions: ["order.*"],
+    });
+    if (res.status !== 201)
+      throw new Error(
+        `creating endpoint ${urls[i]}: HTTP ${res.status} ${JSON.stringify(res.json)}`,
+      );
     done++;
     if (progress && done % 1_000 === 0) progress(done);
   });
@@ -261,17 +302,28 @@ async function createEndpoints(server: HooklineServer, app: AppInfo, urls: strin
 
 /** One trigger; resolves with the HTTP status (the response's fields are not relied on: counts come from the receiver and the log). */
 async function trigger(server: HooklineServer, app: AppInfo, payload: unknown): Promise<number> {
-  return (await server.api("POST", `/api/v1/apps/${app.slug}/events`, { event_name: EVENT_NAME, payload })).status;
+  return (
+    await server.api("POST", `/api/v1/apps/${app.slug}/events`, { event_name: EVENT_NAME, payload })
+  ).status;
 }
 
 /** Successful outcomes recorded for an app (the hourly rollups, written in the same statement as each outcome). */
 async function recordedSuccesses(db: pg.Pool, appId: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>("SELECT COALESCE(sum(succeeded), 0)::int AS n FROM delivery_rollups_hourly WHERE app_id = $1", [appId]);
+  const { rows } = await db.query<{ n: number }>(
+    "SELECT COALESCE(sum(succeeded), 0)::int AS n FROM delivery_rollups_hourly WHERE app_id = $1",
+    [appId],
+  );
   return rows[0]!.n;
 }
 
 /** Polls until `target` outcomes are recorded; returns the epoch ms when seen, or null on timeout. */
-async function waitForRecorded(db: pg.Pool, appId: string, target: number, timeoutMs: number, everyMs = 50): Promise<number | null> {
+async function waitForRecorded(
+  db: pg.Pool,
+  appId: string,
+  target: number,
+  timeoutMs: number,
+  everyMs = 50,
+): Promise<number | null> {
   const deadline = now() + timeoutMs;
   while (now() < deadline) {
     if ((await recordedSuccesses(db, appId)) >= target) return now();
@@ -283,14 +335,25 @@ async function waitForRecorded(db: pg.Pool, appId: string, target: number, timeo
 async function warmUp(server: HooklineServer, receiver: ReceiverProcess, db: pg.Pool) {
   // A fresh server compiles its routes and plans its statements on first use; warm both up.
   const app = await createApp(server, "warmup");
-  await createEndpoints(server, app, Array.from({ length: FAN_OUT }, (_, i) => `${receiver.url("w")}/${i}`), 4);
+  await createEndpoints(
+    server,
+    app,
+    Array.from({ length: FAN_OUT }, (_, i) => `${receiver.url("w")}/${i}`),
+    4,
+  );
   const events = Math.max(20, Math.min(300, Math.floor(options.deliveries / FAN_OUT / 20)));
   await pool(events, 8, async (i) => void (await trigger(server, app, samplePayload(i))));
-  if ((await waitForRecorded(db, app.id, events * FAN_OUT, 60_000)) === null) throw new Error("warm-up deliveries did not complete within 60 s");
+  if ((await waitForRecorded(db, app.id, events * FAN_OUT, 60_000)) === null)
+    throw new Error("warm-up deliveries did not complete within 60 s");
 }
 
 /** `events` triggers by autocannon (`--ingest-clients` connections); rate over the whole batch, p50/p99 from autocannon. */
-async function ingestRun(server: HooklineServer, app: AppInfo, events: number, label: string): Promise<IngestResult> {
+async function ingestRun(
+  server: HooklineServer,
+  app: AppInfo,
+  events: number,
+  label: string,
+): Promise<IngestResult> {
   const clients = Math.min(options.ingestClients, events);
   const started = now();
   const ingest = await autocannon({
@@ -313,8 +376,11 @@ async function ingestRun(server: HooklineServer, app: AppInfo, events: number, l
     non2xx: ingest.non2xx,
     errors: ingest.errors + ingest.timeouts,
   };
-  say(`  ingest ${label}: ${Math.round(result.perSecond).toLocaleString()} events/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.non2xx} non-2xx, ${result.errors} errors)`);
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`ingest ${label}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
+  say(
+    `  ingest ${label}: ${Math.round(result.perSecond).toLocaleString()} events/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.non2xx} non-2xx, ${result.errors} errors)`,
+  );
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`ingest ${label}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
   return result;
 }
 
@@ -327,30 +393,61 @@ async function ingestPhase(server: HooklineServer, receiver: ReceiverProcess) {
   await createEndpoints(server, app, [`${receiver.url("i")}/0`], 1);
   await receiver.reset("i");
   const events = options.ingestEvents;
-  say(`ingest: ${events.toLocaleString()} events to 1 endpoint, ${Math.min(options.ingestClients, events)} clients, no backlog`);
+  say(
+    `ingest: ${events.toLocaleString()} events to 1 endpoint, ${Math.min(options.ingestClients, events)} clients, no backlog`,
+  );
   const started = now();
   const ingest = await ingestRun(server, app, events, "alone");
   const stats = await receiver.waitForUnique("i", events, Math.max(60_000, events * 20));
-  if (!stats.reachedTarget) throw new Error(`ingest: the receiver had ${stats.unique} of ${events} deliveries after the time limit`);
-  results.ingestAlone = { ...ingest, received: stats.unique, duplicates: stats.duplicates, deliveredSeconds: (stats.lastUniqueAt! - started) / 1000 };
-  say(`  the receiver had all ${events.toLocaleString()} deliveries ${results.ingestAlone.deliveredSeconds.toFixed(2)} s after the first trigger (${stats.duplicates} duplicates)`);
+  if (!stats.reachedTarget)
+    throw new Error(
+      `ingest: the receiver had ${stats.unique} of ${events} deliveries after the time limit`,
+    );
+  results.ingestAlone = {
+    ...ingest,
+    received: stats.unique,
+    duplicates: stats.duplicates,
+    deliveredSeconds: (stats.lastUniqueAt! - started) / 1000,
+  };
+  say(
+    `  the receiver had all ${events.toLocaleString()} deliveries ${results.ingestAlone.deliveredSeconds.toFixed(2)} s after the first trigger (${stats.duplicates} duplicates)`,
+  );
   if (stats.duplicates > 0) throw new Error(`ingest: ${stats.duplicates} duplicate deliveries`);
 }
 
 async function throughputPhase(server: HooklineServer, receiver: ReceiverProcess, db: pg.Pool) {
   const app = await createApp(server, "throughput");
-  await createEndpoints(server, app, Array.from({ length: FAN_OUT }, (_, i) => `${receiver.url("t")}/${i}`), 4);
+  await createEndpoints(
+    server,
+    app,
+    Array.from({ length: FAN_OUT }, (_, i) => `${receiver.url("t")}/${i}`),
+    4,
+  );
   const events = Math.ceil(options.deliveries / FAN_OUT);
   const deliveries = events * FAN_OUT;
   await receiver.reset("t");
-  say(`throughput + ingest: ${events.toLocaleString()} events x ${FAN_OUT} endpoints = ${deliveries.toLocaleString()} deliveries, ${options.ingestClients} clients`);
+  say(
+    `throughput + ingest: ${events.toLocaleString()} events x ${FAN_OUT} endpoints = ${deliveries.toLocaleString()} deliveries, ${options.ingestClients} clients`,
+  );
   const waits = args.waits ? sampleWaits(server.databaseUrl) : undefined;
-  const cpu = measureCpu({ server: server.serverPid, postgres: server.postgresPid ?? undefined, receiver: receiver.pid });
+  const cpu = measureCpu({
+    server: server.serverPid,
+    postgres: server.postgresPid ?? undefined,
+    receiver: receiver.pid,
+  });
   const started = now();
   results.ingestDuringDelivery = await ingestRun(server, app, events, "during delivery");
 
-  const recordedAt = await waitForRecorded(db, app.id, deliveries, Math.max(120_000, deliveries * 10));
-  if (recordedAt === null) throw new Error(`throughput: only ${await recordedSuccesses(db, app.id)} of ${deliveries} deliveries recorded in time`);
+  const recordedAt = await waitForRecorded(
+    db,
+    app.id,
+    deliveries,
+    Math.max(120_000, deliveries * 10),
+  );
+  if (recordedAt === null)
+    throw new Error(
+      `throughput: only ${await recordedSuccesses(db, app.id)} of ${deliveries} deliveries recorded in time`,
+    );
   const stats = await receiver.waitForUnique("t", deliveries, 10_000);
   const seconds = (recordedAt - started) / 1000;
   const cpuReport = cpu.stop();
@@ -363,7 +460,10 @@ async function throughputPhase(server: HooklineServer, receiver: ReceiverProcess
   );
   // The middle of the run, without the ramp-up and the tail: new deliveries per second at the receiver.
   const perSecond = stats.perSecond.slice(1, -1);
-  const steady = perSecond.length >= 3 ? [...perSecond].sort((a, b) => a - b)[Math.floor(perSecond.length / 2)]! : null;
+  const steady =
+    perSecond.length >= 3
+      ? [...perSecond].sort((a, b) => a - b)[Math.floor(perSecond.length / 2)]!
+      : null;
   results.throughput = {
     deliveries,
     events,
@@ -382,8 +482,14 @@ async function throughputPhase(server: HooklineServer, receiver: ReceiverProcess
       `(receiver: ${stats.unique.toLocaleString()} unique, ${stats.duplicates} duplicates; median second ${steady ?? "-"}/s); peak RSS ${results.throughput.peakRssMb} MB`,
   );
   say(`  ${describeCpu(cpuReport)}`);
-  if (stats.unique !== deliveries || rows[0]!.success !== deliveries || rows[0]!.attempts !== deliveries) {
-    throw new Error(`throughput: counts disagree (receiver ${stats.unique}, success ${rows[0]!.success}, attempts ${rows[0]!.attempts}, expected ${deliveries})`);
+  if (
+    stats.unique !== deliveries ||
+    rows[0]!.success !== deliveries ||
+    rows[0]!.attempts !== deliveries
+  ) {
+    throw new Error(
+      `throughput: counts disagree (receiver ${stats.unique}, success ${rows[0]!.success}, attempts ${rows[0]!.attempts}, expected ${deliveries})`,
+    );
   }
 }
 
@@ -414,7 +520,8 @@ function sampleWaits(url: string) {
       await loop.catch(() => {});
       await client.end().catch(() => {});
       console.log(`  database sessions over ${samples} samples (average sessions per sample):`);
-      for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`    ${(n / samples).toFixed(2).padStart(6)}  ${k}`);
+      for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 20))
+        console.log(`    ${(n / samples).toFixed(2).padStart(6)}  ${k}`);
     },
   };
 }
@@ -439,7 +546,11 @@ async function latencyPhase(server: HooklineServer, receiver: ReceiverProcess) {
       const req = http.request(`${server.url}/api/v1/apps/${app.slug}/events`, {
         method: "POST",
         agent,
-        headers: { authorization: `Bearer ${server.apiKey}`, "content-type": "application/json", "content-length": String(Buffer.byteLength(data)) },
+        headers: {
+          authorization: `Bearer ${server.apiKey}`,
+          "content-type": "application/json",
+          "content-length": String(Buffer.byteLength(data)),
+        },
       });
       req.setTimeout(30_000, () => req.destroy(new Error("timeout")));
       req.on("error", () => {
@@ -488,8 +599,11 @@ async function latencyPhase(server: HooklineServer, receiver: ReceiverProcess) {
     triggerP99Ms: round(percentile(trig, 0.99)),
     achievedRate: total / sendSeconds,
   };
-  say(`  trigger to receiver p50 ${results.latency.p50Ms} ms, p99 ${results.latency.p99Ms} ms (trigger API p50 ${results.latency.triggerP50Ms} ms); received ${stats.unique}/${total}`);
-  if (failures > 0 || stats.unique !== total) throw new Error(`latency: ${failures} triggers failed, ${stats.unique}/${total} received`);
+  say(
+    `  trigger to receiver p50 ${results.latency.p50Ms} ms, p99 ${results.latency.p99Ms} ms (trigger API p50 ${results.latency.triggerP50Ms} ms); received ${stats.unique}/${total}`,
+  );
+  if (failures > 0 || stats.unique !== total)
+    throw new Error(`latency: ${failures} triggers failed, ${stats.unique}/${total} received`);
 }
 
 /**
@@ -497,9 +611,21 @@ async function latencyPhase(server: HooklineServer, receiver: ReceiverProcess) {
  * rest copied from it in SQL with their own signing secrets, encrypted with the server's key, as
  * the API would store them (10,000 API calls would take longer than the measurement).
  */
-async function seedFanoutEndpoints(server: HooklineServer, db: pg.Pool, app: AppInfo, n: number, url: (i: number) => string, extra: Record<string, unknown> = {}) {
-  const first = await server.api<{ id: string }>("POST", `/api/v1/apps/${app.slug}/endpoints`, { url: url(0), subscriptions: ["order.*"], ...extra });
-  if (first.status !== 201) throw new Error(`creating the first fan-out endpoint: HTTP ${first.status}`);
+async function seedFanoutEndpoints(
+  server: HooklineServer,
+  db: pg.Pool,
+  app: AppInfo,
+  n: number,
+  url: (i: number) => string,
+  extra: Record<string, unknown> = {},
+) {
+  const first = await server.api<{ id: string }>("POST", `/api/v1/apps/${app.slug}/endpoints`, {
+    url: url(0),
+    subscriptions: ["order.*"],
+    ...extra,
+  });
+  if (first.status !== 201)
+    throw new Error(`creating the first fan-out endpoint: HTTP ${first.status}`);
   const master = fs.readFileSync(path.join(server.dataDir, "secret"), "utf8").trim();
   for (let start = 1; start < n; start += 2_000) {
     const ids: string[] = [];
@@ -528,7 +654,12 @@ async function seedFanoutEndpoints(server: HooklineServer, db: pg.Pool, app: App
       await db.query(
         `INSERT INTO endpoint_secrets (id, endpoint_id, kind, secret_encrypted, public_key)
          SELECT s.id, s.endpoint_id, 'ed25519', s.enc, s.pk FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS s(id, endpoint_id, enc, pk)`,
-        [ids.map(() => newId("sec")), ids, pairs.map((p) => encryptSecret(p.signingKey, master)), pairs.map((p) => p.publicKey)],
+        [
+          ids.map(() => newId("sec")),
+          ids,
+          pairs.map((p) => encryptSecret(p.signingKey, master)),
+          pairs.map((p) => p.publicKey),
+        ],
       );
     }
   }
@@ -537,19 +668,26 @@ async function seedFanoutEndpoints(server: HooklineServer, db: pg.Pool, app: App
 async function fanoutPhase(server: HooklineServer, receiver: ReceiverProcess, db: pg.Pool) {
   const n = options.endpoints;
   const app = await createApp(server, "fanout");
-  say(`fan-out: ${n.toLocaleString()} endpoints (the first through the API, the rest copied in SQL)`);
+  say(
+    `fan-out: ${n.toLocaleString()} endpoints (the first through the API, the rest copied in SQL)`,
+  );
   const setupStart = now();
   await seedFanoutEndpoints(server, db, app, n, (i) => `${receiver.url("f")}/${i}`);
   const setupSeconds = (now() - setupStart) / 1000;
   await receiver.reset("f");
   await sleep(500); // let the server settle after the setup
-  const cpu = measureCpu({ server: server.serverPid, postgres: server.postgresPid ?? undefined, receiver: receiver.pid });
+  const cpu = measureCpu({
+    server: server.serverPid,
+    postgres: server.postgresPid ?? undefined,
+    receiver: receiver.pid,
+  });
   const started = now();
   const status = await trigger(server, app, samplePayload(42));
   const triggerMs = now() - started;
   if (status !== 202) throw new Error(`fan-out trigger: HTTP ${status}`);
   const stats = await receiver.waitForUnique("f", n, Math.max(120_000, n * 20));
-  if (!stats.reachedTarget) throw new Error(`fan-out: the receiver had ${stats.unique} of ${n} after the time limit`);
+  if (!stats.reachedTarget)
+    throw new Error(`fan-out: the receiver had ${stats.unique} of ${n} after the time limit`);
   const recordedAt = await waitForRecorded(db, app.id, n, 60_000, 20);
   const cpuReport = cpu.stop();
   results.fanout = {
@@ -572,7 +710,10 @@ async function fanoutPhase(server: HooklineServer, receiver: ReceiverProcess, db
 
 /** Events a payload filter kept from an app's endpoints (the rollups, written by the fan-out statement). */
 async function recordedFiltered(db: pg.Pool, appId: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>("SELECT COALESCE(sum(filtered), 0)::int AS n FROM delivery_rollups_hourly WHERE app_id = $1", [appId]);
+  const { rows } = await db.query<{ n: number }>(
+    "SELECT COALESCE(sum(filtered), 0)::int AS n FROM delivery_rollups_hourly WHERE app_id = $1",
+    [appId],
+  );
   return rows[0]!.n;
 }
 
@@ -585,7 +726,8 @@ async function filteredFanoutPhase(server: HooklineServer, receiver: ReceiverPro
   const n = options.endpoints;
   const app = await createApp(server, "fanout-filtered");
   say(`filtered fan-out: ${n.toLocaleString()} endpoints, each with a payload filter`);
-  const filter = 'amount >= 1000 and currency in ["EUR", "GBP"] and customer.id starts with "cus_" and not (items.sku = "SKU-BANNED")';
+  const filter =
+    'amount >= 1000 and currency in ["EUR", "GBP"] and customer.id starts with "cus_" and not (items.sku = "SKU-BANNED")';
   await seedFanoutEndpoints(server, db, app, n, (i) => `${receiver.url("ff")}/${i}`, { filter });
   await receiver.reset("ff");
   await sleep(500);
@@ -594,7 +736,10 @@ async function filteredFanoutPhase(server: HooklineServer, receiver: ReceiverPro
   const triggerMs = now() - started;
   if (status !== 202) throw new Error(`filtered fan-out trigger: HTTP ${status}`);
   const stats = await receiver.waitForUnique("ff", n, Math.max(120_000, n * 20));
-  if (!stats.reachedTarget) throw new Error(`filtered fan-out: the receiver had ${stats.unique} of ${n} after the time limit`);
+  if (!stats.reachedTarget)
+    throw new Error(
+      `filtered fan-out: the receiver had ${stats.unique} of ${n} after the time limit`,
+    );
   const receiverSeconds = (stats.lastUniqueAt! - started) / 1000;
 
   started = now();
@@ -604,8 +749,17 @@ async function filteredFanoutPhase(server: HooklineServer, receiver: ReceiverPro
   const deadline = now() + 120_000;
   while ((await recordedFiltered(db, app.id)) < n && now() < deadline) await sleep(20);
   const filteredSeconds = (now() - started) / 1000;
-  if ((await recordedFiltered(db, app.id)) !== n) throw new Error(`filtered fan-out: ${await recordedFiltered(db, app.id)} of ${n} counted as filtered`);
-  results.fanoutFiltered = { endpoints: n, triggerMs, receiverSeconds, filteredTriggerMs, filteredSeconds };
+  if ((await recordedFiltered(db, app.id)) !== n)
+    throw new Error(
+      `filtered fan-out: ${await recordedFiltered(db, app.id)} of ${n} counted as filtered`,
+    );
+  results.fanoutFiltered = {
+    endpoints: n,
+    triggerMs,
+    receiverSeconds,
+    filteredTriggerMs,
+    filteredSeconds,
+  };
   say(
     `  every endpoint matching: trigger ${Math.round(triggerMs)} ms, receiver had all after ${receiverSeconds.toFixed(2)} s; ` +
       `none matching: trigger ${Math.round(filteredTriggerMs)} ms, all ${n.toLocaleString()} counted filtered after ${filteredSeconds.toFixed(2)} s`,
@@ -619,8 +773,17 @@ function machine() {
   let commit: string | null = null;
   let dirty = false;
   try {
-    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    dirty = execFileSync("git", ["status", "--porcelain"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().length > 0;
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+    dirty =
+      execFileSync("git", ["status", "--porcelain"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim().length > 0;
   } catch {
     // not a git checkout
   }
@@ -638,13 +801,19 @@ function machine() {
 
 function fmt(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return "-";
-  return n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return n.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 }
 
-const fastest = <T extends { perSecond: number }>(runs: T[] | undefined): T | null => (runs?.length ? [...runs].sort((x, y) => y.perSecond - x.perSecond)[0]! : null);
+const fastest = <T extends { perSecond: number }>(runs: T[] | undefined): T | null =>
+  runs?.length ? [...runs].sort((x, y) => y.perSecond - x.perSecond)[0]! : null;
 
 const ingestText = (i: IngestResult | undefined) =>
-  i ? `${fmt(i.perSecond)} events/s, p50 ${fmt(i.p50Ms)} ms, p99 ${fmt(i.p99Ms)} ms (${fmt(i.events)} events, ${i.clients} clients)` : "not run";
+  i
+    ? `${fmt(i.perSecond)} events/s, p50 ${fmt(i.p50Ms)} ms, p99 ${fmt(i.p99Ms)} ms (${fmt(i.events)} events, ${i.clients} clients)`
+    : "not run";
 
 function summarize() {
   const t = results.throughput;
@@ -658,12 +827,18 @@ function summarize() {
     { name: "pg-boss", best: bestBoss },
     { name: "graphile-worker", best: bestGraphile },
   ];
-  const bestContender = fastest(contenders.flatMap((c) => (c.best ? [{ name: c.name, perSecond: c.best.perSecond }] : [])));
+  const bestContender = fastest(
+    contenders.flatMap((c) => (c.best ? [{ name: c.name, perSecond: c.best.perSecond }] : [])),
+  );
   const ceilingRatio = t && ceiling ? t.perSecond / ceiling : null;
   const contenderRatio = t && bestContender ? t.perSecond / bestContender.perSecond : null;
   const queues = [
-    bestBoss ? `pg-boss ${fmt(bestBoss.perSecond)}/s (batchSize ${bestBoss.batchSize} x localConcurrency ${bestBoss.localConcurrency})` : null,
-    bestGraphile ? `graphile-worker ${fmt(bestGraphile.perSecond)}/s (concurrency ${bestGraphile.concurrency} x localQueue ${bestGraphile.localQueueSize})` : null,
+    bestBoss
+      ? `pg-boss ${fmt(bestBoss.perSecond)}/s (batchSize ${bestBoss.batchSize} x localConcurrency ${bestBoss.localConcurrency})`
+      : null,
+    bestGraphile
+      ? `graphile-worker ${fmt(bestGraphile.perSecond)}/s (concurrency ${bestGraphile.concurrency} x localQueue ${bestGraphile.localQueueSize})`
+      : null,
   ].filter((q) => q !== null);
   const alone = results.ingestAlone;
   const during = results.ingestDuringDelivery;
@@ -671,19 +846,25 @@ function summarize() {
   const rows: [string, string, string][] = [
     [
       "1. Delivery throughput",
-      t ? `${fmt(t.perSecond)} deliveries/s (${fmt(t.deliveries)} in ${fmt(t.seconds, 1)} s); server peak RSS ${fmt(results.peakRssMb)} MB` : "not run",
+      t
+        ? `${fmt(t.perSecond)} deliveries/s (${fmt(t.deliveries)} in ${fmt(t.seconds, 1)} s); server peak RSS ${fmt(results.peakRssMb)} MB`
+        : "not run",
       ">= 2,000/s; RSS < 400 MB",
     ],
     ["2a. Ingest alone (1 endpoint, no backlog)", ingestText(alone), ">= 3,000/s, p99 < 50 ms"],
     ["2b. Ingest during throughput", ingestText(during), "p99 < 100 ms"],
     [
       "3. Latency at 200 events/s",
-      results.latency ? `trigger to receiver p50 ${fmt(results.latency.p50Ms, 1)} ms, p99 ${fmt(results.latency.p99Ms, 1)} ms` : "not run",
+      results.latency
+        ? `trigger to receiver p50 ${fmt(results.latency.p50Ms, 1)} ms, p99 ${fmt(results.latency.p99Ms, 1)} ms`
+        : "not run",
       "p50 < 20 ms",
     ],
     [
       `4. Fan-out to ${fmt(fan?.endpoints ?? options.endpoints)} endpoints`,
-      fan ? `trigger answered in ${fmt(fan.triggerMs)} ms; receiver had all after ${fmt(fan.receiverSeconds, 2)} s (recorded ${fmt(fan.recordedSeconds, 2)} s)` : "not run",
+      fan
+        ? `trigger answered in ${fmt(fan.triggerMs)} ms; receiver had all after ${fmt(fan.receiverSeconds, 2)} s (recorded ${fmt(fan.recordedSeconds, 2)} s)`
+        : "not run",
       "trigger < 50 ms; all < 3 s",
     ],
     [
@@ -702,7 +883,9 @@ function summarize() {
     ],
     [
       "6. Job queues, best tuned",
-      queues.length ? `${queues.join(", ")}; Hookline = ${fmt(contenderRatio, 2)} x the best` : "not run",
+      queues.length
+        ? `${queues.join(", ")}; Hookline = ${fmt(contenderRatio, 2)} x the best`
+        : "not run",
       ">= 1.0 x",
     ],
     [
@@ -716,22 +899,58 @@ function summarize() {
   const tenThousand = fan && fan.endpoints >= 10_000 ? fan : null;
   const targets = [
     { target: "throughput >= 2,000 deliveries/s", met: t ? t.perSecond >= 2_000 : null },
-    { target: "throughput >= 0.5 x ceiling", met: ceilingRatio === null ? null : ceilingRatio >= 0.5 },
-    { target: ">= 1.0 x the best tuned job queue", met: contenderRatio === null ? null : contenderRatio >= 1 },
+    {
+      target: "throughput >= 0.5 x ceiling",
+      met: ceilingRatio === null ? null : ceilingRatio >= 0.5,
+    },
+    {
+      target: ">= 1.0 x the best tuned job queue",
+      met: contenderRatio === null ? null : contenderRatio >= 1,
+    },
     { target: "ingest alone >= 3,000 events/s", met: alone ? alone.perSecond >= 3_000 : null },
     { target: "ingest alone p99 < 50 ms", met: alone ? alone.p99Ms < 50 : null },
     { target: "ingest during throughput p99 < 100 ms", met: during ? during.p99Ms < 100 : null },
-    { target: "fan-out of 10,000 endpoints: trigger answers < 50 ms", met: tenThousand ? tenThousand.triggerMs < 50 : null },
-    { target: "fan-out of 10,000 endpoints: receiver has all < 3 s", met: tenThousand ? tenThousand.receiverSeconds < 3 : null },
+    {
+      target: "fan-out of 10,000 endpoints: trigger answers < 50 ms",
+      met: tenThousand ? tenThousand.triggerMs < 50 : null,
+    },
+    {
+      target: "fan-out of 10,000 endpoints: receiver has all < 3 s",
+      met: tenThousand ? tenThousand.receiverSeconds < 3 : null,
+    },
     {
       target: "fan-out of 10,000 endpoints with filters: complete < 5 s",
-      met: results.fanoutFiltered && results.fanoutFiltered.endpoints >= 10_000 ? Math.max(results.fanoutFiltered.receiverSeconds, results.fanoutFiltered.filteredSeconds) < 5 : null,
+      met:
+        results.fanoutFiltered && results.fanoutFiltered.endpoints >= 10_000
+          ? Math.max(
+              results.fanoutFiltered.receiverSeconds,
+              results.fanoutFiltered.filteredSeconds,
+            ) < 5
+          : null,
     },
-    { target: "p50 trigger-to-receiver < 20 ms at 200/s", met: results.latency?.p50Ms != null ? results.latency.p50Ms < 20 : null },
-    { target: "server RSS < 400 MB", met: results.peakRssMb != null ? results.peakRssMb < 400 : null },
-    { target: "ordinary endpoints beside busy FIFO ones >= 0.9 x alone", met: results.fifo ? results.fifo.ratio >= 0.9 : null },
+    {
+      target: "p50 trigger-to-receiver < 20 ms at 200/s",
+      met: results.latency?.p50Ms != null ? results.latency.p50Ms < 20 : null,
+    },
+    {
+      target: "server RSS < 400 MB",
+      met: results.peakRssMb != null ? results.peakRssMb < 400 : null,
+    },
+    {
+      target: "ordinary endpoints beside busy FIFO ones >= 0.9 x alone",
+      met: results.fifo ? results.fifo.ratio >= 0.9 : null,
+    },
   ];
-  return { rows, targets, ceiling, ceilingRatio, bestBoss, bestGraphile, bestContender, contenderRatio };
+  return {
+    rows,
+    targets,
+    ceiling,
+    ceilingRatio,
+    bestBoss,
+    bestGraphile,
+    bestContender,
+    contenderRatio,
+  };
 }
 
 function printTable(summary: ReturnType<typeof summarize>, info: ReturnType<typeof machine>) {
@@ -740,32 +959,56 @@ function printTable(summary: ReturnType<typeof summarize>, info: ReturnType<type
   const w1 = Math.max(...rows.map((r) => r[1].length));
   const line = `+-${"-".repeat(w0)}-+-${"-".repeat(w1)}-+-${"-".repeat(26)}-+`;
   console.log("");
-  console.log(`Hookline benchmark — ${info.cpus} cores (${info.cpuModel}), ${info.memoryGiB} GiB, Node ${info.node}, load ${info.loadAverageAtStart.join(" ")} at start`);
+  console.log(
+    `Hookline benchmark — ${info.cpus} cores (${info.cpuModel}), ${info.memoryGiB} GiB, Node ${info.node}, load ${info.loadAverageAtStart.join(" ")} at start`,
+  );
   console.log(line);
   console.log(`| ${"".padEnd(w0)} | ${"measured".padEnd(w1)} | ${"target".padEnd(26)} |`);
   console.log(line);
-  for (const [a, b, c] of rows) console.log(`| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c.padEnd(26)} |`);
+  for (const [a, b, c] of rows)
+    console.log(`| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c.padEnd(26)} |`);
   console.log(line);
   if (results.ceiling) {
     console.log(
       `  ceiling detail (best of each kept): ` +
-        results.ceiling.http.map((r) => `${r.client} POST loop x ${options.concurrency}: ${fmt(r.perSecond)}/s`).join("; ") +
+        results.ceiling.http
+          .map((r) => `${r.client} POST loop x ${options.concurrency}: ${fmt(r.perSecond)}/s`)
+          .join("; ") +
         "; " +
-        results.ceiling.pg.map((r) => `pg ${r.connections} conn x ${r.batch}-row INSERTs: ${fmt(r.perSecond)}/s`).join("; "),
+        results.ceiling.pg
+          .map((r) => `pg ${r.connections} conn x ${r.batch}-row INSERTs: ${fmt(r.perSecond)}/s`)
+          .join("; "),
     );
   }
   if (results.pgboss) {
-    console.log("  pg-boss: " + results.pgboss.map((r) => `batch ${r.batchSize} x ${r.localConcurrency}: ${fmt(r.perSecond)}/s`).join("; "));
+    console.log(
+      "  pg-boss: " +
+        results.pgboss
+          .map((r) => `batch ${r.batchSize} x ${r.localConcurrency}: ${fmt(r.perSecond)}/s`)
+          .join("; "),
+    );
   }
   if (results.graphile) {
-    console.log("  graphile-worker: " + results.graphile.map((r) => `concurrency ${r.concurrency} x localQueue ${r.localQueueSize}: ${fmt(r.perSecond)}/s`).join("; "));
+    console.log(
+      "  graphile-worker: " +
+        results.graphile
+          .map(
+            (r) =>
+              `concurrency ${r.concurrency} x localQueue ${r.localQueueSize}: ${fmt(r.perSecond)}/s`,
+          )
+          .join("; "),
+    );
   }
-  for (const t of summary.targets) console.log(`  ${t.met === null ? "  -  " : t.met ? " met " : "MISSED"}  ${t.target}`);
+  for (const t of summary.targets)
+    console.log(`  ${t.met === null ? "  -  " : t.met ? " met " : "MISSED"}  ${t.target}`);
   const cpu = results.throughput?.cpu;
   if (cpu) {
     const others = cpu.seconds.others / (cpu.wallSeconds * cpu.cores);
     console.log(`  during the throughput phase: ${describeCpu(cpu)}`);
-    if (others > 0.05) console.log(`  NOTE: other processes on this machine used ${(others * 100).toFixed(0)}% of its CPU during the throughput phase; the figures are depressed`);
+    if (others > 0.05)
+      console.log(
+        `  NOTE: other processes on this machine used ${(others * 100).toFixed(0)}% of its CPU during the throughput phase; the figures are depressed`,
+      );
   }
 }
 
@@ -777,7 +1020,9 @@ async function main() {
   const info = machine();
   say(`options: ${JSON.stringify(options)}`);
   if (info.loadAverageAtStart[0]! > info.cpus * 0.5) {
-    say(`note: the machine is already busy (load average ${info.loadAverageAtStart[0]} on ${info.cpus} cores); figures will be lower than on an idle machine`);
+    say(
+      `note: the machine is already busy (load average ${info.loadAverageAtStart[0]} on ${info.cpus} cores); figures will be lower than on an idle machine`,
+    );
   }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "hookline-bench-"));
   dataRoot = root;
@@ -796,17 +1041,21 @@ async function main() {
   say(`receiver listening on 127.0.0.1:${receiver.port} (pid ${receiver.pid})`);
 
   if (runsHookline) {
-    const env: Record<string, string> = { HOOKLINE_WORKER_CONCURRENCY: String(options.concurrency) };
+    const env: Record<string, string> = {
+      HOOKLINE_WORKER_CONCURRENCY: String(options.concurrency),
+    };
     if (args.profile) {
       const dir = path.join(ROOT, "bench", "profiles");
       fs.mkdirSync(dir, { recursive: true });
-      env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(ROOT, "bench", "lib", "cpu-profile-hook.mjs")}`.trim();
+      env.NODE_OPTIONS =
+        `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(ROOT, "bench", "lib", "cpu-profile-hook.mjs")}`.trim();
       env.HOOKLINE_BENCH_PROFILE_DIR = dir;
       say(`CPU profiles go to ${dir}`);
     }
     const memoryFile = path.join(root, "server-memory.json");
     if (args.memory) {
-      env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? ""} --import ${path.join(ROOT, "bench", "lib", "memory-hook.mjs")}`.trim();
+      env.NODE_OPTIONS =
+        `${env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? ""} --import ${path.join(ROOT, "bench", "lib", "memory-hook.mjs")}`.trim();
       env.HOOKLINE_BENCH_MEMORY_FILE = memoryFile;
     }
     // With --memory, what the server's memory consisted of, at its peak RSS so far.
@@ -814,7 +1063,9 @@ async function main() {
       if (!args.memory) return;
       process.kill(server.serverPid, "SIGUSR2");
       await sleep(300);
-      const { peak, atPeakRss, afterGc } = JSON.parse(fs.readFileSync(memoryFile, "utf8")) as Record<string, Record<string, number>>;
+      const { peak, atPeakRss, afterGc } = JSON.parse(
+        fs.readFileSync(memoryFile, "utf8"),
+      ) as Record<string, Record<string, number>>;
       const mb = (n: number | undefined) => `${Math.round((n ?? 0) / 1048576)} MB`;
       console.log(
         `  server memory after ${phase}: peak RSS ${mb(peak!.rss)} = V8 heap ${mb(atPeakRss!.heapTotal)} (${mb(atPeakRss!.heapUsed)} used) + external ${mb(atPeakRss!.external)} + other ${mb(atPeakRss!.rss! - atPeakRss!.heapTotal! - atPeakRss!.external!)}; peak heap used ${mb(peak!.heapUsed)}, ${mb(afterGc!.heapUsed)} after a full GC`,
@@ -836,7 +1087,9 @@ async function main() {
       await client.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
       await client.end();
     }
-    say(`Hookline at ${server.url} (launcher pid ${server.launcherPid}, server pid ${server.serverPid})`);
+    say(
+      `Hookline at ${server.url} (launcher pid ${server.launcherPid}, server pid ${server.serverPid})`,
+    );
     const db = new pg.Pool({ ...poolConfigFromUrl(server.databaseUrl), max: 2 });
     const activeServer = server;
     const closeDb = onCleanup("the benchmark's database pool", () => db.end());
@@ -853,18 +1106,35 @@ async function main() {
       };
       const pgStats = async (phase: string) => {
         if (!args["pg-stats"]) return;
-        const { rows } = await db.query<{ calls: string; exec: number; plan: number; rows: string; q: string }>(
+        const { rows } = await db.query<{
+          calls: string;
+          exec: number;
+          plan: number;
+          rows: string;
+          q: string;
+        }>(
           `SELECT calls, total_exec_time AS exec, total_plan_time AS plan, rows, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 90) AS q
            FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
         );
         console.log(`  pg_stat_statements after ${phase} (ms: execution + planning, calls):`);
-        for (const r of rows) console.log(`    ${r.exec.toFixed(0).padStart(7)} + ${r.plan.toFixed(0).padStart(5)}  ${String(r.calls).padStart(7)}  ${r.q}`);
+        for (const r of rows)
+          console.log(
+            `    ${r.exec.toFixed(0).padStart(7)} + ${r.plan.toFixed(0).padStart(5)}  ${String(r.calls).padStart(7)}  ${r.q}`,
+          );
         // Row writes per table since start-up: how many updates stayed on their page (HOT, no index writes).
-        const { rows: tables } = await db.query<{ relname: string; ins: string; upd: string; hot: string; dead: string }>(
+        const { rows: tables } = await db.query<{
+          relname: string;
+          ins: string;
+          upd: string;
+          hot: string;
+          dead: string;
+        }>(
           `SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_hot_upd AS hot, n_dead_tup AS dead FROM pg_stat_user_tables
            WHERE relname IN ('deliveries', 'attempts', 'events', 'delivery_rollups_hourly', 'endpoints') ORDER BY relname`,
         );
-        console.log(`  table writes so far: ${tables.map((t) => `${t.relname} ${t.ins} ins, ${t.upd} upd (${t.hot} HOT), ${t.dead} dead`).join("; ")}`);
+        console.log(
+          `  table writes so far: ${tables.map((t) => `${t.relname} ${t.ins} ins, ${t.upd} upd (${t.hot} HOT), ${t.dead} dead`).join("; ")}`,
+        );
         await db.query("SELECT pg_stat_statements_reset()");
       };
       await pgStats("start-up and warm-up");
@@ -874,7 +1144,9 @@ async function main() {
       // each) autovacuum would otherwise still be catching up during the next phase.
       const settle = async () => {
         const started = now();
-        await db.query("VACUUM (ANALYZE) deliveries, attempts, events, delivery_rollups_hourly, endpoints");
+        await db.query(
+          "VACUUM (ANALYZE) deliveries, attempts, events, delivery_rollups_hourly, endpoints",
+        );
         say(`database settled (VACUUM ANALYZE, ${((now() - started) / 1000).toFixed(1)} s)`);
       };
       if (runs("ingest")) await ingestPhase(server, receiver);
@@ -897,10 +1169,28 @@ async function main() {
       await memoryPoint("latency and fan-out");
       await pgStats("fan-out");
       if (runs("fifo")) {
-        if (runs("ingest") || runs("throughput") || runs("latency") || runs("fanout") || runs("fanout-filtered")) await settle();
+        if (
+          runs("ingest") ||
+          runs("throughput") ||
+          runs("latency") ||
+          runs("fanout") ||
+          runs("fanout-filtered")
+        )
+          await settle();
         results.fifo = await fifoPhase(
-          { server, receiver, db, ingest: (app, events, label) => ingestRun(server, app, events, label), recordedSuccesses: (id) => recordedSuccesses(db, id), say },
-          { deliveries: options.fifoDeliveries, fifoEndpoints: 4, fifoEvents: Math.ceil(options.fifoDeliveries / 10) },
+          {
+            server,
+            receiver,
+            db,
+            ingest: (app, events, label) => ingestRun(server, app, events, label),
+            recordedSuccesses: (id) => recordedSuccesses(db, id),
+            say,
+          },
+          {
+            deliveries: options.fifoDeliveries,
+            fifoEndpoints: 4,
+            fifoEvents: Math.ceil(options.fifoDeliveries / 10),
+          },
         );
         await pgStats("fifo");
       }
@@ -919,18 +1209,38 @@ async function main() {
     const dbs = await startContenderDatabase(contenderDataDir(root));
     try {
       if (runs("ceiling")) {
-        say(`ceiling: ${options.deliveries.toLocaleString()} signed POSTs at concurrency ${options.concurrency}`);
+        say(
+          `ceiling: ${options.deliveries.toLocaleString()} signed POSTs at concurrency ${options.concurrency}`,
+        );
         const httpResults: HttpCeilingResult[] = [];
         for (const client of ["node:http", "undici"] as const) {
-          const r = await httpCeiling({ receiver, deliveries: options.deliveries, concurrency: options.concurrency, client });
-          say(`  ${client}: ${fmt(r.perSecond)}/s (${r.received} received, ${r.duplicates} duplicates, ${r.errors} errors)`);
-          if (r.received !== options.deliveries || r.errors > 0) throw new Error(`POST ceiling (${client}): ${r.received}/${options.deliveries} received, ${r.errors} errors`);
+          const r = await httpCeiling({
+            receiver,
+            deliveries: options.deliveries,
+            concurrency: options.concurrency,
+            client,
+          });
+          say(
+            `  ${client}: ${fmt(r.perSecond)}/s (${r.received} received, ${r.duplicates} duplicates, ${r.errors} errors)`,
+          );
+          if (r.received !== options.deliveries || r.errors > 0)
+            throw new Error(
+              `POST ceiling (${client}): ${r.received}/${options.deliveries} received, ${r.errors} errors`,
+            );
           httpResults.push(r);
         }
         const pgResults: PgCeilingResult[] = [];
         for (const connections of [2, 4]) {
-          const r = await pgCeiling({ url: dbs.ceilingUrl, deliveries: options.deliveries, batch: 1_000, connections, label: `c${connections}` });
-          say(`  pg: ${fmt(r.deliveries)} deliveries + attempts, ${connections} connections x ${r.batch}-row INSERTs: ${fmt(r.perSecond)}/s`);
+          const r = await pgCeiling({
+            url: dbs.ceilingUrl,
+            deliveries: options.deliveries,
+            batch: 1_000,
+            connections,
+            label: `c${connections}`,
+          });
+          say(
+            `  pg: ${fmt(r.deliveries)} deliveries + attempts, ${connections} connections x ${r.batch}-row INSERTs: ${fmt(r.perSecond)}/s`,
+          );
           pgResults.push(r);
         }
         results.ceiling = { http: httpResults, pg: pgResults };
@@ -941,7 +1251,9 @@ async function main() {
         try {
           results.pgboss = [];
           for (const config of PGBOSS_CONFIGS) {
-            say(`pg-boss: ${n.toLocaleString()} jobs, batchSize ${config.batchSize} x localConcurrency ${config.localConcurrency}`);
+            say(
+              `pg-boss: ${n.toLocaleString()} jobs, batchSize ${config.batchSize} x localConcurrency ${config.localConcurrency}`,
+            );
             const r = await pgBossRun({
               boss: boss.boss,
               receiver,
@@ -951,8 +1263,11 @@ async function main() {
               config,
               timeoutMs: Math.max(120_000, n * 10),
             });
-            say(`  ${fmt(r.perSecond)}/s (${r.completed} completed, ${r.received} received, ${r.duplicates} duplicates)`);
-            if (r.received !== n || r.completed !== n) throw new Error(`pg-boss: ${r.completed}/${n} completed, ${r.received} received`);
+            say(
+              `  ${fmt(r.perSecond)}/s (${r.completed} completed, ${r.received} received, ${r.duplicates} duplicates)`,
+            );
+            if (r.received !== n || r.completed !== n)
+              throw new Error(`pg-boss: ${r.completed}/${n} completed, ${r.received} received`);
             results.pgboss.push(r);
           }
         } finally {
@@ -966,7 +1281,9 @@ async function main() {
         try {
           results.graphile = [];
           for (const config of configs) {
-            say(`graphile-worker: ${n.toLocaleString()} jobs, concurrency ${config.concurrency} x localQueue ${config.localQueueSize}`);
+            say(
+              `graphile-worker: ${n.toLocaleString()} jobs, concurrency ${config.concurrency} x localQueue ${config.localQueueSize}`,
+            );
             const r = await graphileRun({
               pgPool: graphile.pgPool,
               utils: graphile.utils,
@@ -976,8 +1293,13 @@ async function main() {
               config,
               timeoutMs: Math.max(120_000, n * 10),
             });
-            say(`  ${fmt(r.perSecond)}/s (${r.completed} completed, ${r.received} received, ${r.duplicates} duplicates, ${r.failed} failed attempts)`);
-            if (r.received !== n || r.completed !== n) throw new Error(`graphile-worker: ${r.completed}/${n} completed, ${r.received} received`);
+            say(
+              `  ${fmt(r.perSecond)}/s (${r.completed} completed, ${r.received} received, ${r.duplicates} duplicates, ${r.failed} failed attempts)`,
+            );
+            if (r.received !== n || r.completed !== n)
+              throw new Error(
+                `graphile-worker: ${r.completed}/${n} completed, ${r.received} received`,
+              );
             results.graphile.push(r);
           }
         } finally {
@@ -1011,7 +1333,9 @@ async function main() {
     results,
   };
   if (!args["no-write"]) {
-    const out = args.out ?? path.join(ROOT, "bench", "results", `${new Date().toISOString().slice(0, 10)}.json`);
+    const out =
+      args.out ??
+      path.join(ROOT, "bench", "results", `${new Date().toISOString().slice(0, 10)}.json`);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
     console.log(`\nwrote ${path.relative(process.cwd(), out) || out}`);

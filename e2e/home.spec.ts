@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { createApiKey } from "./support/server";
 
-test("the home page shows a healthy server on the embedded database", async ({ page }, testInfo) => {
+test("the home page shows a healthy server on the embedded database", async ({
+  page,
+}, testInfo) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Hookline" })).toBeVisible();
   await expect(page.getByTestId("status-database")).toHaveText("up");

@@ -1,5 +1,10 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import {
+  expect,
+  request as playwrightRequest,
+  test,
+  type APIRequestContext,
+} from "@playwright/test";
 import { OpenApiChecker } from "./support/openapi-check";
 import { createApiKey, E2E_BASE_URL } from "./support/server";
 import { startReceiver, uniqueSlug, type Receiver } from "./support/portal";
@@ -37,19 +42,32 @@ test("every answer of a run through all operations matches the OpenAPI document"
 
   const key = createApiKey("e2e-openapi-conformance");
   const auth = { authorization: `Bearer ${key}` };
-  const call = async (method: string, path: string, data?: Body, headers: Record<string, string> = auth) => {
+  const call = async (
+    method: string,
+    path: string,
+    data?: Body,
+    headers: Record<string, string> = auth,
+  ) => {
     const url = `${E2E_BASE_URL}${path}`;
-    const res = await api.fetch(url, { method, headers: { ...headers, ...(data ? { "content-type": "application/json" } : {}) }, data: data ? JSON.stringify(data) : undefined });
+    const res = await api.fetch(url, {
+      method,
+      headers: { ...headers, ...(data ? { "content-type": "application/json" } : {}) },
+      data: data ? JSON.stringify(data) : undefined,
+    });
     await checker.check(method, url, res);
     const text = await res.text();
     return { status: res.status(), body: text ? (JSON.parse(text) as Record<string, any>) : {} }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
-  const v1 = (method: string, path: string, data?: Body, headers?: Record<string, string>) => call(method, `/api/v1${path}`, data, headers);
+  const v1 = (method: string, path: string, data?: Body, headers?: Record<string, string>) =>
+    call(method, `/api/v1${path}`, data, headers);
 
   const slug = uniqueSlug("oas");
   const range = () => {
     const end = new Date(Date.now() + 60_000);
-    return { start_date: new Date(end.getTime() - 3600_000).toISOString(), end_date: end.toISOString() };
+    return {
+      start_date: new Date(end.getTime() - 3600_000).toISOString(),
+      end_date: end.toISOString(),
+    };
   };
   const q = () => new URLSearchParams(range()).toString();
 
@@ -62,11 +80,18 @@ test("every answer of a run through all operations matches the OpenAPI document"
   await v1("GET", `/apps/${slug}`);
   await v1("GET", "/apps/no-such-app"); // 404
   await v1("GET", `/apps/${slug}`, undefined, {}); // 401
-  await v1("PATCH", `/apps/${slug}`, { name: "Acme OpenAPI 2", embed_origins: ["http://localhost:3999"] });
+  await v1("PATCH", `/apps/${slug}`, {
+    name: "Acme OpenAPI 2",
+    embed_origins: ["http://localhost:3999"],
+  });
   await v1("POST", `/apps/${slug}/rotate-secret`, {});
 
   // Event types.
-  await v1("POST", `/apps/${slug}/event-types`, { name: "order.created", description: "An order was placed.", example: { id: "o_1" } });
+  await v1("POST", `/apps/${slug}/event-types`, {
+    name: "order.created",
+    description: "An order was placed.",
+    example: { id: "o_1" },
+  });
   await v1("POST", `/apps/${slug}/event-types`, { name: "order.gone" });
   await v1("GET", `/apps/${slug}/event-types`);
   await v1("GET", `/apps/${slug}/event-types/order.created`);
@@ -80,8 +105,14 @@ test("every answer of a run through all operations matches the OpenAPI document"
   await v1("GET", `/apps/${slug}/endpoints`);
   await v1("GET", `/apps/${slug}/endpoints/${endpointId}`);
   // A payload filter (text form in, JSON form out) that the events below match.
-  await v1("PATCH", `/apps/${slug}/endpoints/${endpointId}`, { description: "Main", filter: 'id starts with "o_"' });
-  await v1("POST", `/apps/${slug}/filters/test`, { filter: 'id = "o_1"', event_type: "order.created" });
+  await v1("PATCH", `/apps/${slug}/endpoints/${endpointId}`, {
+    description: "Main",
+    filter: 'id starts with "o_"',
+  });
+  await v1("POST", `/apps/${slug}/filters/test`, {
+    filter: 'id = "o_1"',
+    event_type: "order.created",
+  });
   await v1("POST", `/apps/${slug}/filters/test`, { filter: "id =", payload: {} }); // 422
   await v1("POST", `/apps/${slug}/filters/test`, { filter: "id = 1", event_type: "order.nope" }); // 404
   await v1("GET", `/apps/${slug}/endpoints/${endpointId}/secret`);
@@ -92,10 +123,26 @@ test("every answer of a run through all operations matches the OpenAPI document"
 
   // Events, deliveries, replays, analytics.
   const idem = { ...auth, "idempotency-key": `oas-${slug}` };
-  await v1("POST", `/apps/${slug}/events`, { event_name: "order.created", payload: { id: "o_1" } }, idem);
-  await v1("POST", `/apps/${slug}/events`, { event_name: "order.created", payload: { id: "o_1" } }, idem); // duplicate
+  await v1(
+    "POST",
+    `/apps/${slug}/events`,
+    { event_name: "order.created", payload: { id: "o_1" } },
+    idem,
+  );
+  await v1(
+    "POST",
+    `/apps/${slug}/events`,
+    { event_name: "order.created", payload: { id: "o_1" } },
+    idem,
+  ); // duplicate
   await v1("POST", `/apps/${slug}/events`, { event_name: "order.created", payload: { id: "o_2" } });
-  await expect.poll(async () => (await v1("GET", `/apps/${slug}/deliveries?status=success`)).body.data?.length ?? 0, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  await expect
+    .poll(
+      async () =>
+        (await v1("GET", `/apps/${slug}/deliveries?status=success`)).body.data?.length ?? 0,
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThanOrEqual(2);
   const deliveries = await v1("GET", `/apps/${slug}/deliveries?limit=10`);
   const deliveryId = deliveries.body.data[0].id as string;
   await v1("GET", `/apps/${slug}/deliveries/${deliveryId}`);
@@ -114,7 +161,10 @@ test("every answer of a run through all operations matches the OpenAPI document"
   await v1("GET", `/apps/${slug}/timeseries?interval=fortnight`); // 400
 
   // The compatibility webhooks API.
-  const hook = await v1("POST", `/apps/${slug}/webhooks`, { url: `${receiver.url}/compat`, events: ["order.created"] });
+  const hook = await v1("POST", `/apps/${slug}/webhooks`, {
+    url: `${receiver.url}/compat`,
+    events: ["order.created"],
+  });
   await v1("GET", `/apps/${slug}/webhooks`);
   await v1("PUT", `/apps/${slug}/webhooks/${hook.body.id}`, { active: true });
   await v1("POST", `/apps/${slug}/webhooks/${hook.body.id}/rotate-secret`, {});
@@ -123,8 +173,17 @@ test("every answer of a run through all operations matches the OpenAPI document"
   await v1("DELETE", `/apps/${slug}/webhooks/${hook.body.id}`);
 
   // The frontend API, with a portal session (cookies and CSRF token from the exchange).
-  const ticket = await v1("POST", "/session/tickets", { ticket_type: "webhook_app_access", webhook_app_slug: slug, expires_in: 120 });
-  await call("POST", "/api/session/ticket/exchange", { ticket: "hlt_not_a_real_ticket_000000" }, {}); // 401
+  const ticket = await v1("POST", "/session/tickets", {
+    ticket_type: "webhook_app_access",
+    webhook_app_slug: slug,
+    expires_in: 120,
+  });
+  await call(
+    "POST",
+    "/api/session/ticket/exchange",
+    { ticket: "hlt_not_a_real_ticket_000000" },
+    {},
+  ); // 401
   const exchangeUrl = `${E2E_BASE_URL}/api/session/ticket/exchange`;
   const exchange = await api.post(exchangeUrl, { data: { ticket: ticket.body.ticket } });
   await checker.check("POST", exchangeUrl, exchange);
@@ -136,7 +195,8 @@ test("every answer of a run through all operations matches the OpenAPI document"
     .join("; ");
   const read = { cookie };
   const write = { cookie, "x-csrf-token": session.csrf_token };
-  const fe = (method: string, path: string, data?: Body) => call(method, `/api/frontend/webhook${path}`, data, method === "GET" ? read : write);
+  const fe = (method: string, path: string, data?: Body) =>
+    call(method, `/api/frontend/webhook${path}`, data, method === "GET" ? read : write);
 
   await fe("GET", "/session");
   await call("GET", "/api/frontend/webhook/session", undefined, {}); // 401
@@ -183,13 +243,39 @@ test("every answer of a run through all operations matches the OpenAPI document"
 });
 
 test("the check itself refuses an undeclared status, a body off its schema and a missing header", async () => {
-  const doc = (await (await api.get(`${E2E_BASE_URL}/api/v1/openapi.json`)).json()) as Record<string, unknown>;
+  const doc = (await (await api.get(`${E2E_BASE_URL}/api/v1/openapi.json`)).json()) as Record<
+    string,
+    unknown
+  >;
   const strict = new OpenApiChecker(doc);
-  const fake = (status: number, body: unknown, headers: Record<string, string> = { "content-type": "application/json", "x-request-id": "req_1" }) =>
-    ({ status: () => status, headers: () => headers, text: async () => (body === undefined ? "" : JSON.stringify(body)) }) as unknown as import("@playwright/test").APIResponse;
+  const fake = (
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {
+      "content-type": "application/json",
+      "x-request-id": "req_1",
+    },
+  ) =>
+    ({
+      status: () => status,
+      headers: () => headers,
+      text: async () => (body === undefined ? "" : JSON.stringify(body)),
+    }) as unknown as import("@playwright/test").APIResponse;
   const url = `${E2E_BASE_URL}/api/v1/apps/acme/stats`;
   await strict.check("GET", url, fake(418, { error: { code: "teapot", message: "no" } }));
   await strict.check("GET", url, fake(200, { total_deliveries: "many" }));
-  await strict.check("GET", url, fake(404, { error: { code: "not_found", message: "no" } }, { "content-type": "application/json" }));
-  expect(strict.findings.map((f) => f.problem.split(":")[0])).toEqual(["status 418 not declared (declared", "200", "404"]);
+  await strict.check(
+    "GET",
+    url,
+    fake(
+      404,
+      { error: { code: "not_found", message: "no" } },
+      { "content-type": "application/json" },
+    ),
+  );
+  expect(strict.findings.map((f) => f.problem.split(":")[0])).toEqual([
+    "status 418 not declared (declared",
+    "200",
+    "404",
+  ]);
 });

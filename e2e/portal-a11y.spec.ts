@@ -24,16 +24,31 @@ test.beforeAll(async () => {
   backend = await Backend.create("e2e-portal-a11y");
   slug = uniqueSlug("a11y");
   await backend.createApp(slug, { name: "Acme Accessible Webhooks Incorporated" });
-  await backend.eventType(slug, { name: "invoice.paid", description: "An invoice was paid.", example: { invoice_id: "inv_1" } });
+  await backend.eventType(slug, {
+    name: "invoice.paid",
+    description: "An invoice was paid.",
+    example: { invoice_id: "inv_1" },
+  });
   await backend.eventType(slug, { name: "invoice.voided", description: "No longer sent." });
   await backend.call("PATCH", `/apps/${slug}/event-types/invoice.voided`, { archived: true });
   good = await startReceiver(200);
   bad = await startReceiver(500);
-  const e = await backend.call<{ id: string }>("POST", `/apps/${slug}/endpoints`, { url: `${good.url}/good`, description: "Main receiver" });
+  const e = await backend.call<{ id: string }>("POST", `/apps/${slug}/endpoints`, {
+    url: `${good.url}/good`,
+    description: "Main receiver",
+  });
   endpointId = e.id;
-  await backend.call("POST", `/apps/${slug}/endpoints`, { url: `${bad.url}/bad`, description: "Broken receiver", max_retries: 0 });
-  for (let i = 1; i <= 4; i++) await backend.trigger(slug, "invoice.paid", { invoice_id: `inv_${i}` });
-  const list = await backend.call<{ data: { id: string }[] }>("GET", `/apps/${slug}/deliveries?limit=1`);
+  await backend.call("POST", `/apps/${slug}/endpoints`, {
+    url: `${bad.url}/bad`,
+    description: "Broken receiver",
+    max_retries: 0,
+  });
+  for (let i = 1; i <= 4; i++)
+    await backend.trigger(slug, "invoice.paid", { invoice_id: `inv_${i}` });
+  const list = await backend.call<{ data: { id: string }[] }>(
+    "GET",
+    `/apps/${slug}/deliveries?limit=1`,
+  );
   deliveryId = list.data[0]!.id;
 });
 
@@ -104,7 +119,9 @@ const STATES: PageState[] = [
     ready: async (page) => {
       await heading("Event catalog")(page);
       // Archived types stay subscribable, so the catalog shows them, marked.
-      await expect(page.getByTestId("event-type").filter({ hasText: "invoice.voided" })).toContainText("Archived");
+      await expect(
+        page.getByTestId("event-type").filter({ hasText: "invoice.voided" }),
+      ).toContainText("Archived");
     },
   },
   {
@@ -116,7 +133,9 @@ const STATES: PageState[] = [
       const toggles = page.getByRole("button", { name: "Show as table" });
       await expect(toggles).toHaveCount(3);
       await toggles.first().click();
-      await expect(page.getByRole("table", { name: "Deliveries by outcome per bucket" })).toBeVisible();
+      await expect(
+        page.getByRole("table", { name: "Deliveries by outcome per bucket" }),
+      ).toBeVisible();
     },
   },
 ];
@@ -130,8 +149,13 @@ const MODES = [
 
 async function expectNoSeriousViolations(page: Page, label: string) {
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  const report = serious.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `   ${n.target.join(" ")} ${n.failureSummary?.split("\n")[1] ?? ""}`).join("\n")}`);
+  const serious = results.violations.filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
+  const report = serious.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `   ${n.target.join(" ")} ${n.failureSummary?.split("\n")[1] ?? ""}`).join("\n")}`,
+  );
   expect(report, `${label}: axe violations`).toEqual([]);
 }
 
@@ -154,18 +178,26 @@ for (const { mode, theme, viewport } of MODES) {
       await page.goto(`${path}${path.includes("?") ? "&" : "?"}theme=${theme}`);
       await expect(page.locator(".hl-portal")).toHaveAttribute("data-theme", theme);
       await state.ready(page);
-      await page.screenshot({ path: testInfo.outputPath(`${state.name}-${mode}.png`), fullPage: true, animations: "disabled" });
+      await page.screenshot({
+        path: testInfo.outputPath(`${state.name}-${mode}.png`),
+        fullPage: true,
+        animations: "disabled",
+      });
       await expectNoSeriousViolations(page, `${state.name} (${mode})`);
       expect(notFound, "no 404s (favicon included)").toEqual([]);
       if (viewport === PHONE) {
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
         expect(overflow, `${state.name} (${mode}) scrolls sideways`).toBeLessThanOrEqual(0);
       }
     }
   });
 }
 
-test("the page without a session passes axe in light, dark and phone", async ({ page }, testInfo) => {
+test("the page without a session passes axe in light, dark and phone", async ({
+  page,
+}, testInfo) => {
   await page.emulateMedia({ reducedMotion: "reduce" });
   for (const { mode, theme, viewport } of MODES) {
     await page.setViewportSize(viewport);
@@ -173,7 +205,11 @@ test("the page without a session passes axe in light, dark and phone", async ({ 
     await expect(page.getByRole("heading", { name: "Access needed" })).toBeVisible();
     // Without an app the header names the product once ("Webhooks", not "Webhooks Webhooks").
     await expect(page.getByTestId("portal-app-name")).toHaveText("Webhooks");
-    await page.screenshot({ path: testInfo.outputPath(`access-needed-${mode}.png`), fullPage: true, animations: "disabled" });
+    await page.screenshot({
+      path: testInfo.outputPath(`access-needed-${mode}.png`),
+      fullPage: true,
+      animations: "disabled",
+    });
     await expectNoSeriousViolations(page, `access needed (${mode})`);
   }
 });

@@ -21,15 +21,19 @@ test.beforeAll(async () => {
   // A receiver that takes 3 s to answer 200.
   const server = http.createServer((req, res) => {
     req.resume();
-    setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'), 3_000);
+    setTimeout(
+      () => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'),
+      3_000,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   slow = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 });
 
@@ -37,8 +41,13 @@ test.afterAll(async () => {
   await Promise.all([slow?.close(), backend?.dispose()]);
 });
 
-test("the drawer of a delivery in flight updates itself when the attempt is recorded", async ({ page }) => {
-  await backend.call("POST", `/apps/${slug}/endpoints`, { url: `${slow.url}/slow`, timeout_seconds: 10 });
+test("the drawer of a delivery in flight updates itself when the attempt is recorded", async ({
+  page,
+}) => {
+  await backend.call("POST", `/apps/${slug}/endpoints`, {
+    url: `${slow.url}/slow`,
+    timeout_seconds: 10,
+  });
   const ticket = await backend.ticket(slug);
   await page.goto(`/portal/deliveries?ticket=${encodeURIComponent(ticket)}`);
   await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();

@@ -1,5 +1,13 @@
 import { expect, test, type FrameLocator, type Locator, type Page } from "@playwright/test";
-import { Backend, E2E_BASE_URL, startHostPage, startReceiver, uniqueSlug, type HostPage, type Receiver } from "./support/portal";
+import {
+  Backend,
+  E2E_BASE_URL,
+  startHostPage,
+  startReceiver,
+  uniqueSlug,
+  type HostPage,
+  type Receiver,
+} from "./support/portal";
 
 /**
  * The documented embedding (docs/embedding.md): a host page on http://localhost, 800 px tall,
@@ -23,15 +31,26 @@ test.beforeAll(async () => {
   host = await startHostPage();
   receiver = await startReceiver(200);
   slug = uniqueSlug("dialogs");
-  await backend.createApp(slug, { name: "Acme Framed", embed_origins: [host.origin], branding: { theme: "light" } });
-  await backend.eventType(slug, { name: "order.shipped", description: "An order left the warehouse." });
+  await backend.createApp(slug, {
+    name: "Acme Framed",
+    embed_origins: [host.origin],
+    branding: { theme: "light" },
+  });
+  await backend.eventType(slug, {
+    name: "order.shipped",
+    description: "An order left the warehouse.",
+  });
   endpointIds = [];
   for (let i = 1; i <= 8; i++) {
-    const e = await backend.call<{ id: string }>("POST", `/apps/${slug}/endpoints`, { url: `${receiver.url}/e${i}`, description: `Receiver ${i}` });
+    const e = await backend.call<{ id: string }>("POST", `/apps/${slug}/endpoints`, {
+      url: `${receiver.url}/e${i}`,
+      description: `Receiver ${i}`,
+    });
     endpointIds.push(e.id);
   }
   // 8 endpoints × 3 events = 24 deliveries: the list is far taller than the host's viewport.
-  for (let i = 1; i <= 3; i++) await backend.trigger(slug, "order.shipped", { order_id: `ord_${i}` });
+  for (let i = 1; i <= 3; i++)
+    await backend.trigger(slug, "order.shipped", { order_id: `ord_${i}` });
 });
 
 test.afterAll(async () => {
@@ -42,14 +61,20 @@ async function openFramed(page: Page, path: string, spacer = 0): Promise<FrameLo
   await page.setViewportSize(VIEWPORT);
   const ticket = await backend.ticket(slug);
   const sep = path.includes("?") ? "&" : "?";
-  await page.goto(host.url(`${E2E_BASE_URL}${path}${sep}ticket=${encodeURIComponent(ticket)}&embed=1`, spacer));
+  await page.goto(
+    host.url(`${E2E_BASE_URL}${path}${sep}ticket=${encodeURIComponent(ticket)}&embed=1`, spacer),
+  );
   const portal = page.frameLocator("#hookline-portal");
   await expect(portal.locator(".hl-portal")).toHaveAttribute("data-framed", "true");
   return portal;
 }
 
 async function expectFrameTallerThanViewport(page: Page) {
-  await expect.poll(() => page.locator("#hookline-portal").evaluate((el) => el.getBoundingClientRect().height)).toBeGreaterThan(VIEWPORT.height + 200);
+  await expect
+    .poll(() =>
+      page.locator("#hookline-portal").evaluate((el) => el.getBoundingClientRect().height),
+    )
+    .toBeGreaterThan(VIEWPORT.height + 200);
 }
 
 /** Scrolls the host so `target` sits near the bottom of its viewport, and checks it does. */
@@ -58,7 +83,12 @@ async function bringNearBottom(page: Page, target: Locator) {
   const box = (await target.boundingBox())!;
   const dy = box.y + box.height - (VIEWPORT.height - 24);
   await page.evaluate((by) => window.scrollBy({ top: by, behavior: "instant" }), dy);
-  await expect.poll(async () => { const b = (await target.boundingBox())!; return b.y + b.height; }).toBeGreaterThan(VIEWPORT.height - 120);
+  await expect
+    .poll(async () => {
+      const b = (await target.boundingBox())!;
+      return b.y + b.height;
+    })
+    .toBeGreaterThan(VIEWPORT.height - 120);
   const after = (await target.boundingBox())!;
   expect(after.y + after.height).toBeLessThanOrEqual(VIEWPORT.height);
 }
@@ -70,7 +100,11 @@ async function expectInsideHostViewport(target: Locator) {
     .poll(async () => {
       const b = await target.boundingBox();
       if (!b) return "no box";
-      const inside = b.y >= -0.5 && b.x >= -0.5 && b.y + b.height <= VIEWPORT.height + 0.5 && b.x + b.width <= VIEWPORT.width + 0.5;
+      const inside =
+        b.y >= -0.5 &&
+        b.x >= -0.5 &&
+        b.y + b.height <= VIEWPORT.height + 0.5 &&
+        b.x + b.width <= VIEWPORT.width + 0.5;
       return inside ? "inside" : `outside: y ${Math.round(b.y)}..${Math.round(b.y + b.height)}`;
     })
     .toBe("inside");
@@ -82,16 +116,28 @@ async function openAndCheck(page: Page, button: Locator, dialog: Locator, shot: 
   await button.click();
   await expectInsideHostViewport(dialog);
   // Nothing in the dialog scrolled the host away from where the user was.
-  expect(Math.abs((await page.evaluate(() => window.scrollY)) - scrollBefore)).toBeLessThan(VIEWPORT.height);
+  expect(Math.abs((await page.evaluate(() => window.scrollY)) - scrollBefore)).toBeLessThan(
+    VIEWPORT.height,
+  );
   await page.screenshot({ path: test.info().outputPath(`${shot}.png`) });
 }
 
-test("the test dialog from the last endpoint row opens inside the host's viewport", async ({ page }) => {
+test("the test dialog from the last endpoint row opens inside the host's viewport", async ({
+  page,
+}) => {
   const portal = await openFramed(page, "/portal/endpoints");
   await expect(portal.getByTestId("endpoint-row")).toHaveCount(8);
   await expectFrameTallerThanViewport(page);
   const dialog = portal.getByRole("dialog", { name: "Send a test event" });
-  await openAndCheck(page, portal.getByTestId("endpoint-row").last().getByRole("button", { name: /^Test / }), dialog, "embedded-test-dialog");
+  await openAndCheck(
+    page,
+    portal
+      .getByTestId("endpoint-row")
+      .last()
+      .getByRole("button", { name: /^Test / }),
+    dialog,
+    "embedded-test-dialog",
+  );
   await dialog.getByRole("button", { name: "Send test event" }).click();
   await expect(dialog.getByTestId("test-result")).toContainText("Delivered");
   await expectInsideHostViewport(dialog);
@@ -99,7 +145,9 @@ test("the test dialog from the last endpoint row opens inside the host's viewpor
   await expect(dialog).toBeHidden();
 });
 
-test("rotate and delete dialogs and the toast on an endpoint's page open inside the host's viewport", async ({ page }) => {
+test("rotate and delete dialogs and the toast on an endpoint's page open inside the host's viewport", async ({
+  page,
+}) => {
   // Host content above the frame, so the buttons at the top of the portal can sit near the
   // bottom of the host's viewport.
   const portal = await openFramed(page, `/portal/endpoints/${endpointIds[0]}`, 700);
@@ -107,7 +155,12 @@ test("rotate and delete dialogs and the toast on an endpoint's page open inside 
   await expectFrameTallerThanViewport(page);
 
   const rotate = portal.getByRole("dialog", { name: "Rotate the signing secret" });
-  await openAndCheck(page, portal.getByRole("button", { name: "Rotate…" }), rotate, "embedded-rotate-dialog");
+  await openAndCheck(
+    page,
+    portal.getByRole("button", { name: "Rotate…" }),
+    rotate,
+    "embedded-rotate-dialog",
+  );
   await rotate.getByRole("button", { name: "Cancel" }).click();
   await expect(rotate).toBeHidden();
 
@@ -119,12 +172,19 @@ test("rotate and delete dialogs and the toast on an endpoint's page open inside 
   await expect(portal.getByRole("button", { name: "Enable" })).toBeVisible();
 
   const del = portal.getByRole("dialog", { name: "Delete this endpoint?" });
-  await openAndCheck(page, portal.getByRole("button", { name: "Delete", exact: true }), del, "embedded-delete-dialog");
+  await openAndCheck(
+    page,
+    portal.getByRole("button", { name: "Delete", exact: true }),
+    del,
+    "embedded-delete-dialog",
+  );
   await del.getByRole("button", { name: "Cancel" }).click();
   await expect(del).toBeHidden();
 });
 
-test("the delivery drawer opened from row 16 lies inside the host's viewport, and its toast above it", async ({ page }) => {
+test("the delivery drawer opened from row 16 lies inside the host's viewport, and its toast above it", async ({
+  page,
+}) => {
   const portal = await openFramed(page, "/portal/deliveries");
   const rows = portal.getByTestId("delivery-row");
   await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(24);
@@ -144,19 +204,34 @@ test("the delivery drawer opened from row 16 lies inside the host's viewport, an
   await expect(rows.nth(15).getByRole("button")).toBeFocused();
 });
 
-test("with little of the frame in view, the portal asks the host to bring it into view", async ({ page }) => {
+test("with little of the frame in view, the portal asks the host to bring it into view", async ({
+  page,
+}) => {
   // Host content above the frame; the first endpoint's Test button at the bottom of the host's
   // viewport: only the frame's top ~250 px show.
   const portal = await openFramed(page, "/portal/endpoints", 700);
   await expect(portal.getByTestId("endpoint-row")).toHaveCount(8);
-  const button = portal.getByTestId("endpoint-row").first().getByRole("button", { name: /^Test / });
+  const button = portal
+    .getByTestId("endpoint-row")
+    .first()
+    .getByRole("button", { name: /^Test / });
   await bringNearBottom(page, button);
-  const frameTop = await page.locator("#hookline-portal").evaluate((el) => el.getBoundingClientRect().top);
+  const frameTop = await page
+    .locator("#hookline-portal")
+    .evaluate((el) => el.getBoundingClientRect().top);
   expect(VIEWPORT.height - frameTop).toBeLessThan(360);
   await button.click();
   const dialog = portal.getByRole("dialog", { name: "Send a test event" });
   await expectInsideHostViewport(dialog);
-  await expect.poll(() => page.evaluate(() => (window as unknown as { __hookline: { type: string }[] }).__hookline.some((m) => m.type === "hookline:scroll-into-view"))).toBe(true);
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        (window as unknown as { __hookline: { type: string }[] }).__hookline.some(
+          (m) => m.type === "hookline:scroll-into-view",
+        ),
+      ),
+    )
+    .toBe(true);
   // The dialog is whole: not squeezed into the sliver that showed.
   expect((await dialog.boundingBox())!.height).toBeGreaterThan(360);
   await page.screenshot({ path: test.info().outputPath("embedded-dialog-brought-into-view.png") });
@@ -183,7 +258,8 @@ test("screenshots of every page embedded, light and dark", async ({ page }) => {
       await page.setViewportSize(VIEWPORT);
       await frame().goto(`${E2E_BASE_URL}${p.path}?embed=1&theme=${theme}`);
       await expect(portal.locator(".hl-portal")).toHaveAttribute("data-theme", theme);
-      if (p.heading) await expect(portal.getByRole("heading", { name: p.heading, level: 1 })).toBeVisible();
+      if (p.heading)
+        await expect(portal.getByRole("heading", { name: p.heading, level: 1 })).toBeVisible();
       else await expect(portal.getByTestId("edit-endpoint-form")).toBeVisible();
       await expect(portal.getByTestId("loading")).toHaveCount(0);
       // Chromium paints a cross-site frame only within the viewport: make it as tall as the page.
@@ -194,7 +270,9 @@ test("screenshots of every page embedded, light and dark", async ({ page }) => {
   }
 });
 
-test("in a plain tab too, dialogs, the drawer and toasts open inside the viewport", async ({ page }) => {
+test("in a plain tab too, dialogs, the drawer and toasts open inside the viewport", async ({
+  page,
+}) => {
   await page.setViewportSize(VIEWPORT);
   const ticket = await backend.ticket(slug);
   await page.goto(`/portal/endpoints?ticket=${encodeURIComponent(ticket)}`);
@@ -209,7 +287,10 @@ test("in a plain tab too, dialogs, the drawer and toasts open inside the viewpor
   await last.getByRole("button", { name: /^(Pause|Enable) / }).click();
   await expectInsideHostViewport(page.getByTestId("toast").last());
 
-  await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Deliveries" }).click();
+  await page
+    .getByRole("navigation", { name: "Webhooks" })
+    .getByRole("link", { name: "Deliveries" })
+    .click();
   const rows = page.getByTestId("delivery-row");
   await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(24);
   await rows.nth(15).scrollIntoViewIfNeeded();

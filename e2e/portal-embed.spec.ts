@@ -1,5 +1,13 @@
 import { expect, test, type Page } from "@playwright/test";
-import { Backend, E2E_BASE_URL, startHostPage, startReceiver, uniqueSlug, type HostPage, type Receiver } from "./support/portal";
+import {
+  Backend,
+  E2E_BASE_URL,
+  startHostPage,
+  startReceiver,
+  uniqueSlug,
+  type HostPage,
+  type Receiver,
+} from "./support/portal";
 
 /**
  * The portal inside an iframe on another site (the host page on http://localhost:<port>, the
@@ -21,8 +29,15 @@ test.beforeAll(async () => {
   other = await startHostPage();
   receiver = await startReceiver(200);
   slug = uniqueSlug("embed");
-  await backend.createApp(slug, { name: "Acme Embedded", embed_origins: [allowed.origin], branding: { theme: "light", primary_color: "#be185d" } });
-  await backend.eventType(slug, { name: "order.shipped", description: "An order left the warehouse." });
+  await backend.createApp(slug, {
+    name: "Acme Embedded",
+    embed_origins: [allowed.origin],
+    branding: { theme: "light", primary_color: "#be185d" },
+  });
+  await backend.eventType(slug, {
+    name: "order.shipped",
+    description: "An order left the warehouse.",
+  });
 });
 
 /**
@@ -41,12 +56,18 @@ test.afterAll(async () => {
   await Promise.all([allowed?.close(), other?.close(), receiver?.close(), backend?.dispose()]);
 });
 
-test("framed on an allowed origin, the portal logs in with a ticket and works", async ({ page }, testInfo) => {
+test("framed on an allowed origin, the portal logs in with a ticket and works", async ({
+  page,
+}, testInfo) => {
   const ticket = await backend.ticket(slug);
   const src = `${E2E_BASE_URL}/portal?ticket=${ticket}&embed=1&theme=dark`;
-  const documentResponse = page.waitForResponse((r) => r.url().startsWith(`${E2E_BASE_URL}/portal?ticket=`));
+  const documentResponse = page.waitForResponse((r) =>
+    r.url().startsWith(`${E2E_BASE_URL}/portal?ticket=`),
+  );
   await page.goto(allowed.url(src));
-  expect((await documentResponse).headers()["content-security-policy"]).toBe(`frame-ancestors 'self' ${allowed.origin}`);
+  expect((await documentResponse).headers()["content-security-policy"]).toBe(
+    `frame-ancestors 'self' ${allowed.origin}`,
+  );
 
   const portal = page.frameLocator("#hookline-portal");
   await expect(portal.getByRole("heading", { name: "Endpoints", level: 1 })).toBeVisible();
@@ -56,18 +77,35 @@ test("framed on an allowed origin, the portal logs in with a ticket and works", 
   await expect(portal.locator(".hl-portal")).toHaveAttribute("data-framed", "true");
   await expect(portal.locator(".hl-portal")).toHaveAttribute("style", /--hl-brand:\s*#be185d/);
   const frame = page.frame({ url: /\/portal\// })!;
-  await expect.poll(() => frame.url()).toMatch(/\/portal\/endpoints\?(embed=1&theme=dark|theme=dark&embed=1)$/);
+  await expect
+    .poll(() => frame.url())
+    .toMatch(/\/portal\/endpoints\?(embed=1&theme=dark|theme=dark&embed=1)$/);
 
   // The host hears the content height and sizes the frame to it.
-  await expect.poll(() => page.evaluate(() => (window as unknown as { __hookline: { type: string }[] }).__hookline.some((m) => m.type === "hookline:resize"))).toBe(true);
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        (window as unknown as { __hookline: { type: string }[] }).__hookline.some(
+          (m) => m.type === "hookline:resize",
+        ),
+      ),
+    )
+    .toBe(true);
   const reported = async () =>
     page.evaluate(() => {
-      const all = (window as unknown as { __hookline: { type: string; height?: number }[] }).__hookline.filter((m) => m.type === "hookline:resize");
+      const all = (
+        window as unknown as { __hookline: { type: string; height?: number }[] }
+      ).__hookline.filter((m) => m.type === "hookline:resize");
       return all.at(-1)?.height ?? 0;
     });
-  const frameHeight = () => page.locator("#hookline-portal").evaluate((el) => el.getBoundingClientRect().height);
-  await expect.poll(async () => Math.abs((await frameHeight()) - (await reported()))).toBeLessThanOrEqual(1);
-  await expect.poll(() => frame.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)).toBeLessThanOrEqual(1);
+  const frameHeight = () =>
+    page.locator("#hookline-portal").evaluate((el) => el.getBoundingClientRect().height);
+  await expect
+    .poll(async () => Math.abs((await frameHeight()) - (await reported())))
+    .toBeLessThanOrEqual(1);
+  await expect
+    .poll(() => frame.evaluate(() => document.documentElement.scrollHeight - window.innerHeight))
+    .toBeLessThanOrEqual(1);
   const heightBefore = await reported();
 
   // A mutation from inside the frame (cookie + CSRF token across sites): create an endpoint.
@@ -90,9 +128,13 @@ test("framed on an allowed origin, the portal logs in with a ticket and works", 
   const dialog = portal.getByRole("dialog", { name: "Send a test event" });
   await dialog.getByRole("button", { name: "Send test event" }).click();
   await expect(dialog.getByTestId("test-result")).toContainText("Delivered");
-  await expect.poll(async () => (await frameHeight()) >= ((await dialog.boundingBox())?.height ?? Infinity)).toBe(true);
+  await expect
+    .poll(async () => (await frameHeight()) >= ((await dialog.boundingBox())?.height ?? Infinity))
+    .toBe(true);
   // The frame never scrolls inside: it is as tall as the portal's document.
-  await expect.poll(() => frame.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)).toBeLessThanOrEqual(1);
+  await expect
+    .poll(() => frame.evaluate(() => document.documentElement.scrollHeight - window.innerHeight))
+    .toBeLessThanOrEqual(1);
   await tallScreenshot(page, testInfo.outputPath("embedded-dark.png"));
   await page.keyboard.press("Escape");
 
@@ -104,21 +146,32 @@ test("framed on an allowed origin, the portal logs in with a ticket and works", 
   await tallScreenshot(page, testInfo.outputPath("embedded-catalog-light.png"));
 });
 
-test("a page on an origin that is not allowed cannot frame the portal", async ({ page, request }) => {
+test("a page on an origin that is not allowed cannot frame the portal", async ({
+  page,
+  request,
+}) => {
   const ticket = await backend.ticket(slug);
   const blocked: string[] = [];
   page.on("console", (m) => {
     if (m.text().includes("frame-ancestors")) blocked.push(m.text());
   });
-  const documentResponse = page.waitForResponse((r) => r.url().startsWith(`${E2E_BASE_URL}/portal?ticket=`));
+  const documentResponse = page.waitForResponse((r) =>
+    r.url().startsWith(`${E2E_BASE_URL}/portal?ticket=`),
+  );
   await page.goto(other.url(`${E2E_BASE_URL}/portal?ticket=${ticket}`));
-  expect((await documentResponse).headers()["content-security-policy"]).toBe(`frame-ancestors 'self' ${allowed.origin}`);
+  expect((await documentResponse).headers()["content-security-policy"]).toBe(
+    `frame-ancestors 'self' ${allowed.origin}`,
+  );
   await expect.poll(() => blocked.length).toBeGreaterThan(0);
 
   // Nothing of the portal ran in the frame: no heading, no messages, and the ticket is unspent.
   await expect(page.frameLocator("#hookline-portal").locator(".hl-portal")).toHaveCount(0);
-  expect(await page.evaluate(() => (window as unknown as { __hookline: unknown[] }).__hookline.length)).toBe(0);
-  const exchange = await request.post(`${E2E_BASE_URL}/api/session/ticket/exchange`, { data: { ticket } });
+  expect(
+    await page.evaluate(() => (window as unknown as { __hookline: unknown[] }).__hookline.length),
+  ).toBe(0);
+  const exchange = await request.post(`${E2E_BASE_URL}/api/session/ticket/exchange`, {
+    data: { ticket },
+  });
   expect(exchange.status()).toBe(200);
 });
 
@@ -127,6 +180,13 @@ test("without a ticket a framed portal asks the host for access", async ({ page 
   const portal = page.frameLocator("#hookline-portal");
   await expect(portal.getByRole("heading", { name: "Access needed" })).toBeVisible();
   await expect
-    .poll(() => page.evaluate(() => (window as unknown as { __hookline: { type: string; reason?: string }[] }).__hookline.find((m) => m.type === "hookline:access-needed")?.reason))
+    .poll(() =>
+      page.evaluate(
+        () =>
+          (
+            window as unknown as { __hookline: { type: string; reason?: string }[] }
+          ).__hookline.find((m) => m.type === "hookline:access-needed")?.reason,
+      ),
+    )
     .toBe("no_ticket");
 });

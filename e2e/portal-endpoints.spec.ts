@@ -1,5 +1,12 @@
 import { expect, test, type Page } from "@playwright/test";
-import { Backend, expectNoHorizontalOverflow, screenshotThemes, startReceiver, uniqueSlug, type Receiver } from "./support/portal";
+import {
+  Backend,
+  expectNoHorizontalOverflow,
+  screenshotThemes,
+  startReceiver,
+  uniqueSlug,
+  type Receiver,
+} from "./support/portal";
 
 /**
  * The hosted portal opened by redirect: ticket entry and the access page, then the endpoint
@@ -20,11 +27,22 @@ test.beforeAll(async () => {
   await backend.eventType(slug, {
     name: "invoice.paid",
     description: "An invoice was paid in full.",
-    schema: { type: "object", properties: { invoice_id: { type: "string" }, amount: { type: "integer" } }, required: ["invoice_id"] },
+    schema: {
+      type: "object",
+      properties: { invoice_id: { type: "string" }, amount: { type: "integer" } },
+      required: ["invoice_id"],
+    },
     example: { invoice_id: "inv_123", amount: 4200 },
   });
-  await backend.eventType(slug, { name: "invoice.failed", description: "A payment attempt for an invoice failed." });
-  await backend.eventType(slug, { name: "customer.created", description: "A new customer signed up.", example: { customer_id: "cus_42" } });
+  await backend.eventType(slug, {
+    name: "invoice.failed",
+    description: "A payment attempt for an invoice failed.",
+  });
+  await backend.eventType(slug, {
+    name: "customer.created",
+    description: "A new customer signed up.",
+    example: { customer_id: "cus_42" },
+  });
   receiver = await startReceiver(200);
 });
 
@@ -39,7 +57,9 @@ async function openPortal(page: Page, path = "/portal") {
   return ticket;
 }
 
-test("without a ticket, or with a bad one, the portal says access is needed", async ({ page }, testInfo) => {
+test("without a ticket, or with a bad one, the portal says access is needed", async ({
+  page,
+}, testInfo) => {
   await page.goto("/portal");
   await expect(page.getByRole("heading", { name: "Access needed" })).toBeVisible();
   await screenshotThemes(page, testInfo, "access-needed");
@@ -56,7 +76,9 @@ test("without a ticket, or with a bad one, the portal says access is needed", as
   await expect(page.getByTestId("access-needed")).toHaveAttribute("data-reason", "invalid_ticket");
 });
 
-test("a ticket opens the portal on Endpoints and drops the ticket from the URL", async ({ page }, testInfo) => {
+test("a ticket opens the portal on Endpoints and drops the ticket from the URL", async ({
+  page,
+}, testInfo) => {
   const response = page.waitForResponse((r) => r.url().includes("/portal?ticket="));
   await openPortal(page);
   const headers = (await response).headers();
@@ -67,13 +89,17 @@ test("a ticket opens the portal on Endpoints and drops the ticket from the URL",
   await expect(page.getByRole("heading", { name: "Endpoints", level: 1 })).toBeVisible();
   await expect(page.getByTestId("portal-app-name")).toContainText("Acme Billing");
   await expect(page.getByRole("heading", { name: "No endpoints yet" })).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Endpoints" })).toHaveAttribute("aria-current", "page");
+  await expect(
+    page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Endpoints" }),
+  ).toHaveAttribute("aria-current", "page");
   // The brand colour reaches the page through a CSS variable.
   await expect(page.locator(".hl-portal")).toHaveAttribute("style", /--hl-brand:\s*#0f766e/);
   await screenshotThemes(page, testInfo, "endpoints-empty");
 });
 
-test("creating an endpoint shows the server's field errors inline and keeps what was typed", async ({ page }, testInfo) => {
+test("creating an endpoint shows the server's field errors inline and keeps what was typed", async ({
+  page,
+}, testInfo) => {
   await openPortal(page);
   await page.getByRole("button", { name: "Add endpoint" }).click();
   const form = page.getByTestId("create-endpoint-form");
@@ -89,13 +115,19 @@ test("creating an endpoint shows the server's field errors inline and keeps what
   await form.getByLabel("Retries").fill("50");
   await form.getByRole("button", { name: "Create endpoint" }).click();
 
-  await expect(form.getByRole("group", { name: "Events to send" })).toContainText("must name at least one event");
-  await expect(form.getByRole("group", { name: "Custom headers" })).toContainText("“Content-Type” is set by Hookline");
+  await expect(form.getByRole("group", { name: "Events to send" })).toContainText(
+    "must name at least one event",
+  );
+  await expect(form.getByRole("group", { name: "Custom headers" })).toContainText(
+    "“Content-Type” is set by Hookline",
+  );
   await expect(form.getByLabel("Retries")).toHaveAccessibleDescription(/must be at most 20/);
   await expect(form.getByLabel("Retries")).toHaveAttribute("aria-invalid", "true");
   // The first field the server refused has the focus; nothing typed is lost.
   await expect(form.getByRole("group", { name: "Events to send" })).toBeFocused();
-  await expect(form.getByLabel("Endpoint URL")).toHaveValue("https://user:secret@hooks.example.com/in");
+  await expect(form.getByLabel("Endpoint URL")).toHaveValue(
+    "https://user:secret@hooks.example.com/in",
+  );
   await expect(form.getByLabel("Description")).toHaveValue("Billing sync");
   await expect(form.getByLabel("Header 1 name")).toHaveValue("Content-Type");
   await expect(form.getByLabel("Retries")).toHaveValue("50");
@@ -108,7 +140,9 @@ test("creating an endpoint shows the server's field errors inline and keeps what
   await form.getByLabel("Header 1 value").fill("k_123");
   await form.getByLabel("Retries").fill("2");
   await form.getByRole("button", { name: "Create endpoint" }).click();
-  await expect(form.getByLabel("Endpoint URL")).toHaveAccessibleDescription("URL must not contain credentials");
+  await expect(form.getByLabel("Endpoint URL")).toHaveAccessibleDescription(
+    "URL must not contain credentials",
+  );
   await expect(form.getByLabel("Endpoint URL")).toBeFocused();
   await expect(form.getByRole("checkbox", { name: /invoice\.paid/ })).toBeChecked();
 
@@ -126,7 +160,9 @@ test("creating an endpoint shows the server's field errors inline and keeps what
   await screenshotThemes(page, testInfo, "endpoints-list");
 });
 
-test("testing an endpoint reaches the real receiver and shows its answer", async ({ page }, testInfo) => {
+test("testing an endpoint reaches the real receiver and shows its answer", async ({
+  page,
+}, testInfo) => {
   await openPortal(page);
   const row = page.getByTestId("endpoint-row").first();
   await row.getByRole("button", { name: /^Test / }).click();
@@ -137,11 +173,15 @@ test("testing an endpoint reaches the real receiver and shows its answer", async
   // Bad input: an event name the server refuses, then a payload that is not JSON.
   await dialog.getByLabel("Event type").fill("not a valid name!");
   await dialog.getByRole("button", { name: "Send test event" }).click();
-  await expect(dialog.getByLabel("Event type")).toHaveAccessibleDescription(/dot-separated segments/);
+  await expect(dialog.getByLabel("Event type")).toHaveAccessibleDescription(
+    /dot-separated segments/,
+  );
   await dialog.getByLabel("Event type").fill("invoice.paid");
   await dialog.getByLabel("Payload (JSON)").fill("{ nope");
   await dialog.getByRole("button", { name: "Send test event" }).click();
-  await expect(dialog.getByLabel("Payload (JSON)")).toHaveAccessibleDescription(/Not a JSON object/);
+  await expect(dialog.getByLabel("Payload (JSON)")).toHaveAccessibleDescription(
+    /Not a JSON object/,
+  );
 
   await dialog.getByLabel("Payload (JSON)").fill("");
   await dialog.getByRole("button", { name: "Use the example payload" }).click();
@@ -157,7 +197,10 @@ test("testing an endpoint reaches the real receiver and shows its answer", async
   expect(sent.path).toBe("/hooks/billing");
   expect(sent.headers["webhook-signature"]).toMatch(/^v1,/);
   expect(sent.headers["x-api-key"]).toBe("k_123");
-  expect(JSON.parse(sent.body)).toMatchObject({ type: "invoice.paid", data: { invoice_id: "inv_123" } });
+  expect(JSON.parse(sent.body)).toMatchObject({
+    type: "invoice.paid",
+    data: { invoice_id: "inv_123" },
+  });
   await screenshotThemes(page, testInfo, "endpoint-test-dialog");
 
   // Escape closes the dialog and gives the focus back to the button that opened it.
@@ -166,19 +209,25 @@ test("testing an endpoint reaches the real receiver and shows its answer", async
   await expect(row.getByRole("button", { name: /^Test / })).toBeFocused();
 });
 
-test("the endpoint page edits settings, pauses, reveals and rotates the secret", async ({ page }, testInfo) => {
+test("the endpoint page edits settings, pauses, reveals and rotates the secret", async ({
+  page,
+}, testInfo) => {
   await openPortal(page);
   const createdSecretRow = page.getByTestId("endpoint-row").first();
   await createdSecretRow.getByRole("link", { name: `${receiver.url}/hooks/billing` }).click();
   await expect(page).toHaveURL(/\/portal\/endpoints\/ep_/);
-  await expect(page.getByRole("heading", { name: `${receiver.url}/hooks/billing`, level: 1 })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { name: `${receiver.url}/hooks/billing`, level: 1 }),
+  ).toBeVisible();
 
   const form = page.getByTestId("edit-endpoint-form");
   await expect(form.getByLabel("Retries")).toHaveValue("2");
   await form.getByLabel("Description").fill("Billing sync (production)");
   await form.getByLabel("Timeout (seconds)").fill("0");
   await form.getByRole("button", { name: "Save changes" }).click();
-  await expect(form.getByLabel("Timeout (seconds)")).toHaveAccessibleDescription(/must be at least 1/);
+  await expect(form.getByLabel("Timeout (seconds)")).toHaveAccessibleDescription(
+    /must be at least 1/,
+  );
   await expect(form.getByLabel("Description")).toHaveValue("Billing sync (production)");
   await form.getByLabel("Timeout (seconds)").fill("10");
   await form.getByRole("button", { name: "Save changes" }).click();
@@ -216,7 +265,9 @@ test("the event catalog shows descriptions, schemas and examples", async ({ page
   await openPortal(page, "/portal/catalog");
   await expect(page).toHaveURL(/\/portal\/catalog$/);
   await expect(page.getByRole("heading", { name: "Event catalog", level: 1 })).toBeVisible();
-  const paid = page.getByTestId("event-type").filter({ has: page.getByRole("heading", { name: "invoice.paid" }) });
+  const paid = page
+    .getByTestId("event-type")
+    .filter({ has: page.getByRole("heading", { name: "invoice.paid" }) });
   await expect(paid).toContainText("An invoice was paid in full.");
   await expect(paid.getByRole("tabpanel")).toContainText('"invoice_id": "inv_123"');
   await paid.getByRole("tab", { name: "JSON Schema" }).click();
@@ -224,7 +275,10 @@ test("the event catalog shows descriptions, schemas and examples", async ({ page
   // Arrow keys move between the tabs.
   await page.keyboard.press("ArrowLeft");
   await expect(paid.getByRole("tab", { name: "Example payload" })).toBeFocused();
-  await expect(paid.getByRole("tab", { name: "Example payload" })).toHaveAttribute("aria-selected", "true");
+  await expect(paid.getByRole("tab", { name: "Example payload" })).toHaveAttribute(
+    "aria-selected",
+    "true",
+  );
   await expect(page.getByTestId("event-type")).toHaveCount(3);
   await screenshotThemes(page, testInfo, "catalog");
 });
@@ -241,17 +295,29 @@ test("at 360 px every page fits without sideways scrolling", async ({ page }, te
     ["Analytics", "Analytics"],
     ["Event catalog", "Event catalog"],
   ] as const) {
-    await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: link }).click();
+    await page
+      .getByRole("navigation", { name: "Webhooks" })
+      .getByRole("link", { name: link })
+      .click();
     await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
     await expect(page.getByTestId("loading")).toHaveCount(0);
     await expectNoHorizontalOverflow(page);
-    await page.screenshot({ path: testInfo.outputPath(`mobile-${link.toLowerCase().replace(/ /g, "-")}.png`), fullPage: true });
+    await page.screenshot({
+      path: testInfo.outputPath(`mobile-${link.toLowerCase().replace(/ /g, "-")}.png`),
+      fullPage: true,
+    });
   }
-  await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Endpoints" }).click();
+  await page
+    .getByRole("navigation", { name: "Webhooks" })
+    .getByRole("link", { name: "Endpoints" })
+    .click();
   await page.getByTestId("endpoint-row").getByRole("link").click();
   await expect(page.getByTestId("edit-endpoint-form")).toBeVisible();
   await expectNoHorizontalOverflow(page);
-  await page.screenshot({ path: testInfo.outputPath("mobile-endpoint-detail.png"), fullPage: true });
+  await page.screenshot({
+    path: testInfo.outputPath("mobile-endpoint-detail.png"),
+    fullPage: true,
+  });
 });
 
 test("deleting an endpoint asks first, naming its URL", async ({ page }) => {
@@ -271,7 +337,9 @@ test("deleting an endpoint asks first, naming its URL", async ({ page }) => {
 
   // Ending the session leaves nothing behind: a reload asks for access again.
   await page.getByRole("button", { name: "End session" }).click();
-  await expect(page.getByRole("heading", { name: "You have left the webhook settings" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { name: "You have left the webhook settings" }),
+  ).toBeVisible();
   await page.reload();
   await expect(page.getByRole("heading", { name: "Access needed" })).toBeVisible();
 });

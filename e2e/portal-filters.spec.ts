@@ -1,6 +1,12 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { Backend, screenshotThemes, startReceiver, uniqueSlug, type Receiver } from "./support/portal";
+import {
+  Backend,
+  screenshotThemes,
+  startReceiver,
+  uniqueSlug,
+  type Receiver,
+} from "./support/portal";
 
 /**
  * Payload filters in the portal (issue 15): write a filter in the endpoint form's editor, see a
@@ -18,7 +24,11 @@ test.beforeAll(async () => {
   backend = await Backend.create("e2e-portal-filters");
   slug = uniqueSlug("filters");
   await backend.createApp(slug, { name: "Acme Filters" });
-  await backend.eventType(slug, { name: "invoice.paid", description: "An invoice was paid.", example: { invoice_id: "inv_example", amount: 4200, region: "eu" } });
+  await backend.eventType(slug, {
+    name: "invoice.paid",
+    description: "An invoice was paid.",
+    example: { invoice_id: "inv_example", amount: 4200, region: "eu" },
+  });
   receiver = await startReceiver(200);
 });
 
@@ -29,9 +39,17 @@ test.afterAll(async () => {
 
 /** The editor's states (error, result) are not on the pages portal-a11y.spec.ts visits: axe them here. */
 async function expectAccessibleEditor(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).include('[data-testid="filter-editor"]').withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${v.id}: ${v.help}`), `${label}: axe violations`).toEqual([]);
+  const results = await new AxeBuilder({ page })
+    .include('[data-testid="filter-editor"]')
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"])
+    .analyze();
+  const serious = results.violations.filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
+  expect(
+    serious.map((v) => `${v.id}: ${v.help}`),
+    `${label}: axe violations`,
+  ).toEqual([]);
 }
 
 async function openPortal(page: Page, path = "/portal") {
@@ -39,7 +57,9 @@ async function openPortal(page: Page, path = "/portal") {
   await page.goto(`${path}${path.includes("?") ? "&" : "?"}ticket=${encodeURIComponent(ticket)}`);
 }
 
-test("a filter written in the editor decides what is delivered; the rest is counted as filtered", async ({ page }, testInfo) => {
+test("a filter written in the editor decides what is delivered; the rest is counted as filtered", async ({
+  page,
+}, testInfo) => {
   await openPortal(page);
   await page.getByRole("button", { name: "Add endpoint" }).click();
   const form = page.getByTestId("create-endpoint-form");
@@ -49,10 +69,12 @@ test("a filter written in the editor decides what is delivered; the rest is coun
 
   const editor = form.getByLabel("Payload filter");
   // A syntax error shows as it is typed, tied to the box.
-  await editor.fill('amount > 1000 and region = ');
+  await editor.fill("amount > 1000 and region = ");
   await expect(editor).toHaveAttribute("aria-invalid", "true");
   await expect(editor).toHaveAccessibleDescription(/expected a value.*\(at character \d+\)/);
-  await expect(form.getByRole("button", { name: "Test against the catalog example" })).toBeDisabled();
+  await expect(
+    form.getByRole("button", { name: "Test against the catalog example" }),
+  ).toBeDisabled();
   await screenshotThemes(page, testInfo, "filter-syntax-error");
   await expectAccessibleEditor(page, "syntax error");
 
@@ -74,14 +96,33 @@ test("a filter written in the editor decides what is delivered; the rest is coun
   await expect(page.getByTestId("created-notice")).toBeVisible();
 
   // The backend sees the JSON form.
-  const endpoints = await backend.call<{ data: { id: string; filter: unknown }[] }>("GET", `/apps/${slug}/endpoints`);
+  const endpoints = await backend.call<{ data: { id: string; filter: unknown }[] }>(
+    "GET",
+    `/apps/${slug}/endpoints`,
+  );
   expect(endpoints.data).toHaveLength(1);
-  expect(endpoints.data[0]!.filter).toEqual({ and: [{ field: "amount", gt: 1000 }, { field: "region", eq: "eu" }] });
+  expect(endpoints.data[0]!.filter).toEqual({
+    and: [
+      { field: "amount", gt: 1000 },
+      { field: "region", eq: "eu" },
+    ],
+  });
 
-  await backend.trigger(slug, "invoice.paid", { invoice_id: "inv_match", amount: 5000, region: "eu" });
-  await backend.trigger(slug, "invoice.paid", { invoice_id: "inv_small", amount: 10, region: "eu" });
+  await backend.trigger(slug, "invoice.paid", {
+    invoice_id: "inv_match",
+    amount: 5000,
+    region: "eu",
+  });
+  await backend.trigger(slug, "invoice.paid", {
+    invoice_id: "inv_small",
+    amount: 10,
+    region: "eu",
+  });
 
-  await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Deliveries" }).click();
+  await page
+    .getByRole("navigation", { name: "Webhooks" })
+    .getByRole("link", { name: "Deliveries" })
+    .click();
   const rows = page.getByTestId("delivery-row");
   await expect(rows.and(page.locator('[data-status="success"]'))).toHaveCount(1);
   await expect(rows).toHaveCount(1);
@@ -90,7 +131,10 @@ test("a filter written in the editor decides what is delivered; the rest is coun
   expect(receiver.requests.map((r) => JSON.parse(r.body).data.invoice_id)).toEqual(["inv_match"]);
   await page.keyboard.press("Escape");
 
-  await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Analytics" }).click();
+  await page
+    .getByRole("navigation", { name: "Webhooks" })
+    .getByRole("link", { name: "Analytics" })
+    .click();
   await expect(page.getByTestId("stat-filtered")).toHaveText("1 filtered");
   const row = page.getByTestId("breakdown-row").filter({ hasText: `${receiver.url}/filtered` });
   await expect(row.locator('td[data-label="Filtered"]')).toHaveText("1");
@@ -98,11 +142,18 @@ test("a filter written in the editor decides what is delivered; the rest is coun
   await screenshotThemes(page, testInfo, "analytics-filtered");
 });
 
-test("the endpoint page shows the filter in its text form and saves a removed one", async ({ page }) => {
-  const endpoints = await backend.call<{ data: { id: string }[] }>("GET", `/apps/${slug}/endpoints`);
+test("the endpoint page shows the filter in its text form and saves a removed one", async ({
+  page,
+}) => {
+  const endpoints = await backend.call<{ data: { id: string }[] }>(
+    "GET",
+    `/apps/${slug}/endpoints`,
+  );
   const id = endpoints.data[0]!.id;
   await openPortal(page, `/portal/endpoints/${id}`);
-  await expect(page.getByTestId("endpoint-filter")).toContainText('amount > 1000 and region = "eu"');
+  await expect(page.getByTestId("endpoint-filter")).toContainText(
+    'amount > 1000 and region = "eu"',
+  );
   const form = page.getByTestId("edit-endpoint-form");
   await expect(form.getByLabel("Payload filter")).toHaveValue('amount > 1000 and region = "eu"');
   await form.getByLabel("Payload filter").fill("");

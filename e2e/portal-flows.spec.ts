@@ -1,5 +1,11 @@
 import { expect, test, type Page } from "@playwright/test";
-import { Backend, screenshotThemes, startReceiver, uniqueSlug, type Receiver } from "./support/portal";
+import {
+  Backend,
+  screenshotThemes,
+  startReceiver,
+  uniqueSlug,
+  type Receiver,
+} from "./support/portal";
 
 /**
  * The delivery side of the portal end to end against real receivers: create an endpoint, trigger
@@ -19,7 +25,11 @@ test.beforeAll(async () => {
   backend = await Backend.create("e2e-portal-flows");
   slug = uniqueSlug("flows");
   await backend.createApp(slug, { name: "Acme Shop" });
-  await backend.eventType(slug, { name: "invoice.paid", description: "An invoice was paid.", example: { invoice_id: "inv_1", amount: 100 } });
+  await backend.eventType(slug, {
+    name: "invoice.paid",
+    description: "An invoice was paid.",
+    example: { invoice_id: "inv_1", amount: 100 },
+  });
   await backend.eventType(slug, { name: "customer.created", description: "A customer signed up." });
   good = await startReceiver(200);
   flaky = await startReceiver(500);
@@ -44,9 +54,12 @@ async function openPortal(page: Page, path = "/portal") {
 }
 
 const rows = (page: Page) => page.getByTestId("delivery-row");
-const filter = (page: Page, label: string) => page.getByTestId("delivery-filters").getByLabel(label, { exact: true });
+const filter = (page: Page, label: string) =>
+  page.getByTestId("delivery-filters").getByLabel(label, { exact: true });
 
-test("events triggered after creating an endpoint show up as deliveries, with every attempt", async ({ page }, testInfo) => {
+test("events triggered after creating an endpoint show up as deliveries, with every attempt", async ({
+  page,
+}, testInfo) => {
   await openPortal(page);
   await page.getByRole("button", { name: "Add endpoint" }).click();
   const form = page.getByTestId("create-endpoint-form");
@@ -55,10 +68,15 @@ test("events triggered after creating an endpoint show up as deliveries, with ev
   await form.getByRole("button", { name: "Create endpoint" }).click();
   await expect(page.getByTestId("created-notice")).toBeVisible();
 
-  for (let i = 1; i <= 3; i++) await backend.trigger(slug, "invoice.paid", { invoice_id: `inv_${i}`, amount: i * 100 });
-  for (let i = 1; i <= 2; i++) await backend.trigger(slug, "customer.created", { customer_id: `cus_${i}` });
+  for (let i = 1; i <= 3; i++)
+    await backend.trigger(slug, "invoice.paid", { invoice_id: `inv_${i}`, amount: i * 100 });
+  for (let i = 1; i <= 2; i++)
+    await backend.trigger(slug, "customer.created", { customer_id: `cus_${i}` });
 
-  await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Deliveries" }).click();
+  await page
+    .getByRole("navigation", { name: "Webhooks" })
+    .getByRole("link", { name: "Deliveries" })
+    .click();
   await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
   // 5 to the good receiver (all events), 3 to the flaky one (invoice.paid); the list refreshes
   // itself while any is pending.
@@ -73,14 +91,18 @@ test("events triggered after creating an endpoint show up as deliveries, with ev
   await expect(page).toHaveURL(/status=failed/);
   await expect(rows(page)).toHaveCount(3);
   await filter(page, "Endpoint").selectOption({ label: `${good.url}/good` });
-  await expect(page.getByRole("heading", { name: "No deliveries match these filters" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { name: "No deliveries match these filters" }),
+  ).toBeVisible();
   await page.getByRole("button", { name: "Clear filters" }).click();
   await expect(rows(page)).toHaveCount(8);
 
   // A date range the server refuses is shown at the field.
   await filter(page, "From").fill("2026-06-02T10:00");
   await filter(page, "To").fill("2026-06-01T10:00");
-  await expect(filter(page, "To").or(filter(page, "From")).and(page.locator('[aria-invalid="true"]')).first()).toBeVisible();
+  await expect(
+    filter(page, "To").or(filter(page, "From")).and(page.locator('[aria-invalid="true"]')).first(),
+  ).toBeVisible();
   await expect(page.getByText("Fix the filters above to see deliveries.")).toBeVisible();
   // In the form's words, at the field just changed.
   await expect(filter(page, "To")).toHaveAttribute("aria-invalid", "true");
@@ -117,7 +139,9 @@ test("events triggered after creating an endpoint show up as deliveries, with ev
   await expect(rows(page)).toHaveCount(2);
 });
 
-test("failed deliveries are replayed in bulk after a preview count, with progress", async ({ page }, testInfo) => {
+test("failed deliveries are replayed in bulk after a preview count, with progress", async ({
+  page,
+}, testInfo) => {
   await openPortal(page, "/portal/replay");
   await expect(page.getByRole("heading", { name: "Replay", level: 1 })).toBeVisible();
   await expect(page.getByRole("heading", { name: "No replays yet" })).toBeVisible();
@@ -126,14 +150,21 @@ test("failed deliveries are replayed in bulk after a preview count, with progres
   const form = page.getByTestId("replay-form");
   const from = await form.getByRole("textbox", { name: "From", exact: true }).inputValue();
   await form.getByRole("textbox", { name: "To", exact: true }).fill("2020-01-01T00:00");
-  await expect(form.getByRole("textbox", { name: "To", exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByRole("textbox", { name: "To", exact: true })).toHaveAttribute(
+    "aria-invalid",
+    "true",
+  );
   await expect(page.getByTestId("replay-preview")).toContainText("Fix the highlighted fields");
   await expect(form.getByRole("button", { name: /^Replay/ })).toBeDisabled();
 
   // The last 24 hours, failed deliveries of the flaky endpoint: the 2 still failed.
   const to = new Date(Date.now() + 5 * 60_000);
   const pad = (n: number) => String(n).padStart(2, "0");
-  await form.getByRole("textbox", { name: "To", exact: true }).fill(`${to.getFullYear()}-${pad(to.getMonth() + 1)}-${pad(to.getDate())}T${pad(to.getHours())}:${pad(to.getMinutes())}`);
+  await form
+    .getByRole("textbox", { name: "To", exact: true })
+    .fill(
+      `${to.getFullYear()}-${pad(to.getMonth() + 1)}-${pad(to.getDate())}T${pad(to.getHours())}:${pad(to.getMinutes())}`,
+    );
   expect(await form.getByRole("textbox", { name: "From", exact: true }).inputValue()).toBe(from);
   await form.getByLabel("Endpoint").selectOption(flakyEndpointId);
   await expect(page.getByTestId("replay-preview")).toContainText("This would replay 2 deliveries");
@@ -157,7 +188,11 @@ test("failed deliveries are replayed in bulk after a preview count, with progres
 });
 
 test("analytics show the counts, over time and per endpoint", async ({ page }, testInfo) => {
-  const totals = await backend.call<{ total_deliveries: number; failed: number; successful: number }>("GET", `/apps/${slug}/analytics`);
+  const totals = await backend.call<{
+    total_deliveries: number;
+    failed: number;
+    successful: number;
+  }>("GET", `/apps/${slug}/analytics`);
   // 5 to the good receiver, 3 to the flaky one.
   expect(totals.total_deliveries).toBe(8);
   await openPortal(page, "/portal/analytics");
@@ -165,11 +200,26 @@ test("analytics show the counts, over time and per endpoint", async ({ page }, t
   await expect(page.getByTestId("stat-total")).toContainText(String(totals.total_deliveries));
   await expect(page.getByTestId("stat-successful")).toContainText(String(totals.successful));
   await expect(page.getByTestId("stat-failed")).toContainText(String(totals.failed));
-  await expect(page.getByRole("region", { name: "Deliveries by outcome" }).locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await expect(
+    page
+      .getByRole("region", { name: "Deliveries by outcome" })
+      .locator(".recharts-bar-rectangle")
+      .first(),
+  ).toBeVisible();
   const breakdown = page.getByTestId("breakdown-row");
   await expect(breakdown).toHaveCount(2);
-  await expect(breakdown.filter({ hasText: `${good.url}/good` }).locator("td").first()).toHaveText("5");
-  await expect(breakdown.filter({ hasText: `${flaky.url}/flaky` }).locator("td").first()).toHaveText("3");
+  await expect(
+    breakdown
+      .filter({ hasText: `${good.url}/good` })
+      .locator("td")
+      .first(),
+  ).toHaveText("5");
+  await expect(
+    breakdown
+      .filter({ hasText: `${flaky.url}/flaky` })
+      .locator("td")
+      .first(),
+  ).toHaveText("3");
   await screenshotThemes(page, testInfo, "analytics");
 
   await page.getByText("Day", { exact: true }).click();
@@ -179,9 +229,13 @@ test("analytics show the counts, over time and per endpoint", async ({ page }, t
   await screenshotThemes(page, testInfo, "analytics-day");
 });
 
-test("a single page embeds on its own: deliveries without navigation", async ({ page }, testInfo) => {
+test("a single page embeds on its own: deliveries without navigation", async ({
+  page,
+}, testInfo) => {
   await openPortal(page, "/portal/deliveries?embed=1&status=failed");
-  await expect(page).toHaveURL(/\/portal\/deliveries\?(?=.*embed=1)(?=.*status=failed)(?!.*ticket=)/);
+  await expect(page).toHaveURL(
+    /\/portal\/deliveries\?(?=.*embed=1)(?=.*status=failed)(?!.*ticket=)/,
+  );
   await expect(page.getByRole("navigation", { name: "Webhooks" })).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
   await expect(filter(page, "Status")).toHaveValue("failed");
@@ -205,10 +259,14 @@ test("a running bulk replay can be cancelled", async ({ page }, testInfo) => {
 
   // Eight new failures, replayed and cancelled while the task runs.
   flaky.status = 500;
-  for (let i = 0; i < 8; i++) await backend.trigger(slug, "invoice.paid", { invoice_id: `inv_bulk_${i}`, amount: 1 });
+  for (let i = 0; i < 8; i++)
+    await backend.trigger(slug, "invoice.paid", { invoice_id: `inv_bulk_${i}`, amount: 1 });
   await expect(async () => {
     await page.getByRole("button", { name: "Count again" }).click();
-    await expect(page.getByTestId("replay-preview")).toContainText("This would replay 8 deliveries", { timeout: 1_000 });
+    await expect(page.getByTestId("replay-preview")).toContainText(
+      "This would replay 8 deliveries",
+      { timeout: 1_000 },
+    );
   }).toPass({ timeout: 15_000 });
   flaky.status = 200;
   await form.getByRole("button", { name: "Replay 8 deliveries" }).click();

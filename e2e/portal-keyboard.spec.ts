@@ -36,7 +36,9 @@ async function tabTo(page: Page, target: Locator, max = 120) {
 }
 
 async function expectFocusNotOnBody(page: Page) {
-  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName ?? "none")).not.toMatch(/^(BODY|none)$/);
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.tagName ?? "none"))
+    .not.toMatch(/^(BODY|none)$/);
 }
 
 test("create an endpoint, test it, pause and enable it with the keyboard", async ({ page }) => {
@@ -84,7 +86,10 @@ test("create an endpoint, test it, pause and enable it with the keyboard", async
   // the very action that navigated) dismisses them.
   await expect(page.getByTestId("toast").filter({ hasText: "Endpoint enabled" })).toBeVisible();
   await page.waitForTimeout(1_600);
-  await tabTo(page, page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Deliveries" }));
+  await tabTo(
+    page,
+    page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Deliveries" }),
+  );
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
   await expect(page.getByTestId("toast")).toHaveCount(0);
@@ -101,7 +106,10 @@ test("leaving an endpoint's page with unsaved edits asks first", async ({ page }
     asked.push(d.message());
     void d.dismiss();
   });
-  await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Deliveries" }).click();
+  await page
+    .getByRole("navigation", { name: "Webhooks" })
+    .getByRole("link", { name: "Deliveries" })
+    .click();
   await expect.poll(() => asked.length).toBe(1);
   expect(asked[0]).toContain("unsaved changes");
   // Stayed, with the edit.
@@ -113,13 +121,22 @@ test("leaving an endpoint's page with unsaved edits asks first", async ({ page }
     asked.push(d.message());
     void d.dismiss();
   });
-  await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Deliveries" }).click();
+  await page
+    .getByRole("navigation", { name: "Webhooks" })
+    .getByRole("link", { name: "Deliveries" })
+    .click();
   await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
   expect(asked).toHaveLength(1);
 });
 
-test("replay one delivery and bulk-replay failures with the keyboard; Back closes the drawer", async ({ page }) => {
-  await backend.call("POST", `/apps/${slug}/endpoints`, { url: `${bad.url}/down`, description: "Down", max_retries: 0 });
+test("replay one delivery and bulk-replay failures with the keyboard; Back closes the drawer", async ({
+  page,
+}) => {
+  await backend.call("POST", `/apps/${slug}/endpoints`, {
+    url: `${bad.url}/down`,
+    description: "Down",
+    max_retries: 0,
+  });
   await backend.trigger(slug, "invoice.paid", { invoice_id: "inv_k1" });
   await backend.trigger(slug, "invoice.paid", { invoice_id: "inv_k2" });
 
@@ -137,7 +154,9 @@ test("replay one delivery and bulk-replay failures with the keyboard; Back close
   await expect(drawer).toBeVisible();
   await tabTo(page, drawer.getByRole("button", { name: "Replay" }));
   await page.keyboard.press("Enter");
-  await expect(drawer.getByTestId("replay-result")).toContainText("Automatic retries do not start over");
+  await expect(drawer.getByTestId("replay-result")).toContainText(
+    "Automatic retries do not start over",
+  );
   await expectFocusNotOnBody(page);
   await page.keyboard.press("Escape");
   await expect(drawer).toBeHidden();
@@ -153,13 +172,20 @@ test("replay one delivery and bulk-replay failures with the keyboard; Back close
   await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
 
   // Bulk replay of the failed deliveries, from the navigation.
-  await tabTo(page, page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Replay" }));
+  await tabTo(
+    page,
+    page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Replay" }),
+  );
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { name: "Replay", level: 1 })).toBeVisible();
-  const submit = page.getByTestId("replay-form").getByRole("button", { name: /^Replay \d+ deliver/ });
+  const submit = page
+    .getByTestId("replay-form")
+    .getByRole("button", { name: /^Replay \d+ deliver/ });
   await expect(submit).toBeEnabled({ timeout: 15_000 });
   await tabTo(page, submit);
   await page.keyboard.press("Enter");
   await expect(page.locator("#replay-tasks")).toBeFocused();
-  await expect(page.getByTestId("replay-task").first()).toContainText("Completed", { timeout: 30_000 });
+  await expect(page.getByTestId("replay-task").first()).toContainText("Completed", {
+    timeout: 30_000,
+  });
 });

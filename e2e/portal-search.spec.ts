@@ -19,9 +19,14 @@ test.beforeAll(async () => {
   backend = await Backend.create("e2e-portal-search");
   slug = uniqueSlug("search");
   await backend.createApp(slug, { name: "Acme Search" });
-  for (const name of ["invoice.paid", "invoice.failed", "customer.created"]) await backend.eventType(slug, { name });
+  for (const name of ["invoice.paid", "invoice.failed", "customer.created"])
+    await backend.eventType(slug, { name });
   receiver = await startReceiver(200);
-  await backend.call("POST", `/apps/${slug}/endpoints`, { url: `${receiver.url}/hook`, description: "Receiver", subscriptions: ["*"] });
+  await backend.call("POST", `/apps/${slug}/endpoints`, {
+    url: `${receiver.url}/hook`,
+    description: "Receiver",
+    subscriptions: ["*"],
+  });
   const events = [
     ["alpha-paid", "invoice.paid", { customer: { id: "cus_alpha" }, amount: 100, region: "eu" }],
     ["beta-paid", "invoice.paid", { customer: { id: "cus_beta" }, amount: 200, region: "us" }],
@@ -30,12 +35,23 @@ test.beforeAll(async () => {
   ] as const;
   for (const [key, name, payload] of events) {
     // The trigger's event_id doubles as the idempotency key.
-    sent[key] = await backend.call("POST", `/apps/${slug}/events`, { event_name: name, payload, event_id: `order-${key}` }, 202);
+    sent[key] = await backend.call(
+      "POST",
+      `/apps/${slug}/events`,
+      { event_name: name, payload, event_id: `order-${key}` },
+      202,
+    );
   }
   await expect
-    .poll(async () => (await backend.call<{ data: { status: string }[] }>("GET", `/apps/${slug}/deliveries`)).data.filter((d) => d.status === "success").length, {
-      timeout: 20_000,
-    })
+    .poll(
+      async () =>
+        (
+          await backend.call<{ data: { status: string }[] }>("GET", `/apps/${slug}/deliveries`)
+        ).data.filter((d) => d.status === "success").length,
+      {
+        timeout: 20_000,
+      },
+    )
     .toBe(4);
 });
 
@@ -45,23 +61,32 @@ test.afterAll(async () => {
 
 async function openDeliveries(page: Page, query = "") {
   const ticket = await backend.ticket(slug);
-  await page.goto(`/portal/deliveries?${query}${query ? "&" : ""}ticket=${encodeURIComponent(ticket)}`);
+  await page.goto(
+    `/portal/deliveries?${query}${query ? "&" : ""}ticket=${encodeURIComponent(ticket)}`,
+  );
   await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
 }
 
 const rows = (page: Page) => page.getByTestId("delivery-row");
 const searchForm = (page: Page) => page.getByRole("search", { name: "Find an event" });
 /** The rows' event names, newest first (retried until they are these). */
-const expectEvents = (page: Page, names: string[]) => expect(rows(page).locator("code")).toHaveText(names);
+const expectEvents = (page: Page, names: string[]) =>
+  expect(rows(page).locator("code")).toHaveText(names);
 
-async function searchBy(page: Page, by: "Payload condition" | "Event id" | "Idempotency key", text: string) {
+async function searchBy(
+  page: Page,
+  by: "Payload condition" | "Event id" | "Idempotency key",
+  text: string,
+) {
   await searchForm(page).getByLabel("Search by").selectOption({ label: by });
   const box = searchForm(page).getByLabel(by, { exact: true });
   await box.fill(text);
   await box.press("Enter");
 }
 
-test("by payload condition: exactly the matching deliveries, combined with the filters, kept in the URL", async ({ page }) => {
+test("by payload condition: exactly the matching deliveries, combined with the filters, kept in the URL", async ({
+  page,
+}) => {
   await openDeliveries(page);
   await expect(rows(page)).toHaveCount(4);
 
@@ -71,14 +96,19 @@ test("by payload condition: exactly the matching deliveries, combined with the f
   await expectEvents(page, ["invoice.failed", "invoice.paid"]);
 
   // AND the Event filter
-  await page.getByTestId("delivery-filters").getByLabel("Event", { exact: true }).selectOption("invoice.paid");
+  await page
+    .getByTestId("delivery-filters")
+    .getByLabel("Event", { exact: true })
+    .selectOption("invoice.paid");
   await expect(rows(page)).toHaveCount(1);
   await expectEvents(page, ["invoice.paid"]);
 
   // The URL holds both: a reload (or a shared link) shows the same search.
   await page.reload();
   await expect(rows(page)).toHaveCount(1);
-  await expect(searchForm(page).getByLabel("Payload condition", { exact: true })).toHaveValue('customer.id = "cus_alpha"');
+  await expect(searchForm(page).getByLabel("Payload condition", { exact: true })).toHaveValue(
+    'customer.id = "cus_alpha"',
+  );
 
   // Negations and ranges; nothing matching says so.
   await page.getByTestId("delivery-filters").getByLabel("Event", { exact: true }).selectOption("");
@@ -88,7 +118,9 @@ test("by payload condition: exactly the matching deliveries, combined with the f
   await expect(rows(page)).toHaveCount(1);
   await expectEvents(page, ["invoice.paid"]);
   await searchBy(page, "Payload condition", 'customer.id = "cus_nobody"');
-  await expect(page.getByRole("heading", { name: "No deliveries match these filters" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { name: "No deliveries match these filters" }),
+  ).toBeVisible();
 
   await searchForm(page).getByRole("button", { name: "Clear search" }).click();
   await expect(rows(page)).toHaveCount(4);
@@ -121,7 +153,9 @@ test("by event id and by idempotency key", async ({ page }) => {
   await expectEvents(page, ["invoice.failed"]);
 });
 
-test("a syntax error shows next to the box, named on the field, and nothing is searched", async ({ page }) => {
+test("a syntax error shows next to the box, named on the field, and nothing is searched", async ({
+  page,
+}) => {
   await openDeliveries(page);
   await expect(rows(page)).toHaveCount(4);
   await searchBy(page, "Payload condition", 'customer.id = "cus_alpha" and');
@@ -130,10 +164,15 @@ test("a syntax error shows next to the box, named on the field, and nothing is s
   await expect(box).toBeFocused();
   const describedBy = await box.getAttribute("aria-describedby");
   expect(describedBy).toBeTruthy();
-  await expect(page.locator(`[id="${describedBy}"]`)).toHaveText(/expected a field .* \(at character 30\)/);
+  await expect(page.locator(`[id="${describedBy}"]`)).toHaveText(
+    /expected a field .* \(at character 30\)/,
+  );
   await expect(page).not.toHaveURL(/payload=/);
   await expect(rows(page)).toHaveCount(4);
-  const axe = await new AxeBuilder({ page }).include('[data-testid="delivery-search"]').withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]).analyze();
+  const axe = await new AxeBuilder({ page })
+    .include('[data-testid="delivery-search"]')
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"])
+    .analyze();
   expect(axe.violations.map((v) => v.id)).toEqual([]);
 
   // Fixing it clears the error and searches.

@@ -1,5 +1,11 @@
 import { expect, test, type Page } from "@playwright/test";
-import { Backend, screenshotThemes, startReceiver, uniqueSlug, type Receiver } from "./support/portal";
+import {
+  Backend,
+  screenshotThemes,
+  startReceiver,
+  uniqueSlug,
+  type Receiver,
+} from "./support/portal";
 
 /**
  * The endpoint page's "Signing" section: an Ed25519 endpoint shows the same `whpk_` public key
@@ -8,7 +14,12 @@ import { Backend, screenshotThemes, startReceiver, uniqueSlug, type Receiver } f
  */
 test.describe.configure({ mode: "serial" });
 
-type EndpointBody = { id: string; public_key: string | null; public_keys: { public_key: string; expires_at: string | null }[]; effective_signature_scheme: string };
+type EndpointBody = {
+  id: string;
+  public_key: string | null;
+  public_keys: { public_key: string; expires_at: string | null }[];
+  effective_signature_scheme: string;
+};
 
 let backend: Backend;
 let slug: string;
@@ -33,7 +44,12 @@ async function openEndpoint(page: Page, id: string) {
 }
 
 test("an ed25519 endpoint shows the API's public key, and copies it", async ({ page, context }) => {
-  const created = await backend.call<EndpointBody>("POST", `/apps/${slug}/endpoints`, { url: receiver.url, events: ["invoice.paid"], signature_scheme: "ed25519" }, 201);
+  const created = await backend.call<EndpointBody>(
+    "POST",
+    `/apps/${slug}/endpoints`,
+    { url: receiver.url, events: ["invoice.paid"], signature_scheme: "ed25519" },
+    201,
+  );
   expect(created.public_key).toMatch(/^whpk_/);
   await openEndpoint(page, created.id);
 
@@ -41,7 +57,11 @@ test("an ed25519 endpoint shows the API's public key, and copies it", async ({ p
   await expect(panel.getByTestId("effective-scheme")).toHaveText("Ed25519 (v1a)");
   await expect(panel.getByTestId("public-key-value")).toHaveText(created.public_key!);
   // The frontend API the portal reads answers the same key as the backend API.
-  const viaFrontend = await page.evaluate(async (id) => (await (await fetch(`/api/frontend/webhook/endpoints/${id}`)).json()) as EndpointBody, created.id);
+  const viaFrontend = await page.evaluate(
+    async (id) =>
+      (await (await fetch(`/api/frontend/webhook/endpoints/${id}`)).json()) as EndpointBody,
+    created.id,
+  );
   expect(viaFrontend.public_key).toBe(created.public_key);
   expect(JSON.stringify(viaFrontend)).not.toContain("whsk_");
 
@@ -51,8 +71,15 @@ test("an ed25519 endpoint shows the API's public key, and copies it", async ({ p
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(created.public_key);
 });
 
-test("switching an HMAC endpoint to Both in the portal creates its key pair; a rotation lists the previous key", async ({ page }, testInfo) => {
-  const created = await backend.call<EndpointBody>("POST", `/apps/${slug}/endpoints`, { url: receiver.url, events: ["invoice.paid"] }, 201);
+test("switching an HMAC endpoint to Both in the portal creates its key pair; a rotation lists the previous key", async ({
+  page,
+}, testInfo) => {
+  const created = await backend.call<EndpointBody>(
+    "POST",
+    `/apps/${slug}/endpoints`,
+    { url: receiver.url, events: ["invoice.paid"] },
+    201,
+  );
   expect(created.public_key).toBeNull();
   await openEndpoint(page, created.id);
   const panel = page.getByTestId("signing-panel");
@@ -67,7 +94,11 @@ test("switching an HMAC endpoint to Both in the portal creates its key pair; a r
   expect(after.public_key).toMatch(/^whpk_/);
   await expect(panel.getByTestId("public-key-value")).toHaveText(after.public_key!);
 
-  const rotated = await backend.call<{ public_key: string }>("POST", `/apps/${slug}/endpoints/${created.id}/rotate-secret`, { grace_period_seconds: 3600 });
+  const rotated = await backend.call<{ public_key: string }>(
+    "POST",
+    `/apps/${slug}/endpoints/${created.id}/rotate-secret`,
+    { grace_period_seconds: 3600 },
+  );
   expect(rotated.public_key).not.toBe(after.public_key);
   await page.reload();
   await expect(panel.getByTestId("public-key-value")).toHaveText(rotated.public_key);

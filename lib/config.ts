@@ -39,7 +39,10 @@ const wholeNumber = (min: number, max: number, fallback: number) =>
       if (v === undefined || v.trim() === "") return fallback;
       const n = Number(v);
       if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max} (got "${v}")` });
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a whole number from ${min} to ${max} (got "${v}")`,
+        });
         return z.NEVER;
       }
       return n;
@@ -63,11 +66,17 @@ const envSchema = z.object({
       try {
         url = new URL(v);
       } catch {
-        ctx.addIssue({ code: "custom", message: "is not a valid URL (expected postgresql://user:pass@host:port/db)" });
+        ctx.addIssue({
+          code: "custom",
+          message: "is not a valid URL (expected postgresql://user:pass@host:port/db)",
+        });
         return z.NEVER;
       }
       if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
-        ctx.addIssue({ code: "custom", message: `must be a postgresql:// URL (got "${url.protocol}//...")` });
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a postgresql:// URL (got "${url.protocol}//...")`,
+        });
         return z.NEVER;
       }
       return v;
@@ -81,7 +90,10 @@ const envSchema = z.object({
     .transform((v, ctx) => {
       if (v === undefined || v === "") return undefined;
       if (v.length < 32) {
-        ctx.addIssue({ code: "custom", message: `must be at least 32 characters (got ${v.length})` });
+        ctx.addIssue({
+          code: "custom",
+          message: `must be at least 32 characters (got ${v.length})`,
+        });
         return z.NEVER;
       }
       return v;
@@ -114,7 +126,8 @@ const envSchema = z.object({
     .optional()
     .transform((v, ctx) => {
       const s = (v ?? "info").trim().toLowerCase() || "info";
-      if (["debug", "info", "warn", "error"].includes(s)) return s as "debug" | "info" | "warn" | "error";
+      if (["debug", "info", "warn", "error"].includes(s))
+        return s as "debug" | "info" | "warn" | "error";
       ctx.addIssue({ code: "custom", message: `must be debug, info, warn or error (got "${v}")` });
       return z.NEVER;
     }),
@@ -130,12 +143,18 @@ const envSchema = z.object({
   HOOKLINE_ENDPOINT_CONCURRENCY: wholeNumber(1, 1_000, 8),
   HOOKLINE_POLL_INTERVAL_MS: wholeNumber(50, 60_000, 2_000),
   HOOKLINE_SHUTDOWN_GRACE_MS: wholeNumber(0, 120_000, 15_000),
-  HOOKLINE_OPERATOR_WEBHOOK_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
-    message: "must be an http(s) URL",
-  }),
-  HOOKLINE_OPERATOR_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v), {
-    message: "must be a whsec_... signing secret",
-  }),
+  HOOKLINE_OPERATOR_WEBHOOK_URL: optionalText.refine(
+    (v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v),
+    {
+      message: "must be an http(s) URL",
+    },
+  ),
+  HOOKLINE_OPERATOR_WEBHOOK_SECRET: optionalText.refine(
+    (v) => v === undefined || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v),
+    {
+      message: "must be a whsec_... signing secret",
+    },
+  ),
   // Replay and retention
   HOOKLINE_REPLAY_MAX_RANGE_DAYS: wholeNumber(1, 366, 14),
   HOOKLINE_REPLAY_MAX_DELIVERIES: wholeNumber(1, 10_000_000, 100_000),
@@ -227,7 +246,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     );
   }
   if (e.HOOKLINE_OPERATOR_WEBHOOK_URL && !e.HOOKLINE_OPERATOR_WEBHOOK_SECRET) {
-    throw new ConfigError("HOOKLINE_OPERATOR_WEBHOOK_SECRET", "is required when HOOKLINE_OPERATOR_WEBHOOK_URL is set");
+    throw new ConfigError(
+      "HOOKLINE_OPERATOR_WEBHOOK_SECRET",
+      "is required when HOOKLINE_OPERATOR_WEBHOOK_URL is set",
+    );
   }
   return {
     nodeEnv,
@@ -285,7 +307,10 @@ export function resetConfigForTests(): void {
 /** The secret for sessions and encryption at rest; the launcher guarantees it is set. */
 export function requireSecret(config: Config = getConfig()): string {
   if (!config.secret) {
-    throw new ConfigError("HOOKLINE_SECRET", "is not set (start Hookline with `npm start`, which generates one)");
+    throw new ConfigError(
+      "HOOKLINE_SECRET",
+      "is not set (start Hookline with `npm start`, which generates one)",
+    );
   }
   return config.secret;
 }

@@ -6,7 +6,8 @@
 type Level = "debug" | "info" | "warn" | "error";
 const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-const SECRET_FIELD = /secret|password|passwd|token|ticket|authorization|api[-_]?key|cookie|signature/i;
+const SECRET_FIELD =
+  /secret|password|passwd|token|ticket|authorization|api[-_]?key|cookie|signature/i;
 const SECRET_VALUE = /\b(hk_|whsec_|tkt_)[A-Za-z0-9_\-+/=]{6,}/g;
 
 export type LogFields = Record<string, unknown>;
@@ -29,7 +30,11 @@ export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return value.replace(SECRET_VALUE, "$1***");
   if (value === null || typeof value !== "object" || depth > 6) return value;
   if (value instanceof Error) {
-    return { name: value.name, message: redact(value.message, depth + 1), code: (value as { code?: unknown }).code };
+    return {
+      name: value.name,
+      message: redact(value.message, depth + 1),
+      code: (value as { code?: unknown }).code,
+    };
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};

@@ -25,28 +25,42 @@ const repoImports: Plugin = {
     b.onResolve({ filter: /^@\// }, (args) => {
       if (args.path.startsWith("@/lib/sdk/")) return { path: "@hookline/sdk", external: true };
       if (args.path.startsWith("@/lib/react/")) return undefined;
-      return { errors: [{ text: `${args.path} (from ${path.relative(ROOT, args.importer)}) is not part of the hooks package` }] };
+      return {
+        errors: [
+          {
+            text: `${args.path} (from ${path.relative(ROOT, args.importer)}) is not part of the hooks package`,
+          },
+        ],
+      };
     });
   },
 };
 
 function rewriteSpecifiers(text: string, file: string): string {
-  return text.replace(/(from\s+|import\s*\(\s*)(["'])([^"']+)\2/g, (_m, lead: string, q: string, spec: string) => {
-    let out = spec;
-    // TypeScript writes the SDK's types as relative paths (../sdk/types); react-query's types
-    // come from its core package, which it re-exports.
-    if (spec.startsWith("@/lib/sdk/") || spec.startsWith("../sdk/")) out = "@hookline/sdk";
-    else if (spec === "@tanstack/query-core") out = "@tanstack/react-query";
-    else if (spec.startsWith("@/lib/react/")) out = `./${spec.slice("@/lib/react/".length)}.js`;
-    else if (spec.startsWith("./") && !/\.js$/.test(spec)) out = `${spec}.js`;
-    else if (spec.startsWith("@/") || spec.startsWith("../")) fail(`${file} imports "${spec}", which is not part of the package`);
-    else if (!spec.startsWith("./") && !PEERS.some((p) => spec === p || spec.startsWith(`${p}/`))) fail(`${file} imports "${spec}", which is not a peer dependency`);
-    return `${lead}${q}${out}${q}`;
-  });
+  return text.replace(
+    /(from\s+|import\s*\(\s*)(["'])([^"']+)\2/g,
+    (_m, lead: string, q: string, spec: string) => {
+      let out = spec;
+      // TypeScript writes the SDK's types as relative paths (../sdk/types); react-query's types
+      // come from its core package, which it re-exports.
+      if (spec.startsWith("@/lib/sdk/") || spec.startsWith("../sdk/")) out = "@hookline/sdk";
+      else if (spec === "@tanstack/query-core") out = "@tanstack/react-query";
+      else if (spec.startsWith("@/lib/react/")) out = `./${spec.slice("@/lib/react/".length)}.js`;
+      else if (spec.startsWith("./") && !/\.js$/.test(spec)) out = `${spec}.js`;
+      else if (spec.startsWith("@/") || spec.startsWith("../"))
+        fail(`${file} imports "${spec}", which is not part of the package`);
+      else if (!spec.startsWith("./") && !PEERS.some((p) => spec === p || spec.startsWith(`${p}/`)))
+        fail(`${file} imports "${spec}", which is not a peer dependency`);
+      return `${lead}${q}${out}${q}`;
+    },
+  );
 }
 
 function declarations(outDir: string): string[] {
-  const sources = fs.readdirSync(REACT_DIR).filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f)).map((f) => path.join(REACT_DIR, f));
+  const sources = fs
+    .readdirSync(REACT_DIR)
+    .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
+    .map((f) => path.join(REACT_DIR, f));
   const program = ts.createProgram(sources, {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
@@ -64,7 +78,13 @@ function declarations(outDir: string): string[] {
   });
   const diagnostics = ts.getPreEmitDiagnostics(program);
   if (diagnostics.length) {
-    fail(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => "\n" }));
+    fail(
+      ts.formatDiagnostics(diagnostics, {
+        getCanonicalFileName: (f) => f,
+        getCurrentDirectory: () => ROOT,
+        getNewLine: () => "\n",
+      }),
+    );
   }
   const written: string[] = [];
   for (const source of sources) {
@@ -79,7 +99,9 @@ function declarations(outDir: string): string[] {
   return written;
 }
 
-export async function buildReactPackage(outDir = path.join(ROOT, "dist/react")): Promise<{ outDir: string; files: string[] }> {
+export async function buildReactPackage(
+  outDir = path.join(ROOT, "dist/react"),
+): Promise<{ outDir: string; files: string[] }> {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   await build({
@@ -97,30 +119,41 @@ export async function buildReactPackage(outDir = path.join(ROOT, "dist/react")):
     logLevel: "silent",
   });
   const files = ["index.js", ...declarations(outDir)];
-  const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string; license?: string };
+  const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    version: string;
+    license?: string;
+  };
   const pkg = {
     name: "@hookline/react",
     version: root.version,
-    description: "React hooks for Hookline's webhook portal: endpoints, deliveries, replay and analytics in your own UI",
+    description:
+      "React hooks for Hookline's webhook portal: endpoints, deliveries, replay and analytics in your own UI",
     license: root.license ?? "MIT",
     type: "module",
     main: "./index.js",
     types: "./index.d.ts",
     exports: { ".": { types: "./index.d.ts", import: "./index.js" } },
     sideEffects: false,
-    peerDependencies: { react: ">=18", "@tanstack/react-query": "^5", "@hookline/sdk": root.version },
+    peerDependencies: {
+      react: ">=18",
+      "@tanstack/react-query": "^5",
+      "@hookline/sdk": root.version,
+    },
   };
   fs.writeFileSync(path.join(outDir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
   fs.writeFileSync(
     path.join(outDir, "README.md"),
-    "# @hookline/react\n\nWrap your UI in `<HooklineProvider baseUrl=\"https://hooks.example.com\">`, exchange a ticket with `useWebhookAppSession(ticket)`, then use `useWebhookEndpoints`, `useWebhookDeliveries`, `useWebhookAnalytics`, `useWebhookTimeseries` and friends.\n",
+    '# @hookline/react\n\nWrap your UI in `<HooklineProvider baseUrl="https://hooks.example.com">`, exchange a ticket with `useWebhookAppSession(ticket)`, then use `useWebhookEndpoints`, `useWebhookDeliveries`, `useWebhookAnalytics`, `useWebhookTimeseries` and friends.\n',
   );
   return { outDir, files: [...files, "package.json", "README.md"].sort() };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
   buildReactPackage(process.argv[2] ? path.resolve(process.argv[2]) : undefined).then(
-    (r) => console.log(`build:react: wrote ${r.files.length} files to ${path.relative(process.cwd(), r.outDir)}`),
+    (r) =>
+      console.log(
+        `build:react: wrote ${r.files.length} files to ${path.relative(process.cwd(), r.outDir)}`,
+      ),
     (err: Error) => {
       console.error(err.message);
       process.exit(1);

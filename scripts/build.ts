@@ -10,7 +10,21 @@ import { createRequire } from "node:module";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const require = createRequire(import.meta.url);
-const BUILD_INPUTS = ["app", "components", "lib", "inngest", "generated", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package.json", "scripts/next-server.ts"];
+const BUILD_INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "inngest",
+  "generated",
+  "public",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package.json",
+  "scripts/next-server.ts",
+];
 /** The production web server (scripts/next-server.ts), compiled with what it imports. */
 export const SERVER_BUNDLE = path.join(ROOT, ".next", "hookline-server.mjs");
 const SKIP = new Set(["node_modules", ".next", ".hookline"]);
@@ -46,7 +60,8 @@ function run(label: string, args: string[]) {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
-  if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status ?? result.signal})`);
+  if (result.status !== 0)
+    throw new Error(`${label} failed (exit ${result.status ?? result.signal})`);
 }
 
 export function generateClient() {
@@ -91,13 +106,20 @@ export function buildServer() {
   const extra = serverBundleStrays(Object.keys(result.metafile.inputs));
   if (extra.length > 0) {
     fs.rmSync(SERVER_BUNDLE, { force: true });
-    throw new Error(`the web server bundle must not contain a second copy of the domain (take it from Next's build instead): ${extra.join(", ")}`);
+    throw new Error(
+      `the web server bundle must not contain a second copy of the domain (take it from Next's build instead): ${extra.join(", ")}`,
+    );
   }
 }
 
 /** The bundle's inputs (paths relative to the project) that are project code outside SERVER_SOURCES. */
 export function serverBundleStrays(inputs: readonly string[]): string[] {
-  return inputs.filter((input) => !input.startsWith("node_modules/") && !input.includes("/node_modules/") && !SERVER_SOURCES.has(input));
+  return inputs.filter(
+    (input) =>
+      !input.startsWith("node_modules/") &&
+      !input.includes("/node_modules/") &&
+      !SERVER_SOURCES.has(input),
+  );
 }
 
 export function ensureBuilt({ force = false } = {}) {

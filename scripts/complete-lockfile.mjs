@@ -12,14 +12,40 @@ const LOCK = new URL("../package-lock.json", import.meta.url);
 const lock = JSON.parse(fs.readFileSync(LOCK, "utf8"));
 const packages = lock.packages;
 
-const OS = ["darwin", "win32", "android", "freebsd", "openharmony", "linux", "netbsd", "openbsd", "sunos", "aix"];
-const CPU = { arm64: "arm64", x64: "x64", ia32: "ia32", arm: "arm", loong64: "loong64", ppc64: "ppc64", riscv64: "riscv64", s390x: "s390x", wasm32: "wasm32" };
+const OS = [
+  "darwin",
+  "win32",
+  "android",
+  "freebsd",
+  "openharmony",
+  "linux",
+  "netbsd",
+  "openbsd",
+  "sunos",
+  "aix",
+];
+const CPU = {
+  arm64: "arm64",
+  x64: "x64",
+  ia32: "ia32",
+  arm: "arm",
+  loong64: "loong64",
+  ppc64: "ppc64",
+  riscv64: "riscv64",
+  s390x: "s390x",
+  wasm32: "wasm32",
+};
 
 function platformOf(name) {
   const parts = name.split("/").pop().split("-");
   const os = parts.find((p) => OS.includes(p));
   const cpu = parts.map((p) => CPU[p]).find(Boolean);
-  const libc = parts.includes("musl") || parts.includes("musleabihf") ? "musl" : parts.includes("gnu") || parts.includes("gnueabihf") ? "glibc" : undefined;
+  const libc =
+    parts.includes("musl") || parts.includes("musleabihf")
+      ? "musl"
+      : parts.includes("gnu") || parts.includes("gnueabihf")
+        ? "glibc"
+        : undefined;
   return { os, cpu, libc };
 }
 
@@ -42,7 +68,9 @@ for (const [location, entry] of Object.entries(packages)) {
   }
 }
 
-const sorted = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+const sorted = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
+);
 lock.packages = sorted;
 fs.writeFileSync(LOCK, JSON.stringify(lock, null, 2) + "\n");
 console.log(`complete-lockfile: added ${added} optional platform entries`);

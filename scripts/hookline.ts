@@ -45,13 +45,22 @@ function checkDataDir(dataDir: string): void {
   const owner = liveLockOwner(dataDir);
   const servers = runningServers();
   const elsewhere = servers.filter((s) => path.resolve(s.dataDir) !== dataDir);
-  console.error(`hookline: data directory ${dataDir}${owner ? ` (shared with the server running there, pid ${owner.pid})` : " (no server running on it)"}`);
+  console.error(
+    `hookline: data directory ${dataDir}${owner ? ` (shared with the server running there, pid ${owner.pid})` : " (no server running on it)"}`,
+  );
   if (!owner && elsewhere.length) {
-    for (const s of elsewhere) console.error(`hookline: warning: a Hookline server (pid ${s.pid}, ${s.url}) uses another data directory: ${s.dataDir}`);
-    console.error("hookline: set HOOKLINE_DATA_DIR to that folder to work on that server's database");
+    for (const s of elsewhere)
+      console.error(
+        `hookline: warning: a Hookline server (pid ${s.pid}, ${s.url}) uses another data directory: ${s.dataDir}`,
+      );
+    console.error(
+      "hookline: set HOOKLINE_DATA_DIR to that folder to work on that server's database",
+    );
   }
   if (!owner && !hasEmbeddedCluster(dataDir) && !values.init) {
-    fail(`there is no Hookline database in ${dataDir}. Run the CLI where you run \`npm start\` or set HOOKLINE_DATA_DIR to the server's data directory; pass --init to create a new database here`);
+    fail(
+      `there is no Hookline database in ${dataDir}. Run the CLI where you run \`npm start\` or set HOOKLINE_DATA_DIR to the server's data directory; pass --init to create a new database here`,
+    );
   }
 }
 
@@ -64,7 +73,11 @@ function table(rows: Record<string, string>[]) {
   if (!rows.length) return console.log("(none)");
   const cols = Object.keys(rows[0]!);
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => r[c]!.length)));
-  const line = (r: Record<string, string>) => cols.map((c, i) => r[c]!.padEnd(width[i]!)).join("  ").trimEnd();
+  const line = (r: Record<string, string>) =>
+    cols
+      .map((c, i) => r[c]!.padEnd(width[i]!))
+      .join("  ")
+      .trimEnd();
   console.log(line(Object.fromEntries(cols.map((c) => [c, c.toUpperCase()]))));
   rows.forEach((r) => console.log(line(r)));
 }
@@ -93,14 +106,16 @@ const commands: Record<string, () => Promise<void>> = {
   },
   "keys list": async () => {
     const keys = await listApiKeys();
-    table(keys.map((k) => ({
-      id: k.id,
-      name: k.name,
-      prefix: `${k.prefix}...`,
-      created: k.createdAt.toISOString(),
-      last_used: k.lastUsedAt?.toISOString() ?? "-",
-      status: k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : "active",
-    })));
+    table(
+      keys.map((k) => ({
+        id: k.id,
+        name: k.name,
+        prefix: `${k.prefix}...`,
+        created: k.createdAt.toISOString(),
+        last_used: k.lastUsedAt?.toISOString() ?? "-",
+        status: k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : "active",
+      })),
+    );
   },
   "keys revoke": async () => {
     if (!target) fail("keys revoke needs the key's ID (see `keys list`)", 2);
@@ -108,13 +123,24 @@ const commands: Record<string, () => Promise<void>> = {
     console.log(`revoked ${key.id} (${key.name})`);
   },
   "apps create": async () => {
-    const input = validateBody(createAppRequest, { slug: values.slug, name: values.name, description: values.description });
+    const input = validateBody(createAppRequest, {
+      slug: values.slug,
+      name: values.name,
+      description: values.description,
+    });
     const app = await createApp(input, ACTOR);
     console.log(`created app ${app.slug} (${app.id})`);
   },
   "apps list": async () => {
     const { data } = await listApps({ limit: 250 });
-    table(data.map((a) => ({ id: a.id, slug: a.slug, name: a.name, created: a.createdAt.toISOString() })));
+    table(
+      data.map((a) => ({
+        id: a.id,
+        slug: a.slug,
+        name: a.name,
+        created: a.createdAt.toISOString(),
+      })),
+    );
   },
 };
 

@@ -20,10 +20,21 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import next from "next";
-import { fastRoute, sanitizeForwardedHeaders, serveFastRoute, type WebRouteHandler } from "@/lib/http/node-bridge";
+import {
+  fastRoute,
+  sanitizeForwardedHeaders,
+  serveFastRoute,
+  type WebRouteHandler,
+} from "@/lib/http/node-bridge";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const { values } = parseArgs({ options: { port: { type: "string" }, hostname: { type: "string" }, "trust-proxy": { type: "boolean" } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    hostname: { type: "string" },
+    "trust-proxy": { type: "boolean" },
+  },
+});
 // Validated by the launcher (HOOKLINE_TRUST_PROXY) and passed as a flag: this file holds no config code.
 const trustProxy = values["trust-proxy"] === true;
 const port = Number(values.port ?? 3000);
@@ -49,14 +60,23 @@ interface CompiledAppRoute {
  * way Next loads it (next/dist/server/require's requirePage, a plain `require` of
  * .next/server/app/<page>.js), so the module instances are the ones Next's own requests use.
  */
-async function loadRouteHandler(page: string, method: string): Promise<WebRouteHandler<Record<string, string>>> {
+async function loadRouteHandler(
+  page: string,
+  method: string,
+): Promise<WebRouteHandler<Record<string, string>>> {
   const require = createRequire(import.meta.url);
-  const { requirePage } = require("next/dist/server/require") as typeof import("next/dist/server/require");
-  const compiled = (await requirePage(`${page}/route`, path.join(ROOT, ".next"), true)) as CompiledAppRoute;
+  const { requirePage } =
+    require("next/dist/server/require") as typeof import("next/dist/server/require");
+  const compiled = (await requirePage(
+    `${page}/route`,
+    path.join(ROOT, ".next"),
+    true,
+  )) as CompiledAppRoute;
   const routeModule = compiled.routeModule;
   await routeModule?.ensureUserland?.();
   const handler = routeModule?.userland?.[method];
-  if (typeof handler !== "function") throw new Error(`the compiled route ${page} has no ${method} handler`);
+  if (typeof handler !== "function")
+    throw new Error(`the compiled route ${page} has no ${method} handler`);
   return handler as WebRouteHandler<Record<string, string>>;
 }
 

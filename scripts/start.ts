@@ -64,7 +64,9 @@ try {
   const portArgs = ["--port", String(config.port), "--hostname", config.host];
   // Production: Next behind our own node:http server (scripts/next-server.ts, compiled by the
   // build), which answers the trigger route without the framework's routing. Development: `next dev`.
-  const args = dev ? [nextBin, "dev", ...portArgs] : [SERVER_BUNDLE, ...portArgs, ...(config.trustProxy ? ["--trust-proxy"] : [])];
+  const args = dev
+    ? [nextBin, "dev", ...portArgs]
+    : [SERVER_BUNDLE, ...portArgs, ...(config.trustProxy ? ["--trust-proxy"] : [])];
   next = spawn(process.execPath, args, {
     stdio: "inherit",
     env: {
@@ -85,10 +87,15 @@ try {
   });
   const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;
   if (db.embedded) forgetServer = announceRunningServer({ dataDir: config.dataDir, url });
-  log.info("hookline starting", { url: `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`, database: db.embedded ? "embedded" : "external", jobs: config.jobs });
+  log.info("hookline starting", {
+    url: `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`,
+    database: db.embedded ? "embedded" : "external",
+    jobs: config.jobs,
+  });
 } catch (err) {
   if (!stopping) {
-    const message = err instanceof DataDirInUseError ? err.message : `could not start: ${(err as Error).message}`;
+    const message =
+      err instanceof DataDirInUseError ? err.message : `could not start: ${(err as Error).message}`;
     console.error(`hookline: ${message}`);
     await db?.close().catch(() => {});
     process.exit(1);

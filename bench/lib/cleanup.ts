@@ -41,7 +41,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number, label: string): Promise
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${label}: still stopping after ${ms} ms`)), ms))),
+    new Promise<T>(
+      (_, reject) =>
+        (timer = setTimeout(
+          () => reject(new Error(`${label}: still stopping after ${ms} ms`)),
+          ms,
+        )),
+    ),
   ]).finally(() => clearTimeout(timer));
 }
 
@@ -53,6 +59,10 @@ export function installSignalHandlers(): void {
   };
   process.once("SIGINT", () => stopAndExit(130, "interrupted"));
   process.once("SIGTERM", () => stopAndExit(143, "terminated"));
-  process.on("uncaughtException", (err) => stopAndExit(1, `uncaught error: ${err.stack ?? err.message}`));
-  process.on("unhandledRejection", (err) => stopAndExit(1, `unhandled rejection: ${(err as Error)?.stack ?? String(err)}`));
+  process.on("uncaughtException", (err) =>
+    stopAndExit(1, `uncaught error: ${err.stack ?? err.message}`),
+  );
+  process.on("unhandledRejection", (err) =>
+    stopAndExit(1, `unhandled rejection: ${(err as Error)?.stack ?? String(err)}`),
+  );
 }

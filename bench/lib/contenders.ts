@@ -9,7 +9,14 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import PgBoss from "pg-boss";
-import { Logger, makeWorkerUtils, run as runGraphileWorker, runMigrations as migrateGraphileWorker, type Task, type WorkerUtils } from "graphile-worker";
+import {
+  Logger,
+  makeWorkerUtils,
+  run as runGraphileWorker,
+  runMigrations as migrateGraphileWorker,
+  type Task,
+  type WorkerUtils,
+} from "graphile-worker";
 import { Pool as UndiciPool } from "undici";
 import { generateSigningSecret } from "@/lib/crypto/secrets";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded-postgres";
@@ -18,7 +25,19 @@ import { poolConfigFromUrl, withDatabase } from "@/lib/db/url";
 import { newId } from "@/lib/ids";
 import { onCleanup } from "./cleanup";
 import type { ReceiverProcess } from "./receiver-client";
-import { EVENT_NAME, FAN_OUT, keepAliveAgent, maskRequestHeaders, now, pool, post, samplePayload, signedRequest, sleep, type SignedRequest } from "./workload";
+import {
+  EVENT_NAME,
+  FAN_OUT,
+  keepAliveAgent,
+  maskRequestHeaders,
+  now,
+  pool,
+  post,
+  samplePayload,
+  signedRequest,
+  sleep,
+  type SignedRequest,
+} from "./workload";
 
 export interface ContenderDatabase {
   ceilingUrl: string;
@@ -40,7 +59,12 @@ export async function startContenderDatabase(dataDir: string): Promise<Contender
     await admin.end();
     const ceilingUrl = withDatabase(server.url, "ceiling");
     await applyMigrations(ceilingUrl);
-    return { ceilingUrl, pgbossUrl: withDatabase(server.url, "pgboss"), graphileUrl: withDatabase(server.url, "graphile"), stop };
+    return {
+      ceilingUrl,
+      pgbossUrl: withDatabase(server.url, "pgboss"),
+      graphileUrl: withDatabase(server.url, "graphile"),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -53,7 +77,10 @@ interface Endpoint {
 }
 
 function endpoints(): Endpoint[] {
-  return Array.from({ length: FAN_OUT }, (_, index) => ({ index, secret: generateSigningSecret() }));
+  return Array.from({ length: FAN_OUT }, (_, index) => ({
+    index,
+    secret: generateSigningSecret(),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -77,7 +104,12 @@ function signedSender(port: number, connections: number, client: HttpCeilingResu
     return {
       send: async (req: SignedRequest) => {
         try {
-          const res = await undici.request({ path: req.path, method: "POST", headers: req.headers, body: req.body });
+          const res = await undici.request({
+            path: req.path,
+            method: "POST",
+            headers: req.headers,
+            body: req.body,
+          });
           await res.body.text();
           return res.statusCode;
         } catch {
@@ -89,12 +121,18 @@ function signedSender(port: number, connections: number, client: HttpCeilingResu
   }
   const agent = keepAliveAgent(connections);
   return {
-    send: async (req: SignedRequest) => (await post(agent, port, req).catch(() => null))?.status ?? 0,
+    send: async (req: SignedRequest) =>
+      (await post(agent, port, req).catch(() => null))?.status ?? 0,
     close: async () => agent.destroy(),
   };
 }
 
-export async function httpCeiling(input: { receiver: ReceiverProcess; deliveries: number; concurrency: number; client: HttpCeilingResult["client"] }): Promise<HttpCeilingResult> {
+export async function httpCeiling(input: {
+  receiver: ReceiverProcess;
+  deliveries: number;
+  concurrency: number;
+  client: HttpCeilingResult["client"];
+}): Promise<HttpCeilingResult> {
   const { receiver, deliveries, concurrency } = input;
   const eps = endpoints();
   const bucket = input.client === "undici" ? "cu" : "ch";
@@ -107,7 +145,13 @@ export async function httpCeiling(input: { receiver: ReceiverProcess; deliveries
     await pool(deliveries, concurrency, async (i) => {
       const event = Math.floor(i / FAN_OUT);
       const ep = eps[i % FAN_OUT]!;
-      const req = signedRequest({ path: `/${bucket}/${ep.index}`, msgId: `dlv_c${i}`, secret: ep.secret, eventCreatedAt: createdAt, payload: samplePayload(event) });
+      const req = signedRequest({
+        path: `/${bucket}/${ep.index}`,
+        msgId: `dlv_c${i}`,
+        secret: ep.secret,
+        eventCreatedAt: createdAt,
+        payload: samplePayload(event),
+      });
       if ((await sender.send(req)) !== 200) errors++;
     });
   } finally {
@@ -115,7 +159,15 @@ export async function httpCeiling(input: { receiver: ReceiverProcess; deliveries
   }
   const seconds = (now() - started) / 1000;
   const stats = await receiver.stats(bucket);
-  return { client: input.client, deliveries, seconds, perSecond: deliveries / seconds, received: stats.unique, duplicates: stats.duplicates, errors };
+  return {
+    client: input.client,
+    deliveries,
+    seconds,
+    perSecond: deliveries / seconds,
+    received: stats.unique,
+    duplicates: stats.duplicates,
+    errors,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,13 +182,22 @@ export interface PgCeilingResult {
   rowsWritten: number;
 }
 
-export async function pgCeiling(input: { url: string; deliveries: number; batch: number; connections: number; label: string }): Promise<PgCeilingResult> {
+export async function pgCeiling(input: {
+  url: string;
+  deliveries: number;
+  batch: number;
+  connections: number;
+  label: string;
+}): Promise<PgCeilingResult> {
   const { deliveries, batch, connections } = input;
   const db = new pg.Pool({ ...poolConfigFromUrl(input.url), max: connections });
   try {
     const appId = newId("app");
     const slug = `ceiling-${input.label}`;
-    await db.query("INSERT INTO apps (id, slug, name, updated_at) VALUES ($1, $2, $2, now())", [appId, slug]);
+    await db.query("INSERT INTO apps (id, slug, name, updated_at) VALUES ($1, $2, $2, now())", [
+      appId,
+      slug,
+    ]);
     const endpointIds = Array.from({ length: FAN_OUT }, () => newId("ep"));
     await db.query(
       `INSERT INTO endpoints (id, app_id, url, subscriptions, updated_at) SELECT u.id, $1, 'http://127.0.0.1/c/' || u.n, ARRAY['*'], now()
@@ -150,13 +211,30 @@ export async function pgCeiling(input: { url: string; deliveries: number; batch:
       const ids = eventIds.slice(start, start + 1_000);
       await db.query(
         `INSERT INTO events (id, app_id, name, payload, created_at) SELECT u.id, $1, $2, u.payload::jsonb, $4 FROM unnest($3::text[], $5::text[]) AS u(id, payload)`,
-        [appId, EVENT_NAME, ids, createdAt, ids.map((_, k) => JSON.stringify(samplePayload(start + k)))],
+        [
+          appId,
+          EVENT_NAME,
+          ids,
+          createdAt,
+          ids.map((_, k) => JSON.stringify(samplePayload(start + k))),
+        ],
       );
     }
     // What an attempt row holds in Hookline: masked request headers, the receiver's response headers.
-    const sample = signedRequest({ path: "/c/0", msgId: "dlv_sample", secret: generateSigningSecret(), eventCreatedAt: createdAt, payload: samplePayload(0) });
+    const sample = signedRequest({
+      path: "/c/0",
+      msgId: "dlv_sample",
+      secret: generateSigningSecret(),
+      eventCreatedAt: createdAt,
+      payload: samplePayload(0),
+    });
     const requestHeaders = JSON.stringify(maskRequestHeaders(sample.headers));
-    const responseHeaders = JSON.stringify({ date: createdAt.toUTCString(), connection: "keep-alive", "keep-alive": "timeout=30", "content-length": "0" });
+    const responseHeaders = JSON.stringify({
+      date: createdAt.toUTCString(),
+      connection: "keep-alive",
+      "keep-alive": "timeout=30",
+      "content-length": "0",
+    });
 
     const batches = Math.ceil(deliveries / batch);
     const started = now();
@@ -184,7 +262,18 @@ export async function pgCeiling(input: { url: string; deliveries: number; batch:
                                response_status, response_headers, response_body, response_body_truncated, duration_ms, created_at)
          SELECT u.attempt_id, u.id, $1, u.endpoint_id, 1, 'auto', 'http://127.0.0.1/c/0', $9::jsonb, 200, $10::jsonb, '', false, 1, $7
          FROM unnest($3::text[], $6::text[], $5::text[]) AS u(id, attempt_id, endpoint_id)`,
-        [appId, EVENT_NAME, dIds, eIds, epIds, aIds, at, createdAt, requestHeaders, responseHeaders],
+        [
+          appId,
+          EVENT_NAME,
+          dIds,
+          eIds,
+          epIds,
+          aIds,
+          at,
+          createdAt,
+          requestHeaders,
+          responseHeaders,
+        ],
       );
     });
     const seconds = (now() - started) / 1000;
@@ -192,8 +281,18 @@ export async function pgCeiling(input: { url: string; deliveries: number; batch:
       "SELECT (SELECT count(*) FROM deliveries WHERE app_id = $1)::int AS d, (SELECT count(*) FROM attempts WHERE app_id = $1)::int AS a",
       [appId],
     );
-    if (rows[0]!.d !== deliveries || rows[0]!.a !== deliveries) throw new Error(`pg ceiling wrote ${rows[0]!.d} deliveries and ${rows[0]!.a} attempts, expected ${deliveries}`);
-    return { deliveries, batch, connections, seconds, perSecond: deliveries / seconds, rowsWritten: rows[0]!.d + rows[0]!.a };
+    if (rows[0]!.d !== deliveries || rows[0]!.a !== deliveries)
+      throw new Error(
+        `pg ceiling wrote ${rows[0]!.d} deliveries and ${rows[0]!.a} attempts, expected ${deliveries}`,
+      );
+    return {
+      deliveries,
+      batch,
+      connections,
+      seconds,
+      perSecond: deliveries / seconds,
+      rowsWritten: rows[0]!.d + rows[0]!.a,
+    };
   } finally {
     await db.end();
   }
@@ -242,7 +341,13 @@ function jobDeliverer(receiver: ReceiverProcess, bucket: string, connections: nu
     deliver: (id: string, job: JobData) => {
       const ep = eps[job.endpoint]!;
       return sender.send(
-        signedRequest({ path: `/${bucket}/${ep.index}`, msgId: id, secret: ep.secret, eventCreatedAt: new Date(job.event_created_at), payload: job.payload }),
+        signedRequest({
+          path: `/${bucket}/${ep.index}`,
+          msgId: id,
+          secret: ep.secret,
+          eventCreatedAt: new Date(job.event_created_at),
+          payload: job.payload,
+        }),
       );
     },
     close: sender.close,
@@ -257,32 +362,57 @@ const isSuccess = (status: number) => status >= 200 && status < 300;
  * run; ends when `finished` resolves (the queue says the last job is completed), or fails after
  * `timeoutMs`. Resolves with the seconds taken.
  */
-async function timedQueueRun(input: Omit<QueueRunInput, "receiver"> & {
-  label: string;
-  insert: (jobs: JobData[]) => Promise<unknown>;
-  /** Resolves with the epoch ms of the last completion. */
-  finished: Promise<number>;
-  progress: () => string;
-}): Promise<number> {
+async function timedQueueRun(
+  input: Omit<QueueRunInput, "receiver"> & {
+    label: string;
+    insert: (jobs: JobData[]) => Promise<unknown>;
+    /** Resolves with the epoch ms of the last completion. */
+    finished: Promise<number>;
+    progress: () => string;
+  },
+): Promise<number> {
   const { deliveries } = input;
   const started = now();
   const createdAt = new Date().toISOString();
   const producing = pool(Math.ceil(deliveries / FAN_OUT), input.producers, async (e) => {
     const jobs: JobData[] = [];
-    for (let k = 0; k < FAN_OUT && e * FAN_OUT + k < deliveries; k++) jobs.push({ endpoint: k, event_created_at: createdAt, payload: samplePayload(e) });
+    for (let k = 0; k < FAN_OUT && e * FAN_OUT + k < deliveries; k++)
+      jobs.push({ endpoint: k, event_created_at: createdAt, payload: samplePayload(e) });
     await input.insert(jobs);
   });
   let timer: NodeJS.Timeout | undefined;
   const [, finishedAt] = await Promise.race([
     Promise.all([producing, input.finished]),
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${input.label}: ${input.progress()} after ${input.timeoutMs} ms`)), input.timeoutMs))),
+    new Promise<never>(
+      (_, reject) =>
+        (timer = setTimeout(
+          () =>
+            reject(new Error(`${input.label}: ${input.progress()} after ${input.timeoutMs} ms`)),
+          input.timeoutMs,
+        )),
+    ),
   ]).finally(() => clearTimeout(timer));
   return (finishedAt - started) / 1000;
 }
 
-async function queueResult(receiver: ReceiverProcess, bucket: string, deliveries: number, seconds: number, completed: number, failed: number): Promise<QueueRunResult> {
+async function queueResult(
+  receiver: ReceiverProcess,
+  bucket: string,
+  deliveries: number,
+  seconds: number,
+  completed: number,
+  failed: number,
+): Promise<QueueRunResult> {
   const stats = await receiver.stats(bucket);
-  return { deliveries, seconds, perSecond: deliveries / seconds, received: stats.unique, duplicates: stats.duplicates, completed, failed };
+  return {
+    deliveries,
+    seconds,
+    perSecond: deliveries / seconds,
+    received: stats.unique,
+    duplicates: stats.duplicates,
+    completed,
+    failed,
+  };
 }
 
 // --- pg-boss ----------------------------------------------------------------------------------
@@ -298,9 +428,13 @@ export type PgBossResult = PgBossConfig & QueueRunResult;
 // pg-boss 10 completes several ids with output data at run time (manager.js `complete(name, id, data)`
 // maps an array of ids) and answers with the count; its types only list the single-id form.
 type CompleteMany = (name: string, ids: string[], data: object) => Promise<{ affected: number }>;
-const completeMany = (boss: PgBoss, name: string, ids: string[], data: object) => (boss.complete as unknown as CompleteMany).call(boss, name, ids, data);
+const completeMany = (boss: PgBoss, name: string, ids: string[], data: object) =>
+  (boss.complete as unknown as CompleteMany).call(boss, name, ids, data);
 
-export async function startPgBoss(url: string, maxConnections: number): Promise<{ boss: PgBoss; stop: () => Promise<void> }> {
+export async function startPgBoss(
+  url: string,
+  maxConnections: number,
+): Promise<{ boss: PgBoss; stop: () => Promise<void> }> {
   const c = poolConfigFromUrl(url);
   const boss = new PgBoss({
     host: c.host,
@@ -330,7 +464,9 @@ export async function startPgBoss(url: string, maxConnections: number): Promise<
  * Each worker fetches `batchSize` jobs, delivers them all at once (`concurrency` connections in
  * all), then completes them with their status code (one `complete` per distinct status).
  */
-export async function pgBossRun(input: QueueRunInput & { boss: PgBoss; concurrency: number; config: PgBossConfig }): Promise<PgBossResult> {
+export async function pgBossRun(
+  input: QueueRunInput & { boss: PgBoss; concurrency: number; config: PgBossConfig },
+): Promise<PgBossResult> {
   const { boss, receiver, deliveries, config } = input;
   const queue = `bench_b${config.batchSize}_w${config.localConcurrency}_${Date.now()}`;
   const bucket = `b${config.batchSize}w${config.localConcurrency}`;
@@ -364,7 +500,13 @@ export async function pgBossRun(input: QueueRunInput & { boss: PgBoss; concurren
   let seconds: number;
   try {
     for (let w = 0; w < config.localConcurrency; w++) {
-      workerIds.push(await boss.work<JobData>(queue, { batchSize: config.batchSize, pollingIntervalSeconds: 0.5 }, handler));
+      workerIds.push(
+        await boss.work<JobData>(
+          queue,
+          { batchSize: config.batchSize, pollingIntervalSeconds: 0.5 },
+          handler,
+        ),
+      );
     }
     seconds = await timedQueueRun({
       label: `pg-boss ${bucket}`,
@@ -381,7 +523,10 @@ export async function pgBossRun(input: QueueRunInput & { boss: PgBoss; concurren
     await sleep(50);
     await deliverer.close();
   }
-  return { ...config, ...(await queueResult(receiver, bucket, deliveries, seconds, completed, failed)) };
+  return {
+    ...config,
+    ...(await queueResult(receiver, bucket, deliveries, seconds, completed, failed)),
+  };
 }
 
 export const PGBOSS_CONFIGS: PgBossConfig[] = [
@@ -404,11 +549,15 @@ export type GraphileResult = GraphileConfig & QueueRunResult;
 
 /** Warnings and errors only: a line per completed job (its default) would be part of the measurement. */
 const quietLogger = new Logger(() => (level, message) => {
-  if (level === "error" || level === "warning") console.error(`graphile-worker ${level}: ${message}`);
+  if (level === "error" || level === "warning")
+    console.error(`graphile-worker ${level}: ${message}`);
 });
 
 /** Its own pg pool of `maxConnections` (see graphilePoolSize), shared by the producers and the runners; its schema migrated once. */
-export async function startGraphileWorker(url: string, maxConnections: number): Promise<{ pgPool: pg.Pool; utils: WorkerUtils; stop: () => Promise<void> }> {
+export async function startGraphileWorker(
+  url: string,
+  maxConnections: number,
+): Promise<{ pgPool: pg.Pool; utils: WorkerUtils; stop: () => Promise<void> }> {
   const pgPool = new pg.Pool({ ...poolConfigFromUrl(url), max: maxConnections });
   let stopping = false;
   // graphile-worker attaches its own handlers only while a runner runs; an idle client's error
@@ -454,7 +603,9 @@ export async function startGraphileWorker(url: string, maxConnections: number): 
  * batched after the task returns, so the run ends when the jobs table is empty, polled every
  * 10 ms once every task has succeeded.
  */
-export async function graphileRun(input: QueueRunInput & { pgPool: pg.Pool; utils: WorkerUtils; config: GraphileConfig }): Promise<GraphileResult> {
+export async function graphileRun(
+  input: QueueRunInput & { pgPool: pg.Pool; utils: WorkerUtils; config: GraphileConfig },
+): Promise<GraphileResult> {
   const { pgPool, receiver, deliveries, config } = input;
   const task = `deliver_c${config.concurrency}_q${config.localQueueSize}`;
   const bucket = `g${config.concurrency}q${config.localQueueSize}`;
@@ -479,18 +630,28 @@ export async function graphileRun(input: QueueRunInput & { pgPool: pg.Pool; util
     noHandleSignals: true,
     logger: quietLogger,
     taskList: { [task]: deliver },
-    preset: { worker: { localQueue: { size: config.localQueueSize }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    preset: {
+      worker: {
+        localQueue: { size: config.localQueueSize },
+        completeJobBatchDelay: 0,
+        failJobBatchDelay: 0,
+      },
+    },
   });
   const stopRunner = onCleanup(`graphile-worker (${bucket})`, () => runner.stop());
   let stopped = false;
   const finished = succeeded.then(async () => {
     const deadline = now() + input.timeoutMs;
     while (!stopped && now() < deadline) {
-      const { rows } = await pgPool.query<{ left: boolean }>("SELECT EXISTS (SELECT 1 FROM graphile_worker._private_jobs) AS left");
+      const { rows } = await pgPool.query<{ left: boolean }>(
+        "SELECT EXISTS (SELECT 1 FROM graphile_worker._private_jobs) AS left",
+      );
       if (!rows[0]!.left) return now();
       await sleep(10);
     }
-    throw new Error(`graphile-worker ${bucket}: every task succeeded, but jobs were left in the table`);
+    throw new Error(
+      `graphile-worker ${bucket}: every task succeeded, but jobs were left in the table`,
+    );
   });
   let seconds: number;
   try {
@@ -508,13 +669,19 @@ export async function graphileRun(input: QueueRunInput & { pgPool: pg.Pool; util
     await stopRunner();
     await deliverer.close();
   }
-  return { ...config, ...(await queueResult(receiver, bucket, deliveries, seconds, completed, failed)) };
+  return {
+    ...config,
+    ...(await queueResult(receiver, bucket, deliveries, seconds, completed, failed)),
+  };
 }
 
 /** The pool size graphile-worker's docs advise for a concurrency: 10 or concurrency + 2, whichever is larger. */
-export const graphilePoolSize = (configs: GraphileConfig[]) => Math.max(10, ...configs.map((c) => c.concurrency + 2));
+export const graphilePoolSize = (configs: GraphileConfig[]) =>
+  Math.max(10, ...configs.map((c) => c.concurrency + 2));
 
-export const GRAPHILE_CONFIGS: GraphileConfig[] = [16, 32, 64].flatMap((concurrency) => [500, 1_000].map((localQueueSize) => ({ concurrency, localQueueSize })));
+export const GRAPHILE_CONFIGS: GraphileConfig[] = [16, 32, 64].flatMap((concurrency) =>
+  [500, 1_000].map((localQueueSize) => ({ concurrency, localQueueSize })),
+);
 /** --quick: two settings of the grid. */
 export const GRAPHILE_QUICK_CONFIGS: GraphileConfig[] = [
   { concurrency: 32, localQueueSize: 500 },

@@ -20,7 +20,11 @@ if (dir && isNextServer) {
   start();
   process.on("SIGUSR2", () => {
     session.post("Profiler.stop", (err, result) => {
-      if (!err) fs.writeFileSync(path.join(dir, `next-server-${process.pid}-${part++}.cpuprofile`), JSON.stringify(result.profile));
+      if (!err)
+        fs.writeFileSync(
+          path.join(dir, `next-server-${process.pid}-${part++}.cpuprofile`),
+          JSON.stringify(result.profile),
+        );
       start();
     });
   });

@@ -22,14 +22,25 @@ function procTimes(pid: number, withChildren = false): number {
 
 function childrenOf(pid: number): number[] {
   try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    return fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
 }
 
 function machineBusyMs(): number {
-  const line = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const line = fs
+    .readFileSync("/proc/stat", "utf8")
+    .split("\n")[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   const [user, nice, system, , , irq, softirq, steal] = line;
   return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * TICK_MS;
 }
@@ -44,7 +55,13 @@ export interface CpuReport {
   wallSeconds: number;
   cores: number;
   /** CPU seconds per group; `others` is the rest of the machine (other tenants included). */
-  seconds: { server: number; postgres: number; receiver: number; loadGenerator: number; others: number };
+  seconds: {
+    server: number;
+    postgres: number;
+    receiver: number;
+    loadGenerator: number;
+    others: number;
+  };
 }
 
 function snapshot(groups: CpuGroups) {
@@ -53,7 +70,10 @@ function snapshot(groups: CpuGroups) {
     at: performance.now(),
     server: groups.server ? procTimes(groups.server) : 0,
     // The postmaster's own time plus its live backends plus the backends that already exited.
-    postgres: groups.postgres ? procTimes(groups.postgres, true) + childrenOf(groups.postgres).reduce((a, pid) => a + procTimes(pid), 0) : 0,
+    postgres: groups.postgres
+      ? procTimes(groups.postgres, true) +
+        childrenOf(groups.postgres).reduce((a, pid) => a + procTimes(pid), 0)
+      : 0,
     receiver: groups.receiver ? procTimes(groups.receiver) : 0,
     self: (self.user + self.system) / 1000,
     machine: machineBusyMs(),
@@ -67,12 +87,19 @@ export function measureCpu(groups: CpuGroups): { stop(): CpuReport | null } {
   return {
     stop() {
       const after = snapshot(groups);
-      const d = (k: "server" | "postgres" | "receiver" | "self" | "machine") => Math.max(0, after[k] - before[k]) / 1000;
+      const d = (k: "server" | "postgres" | "receiver" | "self" | "machine") =>
+        Math.max(0, after[k] - before[k]) / 1000;
       const ours = d("server") + d("postgres") + d("receiver") + d("self");
       return {
         wallSeconds: (after.at - before.at) / 1000,
         cores: os.cpus().length,
-        seconds: { server: d("server"), postgres: d("postgres"), receiver: d("receiver"), loadGenerator: d("self"), others: Math.max(0, d("machine") - ours) },
+        seconds: {
+          server: d("server"),
+          postgres: d("postgres"),
+          receiver: d("receiver"),
+          loadGenerator: d("self"),
+          others: Math.max(0, d("machine") - ours),
+        },
       };
     },
   };

@@ -34,24 +34,47 @@ export interface FifoPhaseDeps {
   say(message: string): void;
 }
 
-async function appWithEndpoints(deps: FifoPhaseDeps, slug: string, bucket: string, count: number, ordering: "concurrent" | "fifo") {
-  const app = await deps.server.api<{ id: string; slug: string }>("POST", "/api/v1/apps", { slug, name: slug });
+async function appWithEndpoints(
+  deps: FifoPhaseDeps,
+  slug: string,
+  bucket: string,
+  count: number,
+  ordering: "concurrent" | "fifo",
+) {
+  const app = await deps.server.api<{ id: string; slug: string }>("POST", "/api/v1/apps", {
+    slug,
+    name: slug,
+  });
   if (app.status !== 201) throw new Error(`creating app ${slug}: HTTP ${app.status}`);
   await pool(count, 4, async (i) => {
-    const res = await deps.server.api("POST", `/api/v1/apps/${slug}/endpoints`, { url: `${deps.receiver.url(bucket)}/${i}`, subscriptions: ["order.*"], ordering });
-    if (res.status !== 201) throw new Error(`creating endpoint ${i} of ${slug}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+    const res = await deps.server.api("POST", `/api/v1/apps/${slug}/endpoints`, {
+      url: `${deps.receiver.url(bucket)}/${i}`,
+      subscriptions: ["order.*"],
+      ordering,
+    });
+    if (res.status !== 201)
+      throw new Error(
+        `creating endpoint ${i} of ${slug}: HTTP ${res.status} ${JSON.stringify(res.json)}`,
+      );
   });
   await deps.receiver.reset(bucket);
   return { id: app.json.id, slug: app.json.slug };
 }
 
-async function untilRecorded(deps: FifoPhaseDeps, appId: string, target: number, timeoutMs: number): Promise<number> {
+async function untilRecorded(
+  deps: FifoPhaseDeps,
+  appId: string,
+  target: number,
+  timeoutMs: number,
+): Promise<number> {
   const deadline = now() + timeoutMs;
   while (now() < deadline) {
     if ((await deps.recordedSuccesses(appId)) >= target) return now();
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`fifo phase: only ${await deps.recordedSuccesses(appId)} of ${target} deliveries recorded in time`);
+  throw new Error(
+    `fifo phase: only ${await deps.recordedSuccesses(appId)} of ${target} deliveries recorded in time`,
+  );
 }
 
 /**
@@ -59,7 +82,10 @@ async function untilRecorded(deps: FifoPhaseDeps, appId: string, target: number,
  * fresh server is also its warm-up, and the machine's load drifts, so one pair alone would
  * measure the order more than the FIFO lines.
  */
-export async function fifoPhase(deps: FifoPhaseDeps, options: { deliveries: number; fifoEndpoints: number; fifoEvents: number }): Promise<FifoResult> {
+export async function fifoPhase(
+  deps: FifoPhaseDeps,
+  options: { deliveries: number; fifoEndpoints: number; fifoEvents: number },
+): Promise<FifoResult> {
   const events = Math.ceil(options.deliveries / FAN_OUT);
   const deliveries = events * FAN_OUT;
   const lines = await appWithEndpoints(deps, "fifo-lines", "ff", options.fifoEndpoints, "fifo");
@@ -78,14 +104,22 @@ export async function fifoPhase(deps: FifoPhaseDeps, options: { deliveries: numb
     const fifoBefore = await deps.recordedSuccesses(lines.id);
     const started = now();
     await deps.ingest(app, events, `fifo row, ordinary ${kind}`);
-    const seconds = ((await untilRecorded(deps, app.id, deliveries, Math.max(120_000, deliveries * 10))) - started) / 1000;
+    const seconds =
+      ((await untilRecorded(deps, app.id, deliveries, Math.max(120_000, deliveries * 10))) -
+        started) /
+      1000;
     rates[kind].push(deliveries / seconds);
     if (kind === "beside") {
       const fifoAfter = await deps.recordedSuccesses(lines.id);
       rates.besideTotal.push((deliveries + fifoAfter - fifoBefore) / seconds);
-      fifoQueuedAtEnd = Math.min(fifoQueuedAtEnd, fifoTriggered * options.fifoEndpoints - fifoAfter);
+      fifoQueuedAtEnd = Math.min(
+        fifoQueuedAtEnd,
+        fifoTriggered * options.fifoEndpoints - fifoAfter,
+      );
     }
-    deps.say(`  fifo row, round ${i + 1} (${kind}): ${Math.round(deliveries / seconds).toLocaleString()} deliveries/s`);
+    deps.say(
+      `  fifo row, round ${i + 1} (${kind}): ${Math.round(deliveries / seconds).toLocaleString()} deliveries/s`,
+    );
   }
   const fifoDeliveries = fifoTriggered * options.fifoEndpoints;
   let fifoPerSecondPerLine: number | null = null;

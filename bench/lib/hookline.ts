@@ -24,7 +24,11 @@ export interface HooklineServer {
   postgresPid: number | null;
   databaseUrl: string;
   apiKey: string;
-  api<T = Record<string, unknown>>(method: string, pathname: string, body?: unknown): Promise<{ status: number; json: T }>;
+  api<T = Record<string, unknown>>(
+    method: string,
+    pathname: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: T }>;
   /** Peak resident memory (VmHWM) of the Next server process so far, bytes. */
   peakRss(): number | null;
   rss(): number | null;
@@ -40,13 +44,23 @@ export interface StartHooklineOptions {
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ["DATABASE_URL", "HOOKLINE_SECRET", "NODE_ENV", "VITEST", "PORT", "HOOKLINE_JOBS"]) delete env[name];
+  for (const name of [
+    "DATABASE_URL",
+    "HOOKLINE_SECRET",
+    "NODE_ENV",
+    "VITEST",
+    "PORT",
+    "HOOKLINE_JOBS",
+  ])
+    delete env[name];
   return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra };
 }
 
 function readStatusKb(pid: number, field: "VmHWM" | "VmRSS"): number | null {
   try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(
+      fs.readFileSync(`/proc/${pid}/status`, "utf8"),
+    );
     return match ? Number(match[1]) * 1024 : null;
   } catch {
     return null;
@@ -76,9 +90,21 @@ function cmdline(pid: number): string {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-export function request(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+export function request(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) }, agent });
+    const req = http.request(url, {
+      method,
+      headers:
+        body === undefined
+          ? headers
+          : { ...headers, "content-length": String(Buffer.byteLength(body)) },
+      agent,
+    });
     req.setTimeout(120_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
     req.on("error", reject);
     req.on("response", (res) => {
@@ -97,7 +123,13 @@ function stopOrphanPostgres(dataDir: string) {
   const pidFile = path.join(dataDir, "pg", "postmaster.pid");
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && cmdline(pid).includes(path.join(dataDir, "pg"))) process.kill(pid, "SIGKILL");
+  if (
+    Number.isInteger(pid) &&
+    pid > 0 &&
+    isAlive(pid) &&
+    cmdline(pid).includes(path.join(dataDir, "pg"))
+  )
+    process.kill(pid, "SIGKILL");
 }
 
 export async function startHookline(options: StartHooklineOptions): Promise<HooklineServer> {
@@ -115,14 +147,20 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
   const logFile = path.join(dataDir, "..", `${path.basename(dataDir)}.log`);
   const logStream = fs.createWriteStream(logFile);
   let tail = "";
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const onOutput = (d: Buffer) => {
     logStream.write(d);
     tail = (tail + d.toString()).slice(-8_000);
   };
   child.stdout!.on("data", onOutput);
   child.stderr!.on("data", onOutput);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
 
   const stop = onCleanup(`the Hookline server (pid ${child.pid})`, async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -138,25 +176,35 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
   try {
     const deadline = Date.now() + 180_000;
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited during start-up:\n${tail}`);
-      if (Date.now() > deadline) throw new Error(`the server was not healthy within 180 s:\n${tail}`);
-      const ok = await request(`${url}/api/health`, "GET", {}).then((r) => r.status === 200, () => false);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`the server exited during start-up:\n${tail}`);
+      if (Date.now() > deadline)
+        throw new Error(`the server was not healthy within 180 s:\n${tail}`);
+      const ok = await request(`${url}/api/health`, "GET", {}).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     const serverPid = childrenOf(child.pid!).find((pid) => /next/.test(cmdline(pid)));
-    const postgresPid = childrenOf(child.pid!).find((pid) => cmdline(pid).includes(path.join(dataDir, "pg"))) ?? null;
+    const postgresPid =
+      childrenOf(child.pid!).find((pid) => cmdline(pid).includes(path.join(dataDir, "pg"))) ?? null;
     if (!serverPid) throw new Error("could not find the Next server process under the launcher");
     const databaseUrl = readLock(dataDir)?.databaseUrl;
     if (!databaseUrl) throw new Error("the launcher did not publish its database URL");
 
     options.log("creating an API key with the CLI");
-    const cli = spawnSync(process.execPath, ["--import", "tsx", "scripts/hookline.ts", "keys", "create", "--name", "bench"], {
-      cwd: ROOT,
-      env,
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    const cli = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "scripts/hookline.ts", "keys", "create", "--name", "bench"],
+      {
+        cwd: ROOT,
+        env,
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
     if (cli.status !== 0) throw new Error(`keys create failed: ${cli.stderr}`);
     const apiKey = cli.stdout.trim();
     const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
@@ -170,7 +218,12 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
       databaseUrl,
       apiKey,
       async api<T>(method: string, pathname: string, body?: unknown) {
-        const res = await request(`${url}${pathname}`, method, headers, body === undefined ? undefined : JSON.stringify(body));
+        const res = await request(
+          `${url}${pathname}`,
+          method,
+          headers,
+          body === undefined ? undefined : JSON.stringify(body),
+        );
         let json: unknown = null;
         try {
           json = JSON.parse(res.text);

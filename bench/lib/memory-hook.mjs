@@ -15,7 +15,14 @@ if (file && isNextServer) {
   const sample = () => {
     const m = process.memoryUsage();
     for (const k of Object.keys(peak)) peak[k] = Math.max(peak[k], m[k]);
-    if (m.rss >= atPeakRss.rss) atPeakRss = { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+    if (m.rss >= atPeakRss.rss)
+      atPeakRss = {
+        rss: m.rss,
+        heapTotal: m.heapTotal,
+        heapUsed: m.heapUsed,
+        external: m.external,
+        arrayBuffers: m.arrayBuffers,
+      };
   };
   setInterval(sample, 250).unref();
   // What is still reachable after a full collection (retained, as opposed to garbage not yet collected).
@@ -25,7 +32,14 @@ if (file && isNextServer) {
     sample();
     gc();
     const afterGc = process.memoryUsage();
-    fs.writeFileSync(file, JSON.stringify({ peak, atPeakRss, afterGc: { heapUsed: afterGc.heapUsed, rss: afterGc.rss } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        peak,
+        atPeakRss,
+        afterGc: { heapUsed: afterGc.heapUsed, rss: afterGc.rss },
+      }),
+    );
   };
   process.on("SIGUSR2", write);
   process.on("exit", write);

@@ -27,17 +27,25 @@ export async function startReceiver(): Promise<ReceiverProcess> {
   let nextId = 1;
   const pending = new Map<number, (message: { stats?: BucketStats }) => void>();
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the receiver did not start within 30 s")), 30_000);
-    child.once("exit", (code) => reject(new Error(`the receiver exited during start-up (code ${code})`)));
-    child.on("message", (message: { ready?: boolean; port?: number; id?: number; stats?: BucketStats }) => {
-      if (message.ready) {
-        clearTimeout(timer);
-        resolve(message.port!);
-      } else if (message.id !== undefined) {
-        pending.get(message.id)?.(message);
-        pending.delete(message.id);
-      }
-    });
+    const timer = setTimeout(
+      () => reject(new Error("the receiver did not start within 30 s")),
+      30_000,
+    );
+    child.once("exit", (code) =>
+      reject(new Error(`the receiver exited during start-up (code ${code})`)),
+    );
+    child.on(
+      "message",
+      (message: { ready?: boolean; port?: number; id?: number; stats?: BucketStats }) => {
+        if (message.ready) {
+          clearTimeout(timer);
+          resolve(message.port!);
+        } else if (message.id !== undefined) {
+          pending.get(message.id)?.(message);
+          pending.delete(message.id);
+        }
+      },
+    );
   });
   const call = (command: DistributiveOmit<ReceiverCommand, "id">) =>
     new Promise<{ stats?: BucketStats }>((resolve, reject) => {
@@ -61,7 +69,8 @@ export async function startReceiver(): Promise<ReceiverProcess> {
     url: (bucket) => `http://127.0.0.1:${port}/${bucket}`,
     reset: async (bucket) => void (await call({ cmd: "reset", bucket })),
     stats: async (bucket) => (await call({ cmd: "stats", bucket })).stats!,
-    waitForUnique: async (bucket, unique, timeoutMs) => (await call({ cmd: "wait", bucket, unique, timeoutMs })).stats!,
+    waitForUnique: async (bucket, unique, timeoutMs) =>
+      (await call({ cmd: "wait", bucket, unique, timeoutMs })).stats!,
     stop,
   };
 }

@@ -33,8 +33,19 @@ export interface SignedRequest {
 }
 
 /** The body and headers Hookline would send for this delivery. */
-export function signedRequest(input: { path: string; msgId: string; secret: string; eventCreatedAt: Date; payload: unknown; now?: Date }): SignedRequest {
-  const body = buildDeliveryBody({ eventName: EVENT_NAME, eventCreatedAt: input.eventCreatedAt, payload: input.payload });
+export function signedRequest(input: {
+  path: string;
+  msgId: string;
+  secret: string;
+  eventCreatedAt: Date;
+  payload: unknown;
+  now?: Date;
+}): SignedRequest {
+  const body = buildDeliveryBody({
+    eventName: EVENT_NAME,
+    eventCreatedAt: input.eventCreatedAt,
+    payload: input.payload,
+  });
   const headers = buildWebhookHeaders({
     msgId: input.msgId,
     timestamp: Math.floor((input.now ?? new Date()).getTime() / 1000),
@@ -77,8 +88,14 @@ export function post(agent: http.Agent, port: number, req: SignedRequest): Promi
       res.on("data", (c: string) => (body += c));
       res.on("end", () => {
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-        resolve({ status: res.statusCode ?? 0, headers, body, durationMs: Math.round(performance.now() - started) });
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+        resolve({
+          status: res.statusCode ?? 0,
+          headers,
+          body,
+          durationMs: Math.round(performance.now() - started),
+        });
       });
       res.on("error", reject);
     });
@@ -87,7 +104,11 @@ export function post(agent: http.Agent, port: number, req: SignedRequest): Promi
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` at once; resolves when all are done. */
-export async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+export async function pool(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) {

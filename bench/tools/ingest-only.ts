@@ -13,7 +13,10 @@ import { describeCpu, measureCpu } from "../lib/cpu";
 import { ROOT, startHookline } from "../lib/hookline";
 import { samplePayload, sleep } from "../lib/workload";
 
-const [events = 3_000, endpoints = 0] = process.argv.slice(2).filter((a) => !a.startsWith("--")).map(Number);
+const [events = 3_000, endpoints = 0] = process.argv
+  .slice(2)
+  .filter((a) => !a.startsWith("--"))
+  .map(Number);
 const profile = process.argv.includes("--profile");
 installSignalHandlers();
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "hookline-ingest-"));
@@ -26,10 +29,17 @@ try {
     env.NODE_OPTIONS = `--import ${path.join(ROOT, "bench", "lib", "cpu-profile-hook.mjs")}`;
     env.HOOKLINE_BENCH_PROFILE_DIR = dir;
   }
-  const server = await startHookline({ dataDir: path.join(root, "hookline"), env, log: console.log });
+  const server = await startHookline({
+    dataDir: path.join(root, "hookline"),
+    env,
+    log: console.log,
+  });
   await server.api("POST", "/api/v1/apps", { slug: "ingest", name: "ingest" });
   for (let i = 0; i < endpoints; i++) {
-    await server.api("POST", "/api/v1/apps/ingest/endpoints", { url: `http://127.0.0.1:9/${i}`, subscriptions: ["order.*"] });
+    await server.api("POST", "/api/v1/apps/ingest/endpoints", {
+      url: `http://127.0.0.1:9/${i}`,
+      subscriptions: ["order.*"],
+    });
   }
   const run = (amount: number) =>
     autocannon({
@@ -50,9 +60,14 @@ try {
   const report = cpu.stop();
   if (profile) process.kill(server.serverPid, "SIGUSR2");
   await sleep(300);
-  console.log(`${events} events in ${seconds.toFixed(2)} s = ${Math.round(events / seconds)}/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}`);
+  console.log(
+    `${events} events in ${seconds.toFixed(2)} s = ${Math.round(events / seconds)}/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}`,
+  );
   console.log(describeCpu(report));
-  if (report) console.log(`server CPU per request ${((report.seconds.server * 1000) / events).toFixed(2)} ms, postgres ${((report.seconds.postgres * 1000) / events).toFixed(2)} ms`);
+  if (report)
+    console.log(
+      `server CPU per request ${((report.seconds.server * 1000) / events).toFixed(2)} ms, postgres ${((report.seconds.postgres * 1000) / events).toFixed(2)} ms`,
+    );
 } finally {
   await runCleanups();
   fs.rmSync(root, { recursive: true, force: true });

@@ -27,7 +27,9 @@ const top = Number(process.argv[3] ?? 40);
 const profile = JSON.parse(fs.readFileSync(file, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+profile.samples.forEach((id, i) =>
+  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+);
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 const where = (url: string) => {
@@ -52,13 +54,17 @@ for (const [id, us] of self) {
   pkg.set(p, (pkg.get(p) ?? 0) + us);
 }
 const pct = (us: number) => ((100 * us) / total).toFixed(1).padStart(5) + "%";
-const idle = [...self].filter(([id]) => ["(idle)", "(program)", "(garbage collector)"].includes(byId.get(id)!.callFrame.functionName));
+const idle = [...self].filter(([id]) =>
+  ["(idle)", "(program)", "(garbage collector)"].includes(byId.get(id)!.callFrame.functionName),
+);
 console.log(`${file}: ${(total / 1e6).toFixed(2)} s sampled`);
 for (const [id, us] of idle) console.log(`  ${pct(us)}  ${byId.get(id)!.callFrame.functionName}`);
 console.log("\nby file/package (self):");
-for (const [k, us] of [...pkg].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(us)}  ${k}`);
+for (const [k, us] of [...pkg].sort((a, b) => b[1] - a[1]).slice(0, 25))
+  console.log(`  ${pct(us)}  ${k}`);
 console.log("\nby function (self):");
-for (const [k, us] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${k}`);
+for (const [k, us] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top))
+  console.log(`  ${pct(us)}  ${k}`);
 
 // With a third argument, the call stacks (3 frames up) under which a function spends its self time.
 const focus = process.argv[4];
@@ -72,13 +78,16 @@ if (focus) {
     let p = parent.get(id);
     for (let k = 0; k < Number(process.env.DEPTH ?? 6) && p !== undefined; k++, p = parent.get(p)) {
       const f = byId.get(p)!.callFrame;
-      frames.push(`${f.functionName || "(anon)"}@${where(f.url).split("/").pop()}:${f.lineNumber + 1}`);
+      frames.push(
+        `${f.functionName || "(anon)"}@${where(f.url).split("/").pop()}:${f.lineNumber + 1}`,
+      );
     }
     const key = frames.join(" < ");
     stacks.set(key, (stacks.get(key) ?? 0) + us);
   }
   console.log(`\n${focus} called from:`);
-  for (const [k, us] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${pct(us)}  ${k}`);
+  for (const [k, us] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 15))
+    console.log(`  ${pct(us)}  ${k}`);
 }
 
 // With HOOKLINE_PROFILE_INCLUSIVE=1, the top functions by inclusive time (each sample counted once per function).
@@ -97,5 +106,6 @@ if (process.env.HOOKLINE_PROFILE_INCLUSIVE) {
     }
   }
   console.log("\nby function (inclusive):");
-  for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${k}`);
+  for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`  ${pct(us)}  ${k}`);
 }

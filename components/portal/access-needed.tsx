@@ -1,7 +1,8 @@
 "use client";
 import { errorMessage } from "@/lib/portal/field-errors";
 
-export type AccessReason = "no_ticket" | "invalid_ticket" | "session_expired" | "ended" | "unavailable";
+export type AccessReason =
+  "no_ticket" | "invalid_ticket" | "session_expired" | "ended" | "unavailable";
 
 const COPY: Record<AccessReason, { title: string; body: string }> = {
   no_ticket: {
@@ -30,9 +31,23 @@ const COPY: Record<AccessReason, { title: string; body: string }> = {
 export function AccessNeeded({ reason, error }: { reason: AccessReason; error?: unknown }) {
   const copy = COPY[reason];
   return (
-    <section aria-labelledby="access-title" className="mx-auto my-8 max-w-lg rounded-xl border border-(--hl-border) bg-(--hl-surface) p-6 text-center shadow-(--hl-shadow) sm:p-8" data-testid="access-needed" data-reason={reason}>
-      <div aria-hidden="true" className="mx-auto mb-4 grid h-12 w-12 place-items-center rounded-full bg-(--hl-brand-soft) text-(--hl-brand-text)">
-        <svg viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth="1.8">
+    <section
+      aria-labelledby="access-title"
+      className="mx-auto my-8 max-w-lg rounded-xl border border-(--hl-border) bg-(--hl-surface) p-6 text-center shadow-(--hl-shadow) sm:p-8"
+      data-testid="access-needed"
+      data-reason={reason}
+    >
+      <div
+        aria-hidden="true"
+        className="mx-auto mb-4 grid h-12 w-12 place-items-center rounded-full bg-(--hl-brand-soft) text-(--hl-brand-text)"
+      >
+        <svg
+          viewBox="0 0 24 24"
+          className="h-6 w-6"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.8"
+        >
           <rect x="5" y="10.5" width="14" height="10" rx="2" />
           <path d="M8 10.5V7.5a4 4 0 0 1 8 0v3" strokeLinecap="round" />
         </svg>
@@ -41,9 +56,15 @@ export function AccessNeeded({ reason, error }: { reason: AccessReason; error?: 
         {copy.title}
       </h1>
       <p className="mt-2 text-sm text-(--hl-muted)">{copy.body}</p>
-      {reason === "unavailable" && error ? <p className="mt-3 text-xs text-(--hl-subtle)">{errorMessage(error)}</p> : null}
+      {reason === "unavailable" && error ? (
+        <p className="mt-3 text-xs text-(--hl-subtle)">{errorMessage(error)}</p>
+      ) : null}
       {reason === "unavailable" ? (
-        <button type="button" onClick={() => window.location.reload()} className="mt-5 inline-flex h-10 items-center rounded-md bg-(--hl-brand) px-4 text-sm font-medium text-(--hl-brand-fg) focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-(--hl-brand)">
+        <button
+          type="button"
+          onClick={() => window.location.reload()}
+          className="mt-5 inline-flex h-10 items-center rounded-md bg-(--hl-brand) px-4 text-sm font-medium text-(--hl-brand-fg) focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-(--hl-brand)"
+        >
           Reload
         </button>
       ) : null}

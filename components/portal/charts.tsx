@@ -21,7 +21,12 @@ import { useId, useState, useSyncExternalStore, type ReactNode } from "react";
 import type { TimeseriesInterval, TimeseriesPoint } from "@/lib/react";
 import { cx, focusRing } from "@/components/portal/ui";
 
-const axis = { stroke: "var(--hl-chart-axis)", fontSize: 11, tickLine: false, axisLine: false } as const;
+const axis = {
+  stroke: "var(--hl-chart-axis)",
+  fontSize: 11,
+  tickLine: false,
+  axisLine: false,
+} as const;
 const tooltipStyle = {
   contentStyle: {
     background: "var(--hl-surface)",
@@ -36,14 +41,17 @@ const tooltipStyle = {
 
 export function bucketLabel(iso: string, interval: TimeseriesInterval): string {
   const d = new Date(iso);
-  if (interval === "minute" || interval === "hour") return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  if (interval === "minute" || interval === "hour")
+    return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
   return d.toLocaleDateString(undefined, { month: "short", day: "numeric" });
 }
 
 function bucketTitle(iso: string, interval: TimeseriesInterval): string {
   const d = new Date(iso);
-  if (interval === "minute" || interval === "hour") return d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-  if (interval === "week") return `Week of ${d.toLocaleDateString(undefined, { dateStyle: "medium" })}`;
+  if (interval === "minute" || interval === "hour")
+    return d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  if (interval === "week")
+    return `Week of ${d.toLocaleDateString(undefined, { dateStyle: "medium" })}`;
   return d.toLocaleDateString(undefined, { dateStyle: "medium" });
 }
 
@@ -62,7 +70,17 @@ export function isSparse(values: (number | null)[]): boolean {
 }
 
 /** The chart for the eye and a table with the same numbers for everyone else. */
-function ChartWithTable({ label, columns, rows, children }: { label: string; columns: string[]; rows: (string | number)[][]; children: ReactNode }) {
+function ChartWithTable({
+  label,
+  columns,
+  rows,
+  children,
+}: {
+  label: string;
+  columns: string[];
+  rows: (string | number)[][];
+  children: ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const id = useId();
   return (
@@ -73,11 +91,18 @@ function ChartWithTable({ label, columns, rows, children }: { label: string; col
         aria-expanded={open}
         aria-controls={id}
         onClick={() => setOpen((v) => !v)}
-        className={cx("mt-2 rounded px-1 text-xs font-medium text-(--hl-brand-text) hover:underline", focusRing)}
+        className={cx(
+          "mt-2 rounded px-1 text-xs font-medium text-(--hl-brand-text) hover:underline",
+          focusRing,
+        )}
       >
         {open ? "Hide table" : "Show as table"}
       </button>
-      <div id={id} className={open ? "mt-2 max-h-64 overflow-auto" : "sr-only"} tabIndex={open ? 0 : undefined}>
+      <div
+        id={id}
+        className={open ? "mt-2 max-h-64 overflow-auto" : "sr-only"}
+        tabIndex={open ? 0 : undefined}
+      >
         <table className="w-full text-xs">
           <caption className="sr-only">{label}</caption>
           <thead className="text-left text-(--hl-muted)">
@@ -112,7 +137,8 @@ function ChartWithTable({ label, columns, rows, children }: { label: string; col
   );
 }
 
-const dash = (v: number | null | undefined, unit = "") => (v === null || v === undefined ? "—" : `${v}${unit}`);
+const dash = (v: number | null | undefined, unit = "") =>
+  v === null || v === undefined ? "—" : `${v}${unit}`;
 
 const NARROW = "(max-width: 639px)";
 function useNarrow(): boolean {
@@ -135,14 +161,25 @@ function useTimeAxis(points: TimeseriesPoint[], interval: TimeseriesInterval) {
   return {
     dataKey: "t",
     ...axis,
-    ticks: regularTicks(points.map((p) => p.timestamp), narrow ? 4 : MAX_TICKS),
+    ticks: regularTicks(
+      points.map((p) => p.timestamp),
+      narrow ? 4 : MAX_TICKS,
+    ),
     interval: 0 as const,
     tickFormatter: (v: string) => bucketLabel(v, interval),
   };
 }
 
 /** Deliveries per bucket, stacked by outcome. */
-export function OutcomeChart({ points, interval, height = 260 }: { points: TimeseriesPoint[]; interval: TimeseriesInterval; height?: number }) {
+export function OutcomeChart({
+  points,
+  interval,
+  height = 260,
+}: {
+  points: TimeseriesPoint[];
+  interval: TimeseriesInterval;
+  height?: number;
+}) {
   const xAxis = useTimeAxis(points, interval);
   const data = points.map((p) => ({
     t: p.timestamp,
@@ -153,7 +190,9 @@ export function OutcomeChart({ points, interval, height = 260 }: { points: Times
     <ChartWithTable
       label="Deliveries by outcome per bucket"
       columns={["Time", "Successful", "Failed"]}
-      rows={points.filter((p) => p.successful || p.failed).map((p) => [bucketTitle(p.timestamp, interval), p.successful, p.failed])}
+      rows={points
+        .filter((p) => p.successful || p.failed)
+        .map((p) => [bucketTitle(p.timestamp, interval), p.successful, p.failed])}
     >
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={data} margin={{ ...MARGIN, left: -16 }} accessibilityLayer={false}>
@@ -161,9 +200,27 @@ export function OutcomeChart({ points, interval, height = 260 }: { points: Times
           <XAxis {...xAxis} />
           <YAxis {...axis} allowDecimals={false} width={48} />
           <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} />
-          <Legend wrapperStyle={{ fontSize: 12, color: "var(--hl-muted)" }} iconType="circle" iconSize={8} />
-          <Bar dataKey="Successful" stackId="o" fill="var(--hl-chart-ok)" isAnimationActive={false} maxBarSize={28} minPointSize={0} />
-          <Bar dataKey="Failed" stackId="o" fill="var(--hl-chart-err)" isAnimationActive={false} maxBarSize={28} radius={[3, 3, 0, 0]} />
+          <Legend
+            wrapperStyle={{ fontSize: 12, color: "var(--hl-muted)" }}
+            iconType="circle"
+            iconSize={8}
+          />
+          <Bar
+            dataKey="Successful"
+            stackId="o"
+            fill="var(--hl-chart-ok)"
+            isAnimationActive={false}
+            maxBarSize={28}
+            minPointSize={0}
+          />
+          <Bar
+            dataKey="Failed"
+            stackId="o"
+            fill="var(--hl-chart-err)"
+            isAnimationActive={false}
+            maxBarSize={28}
+            radius={[3, 3, 0, 0]}
+          />
         </BarChart>
       </ResponsiveContainer>
     </ChartWithTable>
@@ -171,7 +228,15 @@ export function OutcomeChart({ points, interval, height = 260 }: { points: Times
 }
 
 /** Success rate per bucket (buckets without finished deliveries leave a gap). */
-export function SuccessRateChart({ points, interval, height = 220 }: { points: TimeseriesPoint[]; interval: TimeseriesInterval; height?: number }) {
+export function SuccessRateChart({
+  points,
+  interval,
+  height = 220,
+}: {
+  points: TimeseriesPoint[];
+  interval: TimeseriesInterval;
+  height?: number;
+}) {
   const xAxis = useTimeAxis(points, interval);
   const data = points.map((p) => ({ t: p.timestamp, "Success rate": p.success_rate }));
   const sparse = isSparse(points.map((p) => p.success_rate));
@@ -180,25 +245,47 @@ export function SuccessRateChart({ points, interval, height = 220 }: { points: T
       <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
       <XAxis {...xAxis} />
       <YAxis {...axis} domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} unit="%" width={52} />
-      <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} formatter={(v) => dash(v as number | null, "%")} />
+      <Tooltip
+        {...tooltipStyle}
+        labelFormatter={(v) => bucketTitle(String(v), interval)}
+        formatter={(v) => dash(v as number | null, "%")}
+      />
     </>
   );
   return (
     <ChartWithTable
       label="Success rate per bucket"
       columns={["Time", "Success rate"]}
-      rows={points.filter((p) => p.success_rate !== null).map((p) => [bucketTitle(p.timestamp, interval), dash(p.success_rate, "%")])}
+      rows={points
+        .filter((p) => p.success_rate !== null)
+        .map((p) => [bucketTitle(p.timestamp, interval), dash(p.success_rate, "%")])}
     >
       <ResponsiveContainer width="100%" height={height}>
         {sparse ? (
           <BarChart data={data} margin={{ ...MARGIN, left: -16 }} accessibilityLayer={false}>
             {common}
-            <Bar dataKey="Success rate" fill="var(--hl-chart-ok)" isAnimationActive={false} maxBarSize={28} radius={[3, 3, 0, 0]} />
+            <Bar
+              dataKey="Success rate"
+              fill="var(--hl-chart-ok)"
+              isAnimationActive={false}
+              maxBarSize={28}
+              radius={[3, 3, 0, 0]}
+            />
           </BarChart>
         ) : (
           <AreaChart data={data} margin={{ ...MARGIN, left: -16 }} accessibilityLayer={false}>
             {common}
-            <Area type="monotone" dataKey="Success rate" stroke="var(--hl-chart-ok)" fill="var(--hl-chart-ok)" fillOpacity={0.15} strokeWidth={2} connectNulls isAnimationActive={false} dot={false} />
+            <Area
+              type="monotone"
+              dataKey="Success rate"
+              stroke="var(--hl-chart-ok)"
+              fill="var(--hl-chart-ok)"
+              fillOpacity={0.15}
+              strokeWidth={2}
+              connectNulls
+              isAnimationActive={false}
+              dot={false}
+            />
           </AreaChart>
         )}
       </ResponsiveContainer>
@@ -207,37 +294,89 @@ export function SuccessRateChart({ points, interval, height = 220 }: { points: T
 }
 
 /** Average and p95 latency per bucket. */
-export function LatencyChart({ points, interval, height = 220 }: { points: TimeseriesPoint[]; interval: TimeseriesInterval; height?: number }) {
+export function LatencyChart({
+  points,
+  interval,
+  height = 220,
+}: {
+  points: TimeseriesPoint[];
+  interval: TimeseriesInterval;
+  height?: number;
+}) {
   const xAxis = useTimeAxis(points, interval);
-  const data = points.map((p) => ({ t: p.timestamp, Average: p.avg_latency_ms, p95: p.p95_latency_ms }));
+  const data = points.map((p) => ({
+    t: p.timestamp,
+    Average: p.avg_latency_ms,
+    p95: p.p95_latency_ms,
+  }));
   const sparse = isSparse(points.map((p) => p.avg_latency_ms));
   const common = (
     <>
       <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
       <XAxis {...xAxis} />
       <YAxis {...axis} unit=" ms" width={64} />
-      <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} formatter={(v) => dash(v as number | null, " ms")} />
-      <Legend wrapperStyle={{ fontSize: 12, color: "var(--hl-muted)" }} iconType={sparse ? "square" : "plainline"} />
+      <Tooltip
+        {...tooltipStyle}
+        labelFormatter={(v) => bucketTitle(String(v), interval)}
+        formatter={(v) => dash(v as number | null, " ms")}
+      />
+      <Legend
+        wrapperStyle={{ fontSize: 12, color: "var(--hl-muted)" }}
+        iconType={sparse ? "square" : "plainline"}
+      />
     </>
   );
   return (
     <ChartWithTable
       label="Latency per bucket"
       columns={["Time", "Average", "p95"]}
-      rows={points.filter((p) => p.avg_latency_ms !== null).map((p) => [bucketTitle(p.timestamp, interval), dash(p.avg_latency_ms, " ms"), dash(p.p95_latency_ms, " ms")])}
+      rows={points
+        .filter((p) => p.avg_latency_ms !== null)
+        .map((p) => [
+          bucketTitle(p.timestamp, interval),
+          dash(p.avg_latency_ms, " ms"),
+          dash(p.p95_latency_ms, " ms"),
+        ])}
     >
       <ResponsiveContainer width="100%" height={height}>
         {sparse ? (
           <BarChart data={data} margin={{ ...MARGIN, left: -8 }} accessibilityLayer={false}>
             {common}
-            <Bar dataKey="Average" fill="var(--hl-chart-line)" isAnimationActive={false} maxBarSize={20} />
-            <Bar dataKey="p95" fill="var(--hl-chart-line-2)" isAnimationActive={false} maxBarSize={20} />
+            <Bar
+              dataKey="Average"
+              fill="var(--hl-chart-line)"
+              isAnimationActive={false}
+              maxBarSize={20}
+            />
+            <Bar
+              dataKey="p95"
+              fill="var(--hl-chart-line-2)"
+              isAnimationActive={false}
+              maxBarSize={20}
+            />
           </BarChart>
         ) : (
           <LineChart data={data} margin={{ ...MARGIN, left: -8 }} accessibilityLayer={false}>
             {common}
-            <Line type="monotone" dataKey="Average" stroke="var(--hl-chart-line)" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
-            <Line type="monotone" dataKey="p95" stroke="var(--hl-chart-line-2)" strokeWidth={2} strokeDasharray="4 3" dot={false} connectNulls isAnimationActive={false} />
+            <Line
+              type="monotone"
+              dataKey="Average"
+              stroke="var(--hl-chart-line)"
+              strokeWidth={2}
+              dot={false}
+              connectNulls
+              isAnimationActive={false}
+            />
+            <Line
+              type="monotone"
+              dataKey="p95"
+              stroke="var(--hl-chart-line-2)"
+              strokeWidth={2}
+              strokeDasharray="4 3"
+              dot={false}
+              connectNulls
+              isAnimationActive={false}
+            />
           </LineChart>
         )}
       </ResponsiveContainer>
@@ -246,21 +385,57 @@ export function LatencyChart({ points, interval, height = 220 }: { points: Times
 }
 
 /** A small latency chart without axes, for the endpoint page: bars when the data is sparse. */
-export function Sparkline({ values, labels, label, height = 48 }: { values: (number | null)[]; labels: string[]; label: string; height?: number }) {
+export function Sparkline({
+  values,
+  labels,
+  label,
+  height = 48,
+}: {
+  values: (number | null)[];
+  labels: string[];
+  label: string;
+  height?: number;
+}) {
   const data = values.map((v, i) => ({ i, v }));
   const sparse = isSparse(values);
   return (
-    <ChartWithTable label={label} columns={["Time", "Average latency"]} rows={values.flatMap((v, i) => (v === null ? [] : [[labels[i] ?? String(i), `${v} ms`]]))}>
+    <ChartWithTable
+      label={label}
+      columns={["Time", "Average latency"]}
+      rows={values.flatMap((v, i) => (v === null ? [] : [[labels[i] ?? String(i), `${v} ms`]]))}
+    >
       <ResponsiveContainer width="100%" height={height}>
         {sparse ? (
-          <BarChart data={data} margin={{ top: 4, right: 2, bottom: 4, left: 2 }} accessibilityLayer={false}>
+          <BarChart
+            data={data}
+            margin={{ top: 4, right: 2, bottom: 4, left: 2 }}
+            accessibilityLayer={false}
+          >
             <YAxis hide domain={[0, "dataMax"]} />
-            <Bar dataKey="v" fill="var(--hl-chart-line)" isAnimationActive={false} maxBarSize={10} minPointSize={2} />
+            <Bar
+              dataKey="v"
+              fill="var(--hl-chart-line)"
+              isAnimationActive={false}
+              maxBarSize={10}
+              minPointSize={2}
+            />
           </BarChart>
         ) : (
-          <LineChart data={data} margin={{ top: 4, right: 2, bottom: 4, left: 2 }} accessibilityLayer={false}>
+          <LineChart
+            data={data}
+            margin={{ top: 4, right: 2, bottom: 4, left: 2 }}
+            accessibilityLayer={false}
+          >
             <YAxis hide domain={["dataMin", "dataMax"]} />
-            <Line type="monotone" dataKey="v" stroke="var(--hl-chart-line)" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+            <Line
+              type="monotone"
+              dataKey="v"
+              stroke="var(--hl-chart-line)"
+              strokeWidth={2}
+              dot={false}
+              connectNulls
+              isAnimationActive={false}
+            />
           </LineChart>
         )}
       </ResponsiveContainer>

@@ -24,15 +24,25 @@ const CHOICES: Record<DeliverySearchBy, { label: string; placeholder: string; hi
     placeholder: 'customer.id = "cus_123"',
     hint: 'Fields (customer.id, items[0].sku) with = != > >= < <= in [..] exists "starts with", joined by and / or / not. Strings in double quotes.',
   },
-  event_id: { label: "Event id", placeholder: "msg_…", hint: "The event_id returned when the event was sent." },
-  idempotency_key: { label: "Idempotency key", placeholder: "order-1234", hint: "The Idempotency-Key header (or the event_id you chose) the event was sent with." },
+  event_id: {
+    label: "Event id",
+    placeholder: "msg_…",
+    hint: "The event_id returned when the event was sent.",
+  },
+  idempotency_key: {
+    label: "Idempotency key",
+    placeholder: "order-1234",
+    hint: "The Idempotency-Key header (or the event_id you chose) the event was sent with.",
+  },
 };
 
 /** Event ids look like this; typed into the payload box, they are searched as what they are. */
 const EVENT_ID = /^msg_[A-Za-z0-9]+$/;
 
 /** The search in the URL (the first of its parameters that is set), or null. */
-export function deliverySearchFrom(params: { get(name: string): string | null }): DeliverySearchValue | null {
+export function deliverySearchFrom(params: {
+  get(name: string): string | null;
+}): DeliverySearchValue | null {
   for (const by of DELIVERY_SEARCH_PARAMS) {
     const text = params.get(by);
     if (text) return { by, text };
@@ -84,9 +94,17 @@ export function DeliverySearch({
   }
 
   const choice = CHOICES[by];
-  const error = syntaxError ?? (value && value.by === by && value.text === text.trim() ? serverError : undefined);
+  const error =
+    syntaxError ??
+    (value && value.by === by && value.text === text.trim() ? serverError : undefined);
   return (
-    <form role="search" aria-label="Find an event" onSubmit={submit} className="mb-3 grid gap-3 sm:grid-cols-[12rem_minmax(0,1fr)_auto] sm:items-start" data-testid="delivery-search">
+    <form
+      role="search"
+      aria-label="Find an event"
+      onSubmit={submit}
+      className="mb-3 grid gap-3 sm:grid-cols-[12rem_minmax(0,1fr)_auto] sm:items-start"
+      data-testid="delivery-search"
+    >
       <SelectField
         label="Search by"
         value={by}

@@ -4,14 +4,37 @@ import { useId, useRef, useState, type FormEvent } from "react";
 import { useWebhookAppSession, useWebhookEventCatalog } from "@/lib/react";
 import type { EndpointResponse, TestEndpointResponse } from "@/lib/endpoints/schemas";
 import { errorMessage, sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
-import { formatDateTime, formatDuration, formatRelative, formatSeconds, prettyBody } from "@/lib/portal/format";
+import {
+  formatDateTime,
+  formatDuration,
+  formatRelative,
+  formatSeconds,
+  prettyBody,
+} from "@/lib/portal/format";
 import { ConfirmDialog } from "@/components/portal/confirm-dialog";
 import { useToast } from "@/components/portal/toast";
-import { Alert, Badge, Button, CodeBlock, CopyButton, cx, Modal, TextAreaField, TextField, type Tone } from "@/components/portal/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  CodeBlock,
+  CopyButton,
+  cx,
+  Modal,
+  TextAreaField,
+  TextField,
+  type Tone,
+} from "@/components/portal/ui";
 
-export function endpointState(e: EndpointResponse): { label: string; tone: Tone; detail: string | null } {
-  if (!e.is_active && e.disabled_reason) return { label: "Disabled", tone: "err", detail: e.disabled_reason };
-  if (!e.is_active) return { label: "Paused", tone: "neutral", detail: "Turned off by hand; events are not sent." };
+export function endpointState(e: EndpointResponse): {
+  label: string;
+  tone: Tone;
+  detail: string | null;
+} {
+  if (!e.is_active && e.disabled_reason)
+    return { label: "Disabled", tone: "err", detail: e.disabled_reason };
+  if (!e.is_active)
+    return { label: "Paused", tone: "neutral", detail: "Turned off by hand; events are not sent." };
   if (e.failing_since || e.consecutive_failures > 0) {
     const n = e.consecutive_failures;
     return {
@@ -35,7 +58,15 @@ export function EndpointStatusBadge({ endpoint }: { endpoint: EndpointResponse }
 const DEFAULT_TEST_EVENT = "webhook.test";
 
 /** Sends one signed test delivery and shows how the receiver answered. */
-export function TestEndpointDialog({ endpoint, open, onClose }: { endpoint: EndpointResponse; open: boolean; onClose: () => void }) {
+export function TestEndpointDialog({
+  endpoint,
+  open,
+  onClose,
+}: {
+  endpoint: EndpointResponse;
+  open: boolean;
+  onClose: () => void;
+}) {
   const session = useWebhookAppSession(null);
   const { eventTypes } = useWebhookEventCatalog();
   const id = useId();
@@ -56,7 +87,8 @@ export function TestEndpointDialog({ endpoint, open, onClose }: { endpoint: Endp
     if (payload.trim()) {
       try {
         const parsed: unknown = JSON.parse(payload);
-        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("must be a JSON object");
+        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+          throw new Error("must be a JSON object");
         body = parsed as Record<string, unknown>;
       } catch (err) {
         setErrors({ payload: `Not a JSON object: ${(err as Error).message}` });
@@ -67,14 +99,25 @@ export function TestEndpointDialog({ endpoint, open, onClose }: { endpoint: Endp
     setSending(true);
     setResult(null);
     try {
-      const r = await session.testEndpoint(endpoint.id, { event_name: eventName.trim() || undefined, payload: body });
+      const r = await session.testEndpoint(endpoint.id, {
+        event_name: eventName.trim() || undefined,
+        payload: body,
+      });
       setResult(r);
       requestAnimationFrame(() => resultRef.current?.focus());
     } catch (err) {
-      const sorted = sortFieldErrors(err, { event_name: under("event_name"), payload: under("payload") }, { event_name: "Event type", payload: "Payload" });
+      const sorted = sortFieldErrors(
+        err,
+        { event_name: under("event_name"), payload: under("payload") },
+        { event_name: "Event type", payload: "Payload" },
+      );
       setErrors(sorted.fields);
       setFormErrors(sorted.rest);
-      const first = sorted.fields.event_name ? "event_name" : sorted.fields.payload ? "payload" : null;
+      const first = sorted.fields.event_name
+        ? "event_name"
+        : sorted.fields.payload
+          ? "payload"
+          : null;
       if (first) document.getElementById(`${id}-${first}`)?.focus();
     } finally {
       setSending(false);
@@ -99,7 +142,11 @@ export function TestEndpointDialog({ endpoint, open, onClose }: { endpoint: Endp
       }
     >
       <form id={`${id}-form`} onSubmit={send} noValidate className="space-y-4">
-        {formErrors.length ? <Alert tone="err" title="The test could not be sent">{formErrors.join(" ")}</Alert> : null}
+        {formErrors.length ? (
+          <Alert tone="err" title="The test could not be sent">
+            {formErrors.join(" ")}
+          </Alert>
+        ) : null}
         <TextField
           id={`${id}-event_name`}
           label="Event type"
@@ -122,10 +169,16 @@ export function TestEndpointDialog({ endpoint, open, onClose }: { endpoint: Endp
           rows={7}
           spellCheck={false}
           value={payload}
-          placeholder={example ? JSON.stringify(example, null, 2) : '{ "message": "Test event from Hookline" }'}
+          placeholder={
+            example ? JSON.stringify(example, null, 2) : '{ "message": "Test event from Hookline" }'
+          }
           onChange={(e) => setPayload(e.target.value)}
           error={errors.payload}
-          hint={example ? "Empty sends a generated test payload. The placeholder is this event type's example." : "Empty sends a generated test payload."}
+          hint={
+            example
+              ? "Empty sends a generated test payload. The placeholder is this event type's example."
+              : "Empty sends a generated test payload."
+          }
         />
         {example && !payload ? (
           <Button size="sm" onClick={() => setPayload(JSON.stringify(example, null, 2))}>
@@ -134,9 +187,17 @@ export function TestEndpointDialog({ endpoint, open, onClose }: { endpoint: Endp
         ) : null}
       </form>
       {result ? (
-        <div ref={resultRef} tabIndex={-1} className="mt-5 space-y-3 border-t border-(--hl-border) pt-4 focus:outline-none" data-testid="test-result" aria-live="polite">
+        <div
+          ref={resultRef}
+          tabIndex={-1}
+          className="mt-5 space-y-3 border-t border-(--hl-border) pt-4 focus:outline-none"
+          data-testid="test-result"
+          aria-live="polite"
+        >
           <div className="flex flex-wrap items-center gap-3">
-            <Badge tone={result.success ? "ok" : "err"}>{result.success ? "Delivered" : "Failed"}</Badge>
+            <Badge tone={result.success ? "ok" : "err"}>
+              {result.success ? "Delivered" : "Failed"}
+            </Badge>
             <span className="text-sm">
               {result.status_code !== null ? (
                 <>
@@ -162,7 +223,17 @@ export function TestEndpointDialog({ endpoint, open, onClose }: { endpoint: Endp
 }
 
 /** Delete with a confirmation that names the URL. */
-export function DeleteEndpointDialog({ endpoint, open, onClose, onDeleted }: { endpoint: EndpointResponse; open: boolean; onClose: () => void; onDeleted: () => void }) {
+export function DeleteEndpointDialog({
+  endpoint,
+  open,
+  onClose,
+  onDeleted,
+}: {
+  endpoint: EndpointResponse;
+  open: boolean;
+  onClose: () => void;
+  onDeleted: () => void;
+}) {
   const session = useWebhookAppSession(null);
   const toast = useToast();
   return (
@@ -179,8 +250,11 @@ export function DeleteEndpointDialog({ endpoint, open, onClose, onDeleted }: { e
       }}
     >
       <p className="text-sm">
-        <code className="rounded bg-(--hl-surface-2) px-1.5 py-0.5 font-mono text-[13px] break-all">{endpoint.url}</code> will stop receiving events
-        immediately. Deliveries not yet sent to it are cancelled. This cannot be undone.
+        <code className="rounded bg-(--hl-surface-2) px-1.5 py-0.5 font-mono text-[13px] break-all">
+          {endpoint.url}
+        </code>{" "}
+        will stop receiving events immediately. Deliveries not yet sent to it are cancelled. This
+        cannot be undone.
       </p>
     </ConfirmDialog>
   );
@@ -225,14 +299,26 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
       const hours = graceHours.trim() === "" ? undefined : Number(graceHours);
       const input = expireNow
         ? { endpoint_id: endpoint.id, expire_previous: true }
-        : { endpoint_id: endpoint.id, grace_period_seconds: hours === undefined ? undefined : Number.isFinite(hours) ? Math.round(hours * 3600) : (graceHours as unknown as number) };
+        : {
+            endpoint_id: endpoint.id,
+            grace_period_seconds:
+              hours === undefined
+                ? undefined
+                : Number.isFinite(hours)
+                  ? Math.round(hours * 3600)
+                  : (graceHours as unknown as number),
+          };
       const result = await session.rotateSecret(input);
       setSecret(result.secret ?? null);
       setRotated({ previousExpiresAt: result.previous_secret_expires_at ?? null });
       setRotateOpen(false);
       toast("Signing secret rotated");
     } catch (err) {
-      const sorted = sortFieldErrors(err, { grace: under("grace_period_seconds", "expire_previous") }, { grace_period_seconds: "Grace period", expire_previous: "Expire the previous secret" });
+      const sorted = sortFieldErrors(
+        err,
+        { grace: under("grace_period_seconds", "expire_previous") },
+        { grace_period_seconds: "Grace period", expire_previous: "Expire the previous secret" },
+      );
       setRotateErrors(sorted.fields);
       setRotateFormErrors(sorted.rest);
       if (sorted.fields.grace) document.getElementById(`${id}-grace`)?.focus();
@@ -244,10 +330,16 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
   return (
     <div className="space-y-3" data-testid="secret-panel">
       <p className="text-sm text-(--hl-muted)">
-        Every delivery is signed with this secret (Standard Webhooks <code className="font-mono text-xs">webhook-signature</code> header). Use it in your receiver to check that requests come from us.
+        Every delivery is signed with this secret (Standard Webhooks{" "}
+        <code className="font-mono text-xs">webhook-signature</code> header). Use it in your
+        receiver to check that requests come from us.
       </p>
       <div className="flex flex-wrap items-center gap-2">
-        <code className="min-w-0 flex-1 rounded-md border border-(--hl-border) bg-(--hl-code-bg) px-3 py-2 font-mono text-sm break-all" data-testid="secret-value" aria-label="Signing secret">
+        <code
+          className="min-w-0 flex-1 rounded-md border border-(--hl-border) bg-(--hl-code-bg) px-3 py-2 font-mono text-sm break-all"
+          data-testid="secret-value"
+          aria-label="Signing secret"
+        >
           {secret ?? "whsec_••••••••••••••••••••••••••••••••"}
         </code>
         {secret ? (
@@ -293,8 +385,9 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
       >
         <form id={`${id}-rotate`} onSubmit={rotate} noValidate className="space-y-4">
           <Alert tone="warn" title="Your receiver must learn the new secret">
-            A new secret is created now. During the grace period each delivery carries two signatures, one per secret, so a receiver that
-            still checks the old secret keeps working. After it, only the new secret signs.
+            A new secret is created now. During the grace period each delivery carries two
+            signatures, one per secret, so a receiver that still checks the old secret keeps
+            working. After it, only the new secret signs.
           </Alert>
           {rotateFormErrors.length ? <Alert tone="err">{rotateFormErrors.join(" ")}</Alert> : null}
           <TextField
@@ -309,10 +402,18 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
             className="max-w-xs"
           />
           <label className="flex items-start gap-3 text-sm">
-            <input type="checkbox" className="mt-0.5 h-4 w-4 accent-(--hl-brand)" checked={expireNow} onChange={(e) => setExpireNow(e.target.checked)} />
+            <input
+              type="checkbox"
+              className="mt-0.5 h-4 w-4 accent-(--hl-brand)"
+              checked={expireNow}
+              onChange={(e) => setExpireNow(e.target.checked)}
+            />
             <span>
               Stop signing with the old secret immediately
-              <span className="block text-xs text-(--hl-muted)">Use this if the old secret leaked. Deliveries fail verification until your receiver has the new one.</span>
+              <span className="block text-xs text-(--hl-muted)">
+                Use this if the old secret leaked. Deliveries fail verification until your receiver
+                has the new one.
+              </span>
             </span>
           </label>
         </form>
@@ -346,17 +447,35 @@ export function useEndpointToggle(endpoint: EndpointResponse | null) {
       setBusy(false);
     }
   };
-  const label = !endpoint ? "" : endpoint.is_active ? "Pause" : endpoint.disabled_reason ? "Re-enable" : "Enable";
+  const label = !endpoint
+    ? ""
+    : endpoint.is_active
+      ? "Pause"
+      : endpoint.disabled_reason
+        ? "Re-enable"
+        : "Enable";
   return { toggle, busy, error, label };
 }
 
-export function SubscriptionChips({ subscriptions, max = 4 }: { subscriptions: string[]; max?: number }) {
+export function SubscriptionChips({
+  subscriptions,
+  max = 4,
+}: {
+  subscriptions: string[];
+  max?: number;
+}) {
   const shown = subscriptions.slice(0, max);
   const more = subscriptions.length - shown.length;
   return (
     <ul className="flex flex-wrap gap-1.5" aria-label="Subscribed events">
       {shown.map((s) => (
-        <li key={s} className={cx("rounded bg-(--hl-surface-2) px-1.5 py-0.5 font-mono text-xs", s === "*" && "text-(--hl-brand-text)")}>
+        <li
+          key={s}
+          className={cx(
+            "rounded bg-(--hl-surface-2) px-1.5 py-0.5 font-mono text-xs",
+            s === "*" && "text-(--hl-brand-text)",
+          )}
+        >
           {s === "*" ? "all events" : s}
         </li>
       ))}

@@ -46,7 +46,17 @@ const CLAIMS = {
   rate_limit: under("rate_limit"),
   ordering: under("ordering"),
 };
-const LABELS = { url: "Endpoint URL", description: "Description", subscriptions: "Events to send", headers: "Custom headers", filter: "Payload filter", max_retries: "Retries", timeout_seconds: "Timeout", rate_limit: "Rate limit", ordering: "Delivery order" };
+const LABELS = {
+  url: "Endpoint URL",
+  description: "Description",
+  subscriptions: "Events to send",
+  headers: "Custom headers",
+  filter: "Payload filter",
+  max_retries: "Retries",
+  timeout_seconds: "Timeout",
+  rate_limit: "Rate limit",
+  ordering: "Delivery order",
+};
 const ORDER = Object.keys(CLAIMS) as (keyof typeof CLAIMS)[];
 
 /** A number input's text as JSON: a number when it is one, else the text (the server says why). */
@@ -62,7 +72,8 @@ function urlHint(url: string): string | null {
   if (!t) return null;
   try {
     const u = new URL(t);
-    if (u.protocol !== "https:" && u.protocol !== "http:") return "Enter an http:// or https:// URL.";
+    if (u.protocol !== "https:" && u.protocol !== "http:")
+      return "Enter an http:// or https:// URL.";
     return null;
   } catch {
     return "Enter a full URL, like https://example.com/webhooks.";
@@ -93,20 +104,45 @@ export function EndpointForm({
   const [description, setDescription] = useState(initial?.description ?? "");
   const [subscriptions, setSubscriptions] = useState<string[]>(initial?.subscriptions ?? ["*"]);
   const [headers, setHeaders] = useState<HeaderRow[]>(() =>
-    Object.entries(initial?.headers ?? {}).map(([name, value]) => ({ key: newRowKey(), name, value })),
+    Object.entries(initial?.headers ?? {}).map(([name, value]) => ({
+      key: newRowKey(),
+      name,
+      value,
+    })),
   );
   const [maxRetries, setMaxRetries] = useState(String(initial?.max_retries ?? 5));
   const [timeout, setTimeoutSeconds] = useState(String(initial?.timeout_seconds ?? 30));
-  const [rateLimit, setRateLimit] = useState(initial?.rate_limit == null ? "" : String(initial.rate_limit));
-  const [ordering, setOrdering] = useState<EndpointOrderingChoice>(initial?.ordering ?? "concurrent");
+  const [rateLimit, setRateLimit] = useState(
+    initial?.rate_limit == null ? "" : String(initial.rate_limit),
+  );
+  const [ordering, setOrdering] = useState<EndpointOrderingChoice>(
+    initial?.ordering ?? "concurrent",
+  );
   const [active, setActive] = useState(initial?.is_active ?? true);
-  const [filterText, setFilterText] = useState(initial?.filter ? formatFilterText(initial.filter) : "");
+  const [filterText, setFilterText] = useState(
+    initial?.filter ? formatFilterText(initial.filter) : "",
+  );
   const [showAdvanced, setShowAdvanced] = useState(
-    editing && (initial.max_retries !== 5 || initial.timeout_seconds !== 30 || initial.rate_limit !== null || initial.ordering === "fifo"),
+    editing &&
+      (initial.max_retries !== 5 ||
+        initial.timeout_seconds !== 30 ||
+        initial.rate_limit !== null ||
+        initial.ordering === "fifo"),
   );
 
   // What the form holds against what was last loaded or saved: leaving with a difference asks first.
-  const snapshot = JSON.stringify([url, description, subscriptions, headers.map((h) => [h.name, h.value]), maxRetries, timeout, rateLimit, ordering, active, filterText]);
+  const snapshot = JSON.stringify([
+    url,
+    description,
+    subscriptions,
+    headers.map((h) => [h.name, h.value]),
+    maxRetries,
+    timeout,
+    rateLimit,
+    ordering,
+    active,
+    filterText,
+  ]);
   const [savedSnapshot, setSavedSnapshot] = useState(snapshot);
   useLeaveWarning(snapshot !== savedSnapshot);
 
@@ -151,10 +187,18 @@ export function EndpointForm({
       setErrors(sorted.fields);
       setFormErrors(sorted.rest);
       const first = ORDER.find((k) => sorted.fields[k]);
-      if (first === "max_retries" || first === "timeout_seconds" || first === "rate_limit" || first === "ordering") setShowAdvanced(true);
+      if (
+        first === "max_retries" ||
+        first === "timeout_seconds" ||
+        first === "rate_limit" ||
+        first === "ordering"
+      )
+        setShowAdvanced(true);
       // After the re-render: focus the first input the server refused.
       requestAnimationFrame(() => {
-        const target = first ? formRef.current?.querySelector<HTMLElement>(`#${CSS.escape(fieldId(first))}`) : null;
+        const target = first
+          ? formRef.current?.querySelector<HTMLElement>(`#${CSS.escape(fieldId(first))}`)
+          : null;
         (target ?? formRef.current?.querySelector<HTMLElement>("[data-form-errors]"))?.focus();
       });
     } finally {
@@ -163,7 +207,14 @@ export function EndpointForm({
   }
 
   return (
-    <form ref={formRef} onSubmit={submit} noValidate className="space-y-5" data-testid={testId} aria-busy={saving || undefined}>
+    <form
+      ref={formRef}
+      onSubmit={submit}
+      noValidate
+      className="space-y-5"
+      data-testid={testId}
+      aria-busy={saving || undefined}
+    >
       {formErrors.length > 0 ? (
         <div tabIndex={-1} data-form-errors className="focus:outline-none">
           <Alert tone="err" title={`Could not ${editing ? "save" : "create"} the endpoint`}>
@@ -239,14 +290,24 @@ export function EndpointForm({
           aria-expanded={showAdvanced}
           aria-controls={fieldId("advanced")}
           onClick={() => setShowAdvanced((v) => !v)}
-          className={cx("inline-flex items-center gap-1 rounded text-sm font-medium text-(--hl-brand-text) hover:underline", focusRing)}
+          className={cx(
+            "inline-flex items-center gap-1 rounded text-sm font-medium text-(--hl-brand-text) hover:underline",
+            focusRing,
+          )}
         >
-          <span aria-hidden="true" className={cx("inline-block transition-transform", showAdvanced && "rotate-90")}>
+          <span
+            aria-hidden="true"
+            className={cx("inline-block transition-transform", showAdvanced && "rotate-90")}
+          >
             ›
           </span>
           Delivery settings
         </button>
-        <div id={fieldId("advanced")} hidden={!showAdvanced} className="mt-3 grid max-w-2xl gap-4 sm:grid-cols-3">
+        <div
+          id={fieldId("advanced")}
+          hidden={!showAdvanced}
+          className="mt-3 grid max-w-2xl gap-4 sm:grid-cols-3"
+        >
           <TextField
             id={fieldId("max_retries")}
             label="Retries"
@@ -276,12 +337,23 @@ export function EndpointForm({
             hint="Leave empty for no limit."
           />
         </div>
-        <OrderingField id={fieldId("ordering")} value={ordering} onChange={setOrdering} error={errors.ordering} hidden={!showAdvanced} />
+        <OrderingField
+          id={fieldId("ordering")}
+          value={ordering}
+          onChange={setOrdering}
+          error={errors.ordering}
+          hidden={!showAdvanced}
+        />
       </div>
 
       {!editing ? (
         <label className="flex items-center gap-3 text-sm">
-          <input type="checkbox" className="h-4 w-4 accent-(--hl-brand)" checked={active} onChange={(e) => setActive(e.target.checked)} />
+          <input
+            type="checkbox"
+            className="h-4 w-4 accent-(--hl-brand)"
+            checked={active}
+            onChange={(e) => setActive(e.target.checked)}
+          />
           Start sending events right away
         </label>
       ) : null}
@@ -316,15 +388,23 @@ function HeadersEditor({
   onChange: (rows: HeaderRow[]) => void;
   onAdd: () => void;
 }) {
-  const update = (key: number, patch: Partial<HeaderRow>) => onChange(rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  const update = (key: number, patch: Partial<HeaderRow>) =>
+    onChange(rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
   const input =
     "h-9 min-w-0 rounded-md border bg-(--hl-surface) px-3 font-mono text-sm focus:outline-2 focus:outline-(--hl-brand) " +
     (error ? "border-(--hl-err)" : "border-(--hl-border-strong)");
   return (
-    <fieldset id={id} tabIndex={-1} aria-describedby={error ? `${id}-error` : `${id}-hint`} aria-invalid={error ? true : undefined} className="max-w-2xl min-w-0 focus:outline-none">
+    <fieldset
+      id={id}
+      tabIndex={-1}
+      aria-describedby={error ? `${id}-error` : `${id}-hint`}
+      aria-invalid={error ? true : undefined}
+      className="max-w-2xl min-w-0 focus:outline-none"
+    >
       <legend className="mb-1 text-sm font-medium">Custom headers</legend>
       <p id={`${id}-hint`} className="mb-2 text-xs text-(--hl-muted)">
-        Sent with every delivery, e.g. an API key your receiver expects. Signature headers are set by Hookline.
+        Sent with every delivery, e.g. an API key your receiver expects. Signature headers are set
+        by Hookline.
       </p>
       {rows.length > 0 ? (
         <ul className="space-y-2">
@@ -354,7 +434,12 @@ function HeadersEditor({
                 autoComplete="off"
                 onChange={(e) => update(row.key, { value: e.target.value })}
               />
-              <Button size="sm" variant="ghost" aria-label={`Remove header ${row.name || i + 1}`} onClick={() => onChange(rows.filter((r) => r.key !== row.key))}>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`Remove header ${row.name || i + 1}`}
+                onClick={() => onChange(rows.filter((r) => r.key !== row.key))}
+              >
                 Remove
               </Button>
             </li>
@@ -370,7 +455,10 @@ function HeadersEditor({
 }
 
 /** The payload for `createEndpoint` / `updateEndpoint` from the form's values. */
-export function endpointPayload(values: EndpointFormValues, mode: "create" | "edit"): Record<string, unknown> {
+export function endpointPayload(
+  values: EndpointFormValues,
+  mode: "create" | "edit",
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     url: values.url,
     subscriptions: values.subscriptions,
@@ -380,7 +468,8 @@ export function endpointPayload(values: EndpointFormValues, mode: "create" | "ed
   if (values.max_retries !== undefined) out.max_retries = values.max_retries;
   if (values.timeout_seconds !== undefined) out.timeout_seconds = values.timeout_seconds;
   if (mode === "edit" || values.rate_limit !== null) out.rate_limit = values.rate_limit;
-  if (values.ordering !== undefined && (mode === "edit" || values.ordering !== "concurrent")) out.ordering = values.ordering;
+  if (values.ordering !== undefined && (mode === "edit" || values.ordering !== "concurrent"))
+    out.ordering = values.ordering;
   if (mode === "create") out.is_active = values.is_active;
   if (mode === "edit" || values.filter) out.filter = values.filter ?? null;
   return out;

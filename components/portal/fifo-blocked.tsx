@@ -13,7 +13,13 @@ import { useToast } from "@/components/portal/toast";
 import { ConfirmDialog } from "@/components/portal/confirm-dialog";
 import { Alert, Button, cx, focusRing } from "@/components/portal/ui";
 
-export function FifoBlockedNotice({ endpoint, onSkipped }: { endpoint: EndpointResponse; onSkipped: () => void }) {
+export function FifoBlockedNotice({
+  endpoint,
+  onSkipped,
+}: {
+  endpoint: EndpointResponse;
+  onSkipped: () => void;
+}) {
   const { href } = usePortal();
   const session = useWebhookAppSession(null);
   const toast = useToast();
@@ -21,17 +27,26 @@ export function FifoBlockedNotice({ endpoint, onSkipped }: { endpoint: EndpointR
   const blocker = endpoint.blocked_by;
   if (!blocker) return null;
   return (
-    <Alert tone="warn" title={<>Blocked by delivery {blocker.delivery_id}</>} className="mb-6" data-testid="fifo-blocked">
+    <Alert
+      tone="warn"
+      title={<>Blocked by delivery {blocker.delivery_id}</>}
+      className="mb-6"
+      data-testid="fifo-blocked"
+    >
       <p>
         This endpoint receives events in order. Delivery{" "}
         <Link
-          href={href(`/portal/deliveries?delivery=${encodeURIComponent(blocker.delivery_id)}&endpoint_id=${encodeURIComponent(endpoint.id)}`)}
+          href={href(
+            `/portal/deliveries?delivery=${encodeURIComponent(blocker.delivery_id)}&endpoint_id=${encodeURIComponent(endpoint.id)}`,
+          )}
           className={cx("rounded font-mono underline", focusRing)}
         >
           {blocker.delivery_id}
         </Link>{" "}
-        ({blocker.event_name}) failed {blocker.attempts === 1 ? "once" : `${blocker.attempts} times`}
-        {blocker.last_error ? `: ${blocker.last_error}` : ""}. The deliveries after it wait until it succeeds, runs out of retries or is skipped.
+        ({blocker.event_name}) failed{" "}
+        {blocker.attempts === 1 ? "once" : `${blocker.attempts} times`}
+        {blocker.last_error ? `: ${blocker.last_error}` : ""}. The deliveries after it wait until it
+        succeeds, runs out of retries or is skipped.
         {blocker.next_attempt_at ? ` Next attempt ${formatDateTime(blocker.next_attempt_at)}.` : ""}
       </p>
       <Button size="sm" className="mt-2" onClick={() => setConfirming(true)}>
@@ -51,8 +66,12 @@ export function FifoBlockedNotice({ endpoint, onSkipped }: { endpoint: EndpointR
         }}
       >
         <p className="text-sm">
-          Delivery <code className="rounded bg-(--hl-surface-2) px-1.5 py-0.5 font-mono text-[13px]">{blocker.delivery_id}</code> will be cancelled without
-          another attempt, and the next delivery in line will be sent. You can still resend it later from the delivery log (it then goes to the back of the line).
+          Delivery{" "}
+          <code className="rounded bg-(--hl-surface-2) px-1.5 py-0.5 font-mono text-[13px]">
+            {blocker.delivery_id}
+          </code>{" "}
+          will be cancelled without another attempt, and the next delivery in line will be sent. You
+          can still resend it later from the delivery log (it then goes to the back of the line).
         </p>
       </ConfirmDialog>
     </Alert>

@@ -26,9 +26,14 @@ export function filterSyntaxError(text: string): string | null {
 }
 
 /** Catalog event types with an example that these subscriptions receive. */
-function testableEventTypes(catalog: EventTypeResponse[], subscriptions: string[]): EventTypeResponse[] {
+function testableEventTypes(
+  catalog: EventTypeResponse[],
+  subscriptions: string[],
+): EventTypeResponse[] {
   const subscribed = new Set(subscriptions);
-  return catalog.filter((t) => t.example !== null && matchingPatterns(t.name).some((p) => subscribed.has(p)));
+  return catalog.filter(
+    (t) => t.example !== null && matchingPatterns(t.name).some((p) => subscribed.has(p)),
+  );
 }
 
 export function FilterEditor({
@@ -49,7 +54,10 @@ export function FilterEditor({
 }) {
   const resultId = useId();
   const syntaxError = useMemo(() => filterSyntaxError(value), [value]);
-  const testable = useMemo(() => testableEventTypes(catalog, subscriptions), [catalog, subscriptions]);
+  const testable = useMemo(
+    () => testableEventTypes(catalog, subscriptions),
+    [catalog, subscriptions],
+  );
   const [chosen, setChosen] = useState<string>("");
   const eventType = testable.find((t) => t.name === chosen) ?? testable[0] ?? null;
   const { testFilter, result, testing, error, reset } = useWebhookFilterTest();
@@ -68,7 +76,8 @@ export function FilterEditor({
     }
   }
 
-  const testError = showResult && error ? (fieldErrorsOf(error)[0]?.message ?? errorMessage(error)) : null;
+  const testError =
+    showResult && error ? (fieldErrorsOf(error)[0]?.message ?? errorMessage(error)) : null;
   return (
     <div className="max-w-2xl space-y-3" data-testid="filter-editor">
       <TextAreaField
@@ -86,15 +95,23 @@ export function FilterEditor({
         error={serverError ?? syntaxError ?? undefined}
         hint={
           <>
-            Optional. Only events whose payload matches are sent here; the others are counted as filtered. Compare fields with{" "}
-            <code className="font-mono">{"= != > >= < <= in [...] exists starts with"}</code>, combine with <code className="font-mono">and or not</code>. Leave
-            empty to send every subscribed event.
+            Optional. Only events whose payload matches are sent here; the others are counted as
+            filtered. Compare fields with{" "}
+            <code className="font-mono">{"= != > >= < <= in [...] exists starts with"}</code>,
+            combine with <code className="font-mono">and or not</code>. Leave empty to send every
+            subscribed event.
           </>
         }
       />
       <div className="flex flex-wrap items-end gap-2">
         {testable.length > 1 ? (
-          <SelectField id={`${id}-event-type`} label="Example of" value={eventType?.name ?? ""} onChange={(e) => setChosen(e.target.value)} className="min-w-48">
+          <SelectField
+            id={`${id}-event-type`}
+            label="Example of"
+            value={eventType?.name ?? ""}
+            onChange={(e) => setChosen(e.target.value)}
+            className="min-w-48"
+          >
             {testable.map((t) => (
               <option key={t.name} value={t.name}>
                 {t.name}
@@ -113,13 +130,19 @@ export function FilterEditor({
       </div>
       <div id={resultId} role="status" className="space-y-2 text-sm">
         {!eventType ? (
-          <p className="text-xs text-(--hl-muted)">None of the subscribed event types has an example payload in the catalog to test against.</p>
+          <p className="text-xs text-(--hl-muted)">
+            None of the subscribed event types has an example payload in the catalog to test
+            against.
+          </p>
         ) : showResult && result && !testing && !testError ? (
           <>
             <p className="flex flex-wrap items-center gap-2">
-              <Badge tone={result.matches ? "ok" : "warn"}>{result.matches ? "matches" : "does not match"}</Badge>
+              <Badge tone={result.matches ? "ok" : "warn"}>
+                {result.matches ? "matches" : "does not match"}
+              </Badge>
               <span>
-                The example of <code className="font-mono">{eventType.name}</code> {result.matches ? "would be sent" : "would be filtered out"}.
+                The example of <code className="font-mono">{eventType.name}</code>{" "}
+                {result.matches ? "would be sent" : "would be filtered out"}.
               </span>
             </p>
             <CodeBlock label={`Example payload of ${eventType.name}`} maxHeight="max-h-48">

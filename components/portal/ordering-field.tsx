@@ -9,7 +9,11 @@ import { FieldErrorText } from "@/components/portal/ui";
 export type EndpointOrderingChoice = EndpointResponse["ordering"];
 
 const CHOICES: { value: EndpointOrderingChoice; label: string; hint: string }[] = [
-  { value: "concurrent", label: "Fastest", hint: "Several deliveries at once; events may arrive out of order." },
+  {
+    value: "concurrent",
+    label: "Fastest",
+    hint: "Several deliveries at once; events may arrive out of order.",
+  },
   {
     value: "fifo",
     label: "In order (FIFO)",
@@ -31,7 +35,13 @@ export function OrderingField({
   hidden?: boolean;
 }) {
   return (
-    <fieldset id={id} tabIndex={-1} hidden={hidden} aria-describedby={error ? `${id}-error` : undefined} className="mt-4 max-w-2xl min-w-0 focus:outline-none">
+    <fieldset
+      id={id}
+      tabIndex={-1}
+      hidden={hidden}
+      aria-describedby={error ? `${id}-error` : undefined}
+      className="mt-4 max-w-2xl min-w-0 focus:outline-none"
+    >
       <legend className="mb-1 text-sm font-medium">Delivery order</legend>
       <div className="space-y-2">
         {CHOICES.map((choice) => (

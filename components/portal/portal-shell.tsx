@@ -8,12 +8,33 @@
 import { QueryCache, QueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type ReactNode,
+} from "react";
 import { HooklineProvider, useWebhookAppSession } from "@/lib/react";
 import { HooklineError } from "@/lib/sdk/errors";
 import { isRetryableError } from "@/lib/portal/field-errors";
 import type { AppResponse } from "@/lib/apps/schemas";
-import { brandColor, isEmbed, isFramed, postToParent, readableOn, rememberEmbedOrigins, resolveTheme, withKeptParams, type PortalTheme } from "@/lib/portal/embed";
+import {
+  brandColor,
+  isEmbed,
+  isFramed,
+  postToParent,
+  readableOn,
+  rememberEmbedOrigins,
+  resolveTheme,
+  withKeptParams,
+  type PortalTheme,
+} from "@/lib/portal/embed";
 import type { InitialBranding } from "@/lib/portal/server-branding";
 import { AccessNeeded, type AccessReason } from "@/components/portal/access-needed";
 import { ToastProvider } from "@/components/portal/toast";
@@ -47,7 +68,13 @@ const ENTRY_PATHS = new Set(["/portal", "/portal/exchange"]);
 const HOME = "/portal/endpoints";
 const AUTH_LOST = "hookline:auth-lost";
 
-export function PortalShell({ initial, children }: { initial: InitialBranding | null; children: ReactNode }) {
+export function PortalShell({
+  initial,
+  children,
+}: {
+  initial: InitialBranding | null;
+  children: ReactNode;
+}) {
   const [expired, setExpired] = useState(false);
   useEffect(() => {
     const lost = () => setExpired(true);
@@ -60,12 +87,24 @@ export function PortalShell({ initial, children }: { initial: InitialBranding | 
         queryCache: new QueryCache({
           onError: (err, query) => {
             // A call that finds the session gone (expired, ended in another tab).
-            if (err instanceof HooklineError && err.status === 401 && query.queryKey[1] !== "session" && query.queryKey[1] !== "exchange") {
+            if (
+              err instanceof HooklineError &&
+              err.status === 401 &&
+              query.queryKey[1] !== "session" &&
+              query.queryKey[1] !== "exchange"
+            ) {
               window.dispatchEvent(new Event(AUTH_LOST));
             }
           },
         }),
-        defaultOptions: { queries: { retry: (count, err) => !(err instanceof HooklineError && err.status > 0 && err.status < 500) && count < 2, refetchOnWindowFocus: false, staleTime: 5_000 } },
+        defaultOptions: {
+          queries: {
+            retry: (count, err) =>
+              !(err instanceof HooklineError && err.status > 0 && err.status < 500) && count < 2,
+            refetchOnWindowFocus: false,
+            staleTime: 5_000,
+          },
+        },
       }),
   );
   return (
@@ -77,7 +116,17 @@ export function PortalShell({ initial, children }: { initial: InitialBranding | 
   );
 }
 
-function Frame({ initial, expired, onRenewed, children }: { initial: InitialBranding | null; expired: boolean; onRenewed: () => void; children: ReactNode }) {
+function Frame({
+  initial,
+  expired,
+  onRenewed,
+  children,
+}: {
+  initial: InitialBranding | null;
+  expired: boolean;
+  onRenewed: () => void;
+  children: ReactNode;
+}) {
   const searchParams = useSearchParams();
   const pathname = usePathname();
   const router = useRouter();
@@ -99,7 +148,9 @@ function Frame({ initial, expired, onRenewed, children }: { initial: InitialBran
   // A refusal that is not the ticket's fault (rate limited, server or network down) leaves the
   // ticket unspent: it stays in the URL so that Reload tries it again.
   const retryable = isRetryableError(session.sessionError);
-  const settled = !session.sessionLoading && (session.hasSession || (!!session.sessionError && !retryable) || !ticket);
+  const settled =
+    !session.sessionLoading &&
+    (session.hasSession || (!!session.sessionError && !retryable) || !ticket);
   useEffect(() => {
     if (!settled) return;
     const params = new URLSearchParams(searchParams.toString());
@@ -113,9 +164,18 @@ function Frame({ initial, expired, onRenewed, children }: { initial: InitialBran
     }
   }, [settled, session.hasSession, pathname, searchParams, router]);
 
-  const theme: PortalTheme = resolveTheme(searchParams.get("theme"), app?.branding.theme ?? initial?.theme);
+  const theme: PortalTheme = resolveTheme(
+    searchParams.get("theme"),
+    app?.branding.theme ?? initial?.theme,
+  );
   const brand = brandColor(app?.branding.primary_color ?? initial?.primaryColor);
-  const style = useMemo(() => (brand ? ({ "--hl-brand": brand, "--hl-brand-fg": readableOn(brand) } as CSSProperties) : undefined), [brand]);
+  const style = useMemo(
+    () =>
+      brand
+        ? ({ "--hl-brand": brand, "--hl-brand-fg": readableOn(brand) } as CSSProperties)
+        : undefined,
+    [brand],
+  );
 
   const [framed, setFramed] = useState(false);
   useLayoutEffect(() => {
@@ -131,14 +191,14 @@ function Frame({ initial, expired, onRenewed, children }: { initial: InitialBran
   const access: AccessReason | null = ended
     ? "ended"
     : expired
-    ? "session_expired"
-    : session.sessionLoading || session.hasSession
-      ? null
-      : ticket && session.sessionError && !retryable
-        ? "invalid_ticket"
-        : session.sessionError
-          ? "unavailable"
-          : "no_ticket";
+      ? "session_expired"
+      : session.sessionLoading || session.hasSession
+        ? null
+        : ticket && session.sessionError && !retryable
+          ? "invalid_ticket"
+          : session.sessionError
+            ? "unavailable"
+            : "no_ticket";
 
   useEffect(() => {
     if (access === "no_ticket" || access === "invalid_ticket" || access === "session_expired") {
@@ -167,41 +227,60 @@ function Frame({ initial, expired, onRenewed, children }: { initial: InitialBran
   return (
     <div
       ref={rootRef}
-      className={cx("hl-portal flex flex-col font-sans text-[15px] antialiased", !framed && "min-h-screen")}
+      className={cx(
+        "hl-portal flex flex-col font-sans text-[15px] antialiased",
+        !framed && "min-h-screen",
+      )}
       data-theme={theme}
       data-framed={framed ? "true" : "false"}
       data-embed={embed ? "true" : "false"}
       style={style}
     >
       <ToastProvider>
-      {access || !ctx ? <title>{name ? `Webhooks · ${name}` : "Webhooks"}</title> : null}
-      <a href="#portal-main" className={cx("sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-(--hl-surface) focus:px-3 focus:py-2", focusRing)}>
-        Skip to content
-      </a>
-      {!embed ? (
-        <Header
-          name={name}
-          logo={logo}
-          loading={!app && !access}
-          showNav={!!app && !access && !entryPage}
-          pathname={pathname}
-          href={href}
-          onEnd={
-            app
-              ? async () => {
-                  await session.endSession();
-                  setEnded(true);
-                }
-              : undefined
-          }
-        />
-      ) : null}
-      <main id="portal-main" tabIndex={-1} className={cx("mx-auto w-full max-w-6xl flex-1 px-4 sm:px-6", embed ? "py-4" : "py-6 sm:py-8", "focus:outline-none")}>
-        {body}
-      </main>
-      {!embed && !framed ? (
-        <footer className="mx-auto w-full max-w-6xl px-4 pb-6 text-xs text-(--hl-subtle) sm:px-6">Webhooks delivered by Hookline</footer>
-      ) : null}
+        {access || !ctx ? <title>{name ? `Webhooks · ${name}` : "Webhooks"}</title> : null}
+        <a
+          href="#portal-main"
+          className={cx(
+            "sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-(--hl-surface) focus:px-3 focus:py-2",
+            focusRing,
+          )}
+        >
+          Skip to content
+        </a>
+        {!embed ? (
+          <Header
+            name={name}
+            logo={logo}
+            loading={!app && !access}
+            showNav={!!app && !access && !entryPage}
+            pathname={pathname}
+            href={href}
+            onEnd={
+              app
+                ? async () => {
+                    await session.endSession();
+                    setEnded(true);
+                  }
+                : undefined
+            }
+          />
+        ) : null}
+        <main
+          id="portal-main"
+          tabIndex={-1}
+          className={cx(
+            "mx-auto w-full max-w-6xl flex-1 px-4 sm:px-6",
+            embed ? "py-4" : "py-6 sm:py-8",
+            "focus:outline-none",
+          )}
+        >
+          {body}
+        </main>
+        {!embed && !framed ? (
+          <footer className="mx-auto w-full max-w-6xl px-4 pb-6 text-xs text-(--hl-subtle) sm:px-6">
+            Webhooks delivered by Hookline
+          </footer>
+        ) : null}
       </ToastProvider>
     </div>
   );
@@ -230,9 +309,18 @@ function Header({
       <div className="mx-auto flex max-w-6xl items-center gap-3 px-4 pt-4 sm:px-6">
         {logo && !logoFailed ? (
           // eslint-disable-next-line @next/next/no-img-element -- the app's own logo URL, any host
-          <img src={logo} alt="" className="h-7 w-7 rounded object-contain" referrerPolicy="no-referrer" onError={() => setLogoFailed(true)} />
+          <img
+            src={logo}
+            alt=""
+            className="h-7 w-7 rounded object-contain"
+            referrerPolicy="no-referrer"
+            onError={() => setLogoFailed(true)}
+          />
         ) : (
-          <span aria-hidden="true" className="grid h-7 w-7 place-items-center rounded-md bg-(--hl-brand) text-sm font-bold text-(--hl-brand-fg)">
+          <span
+            aria-hidden="true"
+            className="grid h-7 w-7 place-items-center rounded-md bg-(--hl-brand) text-sm font-bold text-(--hl-brand-fg)"
+          >
             {(name ?? "W").slice(0, 1).toUpperCase()}
           </span>
         )}
@@ -247,7 +335,14 @@ function Header({
           )}
         </div>
         {onEnd ? (
-          <button type="button" onClick={() => void onEnd()} className={cx("rounded-md px-2 py-1 text-xs text-(--hl-muted) hover:bg-(--hl-surface-2) hover:text-(--hl-fg)", focusRing)}>
+          <button
+            type="button"
+            onClick={() => void onEnd()}
+            className={cx(
+              "rounded-md px-2 py-1 text-xs text-(--hl-muted) hover:bg-(--hl-surface-2) hover:text-(--hl-fg)",
+              focusRing,
+            )}
+          >
             End session
           </button>
         ) : null}
@@ -264,7 +359,9 @@ function Header({
                     aria-current={active ? "page" : undefined}
                     className={cx(
                       "inline-block rounded-t-md border-b-2 px-3 py-2.5 text-sm font-medium",
-                      active ? "border-(--hl-brand) text-(--hl-fg)" : "border-transparent text-(--hl-muted) hover:border-(--hl-border-strong) hover:text-(--hl-fg)",
+                      active
+                        ? "border-(--hl-brand) text-(--hl-fg)"
+                        : "border-transparent text-(--hl-muted) hover:border-(--hl-border-strong) hover:text-(--hl-fg)",
                       focusRing,
                     )}
                   >
@@ -286,7 +383,11 @@ function Header({
  * Inside an iframe, posts `{ type: "hookline:resize", height }` whenever the content's height
  * changes (including an open dialog that reaches past it), so the host can size the frame.
  */
-function useResizeMessages(rootRef: React.RefObject<HTMLDivElement | null>, framed: boolean, embedOrigins: string[] | null) {
+function useResizeMessages(
+  rootRef: React.RefObject<HTMLDivElement | null>,
+  framed: boolean,
+  embedOrigins: string[] | null,
+) {
   const origins = useRef(embedOrigins);
   useEffect(() => {
     origins.current = embedOrigins;
@@ -319,7 +420,12 @@ function useResizeMessages(rootRef: React.RefObject<HTMLDivElement | null>, fram
       watchDialogs();
       measure();
     });
-    mutations.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ["open"] });
+    mutations.observe(root, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ["open"],
+    });
     postToParent({ type: "hookline:ready", path: window.location.pathname }, null);
     measure();
     return () => {
@@ -331,6 +437,10 @@ function useResizeMessages(rootRef: React.RefObject<HTMLDivElement | null>, fram
   // The targets may narrow once the session is known: post the height again to them.
   useEffect(() => {
     const root = rootRef.current;
-    if (framed && root && embedOrigins) postToParent({ type: "hookline:resize", height: Math.ceil(root.getBoundingClientRect().height) }, embedOrigins);
+    if (framed && root && embedOrigins)
+      postToParent(
+        { type: "hookline:resize", height: Math.ceil(root.getBoundingClientRect().height) },
+        embedOrigins,
+      );
   }, [framed, rootRef, embedOrigins]);
 }

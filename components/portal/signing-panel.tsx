@@ -37,12 +37,24 @@ export function SigningPanel({ endpoint }: { endpoint: EndpointResponse }) {
     setErrors({});
     setFormError(null);
     try {
-      await session.updateEndpoint(endpoint.id, { signature_scheme: choice === INHERIT ? null : (choice as SignatureScheme) });
+      await session.updateEndpoint(endpoint.id, {
+        signature_scheme: choice === INHERIT ? null : (choice as SignatureScheme),
+      });
       toast("Signature scheme saved");
     } catch (err) {
-      const sorted = sortFieldErrors(err, { scheme: (f: string) => f === "signature_scheme" }, { signature_scheme: "Signature scheme" });
+      const sorted = sortFieldErrors(
+        err,
+        { scheme: (f: string) => f === "signature_scheme" },
+        { signature_scheme: "Signature scheme" },
+      );
       setErrors(sorted.fields);
-      setFormError(sorted.rest.length ? sorted.rest.join(" ") : sorted.fields.scheme ? null : errorMessage(err));
+      setFormError(
+        sorted.rest.length
+          ? sorted.rest.join(" ")
+          : sorted.fields.scheme
+            ? null
+            : errorMessage(err),
+      );
     } finally {
       setSaving(false);
     }
@@ -51,15 +63,22 @@ export function SigningPanel({ endpoint }: { endpoint: EndpointResponse }) {
   return (
     <div className="space-y-4" data-testid="signing-panel">
       <p className="text-sm text-(--hl-muted)">
-        Deliveries carry Standard Webhooks signatures in the <code className="font-mono text-xs">webhook-signature</code> header: <code className="font-mono text-xs">v1</code>{" "}
-        is checked with the signing secret, <code className="font-mono text-xs">v1a</code> with the public key below, which cannot be used to sign.
+        Deliveries carry Standard Webhooks signatures in the{" "}
+        <code className="font-mono text-xs">webhook-signature</code> header:{" "}
+        <code className="font-mono text-xs">v1</code> is checked with the signing secret,{" "}
+        <code className="font-mono text-xs">v1a</code> with the public key below, which cannot be
+        used to sign.
       </p>
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <span className="text-(--hl-muted)">Signing with</span>
         <Badge tone="info" dot={false}>
-          <span data-testid="effective-scheme">{SCHEME_LABELS[endpoint.effective_signature_scheme]}</span>
+          <span data-testid="effective-scheme">
+            {SCHEME_LABELS[endpoint.effective_signature_scheme]}
+          </span>
         </Badge>
-        {endpoint.signature_scheme === null ? <span className="text-xs text-(--hl-subtle)">(the app&apos;s default)</span> : null}
+        {endpoint.signature_scheme === null ? (
+          <span className="text-xs text-(--hl-subtle)">(the app&apos;s default)</span>
+        ) : null}
       </div>
       <form onSubmit={save} noValidate className="flex flex-wrap items-end gap-2">
         <SelectField
@@ -77,7 +96,13 @@ export function SigningPanel({ endpoint }: { endpoint: EndpointResponse }) {
             </option>
           ))}
         </SelectField>
-        <Button type="submit" size="sm" className="mb-0.5" loading={saving} disabled={choice === current}>
+        <Button
+          type="submit"
+          size="sm"
+          className="mb-0.5"
+          loading={saving}
+          disabled={choice === current}
+        >
           Save
         </Button>
       </form>
@@ -98,14 +123,20 @@ export function SigningPanel({ endpoint }: { endpoint: EndpointResponse }) {
           </div>
         ) : (
           <p className="text-sm text-(--hl-muted)" data-testid="no-public-key">
-            None yet: choose Ed25519 or Both to create a key pair. It is kept if you switch back, so receivers can trust it before you move.
+            None yet: choose Ed25519 or Both to create a key pair. It is kept if you switch back, so
+            receivers can trust it before you move.
           </p>
         )}
         {previousKeys.length ? (
-          <ul className="mt-2 space-y-1 text-xs text-(--hl-muted)" aria-label="Previous public keys" data-testid="previous-public-keys">
+          <ul
+            className="mt-2 space-y-1 text-xs text-(--hl-muted)"
+            aria-label="Previous public keys"
+            data-testid="previous-public-keys"
+          >
             {previousKeys.map((k) => (
               <li key={k.public_key} className="break-all">
-                <code className="font-mono">{k.public_key}</code> — still signs until {formatDateTime(k.expires_at!)}
+                <code className="font-mono">{k.public_key}</code> — still signs until{" "}
+                {formatDateTime(k.expires_at!)}
               </li>
             ))}
           </ul>

@@ -47,7 +47,12 @@ export function SubscriptionPicker({
     const byGroup = new Map<string, EventTypeResponse[]>();
     const f = filter.trim().toLowerCase();
     for (const t of catalog) {
-      if (f && !t.name.toLowerCase().includes(f) && !(t.description ?? "").toLowerCase().includes(f)) continue;
+      if (
+        f &&
+        !t.name.toLowerCase().includes(f) &&
+        !(t.description ?? "").toLowerCase().includes(f)
+      )
+        continue;
       const g = groupOf(t.name);
       byGroup.set(g, [...(byGroup.get(g) ?? []), t]);
     }
@@ -55,7 +60,14 @@ export function SubscriptionPicker({
   }, [catalog, filter]);
 
   const known = new Set(catalog.map((t) => t.name));
-  const extra = value.filter((p) => p !== "*" && !(known.has(p) || (p.endsWith(".*") && catalog.some((t) => groupOf(t.name) === p.slice(0, -2)))));
+  const extra = value.filter(
+    (p) =>
+      p !== "*" &&
+      !(
+        known.has(p) ||
+        (p.endsWith(".*") && catalog.some((t) => groupOf(t.name) === p.slice(0, -2)))
+      ),
+  );
 
   const toggle = (pattern: string, on: boolean) => {
     const next = on ? [...new Set([...value, pattern])] : value.filter((p) => p !== pattern);
@@ -77,16 +89,34 @@ export function SubscriptionPicker({
   const checkbox = "h-4 w-4 shrink-0 rounded border-(--hl-border-strong) accent-(--hl-brand)";
 
   return (
-    <fieldset id={id} tabIndex={-1} aria-describedby={error ? `${id}-error` : `${id}-hint`} aria-invalid={error ? true : undefined} className="min-w-0 focus:outline-none">
+    <fieldset
+      id={id}
+      tabIndex={-1}
+      aria-describedby={error ? `${id}-error` : `${id}-hint`}
+      aria-invalid={error ? true : undefined}
+      className="min-w-0 focus:outline-none"
+    >
       <legend className="mb-1 text-sm font-medium">Events to send</legend>
       <p id={`${id}-hint`} className="mb-2 text-xs text-(--hl-muted)">
-        Pick event types, whole groups, or every event. Wildcards also match event types added later.
+        Pick event types, whole groups, or every event. Wildcards also match event types added
+        later.
       </p>
-      <div className={cx("rounded-md border bg-(--hl-surface)", error ? "border-(--hl-err)" : "border-(--hl-border-strong)")}>
+      <div
+        className={cx(
+          "rounded-md border bg-(--hl-surface)",
+          error ? "border-(--hl-err)" : "border-(--hl-border-strong)",
+        )}
+      >
         <label className="flex cursor-pointer items-center gap-3 border-b border-(--hl-border) px-3 py-2.5">
-          <input type="checkbox" className={checkbox} checked={all} onChange={(e) => toggle("*", e.target.checked)} />
+          <input
+            type="checkbox"
+            className={checkbox}
+            checked={all}
+            onChange={(e) => toggle("*", e.target.checked)}
+          />
           <span className="text-sm">
-            <span className="font-medium">All events</span> <code className="ml-1 rounded bg-(--hl-surface-2) px-1 font-mono text-xs">*</code>
+            <span className="font-medium">All events</span>{" "}
+            <code className="ml-1 rounded bg-(--hl-surface-2) px-1 font-mono text-xs">*</code>
           </span>
         </label>
         {catalog.length > 8 ? (
@@ -104,12 +134,17 @@ export function SubscriptionPicker({
             />
           </div>
         ) : null}
-        <ScrollRegion label="Event types" className={cx("max-h-72 overflow-y-auto", all && "opacity-60")}>
+        <ScrollRegion
+          label="Event types"
+          className={cx("max-h-72 overflow-y-auto", all && "opacity-60")}
+        >
           {catalogLoading ? (
             <p className="px-3 py-3 text-sm text-(--hl-muted)">Loading event types…</p>
           ) : groups.length === 0 ? (
             <p className="px-3 py-3 text-sm text-(--hl-muted)">
-              {catalog.length === 0 ? "No event types are published yet. Choose all events or add an event name below." : "No event types match the filter."}
+              {catalog.length === 0
+                ? "No event types are published yet. Choose all events or add an event name below."
+                : "No event types match the filter."}
             </p>
           ) : (
             groups.map(([group, types]) => {
@@ -120,9 +155,16 @@ export function SubscriptionPicker({
                 <div key={group} className="border-b border-(--hl-border) last:border-b-0">
                   {multi ? (
                     <label className="flex cursor-pointer items-center gap-3 bg-(--hl-surface-2) px-3 py-2">
-                      <input type="checkbox" className={checkbox} checked={all || groupOn} disabled={all} onChange={(e) => toggle(wildcard, e.target.checked)} />
+                      <input
+                        type="checkbox"
+                        className={checkbox}
+                        checked={all || groupOn}
+                        disabled={all}
+                        onChange={(e) => toggle(wildcard, e.target.checked)}
+                      />
                       <span className="text-sm font-medium">
-                        All {group} events <code className="ml-1 font-mono text-xs text-(--hl-muted)">{wildcard}</code>
+                        All {group} events{" "}
+                        <code className="ml-1 font-mono text-xs text-(--hl-muted)">{wildcard}</code>
                       </span>
                     </label>
                   ) : null}
@@ -131,7 +173,12 @@ export function SubscriptionPicker({
                       const covered = all || (multi && groupOn);
                       return (
                         <li key={t.name}>
-                          <label className={cx("flex cursor-pointer items-start gap-3 px-3 py-2", multi && "pl-9")}>
+                          <label
+                            className={cx(
+                              "flex cursor-pointer items-start gap-3 px-3 py-2",
+                              multi && "pl-9",
+                            )}
+                          >
                             <input
                               type="checkbox"
                               className={cx(checkbox, "mt-0.5")}
@@ -141,8 +188,14 @@ export function SubscriptionPicker({
                             />
                             <span className="min-w-0 text-sm">
                               <code className="font-mono text-[13px]">{t.name}</code>
-                              {t.archived ? <span className="ml-2 text-xs text-(--hl-warn)">archived</span> : null}
-                              {t.description ? <span className="block text-xs text-(--hl-muted)">{t.description}</span> : null}
+                              {t.archived ? (
+                                <span className="ml-2 text-xs text-(--hl-warn)">archived</span>
+                              ) : null}
+                              {t.description ? (
+                                <span className="block text-xs text-(--hl-muted)">
+                                  {t.description}
+                                </span>
+                              ) : null}
                             </span>
                           </label>
                         </li>
@@ -158,9 +211,17 @@ export function SubscriptionPicker({
       {extra.length > 0 ? (
         <ul className="mt-2 flex flex-wrap gap-2" aria-label="Other selected patterns">
           {extra.map((p) => (
-            <li key={p} className="inline-flex items-center gap-1 rounded-full bg-(--hl-brand-soft) py-0.5 pr-1 pl-2.5 text-xs text-(--hl-brand-text)">
+            <li
+              key={p}
+              className="inline-flex items-center gap-1 rounded-full bg-(--hl-brand-soft) py-0.5 pr-1 pl-2.5 text-xs text-(--hl-brand-text)"
+            >
               <code className="font-mono">{p}</code>
-              <button type="button" onClick={() => toggle(p, false)} aria-label={`Remove ${p}`} className={cx("rounded-full px-1.5 hover:bg-(--hl-surface-2)", focusRing)}>
+              <button
+                type="button"
+                onClick={() => toggle(p, false)}
+                aria-label={`Remove ${p}`}
+                className={cx("rounded-full px-1.5 hover:bg-(--hl-surface-2)", focusRing)}
+              >
                 ×
               </button>
             </li>
@@ -190,7 +251,9 @@ export function SubscriptionPicker({
           Add
         </Button>
       </div>
-      {customError ? <FieldErrorText id={`${id}-custom-error`}>{customError}</FieldErrorText> : null}
+      {customError ? (
+        <FieldErrorText id={`${id}-custom-error`}>{customError}</FieldErrorText>
+      ) : null}
       {error ? <FieldErrorText id={`${id}-error`}>{error}</FieldErrorText> : null}
     </fieldset>
   );

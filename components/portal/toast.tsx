@@ -5,7 +5,17 @@
  * above an open dialog or drawer (rendered inside the topmost one, which would make anything
  * outside it inert), and leave when the user moves to another page.
  */
-import { createContext, useCallback, useContext, useEffect, useRef, useState, useSyncExternalStore, type CSSProperties, type ReactNode } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type CSSProperties,
+  type ReactNode,
+} from "react";
 import { createPortal } from "react-dom";
 import { usePathname } from "next/navigation";
 import { cx, subscribeModals, topModal } from "@/components/portal/ui";
@@ -50,11 +60,22 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   }
 
   const host = useSyncExternalStore(subscribeModals, topModal, () => null);
-  const style: CSSProperties | undefined = band ? { top: band.top + band.height - 16, bottom: "auto", transform: "translateY(-100%)" } : undefined;
+  const style: CSSProperties | undefined = band
+    ? { top: band.top + band.height - 16, bottom: "auto", transform: "translateY(-100%)" }
+    : undefined;
   const region = (
-    <div aria-live="polite" role="status" style={style} className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex flex-col items-center gap-2 px-4">
+    <div
+      aria-live="polite"
+      role="status"
+      style={style}
+      className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex flex-col items-center gap-2 px-4"
+    >
       {toasts.map((t) => (
-        <ToastItem key={t.id} toast={t} onDone={() => setToasts((list) => list.filter((x) => x.id !== t.id))} />
+        <ToastItem
+          key={t.id}
+          toast={t}
+          onDone={() => setToasts((list) => list.filter((x) => x.id !== t.id))}
+        />
       ))}
     </div>
   );
@@ -80,7 +101,11 @@ function ToastItem({ toast, onDone }: { toast: Toast; onDone: () => void }) {
         toast.tone === "err" && "border-(--hl-err)/40 text-(--hl-err)",
       )}
     >
-      {toast.tone === "ok" ? <span aria-hidden="true" className="mr-2 text-(--hl-ok)">✓</span> : null}
+      {toast.tone === "ok" ? (
+        <span aria-hidden="true" className="mr-2 text-(--hl-ok)">
+          ✓
+        </span>
+      ) : null}
       {toast.message}
     </div>
   );

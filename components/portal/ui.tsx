@@ -30,11 +30,14 @@ export const focusRing =
 type ButtonVariant = "primary" | "secondary" | "danger" | "ghost" | "danger-ghost";
 
 const buttonVariants: Record<ButtonVariant, string> = {
-  primary: "bg-(--hl-brand) text-(--hl-brand-fg) hover:brightness-110 border border-transparent shadow-(--hl-shadow)",
-  secondary: "bg-(--hl-surface) text-(--hl-fg) border border-(--hl-border-strong) hover:bg-(--hl-surface-2)",
+  primary:
+    "bg-(--hl-brand) text-(--hl-brand-fg) hover:brightness-110 border border-transparent shadow-(--hl-shadow)",
+  secondary:
+    "bg-(--hl-surface) text-(--hl-fg) border border-(--hl-border-strong) hover:bg-(--hl-surface-2)",
   danger: "bg-(--hl-danger) text-white border border-transparent hover:brightness-110",
   ghost: "bg-transparent text-(--hl-fg) border border-transparent hover:bg-(--hl-surface-2)",
-  "danger-ghost": "bg-transparent text-(--hl-err) border border-transparent hover:bg-(--hl-err-soft)",
+  "danger-ghost":
+    "bg-transparent text-(--hl-err) border border-transparent hover:bg-(--hl-err-soft)",
 };
 
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
@@ -44,7 +47,17 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
 }
 
 export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button(
-  { variant = "secondary", size = "md", loading = false, disabled, className, children, type = "button", onClick, ...rest },
+  {
+    variant = "secondary",
+    size = "md",
+    loading = false,
+    disabled,
+    className,
+    children,
+    type = "button",
+    onClick,
+    ...rest
+  },
   ref,
 ) {
   // While loading the button keeps focus (a disabled button drops it to <body>): it is
@@ -74,29 +87,60 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
 
 export function Spinner({ className = "h-5 w-5" }: { className?: string }) {
   return (
-    <svg className={cx("animate-spin", className)} viewBox="0 0 24 24" fill="none" aria-hidden="true">
+    <svg
+      className={cx("animate-spin", className)}
+      viewBox="0 0 24 24"
+      fill="none"
+      aria-hidden="true"
+    >
       <circle cx="12" cy="12" r="9" stroke="currentColor" strokeOpacity="0.25" strokeWidth="3" />
       <path d="M21 12a9 9 0 0 0-9-9" stroke="currentColor" strokeWidth="3" strokeLinecap="round" />
     </svg>
   );
 }
 
-export function Card({ children, className, as: As = "section", ...rest }: { children: ReactNode; className?: string; as?: "section" | "div" | "article" | "li" } & Record<string, unknown>) {
+export function Card({
+  children,
+  className,
+  as: As = "section",
+  ...rest
+}: { children: ReactNode; className?: string; as?: "section" | "div" | "article" | "li" } & Record<
+  string,
+  unknown
+>) {
   return (
-    <As className={cx("rounded-lg border border-(--hl-border) bg-(--hl-surface) shadow-(--hl-shadow)", className)} {...rest}>
+    <As
+      className={cx(
+        "rounded-lg border border-(--hl-border) bg-(--hl-surface) shadow-(--hl-shadow)",
+        className,
+      )}
+      {...rest}
+    >
       {children}
     </As>
   );
 }
 
-export function PageHeader({ title, description, actions, docTitle }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; docTitle?: string }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+  docTitle,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  docTitle?: string;
+}) {
   const pageTitle = docTitle ?? (typeof title === "string" ? title : null);
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       {pageTitle ? <title>{`${pageTitle} · Webhooks`}</title> : null}
       <div className="min-w-0">
         <h1 className="text-xl font-semibold tracking-tight sm:text-2xl">{title}</h1>
-        {description ? <p className="mt-1 max-w-2xl text-sm text-(--hl-muted)">{description}</p> : null}
+        {description ? (
+          <p className="mt-1 max-w-2xl text-sm text-(--hl-muted)">{description}</p>
+        ) : null}
       </div>
       {actions ? <div className="flex flex-wrap items-center gap-2">{actions}</div> : null}
     </div>
@@ -114,30 +158,66 @@ const toneClasses: Record<Tone, string> = {
   brand: "bg-(--hl-brand-soft) text-(--hl-brand-text)",
 };
 
-export function Badge({ tone = "neutral", children, dot = true, className }: { tone?: Tone; children: ReactNode; dot?: boolean; className?: string }) {
+export function Badge({
+  tone = "neutral",
+  children,
+  dot = true,
+  className,
+}: {
+  tone?: Tone;
+  children: ReactNode;
+  dot?: boolean;
+  className?: string;
+}) {
   return (
-    <span className={cx("inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap", toneClasses[tone], className)}>
+    <span
+      className={cx(
+        "inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap",
+        toneClasses[tone],
+        className,
+      )}
+    >
       {dot ? <span aria-hidden="true" className="h-1.5 w-1.5 rounded-full bg-current" /> : null}
       {children}
     </span>
   );
 }
 
-export function Alert({ tone = "info", title, children, className, ...rest }: { tone?: Tone; title?: ReactNode; children?: ReactNode; className?: string } & Record<string, unknown>) {
+export function Alert({
+  tone = "info",
+  title,
+  children,
+  className,
+  ...rest
+}: { tone?: Tone; title?: ReactNode; children?: ReactNode; className?: string } & Record<
+  string,
+  unknown
+>) {
   return (
     <div
       role={tone === "err" ? "alert" : "status"}
-      className={cx("rounded-md border border-current/20 px-4 py-3 text-sm", toneClasses[tone], className)}
+      className={cx(
+        "rounded-md border border-current/20 px-4 py-3 text-sm",
+        toneClasses[tone],
+        className,
+      )}
       {...rest}
     >
       {title ? <p className="font-semibold">{title}</p> : null}
-      {children ? <div className={cx(title ? "mt-1" : "", "text-(--hl-fg)")}>{children}</div> : null}
+      {children ? (
+        <div className={cx(title ? "mt-1" : "", "text-(--hl-fg)")}>{children}</div>
+      ) : null}
     </div>
   );
 }
 
 export function Skeleton({ className }: { className?: string }) {
-  return <div aria-hidden="true" className={cx("animate-pulse rounded bg-(--hl-surface-2)", className)} />;
+  return (
+    <div
+      aria-hidden="true"
+      className={cx("animate-pulse rounded bg-(--hl-surface-2)", className)}
+    />
+  );
 }
 
 /** A loading placeholder that screen readers announce once. */
@@ -152,7 +232,17 @@ export function LoadingBlock({ label, rows = 3 }: { label: string; rows?: number
   );
 }
 
-export function EmptyState({ title, children, action, icon }: { title: string; children?: ReactNode; action?: ReactNode; icon?: ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+  icon,
+}: {
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+  icon?: ReactNode;
+}) {
   return (
     <div className="flex flex-col items-center rounded-lg border border-dashed border-(--hl-border-strong) bg-(--hl-surface) px-6 py-12 text-center">
       {icon ? <div className="mb-3 text-(--hl-subtle)">{icon}</div> : null}
@@ -163,13 +253,28 @@ export function EmptyState({ title, children, action, icon }: { title: string; c
   );
 }
 
-export function ErrorState({ error, title = "Could not load this", onRetry }: { error: unknown; title?: string; onRetry?: () => void }) {
+export function ErrorState({
+  error,
+  title = "Could not load this",
+  onRetry,
+}: {
+  error: unknown;
+  title?: string;
+  onRetry?: () => void;
+}) {
   const requestId = requestIdOf(error);
   return (
-    <div role="alert" className="rounded-lg border border-(--hl-err)/30 bg-(--hl-err-soft) px-5 py-4 text-sm">
+    <div
+      role="alert"
+      className="rounded-lg border border-(--hl-err)/30 bg-(--hl-err-soft) px-5 py-4 text-sm"
+    >
       <p className="font-semibold text-(--hl-err)">{title}</p>
       <p className="mt-1 text-(--hl-fg)">{errorMessage(error)}</p>
-      {requestId ? <p className="mt-1 text-xs text-(--hl-muted)">Request id: <code className="font-mono">{requestId}</code></p> : null}
+      {requestId ? (
+        <p className="mt-1 text-xs text-(--hl-muted)">
+          Request id: <code className="font-mono">{requestId}</code>
+        </p>
+      ) : null}
       {onRetry ? (
         <Button size="sm" className="mt-3" onClick={onRetry}>
           Try again
@@ -198,12 +303,29 @@ interface FieldShellProps {
   labelHidden?: boolean;
 }
 
-export function FieldShell({ id, label, hint, error, required, className, children, labelHidden }: FieldShellProps) {
+export function FieldShell({
+  id,
+  label,
+  hint,
+  error,
+  required,
+  className,
+  children,
+  labelHidden,
+}: FieldShellProps) {
   return (
     <div className={className}>
-      <label htmlFor={id} className={cx("mb-1 block text-sm font-medium", labelHidden && "sr-only")}>
+      <label
+        htmlFor={id}
+        className={cx("mb-1 block text-sm font-medium", labelHidden && "sr-only")}
+      >
         {label}
-        {required ? <span className="text-(--hl-err)" aria-hidden="true"> *</span> : null}
+        {required ? (
+          <span className="text-(--hl-err)" aria-hidden="true">
+            {" "}
+            *
+          </span>
+        ) : null}
       </label>
       {children}
       {hint && !error ? (
@@ -218,8 +340,17 @@ export function FieldShell({ id, label, hint, error, required, className, childr
 
 export function FieldErrorText({ id, children }: { id?: string; children: ReactNode }) {
   return (
-    <p id={id} className="mt-1 flex items-start gap-1 text-xs font-medium text-(--hl-err)" data-field-error>
-      <svg aria-hidden="true" viewBox="0 0 20 20" className="mt-px h-3.5 w-3.5 shrink-0" fill="currentColor">
+    <p
+      id={id}
+      className="mt-1 flex items-start gap-1 text-xs font-medium text-(--hl-err)"
+      data-field-error
+    >
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 20 20"
+        className="mt-px h-3.5 w-3.5 shrink-0"
+        fill="currentColor"
+      >
         <path d="M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16Zm-.75 4.5a.75.75 0 0 1 1.5 0v4a.75.75 0 0 1-1.5 0v-4ZM10 14.5a1 1 0 1 1 0-2 1 1 0 0 1 0 2Z" />
       </svg>
       <span>{children}</span>
@@ -231,16 +362,33 @@ function describedBy(id: string, hint: unknown, error: string | undefined) {
   return error ? `${id}-error` : hint ? `${id}-hint` : undefined;
 }
 
-type Common = { label: ReactNode; hint?: ReactNode; error?: string; className?: string; labelHidden?: boolean };
+type Common = {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  className?: string;
+  labelHidden?: boolean;
+};
 
-export const TextField = forwardRef<HTMLInputElement, Common & InputHTMLAttributes<HTMLInputElement>>(function TextField(
+export const TextField = forwardRef<
+  HTMLInputElement,
+  Common & InputHTMLAttributes<HTMLInputElement>
+>(function TextField(
   { label, hint, error, className, labelHidden, id: givenId, required, ...input },
   ref,
 ) {
   const autoId = useId();
   const id = givenId ?? autoId;
   return (
-    <FieldShell id={id} label={label} hint={hint} error={error} required={required} className={className} labelHidden={labelHidden}>
+    <FieldShell
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      required={required}
+      className={className}
+      labelHidden={labelHidden}
+    >
       <input
         ref={ref}
         id={id}
@@ -254,14 +402,25 @@ export const TextField = forwardRef<HTMLInputElement, Common & InputHTMLAttribut
   );
 });
 
-export const TextAreaField = forwardRef<HTMLTextAreaElement, Common & TextareaHTMLAttributes<HTMLTextAreaElement>>(function TextAreaField(
+export const TextAreaField = forwardRef<
+  HTMLTextAreaElement,
+  Common & TextareaHTMLAttributes<HTMLTextAreaElement>
+>(function TextAreaField(
   { label, hint, error, className, labelHidden, id: givenId, required, ...input },
   ref,
 ) {
   const autoId = useId();
   const id = givenId ?? autoId;
   return (
-    <FieldShell id={id} label={label} hint={hint} error={error} required={required} className={className} labelHidden={labelHidden}>
+    <FieldShell
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      required={required}
+      className={className}
+      labelHidden={labelHidden}
+    >
       <textarea
         ref={ref}
         id={id}
@@ -274,14 +433,25 @@ export const TextAreaField = forwardRef<HTMLTextAreaElement, Common & TextareaHT
   );
 });
 
-export const SelectField = forwardRef<HTMLSelectElement, Common & SelectHTMLAttributes<HTMLSelectElement>>(function SelectField(
+export const SelectField = forwardRef<
+  HTMLSelectElement,
+  Common & SelectHTMLAttributes<HTMLSelectElement>
+>(function SelectField(
   { label, hint, error, className, labelHidden, id: givenId, required, children, ...input },
   ref,
 ) {
   const autoId = useId();
   const id = givenId ?? autoId;
   return (
-    <FieldShell id={id} label={label} hint={hint} error={error} required={required} className={className} labelHidden={labelHidden}>
+    <FieldShell
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      required={required}
+      className={className}
+      labelHidden={labelHidden}
+    >
       <select
         ref={ref}
         id={id}
@@ -350,7 +520,18 @@ export interface ModalProps {
   testId?: string;
 }
 
-export function Modal({ open, onClose, title, description, children, footer, variant = "dialog", size = "md", initialFocusRef, testId }: ModalProps) {
+export function Modal({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  footer,
+  variant = "dialog",
+  size = "md",
+  initialFocusRef,
+  testId,
+}: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const slot = useRef<HTMLDivElement>(null);
   const titleId = useId();
@@ -373,7 +554,11 @@ export function Modal({ open, onClose, title, description, children, footer, var
         setModalOpen(toastSlot, true);
         // The given element, else the first field of the body (a form's first input), else the
         // browser's choice (the first focusable element: Close).
-        const target = initialFocusRef?.current ?? dialog.querySelector<HTMLElement>("[data-modal-body] :is(input, select, textarea):not([disabled])");
+        const target =
+          initialFocusRef?.current ??
+          dialog.querySelector<HTMLElement>(
+            "[data-modal-body] :is(input, select, textarea):not([disabled])",
+          );
         target?.focus({ preventScroll: true });
       };
       if (isFramed()) {
@@ -447,7 +632,10 @@ export function Modal({ open, onClose, title, description, children, footer, var
             <button
               type="button"
               onClick={() => onCloseRef.current()}
-              className={cx("-m-1 rounded-md p-1 text-(--hl-muted) hover:bg-(--hl-surface-2) hover:text-(--hl-fg)", focusRing)}
+              className={cx(
+                "-m-1 rounded-md p-1 text-(--hl-muted) hover:bg-(--hl-surface-2) hover:text-(--hl-fg)",
+                focusRing,
+              )}
               aria-label="Close"
             >
               <svg viewBox="0 0 20 20" className="h-5 w-5" fill="currentColor" aria-hidden="true">
@@ -458,7 +646,11 @@ export function Modal({ open, onClose, title, description, children, footer, var
           <div data-modal-body className="min-h-0 flex-1 overflow-y-auto px-5 py-4">
             {children}
           </div>
-          {footer ? <div className="flex flex-wrap justify-end gap-2 border-t border-(--hl-border) px-5 py-3">{footer}</div> : null}
+          {footer ? (
+            <div className="flex flex-wrap justify-end gap-2 border-t border-(--hl-border) px-5 py-3">
+              {footer}
+            </div>
+          ) : null}
         </div>
       ) : null}
       <div ref={slot} data-toast-slot />
@@ -466,7 +658,15 @@ export function Modal({ open, onClose, title, description, children, footer, var
   );
 }
 
-export function CopyButton({ value, label = "Copy", className }: { value: string; label?: string; className?: string }) {
+export function CopyButton({
+  value,
+  label = "Copy",
+  className,
+}: {
+  value: string;
+  label?: string;
+  className?: string;
+}) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   useEffect(() => {
     if (state === "idle") return;
@@ -486,7 +686,13 @@ export function CopyButton({ value, label = "Copy", className }: { value: string
         }
       }}
     >
-      <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy blocked — select the text" : label}</span>
+      <span aria-live="polite">
+        {state === "copied"
+          ? "Copied"
+          : state === "failed"
+            ? "Copy blocked — select the text"
+            : label}
+      </span>
     </Button>
   );
 }
@@ -495,15 +701,40 @@ export function CopyButton({ value, label = "Copy", className }: { value: string
  * A region that scrolls on its own: focusable (so keyboard users can scroll it, WCAG 2.1.1) and
  * named for screen readers.
  */
-export function ScrollRegion({ label, className, children, as: As = "div" }: { label: string; className?: string; children: ReactNode; as?: "div" | "ul" }) {
+export function ScrollRegion({
+  label,
+  className,
+  children,
+  as: As = "div",
+}: {
+  label: string;
+  className?: string;
+  children: ReactNode;
+  as?: "div" | "ul";
+}) {
   return (
-    <As role={As === "div" ? "region" : undefined} aria-label={label} tabIndex={0} className={cx(focusRing, "focus-visible:-outline-offset-2", className)}>
+    <As
+      role={As === "div" ? "region" : undefined}
+      aria-label={label}
+      tabIndex={0}
+      className={cx(focusRing, "focus-visible:-outline-offset-2", className)}
+    >
       {children}
     </As>
   );
 }
 
-export function CodeBlock({ children, label, className, maxHeight = "max-h-80" }: { children: string; label: string; className?: string; maxHeight?: string }) {
+export function CodeBlock({
+  children,
+  label,
+  className,
+  maxHeight = "max-h-80",
+}: {
+  children: string;
+  label: string;
+  className?: string;
+  maxHeight?: string;
+}) {
   return (
     <pre
       aria-label={label}
@@ -554,10 +785,19 @@ export function Segmented<T extends string>({
           key={o.value}
           className={cx(
             "cursor-pointer rounded px-3 py-1.5 text-sm font-medium has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-(--hl-brand)",
-            o.value === value ? "bg-(--hl-brand) text-(--hl-brand-fg)" : "text-(--hl-muted) hover:text-(--hl-fg)",
+            o.value === value
+              ? "bg-(--hl-brand) text-(--hl-brand-fg)"
+              : "text-(--hl-muted) hover:text-(--hl-fg)",
           )}
         >
-          <input type="radio" className="sr-only" name={name} value={o.value} checked={o.value === value} onChange={() => onChange(o.value)} />
+          <input
+            type="radio"
+            className="sr-only"
+            name={name}
+            value={o.value}
+            checked={o.value === value}
+            onChange={() => onChange(o.value)}
+          />
           {o.label}
         </label>
       ))}
@@ -565,11 +805,31 @@ export function Segmented<T extends string>({
   );
 }
 
-export function StatCard({ label, value, detail, tone, testId }: { label: string; value: ReactNode; detail?: ReactNode; tone?: Tone; testId?: string }) {
+export function StatCard({
+  label,
+  value,
+  detail,
+  tone,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  detail?: ReactNode;
+  tone?: Tone;
+  testId?: string;
+}) {
   return (
     <Card className="p-4" data-testid={testId}>
       <p className="text-xs font-medium tracking-wide text-(--hl-muted) uppercase">{label}</p>
-      <p className={cx("mt-1 text-2xl font-semibold tabular-nums", tone === "err" && "text-(--hl-err)", tone === "ok" && "text-(--hl-ok)")}>{value}</p>
+      <p
+        className={cx(
+          "mt-1 text-2xl font-semibold tabular-nums",
+          tone === "err" && "text-(--hl-err)",
+          tone === "ok" && "text-(--hl-ok)",
+        )}
+      >
+        {value}
+      </p>
       {detail ? <p className="mt-0.5 text-xs text-(--hl-muted)">{detail}</p> : null}
     </Card>
   );

@@ -9,7 +9,8 @@ import { chromium } from "@playwright/test";
 export function resolveChromium(): string | undefined {
   const fromEnv = process.env.PLAYWRIGHT_CHROMIUM_PATH;
   if (fromEnv) {
-    if (!fs.existsSync(fromEnv)) throw new Error(`PLAYWRIGHT_CHROMIUM_PATH is set to ${fromEnv}, which does not exist`);
+    if (!fs.existsSync(fromEnv))
+      throw new Error(`PLAYWRIGHT_CHROMIUM_PATH is set to ${fromEnv}, which does not exist`);
     return fromEnv;
   }
   for (const candidate of ["/usr/bin/chromium", "/usr/bin/chromium-browser"]) {

@@ -23,16 +23,29 @@ export class OpenApiChecker {
   readonly covered = new Set<string>();
   readonly findings: Finding[] = [];
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
-  private readonly ops: { method: string; template: string; pattern: RegExp; specificity: number; op: Operation }[] = [];
+  private readonly ops: {
+    method: string;
+    template: string;
+    pattern: RegExp;
+    specificity: number;
+    op: Operation;
+  }[] = [];
 
   constructor(private readonly doc: Json) {
     // ajv-formats is CommonJS: its function is the default export, or that export's `default`.
-    const add = ((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (ajv: Ajv2020) => void;
+    const add = ((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (
+      ajv: Ajv2020,
+    ) => void;
     add(this.ajv);
-    for (const [template, byMethod] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
-      const pattern = new RegExp(`^${template.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "[^/]+")}$`);
+    for (const [template, byMethod] of Object.entries(
+      doc.paths as Record<string, Record<string, Operation>>,
+    )) {
+      const pattern = new RegExp(
+        `^${template.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "[^/]+")}$`,
+      );
       const specificity = template.split("/").filter((s) => !s.startsWith("{")).length;
-      for (const [method, op] of Object.entries(byMethod)) this.ops.push({ method: method.toUpperCase(), template, pattern, specificity, op });
+      for (const [method, op] of Object.entries(byMethod))
+        this.ops.push({ method: method.toUpperCase(), template, pattern, specificity, op });
     }
   }
 
@@ -52,9 +65,16 @@ export class OpenApiChecker {
   }
 
   /** Checks one answer; `label` names the call in findings. */
-  async check(method: string, url: string, res: APIResponse, label = `${method} ${new URL(url).pathname}`): Promise<void> {
+  async check(
+    method: string,
+    url: string,
+    res: APIResponse,
+    label = `${method} ${new URL(url).pathname}`,
+  ): Promise<void> {
     const path = new URL(url).pathname;
-    const match = this.ops.filter((o) => o.method === method && o.pattern.test(path)).sort((a, b) => b.specificity - a.specificity)[0];
+    const match = this.ops
+      .filter((o) => o.method === method && o.pattern.test(path))
+      .sort((a, b) => b.specificity - a.specificity)[0];
     if (!match) {
       this.findings.push({ call: label, problem: "no operation in the document" });
       return;
@@ -63,29 +83,40 @@ export class OpenApiChecker {
     const status = String(res.status());
     const declared = match.op.responses[status];
     if (!declared) {
-      this.findings.push({ call: label, problem: `status ${status} not declared (declared: ${Object.keys(match.op.responses).join(", ")}): ${(await res.text()).slice(0, 200)}` });
+      this.findings.push({
+        call: label,
+        problem: `status ${status} not declared (declared: ${Object.keys(match.op.responses).join(", ")}): ${(await res.text()).slice(0, 200)}`,
+      });
       return;
     }
     const response = this.deref(declared);
     const headers = res.headers();
     for (const name of Object.keys((response.headers as Json | undefined) ?? {})) {
       if (name.toLowerCase() === "set-cookie") continue;
-      if (!(name.toLowerCase() in headers)) this.findings.push({ call: label, problem: `${status}: declared header ${name} missing` });
+      if (!(name.toLowerCase() in headers))
+        this.findings.push({ call: label, problem: `${status}: declared header ${name} missing` });
     }
     const content = response.content as Record<string, { schema: Json }> | undefined;
     const text = await res.text();
     if (!content) {
-      if (text.length > 0) this.findings.push({ call: label, problem: `${status}: a body where none is declared` });
+      if (text.length > 0)
+        this.findings.push({ call: label, problem: `${status}: a body where none is declared` });
       return;
     }
     if (!/application\/json/.test(headers["content-type"] ?? "")) {
-      this.findings.push({ call: label, problem: `${status}: content-type ${headers["content-type"]} is not the declared application/json` });
+      this.findings.push({
+        call: label,
+        problem: `${status}: content-type ${headers["content-type"]} is not the declared application/json`,
+      });
       return;
     }
     const schema = this.resolveRefs(content["application/json"]!.schema);
     const validate = this.ajv.compile(schema);
     if (!validate(JSON.parse(text))) {
-      this.findings.push({ call: label, problem: `${status}: body does not match the schema: ${this.ajv.errorsText(validate.errors)} — ${text.slice(0, 300)}` });
+      this.findings.push({
+        call: label,
+        problem: `${status}: body does not match the schema: ${this.ajv.errorsText(validate.errors)} — ${text.slice(0, 300)}`,
+      });
     }
   }
 
@@ -98,7 +129,8 @@ export class OpenApiChecker {
     const hoisted: Json = {};
     const expanding = new Set<string>();
     const recursive = new Set<string>();
-    const defName = (ref: string) => `component_${ref.slice("#/components/".length).replace(/[^A-Za-z0-9_]/g, "_")}`;
+    const defName = (ref: string) =>
+      `component_${ref.slice("#/components/".length).replace(/[^A-Za-z0-9_]/g, "_")}`;
     const walk = (n: unknown): unknown => {
       if (Array.isArray(n)) return n.map(walk);
       if (!n || typeof n !== "object") return n;

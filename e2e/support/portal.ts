@@ -5,7 +5,13 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, request as playwrightRequest, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import {
+  expect,
+  request as playwrightRequest,
+  type APIRequestContext,
+  type Page,
+  type TestInfo,
+} from "@playwright/test";
 import { createApiKey, E2E_BASE_URL } from "./server";
 
 export { E2E_BASE_URL };
@@ -29,29 +35,56 @@ export class Backend {
     return { authorization: `Bearer ${this.key}`, "content-type": "application/json" };
   }
 
-  async call<T = unknown>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, data?: unknown, expected?: number): Promise<T> {
-    const res = await this.request.fetch(`${E2E_BASE_URL}/api/v1${path}`, { method, headers: this.headers(), data });
+  async call<T = unknown>(
+    method: "GET" | "POST" | "PATCH" | "DELETE",
+    path: string,
+    data?: unknown,
+    expected?: number,
+  ): Promise<T> {
+    const res = await this.request.fetch(`${E2E_BASE_URL}/api/v1${path}`, {
+      method,
+      headers: this.headers(),
+      data,
+    });
     const body = res.status() === 204 ? undefined : await res.json().catch(() => undefined);
-    if (expected !== undefined) expect(res.status(), `${method} ${path}: ${JSON.stringify(body)}`).toBe(expected);
-    else expect(res.ok(), `${method} ${path}: ${res.status()} ${JSON.stringify(body)}`).toBeTruthy();
+    if (expected !== undefined)
+      expect(res.status(), `${method} ${path}: ${JSON.stringify(body)}`).toBe(expected);
+    else
+      expect(res.ok(), `${method} ${path}: ${res.status()} ${JSON.stringify(body)}`).toBeTruthy();
     return body as T;
   }
 
   createApp(slug: string, extra: Record<string, unknown> = {}) {
-    return this.call<{ id: string; slug: string }>("POST", "/apps", { slug, name: extra.name ?? `Acme ${slug}`, ...extra });
+    return this.call<{ id: string; slug: string }>("POST", "/apps", {
+      slug,
+      name: extra.name ?? `Acme ${slug}`,
+      ...extra,
+    });
   }
 
-  eventType(slug: string, body: { name: string; description?: string; schema?: unknown; example?: unknown }) {
+  eventType(
+    slug: string,
+    body: { name: string; description?: string; schema?: unknown; example?: unknown },
+  ) {
     return this.call("POST", `/apps/${slug}/event-types`, body);
   }
 
   async ticket(slug: string): Promise<string> {
-    const r = await this.call<{ ticket: string }>("POST", "/session/tickets", { ticket_type: "webhook_app_access", webhook_app_slug: slug, expires_in: 300 });
+    const r = await this.call<{ ticket: string }>("POST", "/session/tickets", {
+      ticket_type: "webhook_app_access",
+      webhook_app_slug: slug,
+      expires_in: 300,
+    });
     return r.ticket;
   }
 
   trigger(slug: string, event_name: string, payload: Record<string, unknown>) {
-    return this.call<{ event_id: string; deliveries: number }>("POST", `/apps/${slug}/events`, { event_name, payload }, 202);
+    return this.call<{ event_id: string; deliveries: number }>(
+      "POST",
+      `/apps/${slug}/events`,
+      { event_name, payload },
+      202,
+    );
   }
 }
 
@@ -78,7 +111,11 @@ export async function startReceiver(status = 200): Promise<Receiver> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      receiver.requests.push({ path: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      receiver.requests.push({
+        path: req.url ?? "/",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      });
       const code = receiver.status;
       res.writeHead(code, { "content-type": "application/json" });
       res.end(JSON.stringify(code < 300 ? { received: true } : { error: "receiver is down" }));
@@ -153,23 +190,34 @@ export async function startHostPage(): Promise<HostPage> {
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   return {
     origin,
-    url: (src, spacer) => `${origin}/?src=${encodeURIComponent(src)}${spacer ? `&spacer=${spacer}` : ""}`,
+    url: (src, spacer) =>
+      `${origin}/?src=${encodeURIComponent(src)}${spacer ? `&spacer=${spacer}` : ""}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
 /** Full-page screenshots in light and dark (theme "auto" follows the emulated colour scheme). */
-export async function screenshotThemes(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+export async function screenshotThemes(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+): Promise<void> {
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await expect(page.locator(".hl-portal")).toHaveCSS("color-scheme", scheme);
-    await page.screenshot({ path: testInfo.outputPath(`${name}-${scheme}.png`), fullPage: true, animations: "disabled" });
+    await page.screenshot({
+      path: testInfo.outputPath(`${name}-${scheme}.png`),
+      fullPage: true,
+      animations: "disabled",
+    });
   }
   await page.emulateMedia({ colorScheme: "light" });
 }
 
 /** No horizontal scrolling at the current viewport width. */
 export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow, "page scrolls sideways").toBeLessThanOrEqual(0);
 }

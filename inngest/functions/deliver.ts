@@ -29,7 +29,10 @@ export const deliverWebhook = inngest.createFunction(
           const next = outcome.nextInLine;
           await step.sendEvent(
             "start-next-in-line",
-            deliveryScheduled.create({ delivery_id: next.deliveryId, endpoint_id: next.endpointId }, { id: `next-in-line-${next.deliveryId}-after-${deliveryId}` }),
+            deliveryScheduled.create(
+              { delivery_id: next.deliveryId, endpoint_id: next.endpointId },
+              { id: `next-in-line-${next.deliveryId}-after-${deliveryId}` },
+            ),
           );
         }
         return { delivery_id: deliveryId, status: outcome.status, steps: n };

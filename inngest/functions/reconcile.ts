@@ -15,20 +15,48 @@ const BATCH = 1_000;
  * pending operational events.
  */
 export const reconcileDeliveries = inngest.createFunction(
-  { id: "reconcile-deliveries", name: "Restart overdue deliveries", triggers: [cron("*/5 * * * *")], retries: 2 },
+  {
+    id: "reconcile-deliveries",
+    name: "Restart overdue deliveries",
+    triggers: [cron("*/5 * * * *")],
+    retries: 2,
+  },
   async ({ step }) => {
-    const stalled = await step.run("find-stalled-fan-outs", () => findStalledFanOuts(OVERDUE_GRACE_SECONDS, BATCH));
+    const stalled = await step.run("find-stalled-fan-outs", () =>
+      findStalledFanOuts(OVERDUE_GRACE_SECONDS, BATCH),
+    );
     if (stalled.length > 0) {
-      await step.sendEvent("restart-fan-outs", stalled.map((e) => eventTriggered.create({ event_id: e.eventId, app_id: e.appId }, { id: `stalled-${e.eventId}` })));
+      await step.sendEvent(
+        "restart-fan-outs",
+        stalled.map((e) =>
+          eventTriggered.create(
+            { event_id: e.eventId, app_id: e.appId },
+            { id: `stalled-${e.eventId}` },
+          ),
+        ),
+      );
     }
-    const overdue = await step.run("find-overdue", () => findOverdueDeliveries(OVERDUE_GRACE_SECONDS, BATCH));
+    const overdue = await step.run("find-overdue", () =>
+      findOverdueDeliveries(OVERDUE_GRACE_SECONDS, BATCH),
+    );
     if (overdue.length > 0) {
       await step.sendEvent(
         "restart-overdue",
-        overdue.map((d) => deliveryScheduled.create({ delivery_id: d.deliveryId, endpoint_id: d.endpointId }, { id: `overdue-${d.deliveryId}-${d.attempt}` })),
+        overdue.map((d) =>
+          deliveryScheduled.create(
+            { delivery_id: d.deliveryId, endpoint_id: d.endpointId },
+            { id: `overdue-${d.deliveryId}-${d.attempt}` },
+          ),
+        ),
       );
     }
-    const operational = await step.run("send-operational-events", () => sendPendingOperationalEvents());
-    return { fan_outs_restarted: stalled.length, restarted: overdue.length, operational_events_sent: operational.sent };
+    const operational = await step.run("send-operational-events", () =>
+      sendPendingOperationalEvents(),
+    );
+    return {
+      fan_outs_restarted: stalled.length,
+      restarted: overdue.length,
+      operational_events_sent: operational.sent,
+    };
   },
 );

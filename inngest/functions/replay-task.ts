@@ -29,7 +29,8 @@ export const replayTask = inngest.createFunction(
     concurrency: { key: "event.data.task_id", limit: 1 },
     retries: 5,
     onFailure: async ({ event, error }) => {
-      const taskId = (event.data as { event?: { data?: { task_id?: string } } }).event?.data?.task_id;
+      const taskId = (event.data as { event?: { data?: { task_id?: string } } }).event?.data
+        ?.task_id;
       if (taskId) await failReplayTask(taskId, error.message);
     },
   },
@@ -37,14 +38,26 @@ export const replayTask = inngest.createFunction(
     const taskId = event.data.task_id;
     const limit = maxBatches();
     for (let n = 1; n <= limit; n++) {
-      const result = await step.run(`batch-${n}`, () => processReplayTaskBatch(taskId, inngestReplayHolder(taskId)));
-      if (result.done) return { task_id: taskId, status: result.status, batches: n, processed: result.processed, replayed: result.replayed, failed: result.failed };
+      const result = await step.run(`batch-${n}`, () =>
+        processReplayTaskBatch(taskId, inngestReplayHolder(taskId)),
+      );
+      if (result.done)
+        return {
+          task_id: taskId,
+          status: result.status,
+          batches: n,
+          processed: result.processed,
+          replayed: result.replayed,
+          failed: result.failed,
+        };
       if (result.busy) {
         // Another worker (an embedded runner, or a previous run whose lease has not expired) holds it.
         await step.sleep(`wait-for-lease-${n}`, "30s");
       }
     }
-    await step.run("give-up", () => failReplayTask(taskId, `stopped after ${limit} batches without finishing`));
+    await step.run("give-up", () =>
+      failReplayTask(taskId, `stopped after ${limit} batches without finishing`),
+    );
     return { task_id: taskId, status: "failed", batches: limit };
   },
 );

@@ -1,6 +1,17 @@
 import type { App } from "@/generated/prisma/client";
-import { averageLatency, emptyAggregate, latencyPercentile, readRollups, successRate, type Aggregate } from "@/lib/analytics/rollup-reads";
-import { ANALYTICS_FIELDS, type AnalyticsField, type AnalyticsResponse } from "@/lib/analytics/schemas";
+import {
+  averageLatency,
+  emptyAggregate,
+  latencyPercentile,
+  readRollups,
+  successRate,
+  type Aggregate,
+} from "@/lib/analytics/rollup-reads";
+import {
+  ANALYTICS_FIELDS,
+  type AnalyticsField,
+  type AnalyticsResponse,
+} from "@/lib/analytics/schemas";
 import { checkEndpointFilter, DAY_MS } from "@/lib/delivery-log/date-range";
 import { apiErrors } from "@/lib/http/errors";
 
@@ -35,13 +46,19 @@ const compute: Record<AnalyticsField, (a: Aggregate) => number | null> = {
  * `GET /apps/{slug}/analytics`: totals over a period from the hourly rollups (hour resolution:
  * the hours holding start_date and end_date count whole). Only the asked `fields` come back.
  */
-export async function getAnalytics(app: Pick<App, "id">, input: AnalyticsInput): Promise<AnalyticsResponse> {
+export async function getAnalytics(
+  app: Pick<App, "id">,
+  input: AnalyticsInput,
+): Promise<AnalyticsResponse> {
   await checkEndpointFilter(app, input.endpoint_id);
   const to = input.end_date ?? new Date();
   const from = input.start_date ?? new Date(to.getTime() - DEFAULT_ANALYTICS_DAYS * DAY_MS);
-  if (from.getTime() > to.getTime()) throw apiErrors.invalidParameter([{ field: "start_date", message: "is after end_date" }]);
+  if (from.getTime() > to.getTime())
+    throw apiErrors.invalidParameter([{ field: "start_date", message: "is after end_date" }]);
   if (to.getTime() - from.getTime() > MAX_ANALYTICS_DAYS * DAY_MS) {
-    throw apiErrors.invalidParameter([{ field: "start_date", message: `the period may span at most ${MAX_ANALYTICS_DAYS} days` }]);
+    throw apiErrors.invalidParameter([
+      { field: "start_date", message: `the period may span at most ${MAX_ANALYTICS_DAYS} days` },
+    ]);
   }
   const sums = await readRollups({ appId: app.id, endpointId: input.endpoint_id, from, to }, null);
   const total = sums.get(0) ?? emptyAggregate();

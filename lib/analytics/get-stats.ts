@@ -9,7 +9,10 @@ import { DAY_MS } from "@/lib/delivery-log/date-range";
  * (active / failing / disabled; deleted ones left out), and the last 24 hours: the exact number
  * of deliveries created, and outcomes from the hourly rollups.
  */
-export async function getStats(app: Pick<App, "id">, now: Date = new Date()): Promise<StatsResponse> {
+export async function getStats(
+  app: Pick<App, "id">,
+  now: Date = new Date(),
+): Promise<StatsResponse> {
   const { pool } = getDb();
   const since = new Date(now.getTime() - DAY_MS);
   const [statuses, endpoints, recent, rollups] = await Promise.all([
@@ -25,10 +28,19 @@ export async function getStats(app: Pick<App, "id">, now: Date = new Date()): Pr
        FROM endpoints WHERE app_id = $1 AND deleted_at IS NULL`,
       [app.id],
     ),
-    pool.query<{ n: string }>("SELECT count(*) AS n FROM deliveries WHERE app_id = $1 AND created_at > $2 AND created_at <= $3", [app.id, since, now]),
+    pool.query<{ n: string }>(
+      "SELECT count(*) AS n FROM deliveries WHERE app_id = $1 AND created_at > $2 AND created_at <= $3",
+      [app.id, since, now],
+    ),
     readRollups({ appId: app.id, from: since, to: now }, null),
   ]);
-  const by: StatsResponse["by_status"] = { pending: 0, retrying: 0, success: 0, failed: 0, cancelled: 0 };
+  const by: StatsResponse["by_status"] = {
+    pending: 0,
+    retrying: 0,
+    success: 0,
+    failed: 0,
+    cancelled: 0,
+  };
   for (const r of statuses.rows) by[r.status] = Number(r.n);
   const e = endpoints.rows[0];
   const last = rollups.get(0) ?? emptyAggregate();

@@ -40,20 +40,31 @@ export interface TimeseriesInput {
  * the hourly rollups (date_trunc in UTC, weeks from Monday); minute buckets read the raw rows of
  * at most 24 hours.
  */
-export async function getTimeseries(app: Pick<App, "id">, input: TimeseriesInput): Promise<TimeseriesResponse> {
+export async function getTimeseries(
+  app: Pick<App, "id">,
+  input: TimeseriesInput,
+): Promise<TimeseriesResponse> {
   await checkEndpointFilter(app, input.endpoint_id);
   const to = input.end_date ?? new Date();
-  const from = input.start_date ?? new Date(to.getTime() - DEFAULT_TIMESERIES_SPAN_MS[input.interval]);
-  if (from.getTime() > to.getTime()) throw apiErrors.invalidParameter([{ field: "start_date", message: "is after end_date" }]);
+  const from =
+    input.start_date ?? new Date(to.getTime() - DEFAULT_TIMESERIES_SPAN_MS[input.interval]);
+  if (from.getTime() > to.getTime())
+    throw apiErrors.invalidParameter([{ field: "start_date", message: "is after end_date" }]);
   if (input.interval === "minute" && to.getTime() - from.getTime() > MAX_MINUTE_WINDOW_MS) {
     throw apiErrors.invalidParameter([
-      { field: "interval", message: "minute buckets cover at most 24 hours; narrow start_date/end_date or use hour" },
+      {
+        field: "interval",
+        message: "minute buckets cover at most 24 hours; narrow start_date/end_date or use hour",
+      },
     ]);
   }
   const points = bucketCount(from, to, input.interval);
   if (points > MAX_TIMESERIES_POINTS) {
     throw apiErrors.invalidParameter([
-      { field: "interval", message: `the period holds ${points} ${input.interval} buckets; at most ${MAX_TIMESERIES_POINTS} (use a larger interval)` },
+      {
+        field: "interval",
+        message: `the period holds ${points} ${input.interval} buckets; at most ${MAX_TIMESERIES_POINTS} (use a larger interval)`,
+      },
     ]);
   }
   const buckets = bucketStarts(from, to, input.interval);
@@ -61,7 +72,10 @@ export async function getTimeseries(app: Pick<App, "id">, input: TimeseriesInput
   const first = buckets[0]!;
   const end = new Date(nextBucket(buckets[buckets.length - 1]!, input.interval).getTime() - 1);
   const scope = { appId: app.id, endpointId: input.endpoint_id, from: first, to: end };
-  const sums = input.interval === "minute" ? await readMinuteBuckets(scope) : await readRollups(scope, input.interval);
+  const sums =
+    input.interval === "minute"
+      ? await readMinuteBuckets(scope)
+      : await readRollups(scope, input.interval);
   return {
     interval: input.interval,
     start_date: bucketStart(from, input.interval).toISOString(),

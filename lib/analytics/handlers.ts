@@ -13,7 +13,9 @@ export const getStatsHandler: AppScopedHandler = async ({ app, url }) => {
 };
 
 /** `getWebhookAnalytics`: only the asked fields. */
-export const getAnalyticsHandler: AppScopedHandler = async ({ app, url }) => getAnalytics(app, parseQuery(url, analyticsQuery));
+export const getAnalyticsHandler: AppScopedHandler = async ({ app, url }) =>
+  getAnalytics(app, parseQuery(url, analyticsQuery));
 
 /** `getWebhookTimeseries`: every bucket, zeros included. */
-export const getTimeseriesHandler: AppScopedHandler = async ({ app, url }) => getTimeseries(app, parseQuery(url, timeseriesQuery));
+export const getTimeseriesHandler: AppScopedHandler = async ({ app, url }) =>
+  getTimeseries(app, parseQuery(url, timeseriesQuery));

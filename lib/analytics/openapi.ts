@@ -1,4 +1,11 @@
-import { analyticsQuery, analyticsResponse, statsQuery, statsResponse, timeseriesQuery, timeseriesResponse } from "@/lib/analytics/schemas";
+import {
+  analyticsQuery,
+  analyticsResponse,
+  statsQuery,
+  statsResponse,
+  timeseriesQuery,
+  timeseriesResponse,
+} from "@/lib/analytics/schemas";
 import { commonPathParams, defineRoutes } from "@/lib/openapi/registry";
 
 const p = { slug: commonPathParams.slug };
@@ -14,7 +21,12 @@ export const analyticsRoutes = defineRoutes([
     tag,
     pathParams: p,
     query: statsQuery,
-    responses: { 200: { description: "Totals by status, success rate, endpoints by health, the last 24 hours", schema: statsResponse } },
+    responses: {
+      200: {
+        description: "Totals by status, success rate, endpoints by health, the last 24 hours",
+        schema: statsResponse,
+      },
+    },
     errors: [404],
   },
   {

@@ -3,7 +3,11 @@
  * per bucket, and the raw-row equivalent for minute buckets over short windows.
  */
 import { getDb } from "@/lib/db/client";
-import { LATENCY_BUCKET_BOUNDS_MS, LATENCY_BUCKET_COUNT, percentileFromHistogram } from "@/lib/analytics/rollups";
+import {
+  LATENCY_BUCKET_BOUNDS_MS,
+  LATENCY_BUCKET_COUNT,
+  percentileFromHistogram,
+} from "@/lib/analytics/rollups";
 
 export type BucketUnit = "minute" | "hour" | "day" | "week";
 
@@ -21,10 +25,24 @@ export interface Aggregate {
 }
 
 export function emptyAggregate(): Aggregate {
-  return { created: 0, succeeded: 0, failed: 0, filtered: 0, attempts: 0, attemptsFailed: 0, latencySumMs: 0, latencyMaxMs: 0, histogram: new Array<number>(LATENCY_BUCKET_COUNT).fill(0) };
+  return {
+    created: 0,
+    succeeded: 0,
+    failed: 0,
+    filtered: 0,
+    attempts: 0,
+    attemptsFailed: 0,
+    latencySumMs: 0,
+    latencyMaxMs: 0,
+    histogram: new Array<number>(LATENCY_BUCKET_COUNT).fill(0),
+  };
 }
 
-const UNIT_MS: Record<Exclude<BucketUnit, "week">, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+const UNIT_MS: Record<Exclude<BucketUnit, "week">, number> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+};
 const WEEK_MS = 7 * 86_400_000;
 
 /** Start of the UTC bucket holding `at` (weeks start on Monday, like Postgres' date_trunc). */
@@ -64,7 +82,11 @@ interface RollupScope {
 }
 
 function rollupWhere(scope: RollupScope): { sql: string; params: unknown[] } {
-  const params: unknown[] = [scope.appId, bucketStart(scope.from, "hour"), nextBucket(bucketStart(scope.to, "hour"), "hour")];
+  const params: unknown[] = [
+    scope.appId,
+    bucketStart(scope.from, "hour"),
+    nextBucket(bucketStart(scope.to, "hour"), "hour"),
+  ];
   let sql = "r.app_id = $1 AND r.hour >= $2 AND r.hour < $3";
   if (scope.endpointId) {
     params.push(scope.endpointId);
@@ -74,21 +96,39 @@ function rollupWhere(scope: RollupScope): { sql: string; params: unknown[] } {
 }
 
 /** `sum(latency_histogram[1]) AS h0, ...`: element-wise sums in the same pass (no unnest). */
-const HISTOGRAM_SUMS = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => `sum(r.latency_histogram[${i + 1}]) AS h${i}`).join(", ");
+const HISTOGRAM_SUMS = Array.from(
+  { length: LATENCY_BUCKET_COUNT },
+  (_, i) => `sum(r.latency_histogram[${i + 1}]) AS h${i}`,
+).join(", ");
 
-type RollupRow = { b: Date; created: string; succeeded: string; failed: string; filtered: string; attempts: string; attempts_failed: string; latency: string; latency_max: number } & Record<
-  `h${number}`,
-  string | null
->;
+type RollupRow = {
+  b: Date;
+  created: string;
+  succeeded: string;
+  failed: string;
+  filtered: string;
+  attempts: string;
+  attempts_failed: string;
+  latency: string;
+  latency_max: number;
+} & Record<`h${number}`, string | null>;
 
 /**
  * Hourly rollups summed per bucket (`unit` hour, day or week; null for one total, keyed 0), in
  * one pass over at most (hours × endpoints) rows; never the attempts.
  */
-export async function readRollups(scope: RollupScope, unit: Exclude<BucketUnit, "minute"> | null): Promise<Map<number, Aggregate>> {
+export async function readRollups(
+  scope: RollupScope,
+  unit: Exclude<BucketUnit, "minute"> | null,
+): Promise<Map<number, Aggregate>> {
   const { sql, params } = rollupWhere(scope);
   // Rollup hours are already whole UTC hours.
-  const bucket = unit === null ? `'epoch'::timestamptz` : unit === "hour" ? "r.hour" : `date_trunc('${unit}', r.hour, 'UTC')`;
+  const bucket =
+    unit === null
+      ? `'epoch'::timestamptz`
+      : unit === "hour"
+        ? "r.hour"
+        : `date_trunc('${unit}', r.hour, 'UTC')`;
   const { rows } = await getDb().pool.query<RollupRow>(
     `SELECT ${bucket} AS b, sum(r.created) AS created, sum(r.succeeded) AS succeeded, sum(r.failed) AS failed, sum(r.filtered) AS filtered,
             sum(r.attempts) AS attempts, sum(r.attempts_failed) AS attempts_failed, sum(r.latency_sum_ms) AS latency, max(r.latency_max_ms) AS latency_max, ${HISTOGRAM_SUMS}
@@ -122,7 +162,8 @@ export async function readMinuteBuckets(scope: RollupScope): Promise<Map<number,
   const from = bucketStart(scope.from, "minute");
   const to = nextBucket(bucketStart(scope.to, "minute"), "minute");
   const params: unknown[] = [scope.appId, from, to];
-  const endpointFilter = (alias: string) => (scope.endpointId ? ` AND ${alias}.endpoint_id = $4` : "");
+  const endpointFilter = (alias: string) =>
+    scope.endpointId ? ` AND ${alias}.endpoint_id = $4` : "";
   if (scope.endpointId) params.push(scope.endpointId);
   // width_bucket over bound+1 puts a latency equal to a bound in that bound's bucket, as the rollups do.
   const thresholds = `ARRAY[${LATENCY_BUCKET_BOUNDS_MS.map((b) => b + 1).join(",")}]::int[]`;
@@ -133,7 +174,14 @@ export async function readMinuteBuckets(scope: RollupScope): Promise<Map<number,
        FROM deliveries d WHERE d.app_id = $1 AND d.created_at >= $2 AND d.created_at < $3${endpointFilter("d")} GROUP BY 1`,
       params,
     ),
-    pool.query<{ b: Date; bucket: number; attempts: string; attempts_failed: string; latency: string; latency_max: number }>(
+    pool.query<{
+      b: Date;
+      bucket: number;
+      attempts: string;
+      attempts_failed: string;
+      latency: string;
+      latency_max: number;
+    }>(
       `SELECT date_trunc('minute', a.created_at, 'UTC') AS b, width_bucket(a.duration_ms, ${thresholds}) AS bucket,
               count(*) AS attempts, count(*) FILTER (WHERE a.error IS NOT NULL) AS attempts_failed, sum(a.duration_ms) AS latency,
               max(a.duration_ms) AS latency_max

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { hourOf, LATENCY_BUCKET_BOUNDS_MS, LATENCY_BUCKET_COUNT, latencyBucketIndex, percentileFromHistogram } from "@/lib/analytics/rollups";
+import {
+  hourOf,
+  LATENCY_BUCKET_BOUNDS_MS,
+  LATENCY_BUCKET_COUNT,
+  latencyBucketIndex,
+  percentileFromHistogram,
+} from "@/lib/analytics/rollups";
 
 describe("rollup helpers", () => {
   it("buckets latencies by inclusive upper bound, with an overflow bucket", () => {
@@ -12,7 +18,9 @@ describe("rollup helpers", () => {
   });
 
   it("keys rollups by UTC hour", () => {
-    expect(hourOf(new Date("2026-03-01T10:59:59.999Z")).toISOString()).toBe("2026-03-01T10:00:00.000Z");
+    expect(hourOf(new Date("2026-03-01T10:59:59.999Z")).toISOString()).toBe(
+      "2026-03-01T10:00:00.000Z",
+    );
   });
 
   it("estimates percentiles from a histogram", () => {

@@ -13,7 +13,9 @@
  * attempts with latency <= LATENCY_BUCKET_BOUNDS_MS[i] (and above the previous bound); the extra
  * last element counts everything slower than the last bound.
  */
-export const LATENCY_BUCKET_BOUNDS_MS: readonly number[] = [10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000];
+export const LATENCY_BUCKET_BOUNDS_MS: readonly number[] = [
+  10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000,
+];
 
 /** Length of `latency_histogram`: one per bound plus the overflow bucket. */
 export const LATENCY_BUCKET_COUNT = LATENCY_BUCKET_BOUNDS_MS.length + 1;
@@ -45,7 +47,11 @@ export function hourOf(at: Date): Date {
  * last bound for the overflow bucket), but never more than the slowest attempt (`maxMs`): a 2 s
  * timeout must not read as a 2.5 s percentile. Null when empty.
  */
-export function percentileFromHistogram(histogram: readonly number[], quantile: number, maxMs = Infinity): number | null {
+export function percentileFromHistogram(
+  histogram: readonly number[],
+  quantile: number,
+  maxMs = Infinity,
+): number | null {
   const bound = histogramBound(histogram, quantile);
   return bound === null ? null : Math.min(bound, maxMs);
 }
@@ -57,7 +63,8 @@ function histogramBound(histogram: readonly number[], quantile: number): number 
   let seen = 0;
   for (let i = 0; i < histogram.length; i++) {
     seen += histogram[i] ?? 0;
-    if (seen >= rank) return LATENCY_BUCKET_BOUNDS_MS[Math.min(i, LATENCY_BUCKET_BOUNDS_MS.length - 1)]!;
+    if (seen >= rank)
+      return LATENCY_BUCKET_BOUNDS_MS[Math.min(i, LATENCY_BUCKET_BOUNDS_MS.length - 1)]!;
   }
   return LATENCY_BUCKET_BOUNDS_MS[LATENCY_BUCKET_BOUNDS_MS.length - 1]!;
 }
@@ -103,4 +110,5 @@ export function foldIntoRollupsSql(source: string, columns: { filtered?: boolean
 }
 
 /** A rollup source row for a change of a delivery's state (no attempt). */
-export const NO_ATTEMPT_COLUMNS = "0 AS attempt, 0 AS attempt_failed, 0 AS duration_ms, NULL::int AS bucket";
+export const NO_ATTEMPT_COLUMNS =
+  "0 AS attempt, 0 AS attempt_failed, 0 AS duration_ms, NULL::int AS bucket";

@@ -39,7 +39,10 @@ const fieldsParam = z
       .map((v) => v.trim())
       .filter(Boolean);
     if (names.length === 0) {
-      ctx.addIssue({ code: "custom", message: `must name at least one of ${ANALYTICS_FIELDS.join(", ")}` });
+      ctx.addIssue({
+        code: "custom",
+        message: `must name at least one of ${ANALYTICS_FIELDS.join(", ")}`,
+      });
       return z.NEVER;
     }
     const unknown = names.filter((n) => !(ANALYTICS_FIELDS as readonly string[]).includes(n));
@@ -58,7 +61,9 @@ const endpointIdParam = z.string().min(1, "must not be empty").max(100, "is too 
 
 export const analyticsQuery = z
   .strictObject({
-    start_date: dateTimeParam.optional().describe("Start of the period (RFC 3339). Default: 7 days before end_date."),
+    start_date: dateTimeParam
+      .optional()
+      .describe("Start of the period (RFC 3339). Default: 7 days before end_date."),
     end_date: dateTimeParam.optional().describe("End of the period (RFC 3339). Default: now."),
     endpoint_id: endpointIdParam.optional().describe("Only this endpoint."),
     fields: fieldsParam.optional(),
@@ -94,7 +99,9 @@ export const timeseriesQuery = z
       .describe("Bucket size (default hour). `minute` is limited to windows of 24 hours."),
     start_date: dateTimeParam
       .optional()
-      .describe("Start (RFC 3339). Default: end_date minus 1 hour (minute), 24 hours (hour), 30 days (day) or 12 weeks (week)."),
+      .describe(
+        "Start (RFC 3339). Default: end_date minus 1 hour (minute), 24 hours (hour), 30 days (day) or 12 weeks (week).",
+      ),
     end_date: dateTimeParam.optional().describe("End (RFC 3339). Default: now."),
     endpoint_id: endpointIdParam.optional().describe("Only this endpoint."),
   })

@@ -21,12 +21,20 @@ export async function createApp(input: CreateAppRequest, actor: string): Promise
           ...(input.signature_scheme !== undefined && { signatureScheme: input.signature_scheme }),
         },
       });
-      await recordAudit(tx, { appId: app.id, actor, action: "app.created", targetType: "app", targetId: app.id });
+      await recordAudit(tx, {
+        appId: app.id,
+        actor,
+        action: "app.created",
+        targetType: "app",
+        targetId: app.id,
+      });
       return app;
     });
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
-      throw apiErrors.conflict(`An app with slug "${input.slug}" already exists`, { field: "slug" });
+      throw apiErrors.conflict(`An app with slug "${input.slug}" already exists`, {
+        field: "slug",
+      });
     }
     throw err;
   }

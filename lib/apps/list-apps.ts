@@ -3,7 +3,10 @@ import { getDb } from "@/lib/db/client";
 import { afterKeyset, decodeCursor, pageOf } from "@/lib/http/pagination";
 
 /** Apps, newest first, by keyset. */
-export async function listApps(query: { limit: number; cursor?: string }): Promise<{ data: App[]; nextCursor: string | null }> {
+export async function listApps(query: {
+  limit: number;
+  cursor?: string;
+}): Promise<{ data: App[]; nextCursor: string | null }> {
   const scope = { list: "apps" };
   const after = decodeCursor(query.cursor, scope);
   const rows = await getDb().prisma.app.findMany({

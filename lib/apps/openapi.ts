@@ -28,7 +28,9 @@ export const appRoutes = defineRoutes([
     summary: "List webhook apps",
     tag: "Apps",
     query: listAppsQuery,
-    responses: { 200: { description: "A page of apps, newest first", schema: listPage(appResponse) } },
+    responses: {
+      200: { description: "A page of apps, newest first", schema: listPage(appResponse) },
+    },
   },
   {
     method: "get",
@@ -45,7 +47,8 @@ export const appRoutes = defineRoutes([
     path: "/apps/{slug}",
     operationId: "updateWebhookApp",
     summary: "Update a webhook app",
-    description: "Changes the given fields; `branding` is replaced as a whole. The slug cannot change.",
+    description:
+      "Changes the given fields; `branding` is replaced as a whole. The slug cannot change.",
     tag: "Apps",
     pathParams: p,
     body: updateAppRequest,
@@ -67,11 +70,14 @@ export const appRoutes = defineRoutes([
     path: "/apps/{slug}/rotate-secret",
     operationId: "rotateWebhookSecret",
     summary: "Rotate the signing secret of every endpoint of the app",
-    description: "Previous secrets keep signing for the grace period (default 24 h) unless `expire_previous` is true.",
+    description:
+      "Previous secrets keep signing for the grace period (default 24 h) unless `expire_previous` is true.",
     tag: "Apps",
     pathParams: p,
     body: rotateSecretRequest,
-    responses: { 200: { description: "How many endpoints were rotated", schema: rotateAppSecretsResponse } },
+    responses: {
+      200: { description: "How many endpoints were rotated", schema: rotateAppSecretsResponse },
+    },
     errors: [404],
   },
 ]);

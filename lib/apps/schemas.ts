@@ -17,8 +17,14 @@ const origin = z.string().refine((v) => {
 }, "must be an origin like https://app.example.com (scheme, host and port only)");
 
 export const branding = z.strictObject({
-  primary_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a hex colour like #4f46e5").optional(),
-  logo_url: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2048).optional(),
+  primary_color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, "must be a hex colour like #4f46e5")
+    .optional(),
+  logo_url: z
+    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+    .max(2048)
+    .optional(),
   theme: z.enum(["light", "dark", "auto"]).optional(),
 });
 
@@ -30,16 +36,23 @@ const appFields = {
   strict_catalog: z.boolean().optional(),
   signature_scheme: signatureScheme
     .optional()
-    .describe("How the app's endpoints sign unless they choose: `hmac` (v1, default), `ed25519` (v1a) or `both`."),
+    .describe(
+      "How the app's endpoints sign unless they choose: `hmac` (v1, default), `ed25519` (v1a) or `both`.",
+    ),
 };
 
 /** Seeds 000 and 002 disagree (`app_slug` vs `slug`): both are accepted, `slug` is answered. */
 export const createAppRequest = z
   .strictObject({ slug: appSlug.optional(), app_slug: appSlug.optional(), ...appFields })
   .superRefine((v, ctx) => {
-    if (!v.slug && !v.app_slug) ctx.addIssue({ code: "custom", path: ["slug"], message: "is required (or app_slug)" });
+    if (!v.slug && !v.app_slug)
+      ctx.addIssue({ code: "custom", path: ["slug"], message: "is required (or app_slug)" });
     if (v.slug && v.app_slug && v.slug !== v.app_slug)
-      ctx.addIssue({ code: "custom", path: ["app_slug"], message: "differs from slug; send one of them" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["app_slug"],
+        message: "differs from slug; send one of them",
+      });
   })
   .transform(({ app_slug, slug, ...rest }) => ({ ...rest, slug: (slug ?? app_slug)! }));
 export type CreateAppRequest = z.output<typeof createAppRequest>;
@@ -50,7 +63,11 @@ export const appResponse = z.object({
   name: z.string(),
   description: z.string().nullable(),
   embed_origins: z.array(z.string()),
-  branding: z.object({ primary_color: z.string().optional(), logo_url: z.string().optional(), theme: z.string().optional() }),
+  branding: z.object({
+    primary_color: z.string().optional(),
+    logo_url: z.string().optional(),
+    theme: z.string().optional(),
+  }),
   strict_catalog: z.boolean(),
   signature_scheme: signatureScheme,
   created_at: z.string(),

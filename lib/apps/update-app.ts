@@ -7,23 +7,34 @@ import { ensureAppSigningKeys } from "@/lib/endpoints/ed25519-signing-keys";
 
 /** Changes the given fields; `branding` is replaced as a whole. */
 export async function updateApp(app: App, input: UpdateAppRequest, actor: string): Promise<App> {
-  const updated = await getDb().prisma.$transaction(async (tx) => {
-    const updated = await tx.app.update({
-      where: { id: app.id },
-      data: {
-        ...(input.name !== undefined && { name: input.name }),
-        ...(input.description !== undefined && { description: input.description }),
-        ...(input.embed_origins !== undefined && { embedOrigins: input.embed_origins }),
-        ...(input.branding !== undefined && { branding: input.branding }),
-        ...(input.strict_catalog !== undefined && { strictCatalog: input.strict_catalog }),
-        ...(input.signature_scheme !== undefined && { signatureScheme: input.signature_scheme }),
-      },
-    });
-    if (input.signature_scheme !== undefined) await ensureAppSigningKeys(tx, app.id, input.signature_scheme);
-    await recordAudit(tx, { appId: app.id, actor, action: "app.updated", targetType: "app", targetId: app.id, details: { fields: Object.keys(input) } });
-    return updated;
-    // Switching to ed25519 makes a key pair for each inheriting endpoint: a few ms per hundred.
-  }, { timeout: 60_000 });
+  const updated = await getDb().prisma.$transaction(
+    async (tx) => {
+      const updated = await tx.app.update({
+        where: { id: app.id },
+        data: {
+          ...(input.name !== undefined && { name: input.name }),
+          ...(input.description !== undefined && { description: input.description }),
+          ...(input.embed_origins !== undefined && { embedOrigins: input.embed_origins }),
+          ...(input.branding !== undefined && { branding: input.branding }),
+          ...(input.strict_catalog !== undefined && { strictCatalog: input.strict_catalog }),
+          ...(input.signature_scheme !== undefined && { signatureScheme: input.signature_scheme }),
+        },
+      });
+      if (input.signature_scheme !== undefined)
+        await ensureAppSigningKeys(tx, app.id, input.signature_scheme);
+      await recordAudit(tx, {
+        appId: app.id,
+        actor,
+        action: "app.updated",
+        targetType: "app",
+        targetId: app.id,
+        details: { fields: Object.keys(input) },
+      });
+      return updated;
+      // Switching to ed25519 makes a key pair for each inheriting endpoint: a few ms per hundred.
+    },
+    { timeout: 60_000 },
+  );
   invalidateCaches("apps"); // this process at once; others by notification
   return updated;
 }

@@ -35,9 +35,15 @@ interface CacheRegistry {
 }
 
 // One per process: Next bundles route modules and instrumentation separately, and they must share one registry.
-const registry = processSingleton<CacheRegistry>("cache/lookup-cache", () => ({ live: false, byTable: new Map() }));
+const registry = processSingleton<CacheRegistry>("cache/lookup-cache", () => ({
+  live: false,
+  byTable: new Map(),
+}));
 
-export function createLookupCache<V>(table: CachedTable, options: { keep?: (value: V) => boolean } = {}): LookupCache<V> {
+export function createLookupCache<V>(
+  table: CachedTable,
+  options: { keep?: (value: V) => boolean } = {},
+): LookupCache<V> {
   const entries = new Map<string, { value: V; expiresAt: number }>();
   // Bumped by every clear: a load that started before a change must not store its stale answer.
   let generation = 0;

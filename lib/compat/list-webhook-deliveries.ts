@@ -12,5 +12,10 @@ export async function listWebhookDeliveries(
   query: { status?: DeliveryStatus; limit: number; cursor?: string },
 ): Promise<{ data: Delivery[]; nextCursor: string | null }> {
   const endpoint = await getEndpoint(app, endpointId);
-  return listDeliveries(app, { endpoint_id: endpoint.id, status: query.status, limit: query.limit, cursor: query.cursor });
+  return listDeliveries(app, {
+    endpoint_id: endpoint.id,
+    status: query.status,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
 }

@@ -39,7 +39,9 @@ export const compatRoutes = defineRoutes([
     tag,
     pathParams: p,
     query: listWebhooksQuery,
-    responses: { 200: { description: "A page of endpoints", schema: pagedEnvelope(webhookListed) } },
+    responses: {
+      200: { description: "A page of endpoints", schema: pagedEnvelope(webhookListed) },
+    },
     errors: [404],
   },
   {
@@ -82,7 +84,9 @@ export const compatRoutes = defineRoutes([
     tag,
     pathParams: p,
     body: testPingRequest,
-    responses: { 200: { description: "How the receiver answered", schema: envelope(testPingResult) } },
+    responses: {
+      200: { description: "How the receiver answered", schema: envelope(testPingResult) },
+    },
     errors: [404],
   },
   {
@@ -93,7 +97,12 @@ export const compatRoutes = defineRoutes([
     tag,
     pathParams: p,
     query: listWebhookDeliveriesQuery,
-    responses: { 200: { description: "A page of deliveries, newest first", schema: pagedEnvelope(webhookDelivery) } },
+    responses: {
+      200: {
+        description: "A page of deliveries, newest first",
+        schema: pagedEnvelope(webhookDelivery),
+      },
+    },
     errors: [404],
   },
 ]);

@@ -19,19 +19,21 @@ const url = z.string().trim().min(1, "is required").describe("HTTPS URL to recei
 /** Parsed straight into the endpoint service's input, so both surfaces share one implementation. */
 export const createWebhookRequest = z
   .strictObject({ url, events })
-  .transform((v): CreateEndpointRequest => ({ url: v.url, subscriptions: [...new Set(v.events)], subscriptionsField: "events" }));
+  .transform((v): CreateEndpointRequest => ({
+    url: v.url,
+    subscriptions: [...new Set(v.events)],
+    subscriptionsField: "events",
+  }));
 
 export const updateWebhookRequest = z
   .strictObject({ url: url.optional(), events: events.optional(), active: z.boolean().optional() })
   .refine((v) => Object.keys(v).length > 0, { message: "send at least one of url, events, active" })
-  .transform(
-    (v): UpdateEndpointRequest => ({
-      ...(v.url !== undefined && { url: v.url }),
-      ...(v.active !== undefined && { is_active: v.active }),
-      subscriptions: v.events && [...new Set(v.events)],
-      subscriptionsField: "events",
-    }),
-  );
+  .transform((v): UpdateEndpointRequest => ({
+    ...(v.url !== undefined && { url: v.url }),
+    ...(v.active !== undefined && { is_active: v.active }),
+    subscriptions: v.events && [...new Set(v.events)],
+    subscriptionsField: "events",
+  }));
 
 /** Seed 004 rotation takes no options: the old secret is invalid at once. */
 export const rotateWebhookSecretRequest = z.strictObject({}).transform(() => ({ graceSeconds: 0 }));
@@ -101,7 +103,12 @@ export function envelope<T extends z.ZodType>(data: T) {
 }
 /** A page: `{ success: true, data: [...], nextCursor, hasMore }`. */
 export function pagedEnvelope<T extends z.ZodType>(item: T) {
-  return z.object({ success: z.literal(true), data: z.array(item), nextCursor: z.string().nullable(), hasMore: z.boolean() });
+  return z.object({
+    success: z.literal(true),
+    data: z.array(item),
+    nextCursor: z.string().nullable(),
+    hasMore: z.boolean(),
+  });
 }
 
 export type WebhookCreated = z.infer<typeof webhookCreated>;

@@ -1,6 +1,12 @@
 import type { Delivery, Endpoint } from "@/generated/prisma/client";
 import type { TestEndpointResponse } from "@/lib/endpoints/schemas";
-import type { TestPingResult, WebhookCreated, WebhookDelivery, WebhookListed, WebhookUpdated } from "@/lib/compat/schemas";
+import type {
+  TestPingResult,
+  WebhookCreated,
+  WebhookDelivery,
+  WebhookListed,
+  WebhookUpdated,
+} from "@/lib/compat/schemas";
 
 /** Seed 004's field sets, one per operation; nothing else is answered. */
 export function webhookCreated(endpoint: Endpoint, secret: string): WebhookCreated {
@@ -66,6 +72,14 @@ export function success<T>(data: T): { success: true; data: T } {
   return { success: true, data };
 }
 
-export function successPage<R, T>(page: { data: R[]; nextCursor: string | null }, serialize: (row: R) => T) {
-  return { success: true as const, data: page.data.map(serialize), nextCursor: page.nextCursor, hasMore: page.nextCursor !== null };
+export function successPage<R, T>(
+  page: { data: R[]; nextCursor: string | null },
+  serialize: (row: R) => T,
+) {
+  return {
+    success: true as const,
+    data: page.data.map(serialize),
+    nextCursor: page.nextCursor,
+    hasMore: page.nextCursor !== null,
+  };
 }

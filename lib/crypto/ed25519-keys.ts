@@ -6,7 +6,12 @@
  *   as it is (node:crypto through JWK or SPKI, libsodium, Go's `ed25519.PublicKey`).
  * Only node:crypto is used, and imports are relative, so lib/verify can ship this file.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from "node:crypto";
 
 export const ED25519_SECRET_KEY_PREFIX = "whsk_";
 export const ED25519_PUBLIC_KEY_PREFIX = "whpk_";
@@ -33,7 +38,8 @@ function decodeBase64(encoded: string, what: string): Buffer {
 }
 
 function withoutPrefix(value: string, prefix: string, what: string): string {
-  if (!value.startsWith(prefix)) throw new Error(`Malformed ${what}: expected '${prefix}' followed by base64`);
+  if (!value.startsWith(prefix))
+    throw new Error(`Malformed ${what}: expected '${prefix}' followed by base64`);
   return value.slice(prefix.length);
 }
 
@@ -58,16 +64,31 @@ export function generateEd25519KeyPair(): Ed25519KeyPair {
  * whose second half is not the seed's public key (a corrupted or spliced key).
  */
 export function parseEd25519SigningKey(signingKey: string): KeyObject {
-  const bytes = decodeBase64(withoutPrefix(signingKey, ED25519_SECRET_KEY_PREFIX, "Ed25519 signing key"), "Ed25519 signing key");
+  const bytes = decodeBase64(
+    withoutPrefix(signingKey, ED25519_SECRET_KEY_PREFIX, "Ed25519 signing key"),
+    "Ed25519 signing key",
+  );
   if (bytes.length !== SEED_BYTES && bytes.length !== SEED_BYTES + PUBLIC_KEY_BYTES) {
-    throw new Error(`Malformed Ed25519 signing key: expected ${SEED_BYTES} or ${SEED_BYTES + PUBLIC_KEY_BYTES} bytes, got ${bytes.length}`);
+    throw new Error(
+      `Malformed Ed25519 signing key: expected ${SEED_BYTES} or ${SEED_BYTES + PUBLIC_KEY_BYTES} bytes, got ${bytes.length}`,
+    );
   }
   const seed = bytes.subarray(0, SEED_BYTES);
-  if (bytes.length === SEED_BYTES) return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+  if (bytes.length === SEED_BYTES)
+    return createPrivateKey({
+      key: Buffer.concat([PKCS8_PREFIX, seed]),
+      format: "der",
+      type: "pkcs8",
+    });
   const publicHalf = bytes.subarray(SEED_BYTES);
   // Node derives the public key from `d` (the given `x` is not kept), so comparing catches a splice.
   const privateKey = createPrivateKey({
-    key: { kty: "OKP", crv: "Ed25519", d: seed.toString("base64url"), x: publicHalf.toString("base64url") },
+    key: {
+      kty: "OKP",
+      crv: "Ed25519",
+      d: seed.toString("base64url"),
+      x: publicHalf.toString("base64url"),
+    },
     format: "jwk",
   });
   if (!rawPublicKey(privateKey).equals(publicHalf)) {
@@ -78,14 +99,25 @@ export function parseEd25519SigningKey(signingKey: string): KeyObject {
 
 /** The public KeyObject behind a `whpk_` key (what a receiver verifies with). */
 export function parseEd25519PublicKey(publicKey: string): KeyObject {
-  const bytes = decodeBase64(withoutPrefix(publicKey, ED25519_PUBLIC_KEY_PREFIX, "Ed25519 public key"), "Ed25519 public key");
+  const bytes = decodeBase64(
+    withoutPrefix(publicKey, ED25519_PUBLIC_KEY_PREFIX, "Ed25519 public key"),
+    "Ed25519 public key",
+  );
   if (bytes.length !== PUBLIC_KEY_BYTES) {
-    throw new Error(`Malformed Ed25519 public key: expected ${PUBLIC_KEY_BYTES} bytes, got ${bytes.length}`);
+    throw new Error(
+      `Malformed Ed25519 public key: expected ${PUBLIC_KEY_BYTES} bytes, got ${bytes.length}`,
+    );
   }
-  return createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: bytes.toString("base64url") }, format: "jwk" });
+  return createPublicKey({
+    key: { kty: "OKP", crv: "Ed25519", x: bytes.toString("base64url") },
+    format: "jwk",
+  });
 }
 
 /** The `whpk_` public key of a `whsk_` signing key. */
 export function ed25519PublicKeyOf(signingKey: string): string {
-  return ED25519_PUBLIC_KEY_PREFIX + rawPublicKey(createPublicKey(parseEd25519SigningKey(signingKey))).toString("base64");
+  return (
+    ED25519_PUBLIC_KEY_PREFIX +
+    rawPublicKey(createPublicKey(parseEd25519SigningKey(signingKey))).toString("base64")
+  );
 }

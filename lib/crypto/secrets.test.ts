@@ -54,7 +54,9 @@ describe("encryptSecret / decryptSecret", () => {
 
   it("fails with the wrong master secret", () => {
     const ciphertext = encryptSecret("whsec_abc", MASTER);
-    expect(() => decryptSecret(ciphertext, MASTER + "x")).toThrow(/wrong master secret or .*tampered/);
+    expect(() => decryptSecret(ciphertext, MASTER + "x")).toThrow(
+      /wrong master secret or .*tampered/,
+    );
   });
 
   it("fails when any part was tampered with", () => {
@@ -79,7 +81,9 @@ describe("encryptSecret / decryptSecret", () => {
 
 describe("tokens", () => {
   it("hashToken is sha256 hex", () => {
-    expect(hashToken("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(hashToken("abc")).toBe(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
   });
 
   it("randomToken is prefix + base64url", () => {

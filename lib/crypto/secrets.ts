@@ -98,7 +98,9 @@ export function decryptSecret(ciphertext: string, masterSecret: string): string 
     return Buffer.concat([decipher.update(data), decipher.final()]).toString("utf8");
   } catch {
     // GCM cannot tell a wrong key from tampering; either way the value is unusable.
-    throw new Error("Could not decrypt secret: wrong master secret or the ciphertext was tampered with");
+    throw new Error(
+      "Could not decrypt secret: wrong master secret or the ciphertext was tampered with",
+    );
   }
 }
 

@@ -53,7 +53,10 @@ const holder = processSingleton<{ db?: Database }>("db/client", () => ({}));
 export function getDb(): Database {
   if (!holder.db) {
     const url = getConfig().databaseUrl;
-    if (!url) throw new Error("DATABASE_URL is not set: start Hookline with `npm start`, which provides it");
+    if (!url)
+      throw new Error(
+        "DATABASE_URL is not set: start Hookline with `npm start`, which provides it",
+      );
     holder.db = createDatabase(url);
   }
   return holder.db;

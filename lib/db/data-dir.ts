@@ -13,7 +13,9 @@ export class DataDirInUseError extends Error {
     readonly dataDir: string,
     readonly pid: number,
   ) {
-    super(`the data directory ${dataDir} is in use by another Hookline (pid ${pid}); stop it first or set HOOKLINE_DATA_DIR to another folder`);
+    super(
+      `the data directory ${dataDir} is in use by another Hookline (pid ${pid}); stop it first or set HOOKLINE_DATA_DIR to another folder`,
+    );
     this.name = "DataDirInUseError";
   }
 }
@@ -82,7 +84,8 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
       fs.rmSync(tmp, { force: true });
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const owner = readLock(dataDir);
-      if (owner && owner.pid !== process.pid && isAlive(owner.pid)) throw new DataDirInUseError(dataDir, owner.pid);
+      if (owner && owner.pid !== process.pid && isAlive(owner.pid))
+        throw new DataDirInUseError(dataDir, owner.pid);
       fs.rmSync(target, { force: true }); // stale: its owner is gone
     }
   }
@@ -115,7 +118,8 @@ interface ServerEntry {
   url: string;
 }
 
-const registryDir = () => path.join(os.tmpdir(), `hookline-servers-${process.getuid?.() ?? "user"}`);
+const registryDir = () =>
+  path.join(os.tmpdir(), `hookline-servers-${process.getuid?.() ?? "user"}`);
 
 export function announceRunningServer(entry: Omit<ServerEntry, "pid">): () => void {
   const dir = registryDir();
@@ -132,7 +136,10 @@ export function announceRunningServer(entry: Omit<ServerEntry, "pid">): () => vo
 export function runningServers(): ServerEntry[] {
   let names: string[];
   try {
-    names = fs.readdirSync(registryDir()).filter((n) => /^\d+\.json$/.test(n)).slice(0, 100);
+    names = fs
+      .readdirSync(registryDir())
+      .filter((n) => /^\d+\.json$/.test(n))
+      .slice(0, 100);
   } catch {
     return [];
   }

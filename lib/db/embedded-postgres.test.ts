@@ -1,7 +1,12 @@
 import path from "node:path";
 import { parse as parseConnectionString } from "pg-connection-string";
 import { describe, expect, it } from "vitest";
-import { embeddedDatabaseUrl, MAX_SOCKET_PATH_BYTES, SOCKET_DIR_NAME, socketDirFor } from "@/lib/db/embedded-postgres";
+import {
+  embeddedDatabaseUrl,
+  MAX_SOCKET_PATH_BYTES,
+  SOCKET_DIR_NAME,
+  socketDirFor,
+} from "@/lib/db/embedded-postgres";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { poolConfigFromUrl, redactUrl, withDatabase } from "@/lib/db/url";
 
@@ -14,14 +19,20 @@ function dataDirWithSocketPathOf(bytes: number, port: number): string {
 describe.skipIf(process.platform === "win32")("socketDirFor: Unix socket or TCP fallback", () => {
   it("uses <dataDir>/run for an ordinary data directory", () => {
     expect(socketDirFor("/var/lib/hookline", 5432)).toBe(`/var/lib/hookline/${SOCKET_DIR_NAME}`);
-    expect(socketDirFor(".hookline", 5432)).toBe(path.join(process.cwd(), ".hookline", SOCKET_DIR_NAME));
+    expect(socketDirFor(".hookline", 5432)).toBe(
+      path.join(process.cwd(), ".hookline", SOCKET_DIR_NAME),
+    );
   });
 
   it("takes a socket path of exactly the limit and falls back to TCP one byte beyond it", () => {
     const atLimit = dataDirWithSocketPathOf(MAX_SOCKET_PATH_BYTES, 54321);
-    expect(Buffer.byteLength(path.join(atLimit, SOCKET_DIR_NAME, ".s.PGSQL.54321"))).toBe(MAX_SOCKET_PATH_BYTES);
+    expect(Buffer.byteLength(path.join(atLimit, SOCKET_DIR_NAME, ".s.PGSQL.54321"))).toBe(
+      MAX_SOCKET_PATH_BYTES,
+    );
     expect(socketDirFor(atLimit, 54321)).toBe(path.join(atLimit, SOCKET_DIR_NAME));
-    expect(socketDirFor(dataDirWithSocketPathOf(MAX_SOCKET_PATH_BYTES + 1, 54321), 54321)).toBeUndefined();
+    expect(
+      socketDirFor(dataDirWithSocketPathOf(MAX_SOCKET_PATH_BYTES + 1, 54321), 54321),
+    ).toBeUndefined();
   });
 
   it("counts the port's digits and bytes, not characters", () => {
@@ -43,28 +54,62 @@ describe("embeddedDatabaseUrl", () => {
   it("points at the socket folder with libpq's ?host= form, which pg and our parser read alike", () => {
     const socketDir = "/tmp/a dir,with+odd/run";
     const url = embeddedDatabaseUrl({ password, port: 40123, database: "hookline", socketDir });
-    expect(url).toMatch(/^postgresql:\/\/postgres:[^@]+@localhost:40123\/hookline\?host=%2Ftmp%2Fa%20dir%2Cwith%2Bodd%2Frun$/);
+    expect(url).toMatch(
+      /^postgresql:\/\/postgres:[^@]+@localhost:40123\/hookline\?host=%2Ftmp%2Fa%20dir%2Cwith%2Bodd%2Frun$/,
+    );
 
     const ours = poolConfigFromUrl(url);
-    expect(ours).toMatchObject({ host: socketDir, port: 40123, user: "postgres", password, database: "hookline" });
+    expect(ours).toMatchObject({
+      host: socketDir,
+      port: 40123,
+      user: "postgres",
+      password,
+      database: "hookline",
+    });
     const pgs = parseConnectionString(url);
-    expect(pgs).toMatchObject({ host: socketDir, port: "40123", user: "postgres", password, database: "hookline" });
+    expect(pgs).toMatchObject({
+      host: socketDir,
+      port: "40123",
+      user: "postgres",
+      password,
+      database: "hookline",
+    });
   });
 
   it("keeps the socket when another database of the same server is chosen", () => {
-    const url = embeddedDatabaseUrl({ password, port: 40123, database: "postgres", socketDir: "/tmp/x/run" });
+    const url = embeddedDatabaseUrl({
+      password,
+      port: 40123,
+      database: "postgres",
+      socketDir: "/tmp/x/run",
+    });
     const other = withDatabase(url, "t_abc");
-    expect(poolConfigFromUrl(other)).toMatchObject({ host: "/tmp/x/run", port: 40123, database: "t_abc", password });
+    expect(poolConfigFromUrl(other)).toMatchObject({
+      host: "/tmp/x/run",
+      port: 40123,
+      database: "t_abc",
+      password,
+    });
   });
 
   it("is TCP 127.0.0.1 without a socket folder", () => {
     const url = embeddedDatabaseUrl({ password, port: 40123, database: "hookline" });
     expect(url).not.toContain("?");
-    expect(poolConfigFromUrl(url)).toMatchObject({ host: "127.0.0.1", port: 40123, database: "hookline", password });
+    expect(poolConfigFromUrl(url)).toMatchObject({
+      host: "127.0.0.1",
+      port: 40123,
+      database: "hookline",
+      password,
+    });
   });
 
   it("prints without the password", () => {
-    const url = embeddedDatabaseUrl({ password, port: 40123, database: "hookline", socketDir: "/tmp/x/run" });
+    const url = embeddedDatabaseUrl({
+      password,
+      port: 40123,
+      database: "hookline",
+      socketDir: "/tmp/x/run",
+    });
     expect(redactUrl(url)).not.toContain(encodeURIComponent(password));
     expect(redactUrl(url)).toContain("?host=%2Ftmp%2Fx%2Frun");
   });
@@ -72,10 +117,25 @@ describe("embeddedDatabaseUrl", () => {
 
 describe("a stopped database behind a Unix socket", () => {
   it("counts as unavailable (its socket file is gone: ENOENT), from pg and from Prisma", () => {
-    const fromPg = Object.assign(new Error("connect ENOENT /data/run/.s.PGSQL.5432"), { code: "ENOENT", syscall: "connect", errno: -2 });
+    const fromPg = Object.assign(new Error("connect ENOENT /data/run/.s.PGSQL.5432"), {
+      code: "ENOENT",
+      syscall: "connect",
+      errno: -2,
+    });
     expect(isDatabaseUnavailable(fromPg)).toBe(true);
-    const fromPrisma = Object.assign(new Error("\nInvalid `prisma.app.findMany()` invocation:\n\n\nconnect ENOENT /data/run/.s.PGSQL.5432"), { code: "ENOENT" });
+    const fromPrisma = Object.assign(
+      new Error(
+        "\nInvalid `prisma.app.findMany()` invocation:\n\n\nconnect ENOENT /data/run/.s.PGSQL.5432",
+      ),
+      { code: "ENOENT" },
+    );
     expect(isDatabaseUnavailable(fromPrisma)).toBe(true);
-    expect(isDatabaseUnavailable(Object.assign(new Error("ENOENT: no such file or directory, open '/x'"), { code: "ENOENT" }))).toBe(false);
+    expect(
+      isDatabaseUnavailable(
+        Object.assign(new Error("ENOENT: no such file or directory, open '/x'"), {
+          code: "ENOENT",
+        }),
+      ),
+    ).toBe(false);
   });
 });

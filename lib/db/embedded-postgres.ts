@@ -72,14 +72,23 @@ export const MAX_SOCKET_PATH_BYTES = process.platform === "linux" ? 107 : 103;
  * Where the cluster in `dataDir` puts its Unix socket for `port`, or undefined when the socket's
  * path (`<dataDir>/run/.s.PGSQL.<port>`) would be too long to bind: then TCP alone is used.
  */
-export function socketDirFor(dataDir: string, port: number, maxBytes = MAX_SOCKET_PATH_BYTES): string | undefined {
+export function socketDirFor(
+  dataDir: string,
+  port: number,
+  maxBytes = MAX_SOCKET_PATH_BYTES,
+): string | undefined {
   if (process.platform === "win32") return undefined;
   const dir = path.join(path.resolve(dataDir), SOCKET_DIR_NAME);
   return Buffer.byteLength(path.join(dir, `.s.PGSQL.${port}`)) <= maxBytes ? dir : undefined;
 }
 
 /** The URL of `database` over the socket in `socketDir` (libpq's `?host=` form), or over TCP. */
-export function embeddedDatabaseUrl(input: { password: string; port: number; database: string; socketDir?: string }): string {
+export function embeddedDatabaseUrl(input: {
+  password: string;
+  port: number;
+  database: string;
+  socketDir?: string;
+}): string {
   const base = `postgresql://${SUPERUSER}:${encodeURIComponent(input.password)}`;
   const database = encodeURIComponent(input.database);
   return input.socketDir
@@ -118,8 +127,16 @@ function runAsIds(): { uid: number; gid: number } | undefined {
   if (typeof process.getuid !== "function" || process.getuid() !== 0) return undefined;
   const lookup = () => {
     try {
-      const uid = Number(execFileSync("id", ["-u", SUPERUSER], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim());
-      const gid = Number(execFileSync("id", ["-g", SUPERUSER], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim());
+      const uid = Number(
+        execFileSync("id", ["-u", SUPERUSER], { stdio: ["ignore", "pipe", "ignore"] })
+          .toString()
+          .trim(),
+      );
+      const gid = Number(
+        execFileSync("id", ["-g", SUPERUSER], { stdio: ["ignore", "pipe", "ignore"] })
+          .toString()
+          .trim(),
+      );
       return Number.isInteger(uid) && Number.isInteger(gid) ? { uid, gid } : undefined;
     } catch {
       return undefined;
@@ -128,14 +145,24 @@ function runAsIds(): { uid: number; gid: number } | undefined {
   const found = lookup();
   if (found) return found;
   try {
-    execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", SUPERUSER], {
-      stdio: "ignore",
-    });
+    execFileSync(
+      "useradd",
+      ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", SUPERUSER],
+      {
+        stdio: "ignore",
+      },
+    );
   } catch (err) {
-    throw new Error("running as root, and could not create the `postgres` system user that PostgreSQL must run as", { cause: err });
+    throw new Error(
+      "running as root, and could not create the `postgres` system user that PostgreSQL must run as",
+      { cause: err },
+    );
   }
   const created = lookup();
-  if (!created) throw new Error("running as root, and the `postgres` system user could not be found after creating it");
+  if (!created)
+    throw new Error(
+      "running as root, and the `postgres` system user could not be found after creating it",
+    );
   return created;
 }
 
@@ -147,15 +174,25 @@ function readOrCreatePassword(dataDir: string): string {
   return password;
 }
 
-function run(cmd: string, args: string[], ids: { uid: number; gid: number } | undefined): Promise<string> {
+function run(
+  cmd: string,
+  args: string[],
+  ids: { uid: number; gid: number } | undefined,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+    const child = spawn(cmd, args, {
+      ...ids,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, LC_ALL: "C" },
+    });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
     child.on("error", reject);
     child.on("close", (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`${path.basename(cmd)} failed (exit ${code}):\n${output.trim()}`)),
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`${path.basename(cmd)} failed (exit ${code}):\n${output.trim()}`)),
     );
   });
 }
@@ -256,13 +293,25 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     try {
       await run(
         initdb,
-        [`--pgdata=${pgData}`, "--auth=scram-sha-256", `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C", "--no-instructions"],
+        [
+          `--pgdata=${pgData}`,
+          "--auth=scram-sha-256",
+          `--username=${SUPERUSER}`,
+          `--pwfile=${pwfile}`,
+          "--encoding=UTF8",
+          "--locale=C",
+          "--no-instructions",
+        ],
         ids,
       );
     } catch (err) {
       fs.rmSync(pgData, { recursive: true, force: true });
-      const hint = ids ? ` (PostgreSQL runs as the \`postgres\` user: every folder above ${pgData} must be readable by it)` : "";
-      throw new Error(`could not initialise the embedded database${hint}: ${(err as Error).message}`);
+      const hint = ids
+        ? ` (PostgreSQL runs as the \`postgres\` user: every folder above ${pgData} must be readable by it)`
+        : "";
+      throw new Error(
+        `could not initialise the embedded database${hint}: ${(err as Error).message}`,
+      );
     } finally {
       fs.rmSync(pwfile, { force: true });
     }
@@ -275,15 +324,20 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   if (socketDir) {
     prepareSocketDir(socketDir, ids);
   } else {
-    options.onLog?.(`the Unix socket path under ${dataDir} would be longer than ${MAX_SOCKET_PATH_BYTES} bytes: connecting over TCP 127.0.0.1 instead`);
+    options.onLog?.(
+      `the Unix socket path under ${dataDir} would be longer than ${MAX_SOCKET_PATH_BYTES} bytes: connecting over TCP 127.0.0.1 instead`,
+    );
   }
   let child: RunningPostgres;
   try {
     child = await launch({ postgres, pgData, port, socketDir, ids, onLog: options.onLog });
   } catch (err) {
     // A folder where sockets cannot be made (some network or host-shared file systems): TCP.
-    if (!socketDir || !(err instanceof StartupError) || !/Unix-domain socket/.test(err.message)) throw err;
-    options.onLog?.(`could not create the Unix socket in ${socketDir}: connecting over TCP 127.0.0.1 instead`);
+    if (!socketDir || !(err instanceof StartupError) || !/Unix-domain socket/.test(err.message))
+      throw err;
+    options.onLog?.(
+      `could not create the Unix socket in ${socketDir}: connecting over TCP 127.0.0.1 instead`,
+    );
     socketDir = undefined;
     child = await launch({ postgres, pgData, port, socketDir, ids, onLog: options.onLog });
   }
@@ -300,7 +354,14 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   let current = child;
   let stopped = false;
   const relaunch = () => launch({ postgres, pgData, port, socketDir, ids, onLog: options.onLog });
-  if (options.supervise) superviseChild(child, options.supervise, relaunch, () => stopped, (next) => (current = next));
+  if (options.supervise)
+    superviseChild(
+      child,
+      options.supervise,
+      relaunch,
+      () => stopped,
+      (next) => (current = next),
+    );
 
   return {
     url,
@@ -374,15 +435,21 @@ async function launch(input: {
   const child: ChildProcess = spawn(
     input.postgres,
     [
-      "-D", input.pgData,
-      "-p", String(input.port),
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", `unix_socket_directories=${socketDirectories}`,
-      "-c", "max_connections=200",
+      "-D",
+      input.pgData,
+      "-p",
+      String(input.port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `unix_socket_directories=${socketDirectories}`,
+      "-c",
+      "max_connections=200",
       // Deliveries are a queue: every one leaves dead index entries at the head of the due index
       // until vacuumed, and claims walk past them (17 ms a claim after 50,000 deliveries with the
       // default 1 min). The table's own threshold is in its migration.
-      "-c", "autovacuum_naptime=2s",
+      "-c",
+      "autovacuum_naptime=2s",
     ],
     { ...input.ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } },
   );
@@ -392,12 +459,18 @@ async function launch(input: {
     if (logs.length > 200) logs.shift();
     input.onLog?.(chunk);
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL"); // nothing would ever stop it otherwise
-      reject(new StartupError(`the embedded database did not start within 60 s:\n${logs.join("").trim()}`));
+      reject(
+        new StartupError(
+          `the embedded database did not start within 60 s:\n${logs.join("").trim()}`,
+        ),
+      );
     }, 60_000);
     const onData = (chunk: string) => {
       if (chunk.includes("database system is ready to accept connections")) {
@@ -413,7 +486,11 @@ async function launch(input: {
     });
     void exited.then(({ code }) => {
       clearTimeout(timer);
-      reject(new StartupError(`the embedded database exited during start-up (code ${code}):\n${logs.join("").trim()}`));
+      reject(
+        new StartupError(
+          `the embedded database exited during start-up (code ${code}):\n${logs.join("").trim()}`,
+        ),
+      );
     });
   });
 
@@ -438,7 +515,9 @@ async function createDatabaseIfMissing(url: string, database: string) {
   const client = new pg.Client({ ...poolConfigFromUrl(url), database: "postgres" });
   await client.connect();
   try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [
+      database,
+    ]);
     if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
   } finally {
     await client.end();

@@ -37,7 +37,8 @@ export function createGroupCommit<I, O>(options: GroupCommitOptions<I, O>): Grou
   let inFlight = 0;
   const idle: (() => void)[] = [];
 
-  const writeEach = (batch: Pending<I, O>[]) => Promise.all(batch.map((p) => options.writeOne(p.item).then(p.resolve, p.reject)));
+  const writeEach = (batch: Pending<I, O>[]) =>
+    Promise.all(batch.map((p) => options.writeOne(p.item).then(p.resolve, p.reject)));
   const write = async (batch: Pending<I, O>[]) => {
     if (batch.length === 1) return void (await writeEach(batch));
     let results: O[];

@@ -42,7 +42,8 @@ export function listenToChannel(options: ListenOptions): ChannelListener {
   const retryLater = (current: pg.Client) => {
     setListening(false);
     current.end().catch(() => {});
-    if (!stopped && client === current) reconnectTimer = setTimeout(() => void connect(), reconnectDelayMs);
+    if (!stopped && client === current)
+      reconnectTimer = setTimeout(() => void connect(), reconnectDelayMs);
   };
 
   const connect = async () => {

@@ -39,7 +39,10 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
   if (options.shareRunning) {
     const owner = liveLockOwner(config.dataDir);
     if (owner?.databaseUrl) {
-      await waitForDatabase(owner.databaseUrl, { ...options, maxWaitMs: options.maxWaitMs ?? 10_000 });
+      await waitForDatabase(owner.databaseUrl, {
+        ...options,
+        maxWaitMs: options.maxWaitMs ?? 10_000,
+      });
       return { url: owner.databaseUrl, embedded: true, close: async () => {} };
     }
     if (owner) throw new DataDirInUseError(config.dataDir, owner.pid); // still starting up
@@ -51,8 +54,13 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
       dataDir: config.dataDir,
       onLog: (line) => options.log.debug("postgres", { line: line.trim() }),
       supervise: lost && {
-        onDown: (code, signal) => options.log.error("the embedded database exited unexpectedly; restarting it", { code, signal }),
-        onRestarted: (attempts, downForMs) => options.log.info("the embedded database is back", { attempts, down_for_ms: downForMs }),
+        onDown: (code, signal) =>
+          options.log.error("the embedded database exited unexpectedly; restarting it", {
+            code,
+            signal,
+          }),
+        onRestarted: (attempts, downForMs) =>
+          options.log.info("the embedded database is back", { attempts, down_for_ms: downForMs }),
         onGiveUp: (err) => {
           options.log.error("the embedded database could not be restarted", { error: err.message });
           lost(err);
@@ -95,12 +103,16 @@ export async function waitForDatabase(url: string, options: OpenOptions): Promis
     try {
       await client.connect();
       await client.query("SELECT 1");
-      if (attempt > 1) options.log.info("database is reachable", { url: redactUrl(url), attempts: attempt });
+      if (attempt > 1)
+        options.log.info("database is reachable", { url: redactUrl(url), attempts: attempt });
       return;
     } catch (err) {
       const waited = Date.now() - started;
       if (options.maxWaitMs !== undefined && waited >= options.maxWaitMs) {
-        throw new Error(`the database at ${redactUrl(url)} is unavailable: ${(err as Error).message}`, { cause: err });
+        throw new Error(
+          `the database at ${redactUrl(url)} is unavailable: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
       options.log.warn("database unavailable, retrying", {
         url: redactUrl(url),

@@ -27,7 +27,9 @@ export class TimedClient extends pg.Client {
 
   private closeOnTimeout(err: unknown): void {
     if (err instanceof Error && err.message === "Query read timeout") {
-      (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      (
+        this as unknown as { connection?: { stream?: { destroy(): void } } }
+      ).connection?.stream?.destroy();
     }
   }
 }

@@ -17,7 +17,10 @@ export function poolConfigFromUrl(url: string): PoolConfig {
     user: decodeURIComponent(u.username) || undefined,
     password: decodeURIComponent(u.password) || undefined,
     database: decodeURIComponent(u.pathname.replace(/^\//, "")) || undefined,
-    ssl: sslmode && sslmode !== "disable" ? { rejectUnauthorized: sslmode === "verify-full" } : undefined,
+    ssl:
+      sslmode && sslmode !== "disable"
+        ? { rejectUnauthorized: sslmode === "verify-full" }
+        : undefined,
   };
 }
 

@@ -25,7 +25,10 @@ export function checkDateOrder(
   ctx: z.RefinementCtx,
 ): void {
   // Runs even when a date failed to parse (zod keeps checking): compare only real dates.
-  const { start_date: start, end_date: end } = value as { start_date?: unknown; end_date?: unknown };
+  const { start_date: start, end_date: end } = value as {
+    start_date?: unknown;
+    end_date?: unknown;
+  };
   if (start instanceof Date && end instanceof Date && end.getTime() < start.getTime()) {
     ctx.addIssue({ code: "custom", path: ["end_date"], message: "is before start_date" });
   }
@@ -35,9 +38,15 @@ export function checkDateOrder(
  * An `endpoint_id` filter must name an endpoint of this app (deleted ones included: the log keeps
  * pointing at them); anything else is the same 404 as an unknown id.
  */
-export async function checkEndpointFilter(app: Pick<App, "id">, endpointId: string | undefined): Promise<void> {
+export async function checkEndpointFilter(
+  app: Pick<App, "id">,
+  endpointId: string | undefined,
+): Promise<void> {
   if (endpointId === undefined) return;
-  const found = await getDb().prisma.endpoint.findFirst({ where: { id: endpointId, appId: app.id }, select: { id: true } });
+  const found = await getDb().prisma.endpoint.findFirst({
+    where: { id: endpointId, appId: app.id },
+    select: { id: true },
+  });
   if (!found) throw apiErrors.notFound(`Endpoint "${endpointId}"`);
 }
 

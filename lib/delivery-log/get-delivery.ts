@@ -21,14 +21,34 @@ export async function getDelivery(app: Pick<App, "id">, id: string): Promise<Del
     where: { id, appId: app.id },
     include: {
       event: { select: { payload: true, payloadExpiredAt: true, createdAt: true } },
-      endpoint: { select: { id: true, url: true, description: true, isActive: true, disabledReason: true, deletedAt: true, ordering: true } },
-      attempts: { orderBy: [{ createdAt: "desc" }, { attemptNumber: "desc" }], take: MAX_ATTEMPTS_SHOWN },
+      endpoint: {
+        select: {
+          id: true,
+          url: true,
+          description: true,
+          isActive: true,
+          disabledReason: true,
+          deletedAt: true,
+          ordering: true,
+        },
+      },
+      attempts: {
+        orderBy: [{ createdAt: "desc" }, { attemptNumber: "desc" }],
+        take: MAX_ATTEMPTS_SHOWN,
+      },
     },
   });
   if (!delivery) throw deliveryNotFound(id);
   delivery.attempts.reverse();
   const cutoff = new Date(Date.now() - getRetentionConfig().payloadRetentionDays * DAY_MS);
   const open = delivery.status === "pending" || delivery.status === "retrying";
-  const ahead = open && delivery.endpoint.ordering === "fifo" ? await findDeliveryAhead(delivery.id) : undefined;
-  return serializeDeliveryDetail(delivery, cutoff, ahead === undefined ? null : { delivery_id: ahead });
+  const ahead =
+    open && delivery.endpoint.ordering === "fifo"
+      ? await findDeliveryAhead(delivery.id)
+      : undefined;
+  return serializeDeliveryDetail(
+    delivery,
+    cutoff,
+    ahead === undefined ? null : { delivery_id: ahead },
+  );
 }

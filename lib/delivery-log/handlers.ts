@@ -17,10 +17,16 @@ export const listDeliveriesHandler: AppScopedHandler = async ({ app, url }) =>
   toListPage(await listDeliveries(app, parseQuery(url, listDeliveriesQuery)), serializeDelivery);
 
 /** One delivery with its payload, endpoint and every attempt (`getWebhookDelivery`). */
-export const getDeliveryHandler: AppScopedHandler<ById> = async ({ app, params }) => getDelivery(app, params.id);
+export const getDeliveryHandler: AppScopedHandler<ById> = async ({ app, params }) =>
+  getDelivery(app, params.id);
 
 /** Resend one delivery now, same webhook-id (`replayWebhookDelivery`). */
-export const replayDeliveryHandler: AppScopedHandler<ById> = async ({ app, params, body, actor }) => {
+export const replayDeliveryHandler: AppScopedHandler<ById> = async ({
+  app,
+  params,
+  body,
+  actor,
+}) => {
   await body(replayDeliveryRequest);
   return json(await replayDelivery(app, params.id, actor), { status: 202 });
 };

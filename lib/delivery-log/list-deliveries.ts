@@ -7,7 +7,10 @@ import { filterToJsonPath } from "@/lib/filters/to-jsonpath";
 import { decodeCursor, pageOf } from "@/lib/http/pagination";
 
 /** The input without the parsing: what the frontend API passes too. */
-export type ListDeliveriesInput = Omit<ListDeliveriesQuery, "limit" | "offset"> & { limit: number; offset?: number };
+export type ListDeliveriesInput = Omit<ListDeliveriesQuery, "limit" | "offset"> & {
+  limit: number;
+  offset?: number;
+};
 
 /**
  * The delivery log of an app, newest first by (created_at, id). The keyset cursor stays stable
@@ -15,7 +18,10 @@ export type ListDeliveriesInput = Omit<ListDeliveriesQuery, "limit" | "offset"> 
  * a cursor from another query is refused (400). `offset` skips rows after the cursor; offset
  * pages stay stable under new arrivals when the caller pins `end_date`.
  */
-export async function listDeliveries(app: Pick<App, "id">, input: ListDeliveriesInput): Promise<{ data: Delivery[]; nextCursor: string | null }> {
+export async function listDeliveries(
+  app: Pick<App, "id">,
+  input: ListDeliveriesInput,
+): Promise<{ data: Delivery[]; nextCursor: string | null }> {
   await checkEndpointFilter(app, input.endpoint_id);
   const scope = {
     list: "deliveries",
@@ -32,8 +38,14 @@ export async function listDeliveries(app: Pick<App, "id">, input: ListDeliveries
     payload: input.payload && filterToJsonPath(input.payload),
   };
   const after = decodeCursor(input.cursor, scope);
-  const ids = await selectDeliveryPageIds(app.id, input, { after, offset: input.offset ?? 0, take: input.limit + 1 });
-  const byId = new Map((await getDb().prisma.delivery.findMany({ where: { id: { in: ids } } })).map((d) => [d.id, d]));
+  const ids = await selectDeliveryPageIds(app.id, input, {
+    after,
+    offset: input.offset ?? 0,
+    take: input.limit + 1,
+  });
+  const byId = new Map(
+    (await getDb().prisma.delivery.findMany({ where: { id: { in: ids } } })).map((d) => [d.id, d]),
+  );
   const rows = ids.flatMap((id) => byId.get(id) ?? []);
   return pageOf(rows, input.limit, scope);
 }

@@ -4,7 +4,10 @@ import { listPage } from "@/lib/openapi/shared-schemas";
 import { replayDeliveryRequest, replayDeliveryResponse } from "@/lib/replays/schemas";
 import { skipDeliveryRequest, skipDeliveryResponse } from "@/lib/delivery-log/skip-schemas";
 
-const p = { slug: commonPathParams.slug, id: "The delivery id (`dlv_...`), also its `webhook-id`." };
+const p = {
+  slug: commonPathParams.slug,
+  id: "The delivery id (`dlv_...`), also its `webhook-id`.",
+};
 const tag = "Deliveries";
 
 /** The delivery log routes for the OpenAPI document (collected in lib/openapi/routes.ts). */
@@ -61,7 +64,7 @@ export const deliveryRoutes = defineRoutes([
     operationId: "skipWebhookDelivery",
     summary: "Skip a waiting delivery of a FIFO endpoint",
     description:
-      "For endpoints with `ordering: \"fifo\"`: the delivery becomes `cancelled` (last error \"Skipped by hand\") without " +
+      'For endpoints with `ordering: "fifo"`: the delivery becomes `cancelled` (last error "Skipped by hand") without ' +
       "an attempt, and the next delivery in the endpoint's line may be attempted. 409 (`details.reason`) when the delivery " +
       "is final (`final`), its endpoint delivers concurrently (`not_fifo`) or an attempt is in flight (`in_flight`). Audited.",
     tag,

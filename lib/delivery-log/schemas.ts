@@ -21,27 +21,44 @@ export const deliveryStatusParam = z.enum(DELIVERY_STATUSES, {
 /** `404` exactly, or a class: `4xx`. */
 export const httpStatusParam = z
   .string()
-  .regex(/^([1-5][0-9][0-9]|[1-5]xx)$/, "must be an HTTP status code (e.g. 503) or a class (e.g. 5xx)")
+  .regex(
+    /^([1-5][0-9][0-9]|[1-5]xx)$/,
+    "must be an HTTP status code (e.g. 503) or a class (e.g. 5xx)",
+  )
   .describe("The delivery's last HTTP status: a code like `503` or a class like `5xx`.");
 
 export const listDeliveriesQuery = z
   .strictObject({
     status: deliveryStatusParam.optional().describe("Only deliveries in this status."),
-    event_name: z.string().min(1, "must not be empty").max(200, "is too long").optional().describe("Only this event name (exact)."),
-    endpoint_id: z.string().min(1, "must not be empty").max(100, "is too long").optional().describe("Only deliveries to this endpoint."),
+    event_name: z
+      .string()
+      .min(1, "must not be empty")
+      .max(200, "is too long")
+      .optional()
+      .describe("Only this event name (exact)."),
+    endpoint_id: z
+      .string()
+      .min(1, "must not be empty")
+      .max(100, "is too long")
+      .optional()
+      .describe("Only deliveries to this endpoint."),
     start_date: dateTimeParam.optional().describe("Created at or after this instant (RFC 3339)."),
     end_date: dateTimeParam.optional().describe("Created at or before this instant (RFC 3339)."),
     http_status: httpStatusParam.optional(),
     ...deliverySearchParams,
     limit: limitParam.describe("Page size (default 50, at most 250)."),
-    cursor: cursorParam.describe("`next_cursor` of the previous page (only valid with the same filters)."),
+    cursor: cursorParam.describe(
+      "`next_cursor` of the previous page (only valid with the same filters).",
+    ),
     offset: z.coerce
       .number({ message: "must be a whole number" })
       .int("must be a whole number")
       .min(0, "must be at least 0")
       .max(MAX_OFFSET, `must be at most ${MAX_OFFSET} (use the cursor to go further)`)
       .default(0)
-      .describe("Rows to skip (after the cursor, if one is given). Pass a fixed `end_date` to keep offset pages stable while new deliveries arrive."),
+      .describe(
+        "Rows to skip (after the cursor, if one is given). Pass a fixed `end_date` to keep offset pages stable while new deliveries arrive.",
+      ),
   })
   .superRefine(checkDateOrder);
 export type ListDeliveriesQuery = z.output<typeof listDeliveriesQuery>;

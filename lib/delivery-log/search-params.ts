@@ -11,7 +11,9 @@ export const deliverySearchParams = {
     .min(1, "must not be empty")
     .max(100, "is too long")
     .optional()
-    .describe("Only the deliveries of this event (the `event_id` the trigger answered, `msg_...`)."),
+    .describe(
+      "Only the deliveries of this event (the `event_id` the trigger answered, `msg_...`).",
+    ),
   idempotency_key: z
     .string()
     .min(1, "must not be empty")

@@ -38,11 +38,10 @@ export const MATCHING_EVENTS_LIMIT = 2_000;
  * index finds `==` conditions without reading other payloads), or null when there are more.
  */
 async function matchingEventIds(appId: string, path: string): Promise<string[] | null> {
-  const { rows } = await getDb().pool.query<{ id: string }>("SELECT id FROM events WHERE app_id = $1 AND payload @@ $2::jsonpath LIMIT $3", [
-    appId,
-    path,
-    MATCHING_EVENTS_LIMIT + 1,
-  ]);
+  const { rows } = await getDb().pool.query<{ id: string }>(
+    "SELECT id FROM events WHERE app_id = $1 AND payload @@ $2::jsonpath LIMIT $3",
+    [appId, path, MATCHING_EVENTS_LIMIT + 1],
+  );
   return rows.length > MATCHING_EVENTS_LIMIT ? null : rows.map((r) => r.id);
 }
 
@@ -67,22 +66,28 @@ export async function selectDeliveryPageIds(
   }
   if (filters.event_id) where.push(`d.event_id = ${param(filters.event_id)}`);
   if (filters.idempotency_key) {
-    where.push(`d.event_id = (SELECT e.id FROM events e WHERE e.app_id = $1 AND e.idempotency_key = ${param(filters.idempotency_key)})`);
+    where.push(
+      `d.event_id = (SELECT e.id FROM events e WHERE e.app_id = $1 AND e.idempotency_key = ${param(filters.idempotency_key)})`,
+    );
   }
   // An expired payload is NULL, and NULL @@ anything is not true: it never matches.
   let byMatchingEvents = false;
   if (filters.payload) {
     const path = filterToJsonPath(filters.payload);
-    const matching = filters.event_id || filters.idempotency_key ? null : await matchingEventIds(appId, path);
+    const matching =
+      filters.event_id || filters.idempotency_key ? null : await matchingEventIds(appId, path);
     if (matching?.length === 0) return [];
     byMatchingEvents = matching !== null;
     // A scalar subquery is never turned into a join: the planner walks the deliveries in page
     // order (or by the event filter) and checks each one's payload, stopping when the page is full.
     where.push(
-      matching ? `d.event_id = ANY(${param(matching)}::text[])` : `(SELECT e.payload FROM events e WHERE e.id = d.event_id AND e.app_id = $1) @@ ${param(path)}::jsonpath`,
+      matching
+        ? `d.event_id = ANY(${param(matching)}::text[])`
+        : `(SELECT e.payload FROM events e WHERE e.id = d.event_id AND e.app_id = $1) @@ ${param(path)}::jsonpath`,
     );
   }
-  if (page.after) where.push(`(d.created_at, d.id) < (${param(page.after.createdAt)}, ${param(page.after.id)})`);
+  if (page.after)
+    where.push(`(d.created_at, d.id) < (${param(page.after.createdAt)}, ${param(page.after.id)})`);
   const order = `ORDER BY created_at DESC, id DESC LIMIT ${param(page.take)} OFFSET ${param(page.offset)}`;
   const { rows } = await getDb().pool.query<{ id: string }>(
     byMatchingEvents

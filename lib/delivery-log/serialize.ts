@@ -25,7 +25,8 @@ export function serializeDelivery(d: Delivery): DeliverySummary {
 function stringRecord(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (value && typeof value === "object" && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
+    for (const [k, v] of Object.entries(value))
+      out[k] = typeof v === "string" ? v : JSON.stringify(v);
   }
   return out;
 }
@@ -38,7 +39,12 @@ export function serializeAttempt(a: Attempt, bodyExpired: boolean): AttemptRespo
     request_url: a.requestUrl,
     request_headers: stringRecord(a.requestHeaders),
     response_status: a.responseStatus,
-    response_headers: a.responseHeaders && typeof a.responseHeaders === "object" && !Array.isArray(a.responseHeaders) ? (a.responseHeaders as Record<string, unknown>) : null,
+    response_headers:
+      a.responseHeaders &&
+      typeof a.responseHeaders === "object" &&
+      !Array.isArray(a.responseHeaders)
+        ? (a.responseHeaders as Record<string, unknown>)
+        : null,
     response_body: a.responseBody,
     response_body_truncated: a.responseBodyTruncated,
     response_body_expired: bodyExpired,
@@ -50,12 +56,19 @@ export function serializeAttempt(a: Attempt, bodyExpired: boolean): AttemptRespo
 
 export interface DeliveryWithRelations extends Delivery {
   event: Pick<Event, "payload" | "payloadExpiredAt" | "createdAt">;
-  endpoint: Pick<Endpoint, "id" | "url" | "description" | "isActive" | "disabledReason" | "deletedAt">;
+  endpoint: Pick<
+    Endpoint,
+    "id" | "url" | "description" | "isActive" | "disabledReason" | "deletedAt"
+  >;
   attempts: Attempt[];
 }
 
 /** `retentionCutoff`: attempts older than it with no body had theirs removed by retention. */
-export function serializeDeliveryDetail(d: DeliveryWithRelations, retentionCutoff: Date, blockedBy: DeliveryDetail["blocked_by"] = null): DeliveryDetail {
+export function serializeDeliveryDetail(
+  d: DeliveryWithRelations,
+  retentionCutoff: Date,
+  blockedBy: DeliveryDetail["blocked_by"] = null,
+): DeliveryDetail {
   const expired = d.event.payloadExpiredAt !== null;
   return {
     ...serializeDelivery(d),
@@ -72,7 +85,12 @@ export function serializeDeliveryDetail(d: DeliveryWithRelations, retentionCutof
       deleted: d.endpoint.deletedAt !== null,
     },
     attempts: d.attempts.map((a) =>
-      serializeAttempt(a, a.responseBody === null && a.responseStatus !== null && a.createdAt.getTime() < retentionCutoff.getTime()),
+      serializeAttempt(
+        a,
+        a.responseBody === null &&
+          a.responseStatus !== null &&
+          a.createdAt.getTime() < retentionCutoff.getTime(),
+      ),
     ),
     blocked_by: blockedBy,
   };

@@ -3,7 +3,12 @@
  * the log row, the attempt row, the rollups and the endpoint's failure streak — as one
  * statement, every part conditional on the lease still being ours.
  */
-import { foldIntoRollupsSql, hourOf, latencyBucketIndex, NO_ATTEMPT_COLUMNS } from "@/lib/analytics/rollups";
+import {
+  foldIntoRollupsSql,
+  hourOf,
+  latencyBucketIndex,
+  NO_ATTEMPT_COLUMNS,
+} from "@/lib/analytics/rollups";
 import { getDb } from "@/lib/db/client";
 import type { ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
 import type { AttemptResult } from "@/lib/delivery/http-client";
@@ -46,15 +51,39 @@ export interface OutcomeBatcher {
 
 export function notRecorded(claim: ClaimedDelivery): RecordOutcome {
   return {
-    transition: { deliveryId: claim.deliveryId, recorded: false, status: "pending", attemptNumber: claim.attemptCount, attemptId: null, final: false, nextAttemptAt: null, endpointDisabled: false },
+    transition: {
+      deliveryId: claim.deliveryId,
+      recorded: false,
+      status: "pending",
+      attemptNumber: claim.attemptCount,
+      attemptId: null,
+      final: false,
+      nextAttemptAt: null,
+      endpointDisabled: false,
+    },
     cancelled: 0,
     operationalEvents: 0,
   };
 }
 
-export function recorded(claim: ClaimedDelivery, status: DeliveryStatus, attemptId: string, extra: Partial<AttemptTransition> = {}): RecordOutcome {
+export function recorded(
+  claim: ClaimedDelivery,
+  status: DeliveryStatus,
+  attemptId: string,
+  extra: Partial<AttemptTransition> = {},
+): RecordOutcome {
   return {
-    transition: { deliveryId: claim.deliveryId, recorded: true, status, attemptNumber: claim.attemptCount + 1, attemptId, final: status !== "retrying", nextAttemptAt: null, endpointDisabled: false, ...extra },
+    transition: {
+      deliveryId: claim.deliveryId,
+      recorded: true,
+      status,
+      attemptNumber: claim.attemptCount + 1,
+      attemptId,
+      final: status !== "retrying",
+      nextAttemptAt: null,
+      endpointDisabled: false,
+      ...extra,
+    },
     cancelled: 0,
     operationalEvents: 0,
   };
@@ -78,7 +107,11 @@ export interface NextState {
 }
 
 /** The statement that records one attempt; `recorded` is 1, or 0 when the lease was lost. */
-export function writeAttemptSql(claim: ClaimedDelivery, attempt: AttemptRecordInput, next: NextState): { name: string; text: string; values: unknown[] } {
+export function writeAttemptSql(
+  claim: ClaimedDelivery,
+  attempt: AttemptRecordInput,
+  next: NextState,
+): { name: string; text: string; values: unknown[] } {
   const { result } = attempt;
   const p = new SqlParams();
   const final = next.status !== "retrying";
@@ -120,14 +153,28 @@ export function writeAttemptSql(claim: ClaimedDelivery, attempt: AttemptRecordIn
       WHERE ${p.add(resetHealth, "::boolean")} AND id = ${p.add(claim.endpointId)} AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)
         AND EXISTS (SELECT 1 FROM d))
     SELECT count(*)::int AS recorded FROM d`;
-  return { name: final ? "hookline_record_final_attempt" : "hookline_record_retry_attempt", text, values: p.values };
+  return {
+    name: final ? "hookline_record_final_attempt" : "hookline_record_retry_attempt",
+    text,
+    values: p.values,
+  };
 }
 
 /** A final outcome (success, or a failed test send) in one statement, without a transaction. */
-export async function recordInOneStatement(claim: ClaimedDelivery, attempt: AttemptRecordInput, now: Date = new Date()): Promise<RecordOutcome> {
+export async function recordInOneStatement(
+  claim: ClaimedDelivery,
+  attempt: AttemptRecordInput,
+  now: Date = new Date(),
+): Promise<RecordOutcome> {
   const status: DeliveryStatus = attempt.result.ok ? "success" : "failed";
   const attemptId = newId("atm");
-  const sql = writeAttemptSql(claim, attempt, { status, nextAttemptAt: null, lastError: attemptErrorOf(attempt.result), attemptId, now });
+  const sql = writeAttemptSql(claim, attempt, {
+    status,
+    nextAttemptAt: null,
+    lastError: attemptErrorOf(attempt.result),
+    attemptId,
+    now,
+  });
   const { rows } = await getDb().pool.query<{ recorded: number }>(sql);
   return rows[0]?.recorded === 1 ? recorded(claim, status, attemptId) : notRecorded(claim);
 }

@@ -3,11 +3,23 @@
  * workers, the Inngest attempt step and the synchronous test send.
  */
 import { getConfig } from "@/lib/config";
-import { postWebhook, type AttemptResult, type DeliveryAgents, type ResolveHost } from "@/lib/delivery/http-client";
-import { cancelClaimedDelivery, cancelPendingDeliveriesForEndpoint } from "@/lib/delivery/cancel-deliveries";
+import {
+  postWebhook,
+  type AttemptResult,
+  type DeliveryAgents,
+  type ResolveHost,
+} from "@/lib/delivery/http-client";
+import {
+  cancelClaimedDelivery,
+  cancelPendingDeliveriesForEndpoint,
+} from "@/lib/delivery/cancel-deliveries";
 import { deliveryBodyOf, type ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
 import { maskRequestHeaders } from "@/lib/delivery/payload";
-import { recordAttemptOutcome, type AttemptTransition, type OutcomeBatcher } from "@/lib/delivery/record-attempt";
+import {
+  recordAttemptOutcome,
+  type AttemptTransition,
+  type OutcomeBatcher,
+} from "@/lib/delivery/record-attempt";
 import { buildWebhookHeaders } from "@/lib/delivery/sign";
 
 export interface AttemptDeps {
@@ -36,7 +48,17 @@ function stringHeaders(headers: Record<string, unknown>): Record<string, string>
 }
 
 function failedBeforeSending(error: string): AttemptResult {
-  return { ok: false, status: null, headers: null, body: null, bodyTruncated: false, durationMs: 0, error, errorCode: null, retryAfterSeconds: null };
+  return {
+    ok: false,
+    status: null,
+    headers: null,
+    body: null,
+    bodyTruncated: false,
+    durationMs: 0,
+    error,
+    errorCode: null,
+    retryAfterSeconds: null,
+  };
 }
 
 /**
@@ -44,7 +66,10 @@ function failedBeforeSending(error: string): AttemptResult {
  * is cancelled instead, together with the endpoint's other waiting deliveries.
  * Throws only if the database write fails; the lease then expires and the attempt is repeated.
  */
-export async function runClaimedAttempt(claim: ClaimedDelivery, deps: AttemptDeps = {}): Promise<AttemptRun> {
+export async function runClaimedAttempt(
+  claim: ClaimedDelivery,
+  deps: AttemptDeps = {},
+): Promise<AttemptRun> {
   if (claim.endpointDeleted || (!claim.endpointActive && claim.trigger !== "test")) {
     const reason = claim.endpointDeleted ? "Endpoint deleted" : "Endpoint disabled";
     await cancelClaimedDelivery(claim, reason);
@@ -63,7 +88,9 @@ export async function runClaimedAttempt(claim: ClaimedDelivery, deps: AttemptDep
   let result: AttemptResult;
   const { secrets, ed25519Keys } = claim;
   if (secrets.length === 0 && ed25519Keys.length === 0) {
-    result = failedBeforeSending("the endpoint has no signing secret or key for its signature scheme; nothing was sent");
+    result = failedBeforeSending(
+      "the endpoint has no signing secret or key for its signature scheme; nothing was sent",
+    );
   } else {
     headers = buildWebhookHeaders({
       msgId: claim.deliveryId,
@@ -84,6 +111,10 @@ export async function runClaimedAttempt(claim: ClaimedDelivery, deps: AttemptDep
     });
   }
   deps.onSent?.();
-  const transition = await recordAttemptOutcome(claim, { attemptedAt, requestHeaders: maskRequestHeaders(headers), result }, { batch: deps.batch });
+  const transition = await recordAttemptOutcome(
+    claim,
+    { attemptedAt, requestHeaders: maskRequestHeaders(headers), result },
+    { batch: deps.batch },
+  );
   return { kind: "attempted", result, transition };
 }

@@ -24,9 +24,15 @@ function cancelSql(queueRows: string, reasonParam: string): string {
 }
 
 /** Ends a leased delivery without an attempt (status `cancelled`, the reason as its last error). */
-export async function cancelClaimedDelivery(claim: ClaimedDelivery, reason: string): Promise<boolean> {
+export async function cancelClaimedDelivery(
+  claim: ClaimedDelivery,
+  reason: string,
+): Promise<boolean> {
   const { rows } = await getDb().pool.query<{ n: number }>(
-    cancelSql("DELETE FROM delivery_queue WHERE delivery_id = $1 AND leased_by = $2 RETURNING delivery_id", "$3"),
+    cancelSql(
+      "DELETE FROM delivery_queue WHERE delivery_id = $1 AND leased_by = $2 RETURNING delivery_id",
+      "$3",
+    ),
     [claim.deliveryId, claim.leasedBy, reason],
   );
   const done = (rows[0]?.n ?? 0) > 0;
@@ -35,9 +41,16 @@ export async function cancelClaimedDelivery(claim: ClaimedDelivery, reason: stri
 }
 
 /** Cancels one waiting delivery that is not in flight (skip by hand); false if it was not waiting or is leased. */
-export async function cancelWaitingDeliveryInTransaction(client: Pick<PoolClient, "query">, deliveryId: string, reason: string): Promise<boolean> {
+export async function cancelWaitingDeliveryInTransaction(
+  client: Pick<PoolClient, "query">,
+  deliveryId: string,
+  reason: string,
+): Promise<boolean> {
   const { rows } = await client.query<{ n: number }>(
-    cancelSql(`DELETE FROM delivery_queue q WHERE q.delivery_id = $1 AND ${leaseIsFree("q")} RETURNING delivery_id`, "$2"),
+    cancelSql(
+      `DELETE FROM delivery_queue q WHERE q.delivery_id = $1 AND ${leaseIsFree("q")} RETURNING delivery_id`,
+      "$2",
+    ),
     [deliveryId, reason],
   );
   const done = (rows[0]?.n ?? 0) > 0;
@@ -45,7 +58,11 @@ export async function cancelWaitingDeliveryInTransaction(client: Pick<PoolClient
   return done;
 }
 
-async function cancelPendingInTransaction(client: Pick<PoolClient, "query">, endpointId: string, reason: string): Promise<number> {
+async function cancelPendingInTransaction(
+  client: Pick<PoolClient, "query">,
+  endpointId: string,
+  reason: string,
+): Promise<number> {
   // In-flight deliveries (live lease) are left to their worker, which sees the endpoint is off
   // when it records the outcome; SKIP LOCKED avoids waiting on (and deadlocking with) them.
   const { rows } = await client.query<{ n: number }>(
@@ -64,7 +81,11 @@ async function cancelPendingInTransaction(client: Pick<PoolClient, "query">, end
  * Cancels every waiting delivery of an endpoint (call after disabling or deleting it, in its
  * own transaction or the caller's). In-flight attempts finish and are recorded. Returns the count.
  */
-export async function cancelPendingDeliveriesForEndpoint(endpointId: string, reason: string, client?: PoolClient): Promise<number> {
+export async function cancelPendingDeliveriesForEndpoint(
+  endpointId: string,
+  reason: string,
+  client?: PoolClient,
+): Promise<number> {
   const count = client
     ? await cancelPendingInTransaction(client, endpointId, reason)
     : await cancelPendingInTransaction(getDb().pool, endpointId, reason);
@@ -88,19 +109,37 @@ export async function disableEndpointInTransaction(
   );
   const endpoint = updated.rows[0];
   if (!endpoint) return { disabled: false, cancelledDeliveries: 0 };
-  const cancelledDeliveries = await cancelPendingInTransaction(client, input.endpointId, `Endpoint disabled: ${input.reason}`);
+  const cancelledDeliveries = await cancelPendingInTransaction(
+    client,
+    input.endpointId,
+    `Endpoint disabled: ${input.reason}`,
+  );
   await client.query(
     `INSERT INTO audit_logs (id, app_id, actor, action, target_type, target_id, details)
      VALUES ($1, $2, 'system', 'endpoint.disabled', 'endpoint', $3, $4)`,
-    [newId("aud"), input.appId, input.endpointId, JSON.stringify({ reason: input.reason, kind: input.kind, cancelled_deliveries: cancelledDeliveries })],
+    [
+      newId("aud"),
+      input.appId,
+      input.endpointId,
+      JSON.stringify({
+        reason: input.reason,
+        kind: input.kind,
+        cancelled_deliveries: cancelledDeliveries,
+      }),
+    ],
   );
   await recordOperationalEvent(client, {
     type: "endpoint.disabled",
     appId: input.appId,
     endpointId: input.endpointId,
-    data: { reason: input.reason, kind: input.kind, url: endpoint.url, consecutive_failures: endpoint.consecutive_failures, cancelled_deliveries: cancelledDeliveries },
+    data: {
+      reason: input.reason,
+      kind: input.kind,
+      url: endpoint.url,
+      consecutive_failures: endpoint.consecutive_failures,
+      cancelled_deliveries: cancelledDeliveries,
+    },
   });
   recordEndpointDisabled(input.kind);
   return { disabled: true, cancelledDeliveries };
 }
-

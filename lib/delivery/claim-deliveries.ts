@@ -12,8 +12,18 @@ import {
   type EventCache,
   type LoadedEvent,
 } from "@/lib/delivery/claimed-delivery";
-import { fifoHeadCandidatesSql, findDeliveryAhead, notHeldBackSql } from "@/lib/delivery/fifo-order";
-import { isDue, leaseIsFree, LEASE_MARGIN_SECONDS, OPEN_STATUSES_SQL, type DeliveryStatus } from "@/lib/delivery/states";
+import {
+  fifoHeadCandidatesSql,
+  findDeliveryAhead,
+  notHeldBackSql,
+} from "@/lib/delivery/fifo-order";
+import {
+  isDue,
+  leaseIsFree,
+  LEASE_MARGIN_SECONDS,
+  OPEN_STATUSES_SQL,
+  type DeliveryStatus,
+} from "@/lib/delivery/states";
 
 export interface ClaimDueInput {
   workerId: string;
@@ -98,23 +108,44 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
  */
 async function attachEvents(rows: ClaimRow[], events: EventCache): Promise<ClaimedDelivery[]> {
   const fresh = new Map<string, LoadedEvent>();
-  for (const row of rows) if (row.payload !== null || row.payload_expired) fresh.set(row.event_id, loadedEventOf(row));
+  for (const row of rows)
+    if (row.payload !== null || row.payload_expired) fresh.set(row.event_id, loadedEventOf(row));
   const claims: (ClaimedDelivery | null)[] = rows.map((row) => {
     const event = events.get(row.event_id) ?? fresh.get(row.event_id);
     return event ? toClaim(row, events.hold(event)) : null;
   });
   const missing = [...new Set(rows.filter((_, i) => claims[i] === null).map((r) => r.event_id))];
   if (missing.length === 0) return claims as ClaimedDelivery[];
-  const { rows: found } = await getDb().pool.query<{ id: string; name: string; created_at: Date; payload: unknown }>(
-    "SELECT id, name, created_at, payload FROM events WHERE id = ANY($1::text[])",
-    [missing],
+  const { rows: found } = await getDb().pool.query<{
+    id: string;
+    name: string;
+    created_at: Date;
+    payload: unknown;
+  }>("SELECT id, name, created_at, payload FROM events WHERE id = ANY($1::text[])", [missing]);
+  const read = new Map(
+    found.map((e) => [
+      e.id,
+      {
+        id: e.id,
+        name: e.name,
+        createdAt: e.created_at,
+        payload: e.payload,
+        expired: e.payload === null,
+      },
+    ]),
   );
-  const read = new Map(found.map((e) => [e.id, { id: e.id, name: e.name, createdAt: e.created_at, payload: e.payload, expired: e.payload === null }]));
   return rows.map((row, i) => {
     const claim = claims[i];
     if (claim) return claim;
     // Gone from the database too (its app was deleted): nothing to send; the attempt cancels it.
-    const event = events.get(row.event_id) ?? read.get(row.event_id) ?? { id: row.event_id, name: row.event_name, createdAt: row.event_created_at, payload: null, expired: true };
+    const event = events.get(row.event_id) ??
+      read.get(row.event_id) ?? {
+        id: row.event_id,
+        name: row.event_name,
+        createdAt: row.event_created_at,
+        payload: null,
+        expired: true,
+      };
     return toClaim(row, events.hold(event));
   });
 }
@@ -153,7 +184,12 @@ export async function claimDelivery(
   );
   const row = rows[0];
   if (row) return { claimed: true, ...toClaim(row, loadedEventOf(row)) };
-  const current = await pool.query<{ status: DeliveryStatus; run_at: Date | null; leased_by: string | null; lease_expires_at: Date | null }>(
+  const current = await pool.query<{
+    status: DeliveryStatus;
+    run_at: Date | null;
+    leased_by: string | null;
+    lease_expires_at: Date | null;
+  }>(
     `SELECT d.status, q.run_at, q.leased_by, q.lease_expires_at
      FROM deliveries d LEFT JOIN delivery_queue q ON q.delivery_id = d.id WHERE d.id = $1`,
     [deliveryId],
@@ -162,7 +198,12 @@ export async function claimDelivery(
   if (!state) return { claimed: false, reason: "not_found" };
   if (!state.run_at) return { claimed: false, reason: "final", status: state.status };
   if (state.lease_expires_at && state.lease_expires_at.getTime() > Date.now()) {
-    return { claimed: false, reason: "leased", leasedBy: state.leased_by, leaseExpiresAt: state.lease_expires_at };
+    return {
+      claimed: false,
+      reason: "leased",
+      leasedBy: state.leased_by,
+      leaseExpiresAt: state.lease_expires_at,
+    };
   }
   if (!options.onlyIfDue || state.run_at.getTime() <= Date.now() + 1_000) {
     const ahead = await findDeliveryAhead(deliveryId);
@@ -172,7 +213,10 @@ export async function claimDelivery(
 }
 
 /** Gives leased deliveries back unattempted (graceful shutdown); they are due again at once. */
-export async function releaseClaims(holder: string, deliveryIds: readonly string[]): Promise<number> {
+export async function releaseClaims(
+  holder: string,
+  deliveryIds: readonly string[],
+): Promise<number> {
   if (deliveryIds.length === 0) return 0;
   const result = await getDb().pool.query(
     "UPDATE delivery_queue SET leased_by = NULL, lease_expires_at = NULL WHERE leased_by = $1 AND delivery_id = ANY($2::text[])",

@@ -22,7 +22,11 @@ export interface LoadedEvent {
 }
 
 export function deliveryBodyOf(event: LoadedEvent): string {
-  event.body ??= buildDeliveryBody({ eventName: event.name, eventCreatedAt: event.createdAt, payload: event.payload });
+  event.body ??= buildDeliveryBody({
+    eventName: event.name,
+    eventCreatedAt: event.createdAt,
+    payload: event.payload,
+  });
   return event.body;
 }
 
@@ -161,5 +165,11 @@ export function toClaim(row: ClaimRow, event: LoadedEvent): ClaimedDelivery {
 
 /** The event of a claim row that carries its payload. */
 export function loadedEventOf(row: ClaimRow): LoadedEvent {
-  return { id: row.event_id, name: row.event_name, createdAt: row.event_created_at, payload: row.payload_expired ? null : row.payload, expired: row.payload_expired };
+  return {
+    id: row.event_id,
+    name: row.event_name,
+    createdAt: row.event_created_at,
+    payload: row.payload_expired ? null : row.payload,
+    expired: row.payload_expired,
+  };
 }

@@ -21,7 +21,10 @@ export interface InsertDeliveriesInput {
 }
 
 /** Inserts `pending` deliveries, due at once; returns their ids in endpoint order. */
-export async function insertPendingDeliveries(client: Pick<PoolClient, "query">, input: InsertDeliveriesInput): Promise<string[]> {
+export async function insertPendingDeliveries(
+  client: Pick<PoolClient, "query">,
+  input: InsertDeliveriesInput,
+): Promise<string[]> {
   const ids = input.endpointIds.map(() => newId("dlv"));
   if (ids.length === 0) return ids;
   const p = new SqlParams();

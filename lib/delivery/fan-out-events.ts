@@ -28,7 +28,10 @@ export interface FanOutResult {
  * per event (time + 10 random characters) and the endpoint's ordinal (6 hex digits) last.
  * Deliveries of FIFO endpoints take the event's acceptance number as their place in line.
  */
-export async function fanOutQueuedEvents(options: { limit: number; eventIds?: readonly string[] }): Promise<FanOutResult> {
+export async function fanOutQueuedEvents(options: {
+  limit: number;
+  eventIds?: readonly string[];
+}): Promise<FanOutResult> {
   return withTransaction(async (client) => {
     const taken = await client.query<{ id: string; name: string; seq: string }>(
       `WITH f AS (
@@ -72,16 +75,27 @@ export async function fanOutQueuedEvents(options: { limit: number; eventIds?: re
          { filtered: true },
        )})
        SELECT p.stem || lpad(to_hex(p.n), 6, '0') AS id, p.endpoint_id, p.fifo_seq IS NOT NULL AS fifo FROM pairs p WHERE p.matches`,
-      [events.map((e) => e.id), events.map((e) => JSON.stringify(matchingPatterns(e.name))), events.map(() => newId("dlv").slice(0, "dlv_".length + 10 + 10)), events.map((e) => e.seq)],
+      [
+        events.map((e) => e.id),
+        events.map((e) => JSON.stringify(matchingPatterns(e.name))),
+        events.map(() => newId("dlv").slice(0, "dlv_".length + 10 + 10)),
+        events.map((e) => e.seq),
+      ],
     );
     const fifo = rows.filter((r) => r.fifo).map((r) => r.id);
     if (fifo.length > 0) await client.query(moveLateArrivalsToTheBackSql, [fifo]);
-    return { events: events.length, deliveries: rows.map((r) => ({ deliveryId: r.id, endpointId: r.endpoint_id })) };
+    return {
+      events: events.length,
+      deliveries: rows.map((r) => ({ deliveryId: r.id, endpointId: r.endpoint_id })),
+    };
   });
 }
 
 /** Events accepted but not fanned out for longer than `graceSeconds` (the Inngest reconciler). */
-export async function findStalledFanOuts(graceSeconds: number, limit: number): Promise<{ eventId: string; appId: string }[]> {
+export async function findStalledFanOuts(
+  graceSeconds: number,
+  limit: number,
+): Promise<{ eventId: string; appId: string }[]> {
   const { rows } = await getDb().pool.query<{ id: string; app_id: string }>(
     `SELECT ev.id, ev.app_id FROM event_fanout_queue f JOIN events ev ON ev.id = f.event_id
      WHERE f.created_at < now() - make_interval(secs => $1) ORDER BY f.created_at LIMIT $2`,

@@ -108,9 +108,16 @@ export async function findClaimableFifoHead(endpointId: string): Promise<string 
  * After an endpoint's ordering changed (in the caller's transaction): its waiting deliveries join
  * a line in the order they were created, or leave it.
  */
-export async function reorderQueuedDeliveries(tx: Pick<Prisma.TransactionClient, "$executeRawUnsafe">, endpointId: string, ordering: EndpointOrdering): Promise<void> {
+export async function reorderQueuedDeliveries(
+  tx: Pick<Prisma.TransactionClient, "$executeRawUnsafe">,
+  endpointId: string,
+  ordering: EndpointOrdering,
+): Promise<void> {
   if (ordering === "concurrent") {
-    await tx.$executeRawUnsafe("UPDATE delivery_queue SET fifo_seq = NULL WHERE endpoint_id = $1 AND fifo_seq IS NOT NULL", endpointId);
+    await tx.$executeRawUnsafe(
+      "UPDATE delivery_queue SET fifo_seq = NULL WHERE endpoint_id = $1 AND fifo_seq IS NOT NULL",
+      endpointId,
+    );
     return;
   }
   // nextval() is called in the order of the sorted subquery's rows. Deliveries in flight go
@@ -137,10 +144,19 @@ export interface FifoBlocker {
  * For each FIFO endpoint among `endpointIds`: the head holding its line after failing at least
  * once (null when nothing blocks it).
  */
-export async function findFifoBlockers(endpointIds: readonly string[]): Promise<Map<string, FifoBlocker>> {
+export async function findFifoBlockers(
+  endpointIds: readonly string[],
+): Promise<Map<string, FifoBlocker>> {
   const blockers = new Map<string, FifoBlocker>();
   if (endpointIds.length === 0) return blockers;
-  const { rows } = await getDb().pool.query<{ endpoint_id: string; id: string; event_name: string; attempt_count: number; next_attempt_at: Date | null; last_error: string | null }>(
+  const { rows } = await getDb().pool.query<{
+    endpoint_id: string;
+    id: string;
+    event_name: string;
+    attempt_count: number;
+    next_attempt_at: Date | null;
+    last_error: string | null;
+  }>(
     `SELECT fe.id AS endpoint_id, d.id, d.event_name, d.attempt_count, d.next_attempt_at, d.last_error FROM endpoints fe
      CROSS JOIN LATERAL (SELECT fq.delivery_id FROM delivery_queue fq WHERE fq.endpoint_id = fe.id AND fq.fifo_seq IS NOT NULL ORDER BY fq.fifo_seq LIMIT 1) h
      JOIN deliveries d ON d.id = h.delivery_id

@@ -18,7 +18,12 @@ interface TestServer {
   connections: number;
   /** Connections the client or server has closed so far. */
   closed: number;
-  requests: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }>;
+  requests: Array<{
+    method?: string;
+    url?: string;
+    headers: http.IncomingHttpHeaders;
+    body: string;
+  }>;
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -27,13 +32,21 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
-async function startServer(handler: Handler, configure?: (server: http.Server) => void): Promise<TestServer> {
+async function startServer(
+  handler: Handler,
+  configure?: (server: http.Server) => void,
+): Promise<TestServer> {
   const state: TestServer = { port: 0, url: "", connections: 0, closed: 0, requests: [] };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      state.requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() });
+      state.requests.push({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
       handler(req, res);
     });
   });
@@ -94,7 +107,11 @@ function useAgents(options?: DeliveryAgentsOptions): DeliveryAgents {
   return agents;
 }
 
-const base = { headers: { "content-type": "application/json", "webhook-id": "msg_1" }, body: '{"a":1}', timeoutMs: 3000 };
+const base = {
+  headers: { "content-type": "application/json", "webhook-id": "msg_1" },
+  body: '{"a":1}',
+  timeoutMs: 3000,
+};
 
 describe("postWebhook against real servers", () => {
   it("delivers and records a 200 response", async () => {
@@ -102,7 +119,11 @@ describe("postWebhook against real servers", () => {
       res.writeHead(200, { "x-reply": "yes", "content-type": "text/plain" });
       res.end("thanks");
     });
-    const result = await postWebhook({ ...base, url: `${server.url}/hooks?x=1`, allowPrivate: true });
+    const result = await postWebhook({
+      ...base,
+      url: `${server.url}/hooks?x=1`,
+      allowPrivate: true,
+    });
     expect(result).toMatchObject({
       ok: true,
       status: 200,
@@ -148,7 +169,12 @@ describe("postWebhook against real servers", () => {
       res.end();
     });
     const result = await postWebhook({ ...base, url: server.url, allowPrivate: true });
-    expect(result).toMatchObject({ ok: false, status: 429, retryAfterSeconds: 120, errorCode: null });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 429,
+      retryAfterSeconds: 120,
+      errorCode: null,
+    });
   });
 
   it("times out a server that never answers, within about the timeout", async () => {
@@ -156,9 +182,19 @@ describe("postWebhook against real servers", () => {
       /* never respond */
     });
     const started = Date.now();
-    const result = await postWebhook({ ...base, url: server.url, allowPrivate: true, timeoutMs: 300 });
+    const result = await postWebhook({
+      ...base,
+      url: server.url,
+      allowPrivate: true,
+      timeoutMs: 300,
+    });
     const elapsed = Date.now() - started;
-    expect(result).toMatchObject({ ok: false, status: null, errorCode: "timeout", error: "timed out after 300 ms" });
+    expect(result).toMatchObject({
+      ok: false,
+      status: null,
+      errorCode: "timeout",
+      error: "timed out after 300 ms",
+    });
     expect(elapsed).toBeGreaterThanOrEqual(280);
     expect(elapsed).toBeLessThan(1500);
   });
@@ -169,13 +205,22 @@ describe("postWebhook against real servers", () => {
       res.write("partial");
       // ...and never finishes.
     });
-    const result = await postWebhook({ ...base, url: server.url, allowPrivate: true, timeoutMs: 300 });
+    const result = await postWebhook({
+      ...base,
+      url: server.url,
+      allowPrivate: true,
+      timeoutMs: 300,
+    });
     expect(result).toMatchObject({ ok: false, status: 200, errorCode: "timeout", body: "partial" });
   });
 
   it("reports connection refused", async () => {
     const port = await closedPort();
-    const result = await postWebhook({ ...base, url: `http://127.0.0.1:${port}/`, allowPrivate: true });
+    const result = await postWebhook({
+      ...base,
+      url: `http://127.0.0.1:${port}/`,
+      allowPrivate: true,
+    });
     expect(result).toMatchObject({
       ok: false,
       status: null,
@@ -212,9 +257,19 @@ describe("postWebhook against real servers", () => {
 
   it("honours a custom maxResponseBytes and keeps exact-size bodies whole", async () => {
     const server = await startServer((_req, res) => res.end("0123456789"));
-    const cut = await postWebhook({ ...base, url: server.url, allowPrivate: true, maxResponseBytes: 4 });
+    const cut = await postWebhook({
+      ...base,
+      url: server.url,
+      allowPrivate: true,
+      maxResponseBytes: 4,
+    });
     expect(cut).toMatchObject({ body: "0123", bodyTruncated: true });
-    const whole = await postWebhook({ ...base, url: server.url, allowPrivate: true, maxResponseBytes: 10 });
+    const whole = await postWebhook({
+      ...base,
+      url: server.url,
+      allowPrivate: true,
+      maxResponseBytes: 10,
+    });
     expect(whole).toMatchObject({ body: "0123456789", bodyTruncated: false });
   });
 
@@ -239,7 +294,12 @@ describe("postWebhook against real servers", () => {
       pump();
     });
     const started = Date.now();
-    const result = await postWebhook({ ...base, url: server.url, allowPrivate: true, timeoutMs: 5000 });
+    const result = await postWebhook({
+      ...base,
+      url: server.url,
+      allowPrivate: true,
+      timeoutMs: 5000,
+    });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(result).toMatchObject({ ok: true, status: 200, bodyTruncated: true, errorCode: null });
     expect(result.body).toHaveLength(65_536);
@@ -258,7 +318,11 @@ describe("postWebhook against real servers", () => {
 
     it("refuses a hostname that resolves to loopback (localhost)", async () => {
       const server = await startServer((_req, res) => res.end("no"));
-      const result = await postWebhook({ ...base, url: `http://localhost:${server.port}/`, allowPrivate: false });
+      const result = await postWebhook({
+        ...base,
+        url: `http://localhost:${server.port}/`,
+        allowPrivate: false,
+      });
       expect(result).toMatchObject({ ok: false, errorCode: "forbidden_address" });
       expect(result.error).toMatch(/localhost resolves to .*loopback/);
       expect(server.connections).toBe(0);
@@ -282,7 +346,11 @@ describe("postWebhook against real servers", () => {
     it("delivers to private addresses when allowPrivate is set (literal and hostname)", async () => {
       const server = await startServer((_req, res) => res.end("ok"));
       const literal = await postWebhook({ ...base, url: server.url, allowPrivate: true });
-      const named = await postWebhook({ ...base, url: `http://localhost:${server.port}/`, allowPrivate: true });
+      const named = await postWebhook({
+        ...base,
+        url: `http://localhost:${server.port}/`,
+        allowPrivate: true,
+      });
       expect(literal).toMatchObject({ ok: true, body: "ok" });
       expect(named).toMatchObject({ ok: true, body: "ok" });
     });
@@ -310,7 +378,9 @@ describe("postWebhook against real servers", () => {
       const agent = useAgents({ resolveHost: async () => [{ address: "127.0.0.1", family: 4 }] });
       const input = { ...base, url: `http://hooks.example.test:${server.port}/`, agent };
       expect(await postWebhook({ ...input, allowPrivate: true })).toMatchObject({ ok: true });
-      expect(await postWebhook({ ...input, allowPrivate: false })).toMatchObject({ errorCode: "forbidden_address" });
+      expect(await postWebhook({ ...input, allowPrivate: false })).toMatchObject({
+        errorCode: "forbidden_address",
+      });
       expect(server.requests).toHaveLength(1);
     });
   });
@@ -319,7 +389,9 @@ describe("postWebhook against real servers", () => {
     const server = await startServer((_req, res) => res.end("ok"));
     const agent = useAgents();
     for (let i = 0; i < 3; i++) {
-      expect(await postWebhook({ ...base, url: server.url, allowPrivate: true, agent })).toMatchObject({ ok: true });
+      expect(
+        await postWebhook({ ...base, url: server.url, allowPrivate: true, agent }),
+      ).toMatchObject({ ok: true });
     }
     expect(server.requests).toHaveLength(3);
     expect(server.connections).toBe(1);
@@ -331,7 +403,9 @@ describe("postWebhook against real servers", () => {
       url: "https://no-such-host.example.test/",
       allowPrivate: false,
       resolveHost: async () => {
-        throw Object.assign(new Error("getaddrinfo ENOTFOUND no-such-host.example.test"), { code: "ENOTFOUND" });
+        throw Object.assign(new Error("getaddrinfo ENOTFOUND no-such-host.example.test"), {
+          code: "ENOTFOUND",
+        });
       },
     });
     expect(result).toMatchObject({ ok: false, errorCode: "dns_failure" });
@@ -340,16 +414,27 @@ describe("postWebhook against real servers", () => {
 
   it("reports a TLS failure (https to a plain HTTP server)", async () => {
     const server = await startServer((_req, res) => res.end("plain"));
-    const result = await postWebhook({ ...base, url: `https://127.0.0.1:${server.port}/`, allowPrivate: true });
+    const result = await postWebhook({
+      ...base,
+      url: `https://127.0.0.1:${server.port}/`,
+      allowPrivate: true,
+    });
     expect(result).toMatchObject({ ok: false, status: null, errorCode: "tls_error" });
   });
 
   it("reports invalid URLs and unsendable headers without throwing", async () => {
     for (const url of ["not a url", "ftp://example.com/", "https://user:pw@example.com/"]) {
-      expect(await postWebhook({ ...base, url, allowPrivate: false })).toMatchObject({ errorCode: "invalid_url" });
+      expect(await postWebhook({ ...base, url, allowPrivate: false })).toMatchObject({
+        errorCode: "invalid_url",
+      });
     }
     const server = await startServer((_req, res) => res.end("ok"));
-    const result = await postWebhook({ ...base, headers: { "x-bad": "a\r\nb" }, url: server.url, allowPrivate: true });
+    const result = await postWebhook({
+      ...base,
+      headers: { "x-bad": "a\r\nb" },
+      url: server.url,
+      allowPrivate: true,
+    });
     expect(result).toMatchObject({ ok: false, errorCode: "network_error" });
     expect(server.connections).toBe(0);
   });
@@ -365,7 +450,7 @@ describe("unusual responses", () => {
     expect(result).toMatchObject({ ok: true, status: 200, body: "final", errorCode: null });
   });
 
-  it("joins repeated headers with \", \" but keeps only the first Location", async () => {
+  it('joins repeated headers with ", " but keeps only the first Location', async () => {
     const server = await startServer((_req, res) => {
       res.setHeader("x-multi", ["a", "b"]);
       res.setHeader("set-cookie", ["a=1", "b=2"]);
@@ -374,8 +459,17 @@ describe("unusual responses", () => {
       res.end();
     });
     const result = await postWebhook({ ...base, url: server.url, allowPrivate: true });
-    expect(result).toMatchObject({ status: 302, errorCode: "redirect", error: "redirect (302) to /first not followed" });
-    expect(result.headers).toMatchObject({ "x-multi": "a, b", "set-cookie": "a=1, b=2", location: "/first", "x-case": "Mixed" });
+    expect(result).toMatchObject({
+      status: 302,
+      errorCode: "redirect",
+      error: "redirect (302) to /first not followed",
+    });
+    expect(result.headers).toMatchObject({
+      "x-multi": "a, b",
+      "set-cookie": "a=1, b=2",
+      location: "/first",
+      "x-case": "Mixed",
+    });
   });
 
   it("reports a reset when a non-keep-alive response ends before its content-length", async () => {
@@ -384,7 +478,12 @@ describe("unusual responses", () => {
       res.write("only a little", () => res.socket?.end());
     });
     const result = await postWebhook({ ...base, url: server.url, allowPrivate: true });
-    expect(result).toMatchObject({ ok: false, status: 200, errorCode: "connection_reset", body: "only a little" });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 200,
+      errorCode: "connection_reset",
+      body: "only a little",
+    });
     expect(result.error).toBe(`connection reset by 127.0.0.1:${server.port}`);
   });
 
@@ -397,7 +496,12 @@ describe("unusual responses", () => {
 
   it("sends a configured Expect header's request without it (undici cannot send Expect)", async () => {
     const server = await startServer((_req, res) => res.end("ok"));
-    const result = await postWebhook({ ...base, headers: { ...base.headers, Expect: "100-continue" }, url: server.url, allowPrivate: true });
+    const result = await postWebhook({
+      ...base,
+      headers: { ...base.headers, Expect: "100-continue" },
+      url: server.url,
+      allowPrivate: true,
+    });
     expect(result).toMatchObject({ ok: true, body: "ok" });
     expect(server.requests[0]?.headers.expect).toBeUndefined();
     expect(server.requests[0]?.body).toBe('{"a":1}');
@@ -405,7 +509,9 @@ describe("unusual responses", () => {
 
   // node:http skipped an interim 100 it had not asked for; undici drops the connection instead.
   it("reports an unsolicited 100 Continue (which undici refuses) as an invalid response, not a reset", async () => {
-    const server = await startRawServer("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+    const server = await startRawServer(
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok",
+    );
     const result = await postWebhook({ ...base, url: server.url, allowPrivate: true });
     expect(result).toMatchObject({ ok: false, status: null, errorCode: "network_error" });
     expect(result.error).toContain("invalid HTTP response");
@@ -416,7 +522,9 @@ describe("without agents", () => {
   it("uses a fresh connection per attempt and closes it afterwards", async () => {
     const server = await startServer((_req, res) => res.end("ok"));
     for (let i = 0; i < 2; i++) {
-      expect(await postWebhook({ ...base, url: server.url, allowPrivate: true })).toMatchObject({ ok: true });
+      expect(await postWebhook({ ...base, url: server.url, allowPrivate: true })).toMatchObject({
+        ok: true,
+      });
     }
     expect(server.connections).toBe(2);
     expect(server.requests.map((r) => r.headers.connection)).toEqual(["close", "close"]);
@@ -427,7 +535,12 @@ describe("without agents", () => {
     const server = await startServer(() => {
       /* never respond */
     });
-    const result = await postWebhook({ ...base, url: server.url, allowPrivate: true, timeoutMs: 200 });
+    const result = await postWebhook({
+      ...base,
+      url: server.url,
+      allowPrivate: true,
+      timeoutMs: 200,
+    });
     expect(result).toMatchObject({ errorCode: "timeout" });
     await expect.poll(() => server.closed, { timeout: 2000 }).toBe(1);
   });
@@ -447,7 +560,9 @@ describe("delivery agents", () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => postWebhook(input)));
     expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true, true]);
     expect(server.connections).toBe(2);
-    expect(await postWebhook({ ...input, url: `${server.url}/another/path` })).toMatchObject({ ok: true });
+    expect(await postWebhook({ ...input, url: `${server.url}/another/path` })).toMatchObject({
+      ok: true,
+    });
     expect(server.requests).toHaveLength(7);
     expect(server.connections).toBe(2);
     expect(server.closed).toBe(0);
@@ -462,11 +577,18 @@ describe("delivery agents", () => {
         return [{ address: "127.0.0.1", family: 4 }];
       },
     });
-    const input = { ...base, url: `http://hooks.example.test:${server.port}/in`, allowPrivate: true, agent };
+    const input = {
+      ...base,
+      url: `http://hooks.example.test:${server.port}/in`,
+      allowPrivate: true,
+      agent,
+    };
     for (let i = 0; i < 3; i++) expect(await postWebhook(input)).toMatchObject({ ok: true });
     expect(server.connections).toBe(1);
     expect(looked).toEqual(["hooks.example.test"]);
-    expect(server.requests.every((r) => r.headers.host === `hooks.example.test:${server.port}`)).toBe(true);
+    expect(
+      server.requests.every((r) => r.headers.host === `hooks.example.test:${server.port}`),
+    ).toBe(true);
 
     // Three at once: the idle connection plus two new ones, each resolved once.
     await Promise.all([0, 1, 2].map(() => postWebhook(input)));
@@ -482,7 +604,12 @@ describe("delivery agents", () => {
         { address: "127.0.0.1", family: 4 },
       ],
     });
-    const result = await postWebhook({ ...base, url: `http://hooks.example.test:${server.port}/`, allowPrivate: false, agent });
+    const result = await postWebhook({
+      ...base,
+      url: `http://hooks.example.test:${server.port}/`,
+      allowPrivate: false,
+      agent,
+    });
     expect(result).toMatchObject({ errorCode: "forbidden_address" });
     expect(result.error).toMatch(/hooks\.example\.test resolves to 127\.0\.0\.1 \(loopback\)/);
     expect(server.connections).toBe(0);
@@ -491,9 +618,16 @@ describe("delivery agents", () => {
   it("refuse a per-call resolveHost other than their own (it would be silently ignored)", async () => {
     const own = async () => [{ address: "127.0.0.1", family: 4 }];
     const agent = useAgents({ resolveHost: own });
-    const input = { ...base, url: `http://hooks.example.test:${await closedPort()}/`, allowPrivate: true, agent };
+    const input = {
+      ...base,
+      url: `http://hooks.example.test:${await closedPort()}/`,
+      allowPrivate: true,
+      agent,
+    };
     expect(() => postWebhook({ ...input, resolveHost: async () => [] })).toThrow(TypeError);
-    expect(await postWebhook({ ...input, resolveHost: own })).toMatchObject({ errorCode: "connection_refused" });
+    expect(await postWebhook({ ...input, resolveHost: own })).toMatchObject({
+      errorCode: "connection_refused",
+    });
   });
 
   it("bound an attempt waiting for a busy connection by the same timeout, and never send it later", async () => {
@@ -502,7 +636,10 @@ describe("delivery agents", () => {
     });
     const agent = useAgents({ maxSocketsPerHost: 1 });
     const input = { ...base, url: server.url, allowPrivate: true, agent };
-    const [first, queued] = await Promise.all([postWebhook({ ...input, timeoutMs: 400 }), postWebhook({ ...input, timeoutMs: 200 })]);
+    const [first, queued] = await Promise.all([
+      postWebhook({ ...input, timeoutMs: 400 }),
+      postWebhook({ ...input, timeoutMs: 200 }),
+    ]);
     expect(first).toMatchObject({ errorCode: "timeout", error: "timed out after 400 ms" });
     expect(queued).toMatchObject({ errorCode: "timeout", error: "timed out after 200 ms" });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -531,7 +668,9 @@ describe("delivery agents", () => {
       (s) => (s.keepAliveTimeout = 60_000),
     );
     const agent = useAgents();
-    expect(await postWebhook({ ...base, url: server.url, allowPrivate: true, agent })).toMatchObject({ ok: true });
+    expect(
+      await postWebhook({ ...base, url: server.url, allowPrivate: true, agent }),
+    ).toMatchObject({ ok: true });
     const idleSince = Date.now();
     await expect.poll(() => server.closed, { timeout: 6000, interval: 50 }).toBe(1);
     const idleMs = Date.now() - idleSince;
@@ -550,7 +689,11 @@ describe("delivery agents", () => {
     await closing;
     await expect.poll(() => server.closed, { timeout: 1000 }).toBe(1);
     const late = await postWebhook(input);
-    expect(late).toMatchObject({ ok: false, errorCode: "network_error", error: `request to 127.0.0.1:${server.port} failed: the delivery agents were shut down` });
+    expect(late).toMatchObject({
+      ok: false,
+      errorCode: "network_error",
+      error: `request to 127.0.0.1:${server.port} failed: the delivery agents were shut down`,
+    });
     expect(server.connections).toBe(1);
   });
 
@@ -559,7 +702,13 @@ describe("delivery agents", () => {
       /* never respond */
     });
     const agent = createDeliveryAgents();
-    const inFlight = postWebhook({ ...base, url: server.url, allowPrivate: true, agent, timeoutMs: 10_000 });
+    const inFlight = postWebhook({
+      ...base,
+      url: server.url,
+      allowPrivate: true,
+      agent,
+      timeoutMs: 10_000,
+    });
     await expect.poll(() => server.requests.length).toBe(1);
     const started = Date.now();
     await agent.destroy();

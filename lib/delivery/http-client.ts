@@ -108,7 +108,9 @@ function checkingLookup(resolveHost: ResolveHost, allowPrivate: boolean): Lookup
             const reason = isForbiddenAddress(address);
             if (reason) {
               callback(
-                new ForbiddenAddressError(`${hostname} resolves to ${address} (${reason}), which is not allowed`),
+                new ForbiddenAddressError(
+                  `${hostname} resolves to ${address} (${reason}), which is not allowed`,
+                ),
                 "",
               );
               return;
@@ -148,7 +150,10 @@ export function createDeliveryAgents(opts: DeliveryAgentsOptions = {}): Delivery
       // Our own timer bounds the whole attempt; undici's per-phase timers must never end it first.
       headersTimeout: 0,
       bodyTimeout: 0,
-      connect: { lookup: checkingLookup(resolveHost, allowPrivate), timeout: POOLED_CONNECT_TIMEOUT_MS },
+      connect: {
+        lookup: checkingLookup(resolveHost, allowPrivate),
+        timeout: POOLED_CONNECT_TIMEOUT_MS,
+      },
     });
   const publicOnly = agentFor(false);
   const privateAllowed = agentFor(true);
@@ -165,7 +170,10 @@ export function createDeliveryAgents(opts: DeliveryAgentsOptions = {}): Delivery
 }
 
 /** Seconds from a Retry-After header (delta-seconds or HTTP-date), or null if absent/invalid. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number = Date.now()): number | null {
+export function parseRetryAfter(
+  value: string | string[] | undefined,
+  now: number = Date.now(),
+): number | null {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!text) return null;
   if (/^\d+$/.test(text)) return Number(text);
@@ -212,7 +220,15 @@ function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return flat;
 }
 
-const DNS_ERROR_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NODATA", "EAI_NONAME", "ENODATA", "ESERVFAIL"]);
+const DNS_ERROR_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL",
+  "EAI_NODATA",
+  "EAI_NONAME",
+  "ENODATA",
+  "ESERVFAIL",
+]);
 const TLS_ERROR_CODES = new Set([
   "EPROTO",
   "CERT_HAS_EXPIRED",
@@ -227,7 +243,12 @@ const TLS_ERROR_CODES = new Set([
   "HOSTNAME_MISMATCH",
 ]);
 /** How the connection can end under a response that has started (undici: "other side closed"...). */
-const CLOSED_MID_RESPONSE_CODES = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH"]);
+const CLOSED_MID_RESPONSE_CODES = new Set([
+  "UND_ERR_SOCKET",
+  "ECONNRESET",
+  "EPIPE",
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+]);
 
 type ClassifiedError = { errorCode: AttemptErrorCode; error: string };
 
@@ -238,15 +259,23 @@ type NetworkError = NodeJS.ErrnoException & {
   socket?: { remoteAddress?: string; remotePort?: number } | null;
 };
 
-function classifyError(raw: unknown, hostname: string, target: string, responseStarted: boolean): ClassifiedError {
+function classifyError(
+  raw: unknown,
+  hostname: string,
+  target: string,
+  responseStarted: boolean,
+): ClassifiedError {
   // With several addresses node tries each (happy eyeballs) and reports an AggregateError.
-  const err = (raw instanceof AggregateError && raw.errors[0] instanceof Error ? raw.errors[0] : raw) as NetworkError;
+  const err = (
+    raw instanceof AggregateError && raw.errors[0] instanceof Error ? raw.errors[0] : raw
+  ) as NetworkError;
   const code = err.code ?? "";
   const address = err.address ?? err.socket?.remoteAddress;
   const port = err.port ?? err.socket?.remotePort;
   const peer = address ? `${address}${port ? `:${port}` : ""}` : target;
 
-  if (err instanceof ForbiddenAddressError) return { errorCode: "forbidden_address", error: err.message };
+  if (err instanceof ForbiddenAddressError)
+    return { errorCode: "forbidden_address", error: err.message };
   // undici validates the request (e.g. a header value with characters HTTP does not allow) before connecting.
   if (code === "UND_ERR_INVALID_ARG" || code === "UND_ERR_NOT_SUPPORTED") {
     return { errorCode: "network_error", error: `could not send request: ${err.message}` };
@@ -254,16 +283,25 @@ function classifyError(raw: unknown, hostname: string, target: string, responseS
   if (responseStarted && CLOSED_MID_RESPONSE_CODES.has(code)) {
     return { errorCode: "connection_reset", error: `connection reset by ${peer}` };
   }
-  if (code === "ECONNREFUSED") return { errorCode: "connection_refused", error: `connection refused by ${peer}` };
-  if (code === "ECONNRESET" || code === "EPIPE") return { errorCode: "connection_reset", error: `connection reset by ${peer}` };
+  if (code === "ECONNREFUSED")
+    return { errorCode: "connection_refused", error: `connection refused by ${peer}` };
+  if (code === "ECONNRESET" || code === "EPIPE")
+    return { errorCode: "connection_reset", error: `connection reset by ${peer}` };
   if (code === "UND_ERR_SOCKET") {
     // "bad response" is an unsolicited 100 Continue, which undici refuses.
     if (err.message === "bad response" || err.message === "bad upgrade") {
-      return { errorCode: "network_error", error: `invalid HTTP response from ${target}: ${err.message}` };
+      return {
+        errorCode: "network_error",
+        error: `invalid HTTP response from ${target}: ${err.message}`,
+      };
     }
-    return { errorCode: "connection_reset", error: `connection closed by ${peer} without a response` };
+    return {
+      errorCode: "connection_reset",
+      error: `connection closed by ${peer} without a response`,
+    };
   }
-  if (DNS_ERROR_CODES.has(code)) return { errorCode: "dns_failure", error: `could not resolve ${hostname} (${code})` };
+  if (DNS_ERROR_CODES.has(code))
+    return { errorCode: "dns_failure", error: `could not resolve ${hostname} (${code})` };
   if (code === "ETIMEDOUT" || code === "UND_ERR_CONNECT_TIMEOUT") {
     return { errorCode: "timeout", error: `connecting to ${peer} timed out` };
   }
@@ -274,14 +312,24 @@ function classifyError(raw: unknown, hostname: string, target: string, responseS
     return { errorCode: "tls_error", error: `TLS error with ${target}: ${err.message}` };
   }
   // undici's parser errors are named HTTPParserError; not all of them carry an HPE_ code.
-  if (code.startsWith("HPE_") || err.name === "HTTPParserError") return { errorCode: "network_error", error: `invalid HTTP response from ${target}: ${err.message}` };
+  if (code.startsWith("HPE_") || err.name === "HTTPParserError")
+    return {
+      errorCode: "network_error",
+      error: `invalid HTTP response from ${target}: ${err.message}`,
+    };
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH") {
     return { errorCode: "network_error", error: `${peer} is unreachable (${code})` };
   }
   if (code === "UND_ERR_DESTROYED" || code === "UND_ERR_CLOSED") {
-    return { errorCode: "network_error", error: `request to ${target} failed: the delivery agents were shut down` };
+    return {
+      errorCode: "network_error",
+      error: `request to ${target} failed: the delivery agents were shut down`,
+    };
   }
-  return { errorCode: "network_error", error: `request to ${target} failed: ${err.message || code || "unknown error"}` };
+  return {
+    errorCode: "network_error",
+    error: `request to ${target} failed: ${err.message || code || "unknown error"}`,
+  };
 }
 
 const noop = () => {};
@@ -294,10 +342,13 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
   const started = performance.now();
   const { timeoutMs, allowPrivate, agent } = input;
   const maxResponseBytes = input.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0))
+    throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
   if (agent && input.resolveHost && input.resolveHost !== agent.resolveHost) {
     // Silently resolving with the agents' resolver would bypass the one the caller asked for.
-    throw new TypeError("resolveHost differs from the one the agents were created with; pass it to createDeliveryAgents()");
+    throw new TypeError(
+      "resolveHost differs from the one the agents were created with; pass it to createDeliveryAgents()",
+    );
   }
 
   const result = (fields: Partial<AttemptResult>): AttemptResult => ({
@@ -311,7 +362,10 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
     retryAfterSeconds: null,
     ...fields,
     // A timed-out attempt lasted its timeout (timers fire a little late; analytics must not show more).
-    durationMs: fields.errorCode === "timeout" ? Math.min(timeoutMs, Math.round(performance.now() - started)) : Math.round(performance.now() - started),
+    durationMs:
+      fields.errorCode === "timeout"
+        ? Math.min(timeoutMs, Math.round(performance.now() - started))
+        : Math.round(performance.now() - started),
   });
 
   let url: URL;
@@ -321,10 +375,14 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
     return Promise.resolve(result({ errorCode: "invalid_url", error: "URL is not valid" }));
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return Promise.resolve(result({ errorCode: "invalid_url", error: `unsupported URL scheme ${url.protocol}` }));
+    return Promise.resolve(
+      result({ errorCode: "invalid_url", error: `unsupported URL scheme ${url.protocol}` }),
+    );
   }
   if (url.username || url.password) {
-    return Promise.resolve(result({ errorCode: "invalid_url", error: "URL must not contain credentials" }));
+    return Promise.resolve(
+      result({ errorCode: "invalid_url", error: "URL must not contain credentials" }),
+    );
   }
 
   const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
@@ -336,7 +394,10 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
     const reason = isForbiddenAddress(hostname);
     if (reason) {
       return Promise.resolve(
-        result({ errorCode: "forbidden_address", error: `${hostname} is a ${reason} address, which is not allowed` }),
+        result({
+          errorCode: "forbidden_address",
+          error: `${hostname} is a ${reason} address, which is not allowed`,
+        }),
       );
     }
   }
@@ -349,7 +410,8 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
   for (const name of Object.keys(input.headers)) {
     const value = input.headers[name];
     const lower = name.toLowerCase();
-    if (value !== undefined && lower !== "content-length" && lower !== "expect") headers.push(name, value);
+    if (value !== undefined && lower !== "content-length" && lower !== "expect")
+      headers.push(name, value);
   }
   headers.push("content-length", String(body.length));
 
@@ -364,7 +426,10 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
       headersTimeout: 0,
       bodyTimeout: 0,
       // No connect timer of its own: destroying the client when the attempt ends cancels a connect.
-      connect: { lookup: checkingLookup(input.resolveHost ?? defaultResolveHost, allowPrivate), timeout: 0 },
+      connect: {
+        lookup: checkingLookup(input.resolveHost ?? defaultResolveHost, allowPrivate),
+        timeout: 0,
+      },
     });
   }
 
@@ -380,7 +445,8 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
     let receivedBytes = 0;
     let bodyTruncated = false;
 
-    const readBody = () => (response.status === null ? null : Buffer.concat(chunks).toString("utf8"));
+    const readBody = () =>
+      response.status === null ? null : Buffer.concat(chunks).toString("utf8");
 
     // Resolves once; whatever is still running for this attempt is then stopped.
     const settle = (fields: Partial<AttemptResult>) => {
@@ -412,7 +478,10 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
       }
     };
 
-    const timer = setTimeout(() => settle({ errorCode: "timeout", error: `timed out after ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => settle({ errorCode: "timeout", error: `timed out after ${timeoutMs} ms` }),
+      timeoutMs,
+    );
 
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(ctrl) {
@@ -454,7 +523,17 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
     const send = () => {
       if (settled) return;
       try {
-        dispatcher.dispatch({ origin: url.origin, path: `${url.pathname}${url.search}`, method: "POST", headers, body, reset: !agent }, handler);
+        dispatcher.dispatch(
+          {
+            origin: url.origin,
+            path: `${url.pathname}${url.search}`,
+            method: "POST",
+            headers,
+            body,
+            reset: !agent,
+          },
+          handler,
+        );
       } catch (error) {
         // dispatch reports its errors through the handler; this is only a guard.
         settle(classifyError(error, hostname, target, false));

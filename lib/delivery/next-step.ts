@@ -52,37 +52,67 @@ export interface NextStep {
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
 export function decideAfterAttempt(input: NextStepInput): NextStep {
-  const base: NextStep = { status: "failed", nextAttemptAt: null, failureReason: null, disableEndpoint: null, exhausted: false, failingAlert: false };
+  const base: NextStep = {
+    status: "failed",
+    nextAttemptAt: null,
+    failureReason: null,
+    disableEndpoint: null,
+    exhausted: false,
+    failingAlert: false,
+  };
   if (input.ok) return { ...base, status: "success" };
-  if (input.trigger === "test") return { ...base, failureReason: "test deliveries are not retried" };
+  if (input.trigger === "test")
+    return { ...base, failureReason: "test deliveries are not retried" };
 
   const endpoint = input.endpoint;
-  const failingAlert = endpoint !== null && endpoint.countedThisFailure !== false && endpoint.consecutiveFailures === input.failingAlertAfter;
+  const failingAlert =
+    endpoint !== null &&
+    endpoint.countedThisFailure !== false &&
+    endpoint.consecutiveFailures === input.failingAlertAfter;
 
   if (input.statusCode === 410) {
     return {
       ...base,
       failingAlert,
       failureReason: "the receiver answered 410 Gone",
-      disableEndpoint: { kind: "gone", reason: "The receiver answered 410 Gone: it asked for no more deliveries" },
+      disableEndpoint: {
+        kind: "gone",
+        reason: "The receiver answered 410 Gone: it asked for no more deliveries",
+      },
     };
   }
   if (endpoint && !endpoint.active) {
     return { ...base, failingAlert, failureReason: "the endpoint was disabled or deleted" };
   }
-  if (endpoint?.failingSince && input.now.getTime() - endpoint.failingSince.getTime() >= input.disableAfterSeconds * 1000) {
+  if (
+    endpoint?.failingSince &&
+    input.now.getTime() - endpoint.failingSince.getTime() >= input.disableAfterSeconds * 1000
+  ) {
     const reason = `Failing continuously since ${endpoint.failingSince.toISOString()} (${endpoint.consecutiveFailures} deliveries failed in a row)`;
-    return { ...base, failingAlert, failureReason: "the endpoint was disabled for failing too long", disableEndpoint: { kind: "failing", reason } };
+    return {
+      ...base,
+      failingAlert,
+      failureReason: "the endpoint was disabled for failing too long",
+      disableEndpoint: { kind: "failing", reason },
+    };
   }
   if (retriesRemaining(input.attemptNumber, input.maxRetries) > 0) {
     const delay = nextRetryDelaySeconds({
       schedule: input.schedule,
       retryNumber: input.attemptNumber,
-      retryAfterSeconds: input.statusCode !== null && RETRY_AFTER_STATUSES.has(input.statusCode) ? input.retryAfterSeconds : null,
+      retryAfterSeconds:
+        input.statusCode !== null && RETRY_AFTER_STATUSES.has(input.statusCode)
+          ? input.retryAfterSeconds
+          : null,
       maxRetryAfterSeconds: input.maxRetryAfterSeconds,
       random: input.random,
     });
-    return { ...base, status: "retrying", failingAlert, nextAttemptAt: new Date(input.now.getTime() + delay * 1000) };
+    return {
+      ...base,
+      status: "retrying",
+      failingAlert,
+      nextAttemptAt: new Date(input.now.getTime() + delay * 1000),
+    };
   }
   // A manual or replayed attempt past the budget just fails again; only the schedule "exhausts".
   return { ...base, failingAlert, exhausted: input.trigger === "auto" };

@@ -9,8 +9,16 @@ export interface DeliveryBodyInput {
   payload: unknown;
 }
 
-export function buildDeliveryBody({ eventName, eventCreatedAt, payload }: DeliveryBodyInput): string {
-  return JSON.stringify({ type: eventName, timestamp: eventCreatedAt.toISOString(), data: payload });
+export function buildDeliveryBody({
+  eventName,
+  eventCreatedAt,
+  payload,
+}: DeliveryBodyInput): string {
+  return JSON.stringify({
+    type: eventName,
+    timestamp: eventCreatedAt.toISOString(),
+    data: payload,
+  });
 }
 
 const SECRET_HEADER = /authorization|cookie|secret|token|password|api[-_]?key|signature/i;

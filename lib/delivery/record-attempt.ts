@@ -23,7 +23,11 @@ import { decideAfterAttempt, type EndpointHealth } from "@/lib/delivery/next-ste
 import { withTransaction } from "@/lib/delivery/sql";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
-import { attemptResultLabel, recordAttemptMetrics, recordDeliveriesCancelled } from "@/lib/metrics/delivery-metrics";
+import {
+  attemptResultLabel,
+  recordAttemptMetrics,
+  recordDeliveriesCancelled,
+} from "@/lib/metrics/delivery-metrics";
 import { kickOperationalEventDispatch } from "@/lib/operational-events/dispatch";
 import { recordOperationalEvent } from "@/lib/operational-events/record";
 
@@ -48,13 +52,18 @@ export async function recordAttemptOutcome(
       ? await options.batch.record(claim, attempt)
       : result.ok || claim.trigger === "test"
         ? await recordInOneStatement(claim, attempt)
-        : await withTransaction((client) => recordFailure(client, claim, attempt)).catch((err: unknown) => {
-            if (err instanceof LeaseLostError) return notRecorded(claim);
-            throw err;
-          });
+        : await withTransaction((client) => recordFailure(client, claim, attempt)).catch(
+            (err: unknown) => {
+              if (err instanceof LeaseLostError) return notRecorded(claim);
+              throw err;
+            },
+          );
   const { transition } = outcome;
   if (!transition.recorded) {
-    log.warn("attempt outcome dropped: the lease was lost", { delivery_id: claim.deliveryId, leased_by: claim.leasedBy });
+    log.warn("attempt outcome dropped: the lease was lost", {
+      delivery_id: claim.deliveryId,
+      leased_by: claim.leasedBy,
+    });
     return transition;
   }
   recordAttemptMetrics({
@@ -68,13 +77,22 @@ export async function recordAttemptOutcome(
   return transition;
 }
 
-async function recordFailure(client: PoolClient, claim: ClaimedDelivery, attempt: AttemptRecordInput): Promise<RecordOutcome> {
+async function recordFailure(
+  client: PoolClient,
+  claim: ClaimedDelivery,
+  attempt: AttemptRecordInput,
+): Promise<RecordOutcome> {
   const { result } = attempt;
   const engine = getEngineConfig();
   const now = new Date();
   const attemptNumber = claim.attemptCount + 1;
   // "In a row" counts deliveries: a delivery already failing in this streak is not counted again.
-  const updated = await client.query<{ is_active: boolean; deleted_at: Date | null; consecutive_failures: number; failing_since: Date | null }>(
+  const updated = await client.query<{
+    is_active: boolean;
+    deleted_at: Date | null;
+    consecutive_failures: number;
+    failing_since: Date | null;
+  }>(
     `UPDATE endpoints SET
        consecutive_failures = consecutive_failures + CASE WHEN $3::timestamptz IS NULL OR failing_since IS NULL OR $3 < failing_since THEN 1 ELSE 0 END,
        failing_since = COALESCE(failing_since, $2)
@@ -87,7 +105,10 @@ async function recordFailure(client: PoolClient, claim: ClaimedDelivery, attempt
         active: e.is_active && e.deleted_at === null,
         consecutiveFailures: e.consecutive_failures,
         failingSince: e.failing_since,
-        countedThisFailure: claim.lastFailedAt === null || e.failing_since === null || claim.lastFailedAt < e.failing_since,
+        countedThisFailure:
+          claim.lastFailedAt === null ||
+          e.failing_since === null ||
+          claim.lastFailedAt < e.failing_since,
       }
     : { active: false, consecutiveFailures: 0, failingSince: null };
   const next = decideAfterAttempt({
@@ -105,10 +126,19 @@ async function recordFailure(client: PoolClient, claim: ClaimedDelivery, attempt
     maxRetryAfterSeconds: engine.maxRetryAfterSeconds,
   });
   const attemptError = attemptErrorOf(result);
-  const lastError = next.status === "failed" && next.failureReason && !next.exhausted ? `${attemptError}; ${next.failureReason}` : attemptError;
+  const lastError =
+    next.status === "failed" && next.failureReason && !next.exhausted
+      ? `${attemptError}; ${next.failureReason}`
+      : attemptError;
   const attemptId = newId("atm");
   const { rows } = await client.query<{ recorded: number }>(
-    writeAttemptSql(claim, attempt, { status: next.status, nextAttemptAt: next.nextAttemptAt, lastError, attemptId, now }),
+    writeAttemptSql(claim, attempt, {
+      status: next.status,
+      nextAttemptAt: next.nextAttemptAt,
+      lastError,
+      attemptId,
+      now,
+    }),
   );
   // Lease lost: undo the health update too (the transaction rolls back on throw).
   if (rows[0]?.recorded !== 1) throw new LeaseLostError();
@@ -145,7 +175,13 @@ async function recordFailure(client: PoolClient, claim: ClaimedDelivery, attempt
       appId: claim.appId,
       endpointId: claim.endpointId,
       deliveryId: claim.deliveryId,
-      data: { event_id: claim.event.id, event_name: claim.event.name, attempts: attemptNumber, last_status_code: result.status, last_error: attemptError },
+      data: {
+        event_id: claim.event.id,
+        event_name: claim.event.name,
+        attempts: attemptNumber,
+        last_status_code: result.status,
+        last_error: attemptError,
+      },
     });
     outcome.operationalEvents++;
   }

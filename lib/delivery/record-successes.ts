@@ -5,7 +5,12 @@
  * hour, the endpoint's failure streak cleared). Deliveries whose lease was lost are left out of
  * every part.
  */
-import { foldIntoRollupsSql, hourOf, latencyBucketIndex, NO_ATTEMPT_COLUMNS } from "@/lib/analytics/rollups";
+import {
+  foldIntoRollupsSql,
+  hourOf,
+  latencyBucketIndex,
+  NO_ATTEMPT_COLUMNS,
+} from "@/lib/analytics/rollups";
 import { createGroupCommit } from "@/lib/db/group-commit";
 import { getDb } from "@/lib/db/client";
 import {
@@ -78,7 +83,9 @@ async function writeSuccesses(batch: Success[]): Promise<RecordOutcome[]> {
       batch.map((s) => s.claim.trigger),
       batch.map((s) => s.claim.url),
       batch.map((s) => JSON.stringify(s.attempt.requestHeaders)),
-      batch.map((s) => (s.attempt.result.headers ? pgText(JSON.stringify(s.attempt.result.headers)) : null)),
+      batch.map((s) =>
+        s.attempt.result.headers ? pgText(JSON.stringify(s.attempt.result.headers)) : null,
+      ),
       batch.map((s) => pgText(s.attempt.result.body)),
       batch.map((s) => s.attempt.result.bodyTruncated),
       batch.map(ms),
@@ -88,17 +95,27 @@ async function writeSuccesses(batch: Success[]): Promise<RecordOutcome[]> {
     ],
   });
   const done = new Set(rows.map((r) => r.id));
-  return batch.map((s, i) => (done.has(s.claim.deliveryId) ? recorded(s.claim, "success", attemptIds[i]!) : notRecorded(s.claim)));
+  return batch.map((s, i) =>
+    done.has(s.claim.deliveryId)
+      ? recorded(s.claim, "success", attemptIds[i]!)
+      : notRecorded(s.claim),
+  );
 }
 
 /** A worker's batcher for successes (not test sends). */
-export function createOutcomeBatcher(options: { maxBatch?: number; maxInFlight?: number } = {}): OutcomeBatcher {
+export function createOutcomeBatcher(
+  options: { maxBatch?: number; maxInFlight?: number } = {},
+): OutcomeBatcher {
   const group = createGroupCommit<Success, RecordOutcome>({
     writeBatch: writeSuccesses,
     writeOne: (s) => recordInOneStatement(s.claim, s.attempt, s.completedAt),
     maxBatch: options.maxBatch ?? 200,
     maxInFlight: options.maxInFlight ?? 1,
-    onBatchError: (err, size) => log.warn("batched outcome write failed; recording each on its own", { deliveries: size, error: (err as Error).message }),
+    onBatchError: (err, size) =>
+      log.warn("batched outcome write failed; recording each on its own", {
+        deliveries: size,
+        error: (err as Error).message,
+      }),
   });
   return {
     record: (claim, attempt) => group.submit({ claim, attempt, completedAt: new Date() }),

@@ -49,7 +49,9 @@ describe("nextRetryDelaySeconds", () => {
   });
 
   it("never returns less than one second", () => {
-    expect(nextRetryDelaySeconds({ schedule: [1], retryNumber: 1, jitter: 0.9, random: () => 0 })).toBe(1);
+    expect(
+      nextRetryDelaySeconds({ schedule: [1], retryNumber: 1, jitter: 0.9, random: () => 0 }),
+    ).toBe(1);
   });
 
   it("lets Retry-After postpone but never hasten, capped", () => {
@@ -58,13 +60,17 @@ describe("nextRetryDelaySeconds", () => {
     expect(nextRetryDelaySeconds({ ...base, retryAfterSeconds: 5 })).toBe(60);
     expect(nextRetryDelaySeconds({ ...base, retryAfterSeconds: null })).toBe(60);
     expect(nextRetryDelaySeconds({ ...base, retryAfterSeconds: 10_000_000 })).toBe(86_400);
-    expect(nextRetryDelaySeconds({ ...base, retryAfterSeconds: 10_000, maxRetryAfterSeconds: 3600 })).toBe(3600);
+    expect(
+      nextRetryDelaySeconds({ ...base, retryAfterSeconds: 10_000, maxRetryAfterSeconds: 3600 }),
+    ).toBe(3600);
   });
 
   it("rejects bad input", () => {
     expect(() => nextRetryDelaySeconds({ schedule: [], retryNumber: 1 })).toThrow(/empty/);
     expect(() => nextRetryDelaySeconds({ schedule: [60], retryNumber: 0 })).toThrow(/retryNumber/);
-    expect(() => nextRetryDelaySeconds({ schedule: [60], retryNumber: 1, jitter: 1 })).toThrow(/jitter/);
+    expect(() => nextRetryDelaySeconds({ schedule: [60], retryNumber: 1, jitter: 1 })).toThrow(
+      /jitter/,
+    );
   });
 });
 

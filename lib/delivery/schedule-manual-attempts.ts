@@ -19,7 +19,11 @@ export interface ScheduleManualResult {
   skipped: { id: string; reason: ManualAttemptSkip }[];
 }
 
-async function scheduleManualInTransaction(client: PoolClient, deliveryIds: readonly string[], trigger: "manual" | "replay"): Promise<ScheduleManualResult> {
+async function scheduleManualInTransaction(
+  client: PoolClient,
+  deliveryIds: readonly string[],
+  trigger: "manual" | "replay",
+): Promise<ScheduleManualResult> {
   const { rows } = await client.query<{ id: string }>(
     `WITH t AS (
        SELECT d.id, d.status, d.app_id, d.endpoint_id, d.created_at, e.ordering FROM deliveries d
@@ -56,7 +60,10 @@ async function scheduleManualInTransaction(client: PoolClient, deliveryIds: read
     const byId = new Map(found.rows.map((r) => [r.id, r]));
     for (const id of rest) {
       const r = byId.get(id);
-      skipped.push({ id, reason: !r ? "not_found" : r.in_flight ? "in_flight" : "endpoint_inactive" });
+      skipped.push({
+        id,
+        reason: !r ? "not_found" : r.in_flight ? "in_flight" : "endpoint_inactive",
+      });
     }
   }
   return { scheduled: [...scheduled], skipped };

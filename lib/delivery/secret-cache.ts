@@ -2,7 +2,11 @@ import type { KeyObject } from "node:crypto";
 import { requireSecret } from "@/lib/config";
 import { parseEd25519SigningKey } from "@/lib/crypto/ed25519-keys";
 import { decryptSecret } from "@/lib/crypto/secrets";
-import { signsWithEd25519, signsWithHmac, type SignatureScheme } from "@/lib/endpoints/signature-scheme";
+import {
+  signsWithEd25519,
+  signsWithHmac,
+  type SignatureScheme,
+} from "@/lib/endpoints/signature-scheme";
 
 /**
  * Decrypted signing secrets by secret row id. A row's ciphertext never changes (rotation adds a
@@ -19,7 +23,10 @@ export interface EncryptedSecretRow {
   kind: string;
 }
 
-function cached<T extends string | KeyObject>(row: EncryptedSecretRow, open: (plain: string) => T): T {
+function cached<T extends string | KeyObject>(
+  row: EncryptedSecretRow,
+  open: (plain: string) => T,
+): T {
   let value = cache.get(row.id) as T | undefined;
   if (value === undefined) {
     value = open(decryptSecret(row.enc, requireSecret()));
@@ -37,9 +44,18 @@ export interface SigningMaterial {
 }
 
 /** What signs under `scheme`, from the endpoint's active rows (current first, order kept). */
-export function signingMaterialFor(rows: readonly EncryptedSecretRow[], scheme: SignatureScheme): SigningMaterial {
+export function signingMaterialFor(
+  rows: readonly EncryptedSecretRow[],
+  scheme: SignatureScheme,
+): SigningMaterial {
   return {
-    secrets: signsWithHmac(scheme) ? rows.filter((row) => row.kind === "hmac").map((row) => cached(row, (plain) => plain)) : [],
-    ed25519Keys: signsWithEd25519(scheme) ? rows.filter((row) => row.kind === "ed25519").map((row) => cached(row, parseEd25519SigningKey)) : [],
+    secrets: signsWithHmac(scheme)
+      ? rows.filter((row) => row.kind === "hmac").map((row) => cached(row, (plain) => plain))
+      : [],
+    ed25519Keys: signsWithEd25519(scheme)
+      ? rows
+          .filter((row) => row.kind === "ed25519")
+          .map((row) => cached(row, parseEd25519SigningKey))
+      : [],
   };
 }

@@ -35,19 +35,17 @@ export interface SendTestEventInput {
  */
 export async function sendTestEvent(input: SendTestEventInput): Promise<TestEventResult> {
   const { app, endpoint } = input;
-  if (endpoint.deletedAt || endpoint.appId !== app.id) throw apiErrors.notFound(`Endpoint "${endpoint.id}"`);
+  if (endpoint.deletedAt || endpoint.appId !== app.id)
+    throw apiErrors.notFound(`Endpoint "${endpoint.id}"`);
   const eventId = newId("msg");
   const holder = `test:${eventId}`;
   const createdAt = new Date();
 
   const deliveryId = await withTransaction(async (client) => {
-    await client.query("INSERT INTO events (id, app_id, name, payload, created_at) VALUES ($1, $2, $3, $4, $5)", [
-      eventId,
-      app.id,
-      input.eventName,
-      JSON.stringify(input.payload),
-      createdAt,
-    ]);
+    await client.query(
+      "INSERT INTO events (id, app_id, name, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
+      [eventId, app.id, input.eventName, JSON.stringify(input.payload), createdAt],
+    );
     const [id] = await insertPendingDeliveries(client, {
       appId: app.id,
       eventId,
@@ -60,7 +58,13 @@ export async function sendTestEvent(input: SendTestEventInput): Promise<TestEven
     await client.query(
       `INSERT INTO audit_logs (id, app_id, actor, action, target_type, target_id, details)
        VALUES ($1, $2, $3, 'endpoint.tested', 'endpoint', $4, $5)`,
-      [newId("aud"), app.id, input.actor, endpoint.id, JSON.stringify({ event_name: input.eventName, delivery_id: id })],
+      [
+        newId("aud"),
+        app.id,
+        input.actor,
+        endpoint.id,
+        JSON.stringify({ event_name: input.eventName, delivery_id: id }),
+      ],
     );
     return id!;
   });
@@ -81,12 +85,25 @@ export async function sendTestEvent(input: SendTestEventInput): Promise<TestEven
     rateLimit: endpoint.rateLimit,
     endpointActive: endpoint.isActive,
     endpointDeleted: false,
-    event: { id: eventId, name: input.eventName, createdAt, payload: input.payload, expired: false },
+    event: {
+      id: eventId,
+      name: input.eventName,
+      createdAt,
+      payload: input.payload,
+      expired: false,
+    },
     ...(await activeSigningMaterial(endpoint)),
   };
   const run = await runClaimedAttempt(claim);
   if (run.kind === "cancelled") {
-    return { delivery_id: deliveryId, success: false, status_code: null, error: run.reason, duration_ms: 0, response_body: null };
+    return {
+      delivery_id: deliveryId,
+      success: false,
+      status_code: null,
+      error: run.reason,
+      duration_ms: 0,
+      response_body: null,
+    };
   }
   const { result } = run;
   return {

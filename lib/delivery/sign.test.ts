@@ -72,7 +72,10 @@ describe("buildWebhookHeaders", () => {
     ["standardwebhooks", (secret: string) => new StandardWebhook(secret)],
     ["svix", (secret: string) => new SvixWebhook(secret)],
   ])("is accepted by the stock %s verifier", (_name, makeVerifier) => {
-    const body = JSON.stringify({ type: "invoice.paid", data: { id: "inv_1", amount: 4200, note: "ünïcødé" } });
+    const body = JSON.stringify({
+      type: "invoice.paid",
+      data: { id: "inv_1", amount: 4200, note: "ünïcødé" },
+    });
     const build = (secrets: string[]) =>
       buildWebhookHeaders({
         msgId: "msg_2abc",

@@ -16,7 +16,9 @@ export interface SignInput {
 
 function assertTimestamp(timestamp: number): void {
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-    throw new Error(`Webhook timestamp must be a non-negative integer of seconds, got ${timestamp}`);
+    throw new Error(
+      `Webhook timestamp must be a non-negative integer of seconds, got ${timestamp}`,
+    );
   }
 }
 
@@ -33,9 +35,17 @@ export function signPayload({ secret, msgId, timestamp, body }: SignInput): stri
  * Standard Webhooks asymmetric signature: `v1a,<base64 Ed25519 signature of "msgId.timestamp.body">`.
  * `key` is the private KeyObject of a `whsk_` key (lib/crypto/ed25519-keys.ts), parsed once.
  */
-export function signPayloadEd25519({ key, msgId, timestamp, body }: Omit<SignInput, "secret"> & { key: KeyObject }): string {
+export function signPayloadEd25519({
+  key,
+  msgId,
+  timestamp,
+  body,
+}: Omit<SignInput, "secret"> & { key: KeyObject }): string {
   assertTimestamp(timestamp);
-  const data = Buffer.concat([Buffer.from(`${msgId}.${timestamp}.`, "utf8"), typeof body === "string" ? Buffer.from(body, "utf8") : body]);
+  const data = Buffer.concat([
+    Buffer.from(`${msgId}.${timestamp}.`, "utf8"),
+    typeof body === "string" ? Buffer.from(body, "utf8") : body,
+  ]);
   return `v1a,${sign(null, data, key).toString("base64")}`;
 }
 
@@ -50,7 +60,8 @@ export function signatureHeader(
   body: string | Buffer,
   ed25519Keys: readonly KeyObject[] = [],
 ): string {
-  if (secrets.length === 0 && ed25519Keys.length === 0) throw new Error("At least one signing secret is required");
+  if (secrets.length === 0 && ed25519Keys.length === 0)
+    throw new Error("At least one signing secret is required");
   return [
     ...secrets.map((secret) => signPayload({ secret, msgId, timestamp, body })),
     ...ed25519Keys.map((key) => signPayloadEd25519({ key, msgId, timestamp, body })),

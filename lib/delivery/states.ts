@@ -26,10 +26,12 @@ export const OPEN_STATUSES_SQL = "('pending', 'retrying')";
 export const LEASE_MARGIN_SECONDS = 15;
 
 /** No live lease on queue row `q`. */
-export const leaseIsFree = (q: string) => `(${q}.lease_expires_at IS NULL OR ${q}.lease_expires_at < now())`;
+export const leaseIsFree = (q: string) =>
+  `(${q}.lease_expires_at IS NULL OR ${q}.lease_expires_at < now())`;
 
 /** Queue row `q` may be claimed now: due, and no live lease. */
 export const isDue = (q: string) => `${q}.run_at <= now() AND ${leaseIsFree(q)}`;
 
 /** Queue row `q` is being attempted right now. */
-export const isInFlight = (q: string) => `(${q}.lease_expires_at IS NOT NULL AND ${q}.lease_expires_at >= now())`;
+export const isInFlight = (q: string) =>
+  `(${q}.lease_expires_at IS NOT NULL AND ${q}.lease_expires_at >= now())`;

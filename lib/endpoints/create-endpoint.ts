@@ -16,7 +16,11 @@ export const DEFAULT_SUBSCRIPTIONS = ["*"];
  * Registers an endpoint with its first signing secret; new event names join the catalog in the
  * same transaction. Returns the secret's plaintext, which the create response shows.
  */
-export async function createEndpoint(app: App, input: CreateEndpointRequest, actor: string): Promise<{ endpoint: Endpoint; secret: string }> {
+export async function createEndpoint(
+  app: App,
+  input: CreateEndpointRequest,
+  actor: string,
+): Promise<{ endpoint: Endpoint; secret: string }> {
   const url = checkEndpointUrl(input.url);
   const subscriptions = input.subscriptions ?? DEFAULT_SUBSCRIPTIONS;
   return getDb().prisma.$transaction(async (tx) => {

@@ -6,7 +6,17 @@ import { z } from "zod";
  * letting a customer set them would let them forge or confuse what receivers verify.
  */
 // `expect` too: it changes the request's framing (100-continue), and the client does not send it.
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "host", "content-length", "expect"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "host",
+  "content-length",
+  "expect",
+]);
 const RESERVED = new Set(["content-type", "user-agent"]);
 const RESERVED_PREFIXES = ["webhook-", "svix-"];
 
@@ -19,7 +29,8 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 const FIELD_VALUE = /^(?:[\x21-\x7e](?:[\x20\x09]*[\x21-\x7e])*)?$/;
 
 /** Values of these headers are credentials: reads show them masked, like signing secrets. */
-const SENSITIVE = /^(?:authorization|cookie|x-api-key|api-key)$|token|secret|password|passwd|auth|key|session|credential|signature/i;
+const SENSITIVE =
+  /^(?:authorization|cookie|x-api-key|api-key)$|token|secret|password|passwd|auth|key|session|credential|signature/i;
 const MASK_PREFIX = "********";
 
 export function isSensitiveHeader(name: string): boolean {
@@ -33,20 +44,30 @@ export function maskHeaderValue(name: string, value: string): string {
 }
 
 export function maskHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, maskHeaderValue(name, value)]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, maskHeaderValue(name, value)]),
+  );
 }
 
 /**
  * An update that sends back a masked value as it was read keeps the stored value: a client can
  * round-trip an endpoint without knowing (or erasing) its credentials.
  */
-export function keepMaskedHeaders(next: Record<string, string>, stored: unknown): Record<string, string> {
+export function keepMaskedHeaders(
+  next: Record<string, string>,
+  stored: unknown,
+): Record<string, string> {
   const current = (stored ?? {}) as Record<string, string>;
   const byLower = new Map(Object.entries(current).map(([k, v]) => [k.toLowerCase(), v]));
   return Object.fromEntries(
     Object.entries(next).map(([name, value]) => {
       const old = byLower.get(name.toLowerCase());
-      return [name, old !== undefined && isSensitiveHeader(name) && value === maskHeaderValue(name, old) ? old : value];
+      return [
+        name,
+        old !== undefined && isSensitiveHeader(name) && value === maskHeaderValue(name, old)
+          ? old
+          : value,
+      ];
     }),
   );
 }
@@ -54,7 +75,8 @@ export function keepMaskedHeaders(next: Record<string, string>, stored: unknown)
 /** Why a header may not be set by an endpoint, or null when it may. */
 export function forbiddenHeaderReason(name: string): string | null {
   const lower = name.toLowerCase();
-  if (HOP_BY_HOP.has(lower) || lower.startsWith("proxy-")) return "is a hop-by-hop header and cannot be set";
+  if (HOP_BY_HOP.has(lower) || lower.startsWith("proxy-"))
+    return "is a hop-by-hop header and cannot be set";
   if (RESERVED.has(lower) || RESERVED_PREFIXES.some((p) => lower.startsWith(p))) {
     return "is set by Hookline on every delivery (signature and content headers cannot be overridden)";
   }
@@ -68,7 +90,8 @@ export const customHeaders = z
       .string({ message: "must be a string" })
       .max(4096, "must be at most 4096 characters")
       .refine((v) => FIELD_VALUE.test(v), {
-        message: "must be an RFC 9110 field value: visible ASCII characters, with spaces or tabs only between them",
+        message:
+          "must be an RFC 9110 field value: visible ASCII characters, with spaces or tabs only between them",
       }),
   )
   .superRefine((headers, ctx) => {
@@ -84,9 +107,15 @@ export const customHeaders = z
       } else if (forbiddenHeaderReason(name)) {
         ctx.addIssue({ code: "custom", path: [name], message: forbiddenHeaderReason(name)! });
       } else if (seen.has(lower)) {
-        ctx.addIssue({ code: "custom", path: [name], message: "is given twice (header names are case-insensitive)" });
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: "is given twice (header names are case-insensitive)",
+        });
       }
       seen.add(lower);
     }
   })
-  .describe("Extra request headers; hop-by-hop, signature (webhook-*, svix-*), content-type and user-agent are refused.");
+  .describe(
+    "Extra request headers; hop-by-hop, signature (webhook-*, svix-*), content-type and user-agent are refused.",
+  );

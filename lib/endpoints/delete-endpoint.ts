@@ -7,11 +7,18 @@ import { getEndpoint } from "@/lib/endpoints/get-endpoint";
  * Soft delete: the delivery log keeps pointing at the endpoint, but it is gone from every API
  * (404) and list. Its deliveries still waiting to go out are cancelled so none is sent.
  */
-export async function deleteEndpoint(app: Pick<App, "id">, id: string, actor: string): Promise<void> {
+export async function deleteEndpoint(
+  app: Pick<App, "id">,
+  id: string,
+  actor: string,
+): Promise<void> {
   await getDb().prisma.$transaction(async (tx) => {
     const current = await getEndpoint(app, id, tx);
     const now = new Date();
-    await tx.endpoint.update({ where: { id: current.id }, data: { deletedAt: now, isActive: false } });
+    await tx.endpoint.update({
+      where: { id: current.id },
+      data: { deletedAt: now, isActive: false },
+    });
     const cancelled = await tx.delivery.updateMany({
       where: { endpointId: current.id, status: { in: ["pending", "retrying"] } },
       data: { status: "cancelled", nextAttemptAt: null, completedAt: now },

@@ -25,7 +25,13 @@ type Tx = Prisma.TransactionClient;
 function ed25519Row(endpointId: string) {
   const pair = generateEd25519KeyPair();
   return {
-    row: { id: newId("sec"), endpointId, kind: "ed25519", secretEncrypted: encryptSecret(pair.signingKey, requireSecret()), publicKey: pair.publicKey },
+    row: {
+      id: newId("sec"),
+      endpointId,
+      kind: "ed25519",
+      secretEncrypted: encryptSecret(pair.signingKey, requireSecret()),
+      publicKey: pair.publicKey,
+    },
     publicKey: pair.publicKey,
   };
 }
@@ -38,14 +44,19 @@ export async function createEd25519SigningKey(tx: Tx, endpointId: string): Promi
 }
 
 /** Gives every listed endpoint without a current Ed25519 key one. Returns how many were made. */
-export async function ensureEd25519SigningKeys(tx: Tx, endpointIds: readonly string[]): Promise<number> {
+export async function ensureEd25519SigningKeys(
+  tx: Tx,
+  endpointIds: readonly string[],
+): Promise<number> {
   if (endpointIds.length === 0) return 0;
   const have = await tx.endpointSecret.findMany({
     where: { endpointId: { in: [...endpointIds] }, kind: "ed25519", expiresAt: null },
     select: { endpointId: true },
   });
   const covered = new Set(have.map((r) => r.endpointId));
-  const rows = [...new Set(endpointIds)].filter((id) => !covered.has(id)).map((id) => ed25519Row(id).row);
+  const rows = [...new Set(endpointIds)]
+    .filter((id) => !covered.has(id))
+    .map((id) => ed25519Row(id).row);
   if (rows.length > 0) await tx.endpointSecret.createMany({ data: rows });
   return rows.length;
 }
@@ -56,36 +67,66 @@ export async function ensureEd25519SigningKeys(tx: Tx, endpointIds: readonly str
  * the meantime, and that one waits for the switch, so no endpoint is left without a key.
  */
 async function lockedAppScheme(tx: Tx, appId: string): Promise<string | null> {
-  const rows = await tx.$queryRaw<{ signature_scheme: string }[]>`SELECT signature_scheme FROM apps WHERE id = ${appId} FOR SHARE`;
+  const rows = await tx.$queryRaw<
+    { signature_scheme: string }[]
+  >`SELECT signature_scheme FROM apps WHERE id = ${appId} FOR SHARE`;
   return rows[0]?.signature_scheme ?? null;
 }
 
 /** After an endpoint was created or its scheme set: a key pair if its scheme (or its app's) needs one. */
-export async function ensureEndpointSigningKeys(tx: Tx, appId: string, endpoint: { id: string; signatureScheme: string | null }): Promise<void> {
-  const scheme = effectiveSignatureScheme(endpoint.signatureScheme, endpoint.signatureScheme ? null : await lockedAppScheme(tx, appId));
+export async function ensureEndpointSigningKeys(
+  tx: Tx,
+  appId: string,
+  endpoint: { id: string; signatureScheme: string | null },
+): Promise<void> {
+  const scheme = effectiveSignatureScheme(
+    endpoint.signatureScheme,
+    endpoint.signatureScheme ? null : await lockedAppScheme(tx, appId),
+  );
   if (signsWithEd25519(scheme)) await ensureEd25519SigningKeys(tx, [endpoint.id]);
 }
 
 /** After an app's scheme changed (the apps row is already updated in `tx`): keys for the endpoints that inherit it. */
-export async function ensureAppSigningKeys(tx: Tx, appId: string, scheme: SignatureScheme): Promise<number> {
+export async function ensureAppSigningKeys(
+  tx: Tx,
+  appId: string,
+  scheme: SignatureScheme,
+): Promise<number> {
   if (!signsWithEd25519(scheme)) return 0;
-  const inheriting = await tx.endpoint.findMany({ where: { appId, deletedAt: null, signatureScheme: null }, select: { id: true } });
-  return ensureEd25519SigningKeys(tx, inheriting.map((e) => e.id));
+  const inheriting = await tx.endpoint.findMany({
+    where: { appId, deletedAt: null, signatureScheme: null },
+    select: { id: true },
+  });
+  return ensureEd25519SigningKeys(
+    tx,
+    inheriting.map((e) => e.id),
+  );
 }
 
 /** Unexpired public keys by endpoint: the current one first, then rotated-out ones, newest first. */
-export async function publicKeysOf(endpointIds: readonly string[], db: Tx = getDb().prisma): Promise<Map<string, EndpointPublicKey[]>> {
+export async function publicKeysOf(
+  endpointIds: readonly string[],
+  db: Tx = getDb().prisma,
+): Promise<Map<string, EndpointPublicKey[]>> {
   const out = new Map<string, EndpointPublicKey[]>();
   if (endpointIds.length === 0) return out;
   const rows = await db.endpointSecret.findMany({
-    where: { endpointId: { in: [...endpointIds] }, kind: "ed25519", OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+    where: {
+      endpointId: { in: [...endpointIds] },
+      kind: "ed25519",
+      OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }],
+    },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     select: { endpointId: true, publicKey: true, createdAt: true, expiresAt: true },
   });
   for (const row of rows) {
     if (!row.publicKey) continue;
     const list = out.get(row.endpointId) ?? [];
-    const key = { public_key: row.publicKey, created_at: row.createdAt.toISOString(), expires_at: row.expiresAt?.toISOString() ?? null };
+    const key = {
+      public_key: row.publicKey,
+      created_at: row.createdAt.toISOString(),
+      expires_at: row.expiresAt?.toISOString() ?? null,
+    };
     if (row.expiresAt === null) list.unshift(key);
     else list.push(key);
     out.set(row.endpointId, list);
@@ -94,16 +135,31 @@ export async function publicKeysOf(endpointIds: readonly string[], db: Tx = getD
 }
 
 /** What signs the endpoint's deliveries right now (the test send; claims read it in their own query). */
-export async function activeSigningMaterial(endpoint: { id: string; appId: string; signatureScheme: string | null }, db: Tx = getDb().prisma): Promise<SigningMaterial> {
+export async function activeSigningMaterial(
+  endpoint: { id: string; appId: string; signatureScheme: string | null },
+  db: Tx = getDb().prisma,
+): Promise<SigningMaterial> {
   const [rows, app] = await Promise.all([
     db.endpointSecret.findMany({
-      where: { endpointId: endpoint.id, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+      where: {
+        endpointId: endpoint.id,
+        OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }],
+      },
       // Current first, as in the claim query.
-      orderBy: [{ expiresAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }, { id: "desc" }],
+      orderBy: [
+        { expiresAt: { sort: "desc", nulls: "first" } },
+        { createdAt: "desc" },
+        { id: "desc" },
+      ],
       select: { id: true, secretEncrypted: true, kind: true },
     }),
-    endpoint.signatureScheme ? null : db.app.findUnique({ where: { id: endpoint.appId }, select: { signatureScheme: true } }),
+    endpoint.signatureScheme
+      ? null
+      : db.app.findUnique({ where: { id: endpoint.appId }, select: { signatureScheme: true } }),
   ]);
   const scheme = effectiveSignatureScheme(endpoint.signatureScheme, app?.signatureScheme);
-  return signingMaterialFor(rows.map((r) => ({ id: r.id, enc: r.secretEncrypted, kind: r.kind })), scheme);
+  return signingMaterialFor(
+    rows.map((r) => ({ id: r.id, enc: r.secretEncrypted, kind: r.kind })),
+    scheme,
+  );
 }

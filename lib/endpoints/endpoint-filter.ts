@@ -22,7 +22,11 @@ export function endpointFilterColumns(filter: PayloadFilter | null): EndpointFil
 }
 
 /** Sets (or, with null, removes) an endpoint's filter, inside the caller's transaction. */
-export async function writeEndpointFilter(tx: Prisma.TransactionClient, endpointId: string, filter: PayloadFilter | null): Promise<void> {
+export async function writeEndpointFilter(
+  tx: Prisma.TransactionClient,
+  endpointId: string,
+  filter: PayloadFilter | null,
+): Promise<void> {
   const columns = endpointFilterColumns(filter);
   await tx.$executeRaw`UPDATE endpoints SET filter = ${columns.filter}::jsonb, filter_path = ${columns.filterPath}::jsonpath, updated_at = now()
     WHERE id = ${endpointId}`;

@@ -10,7 +10,11 @@ export const endpointNotFound = (id: string) => apiErrors.notFound(`Endpoint "${
  * An endpoint of this app. Deleted endpoints and other apps' endpoints get the same 404 as ids
  * that never existed, so the answer leaks nothing across apps.
  */
-export async function getEndpoint(app: Pick<App, "id">, id: string, db: Db = getDb().prisma): Promise<Endpoint> {
+export async function getEndpoint(
+  app: Pick<App, "id">,
+  id: string,
+  db: Db = getDb().prisma,
+): Promise<Endpoint> {
   const endpoint = await db.endpoint.findFirst({ where: { id, appId: app.id, deletedAt: null } });
   if (!endpoint) throw endpointNotFound(id);
   return endpoint;

@@ -16,7 +16,10 @@ import {
   type EndpointSecretResponse,
   type RotateSecretResponse,
 } from "@/lib/endpoints/schemas";
-import { serializeEndpoints, serializeEndpointWithSigning } from "@/lib/endpoints/serialize-signing";
+import {
+  serializeEndpoints,
+  serializeEndpointWithSigning,
+} from "@/lib/endpoints/serialize-signing";
 import { testEndpoint } from "@/lib/endpoints/test-endpoint";
 import { updateEndpoint } from "@/lib/endpoints/update-endpoint";
 import type { AppScopedHandler } from "@/lib/http/app-scope";
@@ -36,10 +39,14 @@ export const createEndpointHandler: AppScopedHandler = async ({ app, body, actor
   return json({ ...(await serializeEndpointWithSigning(endpoint, app)), secret }, { status: 201 });
 };
 
-export const getEndpointHandler: AppScopedHandler<ById> = async ({ app, params }) => serializeEndpointWithSigning(await getEndpoint(app, params.id), app);
+export const getEndpointHandler: AppScopedHandler<ById> = async ({ app, params }) =>
+  serializeEndpointWithSigning(await getEndpoint(app, params.id), app);
 
 export const updateEndpointHandler: AppScopedHandler<ById> = async ({ app, params, body, actor }) =>
-  serializeEndpointWithSigning(await updateEndpoint(app, params.id, await body(updateEndpointRequest), actor), app);
+  serializeEndpointWithSigning(
+    await updateEndpoint(app, params.id, await body(updateEndpointRequest), actor),
+    app,
+  );
 
 export const deleteEndpointHandler: AppScopedHandler<ById> = async ({ app, params, actor }) => {
   await deleteEndpoint(app, params.id, actor);
@@ -52,8 +59,18 @@ export const testEndpointHandler: AppScopedHandler<ById> = async ({ app, params,
 export const revealEndpointSecretHandler: AppScopedHandler<ById> = async ({ app, params, actor }) =>
   ({ secret: await revealEndpointSecret(app, params.id, actor) }) satisfies EndpointSecretResponse;
 
-export const rotateEndpointSecretHandler: AppScopedHandler<ById> = async ({ app, params, body, actor }) => {
-  const rotated = await rotateEndpointSecret(app, params.id, await body(rotateSecretRequest), actor);
+export const rotateEndpointSecretHandler: AppScopedHandler<ById> = async ({
+  app,
+  params,
+  body,
+  actor,
+}) => {
+  const rotated = await rotateEndpointSecret(
+    app,
+    params.id,
+    await body(rotateSecretRequest),
+    actor,
+  );
   return {
     secret: rotated.secret,
     previous_secret_expires_at: rotated.previousExpiresAt?.toISOString() ?? null,
@@ -61,7 +78,12 @@ export const rotateEndpointSecretHandler: AppScopedHandler<ById> = async ({ app,
   } satisfies RotateSecretResponse;
 };
 
-export const reactivateEndpointHandler: AppScopedHandler<ById> = async ({ app, params, body, actor }) => {
+export const reactivateEndpointHandler: AppScopedHandler<ById> = async ({
+  app,
+  params,
+  body,
+  actor,
+}) => {
   await body(reactivateEndpointRequest);
   return serializeEndpointWithSigning(await reactivateEndpoint(app.id, params.id, actor), app);
 };

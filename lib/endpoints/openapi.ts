@@ -24,12 +24,14 @@ export const endpointRoutes = defineRoutes([
     operationId: "createWebhookEndpoint",
     summary: "Register an endpoint",
     description:
-      "Subscriptions may be sent as `subscriptions`, `events` or `subscribed_events` (default `[\"*\"]`). " +
+      'Subscriptions may be sent as `subscriptions`, `events` or `subscribed_events` (default `["*"]`). ' +
       "Names not in the catalog are added to it, unless the app has a strict catalog (422). The answer includes the signing secret.",
     tag,
     pathParams: p,
     body: createEndpointRequest,
-    responses: { 201: { description: "The endpoint and its signing secret", schema: createdEndpointResponse } },
+    responses: {
+      201: { description: "The endpoint and its signing secret", schema: createdEndpointResponse },
+    },
     errors: [404],
   },
   {
@@ -40,7 +42,9 @@ export const endpointRoutes = defineRoutes([
     tag,
     pathParams: p,
     query: listEndpointsQuery,
-    responses: { 200: { description: "A page of endpoints, newest first", schema: listPage(endpointResponse) } },
+    responses: {
+      200: { description: "A page of endpoints, newest first", schema: listPage(endpointResponse) },
+    },
     errors: [404],
   },
   {
@@ -58,7 +62,8 @@ export const endpointRoutes = defineRoutes([
     path: "/apps/{slug}/endpoints/{id}",
     operationId: "updateWebhookEndpoint",
     summary: "Update an endpoint",
-    description: "Changes the given fields. `is_active: true` on a disabled endpoint also clears its failure state.",
+    description:
+      "Changes the given fields. `is_active: true` on a disabled endpoint also clears its failure state.",
     tag,
     pathParams: p,
     body: updateEndpointRequest,
@@ -81,7 +86,8 @@ export const endpointRoutes = defineRoutes([
     path: "/apps/{slug}/endpoints/{id}/rotate-secret",
     operationId: "rotateWebhookEndpointSecret",
     summary: "Rotate an endpoint's signing secret",
-    description: "The previous secret keeps signing (a second signature) for the grace period, default 24 h.",
+    description:
+      "The previous secret keeps signing (a second signature) for the grace period, default 24 h.",
     tag,
     pathParams: p,
     body: rotateSecretRequest,

@@ -16,10 +16,17 @@ export const clearFailureState = {
  * Turns a disabled (or paused) endpoint back on. `appId` comes from the route's app, or from the
  * endpoint itself on the unscoped seed-002 route.
  */
-export async function reactivateEndpoint(appId: string, id: string, actor: string): Promise<Endpoint> {
+export async function reactivateEndpoint(
+  appId: string,
+  id: string,
+  actor: string,
+): Promise<Endpoint> {
   return getDb().prisma.$transaction(async (tx) => {
     const current = await getEndpoint({ id: appId }, id, tx);
-    const updated = await tx.endpoint.update({ where: { id: current.id }, data: clearFailureState });
+    const updated = await tx.endpoint.update({
+      where: { id: current.id },
+      data: clearFailureState,
+    });
     await recordAudit(tx, {
       appId,
       actor,

@@ -2,7 +2,10 @@ import type { App } from "@/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
 import { getEndpoint } from "@/lib/endpoints/get-endpoint";
-import { DEFAULT_ROTATION_GRACE_SECONDS, rotateSigningSecret } from "@/lib/endpoints/signing-secrets";
+import {
+  DEFAULT_ROTATION_GRACE_SECONDS,
+  rotateSigningSecret,
+} from "@/lib/endpoints/signing-secrets";
 import { publicKeysOf } from "@/lib/endpoints/ed25519-signing-keys";
 
 export interface RotatedSecret {
@@ -32,7 +35,13 @@ export async function rotateEndpointSecret(
       targetId: endpoint.id,
       details: { grace_period_seconds: graceSeconds },
     });
-    const publicKey = (await publicKeysOf([endpoint.id], tx)).get(endpoint.id)?.find((k) => k.expires_at === null)?.public_key ?? null;
-    return { secret, previousExpiresAt: graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null, publicKey };
+    const publicKey =
+      (await publicKeysOf([endpoint.id], tx)).get(endpoint.id)?.find((k) => k.expires_at === null)
+        ?.public_key ?? null;
+    return {
+      secret,
+      previousExpiresAt: graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
+      publicKey,
+    };
   });
 }

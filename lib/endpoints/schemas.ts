@@ -38,7 +38,11 @@ export const SUBSCRIPTION_FIELDS = ["subscriptions", "events", "subscribed_event
 export type SubscriptionField = (typeof SUBSCRIPTION_FIELDS)[number];
 
 const endpointFields = {
-  url: z.string().trim().min(1, "is required").describe("HTTPS URL that receives the events (no credentials, no private addresses)."),
+  url: z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .describe("HTTPS URL that receives the events (no credentials, no private addresses)."),
   description: z.string().max(2000, "must be at most 2000 characters").nullable().optional(),
   headers: customHeaders.optional(),
   is_active: z.boolean().optional(),
@@ -69,14 +73,20 @@ const endpointFields = {
   signature_scheme: signatureScheme
     .nullable()
     .optional()
-    .describe("`hmac` (v1, default), `ed25519` (v1a) or `both`; null or absent inherits the app's."),
-  subscriptions: subscriptionList.optional().describe("Event names, `*` or `prefix.*`. Also accepted as `events` or `subscribed_events`."),
+    .describe(
+      "`hmac` (v1, default), `ed25519` (v1a) or `both`; null or absent inherits the app's.",
+    ),
+  subscriptions: subscriptionList
+    .optional()
+    .describe("Event names, `*` or `prefix.*`. Also accepted as `events` or `subscribed_events`."),
   events: subscriptionList.optional().describe("Alias of `subscriptions`."),
   subscribed_events: subscriptionList.optional().describe("Alias of `subscriptions`."),
   filter: filterInput
     .nullable()
     .optional()
-    .describe("Payload filter (docs/filters.md), JSON or text form: events it does not match are not delivered here (counted as `filtered`). `null` removes it."),
+    .describe(
+      "Payload filter (docs/filters.md), JSON or text form: events it does not match are not delivered here (counted as `filtered`). `null` removes it.",
+    ),
 };
 
 type Spelled = { [K in SubscriptionField]?: string[] };
@@ -88,7 +98,11 @@ function mergeSubscriptions<T extends Spelled>(value: T, ctx: z.RefinementCtx) {
   const key = (list: string[]) => [...new Set(list)].sort().join("\n");
   for (const other of given.slice(1)) {
     if (key(value[other]!) !== key(value[first!]!)) {
-      ctx.addIssue({ code: "custom", path: [other], message: `differs from ${first}; send one of them` });
+      ctx.addIssue({
+        code: "custom",
+        path: [other],
+        message: `differs from ${first}; send one of them`,
+      });
     }
   }
   const { subscriptions: _s, events: _e, subscribed_events: _se, ...rest } = value;
@@ -159,7 +173,11 @@ export const rotateSecretRequest = z
   })
   .superRefine((v, ctx) => {
     if (v.expire_previous && v.grace_period_seconds !== undefined && v.grace_period_seconds > 0) {
-      ctx.addIssue({ code: "custom", path: ["grace_period_seconds"], message: "conflicts with expire_previous: true" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["grace_period_seconds"],
+        message: "conflicts with expire_previous: true",
+      });
     }
   })
   /** `graceSeconds` undefined: the default grace of lib/endpoints/signing-secrets.ts. */

@@ -8,7 +8,10 @@ import type { PayloadFilter } from "@/lib/filters/payload-filter";
  * Everything but the signing fields, which need the app and the keys (lib/endpoints/serialize-signing.ts).
  * `blockedBy`: the FIFO blocker read for this endpoint (lib/delivery/fifo-order.ts), if any.
  */
-export function serializeEndpoint(endpoint: Endpoint, blockedBy: FifoBlockerResponse | null = null): Omit<EndpointResponse, keyof typeof endpointSigningFields> {
+export function serializeEndpoint(
+  endpoint: Endpoint,
+  blockedBy: FifoBlockerResponse | null = null,
+): Omit<EndpointResponse, keyof typeof endpointSigningFields> {
   return {
     id: endpoint.id,
     app_id: endpoint.appId,

@@ -10,12 +10,19 @@ export const SIGNATURE_SCHEMES = ["hmac", "ed25519", "both"] as const;
 export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
 export const DEFAULT_SIGNATURE_SCHEME: SignatureScheme = "hmac";
 
-export const signatureScheme = z.enum(SIGNATURE_SCHEMES, { message: 'must be one of "hmac", "ed25519", "both"' });
+export const signatureScheme = z.enum(SIGNATURE_SCHEMES, {
+  message: 'must be one of "hmac", "ed25519", "both"',
+});
 
 /** The scheme in force: the endpoint's own, else its app's (anything unknown reads as the default). */
-export function effectiveSignatureScheme(endpointScheme: string | null | undefined, appScheme: string | null | undefined): SignatureScheme {
+export function effectiveSignatureScheme(
+  endpointScheme: string | null | undefined,
+  appScheme: string | null | undefined,
+): SignatureScheme {
   const chosen = endpointScheme ?? appScheme;
-  return (SIGNATURE_SCHEMES as readonly string[]).includes(chosen ?? "") ? (chosen as SignatureScheme) : DEFAULT_SIGNATURE_SCHEME;
+  return (SIGNATURE_SCHEMES as readonly string[]).includes(chosen ?? "")
+    ? (chosen as SignatureScheme)
+    : DEFAULT_SIGNATURE_SCHEME;
 }
 
 export const signsWithHmac = (scheme: SignatureScheme): boolean => scheme !== "ed25519";
@@ -37,13 +44,21 @@ export type EndpointPublicKey = z.infer<typeof endpointPublicKey>;
 export const endpointSigningFields = {
   signature_scheme: signatureScheme
     .nullable()
-    .describe("The endpoint's own choice: `hmac` (v1), `ed25519` (v1a) or `both`; null inherits the app's."),
-  effective_signature_scheme: signatureScheme.describe("The scheme deliveries are signed with now (the endpoint's, else the app's)."),
+    .describe(
+      "The endpoint's own choice: `hmac` (v1), `ed25519` (v1a) or `both`; null inherits the app's.",
+    ),
+  effective_signature_scheme: signatureScheme.describe(
+    "The scheme deliveries are signed with now (the endpoint's, else the app's).",
+  ),
   public_key: z
     .string()
     .nullable()
-    .describe("The current `whpk_` Ed25519 public key to verify `v1a` signatures with; null until the endpoint first signs with Ed25519."),
+    .describe(
+      "The current `whpk_` Ed25519 public key to verify `v1a` signatures with; null until the endpoint first signs with Ed25519.",
+    ),
   public_keys: z
     .array(endpointPublicKey)
-    .describe("The endpoint's unexpired Ed25519 public keys: the current one first, then rotated-out ones, which keep adding a `v1a` signature until `expires_at`."),
+    .describe(
+      "The endpoint's unexpired Ed25519 public keys: the current one first, then rotated-out ones, which keep adding a `v1a` signature until `expires_at`.",
+    ),
 };

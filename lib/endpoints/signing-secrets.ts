@@ -16,9 +16,18 @@ export const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 60 * 60;
 type Tx = Prisma.TransactionClient;
 
 /** Stores a new current secret (generated unless given) and returns its plaintext. */
-export async function createSigningSecret(tx: Tx, endpointId: string, plaintext = generateSigningSecret()): Promise<string> {
+export async function createSigningSecret(
+  tx: Tx,
+  endpointId: string,
+  plaintext = generateSigningSecret(),
+): Promise<string> {
   await tx.endpointSecret.create({
-    data: { id: newId("sec"), endpointId, kind: "hmac", secretEncrypted: encryptSecret(plaintext, requireSecret()) },
+    data: {
+      id: newId("sec"),
+      endpointId,
+      kind: "hmac",
+      secretEncrypted: encryptSecret(plaintext, requireSecret()),
+    },
   });
   return plaintext;
 }
@@ -28,12 +37,24 @@ export async function createSigningSecret(tx: Tx, endpointId: string, plaintext 
  * stay valid for `graceSeconds` (0: invalid at once); those already past their grace are deleted.
  * Returns the new secret's plaintext.
  */
-export async function rotateSigningSecret(tx: Tx, endpointId: string, graceSeconds = DEFAULT_ROTATION_GRACE_SECONDS): Promise<string> {
+export async function rotateSigningSecret(
+  tx: Tx,
+  endpointId: string,
+  graceSeconds = DEFAULT_ROTATION_GRACE_SECONDS,
+): Promise<string> {
   const now = new Date();
-  const hasEd25519Key = (await tx.endpointSecret.count({ where: { endpointId, kind: "ed25519", expiresAt: null } })) > 0;
+  const hasEd25519Key =
+    (await tx.endpointSecret.count({ where: { endpointId, kind: "ed25519", expiresAt: null } })) >
+    0;
   await tx.endpointSecret.deleteMany({ where: { endpointId, expiresAt: { lte: now } } });
   await tx.endpointSecret.updateMany({
-    where: { endpointId, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(now.getTime() + graceSeconds * 1000) } }] },
+    where: {
+      endpointId,
+      OR: [
+        { expiresAt: null },
+        { expiresAt: { gt: new Date(now.getTime() + graceSeconds * 1000) } },
+      ],
+    },
     data: { expiresAt: new Date(now.getTime() + graceSeconds * 1000) },
   });
   if (graceSeconds <= 0) await tx.endpointSecret.deleteMany({ where: { endpointId } });
@@ -42,7 +63,10 @@ export async function rotateSigningSecret(tx: Tx, endpointId: string, graceSecon
 }
 
 /** The plaintext of the current secret. */
-export async function currentSigningSecret(endpointId: string, db: Tx = getDb().prisma): Promise<string> {
+export async function currentSigningSecret(
+  endpointId: string,
+  db: Tx = getDb().prisma,
+): Promise<string> {
   const row = await db.endpointSecret.findFirst({
     where: { endpointId, kind: "hmac", expiresAt: null },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -52,10 +76,17 @@ export async function currentSigningSecret(endpointId: string, db: Tx = getDb().
 }
 
 /** Every HMAC secret that signs right now: the current one first, then those within their grace. */
-export async function activeSigningSecrets(endpointIds: string[], db: Tx = getDb().prisma): Promise<Map<string, string[]>> {
+export async function activeSigningSecrets(
+  endpointIds: string[],
+  db: Tx = getDb().prisma,
+): Promise<Map<string, string[]>> {
   const now = new Date();
   const rows = await db.endpointSecret.findMany({
-    where: { endpointId: { in: endpointIds }, kind: "hmac", OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    where: {
+      endpointId: { in: endpointIds },
+      kind: "hmac",
+      OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+    },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
   });
   const master = requireSecret();

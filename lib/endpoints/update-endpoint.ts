@@ -12,15 +12,23 @@ import { keepMaskedHeaders } from "@/lib/endpoints/custom-headers";
 import { ensureEndpointSigningKeys } from "@/lib/endpoints/ed25519-signing-keys";
 
 /** Changes the given fields only. Turning a disabled endpoint back on also clears its failure state. */
-export async function updateEndpoint(app: App, id: string, input: UpdateEndpointRequest, actor: string): Promise<Endpoint> {
+export async function updateEndpoint(
+  app: App,
+  id: string,
+  input: UpdateEndpointRequest,
+  actor: string,
+): Promise<Endpoint> {
   const url = input.url === undefined ? undefined : checkEndpointUrl(input.url);
   return getDb().prisma.$transaction(async (tx) => {
     const current = await getEndpoint(app, id, tx);
-    if (input.subscriptions) await syncCatalog(tx, app, input.subscriptions, input.subscriptionsField, actor);
+    if (input.subscriptions)
+      await syncCatalog(tx, app, input.subscriptions, input.subscriptionsField, actor);
     const data: Prisma.EndpointUpdateInput = {
       ...(url !== undefined && { url }),
       ...(input.description !== undefined && { description: input.description }),
-      ...(input.headers !== undefined && { headers: keepMaskedHeaders(input.headers, current.headers) }),
+      ...(input.headers !== undefined && {
+        headers: keepMaskedHeaders(input.headers, current.headers),
+      }),
       ...(input.max_retries !== undefined && { maxRetries: input.max_retries }),
       ...(input.timeout_seconds !== undefined && { timeoutSeconds: input.timeout_seconds }),
       ...(input.rate_limit !== undefined && { rateLimit: input.rate_limit }),
@@ -33,7 +41,8 @@ export async function updateEndpoint(app: App, id: string, input: UpdateEndpoint
     };
     if (input.filter !== undefined) await writeEndpointFilter(tx, current.id, input.filter);
     const updated = await tx.endpoint.update({ where: { id: current.id }, data });
-    if (input.ordering !== undefined && input.ordering !== current.ordering) await reorderQueuedDeliveries(tx, current.id, input.ordering);
+    if (input.ordering !== undefined && input.ordering !== current.ordering)
+      await reorderQueuedDeliveries(tx, current.id, input.ordering);
     if (input.signature_scheme !== undefined) await ensureEndpointSigningKeys(tx, app.id, updated);
     const { subscriptionsField: _field, ...changed } = input;
     await recordAudit(tx, {
@@ -42,7 +51,11 @@ export async function updateEndpoint(app: App, id: string, input: UpdateEndpoint
       action: "endpoint.updated",
       targetType: "endpoint",
       targetId: current.id,
-      details: { fields: Object.keys(changed).filter((k) => changed[k as keyof typeof changed] !== undefined) },
+      details: {
+        fields: Object.keys(changed).filter(
+          (k) => changed[k as keyof typeof changed] !== undefined,
+        ),
+      },
     });
     return updated;
   });

@@ -7,7 +7,11 @@ import { apiErrors } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { invalidateCaches } from "@/lib/cache/lookup-cache";
 
-export async function createEventType(app: App, input: CreateEventTypeRequest, actor: string): Promise<EventType> {
+export async function createEventType(
+  app: App,
+  input: CreateEventTypeRequest,
+  actor: string,
+): Promise<EventType> {
   checkSchemaAndExample(input.schema ?? null, input.example ?? null);
   try {
     const created = await getDb().prisma.$transaction(async (tx) => {
@@ -36,7 +40,9 @@ export async function createEventType(app: App, input: CreateEventTypeRequest, a
     return created;
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
-      throw apiErrors.conflict(`Event type "${input.name}" already exists in this app`, { field: "name" });
+      throw apiErrors.conflict(`Event type "${input.name}" already exists in this app`, {
+        field: "name",
+      });
     }
     throw err;
   }

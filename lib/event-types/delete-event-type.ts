@@ -12,7 +12,14 @@ export async function deleteEventType(app: App, name: string, actor: string): Pr
   await getDb().prisma.$transaction(async (tx) => {
     const current = await getEventType(app, name, tx);
     await tx.eventType.delete({ where: { id: current.id } });
-    await recordAudit(tx, { appId: app.id, actor, action: "event_type.deleted", targetType: "event_type", targetId: current.id, details: { name } });
+    await recordAudit(tx, {
+      appId: app.id,
+      actor,
+      action: "event_type.deleted",
+      targetType: "event_type",
+      targetId: current.id,
+      details: { name },
+    });
   });
   invalidateCaches("event_types");
 }

@@ -30,7 +30,12 @@ export const eventTypeRoutes = defineRoutes([
     tag,
     pathParams: p,
     query: listEventTypesQuery,
-    responses: { 200: { description: "A page of event types, newest first", schema: listPage(eventTypeResponse) } },
+    responses: {
+      200: {
+        description: "A page of event types, newest first",
+        schema: listPage(eventTypeResponse),
+      },
+    },
     errors: [404],
   },
   {

@@ -8,8 +8,14 @@ const jsonObject = z.record(z.string(), z.unknown(), { message: "must be a JSON 
 const eventTypeFields = {
   description: z.string().max(2000, "must be at most 2000 characters").nullable().optional(),
   schema: jsonObject.nullable().optional().describe("JSON Schema (2020-12) of the payload."),
-  example: jsonObject.nullable().optional().describe("An example payload; must satisfy `schema` when both are set."),
-  archived: z.boolean().optional().describe("Archived types stay subscribable but are marked deprecated."),
+  example: jsonObject
+    .nullable()
+    .optional()
+    .describe("An example payload; must satisfy `schema` when both are set."),
+  archived: z
+    .boolean()
+    .optional()
+    .describe("Archived types stay subscribable but are marked deprecated."),
 };
 
 export const createEventTypeRequest = z.strictObject({ name: eventName, ...eventTypeFields });
@@ -33,5 +39,7 @@ export const eventTypeResponse = z.object({
 export type EventTypeResponse = z.infer<typeof eventTypeResponse>;
 
 export const listEventTypesQuery = listQuery.extend({
-  archived: booleanQueryParam.optional().describe("Only archived (true) or only current (false) types; both when omitted."),
+  archived: booleanQueryParam
+    .optional()
+    .describe("Only archived (true) or only current (false) types; both when omitted."),
 });

@@ -22,7 +22,10 @@ export async function syncCatalog(
 ): Promise<void> {
   const names = [...new Set(subscriptions.filter((s) => !isWildcard(s)))];
   if (names.length === 0) return;
-  const existing = await tx.eventType.findMany({ where: { appId: app.id, name: { in: names } }, select: { name: true } });
+  const existing = await tx.eventType.findMany({
+    where: { appId: app.id, name: { in: names } },
+    select: { name: true },
+  });
   const known = new Set(existing.map((e) => e.name));
   const missing = names.filter((n) => !known.has(n));
   if (missing.length === 0) return;

@@ -6,15 +6,28 @@ import type { UpdateEventTypeRequest } from "@/lib/event-types/schemas";
 import { checkSchemaAndExample } from "@/lib/event-types/validate-event-type";
 import { invalidateCaches } from "@/lib/cache/lookup-cache";
 
-const jsonOrNull = (v: Record<string, unknown> | null) => (v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue));
+const jsonOrNull = (v: Record<string, unknown> | null) =>
+  v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue);
 
-export async function updateEventType(app: App, name: string, input: UpdateEventTypeRequest, actor: string): Promise<EventType> {
+export async function updateEventType(
+  app: App,
+  name: string,
+  input: UpdateEventTypeRequest,
+  actor: string,
+): Promise<EventType> {
   const updated = await getDb().prisma.$transaction(async (tx) => {
     const current = await getEventType(app, name, tx);
     // The example is checked against the schema it will live with, old or new.
-    const schema = input.schema !== undefined ? input.schema : (current.schema as Record<string, unknown> | null);
-    const example = input.example !== undefined ? input.example : (current.example as Record<string, unknown> | null);
-    if (input.schema !== undefined || input.example !== undefined) checkSchemaAndExample(schema, example);
+    const schema =
+      input.schema !== undefined
+        ? input.schema
+        : (current.schema as Record<string, unknown> | null);
+    const example =
+      input.example !== undefined
+        ? input.example
+        : (current.example as Record<string, unknown> | null);
+    if (input.schema !== undefined || input.example !== undefined)
+      checkSchemaAndExample(schema, example);
     const updated = await tx.eventType.update({
       where: { id: current.id },
       data: {
@@ -27,7 +40,8 @@ export async function updateEventType(app: App, name: string, input: UpdateEvent
     await recordAudit(tx, {
       appId: app.id,
       actor,
-      action: input.archived === true && !current.archived ? "event_type.archived" : "event_type.updated",
+      action:
+        input.archived === true && !current.archived ? "event_type.archived" : "event_type.updated",
       targetType: "event_type",
       targetId: current.id,
       details: { name, fields: Object.keys(input) },

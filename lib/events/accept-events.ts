@@ -72,7 +72,12 @@ interface StoredEvent {
   fresh: boolean;
 }
 
-const duplicateOf = (e: StoredEvent): AcceptedEvent => ({ eventId: e.id, name: e.name, createdAt: e.created_at, duplicate: true });
+const duplicateOf = (e: StoredEvent): AcceptedEvent => ({
+  eventId: e.id,
+  name: e.name,
+  createdAt: e.created_at,
+  duplicate: true,
+});
 
 /** The keyed path for one event whose key may be taken: a fresh holder wins; a stale one is released. */
 async function acceptKeyed(row: Row): Promise<AcceptedEvent> {
@@ -84,20 +89,29 @@ async function acceptKeyed(row: Row): Promise<AcceptedEvent> {
     );
     const previous = existing.rows[0];
     if (previous?.fresh) return duplicateOf(previous);
-    if (previous) await client.query("UPDATE events SET idempotency_key = NULL WHERE id = $1", [previous.id]);
+    if (previous)
+      await client.query("UPDATE events SET idempotency_key = NULL WHERE id = $1", [previous.id]);
     const inserted = await client.query(
       `WITH ev AS (
          INSERT INTO events (id, app_id, name, payload, idempotency_key, channels, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (app_id, idempotency_key) DO NOTHING RETURNING id, created_at)
        INSERT INTO event_fanout_queue (event_id, created_at) SELECT id, created_at FROM ev`,
-      [row.id, row.event.appId, row.event.name, JSON.stringify(row.event.payload), row.event.key, row.event.channels, row.createdAt],
+      [
+        row.id,
+        row.event.appId,
+        row.event.name,
+        JSON.stringify(row.event.payload),
+        row.event.key,
+        row.event.channels,
+        row.createdAt,
+      ],
     );
     if (inserted.rowCount === 0) {
       // A concurrent trigger with the same key committed first: answer with its event.
-      const winner = await client.query<StoredEvent>("SELECT id, name, created_at, true AS fresh FROM events WHERE app_id = $1 AND idempotency_key = $2", [
-        row.event.appId,
-        row.event.key,
-      ]);
+      const winner = await client.query<StoredEvent>(
+        "SELECT id, name, created_at, true AS fresh FROM events WHERE app_id = $1 AND idempotency_key = $2",
+        [row.event.appId, row.event.key],
+      );
       if (winner.rows[0]) return duplicateOf(winner.rows[0]);
       throw new Error("idempotency conflict without a winning event");
     }
@@ -105,7 +119,12 @@ async function acceptKeyed(row: Row): Promise<AcceptedEvent> {
   });
 }
 
-const accepted = (row: Row): AcceptedEvent => ({ eventId: row.id, name: row.event.name, createdAt: row.createdAt, duplicate: false });
+const accepted = (row: Row): AcceptedEvent => ({
+  eventId: row.id,
+  name: row.event.name,
+  createdAt: row.createdAt,
+  duplicate: false,
+});
 
 async function writeOne(row: Row): Promise<AcceptedEvent> {
   if (row.event.key !== null) return acceptKeyed(row);
@@ -117,7 +136,8 @@ async function writeBatch(rows: Row[]): Promise<AcceptedEvent[]> {
   const inserted = await insertBatch(rows);
   // Keys already taken (a repeat, a stale key, or two of this batch): one by one, in order.
   const results: AcceptedEvent[] = [];
-  for (const row of rows) results.push(inserted.has(row.id) ? accepted(row) : await acceptKeyed(row));
+  for (const row of rows)
+    results.push(inserted.has(row.id) ? accepted(row) : await acceptKeyed(row));
   return results;
 }
 
@@ -128,7 +148,11 @@ const acceptor = processSingleton("events/accept-events", () =>
     writeOne,
     maxBatch: 500,
     maxInFlight: 2,
-    onBatchError: (err, size) => log.warn("batched event insert failed; inserting each on its own", { events: size, error: (err as Error).message }),
+    onBatchError: (err, size) =>
+      log.warn("batched event insert failed; inserting each on its own", {
+        events: size,
+        error: (err as Error).message,
+      }),
   }),
 );
 

@@ -15,9 +15,21 @@ export const eventRoutes = defineRoutes([
       "and creates nothing. The payload is checked against the event type's JSON Schema when it has one (422 naming the path).",
     tag: "Events",
     pathParams: { slug: commonPathParams.slug },
-    headers: [{ name: "Idempotency-Key", description: "1-255 visible ASCII characters identifying the event for 24 h; a repeat answers the first event with `duplicate: true`." }],
+    headers: [
+      {
+        name: "Idempotency-Key",
+        description:
+          "1-255 visible ASCII characters identifying the event for 24 h; a repeat answers the first event with `duplicate: true`.",
+      },
+    ],
     body: triggerEventRequest,
-    responses: { 202: { description: "Accepted: the event is committed; fan-out to endpoints happens right after the answer", schema: triggerEventResponse } },
+    responses: {
+      202: {
+        description:
+          "Accepted: the event is committed; fan-out to endpoints happens right after the answer",
+        schema: triggerEventResponse,
+      },
+    },
     errors: [400, 404, 413, 422],
   },
 ]);

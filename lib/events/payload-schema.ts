@@ -11,7 +11,9 @@ import type { FieldError } from "@/lib/http/errors";
 import { refProblem } from "@/lib/events/schema-refs";
 
 // ajv-formats is CommonJS with a `default` property; bundlers disagree on which one we get.
-const addFormats = ((addFormatsImport as unknown as { default?: typeof addFormatsImport }).default ?? addFormatsImport);
+const addFormats =
+  (addFormatsImport as unknown as { default?: typeof addFormatsImport }).default ??
+  addFormatsImport;
 
 /**
  * `pattern` and `patternProperties` run on RE2 (linear time), never on the backtracking
@@ -27,7 +29,12 @@ const linearRegExp = Object.assign(
   { code: "re2js" },
 );
 
-const options = { strict: false, allErrors: true, validateFormats: true, code: { regExp: linearRegExp } } as const;
+const options = {
+  strict: false,
+  allErrors: true,
+  validateFormats: true,
+  code: { regExp: linearRegExp },
+} as const;
 let ajv2020: Ajv2020 | undefined;
 let ajv07: Ajv | undefined;
 
@@ -91,13 +98,20 @@ function toFieldError(error: ErrorObject, prefix: string): FieldError {
     return { field: `${field}.${params.missingProperty}`, message: "is required" };
   }
   if (error.keyword === "additionalProperties" && params.additionalProperty) {
-    return { field: `${field}.${params.additionalProperty}`, message: "is not allowed by the event type's schema" };
+    return {
+      field: `${field}.${params.additionalProperty}`,
+      message: "is not allowed by the event type's schema",
+    };
   }
   return { field, message: error.message ?? "is invalid" };
 }
 
 /** Field errors (`payload.amount: must be integer`) for a payload that fails the schema; [] when it passes. */
-export function validatePayload(schema: unknown, payload: unknown, prefix = "payload"): FieldError[] {
+export function validatePayload(
+  schema: unknown,
+  payload: unknown,
+  prefix = "payload",
+): FieldError[] {
   const validate = compilePayloadSchema(schema);
   if (validate(payload)) return [];
   return (validate.errors ?? []).map((e) => toFieldError(e, prefix));

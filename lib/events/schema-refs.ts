@@ -70,18 +70,28 @@ export function refProblem(schema: Json): string | null {
       } catch {
         tokens = null;
       }
-      if (!tokens) return `$ref ${JSON.stringify(ref)} is not a JSON pointer (anchors are not supported)`;
-      if (!resolve(schema, tokens)) return `$ref ${JSON.stringify(ref)} does not resolve to a schema`;
-      sites.push({ at, target: tokens.map(escapeToken).map((t) => `/${t}`).join("") });
+      if (!tokens)
+        return `$ref ${JSON.stringify(ref)} is not a JSON pointer (anchors are not supported)`;
+      if (!resolve(schema, tokens))
+        return `$ref ${JSON.stringify(ref)} does not resolve to a schema`;
+      sites.push({
+        at,
+        target: tokens
+          .map(escapeToken)
+          .map((t) => `/${t}`)
+          .join(""),
+      });
     }
-    for (const [key, child] of Object.entries(obj)) stack.push({ node: child, at: `${at}/${escapeToken(key)}` });
+    for (const [key, child] of Object.entries(obj))
+      stack.push({ node: child, at: `${at}/${escapeToken(key)}` });
   }
   return cycleAmong(sites);
 }
 
 /** A site reaches another when the other lies inside (or at) its target. */
 function cycleAmong(sites: RefSite[]): string | null {
-  const inside = (pointer: string, container: string) => pointer === container || pointer.startsWith(`${container}/`);
+  const inside = (pointer: string, container: string) =>
+    pointer === container || pointer.startsWith(`${container}/`);
   const next = (site: RefSite) => sites.filter((other) => inside(other.at, site.target));
   const state = new Map<RefSite, "open" | "done">();
   for (const start of sites) {
@@ -98,7 +108,8 @@ function cycleAmong(sites: RefSite[]): string | null {
         continue;
       }
       const seen = state.get(child);
-      if (seen === "open") return `$ref "#${child.target}" at "#${child.at}" is recursive (references may not lead back to themselves)`;
+      if (seen === "open")
+        return `$ref "#${child.target}" at "#${child.at}" is recursive (references may not lead back to themselves)`;
       if (!seen) {
         state.set(child, "open");
         path.push({ site: child, rest: next(child) });

@@ -25,6 +25,8 @@ describe("subscription matching", () => {
     const eu = { subscriptions: ["*"], channels: ["eu"] };
     expect(endpointMatches(eu, { name: "a", channels: [] })).toBe(false);
     expect(endpointMatches(eu, { name: "a", channels: ["us", "eu"] })).toBe(true);
-    expect(endpointMatches({ subscriptions: ["*"], channels: [] }, { name: "a", channels: ["eu"] })).toBe(true);
+    expect(
+      endpointMatches({ subscriptions: ["*"], channels: [] }, { name: "a", channels: ["eu"] }),
+    ).toBe(true);
   });
 });

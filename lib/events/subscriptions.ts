@@ -16,5 +16,7 @@ export function endpointMatches(
 ): boolean {
   const patterns = new Set(matchingPatterns(event.name));
   if (!endpoint.subscriptions.some((s) => patterns.has(s))) return false;
-  return endpoint.channels.length === 0 || endpoint.channels.some((c) => event.channels.includes(c));
+  return (
+    endpoint.channels.length === 0 || endpoint.channels.some((c) => event.channels.includes(c))
+  );
 }

@@ -23,7 +23,9 @@ export function parseIdempotencyKey(header: string | null): string | undefined {
   if (header === null) return undefined;
   const key = header.trim();
   if (!IDEMPOTENCY_KEY.test(key)) {
-    throw apiErrors.invalidParameter([{ field: "Idempotency-Key", message: "must be 1-255 visible ASCII characters" }]);
+    throw apiErrors.invalidParameter([
+      { field: "Idempotency-Key", message: "must be 1-255 visible ASCII characters" },
+    ]);
   }
   return key;
 }
@@ -33,10 +35,15 @@ const eventTypesByName = createLookupCache<{ id: string; schema: unknown } | nul
 
 async function checkPayload(app: App, input: TriggerEventRequest): Promise<void> {
   const eventType = await eventTypesByName.get(`${app.id}\u0000${input.event_name}`, () =>
-    getDb().prisma.eventType.findUnique({ where: { appId_name: { appId: app.id, name: input.event_name } }, select: { id: true, schema: true } }),
+    getDb().prisma.eventType.findUnique({
+      where: { appId_name: { appId: app.id, name: input.event_name } },
+      select: { id: true, schema: true },
+    }),
   );
   if (!eventType && app.strictCatalog) {
-    throw apiErrors.validation([{ field: "event_name", message: `"${input.event_name}" is not in this app's event catalog` }]);
+    throw apiErrors.validation([
+      { field: "event_name", message: `"${input.event_name}" is not in this app's event catalog` },
+    ]);
   }
   if (eventType?.schema === null || eventType?.schema === undefined) return;
   let errors;
@@ -45,13 +52,20 @@ async function checkPayload(app: App, input: TriggerEventRequest): Promise<void>
   } catch (err) {
     if (!(err instanceof InvalidPayloadSchemaError)) throw err;
     // Registration refuses unusable schemas; one that slipped through must not block producers.
-    log.warn("event type schema could not be compiled; payload not validated", { event_type_id: eventType.id, error: err.message });
+    log.warn("event type schema could not be compiled; payload not validated", {
+      event_type_id: eventType.id,
+      error: err.message,
+    });
     return;
   }
   if (errors.length > 0) throw apiErrors.validation(errors);
 }
 
-export async function triggerEvent(app: App, input: TriggerEventRequest, idempotencyKey?: string): Promise<TriggerEventResponse> {
+export async function triggerEvent(
+  app: App,
+  input: TriggerEventRequest,
+  idempotencyKey?: string,
+): Promise<TriggerEventResponse> {
   await checkPayload(app, input);
   const event = await acceptEvent({
     appId: app.id,
@@ -61,5 +75,10 @@ export async function triggerEvent(app: App, input: TriggerEventRequest, idempot
     channels: input.channels ?? [],
   });
   if (!event.duplicate) await announceWork({ events: [{ eventId: event.eventId, appId: app.id }] });
-  return { event_id: event.eventId, event_name: event.name, duplicate: event.duplicate, created_at: event.createdAt.toISOString() };
+  return {
+    event_id: event.eventId,
+    event_name: event.name,
+    duplicate: event.duplicate,
+    created_at: event.createdAt.toISOString(),
+  };
 }

@@ -35,7 +35,10 @@ export function readFieldPath(text: string): { segments: PathSegment[]; length: 
     segments.push(first[0]);
     at = first[0].length;
   } else if (!text.startsWith("[")) {
-    throw new PathSyntaxError("expected a field name (letters, digits, _ $ -) or a quoted key in brackets", 0);
+    throw new PathSyntaxError(
+      "expected a field name (letters, digits, _ $ -) or a quoted key in brackets",
+      0,
+    );
   }
   for (;;) {
     const rest = text.slice(at);
@@ -46,7 +49,8 @@ export function readFieldPath(text: string): { segments: PathSegment[]; length: 
       at += 1 + key[0].length;
     } else if (rest.startsWith('["')) {
       const end = quotedEnd(rest, 1);
-      if (end < 0 || rest[end + 1] !== "]") throw new PathSyntaxError('expected a quoted key and "]"', at + 1);
+      if (end < 0 || rest[end + 1] !== "]")
+        throw new PathSyntaxError('expected a quoted key and "]"', at + 1);
       const key = JSON.parse(rest.slice(1, end + 1)) as string;
       // An escape can spell what the database cannot hold (NUL, a lone surrogate): refused here, not by the database.
       const problem = textProblem(key);
@@ -55,15 +59,21 @@ export function readFieldPath(text: string): { segments: PathSegment[]; length: 
       at += end + 2;
     } else if (rest.startsWith("[")) {
       const index = INDEX.exec(rest);
-      if (!index) throw new PathSyntaxError("expected an array position (a whole number) or a quoted key in brackets", at + 1);
+      if (!index)
+        throw new PathSyntaxError(
+          "expected an array position (a whole number) or a quoted key in brackets",
+          at + 1,
+        );
       segments.push(Number(index[1]));
       at += index[0].length;
     } else {
       break;
     }
-    if (segments.length > MAX_PATH_SEGMENTS) throw new PathSyntaxError(`has more than ${MAX_PATH_SEGMENTS} parts`, at);
+    if (segments.length > MAX_PATH_SEGMENTS)
+      throw new PathSyntaxError(`has more than ${MAX_PATH_SEGMENTS} parts`, at);
   }
-  if (at > MAX_PATH_LENGTH) throw new PathSyntaxError(`is longer than ${MAX_PATH_LENGTH} characters`, 0);
+  if (at > MAX_PATH_LENGTH)
+    throw new PathSyntaxError(`is longer than ${MAX_PATH_LENGTH} characters`, 0);
   return { segments, length: at };
 }
 
@@ -86,7 +96,8 @@ export function quotedEnd(text: string, start: number): number {
 /** A whole path (the JSON form's `field`); throws PathSyntaxError. */
 export function parseFieldPath(text: string): PathSegment[] {
   const { segments, length } = readFieldPath(text);
-  if (length !== text.length) throw new PathSyntaxError(`unexpected "${text.slice(length, length + 10)}"`, length);
+  if (length !== text.length)
+    throw new PathSyntaxError(`unexpected "${text.slice(length, length + 10)}"`, length);
   return segments;
 }
 
@@ -104,4 +115,15 @@ export function formatFieldPath(segments: readonly PathSegment[]): string {
 const isPlainKey = (key: string) => IDENTIFIER.exec(key)?.[0] === key;
 
 /** Words of the text form; a path starting with one is written `["and"]` so it reads as a field. */
-export const RESERVED_WORDS = new Set(["and", "or", "not", "in", "exists", "starts", "with", "true", "false", "null"]);
+export const RESERVED_WORDS = new Set([
+  "and",
+  "or",
+  "not",
+  "in",
+  "exists",
+  "starts",
+  "with",
+  "true",
+  "false",
+  "null",
+]);

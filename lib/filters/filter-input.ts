@@ -21,9 +21,12 @@ export const filterText = z
     // refuse from ever passing as text (a 422 naming the part, never a database error).
     const checked = payloadFilter.safeParse(parsed);
     if (checked.success) return checked.data;
-    for (const issue of checked.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path as PropertyKey[] });
+    for (const issue of checked.error.issues)
+      ctx.addIssue({ code: "custom", message: issue.message, path: issue.path as PropertyKey[] });
     return z.NEVER;
   })
   .describe('The text form, e.g. `customer.id = "cus_123" and amount > 0` (see docs/filters.md).');
 
-export const filterInput = z.union([filterText, payloadFilter], { message: "must be a filter: its text form (a string) or its JSON form (an object)" });
+export const filterInput = z.union([filterText, payloadFilter], {
+  message: "must be a filter: its text form (a string) or its JSON form (an object)",
+});

@@ -11,9 +11,21 @@
  * meaning), and `formatFilterText` writes the JSON form back as text. One pass over the text,
  * nesting bounded by FILTER_LIMITS.depth, so parsing is linear.
  */
-import { formatFieldPath, PathSyntaxError, quotedEnd, readFieldPath } from "@/lib/filters/field-path";
+import {
+  formatFieldPath,
+  PathSyntaxError,
+  quotedEnd,
+  readFieldPath,
+} from "@/lib/filters/field-path";
 import { textProblem } from "@/lib/http/storable";
-import { FILTER_LIMITS, measureFilter, operatorOf, type FilterCondition, type FilterValue, type PayloadFilter } from "@/lib/filters/payload-filter";
+import {
+  FILTER_LIMITS,
+  measureFilter,
+  operatorOf,
+  type FilterCondition,
+  type FilterValue,
+  type PayloadFilter,
+} from "@/lib/filters/payload-filter";
 
 export class FilterSyntaxError extends Error {
   constructor(
@@ -33,7 +45,18 @@ type Token =
   | { kind: "punct"; text: string; at: number }
   | { kind: "end"; at: number };
 
-const KEYWORDS = new Set(["and", "or", "not", "in", "exists", "starts", "with", "true", "false", "null"]);
+const KEYWORDS = new Set([
+  "and",
+  "or",
+  "not",
+  "in",
+  "exists",
+  "starts",
+  "with",
+  "true",
+  "false",
+  "null",
+]);
 const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/;
 const COMPARATORS = ["==", "!=", ">=", "<=", "=", ">", "<"] as const;
 
@@ -49,9 +72,16 @@ function tokenize(text: string): Token[] {
     const rest = text.slice(at);
     if (ch === '"') {
       const end = quotedEnd(text, at);
-      if (end < 0) throw new FilterSyntaxError("unterminated or malformed string (strings are JSON strings in double quotes)", at);
+      if (end < 0)
+        throw new FilterSyntaxError(
+          "unterminated or malformed string (strings are JSON strings in double quotes)",
+          at,
+        );
       const value = JSON.parse(text.slice(at, end + 1)) as string;
-      const problem = value.length > FILTER_LIMITS.stringLength ? `must be at most ${FILTER_LIMITS.stringLength} characters` : textProblem(value);
+      const problem =
+        value.length > FILTER_LIMITS.stringLength
+          ? `must be at most ${FILTER_LIMITS.stringLength} characters`
+          : textProblem(value);
       if (problem) throw new FilterSyntaxError(`the string ${problem}`, at);
       tokens.push({ kind: "string", value, at });
       at = end + 1;
@@ -59,7 +89,8 @@ function tokenize(text: string): Token[] {
     }
     const number = /[-0-9]/.test(ch) ? NUMBER.exec(rest) : null;
     if (number) {
-      if (!Number.isFinite(Number(number[0]))) throw new FilterSyntaxError("number out of range", at);
+      if (!Number.isFinite(Number(number[0])))
+        throw new FilterSyntaxError("number out of range", at);
       tokens.push({ kind: "number", value: Number(number[0]), at });
       at += number[0].length;
       continue;
@@ -79,11 +110,16 @@ function tokenize(text: string): Token[] {
     try {
       const { length } = readFieldPath(rest);
       const word = rest.slice(0, length);
-      tokens.push(KEYWORDS.has(word) ? { kind: "word", text: word, at } : { kind: "path", text: word, at });
+      tokens.push(
+        KEYWORDS.has(word) ? { kind: "word", text: word, at } : { kind: "path", text: word, at },
+      );
       at += length;
     } catch (err) {
       if (!(err instanceof PathSyntaxError)) throw err;
-      throw new FilterSyntaxError(`unexpected "${rest.slice(0, 12)}": ${err.message}`, at + err.offset);
+      throw new FilterSyntaxError(
+        `unexpected "${rest.slice(0, 12)}": ${err.message}`,
+        at + err.offset,
+      );
     }
   }
   tokens.push({ kind: "end", at: text.length });
@@ -105,7 +141,11 @@ class Parser {
   parse(): PayloadFilter {
     const filter = this.or(0);
     const next = this.peek();
-    if (next.kind !== "end") throw new FilterSyntaxError(`expected "and", "or" or the end, found ${describe(next)}`, next.at);
+    if (next.kind !== "end")
+      throw new FilterSyntaxError(
+        `expected "and", "or" or the end, found ${describe(next)}`,
+        next.at,
+      );
     return filter;
   }
 
@@ -129,30 +169,44 @@ class Parser {
 
   private expectPunct(text: string, what: string): void {
     const t = this.take();
-    if (t.kind !== "punct" || t.text !== text) throw new FilterSyntaxError(`expected "${text}" ${what}, found ${describe(t)}`, t.at);
+    if (t.kind !== "punct" || t.text !== text)
+      throw new FilterSyntaxError(`expected "${text}" ${what}, found ${describe(t)}`, t.at);
   }
 
-  private group(kind: "and" | "or", depth: number, member: (depth: number) => PayloadFilter): PayloadFilter {
+  private group(
+    kind: "and" | "or",
+    depth: number,
+    member: (depth: number) => PayloadFilter,
+  ): PayloadFilter {
     const first = member(depth);
     if (!this.isWord(kind)) return first;
     const members = [first];
     while (this.isWord(kind)) {
       this.take();
       members.push(member(depth));
-      if (members.length > FILTER_LIMITS.members) throw new FilterSyntaxError(`more than ${FILTER_LIMITS.members} conditions joined by "${kind}"`, this.peek().at);
+      if (members.length > FILTER_LIMITS.members)
+        throw new FilterSyntaxError(
+          `more than ${FILTER_LIMITS.members} conditions joined by "${kind}"`,
+          this.peek().at,
+        );
     }
     return kind === "and" ? { and: members } : { or: members };
   }
 
   private or(depth: number): PayloadFilter {
-    if (depth > FILTER_LIMITS.depth) throw new FilterSyntaxError(`groups nested more than ${FILTER_LIMITS.depth} deep`, this.peek().at);
+    if (depth > FILTER_LIMITS.depth)
+      throw new FilterSyntaxError(
+        `groups nested more than ${FILTER_LIMITS.depth} deep`,
+        this.peek().at,
+      );
     return this.group("or", depth, (d) => this.group("and", d, (dd) => this.unary(dd)));
   }
 
   private unary(depth: number): PayloadFilter {
     if (this.isWord("not")) {
       const at = this.take().at;
-      if (depth + 1 > FILTER_LIMITS.depth) throw new FilterSyntaxError(`groups nested more than ${FILTER_LIMITS.depth} deep`, at);
+      if (depth + 1 > FILTER_LIMITS.depth)
+        throw new FilterSyntaxError(`groups nested more than ${FILTER_LIMITS.depth} deep`, at);
       return { not: this.unary(depth + 1) };
     }
     if (this.isPunct("(")) {
@@ -166,7 +220,11 @@ class Parser {
 
   private condition(): FilterCondition {
     const start = this.take();
-    if (start.kind !== "path") throw new FilterSyntaxError(`expected a field (like customer.id), found ${describe(start)}`, start.at);
+    if (start.kind !== "path")
+      throw new FilterSyntaxError(
+        `expected a field (like customer.id), found ${describe(start)}`,
+        start.at,
+      );
     const field = start.text;
     const op = this.take();
     if (op.kind === "punct" && (COMPARATORS as readonly string[]).includes(op.text)) {
@@ -178,8 +236,11 @@ class Parser {
         case "!=":
           return { field, ne: value };
       }
-      if (typeof value !== "number" && typeof value !== "string") throw new FilterSyntaxError(`"${op.text}" compares numbers or strings`, op.at);
-      const key = ({ ">": "gt", ">=": "gte", "<": "lt", "<=": "lte" } as const)[op.text as ">" | ">=" | "<" | "<="];
+      if (typeof value !== "number" && typeof value !== "string")
+        throw new FilterSyntaxError(`"${op.text}" compares numbers or strings`, op.at);
+      const key = ({ ">": "gt", ">=": "gte", "<": "lt", "<=": "lte" } as const)[
+        op.text as ">" | ">=" | "<" | "<="
+      ];
       return { field, [key]: value };
     }
     if (op.kind === "word") {
@@ -196,11 +257,18 @@ class Parser {
       if (op.text === "starts" && this.isWord("with")) {
         this.take();
         const prefix = this.take();
-        if (prefix.kind !== "string") throw new FilterSyntaxError(`expected a string after "starts with", found ${describe(prefix)}`, prefix.at);
+        if (prefix.kind !== "string")
+          throw new FilterSyntaxError(
+            `expected a string after "starts with", found ${describe(prefix)}`,
+            prefix.at,
+          );
         return { field, starts_with: prefix.value };
       }
     }
-    throw new FilterSyntaxError(`expected an operator after ${field} (=, !=, >, >=, <, <=, in, not in, exists, not exists, starts with), found ${describe(op)}`, op.at);
+    throw new FilterSyntaxError(
+      `expected an operator after ${field} (=, !=, >, >=, <, <=, in, not in, exists, not exists, starts with), found ${describe(op)}`,
+      op.at,
+    );
   }
 
   private value(where: string): FilterValue {
@@ -209,7 +277,10 @@ class Parser {
     if (t.kind === "word" && t.text === "true") return true;
     if (t.kind === "word" && t.text === "false") return false;
     if (t.kind === "word" && t.text === "null") return null;
-    throw new FilterSyntaxError(`expected a value ${where} (a "string", a number, true, false or null), found ${describe(t)}`, t.at);
+    throw new FilterSyntaxError(
+      `expected a value ${where} (a "string", a number, true, false or null), found ${describe(t)}`,
+      t.at,
+    );
   }
 
   private list(): FilterValue[] {
@@ -218,7 +289,11 @@ class Parser {
     while (this.isPunct(",")) {
       this.take();
       values.push(this.value("in the list"));
-      if (values.length > FILTER_LIMITS.members) throw new FilterSyntaxError(`a list of more than ${FILTER_LIMITS.members} values`, this.peek().at);
+      if (values.length > FILTER_LIMITS.members)
+        throw new FilterSyntaxError(
+          `a list of more than ${FILTER_LIMITS.members} values`,
+          this.peek().at,
+        );
     }
     this.expectPunct("]", "to close the list");
     return values;
@@ -240,11 +315,19 @@ function describe(t: Token): string {
 
 /** Parses the text form; throws FilterSyntaxError naming the place. */
 export function parseFilterText(text: string): PayloadFilter {
-  if (text.length > FILTER_LIMITS.textLength) throw new FilterSyntaxError(`is longer than ${FILTER_LIMITS.textLength} characters`, FILTER_LIMITS.textLength);
+  if (text.length > FILTER_LIMITS.textLength)
+    throw new FilterSyntaxError(
+      `is longer than ${FILTER_LIMITS.textLength} characters`,
+      FILTER_LIMITS.textLength,
+    );
   if (text.trim() === "") throw new FilterSyntaxError("is empty", 0);
   const filter = new Parser(tokenize(text)).parse();
   const { conditions } = measureFilter(filter);
-  if (conditions > FILTER_LIMITS.conditions) throw new FilterSyntaxError(`has ${conditions} conditions: at most ${FILTER_LIMITS.conditions}`, 0);
+  if (conditions > FILTER_LIMITS.conditions)
+    throw new FilterSyntaxError(
+      `has ${conditions} conditions: at most ${FILTER_LIMITS.conditions}`,
+      0,
+    );
   return filter;
 }
 
@@ -269,7 +352,8 @@ function format(node: PayloadFilter, context: "or" | "and" | "not"): string {
 
 function formatCondition(c: FilterCondition): string {
   const field = formatFieldPath(readFieldPath(c.field).segments);
-  const v = (value: FilterValue) => (typeof value === "string" ? JSON.stringify(value) : String(value));
+  const v = (value: FilterValue) =>
+    typeof value === "string" ? JSON.stringify(value) : String(value);
   const op = operatorOf(c);
   switch (op) {
     case "eq":

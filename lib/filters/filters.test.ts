@@ -15,14 +15,15 @@ const errorsOf = (filter: unknown) => {
 
 describe("field paths", () => {
   it("reads dotted keys, positions and quoted keys, and writes them back", () => {
-    expect(parseFieldPath('items[2].sku')).toEqual(["items", 2, "sku"]);
+    expect(parseFieldPath("items[2].sku")).toEqual(["items", 2, "sku"]);
     expect(parseFieldPath('meta["a.b"].c')).toEqual(["meta", "a.b", "c"]);
     expect(formatFieldPath(["meta", "a.b", 0, "and"])).toBe('meta["a.b"][0].and');
     expect(formatFieldPath(["and", "x"])).toBe('["and"].x');
   });
 
   it("refuses malformed paths", () => {
-    for (const bad of ["", "a..b", "a.", "a[-1]", "a[x]", 'a["x"', "1a", "a b"]) expect(() => parseFieldPath(bad), bad).toThrow();
+    for (const bad of ["", "a..b", "a.", "a[-1]", "a[x]", 'a["x"', "1a", "a b"])
+      expect(() => parseFieldPath(bad), bad).toThrow();
   });
 });
 
@@ -35,7 +36,14 @@ describe("the JSON form", () => {
         { field: "c", in: ["x", 2, true, null] },
         { field: "d", not_in: ["y"] },
         { field: "e", exists: false },
-        { or: [{ field: "f", gt: 1 }, { field: "g", gte: "m" }, { field: "h", lt: 0.5 }, { field: "i", lte: -3 }] },
+        {
+          or: [
+            { field: "f", gt: 1 },
+            { field: "g", gte: "m" },
+            { field: "h", lt: 0.5 },
+            { field: "i", lte: -3 },
+          ],
+        },
         { not: { field: "j", starts_with: "acme" } },
       ],
     };
@@ -43,13 +51,27 @@ describe("the JSON form", () => {
   });
 
   it("names the broken part", () => {
-    expect(errorsOf({ and: [{ field: "a", eq: 1 }, { field: "b", lt: true }] })).toEqual([{ field: "filter.and[1].lt", message: "must be a number or a string" }]);
+    expect(
+      errorsOf({
+        and: [
+          { field: "a", eq: 1 },
+          { field: "b", lt: true },
+        ],
+      }),
+    ).toEqual([{ field: "filter.and[1].lt", message: "must be a number or a string" }]);
     expect(errorsOf({ field: "a..b", eq: 1 })[0]).toMatchObject({ field: "filter.field" });
     expect(errorsOf({ field: "a", eq: 1, ne: 2 })[0]?.message).toMatch(/2 operators/);
     expect(errorsOf({ field: "a" })[0]?.message).toMatch(/needs one operator/);
-    expect(errorsOf({ or: [] })).toEqual([{ field: "filter.or", message: "must hold at least one condition" }]);
-    expect(errorsOf({ and: [{ field: "a", eq: 1 }], field: "x" })[0]?.message).toMatch(/only one of and, or, not/);
-    expect(errorsOf("a = 1")[0]).toMatchObject({ field: "filter", message: "must be an object: a condition or a group" });
+    expect(errorsOf({ or: [] })).toEqual([
+      { field: "filter.or", message: "must hold at least one condition" },
+    ]);
+    expect(errorsOf({ and: [{ field: "a", eq: 1 }], field: "x" })[0]?.message).toMatch(
+      /only one of and, or, not/,
+    );
+    expect(errorsOf("a = 1")[0]).toMatchObject({
+      field: "filter",
+      message: "must be an object: a condition or a group",
+    });
     expect(errorsOf({ field: "a", eq: { nested: 1 } })[0]).toMatchObject({ field: "filter.eq" });
     expect(errorsOf({ field: "a", in: [] })[0]).toMatchObject({ field: "filter.in" });
   });
@@ -58,20 +80,47 @@ describe("the JSON form", () => {
     let deep: PayloadFilter = { field: "a", eq: 1 };
     for (let i = 0; i <= FILTER_LIMITS.depth; i++) deep = { not: deep };
     expect(errorsOf(deep)[0]?.message).toMatch(/nests groups/);
-    const many = { and: Array.from({ length: FILTER_LIMITS.conditions + 1 }, (_, i) => ({ field: `f${i}`, eq: i })) };
+    const many = {
+      and: Array.from({ length: FILTER_LIMITS.conditions + 1 }, (_, i) => ({
+        field: `f${i}`,
+        eq: i,
+      })),
+    };
     expect(errorsOf(many)[0]?.message).toMatch(/conditions: at most/);
-    expect(errorsOf({ field: "a", in: Array.from({ length: FILTER_LIMITS.members + 1 }, (_, i) => i) })[0]).toMatchObject({ field: "filter.in" });
-    expect(errorsOf({ field: "a", eq: "x".repeat(FILTER_LIMITS.stringLength + 1) })[0]).toMatchObject({ field: "filter.eq" });
+    expect(
+      errorsOf({
+        field: "a",
+        in: Array.from({ length: FILTER_LIMITS.members + 1 }, (_, i) => i),
+      })[0],
+    ).toMatchObject({ field: "filter.in" });
+    expect(
+      errorsOf({ field: "a", eq: "x".repeat(FILTER_LIMITS.stringLength + 1) })[0],
+    ).toMatchObject({ field: "filter.eq" });
   });
 });
 
 describe("the text form", () => {
   it("parses the documented examples", () => {
-    expect(parseFilterText('customer.id = "cus_123"')).toEqual({ field: "customer.id", eq: "cus_123" });
-    expect(parseFilterText('amount > 0 and region in ["eu", "uk"] or not (test = true)')).toEqual({
-      or: [{ and: [{ field: "amount", gt: 0 }, { field: "region", in: ["eu", "uk"] }] }, { not: { field: "test", eq: true } }],
+    expect(parseFilterText('customer.id = "cus_123"')).toEqual({
+      field: "customer.id",
+      eq: "cus_123",
     });
-    expect(parseFilterText('name starts with "acme" and meta.x not exists and y not in [1, null] and z != false')).toEqual({
+    expect(parseFilterText('amount > 0 and region in ["eu", "uk"] or not (test = true)')).toEqual({
+      or: [
+        {
+          and: [
+            { field: "amount", gt: 0 },
+            { field: "region", in: ["eu", "uk"] },
+          ],
+        },
+        { not: { field: "test", eq: true } },
+      ],
+    });
+    expect(
+      parseFilterText(
+        'name starts with "acme" and meta.x not exists and y not in [1, null] and z != false',
+      ),
+    ).toEqual({
       and: [
         { field: "name", starts_with: "acme" },
         { field: "meta.x", exists: false },
@@ -111,14 +160,22 @@ describe("the text form", () => {
   });
 
   it("refuses, in the JSON form too, strings and keys the database cannot hold", () => {
-    expect(errorsOf({ field: "a", eq: "x\u0000" })).toEqual([{ field: "filter.eq", message: expect.stringMatching(/NUL/) }]);
-    expect(errorsOf({ field: 'a["\\ud800"]', eq: 1 })).toEqual([{ field: "filter.field", message: expect.stringMatching(/unpaired surrogates/) }]);
+    expect(errorsOf({ field: "a", eq: "x\u0000" })).toEqual([
+      { field: "filter.eq", message: expect.stringMatching(/NUL/) },
+    ]);
+    expect(errorsOf({ field: 'a["\\ud800"]', eq: 1 })).toEqual([
+      { field: "filter.field", message: expect.stringMatching(/unpaired surrogates/) },
+    ]);
   });
 
   it("bounds nesting without recursing on deep input", () => {
-    expect(() => parseFilterText("(".repeat(2_000) + "a = 1" + ")".repeat(2_000))).toThrow(/nested more than/);
+    expect(() => parseFilterText("(".repeat(2_000) + "a = 1" + ")".repeat(2_000))).toThrow(
+      /nested more than/,
+    );
     expect(() => parseFilterText("not ".repeat(2_000) + "a = 1")).toThrow(/nested more than/);
-    expect(() => parseFilterText("a = 1 ".padEnd(FILTER_LIMITS.textLength + 1, " "))).toThrow(/longer than/);
+    expect(() => parseFilterText("a = 1 ".padEnd(FILTER_LIMITS.textLength + 1, " "))).toThrow(
+      /longer than/,
+    );
   });
 
   it("writes any valid filter as text that parses back to a filter that validates and compiles the same", () => {
@@ -140,7 +197,9 @@ function normalize(node: PayloadFilter): PayloadFilter {
   if ("not" in node) return { not: normalize(node.not) };
   if ("and" in node || "or" in node) {
     const kind = "and" in node ? "and" : "or";
-    const members = ("and" in node ? node.and : node.or).map(normalize).flatMap((m) => (kind in m ? (m as Record<string, PayloadFilter[]>)[kind]! : [m]));
+    const members = ("and" in node ? node.and : node.or)
+      .map(normalize)
+      .flatMap((m) => (kind in m ? (m as Record<string, PayloadFilter[]>)[kind]! : [m]));
     return members.length === 1 ? members[0]! : ({ [kind]: members } as PayloadFilter);
   }
   return { ...node, field: formatFieldPath(parseFieldPath(node.field)) };

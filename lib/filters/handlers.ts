@@ -3,4 +3,5 @@ import type { AppScopedHandler } from "@/lib/http/app-scope";
 import { testFilter } from "@/lib/filters/test-filter";
 import { testFilterRequest } from "@/lib/filters/test-filter-schemas";
 
-export const testFilterHandler: AppScopedHandler = async ({ app, body }) => testFilter(app, await body(testFilterRequest));
+export const testFilterHandler: AppScopedHandler = async ({ app, body }) =>
+  testFilter(app, await body(testFilterRequest));

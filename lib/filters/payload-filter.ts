@@ -31,9 +31,21 @@ export interface FilterCondition {
   starts_with?: string;
 }
 
-export type PayloadFilter = FilterCondition | { and: PayloadFilter[] } | { or: PayloadFilter[] } | { not: PayloadFilter };
+export type PayloadFilter =
+  FilterCondition | { and: PayloadFilter[] } | { or: PayloadFilter[] } | { not: PayloadFilter };
 
-export const FILTER_OPERATORS = ["eq", "ne", "in", "not_in", "exists", "gt", "gte", "lt", "lte", "starts_with"] as const;
+export const FILTER_OPERATORS = [
+  "eq",
+  "ne",
+  "in",
+  "not_in",
+  "exists",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "starts_with",
+] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export const FILTER_LIMITS = {
@@ -56,7 +68,9 @@ const stringValue = z
     const problem = textProblem(value);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
-const scalar = z.union([stringValue, z.number(), z.boolean(), z.null()], { message: "must be a string, number, boolean or null" });
+const scalar = z.union([stringValue, z.number(), z.boolean(), z.null()], {
+  message: "must be a string, number, boolean or null",
+});
 const ordered = z.union([z.number(), stringValue], { message: "must be a number or a string" });
 const valueList = z
   .array(scalar)
@@ -94,11 +108,16 @@ const payloadFilterNode: z.ZodType<PayloadFilter> = z
       .strictObject(
         {
           field: fieldPath.optional(),
-          eq: scalar.optional().describe("Equal to (an array field matches when any element does)."),
+          eq: scalar
+            .optional()
+            .describe("Equal to (an array field matches when any element does)."),
           ne: scalar.optional().describe("Missing or not equal."),
           in: valueList.optional().describe("Equal to one of these."),
           not_in: valueList.optional().describe("Missing or equal to none of these."),
-          exists: z.boolean().optional().describe("Present (even if null) when true; absent when false."),
+          exists: z
+            .boolean()
+            .optional()
+            .describe("Present (even if null) when true; absent when false."),
           gt: ordered.optional(),
           gte: ordered.optional(),
           lt: ordered.optional(),
@@ -108,28 +127,46 @@ const payloadFilterNode: z.ZodType<PayloadFilter> = z
           or: members().optional().describe("At least one member matches."),
           not: payloadFilterNode.optional().describe("The member does not match."),
         },
-        { error: (issue) => (issue.code === "invalid_type" ? "must be an object: a condition or a group" : undefined) },
+        {
+          error: (issue) =>
+            issue.code === "invalid_type" ? "must be an object: a condition or a group" : undefined,
+        },
       )
       .superRefine((value, ctx) => {
-        const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
+        const keys = Object.keys(value).filter(
+          (k) => (value as Record<string, unknown>)[k] !== undefined,
+        );
         const groups = GROUP_KEYS.filter((k) => keys.includes(k));
         if (groups.length > 0) {
-          if (keys.length > 1) ctx.addIssue({ code: "custom", message: `a group holds only one of and, or, not (found ${keys.join(", ")})` });
+          if (keys.length > 1)
+            ctx.addIssue({
+              code: "custom",
+              message: `a group holds only one of and, or, not (found ${keys.join(", ")})`,
+            });
           return;
         }
         if (value.field === undefined) {
-          ctx.addIssue({ code: "custom", message: 'must be a condition ({ "field", <operator> }) or a group ({ "and": [...] }, { "or": [...] }, { "not": {...} })' });
+          ctx.addIssue({
+            code: "custom",
+            message:
+              'must be a condition ({ "field", <operator> }) or a group ({ "and": [...] }, { "or": [...] }, { "not": {...} })',
+          });
           return;
         }
         const given = FILTER_OPERATORS.filter((op) => keys.includes(op));
         if (given.length !== 1) {
           ctx.addIssue({
             code: "custom",
-            message: given.length === 0 ? `needs one operator: ${FILTER_OPERATORS.join(", ")}` : `has ${given.length} operators (${given.join(", ")}): use "and" to combine them`,
+            message:
+              given.length === 0
+                ? `needs one operator: ${FILTER_OPERATORS.join(", ")}`
+                : `has ${given.length} operators (${given.join(", ")}): use "and" to combine them`,
           });
         }
       })
-      .describe('A condition `{ "field", <one operator> }` or a group: `{ "and": [...] }`, `{ "or": [...] }`, `{ "not": {...} }`.'),
+      .describe(
+        'A condition `{ "field", <one operator> }` or a group: `{ "and": [...] }`, `{ "or": [...] }`, `{ "not": {...} }`.',
+      ),
   )
   .meta({ id: "PayloadFilter" }) as unknown as z.ZodType<PayloadFilter>;
 
@@ -137,8 +174,16 @@ const payloadFilterNode: z.ZodType<PayloadFilter> = z
 export const payloadFilter = payloadFilterNode
   .superRefine((filter, ctx) => {
     const size = measureFilter(filter);
-    if (size.depth > FILTER_LIMITS.depth) ctx.addIssue({ code: "custom", message: `nests groups ${size.depth} deep: at most ${FILTER_LIMITS.depth}` });
-    if (size.conditions > FILTER_LIMITS.conditions) ctx.addIssue({ code: "custom", message: `has ${size.conditions} conditions: at most ${FILTER_LIMITS.conditions}` });
+    if (size.depth > FILTER_LIMITS.depth)
+      ctx.addIssue({
+        code: "custom",
+        message: `nests groups ${size.depth} deep: at most ${FILTER_LIMITS.depth}`,
+      });
+    if (size.conditions > FILTER_LIMITS.conditions)
+      ctx.addIssue({
+        code: "custom",
+        message: `has ${size.conditions} conditions: at most ${FILTER_LIMITS.conditions}`,
+      });
   })
   .describe("A condition on the payload (see docs/filters.md).");
 

@@ -11,12 +11,21 @@ import { payloadFilter } from "@/lib/filters/payload-filter";
 export const testFilterRequest = z
   .strictObject({
     filter: filterInput.describe("The filter, JSON or text form (docs/filters.md)."),
-    payload: z.record(z.string(), z.unknown(), { message: "must be a JSON object" }).optional().describe("The payload to test against."),
-    event_type: eventName.optional().describe("Test against this catalog event type's `example` instead."),
+    payload: z
+      .record(z.string(), z.unknown(), { message: "must be a JSON object" })
+      .optional()
+      .describe("The payload to test against."),
+    event_type: eventName
+      .optional()
+      .describe("Test against this catalog event type's `example` instead."),
   })
   .superRefine((v, ctx) => {
     if ((v.payload === undefined) === (v.event_type === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["payload"], message: "send either payload or event_type (one of them)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["payload"],
+        message: "send either payload or event_type (one of them)",
+      });
     }
   });
 export type TestFilterRequest = z.output<typeof testFilterRequest>;

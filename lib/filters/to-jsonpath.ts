@@ -24,7 +24,8 @@ function compile(node: PayloadFilter, negated: boolean): string {
   const path = jsonPathOf(parseFieldPath(node.field));
   const twoValued = (c: string) => `(!((${c}) is unknown) && ${c})`;
   const two = (c: string) => (negated ? twoValued(c) : c);
-  const anyOf = (values: FilterValue[], under: (c: string) => string) => `(${values.map((v) => under(`${path} == ${literal(v)}`)).join(" || ")})`;
+  const anyOf = (values: FilterValue[], under: (c: string) => string) =>
+    `(${values.map((v) => under(`${path} == ${literal(v)}`)).join(" || ")})`;
   const op = operatorOf(node);
   switch (op) {
     case "eq":
@@ -51,7 +52,9 @@ function compile(node: PayloadFilter, negated: boolean): string {
 }
 
 function jsonPathOf(segments: readonly PathSegment[]): string {
-  return "$" + segments.map((s) => (typeof s === "number" ? `[${s}]` : `.${JSON.stringify(s)}`)).join("");
+  return (
+    "$" + segments.map((s) => (typeof s === "number" ? `[${s}]` : `.${JSON.stringify(s)}`)).join("")
+  );
 }
 
 function literal(value: FilterValue): string {

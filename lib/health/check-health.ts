@@ -19,13 +19,22 @@ export async function checkHealth(): Promise<HealthReport> {
   try {
     await Promise.race([
       getDb().pool.query("SELECT 1"),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref()),
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+          CHECK_TIMEOUT_MS,
+        ).unref(),
+      ),
     ]);
     database = { status: "up", embedded, latency_ms: Math.round(performance.now() - started) };
   } catch (err) {
     // The report is public: say what kind of failure it is, keep hosts and paths in the log.
     log.warn("health check: database down", { error: (err as Error).message });
-    const error = isDatabaseUnavailable(err) ? "database unreachable" : (err as Error).message.startsWith("no answer") ? (err as Error).message : "database query failed";
+    const error = isDatabaseUnavailable(err)
+      ? "database unreachable"
+      : (err as Error).message.startsWith("no answer")
+        ? (err as Error).message
+        : "database query failed";
     database = { status: "down", embedded, error };
   }
   return {
@@ -41,5 +50,10 @@ const PRIVATE_DETAIL = /(^|_)(worker_id|host|hostname|pid)$/;
 
 function publicJobStatus(status: JobDriverStatus): JobDriverStatus {
   if (!status.details) return status;
-  return { ...status, details: Object.fromEntries(Object.entries(status.details).filter(([key]) => !PRIVATE_DETAIL.test(key))) };
+  return {
+    ...status,
+    details: Object.fromEntries(
+      Object.entries(status.details).filter(([key]) => !PRIVATE_DETAIL.test(key)),
+    ),
+  };
 }

@@ -6,7 +6,12 @@
  */
 import type { App } from "@/generated/prisma/client";
 import { getAppBySlugOrId } from "@/lib/apps/get-app";
-import { withApiKey, withPortalSession, type RequestContext, type RouteParams } from "@/lib/http/route";
+import {
+  withApiKey,
+  withPortalSession,
+  type RequestContext,
+  type RouteParams,
+} from "@/lib/http/route";
 
 export interface AppScopedContext<P> extends RequestContext<P> {
   app: App;
@@ -18,7 +23,9 @@ export type AppScopedHandler<P = RouteParams> = (ctx: AppScopedContext<P>) => Pr
 
 /** `/api/v1/apps/{slug}/...`: the app named by the path (slug or id). */
 export function backendAppRoute<P = Record<string, never>>(handler: AppScopedHandler<P>) {
-  return withApiKey<P & { slug: string }>(async (ctx) => handler({ ...ctx, app: await getAppBySlugOrId(ctx.params.slug) }));
+  return withApiKey<P & { slug: string }>(async (ctx) =>
+    handler({ ...ctx, app: await getAppBySlugOrId(ctx.params.slug) }),
+  );
 }
 
 /** `/api/frontend/webhook/...`: the app of the portal session. */

@@ -5,7 +5,6 @@
 import { getDb } from "@/lib/db/client";
 import { requestOrigin } from "@/lib/http/forwarded";
 
-
 /** A browser's `Origin` that is not Hookline's own, or null (same-origin or not a browser). */
 export function crossOrigin(req: Request): string | null {
   const origin = req.headers.get("origin");
@@ -15,7 +14,9 @@ export function crossOrigin(req: Request): string | null {
 
 /** Whether any app lists this origin (preflights carry no cookie, so no app is known yet). */
 export async function originAllowedByAnyApp(origin: string): Promise<boolean> {
-  const rows = await getDb().prisma.$queryRaw<unknown[]>`SELECT 1 FROM apps WHERE ${origin} = ANY(embed_origins) LIMIT 1`;
+  const rows = await getDb().prisma.$queryRaw<
+    unknown[]
+  >`SELECT 1 FROM apps WHERE ${origin} = ANY(embed_origins) LIMIT 1`;
   return rows.length > 0;
 }
 
@@ -33,7 +34,10 @@ export async function corsPreflight(req: Request): Promise<Response> {
   if (origin && (await originAllowedByAnyApp(origin).catch(() => false))) {
     applyCors(response, origin);
     response.headers.set("access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
-    response.headers.set("access-control-allow-headers", "content-type, x-csrf-token, x-request-id");
+    response.headers.set(
+      "access-control-allow-headers",
+      "content-type, x-csrf-token, x-request-id",
+    );
     response.headers.set("access-control-max-age", "600");
   }
   return response;

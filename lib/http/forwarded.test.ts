@@ -1,7 +1,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientAddress, isHttpsRequest, requestOrigin, sanitizeForwardedHeaders } from "@/lib/http/forwarded";
+import {
+  clientAddress,
+  isHttpsRequest,
+  requestOrigin,
+  sanitizeForwardedHeaders,
+} from "@/lib/http/forwarded";
 
 /** A real server on 127.0.0.1 that sanitizes like scripts/next-server.ts and reports what the app would see. */
 function serverWith(trustProxy: boolean) {
@@ -10,20 +15,30 @@ function serverWith(trustProxy: boolean) {
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
     const request = new Request(`http://${req.headers.host}${req.url}`, { headers });
-    res.end(JSON.stringify({ address: clientAddress(request, trustProxy), origin: requestOrigin(request, trustProxy), https: isHttpsRequest(request, trustProxy) }));
+    res.end(
+      JSON.stringify({
+        address: clientAddress(request, trustProxy),
+        origin: requestOrigin(request, trustProxy),
+        https: isHttpsRequest(request, trustProxy),
+      }),
+    );
   });
 }
 
 const servers: Record<"off" | "on", { server: http.Server; url: string }> = {} as never;
 beforeAll(async () => {
-  for (const [name, trust] of [["off", false], ["on", true]] as const) {
+  for (const [name, trust] of [
+    ["off", false],
+    ["on", true],
+  ] as const) {
     const server = serverWith(trust);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     servers[name] = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
   }
 });
 afterAll(async () => {
-  for (const { server } of Object.values(servers)) await new Promise((resolve) => server.close(resolve));
+  for (const { server } of Object.values(servers))
+    await new Promise((resolve) => server.close(resolve));
 });
 
 const spoofed = {
@@ -47,6 +62,8 @@ describe("proxy headers (HOOKLINE_TRUST_PROXY)", () => {
       https: true,
     });
     const { "x-forwarded-for": _xff, ...withoutFor } = spoofed;
-    expect((await (await fetch(servers.on.url, { headers: withoutFor })).json()).address).toBe("127.0.0.1");
+    expect((await (await fetch(servers.on.url, { headers: withoutFor })).json()).address).toBe(
+      "127.0.0.1",
+    );
   });
 });

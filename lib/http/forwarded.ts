@@ -18,15 +18,20 @@ export { PEER_HEADER, sanitizeForwardedHeaders } from "@/lib/http/node-bridge";
 export function clientAddress(req: Request, trustProxy = getConfig().trustProxy): string {
   const peer = req.headers.get(PEER_HEADER) || "unknown";
   if (!trustProxy) return peer;
-  const hops = (req.headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = (req.headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   return hops[hops.length - 1] ?? peer;
 }
 
 /** The request's own origin; forwarded host and scheme count only behind a trusted proxy. */
 export function requestOrigin(req: Request, trustProxy = getConfig().trustProxy): string {
   const url = new URL(req.url);
-  const proto = (trustProxy && req.headers.get("x-forwarded-proto")) || url.protocol.replace(":", "");
-  const host = (trustProxy && req.headers.get("x-forwarded-host")) || req.headers.get("host") || url.host;
+  const proto =
+    (trustProxy && req.headers.get("x-forwarded-proto")) || url.protocol.replace(":", "");
+  const host =
+    (trustProxy && req.headers.get("x-forwarded-host")) || req.headers.get("host") || url.host;
   return `${proto}://${host}`;
 }
 

@@ -10,15 +10,30 @@ import { fastRoute, serveFastRoute } from "@/lib/http/node-bridge";
 
 let server: http.Server;
 let base = "";
-const seen: { method: string; url: string; params: unknown; headers: Record<string, string>; body: string }[] = [];
+const seen: {
+  method: string;
+  url: string;
+  params: unknown;
+  headers: Record<string, string>;
+  body: string;
+}[] = [];
 
 const routes = [
   fastRoute<{ slug: string }>("POST", "/api/v1/apps/[slug]/events", async (req, { params }) => {
     if ((await params).slug === "early") return new Response("too large", { status: 413 });
     const body = await req.text();
-    seen.push({ method: req.method, url: req.url, params: await params, headers: Object.fromEntries(req.headers), body });
+    seen.push({
+      method: req.method,
+      url: req.url,
+      params: await params,
+      headers: Object.fromEntries(req.headers),
+      body,
+    });
     if (body === "throw") throw new Error("handler failed");
-    const res = new Response(JSON.stringify({ got: body.length }), { status: 202, headers: { "content-type": "application/json", "x-request-id": "req_1" } });
+    const res = new Response(JSON.stringify({ got: body.length }), {
+      status: 202,
+      headers: { "content-type": "application/json", "x-request-id": "req_1" },
+    });
     res.headers.append("set-cookie", "a=1; Path=/");
     res.headers.append("set-cookie", "b=2; Path=/");
     return res;
@@ -42,7 +57,11 @@ describe("serveFastRoute", () => {
     const payload = JSON.stringify({ event_name: "x", payload: { big: "y".repeat(200_000) } });
     const res = await fetch(`${base}/api/v1/apps/my%20app/events?x=1`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer hk_test", "idempotency-key": "k1" },
+      headers: {
+        "content-type": "application/json",
+        authorization: "Bearer hk_test",
+        "idempotency-key": "k1",
+      },
       body: payload,
     });
     expect(res.status).toBe(202);
@@ -50,8 +69,17 @@ describe("serveFastRoute", () => {
     expect(res.headers.get("x-request-id")).toBe("req_1");
     expect(res.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
     const got = seen.at(-1)!;
-    expect(got).toMatchObject({ method: "POST", url: `${base}/api/v1/apps/my%20app/events?x=1`, params: { slug: "my app" }, body: payload });
-    expect(got.headers).toMatchObject({ authorization: "Bearer hk_test", "idempotency-key": "k1", "content-type": "application/json" });
+    expect(got).toMatchObject({
+      method: "POST",
+      url: `${base}/api/v1/apps/my%20app/events?x=1`,
+      params: { slug: "my app" },
+      body: payload,
+    });
+    expect(got.headers).toMatchObject({
+      authorization: "Bearer hk_test",
+      "idempotency-key": "k1",
+      "content-type": "application/json",
+    });
   });
 
   it("leaves other methods, paths and undecodable names to the caller", async () => {
@@ -63,18 +91,26 @@ describe("serveFastRoute", () => {
       ["POST", "/api/v1/apps//events"],
       ["POST", "/api/v1/apps/%E0%A4%A/events"],
     ] as const) {
-      const res = await fetch(`${base}${path}`, { method, ...(method === "POST" ? { body: "{}" } : {}) });
+      const res = await fetch(`${base}${path}`, {
+        method,
+        ...(method === "POST" ? { body: "{}" } : {}),
+      });
       expect([path, res.status, res.headers.get("x-fallthrough")]).toEqual([path, 404, "1"]);
     }
     expect(seen.length).toBe(before);
   });
 
   it("closes the connection when it answers before the body was read", async () => {
-    const res = await fetch(`${base}/api/v1/apps/early/events`, { method: "POST", body: "x".repeat(5_000_000) });
+    const res = await fetch(`${base}/api/v1/apps/early/events`, {
+      method: "POST",
+      body: "x".repeat(5_000_000),
+    });
     expect(res.status).toBe(413);
     expect(res.headers.get("connection")).toBe("close");
     // The next request gets a fresh connection and its answer.
-    expect((await fetch(`${base}/api/v1/apps/a/events`, { method: "POST", body: "{}" })).status).toBe(202);
+    expect(
+      (await fetch(`${base}/api/v1/apps/a/events`, { method: "POST", body: "{}" })).status,
+    ).toBe(202);
   });
 
   it("answers 500 with the error envelope when the handler throws", async () => {

@@ -8,7 +8,14 @@ import { Readable } from "node:stream";
 
 /** The socket's address, set by our server on every request; no client can set it. */
 export const PEER_HEADER = "x-hookline-peer";
-const PROXY_HEADERS = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip"];
+const PROXY_HEADERS = [
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+  "x-real-ip",
+];
 
 /**
  * Called first on every request by our node:http server: without a trusted proxy the proxy
@@ -32,12 +39,18 @@ export interface FastRoute {
 }
 
 /** A route for `/a/[name]/b`-style patterns: each `[name]` matches one non-empty path segment. */
-export function fastRoute<P extends Params>(method: string, pattern: string, handler: WebRouteHandler<P>): FastRoute {
+export function fastRoute<P extends Params>(
+  method: string,
+  pattern: string,
+  handler: WebRouteHandler<P>,
+): FastRoute {
   const names: string[] = [];
-  const source = pattern.replace(/[.*+?^${}()|\\]/g, "\\$&").replace(/\\?\[(\w+)\\?\]/g, (_m, name: string) => {
-    names.push(name);
-    return "([^/]+)";
-  });
+  const source = pattern
+    .replace(/[.*+?^${}()|\\]/g, "\\$&")
+    .replace(/\\?\[(\w+)\\?\]/g, (_m, name: string) => {
+      names.push(name);
+      return "([^/]+)";
+    });
   const regex = new RegExp(`^${source}$`);
   return {
     method,
@@ -62,7 +75,12 @@ export function fastRoute<P extends Params>(method: string, pattern: string, han
  * caller passes the request on). The handler sees the body as a stream, so its own size limit
  * applies before anything is buffered.
  */
-export function serveFastRoute(routes: readonly FastRoute[], req: http.IncomingMessage, res: http.ServerResponse, origin: string): boolean {
+export function serveFastRoute(
+  routes: readonly FastRoute[],
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  origin: string,
+): boolean {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const pathname = q === -1 ? url : url.slice(0, q);
@@ -76,11 +94,19 @@ export function serveFastRoute(routes: readonly FastRoute[], req: http.IncomingM
   return false;
 }
 
-async function answer<P>(handler: WebRouteHandler<P>, params: P, req: http.IncomingMessage, res: http.ServerResponse, origin: string) {
+async function answer<P>(
+  handler: WebRouteHandler<P>,
+  params: P,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  origin: string,
+) {
   try {
     const headers = new Headers();
-    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-    const hasBody = req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
+    for (let i = 0; i < req.rawHeaders.length; i += 2)
+      headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    const hasBody =
+      req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
     const request = new Request(origin + (req.url ?? "/"), {
       method: req.method,
       headers,
@@ -105,7 +131,14 @@ async function answer<P>(handler: WebRouteHandler<P>, params: P, req: http.Incom
     // The route wrappers turn every error into a response; this is only for a broken socket or
     // headers Node refuses. Nothing about the request is logged here.
     if (res.headersSent) return void res.destroy();
-    res.writeHead(500, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-    res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side" } }));
+    res.writeHead(500, {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+    });
+    res.end(
+      JSON.stringify({
+        error: { code: "internal_error", message: "Something went wrong on our side" },
+      }),
+    );
   }
 }

@@ -30,19 +30,30 @@ export function queryFingerprint(scope: unknown): string {
 }
 
 export function encodeCursor(key: Keyset, scope: unknown): string {
-  return Buffer.from(JSON.stringify({ t: key.createdAt.toISOString(), i: key.id, s: queryFingerprint(scope) })).toString("base64url");
+  return Buffer.from(
+    JSON.stringify({ t: key.createdAt.toISOString(), i: key.id, s: queryFingerprint(scope) }),
+  ).toString("base64url");
 }
 
 export function decodeCursor(cursor: string | undefined, scope: unknown): Keyset | undefined {
   if (cursor === undefined || cursor === "") return undefined;
-  const invalid = () => apiErrors.invalidParameter([{ field: "cursor", message: "is not a cursor from this list and these filters" }]);
+  const invalid = () =>
+    apiErrors.invalidParameter([
+      { field: "cursor", message: "is not a cursor from this list and these filters" },
+    ]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
     throw invalid();
   }
-  const shape = z.object({ t: z.iso.datetime(), i: z.string().min(1).max(128).refine(isStorableText), s: z.string() }).safeParse(parsed);
+  const shape = z
+    .object({
+      t: z.iso.datetime(),
+      i: z.string().min(1).max(128).refine(isStorableText),
+      s: z.string(),
+    })
+    .safeParse(parsed);
   if (!shape.success || shape.data.s !== queryFingerprint(scope)) throw invalid();
   const createdAt = new Date(shape.data.t);
   if (!isStorableInstant(createdAt)) throw invalid();
@@ -58,7 +69,11 @@ export function afterKeyset(key: Keyset | undefined) {
 }
 
 /** Given `limit + 1` rows, the page and the cursor of the next one. */
-export function pageOf<T extends Keyset>(rows: T[], limit: number, scope: unknown): { data: T[]; nextCursor: string | null } {
+export function pageOf<T extends Keyset>(
+  rows: T[],
+  limit: number,
+  scope: unknown,
+): { data: T[]; nextCursor: string | null } {
   const data = rows.slice(0, limit);
   const last = data[data.length - 1];
   return { data, nextCursor: rows.length > limit && last ? encodeCursor(last, scope) : null };

@@ -6,7 +6,11 @@ import { jsonProblems, textProblem } from "@/lib/http/storable";
  * Reads a JSON body with a size limit and validates it. A missing body counts as `{}` so
  * endpoints whose fields are all optional accept a bare POST.
  */
-export async function readJsonBody<S extends z.ZodType>(req: Request, schema: S, maxBytes: number): Promise<z.output<S>> {
+export async function readJsonBody<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  maxBytes: number,
+): Promise<z.output<S>> {
   const raw = await readBodyText(req, maxBytes);
   let data: unknown = {};
   if (raw.trim() !== "") {
@@ -57,7 +61,10 @@ export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.output<S
   for (const key of new Set(url.searchParams.keys())) {
     const all = url.searchParams.getAll(key);
     const problem = [key, ...all].map(textProblem).find((p) => p !== null);
-    if (problem) throw apiErrors.invalidParameter([{ field: textProblem(key) ? "(query)" : key, message: problem }]);
+    if (problem)
+      throw apiErrors.invalidParameter([
+        { field: textProblem(key) ? "(query)" : key, message: problem },
+      ]);
     data[key] = all.length > 1 ? all : all[0]!;
   }
   const result = schema.safeParse(data);

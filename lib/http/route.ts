@@ -16,7 +16,13 @@ import type { App } from "@/generated/prisma/client";
 import { findAppById } from "@/lib/apps/get-app";
 import { applyCors, crossOrigin, originAllowedByAnyApp } from "@/lib/http/cors";
 import { isPortalSessionRevoked } from "@/lib/sessions/revocation";
-import { csrfMatches, needsRefresh, readPortalSession, sessionCookies, type PortalSession } from "@/lib/sessions/portal-session";
+import {
+  csrfMatches,
+  needsRefresh,
+  readPortalSession,
+  sessionCookies,
+  type PortalSession,
+} from "@/lib/sessions/portal-session";
 
 export interface RequestContext<P> {
   req: Request;
@@ -47,7 +53,11 @@ export interface PortalContext<P> extends RequestContext<P> {
 }
 
 /** Runs after the handler (or its error) to adjust the response: CORS, cookies. */
-type Finish<C> = (response: Response, base: RequestContext<unknown>, ctx: C | undefined) => Promise<void>;
+type Finish<C> = (
+  response: Response,
+  base: RequestContext<unknown>,
+  ctx: C | undefined,
+) => Promise<void>;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -59,9 +69,10 @@ export function json(data: unknown, init: ResponseInit = {}): Response {
 }
 
 export function errorResponse(err: ApiError, requestId?: string): Response {
-  const body: { error: { code: string; message: string; details?: unknown; request_id?: string } } = {
-    error: { code: err.code, message: err.message },
-  };
+  const body: { error: { code: string; message: string; details?: unknown; request_id?: string } } =
+    {
+      error: { code: err.code, message: err.message },
+    };
   if (err.details !== undefined) body.error.details = err.details;
   if (requestId) body.error.request_id = requestId;
   const headers: Record<string, string> = {};
@@ -82,7 +93,9 @@ export function toApiError(err: unknown, log: Logger): ApiError {
   }
   if (isUnstorableValue(err)) {
     log.warn("the database refused a value", { sqlstate: sqlState(err) });
-    return apiErrors.validation([{ field: "(request)", message: "contains a value the database cannot store" }]);
+    return apiErrors.validation([
+      { field: "(request)", message: "contains a value the database cannot store" },
+    ]);
   }
   log.error("unhandled error", { err, stack: err instanceof Error ? err.stack : undefined });
   return apiErrors.internal();
@@ -96,7 +109,8 @@ function wrap<P, C extends RequestContext<P>>(
   return async (req, route) => {
     const started = performance.now();
     const incoming = req.headers.get("x-request-id");
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${randomUUID().replace(/-/g, "")}`;
+    const requestId =
+      incoming && REQUEST_ID.test(incoming) ? incoming : `req_${randomUUID().replace(/-/g, "")}`;
     const url = new URL(req.url);
     const log = rootLog.child({ request_id: requestId });
     let response: Response;
@@ -155,25 +169,43 @@ export function withPortalSession<P = RouteParams>(handler: Handler<PortalContex
   return wrap<P, PortalContext<P>>(
     async (base) => {
       const session = await readPortalSession(base.req);
-      if (!session || (await isPortalSessionRevoked(session))) throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
+      if (!session || (await isPortalSessionRevoked(session)))
+        throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
       const app = await findAppById(session.appId);
-      if (!app) throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
+      if (!app)
+        throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
       const origin = crossOrigin(base.req);
       if (origin && !app.embedOrigins.includes(origin)) {
-        throw new ApiError(403, "origin_not_allowed", `Origin ${origin} is not one of this app's embed origins`);
+        throw new ApiError(
+          403,
+          "origin_not_allowed",
+          `Origin ${origin} is not one of this app's embed origins`,
+        );
       }
-      if (MUTATIONS.has(base.req.method) && !csrfMatches(session, base.req.headers.get("x-csrf-token"))) {
-        throw new ApiError(403, "csrf_failed", "Missing or wrong x-csrf-token: send the csrf_token of GET /api/frontend/webhook/session");
+      if (
+        MUTATIONS.has(base.req.method) &&
+        !csrfMatches(session, base.req.headers.get("x-csrf-token"))
+      ) {
+        throw new ApiError(
+          403,
+          "csrf_failed",
+          "Missing or wrong x-csrf-token: send the csrf_token of GET /api/frontend/webhook/session",
+        );
       }
       return { ...base, session, app, actor: `portal:${session.sid}` };
     },
     handler,
     async (response, base, ctx) => {
       const origin = crossOrigin(base.req);
-      if (origin && (ctx ? ctx.app.embedOrigins.includes(origin) : await originAllowedByAnyApp(origin))) applyCors(response, origin);
+      if (
+        origin &&
+        (ctx ? ctx.app.embedOrigins.includes(origin) : await originAllowedByAnyApp(origin))
+      )
+        applyCors(response, origin);
       if (ctx && response.status < 400 && needsRefresh(ctx.session)) {
         const refreshed = { ...ctx.session, lastSeenAt: Math.floor(Date.now() / 1000) };
-        for (const cookie of await sessionCookies(refreshed, base.req)) response.headers.append("set-cookie", cookie);
+        for (const cookie of await sessionCookies(refreshed, base.req))
+          response.headers.append("set-cookie", cookie);
       }
     },
   );
@@ -184,10 +216,15 @@ export function withPortalSession<P = RouteParams>(handler: Handler<PortalContex
  * app is involved; error answers are made readable to any origin some app embeds from.
  */
 export function withBrowserPublic<P = RouteParams>(handler: Handler<RequestContext<P>>) {
-  return wrap<P, RequestContext<P>>(async (base) => base, handler, async (response, base) => {
-    const origin = crossOrigin(base.req);
-    if (origin && response.status >= 400 && (await originAllowedByAnyApp(origin))) applyCors(response, origin);
-  });
+  return wrap<P, RequestContext<P>>(
+    async (base) => base,
+    handler,
+    async (response, base) => {
+      const origin = crossOrigin(base.req);
+      if (origin && response.status >= 400 && (await originAllowedByAnyApp(origin)))
+        applyCors(response, origin);
+    },
+  );
 }
 
 /** A backend API route: `Authorization: Bearer hk_...` required. */
@@ -212,7 +249,9 @@ const ALL_METHODS: HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
  * (Next's own 405 has neither). A route exports the ones it lacks:
  * `export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");`
  */
-export function methodsNotAllowed(...allowed: HttpMethod[]): Record<HttpMethod, ReturnType<typeof withPublic<RouteParams>>> {
+export function methodsNotAllowed(
+  ...allowed: HttpMethod[]
+): Record<HttpMethod, ReturnType<typeof withPublic<RouteParams>>> {
   const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
   const handler = withPublic<RouteParams>(async ({ req, requestId }) => {
     const response = errorResponse(apiErrors.methodNotAllowed(req.method, allow), requestId);
@@ -220,5 +259,8 @@ export function methodsNotAllowed(...allowed: HttpMethod[]): Record<HttpMethod, 
     return response;
   });
   notAllowedHandlers.add(handler);
-  return Object.fromEntries(ALL_METHODS.map((m) => [m, handler])) as Record<HttpMethod, typeof handler>;
+  return Object.fromEntries(ALL_METHODS.map((m) => [m, handler])) as Record<
+    HttpMethod,
+    typeof handler
+  >;
 }

@@ -10,12 +10,18 @@ describe("what PostgreSQL can store", () => {
   });
 
   it("names every bad value and key by its path, and stops deep nesting without recursion", () => {
-    expect(jsonProblems({ a: [{ b: "\u0000" }], ["k\u0000"]: 1 }).map((e) => e.field).sort()).toEqual(["(body)", "a[0].b"]);
+    expect(
+      jsonProblems({ a: [{ b: "\u0000" }], ["k\u0000"]: 1 })
+        .map((e) => e.field)
+        .sort(),
+    ).toEqual(["(body)", "a[0].b"]);
     const deep = JSON.parse(`{"d":${"[".repeat(100_000)}${"]".repeat(100_000)}}`) as unknown;
     const [problem] = jsonProblems(deep);
     expect(problem!.message).toBe(`is nested more than ${MAX_JSON_DEPTH} levels deep`);
     expect(problem!.field.startsWith("d[0]")).toBe(true);
-    expect(jsonProblems(JSON.parse(`${"[".repeat(MAX_JSON_DEPTH)}${"]".repeat(MAX_JSON_DEPTH)}`))).toEqual([]);
+    expect(
+      jsonProblems(JSON.parse(`${"[".repeat(MAX_JSON_DEPTH)}${"]".repeat(MAX_JSON_DEPTH)}`)),
+    ).toEqual([]);
   });
 
   it("takes instants in years 0001-9999 only", () => {

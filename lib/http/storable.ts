@@ -12,13 +12,15 @@ const MIN_INSTANT = new Date("0001-01-01T00:00:00Z").getTime();
 const MAX_INSTANT = new Date("9999-12-31T23:59:59.999Z").getTime();
 
 export const NUL_MESSAGE = "must not contain NUL (\\u0000) characters";
-export const SURROGATE_MESSAGE = "must not contain unpaired surrogates (\\ud800-\\udfff): not valid Unicode";
+export const SURROGATE_MESSAGE =
+  "must not contain unpaired surrogates (\\ud800-\\udfff): not valid Unicode";
 
 /** Why a string cannot be stored as text, or null when it can. */
 export function textProblem(value: string): string | null {
   if (value.includes("\0")) return NUL_MESSAGE;
   // Native where available (Node 20+): this runs on every string of every request body.
-  const wellFormed = (value as { isWellFormed?: () => boolean }).isWellFormed?.() ?? !LONE_SURROGATE.test(value);
+  const wellFormed =
+    (value as { isWellFormed?: () => boolean }).isWellFormed?.() ?? !LONE_SURROGATE.test(value);
   if (!wellFormed) return SURROGATE_MESSAGE;
   return null;
 }
@@ -46,7 +48,9 @@ function join(path: string, key: string | number): string {
  */
 export function jsonProblems(value: unknown, root = "", limit = 20): FieldError[] {
   const out: FieldError[] = [];
-  const stack: Array<{ node: unknown; path: string; depth: number }> = [{ node: value, path: root, depth: 0 }];
+  const stack: Array<{ node: unknown; path: string; depth: number }> = [
+    { node: value, path: root, depth: 0 },
+  ];
   while (stack.length && out.length < limit) {
     const { node, path, depth } = stack.pop()!;
     const field = path || "(body)";
@@ -61,7 +65,8 @@ export function jsonProblems(value: unknown, root = "", limit = 20): FieldError[
       continue;
     }
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], path: join(path, i), depth: depth + 1 });
+      for (let i = node.length - 1; i >= 0; i--)
+        stack.push({ node: node[i], path: join(path, i), depth: depth + 1 });
       continue;
     }
     for (const [key, child] of Object.entries(node as Record<string, unknown>)) {

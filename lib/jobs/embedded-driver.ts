@@ -15,14 +15,26 @@ import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { listenToChannel } from "@/lib/db/listen-channel";
 import { runClaimedAttempt } from "@/lib/delivery/attempt";
-import { claimDueDeliveries, dropOrphanedQueueRows, releaseClaims } from "@/lib/delivery/claim-deliveries";
+import {
+  claimDueDeliveries,
+  dropOrphanedQueueRows,
+  releaseClaims,
+} from "@/lib/delivery/claim-deliveries";
 import { createEventCache, type ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
 import { getEngineConfig } from "@/lib/delivery/engine-config";
 import { fanOutQueuedEvents } from "@/lib/delivery/fan-out-events";
 import { createDeliveryAgents, type DeliveryAgents } from "@/lib/delivery/http-client";
 import { createOutcomeBatcher } from "@/lib/delivery/record-successes";
 import { LEASE_MARGIN_SECONDS } from "@/lib/delivery/states";
-import { kindsOf, notifyOtherProcesses, WORK_CHANNEL, type AnnouncedWork, type JobDriver, type JobDriverStatus, type WorkKind } from "@/lib/jobs/job-driver";
+import {
+  kindsOf,
+  notifyOtherProcesses,
+  WORK_CHANNEL,
+  type AnnouncedWork,
+  type JobDriver,
+  type JobDriverStatus,
+  type WorkKind,
+} from "@/lib/jobs/job-driver";
 import { createWakeSignal } from "@/lib/jobs/wake-signal";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { sendPendingOperationalEvents } from "@/lib/operational-events/dispatch";
@@ -87,7 +99,8 @@ interface Queued {
 
 export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): EmbeddedDriver {
   const engine = getEngineConfig();
-  const workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  const workerId =
+    options.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const concurrency = options.concurrency ?? engine.workerConcurrency;
   const batchSize = options.batchSize ?? 100;
   const fanOutBatch = options.fanOutBatch ?? 100;
@@ -112,7 +125,14 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   const maxRecording = Math.max(2 * concurrency, 64);
   let ready: Queued[] = [];
   const endpoints = new Map<string, EndpointLoad>();
-  const stats = { claimed: 0, attempted: 0, cancelled: 0, released: 0, errors: 0, lastClaimAt: null as string | null };
+  const stats = {
+    claimed: 0,
+    attempted: 0,
+    cancelled: 0,
+    released: 0,
+    errors: 0,
+    lastClaimAt: null as string | null,
+  };
   let lastSweep = 0;
   /** Due times of retries this process scheduled, so it wakes for them without polling. */
   let retryWakeTimes: number[] = [];
@@ -136,16 +156,20 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   let notifiedTimer: NodeJS.Timeout | undefined;
   const wakeForNewWork = () => {
     if (ready.length <= prefetch / 2) return wake();
-    notifiedTimer ??= setTimeout(() => {
-      notifiedTimer = undefined;
-      wake();
-    }, Math.max(0, lastClaimAt + NOTIFIED_CLAIM_GAP_MS - Date.now()));
+    notifiedTimer ??= setTimeout(
+      () => {
+        notifiedTimer = undefined;
+        wake();
+      },
+      Math.max(0, lastClaimAt + NOTIFIED_CLAIM_GAP_MS - Date.now()),
+    );
   };
 
   // --- per-endpoint limits -------------------------------------------------------------------
   const loadOf = (endpointId: string) => {
     let load = endpoints.get(endpointId);
-    if (!load) endpoints.set(endpointId, (load = { claimed: 0, queued: 0, rateLimit: null, starts: [] }));
+    if (!load)
+      endpoints.set(endpointId, (load = { claimed: 0, queued: 0, rateLimit: null, starts: [] }));
     return load;
   };
   const startsInWindow = (load: EndpointLoad, now: number) => {
@@ -162,7 +186,12 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         continue;
       }
       const byConcurrency = endpointClaimLimit - load.claimed;
-      slots.set(id, load.rateLimit === null ? byConcurrency : Math.min(byConcurrency, load.rateLimit - started - load.queued));
+      slots.set(
+        id,
+        load.rateLimit === null
+          ? byConcurrency
+          : Math.min(byConcurrency, load.rateLimit - started - load.queued),
+      );
     }
     return slots;
   };
@@ -170,7 +199,11 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   const nextRateSlotAt = () => {
     let earliest: number | null = null;
     for (const load of endpoints.values()) {
-      if (load.rateLimit !== null && load.starts.length >= load.rateLimit && load.starts[0] !== undefined) {
+      if (
+        load.rateLimit !== null &&
+        load.starts.length >= load.rateLimit &&
+        load.starts[0] !== undefined
+      ) {
         const at = load.starts[0] + RATE_WINDOW_MS;
         earliest = earliest === null ? at : Math.min(earliest, at);
       }
@@ -184,9 +217,16 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
     stats.released += claims.length;
     for (const claim of claims) loadOf(claim.endpointId).claimed--;
     for (const claim of claims) events.release(claim.event.id);
-    return releaseClaims(workerId, claims.map((c) => c.deliveryId))
+    return releaseClaims(
+      workerId,
+      claims.map((c) => c.deliveryId),
+    )
       .then(() => undefined)
-      .catch((err: unknown) => log.warn("could not release claims; their leases will expire", { error: (err as Error).message }));
+      .catch((err: unknown) =>
+        log.warn("could not release claims; their leases will expire", {
+          error: (err as Error).message,
+        }),
+      );
   };
 
   // An attempt holds its slot (overall and its endpoint's) while its request is out; its outcome
@@ -272,7 +312,10 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       load.rateLimit = claim.rateLimit;
       load.claimed++;
       load.queued++;
-      ready.push({ claim, leaseExpiresAt: claimedAt + (claim.timeoutSeconds + LEASE_MARGIN_SECONDS) * 1000 });
+      ready.push({
+        claim,
+        leaseExpiresAt: claimedAt + (claim.timeoutSeconds + LEASE_MARGIN_SECONDS) * 1000,
+      });
     }
     pump();
   };
@@ -310,8 +353,12 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         }
         if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
           lastSweep = Date.now();
-          void sendPendingOperationalEvents().catch((err: unknown) => log.warn("operational events sweep failed", { error: (err as Error).message }));
-          void dropOrphanedQueueRows().catch((err: unknown) => log.warn("queue sweep failed", { error: (err as Error).message }));
+          void sendPendingOperationalEvents().catch((err: unknown) =>
+            log.warn("operational events sweep failed", { error: (err as Error).message }),
+          );
+          void dropOrphanedQueueRows().catch((err: unknown) =>
+            log.warn("queue sweep failed", { error: (err as Error).message }),
+          );
         }
       } catch (err) {
         stats.errors++;
@@ -354,13 +401,20 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         await fanOut.sleep(ERROR_BACKOFF_MS);
         continue;
       }
-      if (!full) await fanOut.sleep(channel.listening ? pollIntervalMs : Math.min(pollIntervalMs, 500));
+      if (!full)
+        await fanOut.sleep(channel.listening ? pollIntervalMs : Math.min(pollIntervalMs, 500));
     }
   };
 
   // --- announcements -------------------------------------------------------------------------
   const replays: ReplayRunner | null =
-    options.replays === false ? null : startReplayRunner({ batchPauseMs: options.replays?.batchPauseMs, pollIntervalMs: options.replays?.pollIntervalMs, log: options.log });
+    options.replays === false
+      ? null
+      : startReplayRunner({
+          batchPauseMs: options.replays?.batchPauseMs,
+          pollIntervalMs: options.replays?.pollIntervalMs,
+          log: options.log,
+        });
   const wakeFor = (kind: WorkKind) => {
     if (kind === "events") fanOut.wake();
     else if (kind === "deliveries") wakeForNewWork();
@@ -409,9 +463,17 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
     },
   });
 
-  const loopDone = runLoop().catch((err: unknown) => log.error("delivery loop crashed", { error: (err as Error).message }));
-  const fanOutDone = runFanOut().catch((err: unknown) => log.error("fan-out loop crashed", { error: (err as Error).message }));
-  log.info("delivery workers started", { concurrency, endpoint_concurrency: endpointConcurrency, poll_interval_ms: pollIntervalMs });
+  const loopDone = runLoop().catch((err: unknown) =>
+    log.error("delivery loop crashed", { error: (err as Error).message }),
+  );
+  const fanOutDone = runFanOut().catch((err: unknown) =>
+    log.error("fan-out loop crashed", { error: (err as Error).message }),
+  );
+  log.info("delivery workers started", {
+    concurrency,
+    endpoint_concurrency: endpointConcurrency,
+    poll_interval_ms: pollIntervalMs,
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -428,9 +490,15 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       await release(queued);
       const pending = [...running.values(), ...recording.values()];
       if (pending.length > 0) {
-        log.info("waiting for in-flight attempts", { in_flight: pending.length, grace_ms: shutdownGraceMs });
+        log.info("waiting for in-flight attempts", {
+          in_flight: pending.length,
+          grace_ms: shutdownGraceMs,
+        });
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([Promise.allSettled(pending), new Promise((resolve) => (timer = setTimeout(resolve, shutdownGraceMs)))]);
+        await Promise.race([
+          Promise.allSettled(pending),
+          new Promise((resolve) => (timer = setTimeout(resolve, shutdownGraceMs))),
+        ]);
         clearTimeout(timer);
       }
       // Still running after the grace period: give them back so another worker retries them.

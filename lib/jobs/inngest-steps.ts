@@ -31,7 +31,10 @@ function secondsUntil(at: Date | null): number {
  * not due yet (e.g. a reconciler event arrived early) says how long to wait; one leased by
  * another run or worker, or already final, ends this run.
  */
-export async function attemptDeliveryStep(deliveryId: string, runId: string): Promise<DeliveryStepOutcome> {
+export async function attemptDeliveryStep(
+  deliveryId: string,
+  runId: string,
+): Promise<DeliveryStepOutcome> {
   const holder = `inngest:${runId}`;
   const claim = await claimDelivery(deliveryId, holder, { onlyIfDue: true });
   if (!claim.claimed) {
@@ -41,7 +44,11 @@ export async function attemptDeliveryStep(deliveryId: string, runId: string): Pr
       case "final":
         return { done: true, status: claim.status, reason: "already final" };
       case "leased":
-        return { done: true, status: "leased", reason: `in the hands of ${claim.leasedBy ?? "another worker"}` };
+        return {
+          done: true,
+          status: "leased",
+          reason: `in the hands of ${claim.leasedBy ?? "another worker"}`,
+        };
       case "not_found":
         return { done: true, status: "not_found" };
       case "blocked":
@@ -49,11 +56,22 @@ export async function attemptDeliveryStep(deliveryId: string, runId: string): Pr
     }
   }
   const run = await runClaimedAttempt(claim);
-  if (run.kind === "cancelled") return { done: true, status: "cancelled", reason: run.reason, ...(await nextInLine(claim.endpointId)) };
+  if (run.kind === "cancelled")
+    return {
+      done: true,
+      status: "cancelled",
+      reason: run.reason,
+      ...(await nextInLine(claim.endpointId)),
+    };
   const { transition } = run;
   if (!transition.recorded) return { done: true, status: "lease_lost" };
-  if (transition.final) return { done: true, status: transition.status, ...(await nextInLine(claim.endpointId)) };
-  return { done: false, status: transition.status, waitSeconds: secondsUntil(transition.nextAttemptAt) };
+  if (transition.final)
+    return { done: true, status: transition.status, ...(await nextInLine(claim.endpointId)) };
+  return {
+    done: false,
+    status: transition.status,
+    waitSeconds: secondsUntil(transition.nextAttemptAt),
+  };
 }
 
 export interface DeliveryRef {
@@ -87,12 +105,23 @@ export async function fanOutEventStep(eventId: string): Promise<DeliveryRef[]> {
  * trigger's send failed, or the run was lost). FIFO deliveries behind others are left to wait. `attempt` makes the reconciler's event ids unique
  * per attempt, so Inngest de-duplicates repeated sweeps.
  */
-export async function findOverdueDeliveries(graceSeconds: number, limit: number): Promise<(DeliveryRef & { attempt: number })[]> {
-  const { rows } = await getDb().pool.query<{ id: string; endpoint_id: string; attempt_count: number }>(
+export async function findOverdueDeliveries(
+  graceSeconds: number,
+  limit: number,
+): Promise<(DeliveryRef & { attempt: number })[]> {
+  const { rows } = await getDb().pool.query<{
+    id: string;
+    endpoint_id: string;
+    attempt_count: number;
+  }>(
     `SELECT d.id, d.endpoint_id, d.attempt_count FROM delivery_queue q JOIN deliveries d ON d.id = q.delivery_id
      WHERE ${isDue("q")} AND q.run_at < now() - make_interval(secs => $1) AND ${notHeldBackSql("q")}
      ORDER BY q.run_at LIMIT $2`,
     [graceSeconds, limit],
   );
-  return rows.map((r) => ({ deliveryId: r.id, endpointId: r.endpoint_id, attempt: r.attempt_count }));
+  return rows.map((r) => ({
+    deliveryId: r.id,
+    endpointId: r.endpoint_id,
+    attempt: r.attempt_count,
+  }));
 }

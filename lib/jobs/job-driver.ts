@@ -94,7 +94,11 @@ export function notifyOtherProcesses(kind: WorkKind): void {
       s.lastAt = Date.now();
       getDb()
         .pool.query("SELECT pg_notify($1, $2)", [WORK_CHANNEL, kind])
-        .catch((err: unknown) => log.warn("could not notify other workers; they will find the work by polling", { error: (err as Error).message }));
+        .catch((err: unknown) =>
+          log.warn("could not notify other workers; they will find the work by polling", {
+            error: (err as Error).message,
+          }),
+        );
     },
     Math.max(0, s.lastAt + NOTIFY_INTERVAL_MS - Date.now()),
   );

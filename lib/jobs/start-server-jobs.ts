@@ -21,11 +21,17 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
-const holder = processSingleton<{ __hooklineBackgroundJobs?: Stoppable[] }>("jobs/start-server-jobs", () => ({}));
+const holder = processSingleton<{ __hooklineBackgroundJobs?: Stoppable[] }>(
+  "jobs/start-server-jobs",
+  () => ({}),
+);
 
 export function startServerJobs(): void {
   if (holder.__hooklineBackgroundJobs) return; // dev server reloads
-  const driver = getConfig().jobs === "inngest" ? createInngestDriver() : startEmbeddedDriver({ replays: { batchPauseMs: getConfig().replay.batchPauseMs } });
+  const driver =
+    getConfig().jobs === "inngest"
+      ? createInngestDriver()
+      : startEmbeddedDriver({ replays: { batchPauseMs: getConfig().replay.batchPauseMs } });
   setJobDriver(driver);
   const running: Stoppable[] = [driver, startRetentionRunner(), startCacheInvalidation()];
   holder.__hooklineBackgroundJobs = running;

@@ -1,5 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { incrementCounter, observeLatency, renderLocalMetrics, resetMetricsForTests } from "@/lib/metrics/registry";
+import {
+  incrementCounter,
+  observeLatency,
+  renderLocalMetrics,
+  resetMetricsForTests,
+} from "@/lib/metrics/registry";
 
 describe("metrics registry", () => {
   beforeEach(resetMetricsForTests);

@@ -43,7 +43,11 @@ export function observeLatency(name: string, durationMs: number, labels: Labels 
   const series = state().histograms.get(name) ?? new Map();
   state().histograms.set(name, series);
   const key = labelKey(labels);
-  const entry = series.get(key) ?? { buckets: new Array<number>(LATENCY_BUCKET_BOUNDS_MS.length).fill(0), sum: 0, count: 0 };
+  const entry = series.get(key) ?? {
+    buckets: new Array<number>(LATENCY_BUCKET_BOUNDS_MS.length).fill(0),
+    sum: 0,
+    count: 0,
+  };
   LATENCY_BUCKET_BOUNDS_MS.forEach((bound, i) => {
     if (durationMs <= bound) entry.buckets[i]! += 1;
   });

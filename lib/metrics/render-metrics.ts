@@ -41,15 +41,44 @@ export async function renderMetrics(): Promise<string> {
   const g = rows[0]!;
   const driver = getJobDriverStatus();
   const sections = [
-    gauge("hookline_deliveries_due", "Deliveries due now and not being attempted (backlog).", g.due),
+    gauge(
+      "hookline_deliveries_due",
+      "Deliveries due now and not being attempted (backlog).",
+      g.due,
+    ),
     gauge("hookline_deliveries_scheduled", "Deliveries waiting for a later retry.", g.scheduled),
     gauge("hookline_deliveries_in_flight", "Deliveries leased by a worker right now.", g.in_flight),
-    gauge("hookline_delivery_lag_seconds", "How long the oldest due delivery has been waiting.", Math.max(0, Number(g.lag_seconds ?? 0)).toFixed(3)),
-    gauge("hookline_endpoints_disabled", "Endpoints that are disabled (by Hookline or by their owner).", g.endpoints_disabled),
-    gauge("hookline_endpoints_failing", "Active endpoints whose last attempt failed.", g.endpoints_failing),
-    gauge("hookline_events_awaiting_fan_out", "Events accepted and not yet fanned out to their endpoints.", g.fan_out_waiting),
-    gauge("hookline_operational_events_unsent", "Operational events not yet accepted by the operator webhook.", g.operational_unsent),
-    gauge("hookline_job_driver", "The job driver and its state in this process.", 1, `{driver="${escapeLabel(driver.driver)}",status="${escapeLabel(driver.status)}"}`),
+    gauge(
+      "hookline_delivery_lag_seconds",
+      "How long the oldest due delivery has been waiting.",
+      Math.max(0, Number(g.lag_seconds ?? 0)).toFixed(3),
+    ),
+    gauge(
+      "hookline_endpoints_disabled",
+      "Endpoints that are disabled (by Hookline or by their owner).",
+      g.endpoints_disabled,
+    ),
+    gauge(
+      "hookline_endpoints_failing",
+      "Active endpoints whose last attempt failed.",
+      g.endpoints_failing,
+    ),
+    gauge(
+      "hookline_events_awaiting_fan_out",
+      "Events accepted and not yet fanned out to their endpoints.",
+      g.fan_out_waiting,
+    ),
+    gauge(
+      "hookline_operational_events_unsent",
+      "Operational events not yet accepted by the operator webhook.",
+      g.operational_unsent,
+    ),
+    gauge(
+      "hookline_job_driver",
+      "The job driver and its state in this process.",
+      1,
+      `{driver="${escapeLabel(driver.driver)}",status="${escapeLabel(driver.status)}"}`,
+    ),
     renderLocalMetrics(DELIVERY_METRIC_FAMILIES),
   ];
   return sections.join("\n") + "\n";

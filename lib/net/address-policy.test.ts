@@ -46,12 +46,18 @@ describe("isForbiddenAddress", () => {
     expect(isForbiddenAddress(ip)).toBe(reason);
   });
 
-  it.each(["8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2606:4700::1", "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::8.8.8.8"])(
-    "%s is allowed",
-    (ip) => {
-      expect(isForbiddenAddress(ip)).toBeNull();
-    },
-  );
+  it.each([
+    "8.8.8.8",
+    "1.1.1.1",
+    "172.32.0.1",
+    "100.128.0.1",
+    "2606:4700::1",
+    "2001:4860:4860::8888",
+    "::ffff:8.8.8.8",
+    "64:ff9b::8.8.8.8",
+  ])("%s is allowed", (ip) => {
+    expect(isForbiddenAddress(ip)).toBeNull();
+  });
 });
 
 describe("checkUrlShape", () => {

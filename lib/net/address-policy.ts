@@ -18,7 +18,10 @@ function rules(family: "ipv4" | "ipv6", table: Array<[reason: string, cidrs: str
 
 const IPV4_RULES = rules("ipv4", [
   // Cloud instance metadata endpoints (AWS/GCP/Azure/OpenStack, AWS ECS, Alibaba, Azure WireServer).
-  ["metadata", ["169.254.169.254/32", "169.254.170.2/32", "100.100.100.200/32", "168.63.129.16/32"]],
+  [
+    "metadata",
+    ["169.254.169.254/32", "169.254.170.2/32", "100.100.100.200/32", "168.63.129.16/32"],
+  ],
   ["broadcast", ["255.255.255.255/32"]],
   // 0.0.0.0/8 reaches the local host on Linux.
   ["unspecified", ["0.0.0.0/8"]],
@@ -142,7 +145,10 @@ function ipv4Reason(address: string): string | null {
  */
 export function isForbiddenAddress(ip: string): string | null {
   // Accept the bracketed form from URLs and drop an IPv6 zone id (fe80::1%eth0).
-  const address = ip.trim().replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
+  const address = ip
+    .trim()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/%.*$/, "");
   switch (isIP(address)) {
     case 4:
       return ipv4Reason(address);
@@ -169,7 +175,8 @@ export function checkUrlShape(url: string, opts: { allowPrivate?: boolean } = {}
   }
   // The URL parser would silently drop or rewrite these (tabs, line breaks, `\` read as `/`):
   // what is stored and shown must be what is delivered to.
-  if (/[\u0000-\u0020\u007f]/.test(url)) return { ok: false, reason: "URL must not contain spaces or control characters" };
+  if (/[\u0000-\u0020\u007f]/.test(url))
+    return { ok: false, reason: "URL must not contain spaces or control characters" };
   if (url.includes("\\")) return { ok: false, reason: "URL must not contain backslashes" };
   let parsed: URL;
   try {
@@ -179,7 +186,10 @@ export function checkUrlShape(url: string, opts: { allowPrivate?: boolean } = {}
   }
   if (parsed.port === "0") return { ok: false, reason: "URL port must be from 1 to 65535" };
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    return { ok: false, reason: `URL scheme must be https (got ${parsed.protocol.replace(/:$/, "")})` };
+    return {
+      ok: false,
+      reason: `URL scheme must be https (got ${parsed.protocol.replace(/:$/, "")})`,
+    };
   }
   if (parsed.protocol === "http:" && !allowPrivate) {
     return { ok: false, reason: "URL must use https" };

@@ -25,13 +25,26 @@ const STATUS_TEXT: Record<number, string> = {
 
 /** Headers an error response carries besides X-Request-Id. */
 const ERROR_HEADERS: Record<number, JsonObject> = {
-  401: { "WWW-Authenticate": { description: 'The scheme to use: `Bearer realm="hookline"` (backend API)', schema: { type: "string" } } },
-  429: { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } } },
-  503: { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } } },
+  401: {
+    "WWW-Authenticate": {
+      description: 'The scheme to use: `Bearer realm="hookline"` (backend API)',
+      schema: { type: "string" },
+    },
+  },
+  429: {
+    "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } },
+  },
+  503: {
+    "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } },
+  },
 };
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObject {
-  const out = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonObject;
+  const out = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io,
+    unrepresentable: "any",
+  }) as JsonObject;
   delete out.$schema;
   return out;
 }
@@ -41,9 +54,16 @@ const MUTATIONS = new Set(["post", "put", "patch", "delete"]);
 function parameters(route: ApiRoute): JsonObject[] {
   const params: JsonObject[] = [];
   for (const h of route.headers ?? []) {
-    params.push({ name: h.name, in: "header", required: false, description: h.description, schema: h.schema ?? { type: "string" } });
+    params.push({
+      name: h.name,
+      in: "header",
+      required: false,
+      description: h.description,
+      schema: h.schema ?? { type: "string" },
+    });
   }
-  if (route.auth === "session" && MUTATIONS.has(route.method)) params.push({ $ref: "#/components/parameters/CsrfToken" });
+  if (route.auth === "session" && MUTATIONS.has(route.method))
+    params.push({ $ref: "#/components/parameters/CsrfToken" });
   for (const match of route.path.matchAll(/\{([^}]+)\}/g)) {
     const name = match[1]!;
     params.push({
@@ -74,9 +94,14 @@ function operation(route: ApiRoute): JsonObject {
   const responses: JsonObject = {};
   for (const [status, spec] of Object.entries(route.responses)) {
     const headers: JsonObject = { "X-Request-Id": { $ref: "#/components/headers/RequestId" } };
-    for (const [name, h] of Object.entries(spec.headers ?? {})) headers[name] = { description: h.description, schema: h.schema ?? { type: "string" } };
+    for (const [name, h] of Object.entries(spec.headers ?? {}))
+      headers[name] = { description: h.description, schema: h.schema ?? { type: "string" } };
     responses[status] = spec.schema
-      ? { description: spec.description, headers, content: { "application/json": { schema: jsonSchema(spec.schema, "output") } } }
+      ? {
+          description: spec.description,
+          headers,
+          content: { "application/json": { schema: jsonSchema(spec.schema, "output") } },
+        }
       : { description: spec.description, headers };
   }
   const errors = new Set([...(route.errors ?? []), 500]);
@@ -97,9 +122,17 @@ function operation(route: ApiRoute): JsonObject {
   };
   if (route.description) op.description = route.description;
   if (route.body) {
-    op.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } };
+    op.requestBody = {
+      required: true,
+      content: { "application/json": { schema: jsonSchema(route.body, "input") } },
+    };
   }
-  op.security = route.auth === "none" ? [] : route.auth === "session" ? [{ portalSession: [] }, { portalSessionTopLevel: [] }] : [{ apiKey: [] }];
+  op.security =
+    route.auth === "none"
+      ? []
+      : route.auth === "session"
+        ? [{ portalSession: [] }, { portalSessionTopLevel: [] }]
+        : [{ apiKey: [] }];
   return op;
 }
 
@@ -110,7 +143,8 @@ export function buildOpenApiDocument(routes: ApiRoute[] = apiRoutes): JsonObject
   for (const route of routes) {
     const key = `${route.method} ${route.basePath ?? "/api/v1"}${route.path}`;
     if (seen.has(key)) throw new Error(`OpenAPI: ${key} is registered twice`);
-    if (seen.has(route.operationId)) throw new Error(`OpenAPI: operationId ${route.operationId} is used twice`);
+    if (seen.has(route.operationId))
+      throw new Error(`OpenAPI: operationId ${route.operationId} is used twice`);
     seen.add(key).add(route.operationId);
     const op = operation(route);
     for (const status of Object.keys(op.responses as JsonObject)) statuses.add(Number(status));
@@ -121,7 +155,10 @@ export function buildOpenApiDocument(routes: ApiRoute[] = apiRoutes): JsonObject
   for (const status of [...statuses].filter((s) => STATUS_TEXT[s]).sort()) {
     errorResponses[`Error${status}`] = {
       description: STATUS_TEXT[status],
-      headers: { "X-Request-Id": { $ref: "#/components/headers/RequestId" }, ...ERROR_HEADERS[status] },
+      headers: {
+        "X-Request-Id": { $ref: "#/components/headers/RequestId" },
+        ...ERROR_HEADERS[status],
+      },
       content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
     };
   }
@@ -132,7 +169,7 @@ export function buildOpenApiDocument(routes: ApiRoute[] = apiRoutes): JsonObject
       version: "1",
       description:
         "Backend API of Hookline, self-hostable webhook delivery. Authenticate with `Authorization: Bearer hk_...`. " +
-        "Errors share one envelope: `{ \"error\": { \"code\", \"message\", \"details\" } }`. Lists page by an opaque `cursor`. " +
+        'Errors share one envelope: `{ "error": { "code", "message", "details" } }`. Lists page by an opaque `cursor`. ' +
         "The operations tagged `Frontend API` are what the hosted portal and the React hooks call from the browser: a portal " +
         "session (cookie from `POST /api/session/ticket/exchange`) instead of an API key, `x-csrf-token` on mutations; see docs/frontend-api.md.",
     },
@@ -147,24 +184,33 @@ export function buildOpenApiDocument(routes: ApiRoute[] = apiRoutes): JsonObject
           type: "apiKey",
           in: "cookie",
           name: "hookline_portal",
-          description: "Frontend API: the portal session cookie set by `POST /api/session/ticket/exchange` (partitioned, for embedded use).",
+          description:
+            "Frontend API: the portal session cookie set by `POST /api/session/ticket/exchange` (partitioned, for embedded use).",
         },
         portalSessionTopLevel: {
           type: "apiKey",
           in: "cookie",
           name: "hookline_portal_top",
-          description: "Frontend API: the same session as a first-party cookie, for browsers that refuse partitioned cookies.",
+          description:
+            "Frontend API: the same session as a first-party cookie, for browsers that refuse partitioned cookies.",
         },
       },
       schemas: { Error: errorSchema },
       responses: errorResponses,
-      headers: { RequestId: { description: "The request's id (echoes a valid incoming `x-request-id`); quote it to support.", schema: { type: "string" } } },
+      headers: {
+        RequestId: {
+          description:
+            "The request's id (echoes a valid incoming `x-request-id`); quote it to support.",
+          schema: { type: "string" },
+        },
+      },
       parameters: {
         CsrfToken: {
           name: "x-csrf-token",
           in: "header",
           required: true,
-          description: "The session's `csrf_token` (from the ticket exchange or `GET /api/frontend/webhook/session`); required on every state-changing frontend API call.",
+          description:
+            "The session's `csrf_token` (from the ticket exchange or `GET /api/frontend/webhook/session`); required on every state-changing frontend API call.",
           schema: { type: "string" },
         },
       },
@@ -187,7 +233,10 @@ function hoistSchemaDefinitions(doc: JsonObject): JsonObject {
       if (key === "$defs") {
         for (const [name, def] of Object.entries(value as JsonObject)) {
           const hoisted = visit(def);
-          if (schemas[name] !== undefined && JSON.stringify(schemas[name]) !== JSON.stringify(hoisted)) {
+          if (
+            schemas[name] !== undefined &&
+            JSON.stringify(schemas[name]) !== JSON.stringify(hoisted)
+          ) {
             throw new Error(`OpenAPI: two different schemas are named ${name}`);
           }
           schemas[name] = hoisted;

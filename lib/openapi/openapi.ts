@@ -13,7 +13,11 @@ export const openapiRoutes = defineRoutes([
     responses: {
       200: {
         description: "The OpenAPI 3.1 document of /api/v1 and the frontend API",
-        schema: z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }),
+        schema: z.looseObject({
+          openapi: z.string(),
+          info: z.looseObject({ title: z.string(), version: z.string() }),
+          paths: z.record(z.string(), z.unknown()),
+        }),
       },
     },
   },

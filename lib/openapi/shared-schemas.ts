@@ -17,7 +17,11 @@ export const listQuery = z.strictObject({ limit: limitParam, cursor: cursorParam
 
 /** One page of a list: newest first, `next_cursor` null on the last page. */
 export function listPage<T extends z.ZodType>(item: T) {
-  return z.object({ data: z.array(item), next_cursor: z.string().nullable(), has_more: z.boolean() });
+  return z.object({
+    data: z.array(item),
+    next_cursor: z.string().nullable(),
+    has_more: z.boolean(),
+  });
 }
 export interface ListPage<T> {
   data: T[];
@@ -26,9 +30,18 @@ export interface ListPage<T> {
 }
 
 /** `"true"`/`"false"` in a query string. */
-export const booleanQueryParam = z.enum(["true", "false"], { message: "must be true or false" }).transform((v) => v === "true");
+export const booleanQueryParam = z
+  .enum(["true", "false"], { message: "must be true or false" })
+  .transform((v) => v === "true");
 
 /** Response for the list routes, from a domain page. */
-export function toListPage<R, T>(page: { data: R[]; nextCursor: string | null }, serialize: (row: R) => T): ListPage<T> {
-  return { data: page.data.map(serialize), next_cursor: page.nextCursor, has_more: page.nextCursor !== null };
+export function toListPage<R, T>(
+  page: { data: R[]; nextCursor: string | null },
+  serialize: (row: R) => T,
+): ListPage<T> {
+  return {
+    data: page.data.map(serialize),
+    next_cursor: page.nextCursor,
+    has_more: page.nextCursor !== null,
+  };
 }

@@ -26,11 +26,18 @@ interface PendingRow {
 }
 
 /** The operator webhook body: `{ type, timestamp, data }` like customer deliveries. */
-export function operationalEventBody(row: Pick<PendingRow, "type" | "app_id" | "endpoint_id" | "delivery_id" | "data" | "created_at">): string {
+export function operationalEventBody(
+  row: Pick<PendingRow, "type" | "app_id" | "endpoint_id" | "delivery_id" | "data" | "created_at">,
+): string {
   return JSON.stringify({
     type: row.type,
     timestamp: row.created_at.toISOString(),
-    data: { app_id: row.app_id, endpoint_id: row.endpoint_id, delivery_id: row.delivery_id, ...row.data },
+    data: {
+      app_id: row.app_id,
+      endpoint_id: row.endpoint_id,
+      delivery_id: row.delivery_id,
+      ...row.data,
+    },
   });
 }
 
@@ -39,7 +46,9 @@ function backoffSeconds(attempts: number): number {
 }
 
 /** Sends due operational events once; returns how many were accepted and how many failed. */
-export async function sendPendingOperationalEvents(limit = 50): Promise<{ sent: number; failed: number }> {
+export async function sendPendingOperationalEvents(
+  limit = 50,
+): Promise<{ sent: number; failed: number }> {
   const { operatorWebhookUrl: url, operatorWebhookSecret: secret } = getEngineConfig();
   if (!url || !secret) return { sent: 0, failed: 0 };
   const { pool } = getDb();
@@ -57,12 +66,26 @@ export async function sendPendingOperationalEvents(limit = 50): Promise<{ sent: 
   await Promise.all(
     claimed.rows.map(async (row) => {
       const body = operationalEventBody(row);
-      const headers = buildWebhookHeaders({ msgId: row.id, timestamp: Math.floor(Date.now() / 1000), body, secrets: [secret] });
+      const headers = buildWebhookHeaders({
+        msgId: row.id,
+        timestamp: Math.floor(Date.now() / 1000),
+        body,
+        secrets: [secret],
+      });
       // The operator configured this URL themselves: private addresses are expected.
-      const result = await postWebhook({ url, headers, body, timeoutMs: SEND_TIMEOUT_MS, allowPrivate: true });
+      const result = await postWebhook({
+        url,
+        headers,
+        body,
+        timeoutMs: SEND_TIMEOUT_MS,
+        allowPrivate: true,
+      });
       if (result.ok) {
         sent++;
-        await pool.query("UPDATE operational_events SET sent_at = now(), next_send_at = NULL, last_send_error = NULL WHERE id = $1", [row.id]);
+        await pool.query(
+          "UPDATE operational_events SET sent_at = now(), next_send_at = NULL, last_send_error = NULL WHERE id = $1",
+          [row.id],
+        );
         return;
       }
       failed++;
@@ -74,20 +97,30 @@ export async function sendPendingOperationalEvents(limit = 50): Promise<{ sent: 
          WHERE id = $1`,
         [row.id, error, giveUp, backoffSeconds(row.send_attempts)],
       );
-      log.warn("operator webhook failed", { operational_event_id: row.id, type: row.type, error, gave_up: giveUp });
+      log.warn("operator webhook failed", {
+        operational_event_id: row.id,
+        type: row.type,
+        error,
+        gave_up: giveUp,
+      });
     }),
   );
   return { sent, failed };
 }
 
 // One per process: the routes and the job driver (instrumentation) are bundled apart.
-const dispatch = processSingleton<{ running?: Promise<unknown> }>("operational-events/dispatch", () => ({}));
+const dispatch = processSingleton<{ running?: Promise<unknown> }>(
+  "operational-events/dispatch",
+  () => ({}),
+);
 
 /** Fire-and-forget send after a commit that recorded operational events; one run at a time. */
 export function kickOperationalEventDispatch(): void {
   if (!getEngineConfig().operatorWebhookUrl || dispatch.running) return;
   dispatch.running = sendPendingOperationalEvents()
-    .catch((err: unknown) => log.warn("could not send operational events", { error: (err as Error).message }))
+    .catch((err: unknown) =>
+      log.warn("could not send operational events", { error: (err as Error).message }),
+    )
     .finally(() => {
       dispatch.running = undefined;
     });

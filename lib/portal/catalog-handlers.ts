@@ -34,7 +34,12 @@ export const eventSubscriptionsHandler: AppScopedHandler = async ({ app }) => {
 export const rotateSigningSecretRequest = z.strictObject({
   endpoint_id: z.string().min(1).optional(),
   expire_previous: z.boolean().optional(),
-  grace_period_seconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+  grace_period_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .optional(),
 });
 
 /**
@@ -45,10 +50,20 @@ export const rotateSigningSecretHandler: AppScopedHandler = async (ctx) => {
   const input = await ctx.body(rotateSigningSecretRequest);
   if (input.endpoint_id) {
     const { endpoint_id, ...rest } = input;
-    return rotateEndpointSecretHandler({ ...ctx, params: { id: endpoint_id }, body: async (schema) => schema.parse(rest) });
+    return rotateEndpointSecretHandler({
+      ...ctx,
+      params: { id: endpoint_id },
+      body: async (schema) => schema.parse(rest),
+    });
   }
   if (input.expire_previous && input.grace_period_seconds) {
-    throw apiErrors.validation([{ field: "grace_period_seconds", message: "conflicts with expire_previous: true" }]);
+    throw apiErrors.validation([
+      { field: "grace_period_seconds", message: "conflicts with expire_previous: true" },
+    ]);
   }
-  return rotateAppSecrets(ctx.app, { graceSeconds: input.expire_previous ? 0 : input.grace_period_seconds }, ctx.actor);
+  return rotateAppSecrets(
+    ctx.app,
+    { graceSeconds: input.expire_previous ? 0 : input.grace_period_seconds },
+    ctx.actor,
+  );
 };

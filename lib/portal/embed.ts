@@ -20,12 +20,18 @@ export function isEmbed(value: string | null | undefined): boolean {
 }
 
 /** The theme to show: the query string, else the app's branding, else the OS setting. */
-export function resolveTheme(query: string | null | undefined, branding: string | null | undefined): PortalTheme {
+export function resolveTheme(
+  query: string | null | undefined,
+  branding: string | null | undefined,
+): PortalTheme {
   return parseTheme(query) ?? parseTheme(branding) ?? "auto";
 }
 
 /** `href` with the kept embedding parameters of `current` appended. */
-export function withKeptParams(href: string, current: URLSearchParams | { get(name: string): string | null }): string {
+export function withKeptParams(
+  href: string,
+  current: URLSearchParams | { get(name: string): string | null },
+): string {
   const [path, query = ""] = href.split("?", 2) as [string, string?];
   const params = new URLSearchParams(query);
   for (const name of KEPT_PARAMS) {
@@ -52,7 +58,10 @@ export function readableOn(hex: string): "#ffffff" | "#0b1020" {
     const s = c / 255;
     return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   };
-  const L = 0.2126 * channel((n >> 16) & 255) + 0.7152 * channel((n >> 8) & 255) + 0.0722 * channel(n & 255);
+  const L =
+    0.2126 * channel((n >> 16) & 255) +
+    0.7152 * channel((n >> 8) & 255) +
+    0.0722 * channel(n & 255);
   // Contrast with white (1.05 / (L + 0.05)) vs with near-black ((L + 0.05) / 0.06).
   return 1.05 / (L + 0.05) >= (L + 0.05) / 0.06 ? "#ffffff" : "#0b1020";
 }

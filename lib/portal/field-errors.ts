@@ -18,7 +18,10 @@ export function fieldErrorsOf(err: unknown): FieldError[] {
   const details = err.details as { fields?: unknown } | undefined;
   if (!details || !Array.isArray(details.fields)) return [];
   return details.fields.filter(
-    (f): f is FieldError => !!f && typeof (f as FieldError).field === "string" && typeof (f as FieldError).message === "string",
+    (f): f is FieldError =>
+      !!f &&
+      typeof (f as FieldError).field === "string" &&
+      typeof (f as FieldError).message === "string",
   );
 }
 
@@ -40,7 +43,10 @@ export function sortFieldErrors(
   for (const { field, message: raw } of list) {
     const message = inFormWords(raw, labels);
     const key = Object.keys(claims).find((k) => claims[k]!(field));
-    if (key) fields[key] = fields[key] ? `${fields[key]}; ${fieldLabel(field, key)}${message}` : `${fieldLabel(field, key)}${message}`;
+    if (key)
+      fields[key] = fields[key]
+        ? `${fields[key]}; ${fieldLabel(field, key)}${message}`
+        : `${fieldLabel(field, key)}${message}`;
     else rest.push(`${labels[field] ?? field}: ${message}`);
   }
   if (list.length === 0 && err) rest.push(errorMessage(err));
@@ -53,7 +59,11 @@ export function sortFieldErrors(
  */
 function fieldLabel(field: string, key: string): string {
   if (field === key) return "";
-  const sub = field.startsWith(`${key}.`) ? field.slice(key.length + 1) : field.startsWith(`${key}[`) ? field.slice(key.length) : field;
+  const sub = field.startsWith(`${key}.`)
+    ? field.slice(key.length + 1)
+    : field.startsWith(`${key}[`)
+      ? field.slice(key.length)
+      : field;
   return sub && sub !== field ? `“${sub}” ` : "";
 }
 
@@ -61,8 +71,17 @@ function fieldLabel(field: string, key: string): string {
  * The server flags a reversed range on `end_date` ("is before start_date"). When the user just
  * changed the start, the error belongs there: "must be earlier than To".
  */
-export function atEditedDate(fields: FieldErrors, edited: "start_date" | "end_date" | null, labels: { start_date: string; end_date: string }): FieldErrors {
-  if (edited !== "start_date" || fields.start_date || fields.end_date !== `must be later than ${labels.start_date}`) return fields;
+export function atEditedDate(
+  fields: FieldErrors,
+  edited: "start_date" | "end_date" | null,
+  labels: { start_date: string; end_date: string },
+): FieldErrors {
+  if (
+    edited !== "start_date" ||
+    fields.start_date ||
+    fields.end_date !== `must be later than ${labels.start_date}`
+  )
+    return fields;
   const moved: FieldErrors = { ...fields, start_date: `must be earlier than ${labels.end_date}` };
   delete moved.end_date;
   return moved;
@@ -70,8 +89,11 @@ export function atEditedDate(fields: FieldErrors, edited: "start_date" | "end_da
 
 /** The server's message with the API's field names replaced by the form's labels. */
 export function inFormWords(message: string, labels: Record<string, string>): string {
-  let out = message.replace(/^is before (\w+)$/, (m, name: string) => (labels[name] ? `must be later than ${labels[name]}` : m));
-  for (const [name, label] of Object.entries(labels)) out = out.replace(new RegExp(`\\b${name}\\b`, "g"), label);
+  let out = message.replace(/^is before (\w+)$/, (m, name: string) =>
+    labels[name] ? `must be later than ${labels[name]}` : m,
+  );
+  for (const [name, label] of Object.entries(labels))
+    out = out.replace(new RegExp(`\\b${name}\\b`, "g"), label);
   return out;
 }
 
@@ -93,7 +115,9 @@ export function errorMessage(err: unknown): string {
 
 /** A failure worth trying again unchanged: no connection, rate limited, or the server's fault. */
 export function isRetryableError(err: unknown): boolean {
-  return err instanceof HooklineError && (err.status === 0 || err.status === 429 || err.status >= 500);
+  return (
+    err instanceof HooklineError && (err.status === 0 || err.status === 429 || err.status >= 500)
+  );
 }
 
 /** The request id of a failed call, for support. */

@@ -1,6 +1,7 @@
 /** Display helpers for the portal (client side; the user's locale and time zone). */
 
-const dateTime = () => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const dateTime = () =>
+  new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return "—";

@@ -32,13 +32,22 @@ const MAX_ANY_APP_ORIGINS = 200;
 /** `https://host[:port]` (and http for local development): anything else is dropped. */
 const ORIGIN = /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
-const holder = processSingleton<{ pool?: pg.Pool; cache?: Map<string, { origins: string[]; at: number }> }>("portal/frame-policy", () => ({}));
+const holder = processSingleton<{
+  pool?: pg.Pool;
+  cache?: Map<string, { origins: string[]; at: number }>;
+}>("portal/frame-policy", () => ({}));
 
 function pool(): pg.Pool | null {
   const url = process.env.DATABASE_URL;
   if (!url) return null;
   if (!holder.pool) {
-    const p = new pg.Pool({ ...poolConfigFromUrl(url), max: 2, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 2_000, statement_timeout: 2_000 });
+    const p = new pg.Pool({
+      ...poolConfigFromUrl(url),
+      max: 2,
+      idleTimeoutMillis: 10_000,
+      connectionTimeoutMillis: 2_000,
+      statement_timeout: 2_000,
+    });
     p.on("error", () => {});
     holder.pool = p;
   }
@@ -54,7 +63,10 @@ async function originsOfApp(appId: string): Promise<string[]> {
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.origins;
   const db = pool();
   if (!db) return [];
-  const { rows } = await db.query<{ embed_origins: string[] }>("SELECT embed_origins FROM apps WHERE id = $1", [appId]);
+  const { rows } = await db.query<{ embed_origins: string[] }>(
+    "SELECT embed_origins FROM apps WHERE id = $1",
+    [appId],
+  );
   const origins = rows[0]?.embed_origins ?? [];
   cache().set(appId, { origins, at: Date.now() });
   return origins;
@@ -94,7 +106,9 @@ export async function frameAncestorsFor(req: Request): Promise<string[]> {
   try {
     const ticket = new URL(req.url).searchParams.get("ticket");
     // A ticket names the app the page is about to open; it wins over an older cookie.
-    const appId = ticket ? await appOfTicket(ticket) : (await readPortalSession(req))?.appId ?? null;
+    const appId = ticket
+      ? await appOfTicket(ticket)
+      : ((await readPortalSession(req))?.appId ?? null);
     for (const origin of appId ? await originsOfApp(appId) : await originsOfAnyApp()) {
       const clean = origin.replace(/\/+$/, "");
       if (ORIGIN.test(clean) && !sources.includes(clean)) sources.push(clean);

@@ -28,8 +28,18 @@ const SAME_AS_BACKEND: [HttpMethod, string, string, string][] = [
   ["patch", "/endpoints/{id}", "updateWebhookEndpoint", "frontendUpdateEndpoint"],
   ["delete", "/endpoints/{id}", "deleteWebhookEndpoint", "frontendDeleteEndpoint"],
   ["get", "/endpoints/{id}/secret", "getWebhookEndpointSecret", "frontendGetEndpointSecret"],
-  ["post", "/endpoints/{id}/rotate-secret", "rotateWebhookEndpointSecret", "frontendRotateEndpointSecret"],
-  ["post", "/endpoints/{id}/reactivate", "reactivateAppWebhookEndpoint", "frontendReactivateEndpoint"],
+  [
+    "post",
+    "/endpoints/{id}/rotate-secret",
+    "rotateWebhookEndpointSecret",
+    "frontendRotateEndpointSecret",
+  ],
+  [
+    "post",
+    "/endpoints/{id}/reactivate",
+    "reactivateAppWebhookEndpoint",
+    "frontendReactivateEndpoint",
+  ],
   ["post", "/endpoints/{id}/test", "testWebhookEndpoint", "frontendTestEndpoint"],
   ["post", "/filters/test", "testWebhookFilter", "frontendTestFilter"],
   ["get", "/deliveries", "listWebhookDeliveries", "frontendListDeliveries"],
@@ -45,11 +55,21 @@ const SAME_AS_BACKEND: [HttpMethod, string, string, string][] = [
   ["get", "/timeseries", "getWebhookTimeseries", "frontendGetTimeseries"],
 ];
 
-const backend = new Map([...endpointRoutes, ...filterRoutes, ...deliveryRoutes, ...replayRoutes, ...analyticsRoutes].map((r) => [r.operationId, r]));
+const backend = new Map(
+  [...endpointRoutes, ...filterRoutes, ...deliveryRoutes, ...replayRoutes, ...analyticsRoutes].map(
+    (r) => [r.operationId, r],
+  ),
+);
 
-function fromBackend([method, path, backendId, operationId]: (typeof SAME_AS_BACKEND)[number]): ApiRoute {
+function fromBackend([
+  method,
+  path,
+  backendId,
+  operationId,
+]: (typeof SAME_AS_BACKEND)[number]): ApiRoute {
   const route = backend.get(backendId);
-  if (!route || route.method !== method) throw new Error(`frontend OpenAPI: no backend ${method} operation ${backendId}`);
+  if (!route || route.method !== method)
+    throw new Error(`frontend OpenAPI: no backend ${method} operation ${backendId}`);
   const { pathParams, ...rest } = route;
   return {
     ...rest,
@@ -65,7 +85,10 @@ function fromBackend([method, path, backendId, operationId]: (typeof SAME_AS_BAC
 }
 
 const sessionHeaders = {
-  "Set-Cookie": { description: "The session cookies `hookline_portal` (SameSite=None; Secure; Partitioned) and `hookline_portal_top`." },
+  "Set-Cookie": {
+    description:
+      "The session cookies `hookline_portal` (SameSite=None; Secure; Partitioned) and `hookline_portal_top`.",
+  },
 };
 
 export const frontendRoutes: ApiRoute[] = [
@@ -83,7 +106,9 @@ export const frontendRoutes: ApiRoute[] = [
       tag: FRONTEND_TAG,
       auth: "none",
       body: exchangeTicketRequest,
-      responses: { 200: { description: "The session", schema: portalSessionResponse, headers: sessionHeaders } },
+      responses: {
+        200: { description: "The session", schema: portalSessionResponse, headers: sessionHeaders },
+      },
       errors: [400, 401, 404, 429],
     },
     {
@@ -92,7 +117,8 @@ export const frontendRoutes: ApiRoute[] = [
       basePath: BASE,
       operationId: "frontendGetSession",
       summary: "The current portal session",
-      description: "Its app (with branding) and the CSRF token for mutations. The session's expiry slides forward while it is used.",
+      description:
+        "Its app (with branding) and the CSRF token for mutations. The session's expiry slides forward while it is used.",
       tag: FRONTEND_TAG,
       auth: "session",
       responses: { 200: { description: "The session", schema: portalSessionResponse } },
@@ -105,7 +131,13 @@ export const frontendRoutes: ApiRoute[] = [
       summary: "End the portal session",
       tag: FRONTEND_TAG,
       auth: "session",
-      responses: { 200: { description: "Ended; both cookies cleared", schema: z.object({ ended: z.literal(true) }), headers: sessionHeaders } },
+      responses: {
+        200: {
+          description: "Ended; both cookies cleared",
+          schema: z.object({ ended: z.literal(true) }),
+          headers: sessionHeaders,
+        },
+      },
     },
     {
       method: "get",
@@ -113,10 +145,16 @@ export const frontendRoutes: ApiRoute[] = [
       basePath: BASE,
       operationId: "frontendGetEventCatalog",
       summary: "The event catalog",
-      description: "Every event type of the app by name, current ones first, then the archived ones (`archived: true`, still subscribable).",
+      description:
+        "Every event type of the app by name, current ones first, then the archived ones (`archived: true`, still subscribable).",
       tag: FRONTEND_TAG,
       auth: "session",
-      responses: { 200: { description: "The event types", schema: z.object({ data: z.array(eventTypeResponse) }) } },
+      responses: {
+        200: {
+          description: "The event types",
+          schema: z.object({ data: z.array(eventTypeResponse) }),
+        },
+      },
     },
     {
       method: "get",
@@ -126,7 +164,12 @@ export const frontendRoutes: ApiRoute[] = [
       summary: "Every pattern the app's endpoints subscribe to",
       tag: FRONTEND_TAG,
       auth: "session",
-      responses: { 200: { description: "The patterns, sorted", schema: z.object({ data: z.array(z.string()) }) } },
+      responses: {
+        200: {
+          description: "The patterns, sorted",
+          schema: z.object({ data: z.array(z.string()) }),
+        },
+      },
     },
     {
       method: "post",
@@ -138,7 +181,11 @@ export const frontendRoutes: ApiRoute[] = [
       auth: "session",
       body: rotateSigningSecretRequest,
       responses: {
-        200: { description: "With `endpoint_id`: the endpoint's new secret; without: how many endpoints were rotated", schema: z.union([rotateSecretResponse, rotateAppSecretsResponse]) },
+        200: {
+          description:
+            "With `endpoint_id`: the endpoint's new secret; without: how many endpoints were rotated",
+          schema: z.union([rotateSecretResponse, rotateAppSecretsResponse]),
+        },
       },
       errors: [404, 409],
     },

@@ -22,12 +22,26 @@ export async function initialBranding(): Promise<InitialBranding | null> {
       .map((c) => `${c.name}=${encodeURIComponent(c.value)}`)
       .join("; ");
     if (!cookie) return null;
-    const session = await readPortalSession(new Request("http://portal.invalid/", { headers: { cookie } }));
+    const session = await readPortalSession(
+      new Request("http://portal.invalid/", { headers: { cookie } }),
+    );
     if (!session) return null;
-    const app = await getDb().prisma.app.findUnique({ where: { id: session.appId }, select: { name: true, branding: true } });
+    const app = await getDb().prisma.app.findUnique({
+      where: { id: session.appId },
+      select: { name: true, branding: true },
+    });
     if (!app) return null;
-    const branding = (app.branding ?? {}) as { theme?: string; primary_color?: string; logo_url?: string };
-    return { name: app.name, theme: branding.theme ?? null, primaryColor: branding.primary_color ?? null, logoUrl: branding.logo_url ?? null };
+    const branding = (app.branding ?? {}) as {
+      theme?: string;
+      primary_color?: string;
+      logo_url?: string;
+    };
+    return {
+      name: app.name,
+      theme: branding.theme ?? null,
+      primaryColor: branding.primary_color ?? null,
+      logoUrl: branding.logo_url ?? null,
+    };
   } catch {
     return null;
   }

@@ -39,7 +39,8 @@ export function measureVisibleBand(): Promise<VisibleBand> {
 
 const nextFrames = (n: number) =>
   new Promise<void>((resolve) => {
-    const step = (left: number) => (left <= 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+    const step = (left: number) =>
+      left <= 0 ? resolve() : requestAnimationFrame(() => step(left - 1));
     step(n);
   });
 
@@ -51,8 +52,14 @@ export async function visibleBandFor(around: number, want: number): Promise<Visi
   const band = await measureVisibleBand();
   if (!isFramed() || band.height >= Math.min(MIN_VISIBLE, want)) return band;
   // A region of the frame `want` tall starting a little above `around`, kept inside the frame.
-  const top = Math.max(0, Math.round(Math.min(around - 80, document.documentElement.scrollHeight - want)));
-  postToParent({ type: "hookline:scroll-into-view", top, height: Math.round(want) }, rememberedEmbedOrigins());
+  const top = Math.max(
+    0,
+    Math.round(Math.min(around - 80, document.documentElement.scrollHeight - want)),
+  );
+  postToParent(
+    { type: "hookline:scroll-into-view", top, height: Math.round(want) },
+    rememberedEmbedOrigins(),
+  );
   // The host scrolls on its next task; wait a few frames and look again.
   await nextFrames(4);
   return measureVisibleBand();

@@ -11,7 +11,8 @@ import type { TestFilterInput, TestFilterResult } from "@/lib/react/types";
 export function useWebhookFilterTest() {
   const client = useHooklineClient();
   const mutation = useMutation({
-    mutationFn: (input: TestFilterInput) => client.send<TestFilterResult>("POST", "/filters/test", input),
+    mutationFn: (input: TestFilterInput) =>
+      client.send<TestFilterResult>("POST", "/filters/test", input),
   });
   return {
     testFilter: mutation.mutateAsync,

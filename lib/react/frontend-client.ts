@@ -5,7 +5,10 @@
  */
 import { HooklineError } from "@/lib/sdk/errors";
 
-export type QueryParams = Record<string, string | number | boolean | readonly (string | number)[] | null | undefined>;
+export type QueryParams = Record<
+  string,
+  string | number | boolean | readonly (string | number)[] | null | undefined
+>;
 
 export interface FrontendClient {
   readonly baseUrl: string;
@@ -26,7 +29,10 @@ function toQuery(query: QueryParams | undefined): string {
   return s ? `?${s}` : "";
 }
 
-export function createFrontendClient(baseUrl = "", fetchImpl: typeof fetch = (...a) => fetch(...a)): FrontendClient {
+export function createFrontendClient(
+  baseUrl = "",
+  fetchImpl: typeof fetch = (...a) => fetch(...a),
+): FrontendClient {
   const root = baseUrl.replace(/\/+$/, "");
   let csrf: string | null = null;
 
@@ -36,9 +42,18 @@ export function createFrontendClient(baseUrl = "", fetchImpl: typeof fetch = (..
     if (method !== "GET" && csrf) headers["x-csrf-token"] = csrf;
     let res: Response;
     try {
-      res = await fetchImpl(url, { method, headers, credentials: "include", body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetchImpl(url, {
+        method,
+        headers,
+        credentials: "include",
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch (err) {
-      throw new HooklineError({ status: 0, code: "network_error", message: `Could not reach Hookline: ${(err as Error).message}` });
+      throw new HooklineError({
+        status: 0,
+        code: "network_error",
+        message: `Could not reach Hookline: ${(err as Error).message}`,
+      });
     }
     if (res.status === 204) return undefined as T;
     const text = await res.text();
@@ -49,7 +64,11 @@ export function createFrontendClient(baseUrl = "", fetchImpl: typeof fetch = (..
       data = text;
     }
     if (!res.ok) {
-      const e = (data as { error?: { code?: string; message?: string; details?: unknown; request_id?: string } } | undefined)?.error;
+      const e = (
+        data as
+          | { error?: { code?: string; message?: string; details?: unknown; request_id?: string } }
+          | undefined
+      )?.error;
       throw new HooklineError({
         status: res.status,
         code: e?.code ?? "http_error",

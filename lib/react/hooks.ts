@@ -4,7 +4,12 @@
  * through the frontend API with the portal session cookie; mutations invalidate what they
  * change, so lists refresh without a reload.
  */
-import { useInfiniteQuery, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import {
+  useInfiniteQuery,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
 import { HooklineError } from "@/lib/sdk/errors";
 import { useHooklineClient } from "@/lib/react/provider";
@@ -79,7 +84,8 @@ function useHasSession(): boolean {
   return !!usePortalSession().data;
 }
 
-const isAuthError = (e: unknown) => e instanceof HooklineError && (e.status === 401 || e.status === 403);
+const isAuthError = (e: unknown) =>
+  e instanceof HooklineError && (e.status === 401 || e.status === 403);
 
 function invalidate(qc: QueryClient, ...keys: (readonly unknown[])[]) {
   return Promise.all(keys.map((queryKey) => qc.invalidateQueries({ queryKey })));
@@ -120,16 +126,32 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
   const createEndpoint = useCallback(
     async (input: CreateEndpointInput) => {
       const created = await client.send<CreatedEndpoint>("POST", "/endpoints", input);
-      await invalidate(qc, hooklineKeys.endpoints, hooklineKeys.catalog, hooklineKeys.subscriptions, hooklineKeys.stats);
+      await invalidate(
+        qc,
+        hooklineKeys.endpoints,
+        hooklineKeys.catalog,
+        hooklineKeys.subscriptions,
+        hooklineKeys.stats,
+      );
       return created;
     },
     [client, qc],
   );
   const updateEndpoint = useCallback(
     async (id: string, input: UpdateEndpointInput) => {
-      const updated = await client.send<WebhookEndpoint>("PATCH", `/endpoints/${encodeURIComponent(id)}`, input);
+      const updated = await client.send<WebhookEndpoint>(
+        "PATCH",
+        `/endpoints/${encodeURIComponent(id)}`,
+        input,
+      );
       qc.setQueryData(hooklineKeys.endpoint(id), updated);
-      await invalidate(qc, hooklineKeys.endpoints, hooklineKeys.catalog, hooklineKeys.subscriptions, hooklineKeys.stats);
+      await invalidate(
+        qc,
+        hooklineKeys.endpoints,
+        hooklineKeys.catalog,
+        hooklineKeys.subscriptions,
+        hooklineKeys.stats,
+      );
       return updated;
     },
     [client, qc],
@@ -144,8 +166,18 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
   );
   const testEndpoint = useCallback(
     async (id: string, input: { event_name?: string; payload?: Record<string, unknown> } = {}) => {
-      const result = await client.send<TestEndpointResult>("POST", `/endpoints/${encodeURIComponent(id)}/test`, input);
-      await invalidate(qc, hooklineKeys.deliveries, hooklineKeys.analytics, hooklineKeys.timeseries, hooklineKeys.stats);
+      const result = await client.send<TestEndpointResult>(
+        "POST",
+        `/endpoints/${encodeURIComponent(id)}/test`,
+        input,
+      );
+      await invalidate(
+        qc,
+        hooklineKeys.deliveries,
+        hooklineKeys.analytics,
+        hooklineKeys.timeseries,
+        hooklineKeys.stats,
+      );
       return result;
     },
     [client, qc],
@@ -155,8 +187,16 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
    * when the previous one stops signing) or every endpoint's of the app (answers `rotated`).
    */
   const rotateSecret = useCallback(
-    async (input: { endpoint_id?: string; expire_previous?: boolean; grace_period_seconds?: number } = {}) => {
-      const result = await client.send<Partial<RotateEndpointSecretResponse> & { rotated?: number }>("POST", "/rotate-secret", input);
+    async (
+      input: {
+        endpoint_id?: string;
+        expire_previous?: boolean;
+        grace_period_seconds?: number;
+      } = {},
+    ) => {
+      const result = await client.send<
+        Partial<RotateEndpointSecretResponse> & { rotated?: number }
+      >("POST", "/rotate-secret", input);
       if (input.endpoint_id) await invalidate(qc, hooklineKeys.endpoint(input.endpoint_id));
       return result;
     },
@@ -164,13 +204,19 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
   );
   /** An endpoint's current signing secret (the reveal is audited). */
   const revealSecret = useCallback(
-    async (id: string) => (await client.get<WebhookEndpointSecret>(`/endpoints/${encodeURIComponent(id)}/secret`)).secret,
+    async (id: string) =>
+      (await client.get<WebhookEndpointSecret>(`/endpoints/${encodeURIComponent(id)}/secret`))
+        .secret,
     [client],
   );
   /** Re-enables an endpoint that Hookline disabled (410 Gone, repeated failures). */
   const reactivateEndpoint = useCallback(
     async (id: string) => {
-      const endpoint = await client.send<WebhookEndpoint>("POST", `/endpoints/${encodeURIComponent(id)}/reactivate`, {});
+      const endpoint = await client.send<WebhookEndpoint>(
+        "POST",
+        `/endpoints/${encodeURIComponent(id)}/reactivate`,
+        {},
+      );
       qc.setQueryData(hooklineKeys.endpoint(id), endpoint);
       await invalidate(qc, hooklineKeys.endpoints, hooklineKeys.stats);
       return endpoint;
@@ -180,8 +226,17 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
   /** Sends one delivery again now (same webhook-id, a new attempt). */
   const replayOneDelivery = useCallback(
     async (deliveryId: string) => {
-      const result = await client.send<ReplayDeliveryResponse>("POST", `/deliveries/${encodeURIComponent(deliveryId)}/replay`, {});
-      await invalidate(qc, hooklineKeys.delivery(deliveryId), hooklineKeys.deliveries, hooklineKeys.stats);
+      const result = await client.send<ReplayDeliveryResponse>(
+        "POST",
+        `/deliveries/${encodeURIComponent(deliveryId)}/replay`,
+        {},
+      );
+      await invalidate(
+        qc,
+        hooklineKeys.delivery(deliveryId),
+        hooklineKeys.deliveries,
+        hooklineKeys.stats,
+      );
       return result;
     },
     [client, qc],
@@ -189,15 +244,26 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
   /** Skips a waiting delivery of a FIFO endpoint, letting the next in its line through. */
   const skipDelivery = useCallback(
     async (deliveryId: string) => {
-      const result = await client.send<SkipDeliveryResponse>("POST", `/deliveries/${encodeURIComponent(deliveryId)}/skip`, {});
-      await invalidate(qc, hooklineKeys.delivery(deliveryId), hooklineKeys.deliveries, hooklineKeys.endpoints, hooklineKeys.stats);
+      const result = await client.send<SkipDeliveryResponse>(
+        "POST",
+        `/deliveries/${encodeURIComponent(deliveryId)}/skip`,
+        {},
+      );
+      await invalidate(
+        qc,
+        hooklineKeys.delivery(deliveryId),
+        hooklineKeys.deliveries,
+        hooklineKeys.endpoints,
+        hooklineKeys.stats,
+      );
       return result;
     },
     [client, qc],
   );
   /** How many deliveries a bulk replay would cover (`dry_run`); creates nothing. */
   const previewReplay = useCallback(
-    async (input: Omit<ReplayRequest, "dry_run">) => client.send<ReplayDryRunResponse>("POST", "/deliveries/replay", { ...input, dry_run: true }),
+    async (input: Omit<ReplayRequest, "dry_run">) =>
+      client.send<ReplayDryRunResponse>("POST", "/deliveries/replay", { ...input, dry_run: true }),
     [client],
   );
   const replayDelivery = useCallback(
@@ -219,7 +285,11 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
   const cancelReplayTask = useCallback(
     async (arg: { taskId: string } | string) => {
       const taskId = typeof arg === "string" ? arg : arg.taskId;
-      const task = await client.send<ReplayTask>("POST", `/replay-tasks/${encodeURIComponent(taskId)}/cancel`, {});
+      const task = await client.send<ReplayTask>(
+        "POST",
+        `/replay-tasks/${encodeURIComponent(taskId)}/cancel`,
+        {},
+      );
       qc.setQueryData(hooklineKeys.replayTask(taskId), task);
       await invalidate(qc, hooklineKeys.replayTasks);
       return task;
@@ -255,7 +325,12 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
   };
 }
 
-function useSessionQuery<T>(queryKey: readonly unknown[], path: string, query?: QueryParams, options: { refetchInterval?: number | false } = {}) {
+function useSessionQuery<T>(
+  queryKey: readonly unknown[],
+  path: string,
+  query?: QueryParams,
+  options: { refetchInterval?: number | false } = {},
+) {
   const client = useHooklineClient();
   const hasSession = useHasSession();
   return useQuery({
@@ -268,8 +343,15 @@ function useSessionQuery<T>(queryKey: readonly unknown[], path: string, query?: 
 
 /** The app's endpoints. */
 export function useWebhookEndpoints() {
-  const q = useSessionQuery<ListPage<WebhookEndpoint>>(hooklineKeys.endpoints, "/endpoints", { limit: 250 });
-  return { endpoints: q.data?.data ?? [], loading: q.isLoading, error: q.error, refetch: q.refetch };
+  const q = useSessionQuery<ListPage<WebhookEndpoint>>(hooklineKeys.endpoints, "/endpoints", {
+    limit: 250,
+  });
+  return {
+    endpoints: q.data?.data ?? [],
+    loading: q.isLoading,
+    error: q.error,
+    refetch: q.refetch,
+  };
 }
 
 /** One endpoint. */
@@ -291,7 +373,12 @@ export function useWebhookDeliveries(params: DeliveriesParams = {}) {
   const { limit = 50, ...filters } = params;
   const q = useInfiniteQuery({
     queryKey: [...hooklineKeys.deliveries, { limit, ...filters }],
-    queryFn: ({ pageParam }) => client.get<ListPage<DeliverySummary>>("/deliveries", { ...filters, limit, cursor: pageParam }),
+    queryFn: ({ pageParam }) =>
+      client.get<ListPage<DeliverySummary>>("/deliveries", {
+        ...filters,
+        limit,
+        cursor: pageParam,
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     enabled: hasSession,
@@ -316,7 +403,10 @@ export function useWebhookDeliveries(params: DeliveriesParams = {}) {
 }
 
 /** How soon to look at an open delivery again, or false once it has settled. */
-export function deliveryRefetchInterval(delivery: Pick<DeliveryDetail, "status" | "next_attempt_at"> | null, now: number): number | false {
+export function deliveryRefetchInterval(
+  delivery: Pick<DeliveryDetail, "status" | "next_attempt_at"> | null,
+  now: number,
+): number | false {
   if (!delivery) return false;
   if (delivery.status === "pending") return 1_500;
   if (delivery.status !== "retrying") return false;
@@ -351,10 +441,22 @@ export function useWebhookReplayTasks(params: { limit?: number } = {}) {
     queryKey: [...hooklineKeys.replayTasks, { limit }],
     queryFn: async () => {
       const page = await client.get<ListPage<ReplayTask>>("/replay-tasks", { limit });
-      const previous = qc.getQueryData<ListPage<ReplayTask>>([...hooklineKeys.replayTasks, { limit }]);
+      const previous = qc.getQueryData<ListPage<ReplayTask>>([
+        ...hooklineKeys.replayTasks,
+        { limit },
+      ]);
       // A task that just finished changed deliveries and figures: refresh them once.
-      const finished = page.data.some((t) => !isActiveTask(t) && previous?.data.some((p) => p.id === t.id && isActiveTask(p)));
-      if (finished) void invalidate(qc, hooklineKeys.deliveries, hooklineKeys.analytics, hooklineKeys.timeseries, hooklineKeys.stats);
+      const finished = page.data.some(
+        (t) => !isActiveTask(t) && previous?.data.some((p) => p.id === t.id && isActiveTask(p)),
+      );
+      if (finished)
+        void invalidate(
+          qc,
+          hooklineKeys.deliveries,
+          hooklineKeys.analytics,
+          hooklineKeys.timeseries,
+          hooklineKeys.stats,
+        );
       return page;
     },
     enabled: hasSession,
@@ -371,20 +473,29 @@ export function useWebhookReplayTask(taskId: string | null | undefined) {
     queryKey: hooklineKeys.replayTask(taskId ?? ""),
     queryFn: () => client.get<ReplayTask>(`/replay-tasks/${encodeURIComponent(taskId!)}`),
     enabled: hasSession && !!taskId,
-    refetchInterval: (query) => (query.state.data && isActiveTask(query.state.data) ? 1_000 : false),
+    refetchInterval: (query) =>
+      query.state.data && isActiveTask(query.state.data) ? 1_000 : false,
   });
   return { task: q.data ?? null, loading: q.isLoading, error: q.error };
 }
 
 /** Summary figures over a range (seed 003 `fields`). */
 export function useWebhookAnalytics(params: AnalyticsParams = {}) {
-  const q = useSessionQuery<WebhookAnalytics>(hooklineKeys.analytics, "/analytics", toQueryParams(params));
+  const q = useSessionQuery<WebhookAnalytics>(
+    hooklineKeys.analytics,
+    "/analytics",
+    toQueryParams(params),
+  );
   return { analytics: q.data ?? null, loading: q.isLoading, error: q.error, refetch: q.refetch };
 }
 
 /** Counts by outcome per bucket (every bucket present). */
 export function useWebhookTimeseries(params: TimeseriesParams = {}) {
-  const q = useSessionQuery<TimeseriesResponse>(hooklineKeys.timeseries, "/timeseries", toQueryParams(params));
+  const q = useSessionQuery<TimeseriesResponse>(
+    hooklineKeys.timeseries,
+    "/timeseries",
+    toQueryParams(params),
+  );
   return {
     timeseries: q.data?.timeseries ?? [],
     interval: q.data?.interval ?? params.interval ?? "hour",
@@ -403,13 +514,26 @@ export function useWebhookStats() {
 /** The event catalog (names, descriptions, schemas, examples). */
 export function useWebhookEventCatalog() {
   const q = useSessionQuery<{ data: EventType[] }>(hooklineKeys.catalog, "/events/catalog");
-  return { eventTypes: q.data?.data ?? [], loading: q.isLoading, error: q.error, refetch: q.refetch };
+  return {
+    eventTypes: q.data?.data ?? [],
+    loading: q.isLoading,
+    error: q.error,
+    refetch: q.refetch,
+  };
 }
 
 /** Event names the app's endpoints subscribe to. */
 export function useWebhookEventSubscriptions() {
-  const q = useSessionQuery<{ data: string[] }>(hooklineKeys.subscriptions, "/events/subscriptions");
-  return { subscriptions: q.data?.data ?? [], loading: q.isLoading, error: q.error, refetch: q.refetch };
+  const q = useSessionQuery<{ data: string[] }>(
+    hooklineKeys.subscriptions,
+    "/events/subscriptions",
+  );
+  return {
+    subscriptions: q.data?.data ?? [],
+    loading: q.isLoading,
+    error: q.error,
+    refetch: q.refetch,
+  };
 }
 
 function toQueryParams(params: object): QueryParams {

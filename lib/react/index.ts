@@ -1,5 +1,9 @@
 "use client";
-export { HooklineProvider, useHooklineClient, type HooklineProviderProps } from "@/lib/react/provider";
+export {
+  HooklineProvider,
+  useHooklineClient,
+  type HooklineProviderProps,
+} from "@/lib/react/provider";
 export {
   hooklineKeys,
   useWebhookAppSession,

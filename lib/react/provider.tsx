@@ -18,7 +18,11 @@ export interface HooklineProviderProps {
 export function HooklineProvider({ baseUrl = "", queryClient, children }: HooklineProviderProps) {
   const [client] = useState(() => createFrontendClient(baseUrl));
   const [ownQueryClient] = useState(
-    () => queryClient ?? new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000 } } }),
+    () =>
+      queryClient ??
+      new QueryClient({
+        defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000 } },
+      }),
   );
   return (
     <QueryClientProvider client={ownQueryClient}>

@@ -7,9 +7,15 @@ describe("deliveryRefetchInterval: the open delivery stays live while in flight"
     expect(deliveryRefetchInterval({ status: "pending", next_attempt_at: null }, now)).toBe(1_500);
   });
   it("looks again just after a retrying delivery's next attempt is due", () => {
-    expect(deliveryRefetchInterval({ status: "retrying", next_attempt_at: "2026-01-01T00:00:03Z" }, now)).toBe(3_750);
-    expect(deliveryRefetchInterval({ status: "retrying", next_attempt_at: "2026-01-01T00:00:00Z" }, now)).toBe(1_000);
-    expect(deliveryRefetchInterval({ status: "retrying", next_attempt_at: "2026-01-01T01:00:00Z" }, now)).toBe(10_000);
+    expect(
+      deliveryRefetchInterval({ status: "retrying", next_attempt_at: "2026-01-01T00:00:03Z" }, now),
+    ).toBe(3_750);
+    expect(
+      deliveryRefetchInterval({ status: "retrying", next_attempt_at: "2026-01-01T00:00:00Z" }, now),
+    ).toBe(1_000);
+    expect(
+      deliveryRefetchInterval({ status: "retrying", next_attempt_at: "2026-01-01T01:00:00Z" }, now),
+    ).toBe(10_000);
   });
   it("stops once the delivery has settled", () => {
     expect(deliveryRefetchInterval({ status: "success", next_attempt_at: null }, now)).toBe(false);

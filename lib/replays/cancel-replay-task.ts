@@ -10,13 +10,22 @@ import { replayTaskNotFound } from "@/lib/replays/get-replay-task";
  * at once, its counts say how far it got, and what was already replayed stays replayed (the
  * next batch call sees the final status and stops). A finished task: 409.
  */
-export async function cancelReplayTask(app: Pick<App, "id">, id: string, actor: string): Promise<ReplayTask> {
+export async function cancelReplayTask(
+  app: Pick<App, "id">,
+  id: string,
+  actor: string,
+): Promise<ReplayTask> {
   return getDb().prisma.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM replay_tasks WHERE id = ${id} AND app_id = ${app.id} FOR UPDATE`;
+    const [locked] = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT id FROM replay_tasks WHERE id = ${id} AND app_id = ${app.id} FOR UPDATE`;
     if (!locked) throw replayTaskNotFound(id);
     const task = await tx.replayTask.findUniqueOrThrow({ where: { id } });
     if (task.status !== "queued" && task.status !== "running") {
-      throw apiErrors.conflict(`Replay task ${id} is already ${task.status}`, { task_id: id, status: task.status });
+      throw apiErrors.conflict(`Replay task ${id} is already ${task.status}`, {
+        task_id: id,
+        status: task.status,
+      });
     }
     const now = new Date();
     const cancelled = await tx.replayTask.update({

@@ -9,13 +9,16 @@ import { announceWork } from "@/lib/jobs/job-driver";
 import { countReplayMatches, unknownDeliveryIds } from "@/lib/replays/replay-filter";
 import type { ReplayDeliveriesRequest, StoredReplayFilter } from "@/lib/replays/schemas";
 
-export type CreateReplayResult = { dryRun: true; count: number } | { dryRun: false; task: ReplayTask };
+export type CreateReplayResult =
+  { dryRun: true; count: number } | { dryRun: false; task: ReplayTask };
 
 /** Replay tasks that still hold their app+endpoint slot. */
 export const ACTIVE_REPLAY_STATUSES = ["queued", "running"] as const;
 
 function toStoredFilter(input: ReplayDeliveriesRequest): StoredReplayFilter {
-  const filter: StoredReplayFilter = { status: input.status ?? (input.delivery_ids ? "all" : "failed") };
+  const filter: StoredReplayFilter = {
+    status: input.status ?? (input.delivery_ids ? "all" : "failed"),
+  };
   if (input.delivery_ids) filter.delivery_ids = [...new Set(input.delivery_ids)];
   if (input.start_date) filter.start_date = input.start_date.toISOString();
   if (input.end_date) filter.end_date = input.end_date.toISOString();
@@ -30,7 +33,11 @@ function toStoredFilter(input: ReplayDeliveriesRequest): StoredReplayFilter {
  * the same endpoint filter) with its audit row, and hands it to the job driver. Returns at once;
  * the task works in batches in the background. `dry_run` only counts.
  */
-export async function createReplayTask(app: Pick<App, "id">, input: ReplayDeliveriesRequest, actor: string): Promise<CreateReplayResult> {
+export async function createReplayTask(
+  app: Pick<App, "id">,
+  input: ReplayDeliveriesRequest,
+  actor: string,
+): Promise<CreateReplayResult> {
   const config = getReplayConfig();
   const filter = toStoredFilter(input);
   await checkEndpointFilter(app, filter.endpoint_id);
@@ -42,7 +49,17 @@ export async function createReplayTask(app: Pick<App, "id">, input: ReplayDelive
         422,
         "replay_limit_exceeded",
         `The date range spans ${Math.ceil(days * 100) / 100} days; a replay may span at most ${config.maxRangeDays} days`,
-        { fields: [{ field: "end_date", message: `is more than ${config.maxRangeDays} days after start_date` }], limit: "range_days", range_days: Math.ceil(days * 100) / 100, max_range_days: config.maxRangeDays },
+        {
+          fields: [
+            {
+              field: "end_date",
+              message: `is more than ${config.maxRangeDays} days after start_date`,
+            },
+          ],
+          limit: "range_days",
+          range_days: Math.ceil(days * 100) / 100,
+          max_range_days: config.maxRangeDays,
+        },
       );
     }
   }
@@ -50,7 +67,12 @@ export async function createReplayTask(app: Pick<App, "id">, input: ReplayDelive
   if (filter.delivery_ids) {
     const unknown = await unknownDeliveryIds(pool, app.id, filter.delivery_ids);
     if (unknown.length > 0) {
-      throw apiErrors.validation(unknown.map((id) => ({ field: "delivery_ids", message: `"${id}" is not a delivery of this app` })));
+      throw apiErrors.validation(
+        unknown.map((id) => ({
+          field: "delivery_ids",
+          message: `"${id}" is not a delivery of this app`,
+        })),
+      );
     }
   }
   // Range tasks never look past their creation time; count with the same bound.
@@ -61,7 +83,17 @@ export async function createReplayTask(app: Pick<App, "id">, input: ReplayDelive
       422,
       "replay_limit_exceeded",
       `The filter matches ${count} deliveries; a replay may cover at most ${config.maxDeliveries}. Narrow the date range or filters.`,
-      { fields: [{ field: filter.delivery_ids ? "delivery_ids" : "start_date", message: `matches more than ${config.maxDeliveries} deliveries` }], limit: "deliveries", count, max_deliveries: config.maxDeliveries },
+      {
+        fields: [
+          {
+            field: filter.delivery_ids ? "delivery_ids" : "start_date",
+            message: `matches more than ${config.maxDeliveries} deliveries`,
+          },
+        ],
+        limit: "deliveries",
+        count,
+        max_deliveries: config.maxDeliveries,
+      },
     );
   }
   if (input.dry_run) return { dryRun: true, count };
@@ -82,7 +114,15 @@ export async function createReplayTask(app: Pick<App, "id">, input: ReplayDelive
       );
     }
     const created = await tx.replayTask.create({
-      data: { id: newId("rpl"), appId: app.id, status: "queued", filter: { ...filter }, total: count, requestedBy: actor, createdAt: now },
+      data: {
+        id: newId("rpl"),
+        appId: app.id,
+        status: "queued",
+        filter: { ...filter },
+        total: count,
+        requestedBy: actor,
+        createdAt: now,
+      },
     });
     await recordAudit(tx, {
       appId: app.id,
@@ -90,7 +130,12 @@ export async function createReplayTask(app: Pick<App, "id">, input: ReplayDelive
       action: "replay.created",
       targetType: "replay_task",
       targetId: created.id,
-      details: { filter: { ...filter, delivery_ids: filter.delivery_ids?.slice(0, 100) }, delivery_id_count: filter.delivery_ids?.length ?? null, total: count, outcome: "queued" },
+      details: {
+        filter: { ...filter, delivery_ids: filter.delivery_ids?.slice(0, 100) },
+        delivery_id_count: filter.delivery_ids?.length ?? null,
+        total: count,
+        outcome: "queued",
+      },
     });
     return created;
   });

@@ -7,7 +7,11 @@ import { cancelReplayTask } from "@/lib/replays/cancel-replay-task";
 import { createReplayTask } from "@/lib/replays/create-replay-task";
 import { getReplayTask } from "@/lib/replays/get-replay-task";
 import { listReplayTasks } from "@/lib/replays/list-replay-tasks";
-import { cancelReplayTaskRequest, listReplayTasksQuery, replayDeliveriesRequest } from "@/lib/replays/schemas";
+import {
+  cancelReplayTaskRequest,
+  listReplayTasksQuery,
+  replayDeliveriesRequest,
+} from "@/lib/replays/schemas";
 import { serializeReplayTask } from "@/lib/replays/serialize";
 import { presentReplayTask, presentReplayTasks } from "@/lib/replays/skipped";
 
@@ -28,10 +32,16 @@ export const listReplayTasksHandler: AppScopedHandler = async ({ app, url }) => 
 };
 
 /** A task's status and progress. */
-export const getReplayTaskHandler: AppScopedHandler<ById> = async ({ app, params }) => presentReplayTask(await getReplayTask(app, params.id));
+export const getReplayTaskHandler: AppScopedHandler<ById> = async ({ app, params }) =>
+  presentReplayTask(await getReplayTask(app, params.id));
 
 /** Stops a queued or running task between batches; 409 once finished. */
-export const cancelReplayTaskHandler: AppScopedHandler<ById> = async ({ app, params, body, actor }) => {
+export const cancelReplayTaskHandler: AppScopedHandler<ById> = async ({
+  app,
+  params,
+  body,
+  actor,
+}) => {
   await body(cancelReplayTaskRequest);
   return presentReplayTask(await cancelReplayTask(app, params.id, actor));
 };

@@ -10,7 +10,11 @@ export async function listReplayTasks(
 ): Promise<{ data: ReplayTask[]; nextCursor: string | null }> {
   const scope = { list: "replay_tasks", app: app.id, status: query.status ?? null };
   const rows = await getDb().prisma.replayTask.findMany({
-    where: { appId: app.id, ...(query.status && { status: query.status }), ...afterKeyset(decodeCursor(query.cursor, scope)) },
+    where: {
+      appId: app.id,
+      ...(query.status && { status: query.status }),
+      ...afterKeyset(decodeCursor(query.cursor, scope)),
+    },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,
   });

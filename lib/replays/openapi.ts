@@ -1,6 +1,12 @@
 import { commonPathParams, defineRoutes } from "@/lib/openapi/registry";
 import { listPage } from "@/lib/openapi/shared-schemas";
-import { cancelReplayTaskRequest, listReplayTasksQuery, replayDeliveriesRequest, replayDryRunResponse, replayTaskResponse } from "@/lib/replays/schemas";
+import {
+  cancelReplayTaskRequest,
+  listReplayTasksQuery,
+  replayDeliveriesRequest,
+  replayDryRunResponse,
+  replayTaskResponse,
+} from "@/lib/replays/schemas";
 
 const p = { slug: commonPathParams.slug, id: "The replay task id (`rpl_...`)." };
 const tag = "Replays";
@@ -24,7 +30,10 @@ export const replayRoutes = defineRoutes([
     pathParams: { slug: commonPathParams.slug },
     body: replayDeliveriesRequest,
     responses: {
-      200: { description: "Dry run: how many deliveries would be replayed", schema: replayDryRunResponse },
+      200: {
+        description: "Dry run: how many deliveries would be replayed",
+        schema: replayDryRunResponse,
+      },
       202: { description: "The queued task", schema: replayTaskResponse },
     },
     errors: [404, 409, 422],
@@ -37,7 +46,12 @@ export const replayRoutes = defineRoutes([
     tag,
     pathParams: { slug: commonPathParams.slug },
     query: listReplayTasksQuery,
-    responses: { 200: { description: "A page of replay tasks, newest first", schema: listPage(replayTaskResponse) } },
+    responses: {
+      200: {
+        description: "A page of replay tasks, newest first",
+        schema: listPage(replayTaskResponse),
+      },
+    },
     errors: [404],
   },
   {
@@ -45,7 +59,8 @@ export const replayRoutes = defineRoutes([
     path: "/apps/{slug}/replays/{id}",
     operationId: "getReplayTask",
     summary: "Get a replay task's status and progress",
-    description: "`total` matched at creation; `processed` = `replayed` + `failed` (could not be replayed: endpoint disabled or deleted, attempt in flight, payload expired).",
+    description:
+      "`total` matched at creation; `processed` = `replayed` + `failed` (could not be replayed: endpoint disabled or deleted, attempt in flight, payload expired).",
     tag,
     pathParams: p,
     responses: { 200: { description: "The task", schema: replayTaskResponse } },

@@ -71,7 +71,12 @@ function resultOf(task: TaskRow, patch: Partial<ReplayBatchResult>): ReplayBatch
   };
 }
 
-async function finish(client: PoolClient, task: TaskRow, status: "completed" | "cancelled" | "failed", error: string | null): Promise<void> {
+async function finish(
+  client: PoolClient,
+  task: TaskRow,
+  status: "completed" | "cancelled" | "failed",
+  error: string | null,
+): Promise<void> {
   await client.query(
     `UPDATE replay_tasks SET status = $2, error = $3, finished_at = now(), started_at = COALESCE(started_at, now()),
        leased_by = NULL, lease_expires_at = NULL, updated_at = now()
@@ -105,7 +110,11 @@ export interface ProcessReplayBatchOptions {
  * Works one batch of the task as `workerId`. Safe to call for any task id at any time: final
  * tasks answer `done`, tasks leased by a live other worker answer `busy`.
  */
-export async function processReplayTaskBatch(taskId: string, workerId: string, options: ProcessReplayBatchOptions = {}): Promise<ReplayBatchResult> {
+export async function processReplayTaskBatch(
+  taskId: string,
+  workerId: string,
+  options: ProcessReplayBatchOptions = {},
+): Promise<ReplayBatchResult> {
   const batchSize = options.batchSize ?? getReplayConfig().batchSize;
   const leaseSeconds = options.leaseSeconds ?? REPLAY_LEASE_SECONDS;
   let scheduled: string[] = [];
@@ -116,7 +125,17 @@ export async function processReplayTaskBatch(taskId: string, workerId: string, o
     );
     const task = rows[0];
     if (!task) {
-      return { taskId, done: true, busy: false, status: "not_found", batch: 0, total: 0, processed: 0, replayed: 0, failed: 0 };
+      return {
+        taskId,
+        done: true,
+        busy: false,
+        status: "not_found",
+        batch: 0,
+        total: 0,
+        processed: 0,
+        replayed: 0,
+        failed: 0,
+      };
     }
     if (FINAL.includes(task.status)) return resultOf(task, {});
     if (task.lease_live && task.leased_by !== workerId) return resultOf(task, { busy: true });
@@ -135,7 +154,12 @@ export async function processReplayTaskBatch(taskId: string, workerId: string, o
     const replayable = batch.filter((d) => !d.payload_expired).map((d) => d.id);
     const outcome = await scheduleManualAttempts(replayable, "replay", client);
     scheduled = outcome.scheduled;
-    await recordSkipped(client, task, [...batch.filter((d) => d.payload_expired).map((d) => ({ id: d.id, reason: "payload_expired" as const })), ...outcome.skipped]);
+    await recordSkipped(client, task, [
+      ...batch
+        .filter((d) => d.payload_expired)
+        .map((d) => ({ id: d.id, reason: "payload_expired" as const })),
+      ...outcome.skipped,
+    ]);
     const last = batch[batch.length - 1];
     const counts = {
       processed: task.processed + batch.length,
@@ -147,7 +171,15 @@ export async function processReplayTaskBatch(taskId: string, workerId: string, o
       `UPDATE replay_tasks SET status = 'running', processed = $2, replayed = $3, failed = $4, resume_after = $5,
          started_at = COALESCE(started_at, now()), leased_by = $6, lease_expires_at = now() + make_interval(secs => $7), updated_at = now()
        WHERE id = $1`,
-      [task.id, counts.processed, counts.replayed, counts.failed, last ? encodeResumeAfter(task.filter, last) : task.resume_after, workerId, leaseSeconds],
+      [
+        task.id,
+        counts.processed,
+        counts.replayed,
+        counts.failed,
+        last ? encodeResumeAfter(task.filter, last) : task.resume_after,
+        workerId,
+        leaseSeconds,
+      ],
     );
     const updated: TaskRow = { ...task, ...counts, status: "running" };
     if (complete) {
@@ -158,7 +190,10 @@ export async function processReplayTaskBatch(taskId: string, workerId: string, o
   });
   if (scheduled.length > 0) {
     await announceWork({ deliveries: scheduled }).catch((err: unknown) =>
-      log.warn("could not announce replayed deliveries; the reconciler will pick them up", { task_id: taskId, error: (err as Error).message }),
+      log.warn("could not announce replayed deliveries; the reconciler will pick them up", {
+        task_id: taskId,
+        error: (err as Error).message,
+      }),
     );
   }
   return result;
@@ -170,7 +205,10 @@ export async function processReplayTaskBatch(taskId: string, workerId: string, o
  */
 export async function failReplayTask(taskId: string, error: string): Promise<void> {
   await withTransaction(async (client) => {
-    const { rows } = await client.query<TaskRow>("SELECT * FROM replay_tasks WHERE id = $1 FOR UPDATE", [taskId]);
+    const { rows } = await client.query<TaskRow>(
+      "SELECT * FROM replay_tasks WHERE id = $1 FOR UPDATE",
+      [taskId],
+    );
     const task = rows[0];
     if (!task || FINAL.includes(task.status)) return;
     await finish(client, task, "failed", error.slice(0, 1000));

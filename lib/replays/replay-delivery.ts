@@ -1,6 +1,9 @@
 import type { App } from "@/generated/prisma/client";
 import { withTransaction } from "@/lib/delivery/sql";
-import { scheduleManualAttempts, type ManualAttemptSkip } from "@/lib/delivery/schedule-manual-attempts";
+import {
+  scheduleManualAttempts,
+  type ManualAttemptSkip,
+} from "@/lib/delivery/schedule-manual-attempts";
 import { deliveryNotFound } from "@/lib/delivery-log/get-delivery";
 import { ApiError } from "@/lib/http/errors";
 import { announceWork } from "@/lib/jobs/job-driver";
@@ -22,9 +25,18 @@ const REFUSALS: Record<Refusal, string> = {
  * makes it due; the job driver sends it. Refused with 409 while an attempt is in flight, when
  * the endpoint is disabled or deleted, or when the payload expired. Audited either way.
  */
-export async function replayDelivery(app: Pick<App, "id">, deliveryId: string, actor: string): Promise<ReplayDeliveryResponse> {
+export async function replayDelivery(
+  app: Pick<App, "id">,
+  deliveryId: string,
+  actor: string,
+): Promise<ReplayDeliveryResponse> {
   const outcome = await withTransaction(async (client) => {
-    const { rows } = await client.query<{ id: string; status: string; payload_expired: boolean; endpoint_id: string }>(
+    const { rows } = await client.query<{
+      id: string;
+      status: string;
+      payload_expired: boolean;
+      endpoint_id: string;
+    }>(
       `SELECT d.id, d.status, d.endpoint_id, (ev.payload_expired_at IS NOT NULL) AS payload_expired
        FROM deliveries d JOIN events ev ON ev.id = d.event_id
        WHERE d.id = $1 AND d.app_id = $2 FOR UPDATE OF d`,
@@ -44,13 +56,19 @@ export async function replayDelivery(app: Pick<App, "id">, deliveryId: string, a
       action: "delivery.replayed",
       targetType: "delivery",
       targetId: deliveryId,
-      details: { filter: { delivery_ids: [deliveryId] }, endpoint_id: found.endpoint_id, status_before: found.status, outcome: refusal ? `refused: ${refusal}` : "scheduled" },
+      details: {
+        filter: { delivery_ids: [deliveryId] },
+        endpoint_id: found.endpoint_id,
+        status_before: found.status,
+        outcome: refusal ? `refused: ${refusal}` : "scheduled",
+      },
     });
     if (refusal) return { refusal } as const;
-    const after = await client.query<{ status: ReplayDeliveryResponse["status"]; next_attempt_at: Date | null; attempt_count: number }>(
-      "SELECT status, next_attempt_at, attempt_count FROM deliveries WHERE id = $1",
-      [deliveryId],
-    );
+    const after = await client.query<{
+      status: ReplayDeliveryResponse["status"];
+      next_attempt_at: Date | null;
+      attempt_count: number;
+    }>("SELECT status, next_attempt_at, attempt_count FROM deliveries WHERE id = $1", [deliveryId]);
     return { refusal: null, row: after.rows[0]! } as const;
   });
   if (outcome.refusal) {

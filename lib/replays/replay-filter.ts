@@ -38,14 +38,27 @@ function filterSql(appId: string, filter: StoredReplayFilter, upperBound: Date |
 }
 
 /** How many deliveries the filter matches now. */
-export async function countReplayMatches(db: Pool | PoolClient, appId: string, filter: StoredReplayFilter, upperBound: Date | null): Promise<number> {
+export async function countReplayMatches(
+  db: Pool | PoolClient,
+  appId: string,
+  filter: StoredReplayFilter,
+  upperBound: Date | null,
+): Promise<number> {
   const { where, params } = filterSql(appId, filter, upperBound);
-  const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries d WHERE ${where}`, params);
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM deliveries d WHERE ${where}`,
+    params,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
 /** Ids in the filter that are not deliveries of this app (at most `limit` of them). */
-export async function unknownDeliveryIds(db: Pool | PoolClient, appId: string, ids: readonly string[], limit = 20): Promise<string[]> {
+export async function unknownDeliveryIds(
+  db: Pool | PoolClient,
+  appId: string,
+  ids: readonly string[],
+  limit = 20,
+): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT u.id FROM unnest($2::text[]) AS u(id)
      WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = u.id AND d.app_id = $1)
@@ -63,7 +76,13 @@ export function encodeResumeAfter(filter: StoredReplayFilter, row: ReplayCandida
 /** The next batch after `resumeAfter`, in keyset order. */
 export async function nextReplayBatch(
   client: PoolClient,
-  input: { appId: string; filter: StoredReplayFilter; upperBound: Date; resumeAfter: string | null; limit: number },
+  input: {
+    appId: string;
+    filter: StoredReplayFilter;
+    upperBound: Date;
+    resumeAfter: string | null;
+    limit: number;
+  },
 ): Promise<ReplayCandidate[]> {
   const { where, params } = filterSql(input.appId, input.filter, input.upperBound);
   const add = (value: unknown) => `$${params.push(value)}`;

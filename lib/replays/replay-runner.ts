@@ -10,7 +10,12 @@ import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { getDb } from "@/lib/db/client";
 import { log as rootLog, type Logger } from "@/lib/log";
-import { failReplayTask, processReplayTaskBatch, releaseReplayLease, REPLAY_LEASE_SECONDS } from "@/lib/replays/process-replay-batch";
+import {
+  failReplayTask,
+  processReplayTaskBatch,
+  releaseReplayLease,
+  REPLAY_LEASE_SECONDS,
+} from "@/lib/replays/process-replay-batch";
 import { createWakeSignal } from "@/lib/jobs/wake-signal";
 
 export interface ReplayRunnerOptions {
@@ -40,7 +45,10 @@ const ERROR_BACKOFF_MS = 1_000;
 const MAX_CONSECUTIVE_ERRORS = 5;
 
 /** Leases the oldest claimable task (queued or running, lease free or expired). */
-export async function claimReplayTask(workerId: string, leaseSeconds = REPLAY_LEASE_SECONDS): Promise<string | null> {
+export async function claimReplayTask(
+  workerId: string,
+  leaseSeconds = REPLAY_LEASE_SECONDS,
+): Promise<string | null> {
   const { rows } = await getDb().pool.query<{ id: string }>(
     `UPDATE replay_tasks SET leased_by = $1, lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
      WHERE id = (
@@ -56,7 +64,8 @@ export async function claimReplayTask(workerId: string, leaseSeconds = REPLAY_LE
 }
 
 export function startReplayRunner(options: ReplayRunnerOptions = {}): ReplayRunner {
-  const workerId = options.workerId ?? `replay:${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  const workerId =
+    options.workerId ?? `replay:${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const log = (options.log ?? rootLog).child({ component: "replay-runner", worker_id: workerId });
   let running = true;
@@ -69,17 +78,33 @@ export function startReplayRunner(options: ReplayRunnerOptions = {}): ReplayRunn
     let errors = 0;
     while (running) {
       try {
-        const result = await processReplayTaskBatch(taskId, workerId, { batchSize: options.batchSize });
+        const result = await processReplayTaskBatch(taskId, workerId, {
+          batchSize: options.batchSize,
+        });
         errors = 0;
         if (result.done || result.busy) {
-          if (result.done) log.info("replay task finished", { task_id: taskId, status: result.status, processed: result.processed, replayed: result.replayed, failed: result.failed });
+          if (result.done)
+            log.info("replay task finished", {
+              task_id: taskId,
+              status: result.status,
+              processed: result.processed,
+              replayed: result.replayed,
+              failed: result.failed,
+            });
           return;
         }
       } catch (err) {
         errors++;
-        log.warn("replay batch failed", { task_id: taskId, attempt: errors, error: (err as Error).message });
+        log.warn("replay batch failed", {
+          task_id: taskId,
+          attempt: errors,
+          error: (err as Error).message,
+        });
         if (errors >= MAX_CONSECUTIVE_ERRORS) {
-          await failReplayTask(taskId, `gave up after ${errors} failed batches: ${(err as Error).message}`).catch(() => {});
+          await failReplayTask(
+            taskId,
+            `gave up after ${errors} failed batches: ${(err as Error).message}`,
+          ).catch(() => {});
           return;
         }
         await sleep(ERROR_BACKOFF_MS * errors);
@@ -110,7 +135,9 @@ export function startReplayRunner(options: ReplayRunnerOptions = {}): ReplayRunn
     }
   };
 
-  const loopDone = loop().catch((err: unknown) => log.error("replay runner crashed", { error: (err as Error).message }));
+  const loopDone = loop().catch((err: unknown) =>
+    log.error("replay runner crashed", { error: (err as Error).message }),
+  );
   log.info("replay runner started", { poll_interval_ms: pollIntervalMs });
 
   let stopping: Promise<void> | undefined;

@@ -12,7 +12,13 @@ import { cursorParam, limitParam } from "@/lib/http/pagination";
 /** Hard cap on `delivery_ids`; HOOKLINE_REPLAY_MAX_DELIVERIES may lower it. */
 export const MAX_DELIVERY_IDS = 100_000;
 
-export const REPLAY_TASK_STATUSES = ["queued", "running", "completed", "cancelled", "failed"] as const;
+export const REPLAY_TASK_STATUSES = [
+  "queued",
+  "running",
+  "completed",
+  "cancelled",
+  "failed",
+] as const;
 export type ReplayTaskStatus = (typeof REPLAY_TASK_STATUSES)[number];
 
 export const replayDeliveriesRequest = z
@@ -23,34 +29,64 @@ export const replayDeliveriesRequest = z
       .max(MAX_DELIVERY_IDS, `at most ${MAX_DELIVERY_IDS} ids`)
       .optional()
       .describe("Replay exactly these deliveries (instead of a date range)."),
-    start_date: dateTimeParam.optional().describe("Deliveries created at or after this instant (with `end_date`)."),
-    end_date: dateTimeParam.optional().describe("Deliveries created at or before this instant (with `start_date`)."),
+    start_date: dateTimeParam
+      .optional()
+      .describe("Deliveries created at or after this instant (with `end_date`)."),
+    end_date: dateTimeParam
+      .optional()
+      .describe("Deliveries created at or before this instant (with `start_date`)."),
     event_names: z
       .array(z.string().min(1, "must not be empty").max(200, "is too long"))
       .min(1, "must name at least one event")
       .max(100, "at most 100 event names")
       .optional()
       .describe("Only these event names."),
-    endpoint_id: z.string().min(1, "must not be empty").max(100, "is too long").optional().describe("Only deliveries to this endpoint."),
+    endpoint_id: z
+      .string()
+      .min(1, "must not be empty")
+      .max(100, "is too long")
+      .optional()
+      .describe("Only deliveries to this endpoint."),
     status: z
       .enum(["failed", "all"], { message: "must be failed or all" })
       .optional()
       .describe("`failed` (default for a date range) or `all` (default with `delivery_ids`)."),
-    dry_run: z.boolean().optional().describe("Only count what would be replayed: answers `{ count }` and creates nothing."),
+    dry_run: z
+      .boolean()
+      .optional()
+      .describe("Only count what would be replayed: answers `{ count }` and creates nothing."),
   })
   .superRefine((v, ctx) => {
     const hasRange = v.start_date !== undefined || v.end_date !== undefined;
     if (v.delivery_ids && hasRange) {
-      ctx.addIssue({ code: "custom", path: ["delivery_ids"], message: "send delivery_ids or start_date and end_date, not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["delivery_ids"],
+        message: "send delivery_ids or start_date and end_date, not both",
+      });
       return;
     }
     if (!v.delivery_ids && !hasRange) {
-      ctx.addIssue({ code: "custom", path: ["delivery_ids"], message: "send delivery_ids, or start_date and end_date" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["delivery_ids"],
+        message: "send delivery_ids, or start_date and end_date",
+      });
       return;
     }
     if (hasRange) {
-      if (!v.start_date) ctx.addIssue({ code: "custom", path: ["start_date"], message: "is required with end_date" });
-      if (!v.end_date) ctx.addIssue({ code: "custom", path: ["end_date"], message: "is required with start_date" });
+      if (!v.start_date)
+        ctx.addIssue({
+          code: "custom",
+          path: ["start_date"],
+          message: "is required with end_date",
+        });
+      if (!v.end_date)
+        ctx.addIssue({
+          code: "custom",
+          path: ["end_date"],
+          message: "is required with start_date",
+        });
       checkDateOrder(v, ctx);
     }
   });
@@ -77,7 +113,12 @@ export const replayFilterResponse = z.object({
   status: z.enum(["failed", "all"]),
 });
 
-export const REPLAY_SKIP_REASONS = ["endpoint_inactive", "in_flight", "payload_expired", "not_found"] as const;
+export const REPLAY_SKIP_REASONS = [
+  "endpoint_inactive",
+  "in_flight",
+  "payload_expired",
+  "not_found",
+] as const;
 export type ReplaySkipReason = (typeof REPLAY_SKIP_REASONS)[number];
 export const replaySkip = z.object({
   delivery_id: z.string(),
@@ -120,7 +161,9 @@ export const replayDryRunResponse = z.object({ count: z.number().int() });
 export type ReplayDryRunResponse = z.infer<typeof replayDryRunResponse>;
 
 export const listReplayTasksQuery = z.strictObject({
-  status: z.enum(REPLAY_TASK_STATUSES, { message: `must be one of ${REPLAY_TASK_STATUSES.join(", ")}` }).optional(),
+  status: z
+    .enum(REPLAY_TASK_STATUSES, { message: `must be one of ${REPLAY_TASK_STATUSES.join(", ")}` })
+    .optional(),
   limit: limitParam,
   cursor: cursorParam,
 });

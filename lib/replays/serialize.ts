@@ -18,7 +18,12 @@ export function serializeReplayFilter(stored: unknown): ReplayTaskResponse["filt
 }
 
 export function serializeReplayTask(t: ReplayTask, skipped: ReplaySkip[] = []): ReplayTaskResponse {
-  const progress = t.total > 0 ? Math.min(100, Math.round((t.processed / t.total) * 10_000) / 100) : t.status === "completed" ? 100 : 0;
+  const progress =
+    t.total > 0
+      ? Math.min(100, Math.round((t.processed / t.total) * 10_000) / 100)
+      : t.status === "completed"
+        ? 100
+        : 0;
   return {
     id: t.id,
     task_id: t.id,

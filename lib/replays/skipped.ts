@@ -14,8 +14,10 @@ export const SKIPPED_ACTION = "replay_task.skipped";
 export const SKIPPED_SHOWN = 100;
 
 export const SKIP_MESSAGES: Record<ReplaySkipReason, string> = {
-  endpoint_inactive: "Its endpoint is paused, disabled or deleted: enable the endpoint and replay again.",
-  in_flight: "An attempt was being sent at that moment: it has its outcome already, or replay it again.",
+  endpoint_inactive:
+    "Its endpoint is paused, disabled or deleted: enable the endpoint and replay again.",
+  in_flight:
+    "An attempt was being sent at that moment: it has its outcome already, or replay it again.",
   payload_expired: "Its payload was removed by the retention policy: there is nothing to send.",
   not_found: "The delivery no longer exists.",
 };
@@ -47,10 +49,16 @@ export async function loadSkipped(taskIds: readonly string[]): Promise<Map<strin
   });
   for (const row of rows) {
     const list = out.get(row.targetId!) ?? [];
-    const entries = ((row.details as { skipped?: { delivery_id: string; reason: ReplaySkipReason }[] }).skipped ?? []);
+    const entries =
+      (row.details as { skipped?: { delivery_id: string; reason: ReplaySkipReason }[] }).skipped ??
+      [];
     for (const e of entries) {
       if (list.length >= SKIPPED_SHOWN) break;
-      list.push({ delivery_id: e.delivery_id, reason: e.reason, message: SKIP_MESSAGES[e.reason] ?? e.reason });
+      list.push({
+        delivery_id: e.delivery_id,
+        reason: e.reason,
+        message: SKIP_MESSAGES[e.reason] ?? e.reason,
+      });
     }
     out.set(row.targetId!, list);
   }

@@ -34,7 +34,10 @@ export function startRetentionRunner(options: RetentionRunnerOptions = {}): Rete
     current ??= (async () => {
       try {
         const started = Date.now();
-        const result = await purgeExpiredPayloads({ batchSize: options.batchSize, signal: abort.signal });
+        const result = await purgeExpiredPayloads({
+          batchSize: options.batchSize,
+          signal: abort.signal,
+        });
         if (result.eventsExpired > 0 || result.attemptBodiesRemoved > 0) {
           log.info("expired payloads removed", {
             cutoff: result.cutoff.toISOString(),
@@ -44,7 +47,9 @@ export function startRetentionRunner(options: RetentionRunnerOptions = {}): Rete
           });
         }
       } catch (err) {
-        log.warn("payload retention run failed; it will run again", { error: (err as Error).message });
+        log.warn("payload retention run failed; it will run again", {
+          error: (err as Error).message,
+        });
       } finally {
         current = undefined;
       }

@@ -18,13 +18,28 @@ describe("npm run build:sdk", () => {
 
   it("writes ESM, declarations and a dependency-free package.json", () => {
     expect(result.files).toEqual(
-      expect.arrayContaining(["index.js", "index.d.ts", "client.js", "client.d.ts", "webhooks.js", "types.d.ts", "package.json", "README.md"]),
+      expect.arrayContaining([
+        "index.js",
+        "index.d.ts",
+        "client.js",
+        "client.d.ts",
+        "webhooks.js",
+        "types.d.ts",
+        "package.json",
+        "README.md",
+      ]),
     );
     const pkg = JSON.parse(fs.readFileSync(path.join(result.outDir, "package.json"), "utf8"));
-    expect(pkg).toMatchObject({ name: "@hookline/sdk", type: "module", exports: { ".": { types: "./index.d.ts", import: "./index.js" } } });
+    expect(pkg).toMatchObject({
+      name: "@hookline/sdk",
+      type: "module",
+      exports: { ".": { types: "./index.d.ts", import: "./index.js" } },
+    });
     expect(pkg.dependencies).toBeUndefined();
     const types = fs.readFileSync(path.join(result.outDir, "types.d.ts"), "utf8");
-    expect(types).toMatch(/export type CreateWebhookEndpointRequest = \{[^}]*subscribed_events\?: string\[\]/s);
+    expect(types).toMatch(
+      /export type CreateWebhookEndpointRequest = \{[^}]*subscribed_events\?: string\[\]/s,
+    );
     expect(types).not.toMatch(/from "zod"|import\(|\bz\./);
   });
 
@@ -37,7 +52,11 @@ describe("npm run build:sdk", () => {
     const file = path.join(tmp, "consumer.mjs");
     fs.writeFileSync(file, script);
     const out = JSON.parse(execFileSync(process.execPath, [file], { cwd: tmp, encoding: "utf8" }));
-    expect(out).toEqual({ base: "http://127.0.0.1:1/api/v1", methods: expect.any(Number), err: "HooklineError" });
+    expect(out).toEqual({
+      base: "http://127.0.0.1:1/api/v1",
+      methods: expect.any(Number),
+      err: "HooklineError",
+    });
     expect(out.methods).toBeGreaterThan(25);
   });
 
@@ -75,9 +94,14 @@ describe("npm run build:sdk", () => {
       noEmit: true,
       skipLibCheck: false,
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     expect(diagnostics).toEqual([]);
-    const resolved = program.getSourceFiles().map((f) => f.fileName).filter((f) => !f.includes("/typescript/lib/"));
+    const resolved = program
+      .getSourceFiles()
+      .map((f) => f.fileName)
+      .filter((f) => !f.includes("/typescript/lib/"));
     expect(resolved.every((f) => f.startsWith(tmp))).toBe(true);
   }, 30_000); // a full type-check: slow on a busy 2-core machine
 });
@@ -96,11 +120,19 @@ describe("npm run build:sdk from a checkout inside a folder named app", () => {
   it("builds", () => {
     const checkout = path.join(tmp, "srv", "app", "hookline");
     fs.mkdirSync(checkout, { recursive: true });
-    fs.cpSync(path.join(root, "lib"), path.join(checkout, "lib"), { recursive: true, filter: (src) => !src.endsWith(".test.ts") });
-    for (const file of ["package.json", "tsconfig.json"]) fs.copyFileSync(path.join(root, file), path.join(checkout, file));
+    fs.cpSync(path.join(root, "lib"), path.join(checkout, "lib"), {
+      recursive: true,
+      filter: (src) => !src.endsWith(".test.ts"),
+    });
+    for (const file of ["package.json", "tsconfig.json"])
+      fs.copyFileSync(path.join(root, file), path.join(checkout, file));
     fs.symlinkSync(path.join(root, "node_modules"), path.join(checkout, "node_modules"), "dir");
     const out = path.join(tmp, "out");
-    const stdout = execFileSync(process.execPath, ["--import", "tsx", "lib/sdk/build-sdk.ts", out], { cwd: checkout, encoding: "utf8" });
+    const stdout = execFileSync(
+      process.execPath,
+      ["--import", "tsx", "lib/sdk/build-sdk.ts", out],
+      { cwd: checkout, encoding: "utf8" },
+    );
     expect(stdout).toMatch(/^build:sdk: wrote \d+ files/);
     expect(fs.existsSync(path.join(out, "index.js"))).toBe(true);
   }, 120_000);

@@ -18,7 +18,8 @@ export interface HooklineClientOptions {
   headers?: Record<string, string>;
 }
 
-export type QueryValue = string | number | boolean | null | undefined | ReadonlyArray<string | number>;
+export type QueryValue =
+  string | number | boolean | null | undefined | ReadonlyArray<string | number>;
 export type Query = Record<string, QueryValue>;
 
 export interface RequestOptions {
@@ -59,7 +60,12 @@ export class HooklineClient {
 
   constructor(options: HooklineClientOptions = {}) {
     const apiKey = options.apiKey ?? env("HOOKLINE_API_KEY");
-    if (!apiKey) throw new HooklineError({ status: 0, code: "missing_api_key", message: "HooklineClient needs an apiKey (or HOOKLINE_API_KEY)" });
+    if (!apiKey)
+      throw new HooklineError({
+        status: 0,
+        code: "missing_api_key",
+        message: "HooklineClient needs an apiKey (or HOOKLINE_API_KEY)",
+      });
     this.#apiKey = apiKey;
     this.baseUrl = apiRoot(options.baseUrl ?? env("HOOKLINE_URL") ?? "http://localhost:3000");
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -69,7 +75,11 @@ export class HooklineClient {
   }
 
   /** Any API call; resolves to the parsed JSON body (undefined for 204), throws HooklineError otherwise. */
-  async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<T> {
     const url = `${this.baseUrl}${path.startsWith("/") ? path : `/${path}`}${queryString(options.query)}`;
     const headers: Record<string, string> = {
       accept: "application/json",
@@ -84,10 +94,20 @@ export class HooklineClient {
     }
     let response: Response;
     try {
-      response = await this.#fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.#timeoutMs) });
+      response = await this.#fetch(url, {
+        method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new HooklineError({ status: 0, code: "network_error", message: `${method} ${url} failed: ${reason}`, details: { cause: reason } });
+      throw new HooklineError({
+        status: 0,
+        code: "network_error",
+        message: `${method} ${url} failed: ${reason}`,
+        details: { cause: reason },
+      });
     }
     const text = await response.text();
     let parsed: unknown = undefined;
@@ -99,13 +119,30 @@ export class HooklineClient {
       }
     }
     if (!response.ok) {
-      const error = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown; request_id?: unknown } } | undefined)?.error;
+      const error = (
+        parsed as
+          | {
+              error?: {
+                code?: unknown;
+                message?: unknown;
+                details?: unknown;
+                request_id?: unknown;
+              };
+            }
+          | undefined
+      )?.error;
       throw new HooklineError({
         status: response.status,
         code: typeof error?.code === "string" ? error.code : "http_error",
-        message: typeof error?.message === "string" ? error.message : `${method} ${path} answered ${response.status}`,
+        message:
+          typeof error?.message === "string"
+            ? error.message
+            : `${method} ${path} answered ${response.status}`,
         details: error?.details,
-        requestId: typeof error?.request_id === "string" ? error.request_id : (response.headers.get("x-request-id") ?? undefined),
+        requestId:
+          typeof error?.request_id === "string"
+            ? error.request_id
+            : (response.headers.get("x-request-id") ?? undefined),
       });
     }
     return parsed as T;

@@ -5,7 +5,13 @@ export class HooklineError extends Error {
   readonly details: unknown;
   readonly requestId: string | undefined;
 
-  constructor(init: { status: number; code: string; message: string; details?: unknown; requestId?: string }) {
+  constructor(init: {
+    status: number;
+    code: string;
+    message: string;
+    details?: unknown;
+    requestId?: string;
+  }) {
     super(init.message);
     this.name = "HooklineError";
     this.status = init.status;

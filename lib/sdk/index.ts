@@ -5,7 +5,13 @@
  *   const hookline = new HooklineClient({ apiKey: process.env.HOOKLINE_API_KEY, baseUrl: "https://hooks.example.com" });
  *   await hookline.webhooks.createWebhookApp({ name: "Billing", slug: "wh_42" });
  */
-export { HooklineClient, type HooklineClientOptions, type Query, type QueryValue, type RequestOptions } from "./client";
+export {
+  HooklineClient,
+  type HooklineClientOptions,
+  type Query,
+  type QueryValue,
+  type RequestOptions,
+} from "./client";
 export { HooklineError } from "./errors";
 export { WebhooksApi } from "./webhooks";
 export type * from "./types";

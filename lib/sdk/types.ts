@@ -23,7 +23,9 @@ export interface Page<T> {
 }
 
 export type ListOptions = Partial<z.output<typeof listQuery>>;
-export type ApiErrorBody = { error: { code: string; message: string; details?: unknown; request_id?: string } };
+export type ApiErrorBody = {
+  error: { code: string; message: string; details?: unknown; request_id?: string };
+};
 
 // Apps
 export type CreateWebhookAppRequest = z.input<typeof apps.createAppRequest>;
@@ -50,16 +52,29 @@ export interface FilterCondition {
   lte?: number | string;
   starts_with?: string;
 }
-export type PayloadFilter = FilterCondition | { and: PayloadFilter[] } | { or: PayloadFilter[] } | { not: PayloadFilter };
+export type PayloadFilter =
+  FilterCondition | { and: PayloadFilter[] } | { or: PayloadFilter[] } | { not: PayloadFilter };
 /** What the API takes: the JSON form or the text form (`amount > 0 and region = "eu"`). */
 export type PayloadFilterInput = PayloadFilter | string;
 type WithFilter<T, F> = { [K in keyof T]: K extends "filter" ? F : T[K] };
 
 // Endpoints
-export type CreateWebhookEndpointRequest = WithFilter<z.input<typeof endpoints.createEndpointRequest>, PayloadFilterInput | null | undefined>;
-export type UpdateWebhookEndpointRequest = WithFilter<z.input<typeof endpoints.updateEndpointRequest>, PayloadFilterInput | null | undefined>;
-export type WebhookEndpoint = WithFilter<z.output<typeof endpoints.endpointResponse>, PayloadFilter | null>;
-export type CreatedWebhookEndpoint = WithFilter<z.output<typeof endpoints.createdEndpointResponse>, PayloadFilter | null>;
+export type CreateWebhookEndpointRequest = WithFilter<
+  z.input<typeof endpoints.createEndpointRequest>,
+  PayloadFilterInput | null | undefined
+>;
+export type UpdateWebhookEndpointRequest = WithFilter<
+  z.input<typeof endpoints.updateEndpointRequest>,
+  PayloadFilterInput | null | undefined
+>;
+export type WebhookEndpoint = WithFilter<
+  z.output<typeof endpoints.endpointResponse>,
+  PayloadFilter | null
+>;
+export type CreatedWebhookEndpoint = WithFilter<
+  z.output<typeof endpoints.createdEndpointResponse>,
+  PayloadFilter | null
+>;
 export type RotateSecretOptions = z.input<typeof endpoints.rotateSecretRequest>;
 export type RotateEndpointSecretResponse = z.output<typeof endpoints.rotateSecretResponse>;
 export type WebhookEndpointSecret = z.output<typeof endpoints.endpointSecretResponse>;
@@ -70,8 +85,14 @@ export type TestWebhookEndpointRequest = z.input<typeof endpoints.testEndpointRe
 export type TestWebhookEndpointResponse = z.output<typeof endpoints.testEndpointResponse>;
 
 // Testing a filter
-export type TestWebhookFilterRequest = WithFilter<z.input<typeof filters.testFilterRequest>, PayloadFilterInput>;
-export type TestWebhookFilterResponse = WithFilter<z.output<typeof filters.testFilterResponse>, PayloadFilter>;
+export type TestWebhookFilterRequest = WithFilter<
+  z.input<typeof filters.testFilterRequest>,
+  PayloadFilterInput
+>;
+export type TestWebhookFilterResponse = WithFilter<
+  z.output<typeof filters.testFilterResponse>,
+  PayloadFilter
+>;
 
 // Event catalog
 export type CreateEventTypeRequest = z.input<typeof eventTypes.createEventTypeRequest>;
@@ -146,7 +167,14 @@ export type WebhookDeliveryDetail = WebhookDelivery & {
   payload_expired: boolean;
   payload_expired_at: string | null;
   event_created_at: string;
-  endpoint: { id: string; url: string; description: string | null; is_active: boolean; disabled_reason: string | null; deleted: boolean };
+  endpoint: {
+    id: string;
+    url: string;
+    description: string | null;
+    is_active: boolean;
+    disabled_reason: string | null;
+    deleted: boolean;
+  };
   attempts: WebhookDeliveryAttempt[];
   /** A waiting delivery of a FIFO endpoint: the delivery ahead of it (null id: earlier events still fanning out); else null. */
   blocked_by: { delivery_id: string | null } | null;
@@ -189,7 +217,11 @@ export type ReplayTask = {
   replayed: number;
   failed: number;
   /** Which deliveries could not be replayed and why (the first 100; `failed` counts them all). */
-  skipped: { delivery_id: string; reason: "endpoint_inactive" | "in_flight" | "payload_expired" | "not_found"; message: string }[];
+  skipped: {
+    delivery_id: string;
+    reason: "endpoint_inactive" | "in_flight" | "payload_expired" | "not_found";
+    message: string;
+  }[];
   progress: number;
   requested_by: string;
   error: string | null;
@@ -266,9 +298,22 @@ export type WebhookTimeseries = {
 };
 export type WebhookStats = {
   total_deliveries: number;
-  by_status: { pending: number; retrying: number; success: number; failed: number; cancelled: number };
+  by_status: {
+    pending: number;
+    retrying: number;
+    success: number;
+    failed: number;
+    cancelled: number;
+  };
   success_rate: number | null;
   endpoints: { total: number; active: number; failing: number; disabled: number };
   deliveries_last_24h: number;
-  last_24h: { total_deliveries: number; successful: number; failed: number; pending: number; filtered: number; success_rate: number | null };
+  last_24h: {
+    total_deliveries: number;
+    successful: number;
+    failed: number;
+    pending: number;
+    filtered: number;
+    success_rate: number | null;
+  };
 };

@@ -80,14 +80,20 @@ export class WebhooksApi {
   }
 
   /** New signing secrets for every endpoint of the app; the old ones sign on for 24 h unless told otherwise. */
-  rotateWebhookSecret(appSlug: string, options: RotateSecretOptions = {}): Promise<RotateWebhookSecretResponse> {
+  rotateWebhookSecret(
+    appSlug: string,
+    options: RotateSecretOptions = {},
+  ): Promise<RotateWebhookSecretResponse> {
     return this.#client.post(`${app(appSlug)}/rotate-secret`, options);
   }
 
   // Endpoints
 
   /** The answer carries the endpoint's signing secret. */
-  createWebhookEndpoint(appSlug: string, request: CreateWebhookEndpointRequest): Promise<CreatedWebhookEndpoint> {
+  createWebhookEndpoint(
+    appSlug: string,
+    request: CreateWebhookEndpointRequest,
+  ): Promise<CreatedWebhookEndpoint> {
     return this.#client.post(`${app(appSlug)}/endpoints`, request);
   }
 
@@ -99,7 +105,11 @@ export class WebhooksApi {
     return this.#client.get(`${app(appSlug)}/endpoints/${seg(endpointId)}`);
   }
 
-  updateWebhookEndpoint(appSlug: string, endpointId: string, request: UpdateWebhookEndpointRequest): Promise<WebhookEndpoint> {
+  updateWebhookEndpoint(
+    appSlug: string,
+    endpointId: string,
+    request: UpdateWebhookEndpointRequest,
+  ): Promise<WebhookEndpoint> {
     return this.#client.patch(`${app(appSlug)}/endpoints/${seg(endpointId)}`, request);
   }
 
@@ -107,7 +117,11 @@ export class WebhooksApi {
     await this.#client.delete(`${app(appSlug)}/endpoints/${seg(endpointId)}`);
   }
 
-  testWebhookEndpoint(appSlug: string, endpointId: string, request: TestWebhookEndpointRequest = {}): Promise<TestWebhookEndpointResponse> {
+  testWebhookEndpoint(
+    appSlug: string,
+    endpointId: string,
+    request: TestWebhookEndpointRequest = {},
+  ): Promise<TestWebhookEndpointResponse> {
     return this.#client.post(`${app(appSlug)}/endpoints/${seg(endpointId)}/test`, request);
   }
 
@@ -116,7 +130,11 @@ export class WebhooksApi {
     return this.#client.post(`/endpoints/${seg(endpointId)}/reactivate`, {});
   }
 
-  rotateWebhookEndpointSecret(appSlug: string, endpointId: string, options: RotateSecretOptions = {}): Promise<RotateEndpointSecretResponse> {
+  rotateWebhookEndpointSecret(
+    appSlug: string,
+    endpointId: string,
+    options: RotateSecretOptions = {},
+  ): Promise<RotateEndpointSecretResponse> {
     return this.#client.post(`${app(appSlug)}/endpoints/${seg(endpointId)}/rotate-secret`, options);
   }
 
@@ -126,7 +144,10 @@ export class WebhooksApi {
   }
 
   /** Whether a payload filter (JSON or text form) matches a payload, or a catalog event type's example; changes nothing. */
-  testWebhookFilter(appSlug: string, request: TestWebhookFilterRequest): Promise<TestWebhookFilterResponse> {
+  testWebhookFilter(
+    appSlug: string,
+    request: TestWebhookFilterRequest,
+  ): Promise<TestWebhookFilterResponse> {
     return this.#client.post(`${app(appSlug)}/filters/test`, request);
   }
 
@@ -144,7 +165,11 @@ export class WebhooksApi {
     return this.#client.get(`${app(appSlug)}/event-types/${seg(name)}`);
   }
 
-  updateEventType(appSlug: string, name: string, request: UpdateEventTypeRequest): Promise<EventType> {
+  updateEventType(
+    appSlug: string,
+    name: string,
+    request: UpdateEventTypeRequest,
+  ): Promise<EventType> {
     return this.#client.patch(`${app(appSlug)}/event-types/${seg(name)}`, request);
   }
 
@@ -154,12 +179,21 @@ export class WebhooksApi {
 
   // Events and deliveries
 
-  triggerWebhook(appSlug: string, request: TriggerWebhookRequest, options: TriggerWebhookOptions = {}): Promise<TriggerWebhookResponse> {
-    const headers: Record<string, string> = options.idempotencyKey ? { "idempotency-key": options.idempotencyKey } : {};
+  triggerWebhook(
+    appSlug: string,
+    request: TriggerWebhookRequest,
+    options: TriggerWebhookOptions = {},
+  ): Promise<TriggerWebhookResponse> {
+    const headers: Record<string, string> = options.idempotencyKey
+      ? { "idempotency-key": options.idempotencyKey }
+      : {};
     return this.#client.request("POST", `${app(appSlug)}/events`, { body: request, headers });
   }
 
-  listWebhookDeliveries(appSlug: string, options: ListWebhookDeliveriesOptions = {}): Promise<Page<WebhookDelivery>> {
+  listWebhookDeliveries(
+    appSlug: string,
+    options: ListWebhookDeliveriesOptions = {},
+  ): Promise<Page<WebhookDelivery>> {
     return this.#client.get(`${app(appSlug)}/deliveries`, options as Query);
   }
 
@@ -169,7 +203,10 @@ export class WebhooksApi {
   }
 
   /** Sends one delivery again now, to its endpoint. */
-  replayWebhookDelivery(appSlug: string, deliveryId: string): Promise<ReplayWebhookDeliveryResponse> {
+  replayWebhookDelivery(
+    appSlug: string,
+    deliveryId: string,
+  ): Promise<ReplayWebhookDeliveryResponse> {
     return this.#client.post(`${app(appSlug)}/deliveries/${seg(deliveryId)}/replay`, {});
   }
 
@@ -179,13 +216,25 @@ export class WebhooksApi {
   }
 
   /** Starts a bulk replay task (by ids, or by date range and filters); with `dry_run`, only counts. */
-  replayWebhookDeliveries(appSlug: string, request: ReplayWebhookDeliveriesRequest & { dry_run: true }): Promise<ReplayDryRun>;
-  replayWebhookDeliveries(appSlug: string, request: ReplayWebhookDeliveriesRequest): Promise<ReplayTask>;
-  replayWebhookDeliveries(appSlug: string, request: ReplayWebhookDeliveriesRequest): Promise<ReplayTask | ReplayDryRun> {
+  replayWebhookDeliveries(
+    appSlug: string,
+    request: ReplayWebhookDeliveriesRequest & { dry_run: true },
+  ): Promise<ReplayDryRun>;
+  replayWebhookDeliveries(
+    appSlug: string,
+    request: ReplayWebhookDeliveriesRequest,
+  ): Promise<ReplayTask>;
+  replayWebhookDeliveries(
+    appSlug: string,
+    request: ReplayWebhookDeliveriesRequest,
+  ): Promise<ReplayTask | ReplayDryRun> {
     return this.#client.post(`${app(appSlug)}/replays`, request);
   }
 
-  listReplayTasks(appSlug: string, options: ListReplayTasksOptions = {}): Promise<Page<ReplayTask>> {
+  listReplayTasks(
+    appSlug: string,
+    options: ListReplayTasksOptions = {},
+  ): Promise<Page<ReplayTask>> {
     return this.#client.get(`${app(appSlug)}/replays`, options as Query);
   }
 
@@ -207,7 +256,10 @@ export class WebhooksApi {
     return this.#client.get(`${app(appSlug)}/analytics`, options as Query);
   }
 
-  getWebhookTimeseries(appSlug: string, options: TimeseriesOptions = {}): Promise<WebhookTimeseries> {
+  getWebhookTimeseries(
+    appSlug: string,
+    options: TimeseriesOptions = {},
+  ): Promise<WebhookTimeseries> {
     return this.#client.get(`${app(appSlug)}/timeseries`, options as Query);
   }
 }

@@ -7,11 +7,19 @@ import { redeemAccessTicket } from "@/lib/sessions/tickets";
 import type { App } from "@/generated/prisma/client";
 
 /** Spends the ticket and opens a portal session on its app. */
-export async function exchangeTicket(ticket: string): Promise<{ session: PortalSession; app: App; body: PortalSessionResponse }> {
+export async function exchangeTicket(
+  ticket: string,
+): Promise<{ session: PortalSession; app: App; body: PortalSessionResponse }> {
   const app = await redeemAccessTicket(ticket);
   const session = newPortalSession(app.id);
   await getDb().prisma.$transaction((tx) =>
-    recordAudit(tx, { appId: app.id, actor: `portal:${session.sid}`, action: "session.opened", targetType: "app", targetId: app.id }),
+    recordAudit(tx, {
+      appId: app.id,
+      actor: `portal:${session.sid}`,
+      action: "session.opened",
+      targetType: "app",
+      targetId: app.id,
+    }),
   );
   return { session, app, body: describePortalSession(session, app) };
 }

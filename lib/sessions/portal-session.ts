@@ -49,7 +49,10 @@ export function newPortalSession(appId: string): PortalSession {
 }
 
 export function sessionExpiresAt(session: PortalSession): number {
-  return Math.min(session.lastSeenAt + sessionLifetimeSeconds(), session.issuedAt + ABSOLUTE_MAX_SECONDS);
+  return Math.min(
+    session.lastSeenAt + sessionLifetimeSeconds(),
+    session.issuedAt + ABSOLUTE_MAX_SECONDS,
+  );
 }
 
 function parseCookies(header: string | null): Map<string, string> {
@@ -72,7 +75,12 @@ export async function readPortalSession(req: Request): Promise<PortalSession | n
         password: requireSecret(),
         ttl: ABSOLUTE_MAX_SECONDS,
       });
-      if (typeof data.sid !== "string" || typeof data.appId !== "string" || typeof data.csrf !== "string") continue;
+      if (
+        typeof data.sid !== "string" ||
+        typeof data.appId !== "string" ||
+        typeof data.csrf !== "string"
+      )
+        continue;
       const session = data as PortalSession;
       if (sessionExpiresAt(session) <= now()) continue;
       return session;

@@ -25,21 +25,40 @@ export async function revokePortalSession(session: PortalSession): Promise<void>
     await tx.revokedPortalSession.deleteMany({ where: { expiresAt: { lt: new Date() } } });
     await tx.revokedPortalSession.upsert({
       where: { sid: session.sid },
-      create: { sid: session.sid, appId: session.appId, expiresAt: new Date(sessionExpiresAt(session) * 1000) },
+      create: {
+        sid: session.sid,
+        appId: session.appId,
+        expiresAt: new Date(sessionExpiresAt(session) * 1000),
+      },
       update: {},
     });
-    await recordAudit(tx, { appId: session.appId, actor: `portal:${session.sid}`, action: "session.ended", targetType: "app", targetId: session.appId });
+    await recordAudit(tx, {
+      appId: session.appId,
+      actor: `portal:${session.sid}`,
+      action: "session.ended",
+      targetType: "app",
+      targetId: session.appId,
+    });
   });
 }
 
 /** Ends every portal session of the app exchanged until now (e.g. a customer offboarded). */
-export async function revokeAppPortalSessions(app: App, actor: string): Promise<RevokeSessionsResponse> {
+export async function revokeAppPortalSessions(
+  app: App,
+  actor: string,
+): Promise<RevokeSessionsResponse> {
   // Whole seconds: sessions carry their exchange time in seconds, and one exchanged within
   // this second must end too.
   const cutoff = new Date(Math.ceil(Date.now() / 1000) * 1000);
   await getDb().prisma.$transaction(async (tx) => {
     await tx.app.update({ where: { id: app.id }, data: { portalSessionsRevokedAt: cutoff } });
-    await recordAudit(tx, { appId: app.id, actor, action: "sessions.revoked", targetType: "app", targetId: app.id });
+    await recordAudit(tx, {
+      appId: app.id,
+      actor,
+      action: "sessions.revoked",
+      targetType: "app",
+      targetId: app.id,
+    });
   });
   return { revoked: true, revoked_before: cutoff.toISOString() };
 }

@@ -44,6 +44,10 @@ export type PortalSessionResponse = z.infer<typeof portalSessionResponse>;
 /** `DELETE /api/v1/apps/{app}/sessions` — every portal session of the app ended. */
 export const revokeSessionsResponse = z.object({
   revoked: z.literal(true),
-  revoked_before: z.string().describe("Sessions exchanged at or before this instant (RFC 3339) are ended; later exchanges work."),
+  revoked_before: z
+    .string()
+    .describe(
+      "Sessions exchanged at or before this instant (RFC 3339) are ended; later exchanges work.",
+    ),
 });
 export type RevokeSessionsResponse = z.infer<typeof revokeSessionsResponse>;

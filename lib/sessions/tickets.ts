@@ -19,18 +19,37 @@ export async function createAccessTicket(
   actor: string,
 ): Promise<CreateTicketResponse> {
   if (!(TICKET_TYPES as readonly string[]).includes(input.ticket_type)) {
-    throw new ApiError(400, "invalid_ticket_type", `ticket_type: must be one of ${TICKET_TYPES.join(", ")} (got "${input.ticket_type}")`, {
-      fields: [{ field: "ticket_type", message: `must be one of ${TICKET_TYPES.join(", ")}` }],
-    });
+    throw new ApiError(
+      400,
+      "invalid_ticket_type",
+      `ticket_type: must be one of ${TICKET_TYPES.join(", ")} (got "${input.ticket_type}")`,
+      {
+        fields: [{ field: "ticket_type", message: `must be one of ${TICKET_TYPES.join(", ")}` }],
+      },
+    );
   }
   const app = await getAppBySlugOrId(input.webhook_app_slug);
   const ticket = randomToken(TICKET_PREFIX);
   const expiresAt = new Date(Date.now() + input.expires_in * 1000);
   await getDb().prisma.$transaction(async (tx) => {
     await tx.ticket.create({
-      data: { id: newId("tkt"), tokenHash: hashToken(ticket), type: input.ticket_type, appId: app.id, expiresAt, createdBy: actor },
+      data: {
+        id: newId("tkt"),
+        tokenHash: hashToken(ticket),
+        type: input.ticket_type,
+        appId: app.id,
+        expiresAt,
+        createdBy: actor,
+      },
     });
-    await recordAudit(tx, { appId: app.id, actor, action: "ticket.issued", targetType: "app", targetId: app.id, details: { expires_in: input.expires_in } });
+    await recordAudit(tx, {
+      appId: app.id,
+      actor,
+      action: "ticket.issued",
+      targetType: "app",
+      targetId: app.id,
+      details: { expires_in: input.expires_in },
+    });
   });
   return {
     ticket,
@@ -41,7 +60,8 @@ export async function createAccessTicket(
 }
 
 /** One message for expired, reused, unknown and malformed tickets: the answer reveals nothing. */
-export const invalidTicket = () => apiErrors.unauthorized("The ticket is invalid, expired or already used");
+export const invalidTicket = () =>
+  apiErrors.unauthorized("The ticket is invalid, expired or already used");
 
 /**
  * Spends a ticket: one atomic UPDATE, so two exchanges racing with the same ticket cannot both
@@ -62,7 +82,11 @@ export async function redeemAccessTicket(ticket: string): Promise<App> {
 }
 
 /** Removes tickets that can no longer be used (called from a periodic job). */
-export async function purgeSpentTickets(olderThan = new Date(Date.now() - 24 * 3600 * 1000)): Promise<number> {
-  const { count } = await getDb().prisma.ticket.deleteMany({ where: { expiresAt: { lt: olderThan } } });
+export async function purgeSpentTickets(
+  olderThan = new Date(Date.now() - 24 * 3600 * 1000),
+): Promise<number> {
+  const { count } = await getDb().prisma.ticket.deleteMany({
+    where: { expiresAt: { lt: olderThan } },
+  });
   return count;
 }

@@ -44,7 +44,9 @@ function headerReader(headers: IncomingHeaders): HeaderReader {
     return (name) => headers.get(name) ?? undefined;
   }
   const lowered = new Map<string, string>();
-  for (const [name, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
+  for (const [name, value] of Object.entries(
+    headers as Record<string, string | string[] | undefined>,
+  )) {
     if (value === undefined) continue;
     // A repeated header arrives as an array (e.g. from node's IncomingMessage); join like fetch does.
     lowered.set(name.toLowerCase(), Array.isArray(value) ? value.join(", ") : value);
@@ -52,7 +54,11 @@ function headerReader(headers: IncomingHeaders): HeaderReader {
   return (name) => lowered.get(name);
 }
 
-function readSignedHeaders(read: HeaderReader): { id: string; timestamp: string; signature: string } {
+function readSignedHeaders(read: HeaderReader): {
+  id: string;
+  timestamp: string;
+  signature: string;
+} {
   // Hookline sends webhook-*; svix-* is accepted so receivers migrating from Svix keep working.
   // One family is used as a whole rather than mixing headers from both.
   for (const prefix of ["webhook", "svix"]) {
@@ -88,19 +94,29 @@ export function verifyWebhook(
   const signed = readSignedHeaders(headerReader(headers));
 
   if (!/^\d{1,15}$/.test(signed.timestamp)) {
-    throw new WebhookVerificationError("invalid_timestamp", "webhook-timestamp is not a Unix time in seconds");
+    throw new WebhookVerificationError(
+      "invalid_timestamp",
+      "webhook-timestamp is not a Unix time in seconds",
+    );
   }
   const timestamp = Number(signed.timestamp);
   if (nowSeconds - timestamp > toleranceSeconds) {
     throw new WebhookVerificationError("timestamp_too_old", "Webhook timestamp is too old");
   }
   if (timestamp - nowSeconds > toleranceSeconds) {
-    throw new WebhookVerificationError("timestamp_in_future", "Webhook timestamp is too far in the future");
+    throw new WebhookVerificationError(
+      "timestamp_in_future",
+      "Webhook timestamp is too far in the future",
+    );
   }
 
-  const publicKeys = secrets.filter((s) => s.startsWith(ED25519_PUBLIC_KEY_PREFIX)).map(parseEd25519PublicKey);
+  const publicKeys = secrets
+    .filter((s) => s.startsWith(ED25519_PUBLIC_KEY_PREFIX))
+    .map(parseEd25519PublicKey);
   const hmacSecrets = secrets.filter((s) => !s.startsWith(ED25519_PUBLIC_KEY_PREFIX));
-  const expected = hmacSecrets.map((s) => signPayload({ secret: s, msgId: signed.id, timestamp, body: rawBody }));
+  const expected = hmacSecrets.map((s) =>
+    signPayload({ secret: s, msgId: signed.id, timestamp, body: rawBody }),
+  );
   const entries = signed.signature.split(" ");
   let matched = false;
   // Compare every pair (no early exit) so timing does not reveal which secret or position matched.
@@ -110,7 +126,10 @@ export function verifyWebhook(
     }
   }
   if (publicKeys.length > 0) {
-    const data = Buffer.concat([Buffer.from(`${signed.id}.${timestamp}.`, "utf8"), typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody]);
+    const data = Buffer.concat([
+      Buffer.from(`${signed.id}.${timestamp}.`, "utf8"),
+      typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody,
+    ]);
     for (const candidate of entries.filter((s) => s.startsWith("v1a,"))) {
       const signature = Buffer.from(candidate.slice(4), "base64");
       for (const key of publicKeys) {

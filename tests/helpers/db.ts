@@ -22,13 +22,18 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** Creates a database from the template and returns its URL (the caller drops it). */
-export async function createTestDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<{
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}> {
   const name = `t_${randomBytes(6).toString("hex")}`;
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE hookline_template`));
   return {
     name,
     url: withDatabase(inject("pgUrl"), name),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
 
@@ -42,7 +47,11 @@ export function useTestDatabase(env: Record<string, string> = {}): () => Databas
   beforeAll(async () => {
     const created = await createTestDatabase();
     drop = created.drop;
-    Object.assign(process.env, { DATABASE_URL: created.url, HOOKLINE_SECRET: TEST_SECRET, HOOKLINE_LOG_LEVEL: "error" }, env);
+    Object.assign(
+      process.env,
+      { DATABASE_URL: created.url, HOOKLINE_SECRET: TEST_SECRET, HOOKLINE_LOG_LEVEL: "error" },
+      env,
+    );
     resetConfigForTests();
     db = createDatabase(created.url);
     setDb(db);

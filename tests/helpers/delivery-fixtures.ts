@@ -6,8 +6,12 @@ import { getDb } from "@/lib/db/client";
 import { createSigningSecret } from "@/lib/endpoints/signing-secrets";
 import { newId } from "@/lib/ids";
 
-export async function createTestApp(slug = `app_${Math.random().toString(36).slice(2, 8)}`): Promise<App> {
-  return getDb().prisma.app.create({ data: { id: newId("app"), slug: slug.replace(/^app_/, "a-"), name: slug } });
+export async function createTestApp(
+  slug = `app_${Math.random().toString(36).slice(2, 8)}`,
+): Promise<App> {
+  return getDb().prisma.app.create({
+    data: { id: newId("app"), slug: slug.replace(/^app_/, "a-"), name: slug },
+  });
 }
 
 export interface TestEndpointInput {
@@ -20,7 +24,10 @@ export interface TestEndpointInput {
   headers?: Record<string, string>;
 }
 
-export async function createTestEndpoint(app: App, input: TestEndpointInput): Promise<{ endpoint: Endpoint; secret: string }> {
+export async function createTestEndpoint(
+  app: App,
+  input: TestEndpointInput,
+): Promise<{ endpoint: Endpoint; secret: string }> {
   return getDb().prisma.$transaction(async (tx) => {
     const endpoint = await tx.endpoint.create({
       data: {
@@ -41,12 +48,17 @@ export async function createTestEndpoint(app: App, input: TestEndpointInput): Pr
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -64,7 +76,9 @@ export async function fanOutNow(): Promise<number> {
 }
 
 /** triggerEvent, then the fan-out right away (tests that read the deliveries without a driver running). */
-export async function triggerAndFanOut(...args: Parameters<typeof import("@/lib/events/trigger-event").triggerEvent>) {
+export async function triggerAndFanOut(
+  ...args: Parameters<typeof import("@/lib/events/trigger-event").triggerEvent>
+) {
   const { triggerEvent } = await import("@/lib/events/trigger-event");
   const result = await triggerEvent(...args);
   await fanOutNow();

@@ -5,12 +5,29 @@ import type { FilterValue, PayloadFilter } from "@/lib/filters/payload-filter";
 export const KEYS = ["a", "b", "and", "x.y"] as const;
 const strings = fc.constantFrom("", "x", "xy", "y", "é", 'q"uote');
 const numbers = fc.constantFrom(-2, -0.5, 0, 1, 2, 10);
-export const scalar: fc.Arbitrary<FilterValue> = fc.oneof(strings, numbers, fc.boolean(), fc.constant(null));
+export const scalar: fc.Arbitrary<FilterValue> = fc.oneof(
+  strings,
+  numbers,
+  fc.boolean(),
+  fc.constant(null),
+);
 
-const path = fc.array(fc.oneof(fc.constantFrom(...KEYS), fc.constantFrom(0, 1)), { minLength: 1, maxLength: 3 }).map((segments) => {
-  const text = segments.map((s, i) => (typeof s === "number" ? `[${s}]` : /^[a-z]+$/.test(s) && !(i === 0 && s === "and") ? (i === 0 ? s : `.${s}`) : `[${JSON.stringify(s)}]`)).join("");
-  return text.startsWith("[") && /^\[\d/.test(text) ? `a${text}` : text;
-});
+const path = fc
+  .array(fc.oneof(fc.constantFrom(...KEYS), fc.constantFrom(0, 1)), { minLength: 1, maxLength: 3 })
+  .map((segments) => {
+    const text = segments
+      .map((s, i) =>
+        typeof s === "number"
+          ? `[${s}]`
+          : /^[a-z]+$/.test(s) && !(i === 0 && s === "and")
+            ? i === 0
+              ? s
+              : `.${s}`
+            : `[${JSON.stringify(s)}]`,
+      )
+      .join("");
+    return text.startsWith("[") && /^\[\d/.test(text) ? `a${text}` : text;
+  });
 
 const condition: fc.Arbitrary<PayloadFilter> = fc.oneof(
   fc.record({ field: path, eq: scalar }),
@@ -41,7 +58,8 @@ export function arbitraryFilter(): fc.Arbitrary<PayloadFilter> {
     const walk = (n: PayloadFilter, level: number) => {
       depth = Math.max(depth, level);
       if ("not" in n) walk(n.not, level + 1);
-      else if ("and" in n || "or" in n) for (const m of "and" in n ? n.and : n.or) walk(m, level + 1);
+      else if ("and" in n || "or" in n)
+        for (const m of "and" in n ? n.and : n.or) walk(m, level + 1);
       else conditions++;
     };
     walk(f, 0);
@@ -59,7 +77,9 @@ export function arbitraryPayload(): fc.Arbitrary<Record<string, unknown>> {
       tie("obj"),
       fc.array(tie("obj"), { maxLength: 2 }),
     ),
-    obj: fc.dictionary(fc.constantFrom(...KEYS), tie("value"), { maxKeys: 3 }) as fc.Arbitrary<Record<string, unknown>>,
+    obj: fc.dictionary(fc.constantFrom(...KEYS), tie("value"), { maxKeys: 3 }) as fc.Arbitrary<
+      Record<string, unknown>
+    >,
   }));
   return obj;
 }

@@ -22,7 +22,10 @@ export interface CallResult<T = any> {
   body: T;
 }
 
-export async function callRoute<T = any>(handler: RouteHandler, options: CallOptions): Promise<CallResult<T>> {
+export async function callRoute<T = any>(
+  handler: RouteHandler,
+  options: CallOptions,
+): Promise<CallResult<T>> {
   const headers = new Headers(options.headers);
   if (options.apiKey) headers.set("authorization", `Bearer ${options.apiKey}`);
   let body: string | undefined;
@@ -30,7 +33,11 @@ export async function callRoute<T = any>(handler: RouteHandler, options: CallOpt
     body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
   }
-  const req = new Request(`http://hookline.test${options.path}`, { method: options.method ?? "GET", headers, body });
+  const req = new Request(`http://hookline.test${options.path}`, {
+    method: options.method ?? "GET",
+    headers,
+    body,
+  });
   const res = await handler(req, { params: Promise.resolve(options.params ?? {}) });
   const text = await res.text();
   let parsed: unknown = text;

@@ -13,7 +13,11 @@ export interface ReceivedRequest {
   at: number;
 }
 
-export type ReceiverHandler = (req: ReceivedRequest, res: http.ServerResponse, index: number) => void | Promise<void>;
+export type ReceiverHandler = (
+  req: ReceivedRequest,
+  res: http.ServerResponse,
+  index: number,
+) => void | Promise<void>;
 
 export interface Receiver {
   url: string;
@@ -27,7 +31,9 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(handler: ReceiverHandler = (_req, res) => void res.end("ok")): Promise<Receiver> {
+export async function startReceiver(
+  handler: ReceiverHandler = (_req, res) => void res.end("ok"),
+): Promise<Receiver> {
   let current = handler;
   const requests: ReceivedRequest[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
@@ -36,8 +42,15 @@ export async function startReceiver(handler: ReceiverHandler = (_req, res) => vo
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-      const received: ReceivedRequest = { method: req.method ?? "", path: req.url ?? "", headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() };
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+      const received: ReceivedRequest = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        at: Date.now(),
+      };
       const index = requests.push(received) - 1;
       for (const w of waiters.filter((w) => requests.length >= w.count)) w.resolve();
       Promise.resolve(current(received, res, index)).catch(() => res.destroy());
@@ -64,7 +77,15 @@ export async function startReceiver(handler: ReceiverHandler = (_req, res) => vo
     waitFor(count, timeoutMs = 20_000) {
       if (requests.length >= count) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`receiver got ${requests.length} of ${count} requests within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `receiver got ${requests.length} of ${count} requests within ${timeoutMs} ms`,
+              ),
+            ),
+          timeoutMs,
+        );
         waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
       });
     },

@@ -12,7 +12,10 @@ import path from "node:path";
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const API_DIR = path.join(ROOT, "app", "api", "v1");
 
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler = (
+  req: Request,
+  ctx: { params: Promise<Record<string, string>> },
+) => Promise<Response>;
 interface RouteFile {
   /** Segments below /api/v1: "apps", "[slug]", ... */
   segments: string[];
@@ -23,7 +26,8 @@ interface RouteFile {
 export function findRouteFiles(dir = API_DIR, segments: string[] = []): RouteFile[] {
   const out: RouteFile[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) out.push(...findRouteFiles(path.join(dir, entry.name), [...segments, entry.name]));
+    if (entry.isDirectory())
+      out.push(...findRouteFiles(path.join(dir, entry.name), [...segments, entry.name]));
     else if (entry.name === "route.ts") out.push({ segments, file: path.join(dir, entry.name) });
   }
   return out;
@@ -58,11 +62,14 @@ export interface RouteServer {
 export async function startRouteServer(options: { under?: string } = {}): Promise<RouteServer> {
   const under = options.under ?? "v1";
   const prefix = under ? `/api/${under}/` : "/api/";
-  const tree = findRouteFiles(path.join(ROOT, "app", "api", under)).filter((r) => r.segments[0] !== "inngest");
+  const tree = findRouteFiles(path.join(ROOT, "app", "api", under)).filter(
+    (r) => r.segments[0] !== "inngest",
+  );
   const routes = tree.sort((a, b) => {
     const sa = specificity(a);
     const sb = specificity(b);
-    for (let i = 0; i < Math.min(sa.length, sb.length); i++) if (sa[i] !== sb[i]) return sb[i]! - sa[i]!;
+    for (let i = 0; i < Math.min(sa.length, sb.length); i++)
+      if (sa[i] !== sb[i]) return sb[i]! - sa[i]!;
     return 0;
   });
   const server = http.createServer(async (req, res) => {
@@ -80,12 +87,21 @@ export async function startRouteServer(options: { under?: string } = {}): Promis
         }
       }
       const method = req.method ?? "GET";
-      const mod = found ? ((await import(found.route.file)) as Record<string, Handler | undefined>) : undefined;
+      const mod = found
+        ? ((await import(found.route.file)) as Record<string, Handler | undefined>)
+        : undefined;
       const handler = mod?.[method];
       if (!found || !handler) {
         const status = found ? 405 : 404;
         res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: { code: found ? "method_not_allowed" : "route_not_found", message: `No route for ${method} ${url.pathname}` } }));
+        res.end(
+          JSON.stringify({
+            error: {
+              code: found ? "method_not_allowed" : "route_not_found",
+              message: `No route for ${method} ${url.pathname}`,
+            },
+          }),
+        );
         return;
       }
       const chunks: Buffer[] = [];
@@ -95,13 +111,18 @@ export async function startRouteServer(options: { under?: string } = {}): Promis
         if (typeof value === "string") headers.set(key, value);
         else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
       }
-      const body = chunks.length && method !== "GET" && method !== "HEAD" ? Buffer.concat(chunks) : undefined;
-      const response = await handler(new Request(url, { method, headers, body }), { params: Promise.resolve(found.params) });
+      const body =
+        chunks.length && method !== "GET" && method !== "HEAD" ? Buffer.concat(chunks) : undefined;
+      const response = await handler(new Request(url, { method, headers, body }), {
+        params: Promise.resolve(found.params),
+      });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (err) {
       res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "route_server_error", message: (err as Error).message } }));
+      res.end(
+        JSON.stringify({ error: { code: "route_server_error", message: (err as Error).message } }),
+      );
     }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

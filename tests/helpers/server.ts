@@ -50,7 +50,11 @@ export function tempDataDir(label = "data"): string {
 }
 
 function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: Record<string, string | undefined> = { ...process.env, HOOKLINE_LOG_LEVEL: "info", NEXT_TELEMETRY_DISABLED: "1" };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    HOOKLINE_LOG_LEVEL: "info",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   // The test runner's own variables must not leak into the server.
   delete env.DATABASE_URL;
   delete env.HOOKLINE_SECRET;
@@ -63,9 +67,17 @@ function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.Process
   return env as NodeJS.ProcessEnv;
 }
 
-export function runCli(args: string[], env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "-s", "hookline", "--", ...args], { cwd: ROOT, env: baseEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npm", ["run", "-s", "hookline", "--", ...args], {
+      cwd: ROOT,
+      env: baseEnv(env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -82,9 +94,16 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
 }
 
 /** Runs `npm start` with the given env until it exits (for start-up failures). */
-export function runStartToExit(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<CliResult> {
+export function runStartToExit(
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["start"], { cwd: ROOT, env: baseEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npm", ["start"], {
+      cwd: ROOT,
+      env: baseEnv(env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -100,7 +119,12 @@ export function runStartToExit(env: Record<string, string | undefined>, timeoutM
   });
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -112,14 +136,26 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ""}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ""}`,
+  );
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const port = await findFreePort();
-  const env = { PORT: String(port), HOOKLINE_HOST: "127.0.0.1", HOOKLINE_DATA_DIR: dataDir, ...options.env };
-  const child = spawn("npm", ["start"], { cwd: ROOT, env: baseEnv(env), stdio: ["ignore", "pipe", "pipe"], detached: options.detached === true });
+  const env = {
+    PORT: String(port),
+    HOOKLINE_HOST: "127.0.0.1",
+    HOOKLINE_DATA_DIR: dataDir,
+    ...options.env,
+  };
+  const child = spawn("npm", ["start"], {
+    cwd: ROOT,
+    env: baseEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.detached === true,
+  });
   let out = "";
   const append = (d: Buffer) => {
     out += d.toString();
@@ -127,7 +163,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
   child.stdout!.on("data", append);
   child.stderr!.on("data", append);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
   const url = `http://127.0.0.1:${port}`;
 
   const server: RunningServer = {
@@ -152,7 +190,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     },
     async killGroup9() {
       running.delete(server);
-      if (!options.detached) throw new Error("killGroup9 needs a server started with detached: true");
+      if (!options.detached)
+        throw new Error("killGroup9 needs a server started with detached: true");
       try {
         process.kill(-child.pid!, "SIGKILL");
       } catch {
@@ -160,14 +199,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       }
       await exited;
       // Every process of the group is gone (not only the launcher) before anyone restarts.
-      await waitFor("the process group to be gone", async () => {
-        try {
-          process.kill(-child.pid!, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      }, 15_000, 50);
+      await waitFor(
+        "the process group to be gone",
+        async () => {
+          try {
+            process.kill(-child.pid!, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        15_000,
+        50,
+      );
     },
     cli: (args) => runCli(args, { HOOKLINE_DATA_DIR: dataDir, ...options.env }),
     async createApiKey(name = "system-test") {
@@ -181,7 +225,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (options.waitForHealth !== false) {
     const timeoutMs = options.timeoutMs ?? 120_000;
     await Promise.race([
-      waitFor("GET /api/health = 200", async () => (await fetch(`${url}/api/health`)).status === 200, timeoutMs, 250),
+      waitFor(
+        "GET /api/health = 200",
+        async () => (await fetch(`${url}/api/health`)).status === 200,
+        timeoutMs,
+        250,
+      ),
       exited.then((code) => {
         throw new Error(`the server exited (code ${code}) before it was healthy:\n${out}`);
       }),

@@ -19,18 +19,22 @@ export interface WorkerHandle {
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 export function spawnWorker(databaseUrl: string, env: Record<string, string> = {}): WorkerHandle {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "tests/helpers/worker-process.ts")], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      HOOKLINE_SECRET: TEST_SECRET,
-      HOOKLINE_ALLOW_PRIVATE_TARGETS: "true",
-      HOOKLINE_LOG_LEVEL: "error",
-      ...env,
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "tests/helpers/worker-process.ts")],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        HOOKLINE_SECRET: TEST_SECRET,
+        HOOKLINE_ALLOW_PRIVATE_TARGETS: "true",
+        HOOKLINE_LOG_LEVEL: "error",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   const messages: Record<string, unknown>[] = [];
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let stderr = "";
@@ -38,7 +42,10 @@ export function spawnWorker(databaseUrl: string, env: Record<string, string> = {
     stderr = (stderr + chunk.toString()).slice(-4_000);
   });
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start within 30 s: ${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`worker did not start within 30 s: ${stderr}`)),
+      30_000,
+    );
     readline.createInterface({ input: child.stdout! }).on("line", (line) => {
       try {
         const message = JSON.parse(line) as Record<string, unknown>;

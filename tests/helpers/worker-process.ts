@@ -8,7 +8,9 @@ import { startEmbeddedDriver } from "@/lib/jobs/embedded-driver";
 import { getDb } from "@/lib/db/client";
 
 const driver = startEmbeddedDriver({ workerId: process.env.WORKER_ID, replays: false });
-process.stdout.write(JSON.stringify({ ready: true, worker_id: driver.workerId, pid: process.pid }) + "\n");
+process.stdout.write(
+  JSON.stringify({ ready: true, worker_id: driver.workerId, pid: process.pid }) + "\n",
+);
 
 process.once("SIGTERM", () => {
   void driver.stop().then(async () => {

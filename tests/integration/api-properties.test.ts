@@ -23,23 +23,57 @@ const SLUG = "props";
 let server: RouteServer;
 let receiver: Receiver;
 let key: string;
-const fixture = { appId: "", endpointId: "", deliveryId: "", replayId: "", eventType: "order.created", cookie: "", csrf: "" };
+const fixture = {
+  appId: "",
+  endpointId: "",
+  deliveryId: "",
+  replayId: "",
+  eventType: "order.created",
+  cookie: "",
+  csrf: "",
+};
 
-async function call(method: string, url: string, init: { body?: string; headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${server.url}${url}`, { method, body: init.body, headers: init.headers, redirect: "manual" });
+async function call(
+  method: string,
+  url: string,
+  init: { body?: string; headers?: Record<string, string> } = {},
+) {
+  const res = await fetch(`${server.url}${url}`, {
+    method,
+    body: init.body,
+    headers: init.headers,
+    redirect: "manual",
+  });
   const text = await res.text();
   return { status: res.status, text, headers: res.headers };
 }
-async function json(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await call(method, url, { body: body === undefined ? undefined : JSON.stringify(body), headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers } });
+async function json(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const res = await call(method, url, {
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
+  });
   expect(res.status, `${method} ${url}: ${res.text}`).toBeLessThan(300);
   return JSON.parse(res.text) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 async function openPortalSession(): Promise<void> {
-  const { ticket } = await json("POST", "/api/v1/session/tickets", { ticket_type: "webhook_app_access", webhook_app_slug: SLUG });
-  const res = await call("POST", "/api/session/ticket/exchange", { body: JSON.stringify({ ticket }), headers: { "content-type": "application/json" } });
-  fixture.cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const { ticket } = await json("POST", "/api/v1/session/tickets", {
+    ticket_type: "webhook_app_access",
+    webhook_app_slug: SLUG,
+  });
+  const res = await call("POST", "/api/session/ticket/exchange", {
+    body: JSON.stringify({ ticket }),
+    headers: { "content-type": "application/json" },
+  });
+  fixture.cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   fixture.csrf = (JSON.parse(res.text) as { csrf_token: string }).csrf_token;
 }
 
@@ -47,13 +81,32 @@ beforeAll(async () => {
   server = await startRouteServer({ under: "" });
   receiver = await startReceiver();
   key = (await createApiKey({ name: "properties" }, "test")).key;
-  fixture.appId = (await json("POST", "/api/v1/apps", { slug: SLUG, name: "Properties", embed_origins: ["https://product.example"] })).id;
-  fixture.endpointId = (await json("POST", `/api/v1/apps/${SLUG}/endpoints`, { url: `${receiver.url}/hook`, events: ["*"] })).id;
-  await json("POST", `/api/v1/apps/${SLUG}/event-types`, { name: fixture.eventType, schema: { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } } });
-  await json("POST", `/api/v1/apps/${SLUG}/events`, { event_name: fixture.eventType, payload: { s: "aaa" } });
+  fixture.appId = (
+    await json("POST", "/api/v1/apps", {
+      slug: SLUG,
+      name: "Properties",
+      embed_origins: ["https://product.example"],
+    })
+  ).id;
+  fixture.endpointId = (
+    await json("POST", `/api/v1/apps/${SLUG}/endpoints`, {
+      url: `${receiver.url}/hook`,
+      events: ["*"],
+    })
+  ).id;
+  await json("POST", `/api/v1/apps/${SLUG}/event-types`, {
+    name: fixture.eventType,
+    schema: { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } },
+  });
+  await json("POST", `/api/v1/apps/${SLUG}/events`, {
+    event_name: fixture.eventType,
+    payload: { s: "aaa" },
+  });
   await fanOutNow(); // no job driver runs here: fan out by hand
   fixture.deliveryId = (await json("GET", `/api/v1/apps/${SLUG}/deliveries`)).data[0].id;
-  fixture.replayId = (await json("POST", `/api/v1/apps/${SLUG}/replays`, { delivery_ids: [fixture.deliveryId] })).id;
+  fixture.replayId = (
+    await json("POST", `/api/v1/apps/${SLUG}/replays`, { delivery_ids: [fixture.deliveryId] })
+  ).id;
   await openPortalSession();
 }, 60_000);
 afterAll(async () => {
@@ -86,14 +139,25 @@ const nasty = fc.constantFrom(
   "msg_x",
   "ticket",
 );
-const anyString = fc.oneof(nasty, fc.string({ unit: "binary", maxLength: 40 }), fc.string({ maxLength: 12 }));
+const anyString = fc.oneof(
+  nasty,
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.string({ maxLength: 12 }),
+);
 // Deep nesting is spliced into the body text (a deep value would overflow fast-check's own printing).
 const deep = fc.integer({ min: 100, max: 6_000 }).map((n) => `<<deep:${n}>>`);
-const withDeep = (text: string) => text.replace(/"<<deep:(\d+)>>"/g, (_, n: string) => `${"[".repeat(Number(n))}${"]".repeat(Number(n))}`);
+const withDeep = (text: string) =>
+  text.replace(
+    /"<<deep:(\d+)>>"/g,
+    (_, n: string) => `${"[".repeat(Number(n))}${"]".repeat(Number(n))}`,
+  );
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: anyString },
   { weight: 2, arbitrary: fc.tuple(anyString, nasty, anyString).map((parts) => parts.join("")) },
-  { weight: 1, arbitrary: fc.dictionary(anyString, fc.oneof(anyString, fc.integer()), { maxKeys: 3 }) },
+  {
+    weight: 1,
+    arbitrary: fc.dictionary(anyString, fc.oneof(anyString, fc.integer()), { maxKeys: 3 }),
+  },
   { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null)) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 1, arbitrary: fc.array(anyString, { maxLength: 4 }) },
@@ -103,18 +167,56 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Field names the API knows (so generated bodies get past "unknown field" into the domain code). */
 const FIELDS = [
-  "url", "description", "headers", "events", "subscriptions", "subscribed_events", "name", "slug", "schema", "example",
-  "event_name", "payload", "ticket", "ticket_type", "webhook_app_slug", "expires_in", "delivery_ids", "start_date",
-  "end_date", "status", "is_active", "active", "max_retries", "timeout_seconds", "rate_limit", "channels",
-  "embed_origins", "branding", "archived", "dry_run", "expire_previous", "strict_catalog", "event_type", "data",
+  "url",
+  "description",
+  "headers",
+  "events",
+  "subscriptions",
+  "subscribed_events",
+  "name",
+  "slug",
+  "schema",
+  "example",
+  "event_name",
+  "payload",
+  "ticket",
+  "ticket_type",
+  "webhook_app_slug",
+  "expires_in",
+  "delivery_ids",
+  "start_date",
+  "end_date",
+  "status",
+  "is_active",
+  "active",
+  "max_retries",
+  "timeout_seconds",
+  "rate_limit",
+  "channels",
+  "embed_origins",
+  "branding",
+  "archived",
+  "dry_run",
+  "expire_previous",
+  "strict_catalog",
+  "event_type",
+  "data",
 ];
-const fieldName = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...FIELDS) }, { weight: 1, arbitrary: anyString });
+const fieldName = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...FIELDS) },
+  { weight: 1, arbitrary: anyString },
+);
 /**
  * Valid bodies per route (by its path below /api, methods alike), so that a mutation of one or
  * two fields reaches the domain code and the database rather than stopping at "unknown field".
  */
 function templates(): Record<string, Record<string, unknown>> {
-  const endpoint = { url: `${receiver.url}/hook`, events: ["*"], description: "d", headers: { "X-A": "1" } };
+  const endpoint = {
+    url: `${receiver.url}/hook`,
+    events: ["*"],
+    description: "d",
+    headers: { "X-A": "1" },
+  };
   return {
     "v1/apps": { slug: "s", name: "N", description: "d", embed_origins: ["https://a.example"] },
     "v1/apps/[slug]": { name: "N", description: "d" },
@@ -137,7 +239,14 @@ function templates(): Record<string, Record<string, unknown>> {
 let unique = 0;
 const templated = (route: string) =>
   fc
-    .array(fc.tuple(fc.nat(), fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fieldName }), anyValue), { minLength: 1, maxLength: 2 })
+    .array(
+      fc.tuple(
+        fc.nat(),
+        fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fieldName }),
+        anyValue,
+      ),
+      { minLength: 1, maxLength: 2 },
+    )
     .map((overrides) => {
       const base = { ...(templates()[route] ?? {}) } as Record<string, unknown>;
       // Names that must be new each time (app slugs, event type names).
@@ -145,20 +254,50 @@ const templated = (route: string) =>
       if (base.name === "x.y") base.name = `x.y${++unique}`;
       // Mostly mutate a field the route knows; sometimes add another.
       const keys = Object.keys(base);
-      for (const [index, extra, value] of overrides) base[extra ?? keys[index % Math.max(1, keys.length)] ?? "x"] = value;
+      for (const [index, extra, value] of overrides)
+        base[extra ?? keys[index % Math.max(1, keys.length)] ?? "x"] = value;
       return withDeep(JSON.stringify(base));
     });
-const bodyFor = (route: string) => fc.oneof({ weight: 6, arbitrary: templated(route) }, { weight: 2, arbitrary: body });
+const bodyFor = (route: string) =>
+  fc.oneof({ weight: 6, arbitrary: templated(route) }, { weight: 2, arbitrary: body });
 const body = fc.oneof(
-  { weight: 6, arbitrary: fc.dictionary(fieldName, anyValue, { maxKeys: 5 }).map((o) => withDeep(JSON.stringify(o))) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .dictionary(fieldName, anyValue, { maxKeys: 5 })
+      .map((o) => withDeep(JSON.stringify(o))),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 
-const QUERY_KEYS = ["limit", "cursor", "offset", "start_date", "end_date", "endpoint_id", "event_name", "status", "fields", "granularity", "period", "include_archived", "channel"];
+const QUERY_KEYS = [
+  "limit",
+  "cursor",
+  "offset",
+  "start_date",
+  "end_date",
+  "endpoint_id",
+  "event_name",
+  "status",
+  "fields",
+  "granularity",
+  "period",
+  "include_archived",
+  "channel",
+];
 const query = fc
-  .array(fc.tuple(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...QUERY_KEYS) }, { weight: 1, arbitrary: anyString }), anyString), { maxLength: 3 })
+  .array(
+    fc.tuple(
+      fc.oneof(
+        { weight: 8, arbitrary: fc.constantFrom(...QUERY_KEYS) },
+        { weight: 1, arbitrary: anyString },
+      ),
+      anyString,
+    ),
+    { maxLength: 3 },
+  )
   .map((pairs) => {
     const params = new URLSearchParams();
     for (const [k, v] of pairs) params.append(k, v);
@@ -166,19 +305,33 @@ const query = fc
     return text ? `?${text}` : "";
   });
 
-const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 });
-const benignHeaders = fc.record({ "idempotency-key": printable, "x-request-id": printable, "x-forwarded-for": printable }, { requiredKeys: [] });
+const printable = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 60,
+});
+const benignHeaders = fc.record(
+  { "idempotency-key": printable, "x-request-id": printable, "x-forwarded-for": printable },
+  { requiredKeys: [] },
+);
 // Headers that make the request fail early (wrong origin, CSRF token, content type): now and then.
 const riskyHeaders = fc.record(
   {
-    "content-type": fc.constantFrom("application/json", "text/plain", "application/json; charset=latin1", ""),
+    "content-type": fc.constantFrom(
+      "application/json",
+      "text/plain",
+      "application/json; charset=latin1",
+      "",
+    ),
     origin: fc.constantFrom("https://product.example", "https://evil.example", "null"),
     "x-csrf-token": printable,
   },
   { requiredKeys: [] },
 );
 const headers = fc
-  .tuple(benignHeaders, fc.oneof({ weight: 5, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: riskyHeaders }))
+  .tuple(
+    benignHeaders,
+    fc.oneof({ weight: 5, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: riskyHeaders }),
+  )
   .map(([a, b]) => ({ ...a, ...b }) as Record<string, string>);
 
 function encodeSegment(s: string): string {
@@ -202,8 +355,18 @@ interface Target {
 function servedMethods(file: string): Set<string> {
   const source = fs.readFileSync(file, "utf8");
   const found = new Set<string>();
-  for (const m of source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) found.add(m[1]!);
-  for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) for (const part of m[1]!.split(",")) found.add(part.trim().split(/\s+as\s+/).pop()!);
+  for (const m of source.matchAll(
+    /export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g,
+  ))
+    found.add(m[1]!);
+  for (const m of source.matchAll(/export\s*\{([^}]*)\}/g))
+    for (const part of m[1]!.split(","))
+      found.add(
+        part
+          .trim()
+          .split(/\s+as\s+/)
+          .pop()!,
+      );
   return found;
 }
 const API_ROOT = path.resolve(import.meta.dirname, "..", "..", "app", "api");
@@ -214,11 +377,27 @@ const targets: Target[] = findRouteFiles(API_ROOT)
     return METHODS.map((method) => ({ segments: r.segments, method, served: served.has(method) }));
   })
   // Ending the fixture's portal session or deleting its app would turn every later case into 401/404.
-  .filter((t) => !(t.method === "DELETE" && ["frontend/webhook/session", "v1/apps/[slug]", "v1/apps/[slug]/sessions"].includes(t.segments.join("/"))));
+  .filter(
+    (t) =>
+      !(
+        t.method === "DELETE" &&
+        ["frontend/webhook/session", "v1/apps/[slug]", "v1/apps/[slug]/sessions"].includes(
+          t.segments.join("/"),
+        )
+      ),
+  );
 
 function paramValue(name: string): fc.Arbitrary<string> {
-  const known = { slug: [SLUG, fixture.appId], id: [fixture.endpointId, fixture.deliveryId, fixture.replayId], name: [fixture.eventType] }[name] ?? [];
-  return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: anyString.filter((s) => s !== "" && s !== "." && s !== "..") });
+  const known =
+    {
+      slug: [SLUG, fixture.appId],
+      id: [fixture.endpointId, fixture.deliveryId, fixture.replayId],
+      name: [fixture.eventType],
+    }[name] ?? [];
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...known) },
+    { weight: 1, arbitrary: anyString.filter((s) => s !== "" && s !== "." && s !== "..") },
+  );
 }
 
 function requestFor(target: Target) {
@@ -227,8 +406,17 @@ function requestFor(target: Target) {
     return dynamic ? paramValue(dynamic[1]!).map(encodeSegment) : fc.constant(s);
   });
   // Query strings matter to reads; writes get one now and then.
-  const q = target.method === "GET" ? query : fc.oneof({ weight: 8, arbitrary: fc.constant("") }, { weight: 1, arbitrary: query });
-  return fc.record({ target: fc.constant(target), path: fc.tuple(...segments).map((p) => `/api/${p.join("/")}`), query: q, headers, body: bodyFor(target.segments.join("/")) });
+  const q =
+    target.method === "GET"
+      ? query
+      : fc.oneof({ weight: 8, arbitrary: fc.constant("") }, { weight: 1, arbitrary: query });
+  return fc.record({
+    target: fc.constant(target),
+    path: fc.tuple(...segments).map((p) => `/api/${p.join("/")}`),
+    query: q,
+    headers,
+    body: bodyFor(target.segments.join("/")),
+  });
 }
 
 const ENVELOPE_CODE = /^[a-z_]+$/;
@@ -248,40 +436,70 @@ describe("every API route under generated input", () => {
     expect(targets.filter((t) => t.served).length).toBeGreaterThan(60);
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...targets.filter((t) => t.served)) }, { weight: 1, arbitrary: fc.constantFrom(...targets.filter((t) => !t.served)) }).chain(requestFor),
+        fc
+          .oneof(
+            { weight: 12, arbitrary: fc.constantFrom(...targets.filter((t) => t.served)) },
+            { weight: 1, arbitrary: fc.constantFrom(...targets.filter((t) => !t.served)) },
+          )
+          .chain(requestFor),
         async ({ target, path: urlPath, query: q, headers: h, body: b }) => {
-        const frontend = target.segments[0] === "frontend";
-        const sent: Record<string, string> = { ...h };
-        if (frontend) {
-          sent.cookie = fixture.cookie;
-          sent["x-csrf-token"] ??= fixture.csrf;
-          if (sent["x-csrf-token"] === "") sent["x-csrf-token"] = fixture.csrf;
-        } else {
-          sent.authorization = `Bearer ${key}`;
-        }
-        const withBody = target.method !== "GET" && b !== undefined;
-        const res = await call(target.method, `${urlPath}${q}`, { body: withBody ? b : undefined, headers: sent });
-        const where = `${target.method} ${urlPath}${q} -> ${res.status} ${res.text.slice(0, 300)}`;
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        expect(res.status, where).toBeLessThan(500);
-        if (res.status >= 400) {
-          const parsed = JSON.parse(res.text) as { error?: { code?: unknown; message?: unknown } };
-          expect(typeof parsed.error?.code === "string" && ENVELOPE_CODE.test(parsed.error.code), where).toBe(true);
-          expect(typeof parsed.error?.message, where).toBe("string");
-          // The database's own refusal is only a safety net: the checks before it name the field.
-          expect(res.text, where).not.toContain('"field":"(request)"');
-        }
-        if (++cases % 250 === 0) await healthAnswersWithinOneSecond();
-      }),
-      { numRuns: RUNS, seed: process.env.HOOKLINE_PROPERTY_SEED ? Number(process.env.HOOKLINE_PROPERTY_SEED) : undefined, endOnFailure: true },
+          const frontend = target.segments[0] === "frontend";
+          const sent: Record<string, string> = { ...h };
+          if (frontend) {
+            sent.cookie = fixture.cookie;
+            sent["x-csrf-token"] ??= fixture.csrf;
+            if (sent["x-csrf-token"] === "") sent["x-csrf-token"] = fixture.csrf;
+          } else {
+            sent.authorization = `Bearer ${key}`;
+          }
+          const withBody = target.method !== "GET" && b !== undefined;
+          const res = await call(target.method, `${urlPath}${q}`, {
+            body: withBody ? b : undefined,
+            headers: sent,
+          });
+          const where = `${target.method} ${urlPath}${q} -> ${res.status} ${res.text.slice(0, 300)}`;
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          expect(res.status, where).toBeLessThan(500);
+          if (res.status >= 400) {
+            const parsed = JSON.parse(res.text) as {
+              error?: { code?: unknown; message?: unknown };
+            };
+            expect(
+              typeof parsed.error?.code === "string" && ENVELOPE_CODE.test(parsed.error.code),
+              where,
+            ).toBe(true);
+            expect(typeof parsed.error?.message, where).toBe("string");
+            // The database's own refusal is only a safety net: the checks before it name the field.
+            expect(res.text, where).not.toContain('"field":"(request)"');
+          }
+          if (++cases % 250 === 0) await healthAnswersWithinOneSecond();
+        },
+      ),
+      {
+        numRuns: RUNS,
+        seed: process.env.HOOKLINE_PROPERTY_SEED
+          ? Number(process.env.HOOKLINE_PROPERTY_SEED)
+          : undefined,
+        endOnFailure: true,
+      },
     );
     await healthAnswersWithinOneSecond();
     // The sweep must reach the domain code, not stop at authentication or routing.
     const answered = [...statuses.entries()].sort((a, b) => a[0] - b[0]);
-    const count = (pred: (s: number) => boolean) => answered.filter(([s]) => pred(s)).reduce((n, [, c]) => n + c, 0);
+    const count = (pred: (s: number) => boolean) =>
+      answered.filter(([s]) => pred(s)).reduce((n, [, c]) => n + c, 0);
     if (process.env.HOOKLINE_PROPERTY_VERBOSE) console.log(Object.fromEntries(answered));
-    expect(count((s) => s < 300), JSON.stringify(answered)).toBeGreaterThan(RUNS / 20);
-    expect(count((s) => s === 422), JSON.stringify(answered)).toBeGreaterThan(RUNS / 20);
-    expect(count((s) => s === 401), JSON.stringify(answered)).toBeLessThan(RUNS / 4);
+    expect(
+      count((s) => s < 300),
+      JSON.stringify(answered),
+    ).toBeGreaterThan(RUNS / 20);
+    expect(
+      count((s) => s === 422),
+      JSON.stringify(answered),
+    ).toBeGreaterThan(RUNS / 20);
+    expect(
+      count((s) => s === 401),
+      JSON.stringify(answered),
+    ).toBeLessThan(RUNS / 4);
   }, 120_000);
 });

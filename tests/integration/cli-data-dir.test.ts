@@ -20,7 +20,10 @@ afterAll(() => {
 
 describe("CLI data directory", () => {
   it("names its data directory, points at the running server's, and creates nothing without --init", async () => {
-    const result = await runCli(["keys", "create", "--name", "stray"], { HOOKLINE_DATA_DIR: empty, DATABASE_URL: undefined });
+    const result = await runCli(["keys", "create", "--name", "stray"], {
+      HOOKLINE_DATA_DIR: empty,
+      DATABASE_URL: undefined,
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain(`data directory ${empty} (no server running on it)`);

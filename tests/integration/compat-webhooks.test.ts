@@ -29,13 +29,24 @@ beforeAll(async () => {
 afterAll(() => receiver?.close());
 
 type Handler = Parameters<typeof callRoute>[0];
-const call = (handler: Handler, method: string, params: Record<string, string>, body?: unknown, query = "") =>
-  callRoute(handler, { method, path: `/api/v1/x${query}`, apiKey: key, params, body });
-const fieldsOf = (body: any): string[] => body.error.details.fields.map((f: { field: string }) => f.field);
+const call = (
+  handler: Handler,
+  method: string,
+  params: Record<string, string>,
+  body?: unknown,
+  query = "",
+) => callRoute(handler, { method, path: `/api/v1/x${query}`, apiKey: key, params, body });
+const fieldsOf = (body: any): string[] =>
+  body.error.details.fields.map((f: { field: string }) => f.field);
 const keys = (o: object) => Object.keys(o).sort();
 
 async function createWebhook(slug = "seed4", body: Record<string, unknown> = {}) {
-  const res = await call(listRoute.POST, "POST", { slug }, { url: "https://example.com/hooks", events: ["order.created"], ...body });
+  const res = await call(
+    listRoute.POST,
+    "POST",
+    { slug },
+    { url: "https://example.com/hooks", events: ["order.created"], ...body },
+  );
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.data as { id: string; secret: string };
 }
@@ -43,12 +54,21 @@ async function createWebhook(slug = "seed4", body: Record<string, unknown> = {})
 describe("POST /apps/{appId}/webhooks", () => {
   it("answers exactly id, url, events, active, createdAt and secret, by app id or slug", async () => {
     for (const ref of [appId, "seed4"]) {
-      const res = await call(listRoute.POST, "POST", { slug: ref }, { url: "https://example.com/hooks", events: ["order.created", "order.paid"] });
+      const res = await call(
+        listRoute.POST,
+        "POST",
+        { slug: ref },
+        { url: "https://example.com/hooks", events: ["order.created", "order.paid"] },
+      );
       expect(res.status).toBe(201);
       expect(keys(res.body)).toEqual(["data", "success"]);
       expect(res.body.success).toBe(true);
       expect(keys(res.body.data)).toEqual(["active", "createdAt", "events", "id", "secret", "url"]);
-      expect(res.body.data).toMatchObject({ url: "https://example.com/hooks", events: ["order.created", "order.paid"], active: true });
+      expect(res.body.data).toMatchObject({
+        url: "https://example.com/hooks",
+        events: ["order.created", "order.paid"],
+        active: true,
+      });
       expect(res.body.data.secret).toMatch(/^whsec_/);
       expect(Number.isNaN(Date.parse(res.body.data.createdAt))).toBe(false);
     }
@@ -64,7 +84,10 @@ describe("POST /apps/{appId}/webhooks", () => {
     [{ url: "https://u:p@example.com/hooks", events: ["a"] }, "url"],
     [{ url: "ftp://example.com/hooks", events: ["a"] }, "url"],
     [{ url: "https://example.com/hooks", events: ["bad name"] }, "events[0]"],
-    [{ url: "https://example.com/hooks", events: ["a"], description: "not in seed 004" }, "description"],
+    [
+      { url: "https://example.com/hooks", events: ["a"], description: "not in seed 004" },
+      "description",
+    ],
     [{ url: "https://example.com/hooks", events: ["a"], subscriptions: ["a"] }, "subscriptions"],
   ])("refuses %j with 422 naming %s and writes nothing", async (body, field) => {
     const before = await db().prisma.endpoint.count();
@@ -76,7 +99,16 @@ describe("POST /apps/{appId}/webhooks", () => {
   });
 
   it("answers 404 for an unknown app", async () => {
-    expect((await call(listRoute.POST, "POST", { slug: "app_nope" }, { url: "https://example.com/h", events: ["a"] })).status).toBe(404);
+    expect(
+      (
+        await call(
+          listRoute.POST,
+          "POST",
+          { slug: "app_nope" },
+          { url: "https://example.com/h", events: ["a"] },
+        )
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -91,9 +123,22 @@ describe("GET /apps/{appId}/webhooks", () => {
     expect(page1.status).toBe(200);
     expect(keys(page1.body)).toEqual(["data", "hasMore", "nextCursor", "success"]);
     expect(page1.body).toMatchObject({ success: true, hasMore: true });
-    expect(keys(page1.body.data[0])).toEqual(["active", "createdAt", "events", "id", "updatedAt", "url"]);
+    expect(keys(page1.body.data[0])).toEqual([
+      "active",
+      "createdAt",
+      "events",
+      "id",
+      "updatedAt",
+      "url",
+    ]);
     expect(page1.body.data[0].id).toBe(c.id);
-    const page2 = await call(listRoute.GET, "GET", { slug: "listing" }, undefined, `?limit=1&cursor=${page1.body.nextCursor}`);
+    const page2 = await call(
+      listRoute.GET,
+      "GET",
+      { slug: "listing" },
+      undefined,
+      `?limit=1&cursor=${page1.body.nextCursor}`,
+    );
     expect(page2.body.data.map((w: { id: string }) => w.id)).toEqual([a.id]);
     expect(page2.body).toMatchObject({ hasMore: false, nextCursor: null });
   });
@@ -102,7 +147,9 @@ describe("GET /apps/{appId}/webhooks", () => {
     const res = await call(listRoute.GET, "GET", { slug: "seed4" }, undefined, "?limit=1000");
     expect(res.status).toBe(400);
     expect(fieldsOf(res.body)).toEqual(["limit"]);
-    expect((await call(listRoute.GET, "GET", { slug: "seed4" }, undefined, "?page=2")).status).toBe(400);
+    expect((await call(listRoute.GET, "GET", { slug: "seed4" }, undefined, "?page=2")).status).toBe(
+      400,
+    );
     expect((await call(listRoute.GET, "GET", { slug: "ghost" })).status).toBe(404);
   });
 });
@@ -110,14 +157,30 @@ describe("GET /apps/{appId}/webhooks", () => {
 describe("PUT /apps/{appId}/webhooks/{id}", () => {
   it("answers exactly id, url, events, active, updatedAt", async () => {
     const w = await createWebhook();
-    const res = await call(oneRoute.PUT, "PUT", { slug: "seed4", id: w.id }, { url: "https://example.com/v2", events: ["order.refunded"], active: false });
+    const res = await call(
+      oneRoute.PUT,
+      "PUT",
+      { slug: "seed4", id: w.id },
+      { url: "https://example.com/v2", events: ["order.refunded"], active: false },
+    );
     expect(res.status).toBe(200);
     expect(res.body.success).toBe(true);
     expect(keys(res.body.data)).toEqual(["active", "events", "id", "updatedAt", "url"]);
-    expect(res.body.data).toMatchObject({ id: w.id, url: "https://example.com/v2", events: ["order.refunded"], active: false });
+    expect(res.body.data).toMatchObject({
+      id: w.id,
+      url: "https://example.com/v2",
+      events: ["order.refunded"],
+      active: false,
+    });
     const partial = await call(oneRoute.PUT, "PUT", { slug: appId, id: w.id }, { active: true });
-    expect(partial.body.data).toMatchObject({ url: "https://example.com/v2", events: ["order.refunded"], active: true });
-    expect(await db().prisma.auditLog.count({ where: { action: "endpoint.updated", targetId: w.id } })).toBe(2);
+    expect(partial.body.data).toMatchObject({
+      url: "https://example.com/v2",
+      events: ["order.refunded"],
+      active: true,
+    });
+    expect(
+      await db().prisma.auditLog.count({ where: { action: "endpoint.updated", targetId: w.id } }),
+    ).toBe(2);
   });
 
   it.each([
@@ -139,7 +202,12 @@ describe("PUT /apps/{appId}/webhooks/{id}", () => {
 describe("DELETE /apps/{appId}/webhooks/{id}", () => {
   it("answers 204 with an empty body; the endpoint is gone from both surfaces", async () => {
     const w = await createWebhook();
-    const res = await callRoute(oneRoute.DELETE, { method: "DELETE", path: "/x", apiKey: key, params: { slug: "seed4", id: w.id } });
+    const res = await callRoute(oneRoute.DELETE, {
+      method: "DELETE",
+      path: "/x",
+      apiKey: key,
+      params: { slug: "seed4", id: w.id },
+    });
     expect(res.status).toBe(204);
     expect(res.body).toBeNull();
     expect((await call(endpointRoute.GET, "GET", { slug: "seed4", id: w.id })).status).toBe(404);
@@ -160,7 +228,12 @@ describe("POST /apps/{appId}/webhooks/{id}/rotate-secret", () => {
 
   it("refuses options (seed 004 has none) with 422", async () => {
     const w = await createWebhook();
-    const res = await call(rotateRoute.POST, "POST", { slug: "seed4", id: w.id }, { grace_period_seconds: 60 });
+    const res = await call(
+      rotateRoute.POST,
+      "POST",
+      { slug: "seed4", id: w.id },
+      { grace_period_seconds: 60 },
+    );
     expect(res.status).toBe(422);
     expect(fieldsOf(res.body)).toEqual(["grace_period_seconds"]);
     expect((await activeSigningSecrets([w.id])).get(w.id)).toEqual([w.secret]);
@@ -174,7 +247,13 @@ describe("POST /apps/{appId}/webhooks/{id}/test-ping", () => {
     const res = await call(pingRoute.POST, "POST", { slug: "seed4", id: w.id });
     expect(res.status).toBe(200);
     expect(res.body.success).toBe(true);
-    expect(keys(res.body.data)).toEqual(["deliveryId", "durationMs", "error", "statusCode", "success"]);
+    expect(keys(res.body.data)).toEqual([
+      "deliveryId",
+      "durationMs",
+      "error",
+      "statusCode",
+      "success",
+    ]);
     expect(res.body.data).toMatchObject({ success: true, statusCode: 200, error: null });
     expect(receiver.requests.length).toBe(before + 1);
     expect(receiver.requests[before]!.headers["webhook-id"]).toBe(res.body.data.deliveryId);
@@ -192,7 +271,9 @@ describe("GET /apps/{appId}/webhooks/{id}/deliveries", () => {
   it("pages this endpoint's deliveries by cursor, filtered by status", async () => {
     const w = await createWebhook();
     const sibling = await createWebhook();
-    const event = await db().prisma.event.create({ data: { id: newId("msg"), appId, name: "order.created", payload: { n: 1 } } });
+    const event = await db().prisma.event.create({
+      data: { id: newId("msg"), appId, name: "order.created", payload: { n: 1 } },
+    });
     const base = Date.now() - 60_000;
     const statuses = ["success", "failed", "success", "retrying", "success"] as const;
     const ids: string[] = [];
@@ -212,12 +293,26 @@ describe("GET /apps/{appId}/webhooks/{id}/deliveries", () => {
       });
       ids.push(d.id);
     }
-    await db().prisma.delivery.create({ data: { id: newId("dlv"), appId, eventId: event.id, endpointId: sibling.id, eventName: "order.created" } });
+    await db().prisma.delivery.create({
+      data: {
+        id: newId("dlv"),
+        appId,
+        eventId: event.id,
+        endpointId: sibling.id,
+        eventName: "order.created",
+      },
+    });
 
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let i = 0; i < 5; i++) {
-      const res: any = await call(deliveriesRoute.GET, "GET", { slug: "seed4", id: w.id }, undefined, `?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      const res: any = await call(
+        deliveriesRoute.GET,
+        "GET",
+        { slug: "seed4", id: w.id },
+        undefined,
+        `?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.success).toBe(true);
       seen.push(...res.body.data.map((d: { id: string }) => d.id));
@@ -226,10 +321,35 @@ describe("GET /apps/{appId}/webhooks/{id}/deliveries", () => {
     }
     expect(seen).toEqual([...ids].reverse());
 
-    const ok = await call(deliveriesRoute.GET, "GET", { slug: "seed4", id: w.id }, undefined, "?status=success");
+    const ok = await call(
+      deliveriesRoute.GET,
+      "GET",
+      { slug: "seed4", id: w.id },
+      undefined,
+      "?status=success",
+    );
     expect(ok.body.data).toHaveLength(3);
-    expect(keys(ok.body.data[0])).toEqual(["attempts", "completedAt", "createdAt", "error", "event", "eventId", "id", "nextAttemptAt", "status", "statusCode", "webhookId"]);
-    expect(ok.body.data[0]).toMatchObject({ id: ids[4], webhookId: w.id, event: "order.created", status: "success", attempts: 5, statusCode: 200 });
+    expect(keys(ok.body.data[0])).toEqual([
+      "attempts",
+      "completedAt",
+      "createdAt",
+      "error",
+      "event",
+      "eventId",
+      "id",
+      "nextAttemptAt",
+      "status",
+      "statusCode",
+      "webhookId",
+    ]);
+    expect(ok.body.data[0]).toMatchObject({
+      id: ids[4],
+      webhookId: w.id,
+      event: "order.created",
+      status: "success",
+      attempts: 5,
+      statusCode: 200,
+    });
   });
 
   it.each([
@@ -239,7 +359,13 @@ describe("GET /apps/{appId}/webhooks/{id}/deliveries", () => {
     ["?offset=3", "offset"],
   ])("refuses %s with 400 naming %s", async (query, field) => {
     const w = await createWebhook();
-    const res = await call(deliveriesRoute.GET, "GET", { slug: "seed4", id: w.id }, undefined, query);
+    const res = await call(
+      deliveriesRoute.GET,
+      "GET",
+      { slug: "seed4", id: w.id },
+      undefined,
+      query,
+    );
     expect(res.status).toBe(400);
     expect(fieldsOf(res.body)).toContain(field);
   });
@@ -264,7 +390,9 @@ describe("another app's endpoint under this app", () => {
         expect(res.body.error.message, label).toBe(`Endpoint "${foreign.id}" not found`);
       }
     }
-    expect(await db().prisma.endpoint.findUniqueOrThrow({ where: { id: foreign.id } })).toEqual(before);
+    expect(await db().prisma.endpoint.findUniqueOrThrow({ where: { id: foreign.id } })).toEqual(
+      before,
+    );
     expect((await activeSigningSecrets([foreign.id])).get(foreign.id)).toEqual([foreign.secret]);
     expect(receiver.requests.length).toBe(sent);
   });

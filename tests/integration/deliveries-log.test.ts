@@ -25,7 +25,12 @@ let endpointIds: string[];
 let otherEndpointId: string;
 
 /** Deliveries created one minute apart, three at a time sharing a timestamp (the id breaks ties). */
-async function seed(appId: string, endpoints: string[], count: number, prefix: string): Promise<void> {
+async function seed(
+  appId: string,
+  endpoints: string[],
+  count: number,
+  prefix: string,
+): Promise<void> {
   const pool = db().pool;
   await pool.query(
     `INSERT INTO events (id, app_id, name, payload, created_at)
@@ -53,7 +58,10 @@ async function arrive(n: number): Promise<void> {
   const pool = db().pool;
   for (let i = 0; i < n; i++) {
     const eventId = newId("msg");
-    await pool.query("INSERT INTO events (id, app_id, name, payload) VALUES ($1, $2, 'invoice.paid', '{}')", [eventId, app.id]);
+    await pool.query(
+      "INSERT INTO events (id, app_id, name, payload) VALUES ($1, $2, 'invoice.paid', '{}')",
+      [eventId, app.id],
+    );
     await pool.query(
       `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, last_status_code)
        VALUES ($1, $2, $3, $4, 'invoice.paid', 'failed', 500)`,
@@ -71,7 +79,11 @@ async function expectedIds(where = "", params: unknown[] = []): Promise<string[]
 }
 
 function list(query: string, slug = app.slug): Promise<CallResult> {
-  return callRoute(listRoute.GET, { path: `/api/v1/apps/${slug}/deliveries${query ? `?${query}` : ""}`, apiKey: key, params: { slug } });
+  return callRoute(listRoute.GET, {
+    path: `/api/v1/apps/${slug}/deliveries${query ? `?${query}` : ""}`,
+    apiKey: key,
+    params: { slug },
+  });
 }
 
 /** Walks every page by cursor; `between` runs after each page (new arrivals). */
@@ -79,7 +91,9 @@ async function walkByCursor(query: string, between?: () => Promise<void>): Promi
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 200; page++) {
-    const res: CallResult = await list(`${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const res: CallResult = await list(
+      `${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     seen.push(...res.body.data.map((d: { id: string }) => d.id));
     expect(res.body.has_more).toBe(res.body.next_cursor !== null);
@@ -95,8 +109,12 @@ beforeAll(async () => {
   app = await createTestApp("log-app");
   other = await createTestApp("log-other");
   endpointIds = [];
-  for (let i = 0; i < 3; i++) endpointIds.push((await createTestEndpoint(app, { url: `https://r${i}.example.com/hook` })).endpoint.id);
-  otherEndpointId = (await createTestEndpoint(other, { url: "https://other.example.com/hook" })).endpoint.id;
+  for (let i = 0; i < 3; i++)
+    endpointIds.push(
+      (await createTestEndpoint(app, { url: `https://r${i}.example.com/hook` })).endpoint.id,
+    );
+  otherEndpointId = (await createTestEndpoint(other, { url: "https://other.example.com/hook" }))
+    .endpoint.id;
   await seed(app.id, endpointIds, SEEDED, "a");
   await seed(other.id, [otherEndpointId], 50, "b");
 });
@@ -125,16 +143,22 @@ describe("GET /apps/{slug}/deliveries: paging 10,000 deliveries while new ones a
     for (let offset = 0; offset < expected.length; offset += 250) {
       const res = await list(`limit=250&offset=${offset}&end_date=${encodeURIComponent(pinned)}`);
       expect(res.status).toBe(200);
-      expect(res.body.data.map((d: { id: string }) => d.id)).toEqual(expected.slice(offset, offset + 250));
+      expect(res.body.data.map((d: { id: string }) => d.id)).toEqual(
+        expected.slice(offset, offset + 250),
+      );
       seen.push(...res.body.data.map((d: { id: string }) => d.id));
       if (offset % 2500 === 0) await arrive(2);
     }
     expect(seen).toEqual(expected);
     // offset after a cursor skips rows past the cursor's position
     const page1 = await list("limit=10&status=failed");
-    const skipped = await list(`limit=10&status=failed&offset=5&cursor=${encodeURIComponent(page1.body.next_cursor)}`);
+    const skipped = await list(
+      `limit=10&status=failed&offset=5&cursor=${encodeURIComponent(page1.body.next_cursor)}`,
+    );
     const direct = await list("limit=25&status=failed");
-    expect(skipped.body.data.map((d: { id: string }) => d.id)).toEqual(direct.body.data.slice(15, 25).map((d: { id: string }) => d.id));
+    expect(skipped.body.data.map((d: { id: string }) => d.id)).toEqual(
+      direct.body.data.slice(15, 25).map((d: { id: string }) => d.id),
+    );
   });
 
   it("filters: status, event_name, endpoint_id, http_status (code and class), date range, combined", async () => {
@@ -146,7 +170,11 @@ describe("GET /apps/{slug}/deliveries: paging 10,000 deliveries while new ones a
       [`endpoint_id=${endpointIds[1]}`, "AND endpoint_id = $3", [endpointIds[1]]],
       ["http_status=503", "AND last_status_code = 503", []],
       ["http_status=5xx", "AND last_status_code BETWEEN 500 AND 599", []],
-      [`start_date=${start}&end_date=${end}`, "AND created_at >= $3 AND created_at <= $4", [start, end]],
+      [
+        `start_date=${start}&end_date=${end}`,
+        "AND created_at >= $3 AND created_at <= $4",
+        [start, end],
+      ],
       [
         `status=retrying&event_name=invoice.failed&endpoint_id=${endpointIds[1]}&start_date=${start}`,
         "AND status = 'retrying' AND event_name = 'invoice.failed' AND endpoint_id = $3 AND created_at >= $4",
@@ -156,7 +184,9 @@ describe("GET /apps/{slug}/deliveries: paging 10,000 deliveries while new ones a
     for (const [query, where, params] of cases) {
       const expected = await expectedIds(where, params);
       expect(expected.length, query).toBeGreaterThan(0);
-      const seen = (await walkByCursor(`limit=250&${query}`)).filter((id) => id.startsWith("dlv_a"));
+      const seen = (await walkByCursor(`limit=250&${query}`)).filter((id) =>
+        id.startsWith("dlv_a"),
+      );
       expect(seen, query).toEqual(expected);
     }
     const page = await list("status=failed&limit=5");
@@ -191,7 +221,8 @@ describe("GET /apps/{slug}/deliveries: paging 10,000 deliveries while new ones a
 });
 
 describe("bad input: 400 naming the parameter", () => {
-  const fieldOf = (res: CallResult) => res.body.error.details.fields.map((f: { field: string }) => f.field);
+  const fieldOf = (res: CallResult) =>
+    res.body.error.details.fields.map((f: { field: string }) => f.field);
   it.each([
     ["status=done", "status"],
     ["start_date=yesterday", "start_date"],
@@ -244,7 +275,11 @@ describe("GET /apps/{slug}/deliveries/{id}", () => {
           endpointIds[0],
           n,
           trigger,
-          JSON.stringify({ "webhook-id": deliveryId, "webhook-signature": "v1,***", "content-type": "application/json" }),
+          JSON.stringify({
+            "webhook-id": deliveryId,
+            "webhook-signature": "v1,***",
+            "content-type": "application/json",
+          }),
           status,
           JSON.stringify({ "content-type": "text/plain" }),
           body,
@@ -254,7 +289,12 @@ describe("GET /apps/{slug}/deliveries/{id}", () => {
         ],
       );
     }
-    const get = (id: string, slug = app.slug) => callRoute(detailRoute.GET, { path: `/api/v1/apps/${slug}/deliveries/${id}`, apiKey: key, params: { slug, id } });
+    const get = (id: string, slug = app.slug) =>
+      callRoute(detailRoute.GET, {
+        path: `/api/v1/apps/${slug}/deliveries/${id}`,
+        apiKey: key,
+        params: { slug, id },
+      });
     const res = await get(deliveryId);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -262,9 +302,23 @@ describe("GET /apps/{slug}/deliveries/{id}", () => {
       event_id: "msg_a000003",
       payload: { n: 3 },
       payload_expired: false,
-      endpoint: { id: endpointIds[0], url: "https://r0.example.com/hook", is_active: true, deleted: false },
+      endpoint: {
+        id: endpointIds[0],
+        url: "https://r0.example.com/hook",
+        is_active: true,
+        deleted: false,
+      },
     });
-    expect(res.body.attempts.map((a: { attempt_number: number; trigger: string; response_status: number; response_body: string }) => [a.attempt_number, a.trigger, a.response_status, a.response_body])).toEqual([
+    expect(
+      res.body.attempts.map(
+        (a: {
+          attempt_number: number;
+          trigger: string;
+          response_status: number;
+          response_body: string;
+        }) => [a.attempt_number, a.trigger, a.response_status, a.response_body],
+      ),
+    ).toEqual([
       [1, "auto", 500, "boom"],
       [2, "manual", 200, "ok"],
     ]);
@@ -279,9 +333,20 @@ describe("GET /apps/{slug}/deliveries/{id}", () => {
     const purged = await purgeExpiredPayloads({ batchSize: 100 });
     expect(purged.eventsExpired).toBeGreaterThanOrEqual(1);
     const expired = await get(deliveryId);
-    expect(expired.body).toMatchObject({ payload: null, payload_expired: true, status: expect.any(String) });
+    expect(expired.body).toMatchObject({
+      payload: null,
+      payload_expired: true,
+      status: expect.any(String),
+    });
     expect(expired.body.payload_expired_at).not.toBeNull();
-    expect(expired.body.attempts.map((a: { response_body: string | null; response_body_expired: boolean }) => [a.response_body, a.response_body_expired])).toEqual([
+    expect(
+      expired.body.attempts.map(
+        (a: { response_body: string | null; response_body_expired: boolean }) => [
+          a.response_body,
+          a.response_body_expired,
+        ],
+      ),
+    ).toEqual([
       [null, true],
       [null, true],
     ]);

@@ -71,17 +71,26 @@ async function trigger(target: App, i: number, keyPrefix: string): Promise<Sent>
 }
 
 function list(query: string, slug = app.slug): Promise<CallResult> {
-  return callRoute(listRoute.GET, { path: `/api/v1/apps/${slug}/deliveries?${query}`, apiKey: key, params: { slug } });
+  return callRoute(listRoute.GET, {
+    path: `/api/v1/apps/${slug}/deliveries?${query}`,
+    apiKey: key,
+    params: { slug },
+  });
 }
 
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
 /** Every page by cursor (bounded), checking each page's shape. */
-async function walk(query: string, call: (query: string) => Promise<CallResult> = list): Promise<string[]> {
+async function walk(
+  query: string,
+  call: (query: string) => Promise<CallResult> = list,
+): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 100; page++) {
-    const res: CallResult = await call(`${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const res: CallResult = await call(
+      `${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     seen.push(...res.body.data.map((d: { id: string }) => d.id));
     cursor = res.body.next_cursor;
@@ -91,7 +100,12 @@ async function walk(query: string, call: (query: string) => Promise<CallResult> 
 }
 
 /** The app's deliveries of these events (and matching `where`), newest first. */
-async function deliveriesOf(events: Sent[], where = "", params: unknown[] = [], appId = app.id): Promise<string[]> {
+async function deliveriesOf(
+  events: Sent[],
+  where = "",
+  params: unknown[] = [],
+  appId = app.id,
+): Promise<string[]> {
   const { rows } = await db().pool.query<{ id: string }>(
     `SELECT id FROM deliveries WHERE app_id = $1 AND event_id = ANY($2) ${where} ORDER BY created_at DESC, id DESC`,
     [appId, events.map((e) => e.eventId), ...params],
@@ -99,14 +113,18 @@ async function deliveriesOf(events: Sent[], where = "", params: unknown[] = [], 
   return rows.map((r) => r.id);
 }
 
-const where = (test: (p: Record<string, unknown>, s: Sent) => boolean) => sent.filter((s) => test(s.payload, s));
+const where = (test: (p: Record<string, unknown>, s: Sent) => boolean) =>
+  sent.filter((s) => test(s.payload, s));
 
 beforeAll(async () => {
   key = (await createApiKey({ name: "search" }, "test")).key;
   app = await createTestApp("search-app");
   other = await createTestApp("search-other");
   endpointIds = [];
-  for (let i = 0; i < 2; i++) endpointIds.push((await createTestEndpoint(app, { url: `https://r${i}.example.com/hook` })).endpoint.id);
+  for (let i = 0; i < 2; i++)
+    endpointIds.push(
+      (await createTestEndpoint(app, { url: `https://r${i}.example.com/hook` })).endpoint.id,
+    );
   await createTestEndpoint(other, { url: "https://other.example.com/hook" });
   sent = [];
   for (let i = 0; i < EVENTS; i++) sent.push(await trigger(app, i, "a"));
@@ -117,19 +135,27 @@ beforeAll(async () => {
   // Spread the log over time (event i, i minutes before BASE) and give it some failures, so the
   // date and status filters have something to tell apart.
   for (const s of [...sent, ...otherSent]) {
-    await db().pool.query("UPDATE deliveries SET created_at = $2 WHERE event_id = $1", [s.eventId, new Date(BASE.getTime() - s.index * 60_000)]);
+    await db().pool.query("UPDATE deliveries SET created_at = $2 WHERE event_id = $1", [
+      s.eventId,
+      new Date(BASE.getTime() - s.index * 60_000),
+    ]);
   }
-  await db().pool.query("UPDATE deliveries SET status = 'failed', last_status_code = 500 WHERE endpoint_id = $1 AND event_id = ANY($2)", [
-    endpointIds[1],
-    sent.filter((s) => s.index % 3 !== 2).map((s) => s.eventId),
-  ]);
-  const { rows } = await db().pool.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE app_id = $1", [app.id]);
+  await db().pool.query(
+    "UPDATE deliveries SET status = 'failed', last_status_code = 500 WHERE endpoint_id = $1 AND event_id = ANY($2)",
+    [endpointIds[1], sent.filter((s) => s.index % 3 !== 2).map((s) => s.eventId)],
+  );
+  const { rows } = await db().pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM deliveries WHERE app_id = $1",
+    [app.id],
+  );
   expect(rows[0]!.n).toBe(EVENTS * 2);
 });
 
 describe("GET /apps/{slug}/deliveries: each search alone", () => {
   it("payload: a customer's deliveries, exactly and newest first", async () => {
-    const expected = await deliveriesOf(where((p) => (p.customer as { id: string }).id === "cus_1"));
+    const expected = await deliveriesOf(
+      where((p) => (p.customer as { id: string }).id === "cus_1"),
+    );
     expect(expected).toHaveLength(12);
     expect(await walk(q({ payload: 'customer.id = "cus_1"' }))).toEqual(expected);
   });
@@ -140,7 +166,9 @@ describe("GET /apps/{slug}/deliveries: each search alone", () => {
     expect(res.status).toBe(200);
     expect(res.body.data.map((d: { id: string }) => d.id)).toEqual(await deliveriesOf([target]));
     expect(res.body.data).toHaveLength(2);
-    expect(res.body.data.every((d: { event_id: string }) => d.event_id === target.eventId)).toBe(true);
+    expect(res.body.data.every((d: { event_id: string }) => d.event_id === target.eventId)).toBe(
+      true,
+    );
     expect((await list(q({ event_id: "msg_nope" }))).body.data).toEqual([]);
   });
 
@@ -162,16 +190,40 @@ describe("combined with the other filters", () => {
     const end = new Date(BASE.getTime() - 5 * 60_000).toISOString();
     const cases: [Record<string, string>, Promise<string[]>][] = [
       [{ payload: 'region = "eu"', status: "failed" }, deliveriesOf(eu, "AND status = 'failed'")],
-      [{ payload: 'region = "eu"', event_name: "invoice.failed" }, deliveriesOf(eu, "AND event_name = 'invoice.failed'")],
-      [{ payload: 'region = "eu"', endpoint_id: endpointIds[0]! }, deliveriesOf(eu, "AND endpoint_id = $3", [endpointIds[0]])],
-      [{ payload: 'region = "eu"', http_status: "5xx" }, deliveriesOf(eu, "AND last_status_code BETWEEN 500 AND 599")],
-      [{ payload: 'region = "eu"', start_date: start, end_date: end }, deliveriesOf(eu, "AND created_at >= $3 AND created_at <= $4", [start, end])],
-      [{ payload: "amount >= 100", status: "failed", event_name: "invoice.paid" }, deliveriesOf(where((p) => (p.amount as number) >= 100), "AND status = 'failed' AND event_name = 'invoice.paid'")],
+      [
+        { payload: 'region = "eu"', event_name: "invoice.failed" },
+        deliveriesOf(eu, "AND event_name = 'invoice.failed'"),
+      ],
+      [
+        { payload: 'region = "eu"', endpoint_id: endpointIds[0]! },
+        deliveriesOf(eu, "AND endpoint_id = $3", [endpointIds[0]]),
+      ],
+      [
+        { payload: 'region = "eu"', http_status: "5xx" },
+        deliveriesOf(eu, "AND last_status_code BETWEEN 500 AND 599"),
+      ],
+      [
+        { payload: 'region = "eu"', start_date: start, end_date: end },
+        deliveriesOf(eu, "AND created_at >= $3 AND created_at <= $4", [start, end]),
+      ],
+      [
+        { payload: "amount >= 100", status: "failed", event_name: "invoice.paid" },
+        deliveriesOf(
+          where((p) => (p.amount as number) >= 100),
+          "AND status = 'failed' AND event_name = 'invoice.paid'",
+        ),
+      ],
       // an event search narrows to its event; a payload it does not match leaves nothing
       [{ event_id: sent[3]!.eventId, payload: 'region = "eu"' }, deliveriesOf([sent[3]!])],
       [{ event_id: sent[4]!.eventId, payload: 'region = "eu"' }, Promise.resolve([])],
-      [{ idempotency_key: sent[6]!.idempotencyKey, endpoint_id: endpointIds[1]! }, deliveriesOf([sent[6]!], "AND endpoint_id = $3", [endpointIds[1]])],
-      [{ event_id: sent[6]!.eventId, idempotency_key: sent[7]!.idempotencyKey }, Promise.resolve([])],
+      [
+        { idempotency_key: sent[6]!.idempotencyKey, endpoint_id: endpointIds[1]! },
+        deliveriesOf([sent[6]!], "AND endpoint_id = $3", [endpointIds[1]]),
+      ],
+      [
+        { event_id: sent[6]!.eventId, idempotency_key: sent[7]!.idempotencyKey },
+        Promise.resolve([]),
+      ],
     ];
     for (const [params, expectedPromise] of cases) {
       const expected = await expectedPromise;
@@ -189,11 +241,15 @@ describe("combined with the other filters", () => {
     expect(seen).toEqual(expected);
     const first = await list(q({ payload: "livemode = true", limit: "7" }));
     const cursor = first.body.next_cursor as string;
-    const otherSearch = await list(`${q({ payload: "livemode = false", limit: "7" })}&cursor=${encodeURIComponent(cursor)}`);
+    const otherSearch = await list(
+      `${q({ payload: "livemode = false", limit: "7" })}&cursor=${encodeURIComponent(cursor)}`,
+    );
     expect(otherSearch.status).toBe(400);
     expect(otherSearch.body.error.details.fields[0].field).toBe("cursor");
     // the same condition written differently is the same search
-    const respelled = await list(`${q({ payload: "(livemode == true)", limit: "7" })}&cursor=${encodeURIComponent(cursor)}`);
+    const respelled = await list(
+      `${q({ payload: "(livemode == true)", limit: "7" })}&cursor=${encodeURIComponent(cursor)}`,
+    );
     expect(respelled.status).toBe(200);
     expect(respelled.body.data.map((d: { id: string }) => d.id)).toEqual(expected.slice(7, 14));
     // by offset too
@@ -207,7 +263,10 @@ describe("the condition language over real payloads", () => {
     ['not (region = "eu")', (p) => p.region !== "eu"],
     ['region != "eu"', (p) => p.region !== "eu"],
     ['region in ["eu", "uk"]', (p) => p.region === "eu" || p.region === "uk"],
-    ['customer.id not in ["cus_0", "cus_1"]', (p) => !["cus_0", "cus_1"].includes((p.customer as { id: string }).id)],
+    [
+      'customer.id not in ["cus_0", "cus_1"]',
+      (p) => !["cus_0", "cus_1"].includes((p.customer as { id: string }).id),
+    ],
     // arrays: any element
     ['tags = "vip"', (p) => (p.tags as string[]).includes("vip")],
     ['not (tags = "vip")', (p) => !(p.tags as string[]).includes("vip")],
@@ -216,8 +275,14 @@ describe("the condition language over real payloads", () => {
     ["coupon exists", (p) => "coupon" in p],
     ["coupon not exists", (p) => !("coupon" in p)],
     ["coupon = null", (p) => "coupon" in p && p.coupon === null],
-    ['customer.email starts with "c3@"', (p) => (p.customer as { email: string }).email.startsWith("c3@")],
-    ['amount > 200 or (region = "us" and not (livemode = true))', (p) => (p.amount as number) > 200 || (p.region === "us" && p.livemode !== true)],
+    [
+      'customer.email starts with "c3@"',
+      (p) => (p.customer as { email: string }).email.startsWith("c3@"),
+    ],
+    [
+      'amount > 200 or (region = "us" and not (livemode = true))',
+      (p) => (p.amount as number) > 200 || (p.region === "us" && p.livemode !== true),
+    ],
     // a comparison across types does not match; its negation does
     ['amount > "100"', () => false],
     ['not (amount > "100")', () => true],
@@ -232,7 +297,8 @@ describe("the condition language over real payloads", () => {
 describe("both plans: a few matching events, or more than MATCHING_EVENTS_LIMIT", () => {
   it("gives every match once, in log order, whichever plan it takes", async () => {
     const bulk = await createTestApp("search-bulk");
-    const endpoint = (await createTestEndpoint(bulk, { url: "https://bulk.example.com/hook" })).endpoint;
+    const endpoint = (await createTestEndpoint(bulk, { url: "https://bulk.example.com/hook" }))
+      .endpoint;
     const count = MATCHING_EVENTS_LIMIT + 500;
     // Event i: one delivery, i minutes old, three at a time sharing a timestamp (the id breaks ties).
     await db().pool.query(
@@ -262,7 +328,10 @@ describe("both plans: a few matching events, or more than MATCHING_EVENTS_LIMIT"
     ] as const) {
       const ids = await expected(where);
       expect(ids, text).toHaveLength(matches);
-      expect(await walk(q({ payload: text, limit: "250" }), (query) => list(query, bulk.slug)), text).toEqual(ids);
+      expect(
+        await walk(q({ payload: text, limit: "250" }), (query) => list(query, bulk.slug)),
+        text,
+      ).toEqual(ids);
     }
   });
 });
@@ -278,7 +347,9 @@ describe("bad input: 400 invalid_parameter naming the parameter", () => {
     const res = await list(q({ payload: text }));
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("invalid_parameter");
-    expect(res.body.error.details.fields).toEqual([{ field: "payload", message: expect.stringMatching(message) }]);
+    expect(res.body.error.details.fields).toEqual([
+      { field: "payload", message: expect.stringMatching(message) },
+    ]);
   });
 
   it.each([
@@ -296,13 +367,20 @@ describe("bad input: 400 invalid_parameter naming the parameter", () => {
 describe("tenant isolation", () => {
   it("another app's events never match, whatever the search", async () => {
     const same = await walk(q({ payload: 'customer.id = "cus_0"' }));
-    expect(same).toEqual(await deliveriesOf(where((p) => (p.customer as { id: string }).id === "cus_0")));
+    expect(same).toEqual(
+      await deliveriesOf(where((p) => (p.customer as { id: string }).id === "cus_0")),
+    );
     expect((await list(q({ event_id: otherSent[0]!.eventId }))).body.data).toEqual([]);
     // both apps hold the key "a-order-2": each finds its own event
     const mine = await list(q({ idempotency_key: "a-order-2" }));
-    expect(mine.body.data.map((d: { event_id: string }) => d.event_id)).toEqual([sent[2]!.eventId, sent[2]!.eventId]);
+    expect(mine.body.data.map((d: { event_id: string }) => d.event_id)).toEqual([
+      sent[2]!.eventId,
+      sent[2]!.eventId,
+    ]);
     const theirs = await list(q({ idempotency_key: "a-order-2" }), other.slug);
-    expect(theirs.body.data.map((d: { event_id: string }) => d.event_id)).toEqual([otherSent[2]!.eventId]);
+    expect(theirs.body.data.map((d: { event_id: string }) => d.event_id)).toEqual([
+      otherSent[2]!.eventId,
+    ]);
   });
 
   it("the frontend API searches only the session's app", async () => {
@@ -313,15 +391,30 @@ describe("tenant isolation", () => {
       body: { ticket_type: "webhook_app_access", webhook_app_slug: other.slug },
     });
     expect(ticket.status).toBe(201);
-    const exchanged = await callRoute(exchangeRoute.POST, { method: "POST", path: "/api/session/ticket/exchange", body: { ticket: ticket.body.ticket } });
+    const exchanged = await callRoute(exchangeRoute.POST, {
+      method: "POST",
+      path: "/api/session/ticket/exchange",
+      body: { ticket: ticket.body.ticket },
+    });
     expect(exchanged.status).toBe(200);
     const cookie = exchanged.headers
       .getSetCookie()
       .map((c) => c.split(";")[0])
       .join("; ");
-    const frontend = (query: string) => callRoute(frontendListRoute.GET, { path: `/api/frontend/webhook/deliveries?${query}`, headers: { cookie } });
+    const frontend = (query: string) =>
+      callRoute(frontendListRoute.GET, {
+        path: `/api/frontend/webhook/deliveries?${query}`,
+        headers: { cookie },
+      });
     const found = await walk(q({ payload: 'customer.id = "cus_0"' }), frontend);
-    expect(found).toEqual(await deliveriesOf(otherSent.filter((s) => (s.payload.customer as { id: string }).id === "cus_0"), "", [], other.id));
+    expect(found).toEqual(
+      await deliveriesOf(
+        otherSent.filter((s) => (s.payload.customer as { id: string }).id === "cus_0"),
+        "",
+        [],
+        other.id,
+      ),
+    );
     expect(found).toHaveLength(2);
     expect((await frontend(q({ event_id: sent[0]!.eventId }))).body.data).toEqual([]);
     expect((await frontend(q({ event_id: otherSent[1]!.eventId }))).body.data).toHaveLength(1);
@@ -334,7 +427,10 @@ describe("tenant isolation", () => {
 describe("expired payloads", () => {
   it("never match a payload search, not even a negation; event_id still finds their deliveries", async () => {
     const expiring = sent.filter((s) => s.index >= 25);
-    await db().pool.query("UPDATE events SET created_at = $2 WHERE id = ANY($1)", [expiring.map((s) => s.eventId), new Date(Date.now() - 400 * 86_400_000)]);
+    await db().pool.query("UPDATE events SET created_at = $2 WHERE id = ANY($1)", [
+      expiring.map((s) => s.eventId),
+      new Date(Date.now() - 400 * 86_400_000),
+    ]);
     const purged = await purgeExpiredPayloads({ retentionDays: 30 });
     expect(purged.eventsExpired).toBe(expiring.length);
     const alive = sent.filter((s) => s.index < 25);
@@ -342,7 +438,10 @@ describe("expired payloads", () => {
       ['not (region = "nowhere")', () => true],
       ["customer.id exists", () => true],
       ["coupon not exists", (p: Record<string, unknown>) => !("coupon" in p)],
-      ['customer.id = "cus_0"', (p: Record<string, unknown>) => (p.customer as { id: string }).id === "cus_0"],
+      [
+        'customer.id = "cus_0"',
+        (p: Record<string, unknown>) => (p.customer as { id: string }).id === "cus_0",
+      ],
     ] as const) {
       const expected = await deliveriesOf(alive.filter((s) => matches(s.payload)));
       expect(await walk(q({ payload: text, limit: "250" })), text).toEqual(expected);
@@ -353,13 +452,35 @@ describe("expired payloads", () => {
 
 describe("the OpenAPI document", () => {
   it("lists the three search parameters on the backend and the frontend delivery log", () => {
-    const doc = buildOpenApiDocument() as { paths: Record<string, { get: { parameters: { name: string; in: string; description?: string; schema: { type?: string } }[] } }> };
+    const doc = buildOpenApiDocument() as {
+      paths: Record<
+        string,
+        {
+          get: {
+            parameters: {
+              name: string;
+              in: string;
+              description?: string;
+              schema: { type?: string };
+            }[];
+          };
+        }
+      >;
+    };
     for (const path of ["/api/v1/apps/{slug}/deliveries", "/api/frontend/webhook/deliveries"]) {
       const params = doc.paths[path]!.get.parameters;
       for (const name of ["event_id", "idempotency_key", "payload"]) {
-        expect(params, `${path} ${name}`).toContainEqual(expect.objectContaining({ name, in: "query", schema: expect.objectContaining({ type: "string" }) }));
+        expect(params, `${path} ${name}`).toContainEqual(
+          expect.objectContaining({
+            name,
+            in: "query",
+            schema: expect.objectContaining({ type: "string" }),
+          }),
+        );
       }
-      expect(params.find((p) => p.name === "payload")!.description).toMatch(/customer\.id = "cus_123"/);
+      expect(params.find((p) => p.name === "payload")!.description).toMatch(
+        /customer\.id = "cus_123"/,
+      );
     }
   });
 });

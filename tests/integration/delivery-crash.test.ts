@@ -26,55 +26,82 @@ afterAll(async () => {
 });
 
 describe("crash safety", () => {
-  it(`kill -9 mid-delivery of ${EVENTS} events, restart: all delivered, duplicates only in-flight ones`, { timeout: 150_000 }, async () => {
-    const app = await createTestApp();
-    const { endpoint } = await createTestEndpoint(app, { url: receiver.url, timeoutSeconds: 1, maxRetries: 3 });
-    const env = { HOOKLINE_WORKER_CONCURRENCY: String(CONCURRENCY), HOOKLINE_POLL_INTERVAL_MS: "250" };
+  it(
+    `kill -9 mid-delivery of ${EVENTS} events, restart: all delivered, duplicates only in-flight ones`,
+    { timeout: 150_000 },
+    async () => {
+      const app = await createTestApp();
+      const { endpoint } = await createTestEndpoint(app, {
+        url: receiver.url,
+        timeoutSeconds: 1,
+        maxRetries: 3,
+      });
+      const env = {
+        HOOKLINE_WORKER_CONCURRENCY: String(CONCURRENCY),
+        HOOKLINE_POLL_INTERVAL_MS: "250",
+      };
 
-    // The whole backlog first, so the worker is busy (every slot in flight) when it dies.
-    for (let i = 0; i < EVENTS; i += 50) {
-      await Promise.all(Array.from({ length: Math.min(50, EVENTS - i) }, (_, j) => triggerEvent(app, { event_name: "order.created", payload: { n: i + j } })));
-    }
-    const first = spawnWorker(db().url, { ...env, WORKER_ID: "worker-a" });
-    workers.push(first);
-    await first.ready;
-    await receiver.waitFor(EVENTS / 4, 60_000);
-    await first.kill();
-    const killedAt = Date.now();
-    const receivedBeforeKill = new Set(receiver.requests.map((r) => r.headers["webhook-id"]));
-    const leasedAtKill = await db().prisma.deliveryQueueEntry.count({ where: { endpointId: endpoint.id, leasedBy: "worker-a" } });
-    const doneAtKill = await db().prisma.delivery.count({ where: { endpointId: endpoint.id, status: "success" } });
-    expect(doneAtKill).toBeLessThan(EVENTS);
+      // The whole backlog first, so the worker is busy (every slot in flight) when it dies.
+      for (let i = 0; i < EVENTS; i += 50) {
+        await Promise.all(
+          Array.from({ length: Math.min(50, EVENTS - i) }, (_, j) =>
+            triggerEvent(app, { event_name: "order.created", payload: { n: i + j } }),
+          ),
+        );
+      }
+      const first = spawnWorker(db().url, { ...env, WORKER_ID: "worker-a" });
+      workers.push(first);
+      await first.ready;
+      await receiver.waitFor(EVENTS / 4, 60_000);
+      await first.kill();
+      const killedAt = Date.now();
+      const receivedBeforeKill = new Set(receiver.requests.map((r) => r.headers["webhook-id"]));
+      const leasedAtKill = await db().prisma.deliveryQueueEntry.count({
+        where: { endpointId: endpoint.id, leasedBy: "worker-a" },
+      });
+      const doneAtKill = await db().prisma.delivery.count({
+        where: { endpointId: endpoint.id, status: "success" },
+      });
+      expect(doneAtKill).toBeLessThan(EVENTS);
 
-    const second = spawnWorker(db().url, { ...env, WORKER_ID: "worker-b" });
-    workers.push(second);
-    await second.ready;
-    await eventually(
-      async () => ((await db().prisma.delivery.count({ where: { endpointId: endpoint.id, status: "success" } })) === EVENTS ? true : undefined),
-      100_000,
-      "every delivery to succeed after the restart",
-    );
-    const stopped = await second.stop();
-    expect(stopped).toMatchObject({ stopped: true });
+      const second = spawnWorker(db().url, { ...env, WORKER_ID: "worker-b" });
+      workers.push(second);
+      await second.ready;
+      await eventually(
+        async () =>
+          (await db().prisma.delivery.count({
+            where: { endpointId: endpoint.id, status: "success" },
+          })) === EVENTS
+            ? true
+            : undefined,
+        100_000,
+        "every delivery to succeed after the restart",
+      );
+      const stopped = await second.stop();
+      expect(stopped).toMatchObject({ stopped: true });
 
-    const counts = receiver.countsById();
-    const deliveries = await db().prisma.delivery.findMany({ where: { endpointId: endpoint.id }, select: { id: true, attemptCount: true } });
-    expect(deliveries).toHaveLength(EVENTS);
-    // Nothing lost: every delivery reached the receiver.
-    for (const d of deliveries) expect(counts.get(d.id) ?? 0).toBeGreaterThanOrEqual(1);
-    // Duplicates: only deliveries the dead worker had sent but not recorded, each repeated once.
-    const duplicated = [...counts].filter(([, n]) => n > 1);
-    for (const [id, n] of duplicated) {
-      expect(n).toBe(2);
-      expect(receivedBeforeKill.has(id)).toBe(true);
-    }
-    expect(duplicated.length).toBeLessThanOrEqual(Math.min(leasedAtKill, CONCURRENCY));
-    // The killed worker's unrecorded attempts left no rows: one recorded attempt per delivery.
-    expect(deliveries.every((d) => d.attemptCount === 1)).toBe(true);
-    expect(await db().prisma.attempt.count({ where: { endpointId: endpoint.id } })).toBe(EVENTS);
-    console.info(
-      `crash: ${doneAtKill}/${EVENTS} done at kill, ${leasedAtKill} leased by the dead worker, ${duplicated.length} duplicates, ` +
-        `recovered in ${Date.now() - killedAt} ms`,
-    );
-  });
+      const counts = receiver.countsById();
+      const deliveries = await db().prisma.delivery.findMany({
+        where: { endpointId: endpoint.id },
+        select: { id: true, attemptCount: true },
+      });
+      expect(deliveries).toHaveLength(EVENTS);
+      // Nothing lost: every delivery reached the receiver.
+      for (const d of deliveries) expect(counts.get(d.id) ?? 0).toBeGreaterThanOrEqual(1);
+      // Duplicates: only deliveries the dead worker had sent but not recorded, each repeated once.
+      const duplicated = [...counts].filter(([, n]) => n > 1);
+      for (const [id, n] of duplicated) {
+        expect(n).toBe(2);
+        expect(receivedBeforeKill.has(id)).toBe(true);
+      }
+      expect(duplicated.length).toBeLessThanOrEqual(Math.min(leasedAtKill, CONCURRENCY));
+      // The killed worker's unrecorded attempts left no rows: one recorded attempt per delivery.
+      expect(deliveries.every((d) => d.attemptCount === 1)).toBe(true);
+      expect(await db().prisma.attempt.count({ where: { endpointId: endpoint.id } })).toBe(EVENTS);
+      console.info(
+        `crash: ${doneAtKill}/${EVENTS} done at kill, ${leasedAtKill} leased by the dead worker, ${duplicated.length} duplicates, ` +
+          `recovered in ${Date.now() - killedAt} ms`,
+      );
+    },
+  );
 });

@@ -17,7 +17,13 @@ let driver: EmbeddedDriver;
 const receivers: Receiver[] = [];
 
 beforeAll(() => {
-  driver = startEmbeddedDriver({ pollIntervalMs: 200, concurrency: 16, endpointConcurrency: ENDPOINT_CONCURRENCY, shutdownGraceMs: 2_000, replays: false });
+  driver = startEmbeddedDriver({
+    pollIntervalMs: 200,
+    concurrency: 16,
+    endpointConcurrency: ENDPOINT_CONCURRENCY,
+    shutdownGraceMs: 2_000,
+    replays: false,
+  });
 });
 afterAll(async () => {
   await driver?.stop();
@@ -48,7 +54,8 @@ describe("endpoint slots", () => {
     const otherApp = await createTestApp();
     await createTestEndpoint(otherApp, { url: other.url });
 
-    for (let i = 0; i < 24; i++) await triggerEvent(busyApp, { event_name: "order.paid", payload: { i } });
+    for (let i = 0; i < 24; i++)
+      await triggerEvent(busyApp, { event_name: "order.paid", payload: { i } });
     // Triggered after the busy endpoint's whole backlog, yet delivered long before it drains.
     const otherEvent = await triggerEvent(otherApp, { event_name: "order.paid", payload: {} });
     await other.waitFor(1, 10_000);
@@ -59,13 +66,17 @@ describe("endpoint slots", () => {
     expect(other.seen.maxOpen).toBe(1);
     const done = await eventually(
       async () => {
-        const n = await db().prisma.delivery.count({ where: { appId: busyApp.id, status: "success" } });
+        const n = await db().prisma.delivery.count({
+          where: { appId: busyApp.id, status: "success" },
+        });
         return n === 24 ? n : undefined;
       },
       10_000,
       "all deliveries recorded",
     );
     expect(done).toBe(24);
-    expect(await db().prisma.delivery.findFirstOrThrow({ where: { eventId: otherEvent.event_id } })).toMatchObject({ status: "success" });
+    expect(
+      await db().prisma.delivery.findFirstOrThrow({ where: { eventId: otherEvent.event_id } }),
+    ).toMatchObject({ status: "success" });
   });
 });

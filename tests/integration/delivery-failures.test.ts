@@ -35,7 +35,10 @@ beforeAll(async () => {
         res.end();
         return;
       case "/huge":
-        res.writeHead(200, { "content-type": "text/plain", "content-length": String(TEN_MB.length) });
+        res.writeHead(200, {
+          "content-type": "text/plain",
+          "content-length": String(TEN_MB.length),
+        });
         res.end(TEN_MB);
         return;
       case "/endless": {
@@ -61,12 +64,23 @@ afterAll(async () => {
 });
 
 async function endpointFor(path: string, timeoutSeconds = 1): Promise<Endpoint> {
-  return (await createTestEndpoint(app, { url: receiver.url.replace("/hook", path), timeoutSeconds })).endpoint;
+  return (
+    await createTestEndpoint(app, { url: receiver.url.replace("/hook", path), timeoutSeconds })
+  ).endpoint;
 }
 
 async function send(endpoint: Endpoint) {
-  const result = await sendTestEvent({ app, endpoint, eventName: "test.failure", payload: { x: 1 }, actor: "test" });
-  const delivery = await db().prisma.delivery.findUniqueOrThrow({ where: { id: result.delivery_id }, include: { attempts: true } });
+  const result = await sendTestEvent({
+    app,
+    endpoint,
+    eventName: "test.failure",
+    payload: { x: 1 },
+    actor: "test",
+  });
+  const delivery = await db().prisma.delivery.findUniqueOrThrow({
+    where: { id: result.delivery_id },
+    include: { attempts: true },
+  });
   return { result, delivery, attempt: delivery.attempts[0]! };
 }
 
@@ -97,7 +111,9 @@ describe("failed attempts", () => {
   });
 
   it("connection refused and reset are named", async () => {
-    const refusedEndpoint = (await createTestEndpoint(app, { url: `http://127.0.0.1:${await closedPort()}/x` })).endpoint;
+    const refusedEndpoint = (
+      await createTestEndpoint(app, { url: `http://127.0.0.1:${await closedPort()}/x` })
+    ).endpoint;
     const refused = await send(refusedEndpoint);
     expect(refused.result.error).toMatch(/connection refused/);
     expect(refused.attempt.error).toMatch(/connection refused/);
@@ -110,7 +126,9 @@ describe("failed attempts", () => {
   it("redirects are not followed", async () => {
     const { result, attempt } = await send(await endpointFor("/redirect", 2));
     expect(result).toMatchObject({ success: false, status_code: 302 });
-    expect(result.error).toMatch(/redirect \(302\) to https:\/\/example.com\/elsewhere not followed/);
+    expect(result.error).toMatch(
+      /redirect \(302\) to https:\/\/example.com\/elsewhere not followed/,
+    );
     expect(attempt.responseStatus).toBe(302);
   });
 
@@ -132,11 +150,15 @@ describe("failed attempts", () => {
     global.gc?.();
     const before = process.memoryUsage().rss;
     for (let round = 0; round < 10; round++) {
-      await Promise.all([0, 1, 2, 3, 4, 5].map((i) => send(i % 2 ? hugeEndpoint : endlessEndpoint)));
+      await Promise.all(
+        [0, 1, 2, 3, 4, 5].map((i) => send(i % 2 ? hugeEndpoint : endlessEndpoint)),
+      );
     }
     global.gc?.();
     const growth = process.memoryUsage().rss - before;
-    console.info(`RSS growth over 60 huge/endless responses: ${(growth / 1024 / 1024).toFixed(1)} MiB`);
+    console.info(
+      `RSS growth over 60 huge/endless responses: ${(growth / 1024 / 1024).toFixed(1)} MiB`,
+    );
     expect(growth).toBeLessThan(80 * 1024 * 1024);
   });
 });

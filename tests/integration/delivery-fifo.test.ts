@@ -28,7 +28,10 @@ import * as replayRoute from "@/app/api/v1/apps/[slug]/deliveries/[id]/replay/ro
 import * as frontendSkipRoute from "@/app/api/frontend/webhook/deliveries/[id]/skip/route";
 
 // Three quick retries, then a long one: a head that keeps failing waits 30 s after its 4th attempt.
-const db = useTestDatabase({ HOOKLINE_ALLOW_PRIVATE_TARGETS: "true", HOOKLINE_RETRY_SCHEDULE: "1,1,1,30" });
+const db = useTestDatabase({
+  HOOKLINE_ALLOW_PRIVATE_TARGETS: "true",
+  HOOKLINE_RETRY_SCHEDULE: "1,1,1,30",
+});
 
 let key: string;
 const receivers: Receiver[] = [];
@@ -45,11 +48,19 @@ const call = (handler: Handler, method: string, params: Record<string, string>, 
 
 let appCount = 0;
 async function newApp(): Promise<App> {
-  return createApp({ slug: `fifo-${++appCount}-${Math.random().toString(36).slice(2, 6)}`, name: "FIFO" }, "test");
+  return createApp(
+    { slug: `fifo-${++appCount}-${Math.random().toString(36).slice(2, 6)}`, name: "FIFO" },
+    "test",
+  );
 }
 
 async function newEndpoint(app: App, body: Record<string, unknown>): Promise<any> {
-  const res = await call(endpointsRoute.POST, "POST", { slug: app.slug }, { timeout_seconds: 5, ...body });
+  const res = await call(
+    endpointsRoute.POST,
+    "POST",
+    { slug: app.slug },
+    { timeout_seconds: 5, ...body },
+  );
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 }
@@ -63,14 +74,18 @@ async function receiver(handler: Parameters<typeof startReceiver>[0]) {
 /** Triggers events n = from … to-1 one after another (each accepted before the next is sent). */
 async function triggerInOrder(app: App, from: number, to: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let n = from; n < to; n++) ids.push((await triggerEvent(app, { event_name: "order.updated", payload: { n } })).event_id);
+  for (let n = from; n < to; n++)
+    ids.push((await triggerEvent(app, { event_name: "order.updated", payload: { n } })).event_id);
   return ids;
 }
 
 const nOf = (r: ReceivedRequest): number => (JSON.parse(r.body) as { data: { n: number } }).data.n;
 
 async function deliveriesByN(app: App) {
-  const rows = await db().prisma.delivery.findMany({ where: { appId: app.id }, include: { event: { select: { payload: true } } } });
+  const rows = await db().prisma.delivery.findMany({
+    where: { appId: app.id },
+    include: { event: { select: { payload: true } } },
+  });
   return new Map(rows.map((d) => [(d.event.payload as { n: number }).n, d]));
 }
 
@@ -86,17 +101,32 @@ async function queueSeqs(endpointId: string) {
 describe("the ordering field and skipping (no workers running)", () => {
   it("422 names `ordering` on create and update; reads carry ordering and blocked_by", async () => {
     const app = await newApp();
-    const bad = await call(endpointsRoute.POST, "POST", { slug: app.slug }, { url: "http://127.0.0.1:9/x", ordering: "lifo" });
+    const bad = await call(
+      endpointsRoute.POST,
+      "POST",
+      { slug: app.slug },
+      { url: "http://127.0.0.1:9/x", ordering: "lifo" },
+    );
     expect(bad.status).toBe(422);
     expect(bad.body.error.details.fields.map((f: any) => f.field)).toEqual(["ordering"]);
     expect(await db().prisma.endpoint.count({ where: { appId: app.id } })).toBe(0);
 
     const plain = await newEndpoint(app, { url: "http://127.0.0.1:9/x" });
     expect(plain).toMatchObject({ ordering: "concurrent", blocked_by: null });
-    const badUpdate = await call(endpointRoute.PATCH, "PATCH", { slug: app.slug, id: plain.id }, { ordering: 1 });
+    const badUpdate = await call(
+      endpointRoute.PATCH,
+      "PATCH",
+      { slug: app.slug, id: plain.id },
+      { ordering: 1 },
+    );
     expect(badUpdate.status).toBe(422);
     expect(badUpdate.body.error.details.fields.map((f: any) => f.field)).toEqual(["ordering"]);
-    const fifo = await call(endpointRoute.PATCH, "PATCH", { slug: app.slug, id: plain.id }, { ordering: "fifo" });
+    const fifo = await call(
+      endpointRoute.PATCH,
+      "PATCH",
+      { slug: app.slug, id: plain.id },
+      { ordering: "fifo" },
+    );
     expect(fifo.status).toBe(200);
     expect(fifo.body).toMatchObject({ ordering: "fifo", blocked_by: null });
     const read = await call(endpointRoute.GET, "GET", { slug: app.slug, id: plain.id });
@@ -110,7 +140,16 @@ describe("the ordering field and skipping (no workers running)", () => {
     await fanOutNow();
     expect((await queueSeqs(endpoint.id)).map((r) => r.fifo_seq)).toEqual([null, null, null, null]);
 
-    expect((await call(endpointRoute.PATCH, "PATCH", { slug: app.slug, id: endpoint.id }, { ordering: "fifo" })).status).toBe(200);
+    expect(
+      (
+        await call(
+          endpointRoute.PATCH,
+          "PATCH",
+          { slug: app.slug, id: endpoint.id },
+          { ordering: "fifo" },
+        )
+      ).status,
+    ).toBe(200);
     const numbered = (await queueSeqs(endpoint.id)).map((r) => Number(r.fifo_seq));
     expect(numbered.every((s) => s > 0)).toBe(true);
     expect([...numbered].sort((a, b) => a - b)).toEqual(numbered);
@@ -122,8 +161,23 @@ describe("the ordering field and skipping (no workers running)", () => {
     const after = (await queueSeqs(endpoint.id)).map((r) => Number(r.fifo_seq));
     expect(after[4]).toBeGreaterThan(after[3]!);
 
-    expect((await call(endpointRoute.PATCH, "PATCH", { slug: app.slug, id: endpoint.id }, { ordering: "concurrent" })).status).toBe(200);
-    expect((await queueSeqs(endpoint.id)).map((r) => r.fifo_seq)).toEqual([null, null, null, null, null]);
+    expect(
+      (
+        await call(
+          endpointRoute.PATCH,
+          "PATCH",
+          { slug: app.slug, id: endpoint.id },
+          { ordering: "concurrent" },
+        )
+      ).status,
+    ).toBe(200);
+    expect((await queueSeqs(endpoint.id)).map((r) => r.fifo_seq)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it("a delivery whose event was accepted out of turn joins the back, behind the head in flight; claims offer only the head", async () => {
@@ -132,7 +186,14 @@ describe("the ordering field and skipping (no workers running)", () => {
     const [first] = await triggerInOrder(app, 0, 1);
     await fanOutNow();
     const claimFor = async (worker: string) =>
-      (await claimDueDeliveries({ workerId: worker, limit: 10, defaultEndpointSlots: 10, events: createEventCache() })).filter((c) => c.endpointId === endpoint.id);
+      (
+        await claimDueDeliveries({
+          workerId: worker,
+          limit: 10,
+          defaultEndpointSlots: 10,
+          events: createEventCache(),
+        })
+      ).filter((c) => c.endpointId === endpoint.id);
     const [head] = await claimFor("w1");
     expect(head?.event.id).toBe(first);
 
@@ -140,13 +201,19 @@ describe("the ordering field and skipping (no workers running)", () => {
     // reaches fan-out while event 0's delivery is in flight.
     const [late] = await triggerInOrder(app, 1, 2);
     const headSeq = Number((await queueSeqs(endpoint.id)).find((r) => r.n === 0)!.fifo_seq);
-    await db().pool.query("UPDATE event_fanout_queue SET seq = $2 WHERE event_id = $1", [late, headSeq - 1]);
+    await db().pool.query("UPDATE event_fanout_queue SET seq = $2 WHERE event_id = $1", [
+      late,
+      headSeq - 1,
+    ]);
     await fanOutNow();
     const seqs = await queueSeqs(endpoint.id);
     expect(Number(seqs.find((r) => r.n === 1)!.fifo_seq)).toBeGreaterThan(headSeq);
     // Nothing else of the line is offered while its head is in flight, and then only the next.
     expect(await claimFor("w2")).toEqual([]);
-    await db().pool.query("UPDATE delivery_queue SET leased_by = NULL, lease_expires_at = NULL WHERE delivery_id = $1", [head!.deliveryId]);
+    await db().pool.query(
+      "UPDATE delivery_queue SET leased_by = NULL, lease_expires_at = NULL WHERE delivery_id = $1",
+      [head!.deliveryId],
+    );
     expect((await claimFor("w3")).map((c) => c.deliveryId)).toEqual([head!.deliveryId]);
   });
 
@@ -157,30 +224,56 @@ describe("the ordering field and skipping (no workers running)", () => {
     await fanOutNow();
     const rows = await deliveriesByN(app);
     // The newest is in flight when the endpoint switches.
-    await db().pool.query("UPDATE delivery_queue SET leased_by = 'w1', lease_expires_at = now() + interval '1 minute' WHERE delivery_id = $1", [rows.get(2)!.id]);
-    expect((await call(endpointRoute.PATCH, "PATCH", { slug: app.slug, id: endpoint.id }, { ordering: "fifo" })).status).toBe(200);
+    await db().pool.query(
+      "UPDATE delivery_queue SET leased_by = 'w1', lease_expires_at = now() + interval '1 minute' WHERE delivery_id = $1",
+      [rows.get(2)!.id],
+    );
+    expect(
+      (
+        await call(
+          endpointRoute.PATCH,
+          "PATCH",
+          { slug: app.slug, id: endpoint.id },
+          { ordering: "fifo" },
+        )
+      ).status,
+    ).toBe(200);
     const seqs = new Map((await queueSeqs(endpoint.id)).map((r) => [r.n, Number(r.fifo_seq)]));
     expect(seqs.get(2)!).toBeLessThan(seqs.get(0)!);
     expect(seqs.get(0)!).toBeLessThan(seqs.get(1)!);
-    const offered = await claimDueDeliveries({ workerId: "w2", limit: 10, defaultEndpointSlots: 10, events: createEventCache() });
+    const offered = await claimDueDeliveries({
+      workerId: "w2",
+      limit: 10,
+      defaultEndpointSlots: 10,
+      events: createEventCache(),
+    });
     expect(offered.filter((c) => c.endpointId === endpoint.id)).toEqual([]);
   });
 
   it("skip: 409 for a concurrent endpoint's delivery, one in flight, or a final one; 404 for another app's; audited", async () => {
     const app = await newApp();
     const other = await newApp();
-    const concurrent = await newEndpoint(app, { url: "http://127.0.0.1:9/c", subscriptions: ["c.*"] });
-    const fifo = await newEndpoint(app, { url: "http://127.0.0.1:9/f", subscriptions: ["f.*"], ordering: "fifo" });
+    const concurrent = await newEndpoint(app, {
+      url: "http://127.0.0.1:9/c",
+      subscriptions: ["c.*"],
+    });
+    const fifo = await newEndpoint(app, {
+      url: "http://127.0.0.1:9/f",
+      subscriptions: ["f.*"],
+      ordering: "fifo",
+    });
     await triggerEvent(app, { event_name: "c.one", payload: {} });
     await triggerEvent(app, { event_name: "f.one", payload: {} });
     await triggerEvent(app, { event_name: "f.two", payload: {} });
     await fanOutNow();
-    const ofEndpoint = (id: string) => db().prisma.delivery.findMany({ where: { endpointId: id }, orderBy: { createdAt: "asc" } });
+    const ofEndpoint = (id: string) =>
+      db().prisma.delivery.findMany({ where: { endpointId: id }, orderBy: { createdAt: "asc" } });
     const [c] = await ofEndpoint(concurrent.id);
     const [f1, f2] = await ofEndpoint(fifo.id);
 
     // The second waits behind the first; the first and the concurrent one are held by nothing.
-    const read = async (id: string) => (await call(deliveryRoute.GET, "GET", { slug: app.slug, id })).body.blocked_by;
+    const read = async (id: string) =>
+      (await call(deliveryRoute.GET, "GET", { slug: app.slug, id })).body.blocked_by;
     expect(await read(f2!.id)).toEqual({ delivery_id: f1!.id });
     expect(await read(f1!.id)).toBeNull();
     expect(await read(c!.id)).toBeNull();
@@ -189,25 +282,52 @@ describe("the ordering field and skipping (no workers running)", () => {
     expect(notFifo.status).toBe(409);
     expect(notFifo.body.error).toMatchObject({ code: "conflict", details: { reason: "not_fifo" } });
 
-    await db().pool.query("UPDATE delivery_queue SET leased_by = 'someone', lease_expires_at = now() + interval '1 minute' WHERE delivery_id = $1", [f1!.id]);
+    await db().pool.query(
+      "UPDATE delivery_queue SET leased_by = 'someone', lease_expires_at = now() + interval '1 minute' WHERE delivery_id = $1",
+      [f1!.id],
+    );
     const inFlight = await call(skipRoute.POST, "POST", { slug: app.slug, id: f1!.id }, {});
     expect(inFlight.status).toBe(409);
     expect(inFlight.body.error.details.reason).toBe("in_flight");
-    await db().pool.query("UPDATE delivery_queue SET leased_by = NULL, lease_expires_at = NULL WHERE delivery_id = $1", [f1!.id]);
+    await db().pool.query(
+      "UPDATE delivery_queue SET leased_by = NULL, lease_expires_at = NULL WHERE delivery_id = $1",
+      [f1!.id],
+    );
 
-    expect((await call(skipRoute.POST, "POST", { slug: other.slug, id: f1!.id }, {})).status).toBe(404);
-    expect((await call(skipRoute.POST, "POST", { slug: app.slug, id: f1!.id }, { extra: 1 })).status).toBe(422);
+    expect((await call(skipRoute.POST, "POST", { slug: other.slug, id: f1!.id }, {})).status).toBe(
+      404,
+    );
+    expect(
+      (await call(skipRoute.POST, "POST", { slug: app.slug, id: f1!.id }, { extra: 1 })).status,
+    ).toBe(422);
 
     const skipped = await call(skipRoute.POST, "POST", { slug: app.slug, id: f1!.id }, {});
     expect(skipped.status, JSON.stringify(skipped.body)).toBe(200);
-    expect(skipped.body).toEqual({ delivery_id: f1!.id, status: "cancelled", next_in_line: f2!.id });
+    expect(skipped.body).toEqual({
+      delivery_id: f1!.id,
+      status: "cancelled",
+      next_in_line: f2!.id,
+    });
     const after = await db().prisma.delivery.findUniqueOrThrow({ where: { id: f1!.id } });
-    expect(after).toMatchObject({ status: "cancelled", lastError: "Skipped by hand", nextAttemptAt: null });
+    expect(after).toMatchObject({
+      status: "cancelled",
+      lastError: "Skipped by hand",
+      nextAttemptAt: null,
+    });
     expect(await db().prisma.deliveryQueueEntry.count({ where: { deliveryId: f1!.id } })).toBe(0);
     expect(await read(f2!.id)).toBeNull();
-    const audit = await db().prisma.auditLog.findMany({ where: { appId: app.id, action: "delivery.skipped" } });
-    expect(audit.map((a) => (a.details as { outcome: string }).outcome).sort()).toEqual(["cancelled", "refused: in_flight", "refused: not_fifo"]);
-    const rollup = await db().pool.query<{ failed: number }>("SELECT sum(failed)::int AS failed FROM delivery_rollups_hourly WHERE endpoint_id = $1", [fifo.id]);
+    const audit = await db().prisma.auditLog.findMany({
+      where: { appId: app.id, action: "delivery.skipped" },
+    });
+    expect(audit.map((a) => (a.details as { outcome: string }).outcome).sort()).toEqual([
+      "cancelled",
+      "refused: in_flight",
+      "refused: not_fifo",
+    ]);
+    const rollup = await db().pool.query<{ failed: number }>(
+      "SELECT sum(failed)::int AS failed FROM delivery_rollups_hourly WHERE endpoint_id = $1",
+      [fifo.id],
+    );
     expect(rollup.rows[0]!.failed).toBe(1);
 
     const again = await call(skipRoute.POST, "POST", { slug: app.slug, id: f1!.id }, {});
@@ -221,16 +341,24 @@ describe("the ordering field and skipping (no workers running)", () => {
     await triggerInOrder(app, 0, 4);
     await fanOutNow();
     const byN = await deliveriesByN(app);
-    for (const n of [0, 1, 2]) expect((await call(skipRoute.POST, "POST", { slug: app.slug, id: byN.get(n)!.id }, {})).status).toBe(200);
+    for (const n of [0, 1, 2])
+      expect(
+        (await call(skipRoute.POST, "POST", { slug: app.slug, id: byN.get(n)!.id }, {})).status,
+      ).toBe(200);
     const waiting = Number((await queueSeqs(endpoint.id))[0]!.fifo_seq);
-    const result = await scheduleManualAttempts([byN.get(2)!.id, byN.get(0)!.id, byN.get(1)!.id], "replay");
+    const result = await scheduleManualAttempts(
+      [byN.get(2)!.id, byN.get(0)!.id, byN.get(1)!.id],
+      "replay",
+    );
     expect(result.scheduled).toHaveLength(3);
     const line = await queueSeqs(endpoint.id);
     expect(line.map((r) => r.n)).toEqual([0, 1, 2, 3]);
     const seq = new Map(line.map((r) => [r.n, Number(r.fifo_seq)]));
     // 3 was never final: it keeps its place, ahead of the replays, which follow in created order.
     expect(seq.get(3)).toBe(waiting);
-    expect(seq.get(3)! < seq.get(0)! && seq.get(0)! < seq.get(1)! && seq.get(1)! < seq.get(2)!).toBe(true);
+    expect(
+      seq.get(3)! < seq.get(0)! && seq.get(0)! < seq.get(1)! && seq.get(1)! < seq.get(2)!,
+    ).toBe(true);
   });
 
   it("frontend skip is scoped to the session's app", async () => {
@@ -240,9 +368,14 @@ describe("the ordering field and skipping (no workers running)", () => {
     await triggerEvent(theirs, { event_name: "f.one", payload: {} });
     await fanOutNow();
     const [delivery] = await db().prisma.delivery.findMany({ where: { endpointId: endpoint.id } });
-    const { ticket } = await createAccessTicket({ ticket_type: "webhook_app_access", webhook_app_slug: mine.slug, expires_in: 120 }, "test");
+    const { ticket } = await createAccessTicket(
+      { ticket_type: "webhook_app_access", webhook_app_slug: mine.slug, expires_in: 120 },
+      "test",
+    );
     const { session } = await exchangeTicket(ticket);
-    const cookie = (await sessionCookies(session, new Request("http://hookline.test/"))).map((c) => c.split(";")[0]).join("; ");
+    const cookie = (await sessionCookies(session, new Request("http://hookline.test/")))
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const res = await callRoute(frontendSkipRoute.POST, {
       method: "POST",
       path: `/api/frontend/webhook/deliveries/${delivery!.id}/skip`,
@@ -251,88 +384,123 @@ describe("the ordering field and skipping (no workers running)", () => {
       body: {},
     });
     expect(res.status).toBe(404);
-    expect((await db().prisma.delivery.findUniqueOrThrow({ where: { id: delivery!.id } })).status).toBe("pending");
+    expect(
+      (await db().prisma.delivery.findUniqueOrThrow({ where: { id: delivery!.id } })).status,
+    ).toBe("pending");
   });
 });
 
 describe("FIFO delivery through the embedded driver", () => {
   let driver: EmbeddedDriver;
   beforeAll(() => {
-    driver = startEmbeddedDriver({ pollIntervalMs: 200, shutdownGraceMs: 2_000, endpointConcurrency: 10, replays: false });
+    driver = startEmbeddedDriver({
+      pollIntervalMs: 200,
+      shutdownGraceMs: 2_000,
+      endpointConcurrency: 10,
+      replays: false,
+    });
   });
   afterAll(async () => {
     await driver?.stop();
   });
 
-  it("delivers a FIFO endpoint's events one at a time, in acceptance order; a concurrent one overlaps", { timeout: 60_000 }, async () => {
-    const track = () => {
-      const state = { inFlight: 0, max: 0 };
-      const handler = (_req: ReceivedRequest, res: import("node:http").ServerResponse) => {
-        state.max = Math.max(state.max, ++state.inFlight);
-        setTimeout(() => {
-          state.inFlight--;
-          res.end("ok");
-        }, 5 + Math.random() * 25);
+  it(
+    "delivers a FIFO endpoint's events one at a time, in acceptance order; a concurrent one overlaps",
+    { timeout: 60_000 },
+    async () => {
+      const track = () => {
+        const state = { inFlight: 0, max: 0 };
+        const handler = (_req: ReceivedRequest, res: import("node:http").ServerResponse) => {
+          state.max = Math.max(state.max, ++state.inFlight);
+          setTimeout(
+            () => {
+              state.inFlight--;
+              res.end("ok");
+            },
+            5 + Math.random() * 25,
+          );
+        };
+        return { state, handler };
       };
-      return { state, handler };
-    };
-    const ordered = track();
-    const free = track();
-    const fifoReceiver = await receiver(ordered.handler);
-    const concurrentReceiver = await receiver(free.handler);
-    const app = await newApp();
-    await newEndpoint(app, { url: fifoReceiver.url, ordering: "fifo" });
-    await newEndpoint(app, { url: concurrentReceiver.url });
-    const EVENTS = 40;
-    await triggerInOrder(app, 0, EVENTS);
-    await fifoReceiver.waitFor(EVENTS, 40_000);
-    await concurrentReceiver.waitFor(EVENTS, 40_000);
+      const ordered = track();
+      const free = track();
+      const fifoReceiver = await receiver(ordered.handler);
+      const concurrentReceiver = await receiver(free.handler);
+      const app = await newApp();
+      await newEndpoint(app, { url: fifoReceiver.url, ordering: "fifo" });
+      await newEndpoint(app, { url: concurrentReceiver.url });
+      const EVENTS = 40;
+      await triggerInOrder(app, 0, EVENTS);
+      await fifoReceiver.waitFor(EVENTS, 40_000);
+      await concurrentReceiver.waitFor(EVENTS, 40_000);
 
-    expect(fifoReceiver.requests.map(nOf)).toEqual(Array.from({ length: EVENTS }, (_, n) => n));
-    expect(ordered.state.max).toBe(1);
-    // The same events to an ordinary endpoint: several at once (this is what FIFO prevents).
-    expect(free.state.max).toBeGreaterThan(1);
-  });
+      expect(fifoReceiver.requests.map(nOf)).toEqual(Array.from({ length: EVENTS }, (_, n) => n));
+      expect(ordered.state.max).toBe(1);
+      // The same events to an ordinary endpoint: several at once (this is what FIFO prevents).
+      expect(free.state.max).toBeGreaterThan(1);
+    },
+  );
 
-  it("a failing head holds the rest until it succeeds; the endpoint shows what blocks it meanwhile", { timeout: 60_000 }, async () => {
-    let fails = 2;
-    const blockedReads: any[] = [];
-    const app = await newApp();
-    let endpointId = "";
-    const r = await receiver(async (req, res) => {
-      if (nOf(req) === 0 && fails > 0) {
-        // Read during the second attempt, before answering it: the head has failed once.
-        if (--fails === 0) blockedReads.push((await call(endpointRoute.GET, "GET", { slug: app.slug, id: endpointId })).body);
-        res.statusCode = 500;
-        res.end("not yet");
-        return;
-      }
-      res.end("ok");
-    });
-    endpointId = (await newEndpoint(app, { url: r.url, ordering: "fifo" })).id;
-    const ids = await triggerInOrder(app, 0, 5);
-    await r.waitFor(7, 30_000);
-    expect(r.requests.map(nOf)).toEqual([0, 0, 0, 1, 2, 3, 4]);
-    expect(blockedReads[0].blocked_by).toMatchObject({ event_name: "order.updated", attempts: 1, last_error: expect.stringContaining("500") });
-    const head = await db().prisma.delivery.findFirstOrThrow({ where: { eventId: ids[0] } });
-    expect(blockedReads[0].blocked_by.delivery_id).toBe(head.id);
-    await eventually(async () => ((await db().prisma.delivery.count({ where: { appId: app.id, status: "success" } })) === 5 ? true : undefined));
-    expect((await call(endpointRoute.GET, "GET", { slug: app.slug, id: endpointId })).body.blocked_by).toBeNull();
-  });
+  it(
+    "a failing head holds the rest until it succeeds; the endpoint shows what blocks it meanwhile",
+    { timeout: 60_000 },
+    async () => {
+      let fails = 2;
+      const blockedReads: any[] = [];
+      const app = await newApp();
+      let endpointId = "";
+      const r = await receiver(async (req, res) => {
+        if (nOf(req) === 0 && fails > 0) {
+          // Read during the second attempt, before answering it: the head has failed once.
+          if (--fails === 0)
+            blockedReads.push(
+              (await call(endpointRoute.GET, "GET", { slug: app.slug, id: endpointId })).body,
+            );
+          res.statusCode = 500;
+          res.end("not yet");
+          return;
+        }
+        res.end("ok");
+      });
+      endpointId = (await newEndpoint(app, { url: r.url, ordering: "fifo" })).id;
+      const ids = await triggerInOrder(app, 0, 5);
+      await r.waitFor(7, 30_000);
+      expect(r.requests.map(nOf)).toEqual([0, 0, 0, 1, 2, 3, 4]);
+      expect(blockedReads[0].blocked_by).toMatchObject({
+        event_name: "order.updated",
+        attempts: 1,
+        last_error: expect.stringContaining("500"),
+      });
+      const head = await db().prisma.delivery.findFirstOrThrow({ where: { eventId: ids[0] } });
+      expect(blockedReads[0].blocked_by.delivery_id).toBe(head.id);
+      await eventually(async () =>
+        (await db().prisma.delivery.count({ where: { appId: app.id, status: "success" } })) === 5
+          ? true
+          : undefined,
+      );
+      expect(
+        (await call(endpointRoute.GET, "GET", { slug: app.slug, id: endpointId })).body.blocked_by,
+      ).toBeNull();
+    },
+  );
 
-  it("a head that exhausts its retries fails, and the line moves on", { timeout: 60_000 }, async () => {
-    const r = await receiver((req, res) => {
-      res.statusCode = nOf(req) === 0 ? 500 : 200;
-      res.end();
-    });
-    const app = await newApp();
-    await newEndpoint(app, { url: r.url, ordering: "fifo", max_retries: 1 });
-    await triggerInOrder(app, 0, 4);
-    await r.waitFor(5, 30_000);
-    expect(r.requests.map(nOf)).toEqual([0, 0, 1, 2, 3]);
-    const byN = await deliveriesByN(app);
-    expect(byN.get(0)).toMatchObject({ status: "failed", attemptCount: 2 });
-  });
+  it(
+    "a head that exhausts its retries fails, and the line moves on",
+    { timeout: 60_000 },
+    async () => {
+      const r = await receiver((req, res) => {
+        res.statusCode = nOf(req) === 0 ? 500 : 200;
+        res.end();
+      });
+      const app = await newApp();
+      await newEndpoint(app, { url: r.url, ordering: "fifo", max_retries: 1 });
+      await triggerInOrder(app, 0, 4);
+      await r.waitFor(5, 30_000);
+      expect(r.requests.map(nOf)).toEqual([0, 0, 1, 2, 3]);
+      const byN = await deliveriesByN(app);
+      expect(byN.get(0)).toMatchObject({ status: "failed", attemptCount: 2 });
+    },
+  );
 
   it("skipping a failing head lets the next through", { timeout: 60_000 }, async () => {
     const r = await receiver((req, res) => {
@@ -343,9 +511,14 @@ describe("FIFO delivery through the embedded driver", () => {
     const endpoint = await newEndpoint(app, { url: r.url, ordering: "fifo", max_retries: 10 });
     await triggerInOrder(app, 0, 3);
     // Four quick attempts, then the head waits 30 s for its next: nothing else goes meanwhile.
-    await eventually(async () => ((await deliveriesByN(app)).get(0)?.attemptCount === 4 ? true : undefined), 20_000, "four attempts of the head");
+    await eventually(
+      async () => ((await deliveriesByN(app)).get(0)?.attemptCount === 4 ? true : undefined),
+      20_000,
+      "four attempts of the head",
+    );
     expect(r.requests.map(nOf)).toEqual([0, 0, 0, 0]);
-    const blocked = (await call(endpointRoute.GET, "GET", { slug: app.slug, id: endpoint.id })).body.blocked_by;
+    const blocked = (await call(endpointRoute.GET, "GET", { slug: app.slug, id: endpoint.id })).body
+      .blocked_by;
     const head = (await deliveriesByN(app)).get(0)!;
     expect(blocked).toMatchObject({ delivery_id: head.id, attempts: 4 });
 
@@ -353,7 +526,10 @@ describe("FIFO delivery through the embedded driver", () => {
     expect(skipped.status, JSON.stringify(skipped.body)).toBe(200);
     await r.waitFor(6, 20_000);
     expect(r.requests.map(nOf)).toEqual([0, 0, 0, 0, 1, 2]);
-    expect((await deliveriesByN(app)).get(0)).toMatchObject({ status: "cancelled", lastError: "Skipped by hand" });
+    expect((await deliveriesByN(app)).get(0)).toMatchObject({
+      status: "cancelled",
+      lastError: "Skipped by hand",
+    });
   });
 
   it("a replay goes to the back of the line", { timeout: 60_000 }, async () => {
@@ -373,7 +549,11 @@ describe("FIFO delivery through the embedded driver", () => {
     const replay = await call(replayRoute.POST, "POST", { slug: app.slug, id: zero.id }, {});
     expect(replay.status, JSON.stringify(replay.body)).toBe(202);
     holdOne = false;
-    await eventually(async () => (r.requests.filter((q) => nOf(q) === 0).length === 2 ? true : undefined), 20_000, "the replay to arrive");
+    await eventually(
+      async () => (r.requests.filter((q) => nOf(q) === 0).length === 2 ? true : undefined),
+      20_000,
+      "the replay to arrive",
+    );
     const seen = r.requests.map(nOf);
     // However many times 1 failed: 0, then 1 until it succeeded, then 2, then the replay of 0.
     expect(seen.filter((n) => n !== 1)).toEqual([0, 2, 0]);

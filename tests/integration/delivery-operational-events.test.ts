@@ -7,7 +7,12 @@ import { Webhook } from "standardwebhooks";
 import { useTestDatabase } from "../helpers/db";
 import { callRoute } from "../helpers/http";
 import { startReceiver, type Receiver } from "../helpers/receiver";
-import { createTestApp, createTestEndpoint, eventually, triggerAndFanOut } from "../helpers/delivery-fixtures";
+import {
+  createTestApp,
+  createTestEndpoint,
+  eventually,
+  triggerAndFanOut,
+} from "../helpers/delivery-fixtures";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { generateSigningSecret } from "@/lib/crypto/secrets";
 import { resetEngineConfigForTests } from "@/lib/delivery/engine-config";
@@ -15,7 +20,10 @@ import { attemptDeliveryStep } from "@/lib/jobs/inngest-steps";
 import { sendPendingOperationalEvents } from "@/lib/operational-events/dispatch";
 import * as metricsRoute from "@/app/api/metrics/route";
 
-const db = useTestDatabase({ HOOKLINE_ALLOW_PRIVATE_TARGETS: "true", HOOKLINE_RETRY_SCHEDULE: "1" });
+const db = useTestDatabase({
+  HOOKLINE_ALLOW_PRIVATE_TARGETS: "true",
+  HOOKLINE_RETRY_SCHEDULE: "1",
+});
 const operatorSecret = generateSigningSecret();
 let operator: Receiver;
 let receiver: Receiver;
@@ -52,7 +60,9 @@ describe("operational events", () => {
 
     // The first send (right after the commit) fails: recorded, with a later retry time.
     const pending = await eventually(async () => {
-      const row = await db().prisma.operationalEvent.findFirst({ where: { endpointId: endpoint.id } });
+      const row = await db().prisma.operationalEvent.findFirst({
+        where: { endpointId: endpoint.id },
+      });
       // (the send is claimed, counting the attempt, before its outcome is written)
       return row && row.sendAttempts > 0 && row.lastSendError !== null ? row : undefined;
     });
@@ -61,16 +71,28 @@ describe("operational events", () => {
     expect(pending.nextSendAt!.getTime()).toBeGreaterThan(Date.now());
 
     operatorStatus = 204;
-    await db().pool.query("UPDATE operational_events SET next_send_at = now() WHERE id = $1", [pending.id]);
+    await db().pool.query("UPDATE operational_events SET next_send_at = now() WHERE id = $1", [
+      pending.id,
+    ]);
     expect(await sendPendingOperationalEvents()).toEqual({ sent: 1, failed: 0 });
-    const sent = await db().prisma.operationalEvent.findUniqueOrThrow({ where: { id: pending.id } });
+    const sent = await db().prisma.operationalEvent.findUniqueOrThrow({
+      where: { id: pending.id },
+    });
     expect(sent.sentAt).not.toBeNull();
 
     const last = operator.requests.at(-1)!;
     expect(last.headers["webhook-id"]).toBe(pending.id);
-    const body = new Webhook(operatorSecret).verify(last.body, last.headers) as { type: string; data: Record<string, unknown> };
+    const body = new Webhook(operatorSecret).verify(last.body, last.headers) as {
+      type: string;
+      data: Record<string, unknown>;
+    };
     expect(body.type).toBe("endpoint.disabled");
-    expect(body.data).toMatchObject({ app_id: app.id, endpoint_id: endpoint.id, kind: "gone", url: receiver.url });
+    expect(body.data).toMatchObject({
+      app_id: app.id,
+      endpoint_id: endpoint.id,
+      kind: "gone",
+      url: receiver.url,
+    });
     expect(await sendPendingOperationalEvents()).toEqual({ sent: 0, failed: 0 });
   });
 });
@@ -93,7 +115,9 @@ describe("GET /api/metrics", () => {
     expect(text).toMatch(/^hookline_endpoints_disabled 1$/m);
     expect(text).toMatch(/^hookline_delivery_attempts_total\{result="http_4xx"\} 1$/m);
     expect(text).toMatch(/^hookline_deliveries_completed_total\{status="failed"\} 1$/m);
-    expect(text).toMatch(/^hookline_attempt_duration_seconds_bucket\{result="failure",le="\+Inf"\} 1$/m);
+    expect(text).toMatch(
+      /^hookline_attempt_duration_seconds_bucket\{result="failure",le="\+Inf"\} 1$/m,
+    );
     expect(text).toMatch(/^hookline_attempt_duration_seconds_count\{result="failure"\} 1$/m);
     expect(text).toMatch(/^hookline_endpoints_disabled_total\{reason="gone"\} 1$/m);
     expect(text).toMatch(/^# TYPE hookline_attempt_duration_seconds histogram$/m);

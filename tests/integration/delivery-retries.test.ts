@@ -57,7 +57,10 @@ describe("retries", () => {
     expect(delivery.status).toBe("success");
     expect(delivery.attemptCount).toBe(3);
     expect(delivery.lastStatusCode).toBe(200);
-    const attempts = await db().prisma.attempt.findMany({ where: { deliveryId: delivery.id }, orderBy: { attemptNumber: "asc" } });
+    const attempts = await db().prisma.attempt.findMany({
+      where: { deliveryId: delivery.id },
+      orderBy: { attemptNumber: "asc" },
+    });
     expect(attempts.map((a) => [a.attemptNumber, a.responseStatus, a.trigger])).toEqual([
       [1, 500, "auto"],
       [2, 500, "auto"],
@@ -75,9 +78,18 @@ describe("retries", () => {
     expect(endpoint.consecutiveFailures).toBe(0);
     expect(endpoint.failingSince).toBeNull();
     // Summed over the endpoint's rollup slots, as the analytics read them.
-    const rows = await db().prisma.deliveryRollupHourly.findMany({ where: { endpointId: endpoint.id } });
-    const sum = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((total, r) => total + pick(r), 0);
-    expect({ created: sum((r) => r.created), succeeded: sum((r) => r.succeeded), failed: sum((r) => r.failed), attempts: sum((r) => r.attempts), attemptsFailed: sum((r) => r.attemptsFailed) }).toEqual({ created: 1, succeeded: 1, failed: 0, attempts: 3, attemptsFailed: 2 });
+    const rows = await db().prisma.deliveryRollupHourly.findMany({
+      where: { endpointId: endpoint.id },
+    });
+    const sum = (pick: (r: (typeof rows)[number]) => number) =>
+      rows.reduce((total, r) => total + pick(r), 0);
+    expect({
+      created: sum((r) => r.created),
+      succeeded: sum((r) => r.succeeded),
+      failed: sum((r) => r.failed),
+      attempts: sum((r) => r.attempts),
+      attemptsFailed: sum((r) => r.attemptsFailed),
+    }).toEqual({ created: 1, succeeded: 1, failed: 0, attempts: 3, attemptsFailed: 2 });
     expect(sum((r) => r.latencyHistogram.reduce((a, b) => a + b, 0))).toBe(3);
   });
 
@@ -88,14 +100,24 @@ describe("retries", () => {
     });
     const app = await createTestApp();
     const { endpoint } = await createTestEndpoint(app, { url: r.url, maxRetries: 2 });
-    const events = await Promise.all([1, 2, 3].map((n) => triggerEvent(app, { event_name: "invoice.paid", payload: { n } })));
+    const events = await Promise.all(
+      [1, 2, 3].map((n) => triggerEvent(app, { event_name: "invoice.paid", payload: { n } })),
+    );
     const deliveries = await Promise.all(events.map((e) => finalDelivery(e.event_id)));
     for (const delivery of deliveries) {
-      expect(delivery).toMatchObject({ status: "failed", attemptCount: 3, lastStatusCode: 503, nextAttemptAt: null });
+      expect(delivery).toMatchObject({
+        status: "failed",
+        attemptCount: 3,
+        lastStatusCode: 503,
+        nextAttemptAt: null,
+      });
       expect(await db().prisma.attempt.count({ where: { deliveryId: delivery.id } })).toBe(3);
     }
     expect(r.requests).toHaveLength(9);
-    const ops = await db().prisma.operationalEvent.findMany({ where: { endpointId: endpoint.id }, orderBy: { createdAt: "asc" } });
+    const ops = await db().prisma.operationalEvent.findMany({
+      where: { endpointId: endpoint.id },
+      orderBy: { createdAt: "asc" },
+    });
     expect(ops.filter((o) => o.type === "delivery.exhausted")).toHaveLength(3);
     // HOOKLINE_FAILING_ALERT_AFTER=3: three deliveries failing in a row (nine failed attempts) alert once.
     expect(ops.filter((o) => o.type === "endpoint.failing")).toHaveLength(1);
@@ -123,10 +145,21 @@ describe("retries", () => {
     expect(disabled.disabledAt).not.toBeNull();
     const ops = await db().prisma.operationalEvent.findMany({ where: { endpointId: endpoint.id } });
     expect(ops.map((o) => o.type)).toEqual(["endpoint.disabled"]);
-    expect(await db().prisma.auditLog.count({ where: { targetId: endpoint.id, action: "endpoint.disabled", actor: "system" } })).toBe(1);
+    expect(
+      await db().prisma.auditLog.count({
+        where: { targetId: endpoint.id, action: "endpoint.disabled", actor: "system" },
+      }),
+    ).toBe(1);
     // A disabled endpoint gets no new deliveries.
     const second = await triggerEvent(app, { event_name: "a.b", payload: {} });
-    await eventually(async () => ((await db().prisma.eventFanOut.count({ where: { eventId: second.event_id } })) === 0 ? true : undefined), 10_000, "the fan-out");
+    await eventually(
+      async () =>
+        (await db().prisma.eventFanOut.count({ where: { eventId: second.event_id } })) === 0
+          ? true
+          : undefined,
+      10_000,
+      "the fan-out",
+    );
     expect(await db().prisma.delivery.count({ where: { eventId: second.event_id } })).toBe(0);
     expect(r.requests).toHaveLength(1);
   });
@@ -140,17 +173,23 @@ describe("retries", () => {
     const app = await createTestApp();
     const { endpoint } = await createTestEndpoint(app, { url: r.url, maxRetries: 5 });
     const events = [];
-    for (let i = 0; i < 3; i++) events.push(await triggerEvent(app, { event_name: "a.b", payload: { i } }));
+    for (let i = 0; i < 3; i++)
+      events.push(await triggerEvent(app, { event_name: "a.b", payload: { i } }));
     await r.waitFor(3);
     gone = true;
     await eventually(async () => {
       const rows = await db().prisma.delivery.findMany({ where: { endpointId: endpoint.id } });
-      return rows.every((d) => d.status === "failed" || d.status === "cancelled") ? rows : undefined;
+      return rows.every((d) => d.status === "failed" || d.status === "cancelled")
+        ? rows
+        : undefined;
     });
     const rows = await db().prisma.delivery.findMany({ where: { endpointId: endpoint.id } });
     expect(rows.filter((d) => d.status === "failed").length).toBeGreaterThanOrEqual(1);
-    for (const d of rows.filter((d) => d.status === "cancelled")) expect(d.lastError).toMatch(/Endpoint disabled: .*410/);
-    expect((await db().prisma.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).isActive).toBe(false);
+    for (const d of rows.filter((d) => d.status === "cancelled"))
+      expect(d.lastError).toMatch(/Endpoint disabled: .*410/);
+    expect(
+      (await db().prisma.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).isActive,
+    ).toBe(false);
   });
 
   it("429 with Retry-After postpones the next attempt beyond the schedule", async () => {

@@ -13,7 +13,10 @@ import { triggerEvent } from "@/lib/events/trigger-event";
 import { rotateSigningSecret } from "@/lib/endpoints/signing-secrets";
 import { verifyWebhook } from "@/lib/verify";
 
-const db = useTestDatabase({ HOOKLINE_ALLOW_PRIVATE_TARGETS: "true", HOOKLINE_RETRY_SCHEDULE: "1" });
+const db = useTestDatabase({
+  HOOKLINE_ALLOW_PRIVATE_TARGETS: "true",
+  HOOKLINE_RETRY_SCHEDULE: "1",
+});
 
 let driver: EmbeddedDriver;
 let receiver: Receiver;
@@ -26,7 +29,10 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-function acceptedBy(secret: string, req: ReceivedRequest): { standard: boolean; svix: boolean; hookline: boolean } {
+function acceptedBy(
+  secret: string,
+  req: ReceivedRequest,
+): { standard: boolean; svix: boolean; hookline: boolean } {
   const headers = {
     "webhook-id": req.headers["webhook-id"]!,
     "webhook-timestamp": req.headers["webhook-timestamp"]!,
@@ -50,9 +56,15 @@ function acceptedBy(secret: string, req: ReceivedRequest): { standard: boolean; 
 describe("signatures", () => {
   it("verifies with standardwebhooks and svix before and after rotation; both secrets sign during the grace period", async () => {
     const app = await createTestApp();
-    const { endpoint, secret: first } = await createTestEndpoint(app, { url: receiver.url, headers: { "X-Tenant": "acme", Authorization: "Bearer customer-token" } });
+    const { endpoint, secret: first } = await createTestEndpoint(app, {
+      url: receiver.url,
+      headers: { "X-Tenant": "acme", Authorization: "Bearer customer-token" },
+    });
 
-    const e1 = await triggerEvent(app, { event_name: "invoice.paid", payload: { amount: 5000, currency: "USD", customer: "Alice" } });
+    const e1 = await triggerEvent(app, {
+      event_name: "invoice.paid",
+      payload: { amount: 5000, currency: "USD", customer: "Alice" },
+    });
     await receiver.waitFor(1);
     const req1 = receiver.requests[0]!;
     expect(acceptedBy(first, req1)).toEqual({ standard: true, svix: true, hookline: true });
@@ -65,11 +77,15 @@ describe("signatures", () => {
     expect(req1.headers["user-agent"]).toMatch(/^Hookline\//);
     expect(req1.headers["x-tenant"]).toBe("acme");
     expect(req1.headers["webhook-signature"]!.split(" ")).toHaveLength(1);
-    const delivery1 = await db().prisma.delivery.findFirstOrThrow({ where: { eventId: e1.event_id } });
+    const delivery1 = await db().prisma.delivery.findFirstOrThrow({
+      where: { eventId: e1.event_id },
+    });
     expect(req1.headers["webhook-id"]).toBe(delivery1.id);
 
     // Rotate with a grace period: the next request carries two signatures; either secret verifies.
-    const second = await db().prisma.$transaction((tx) => rotateSigningSecret(tx, endpoint.id, 3600));
+    const second = await db().prisma.$transaction((tx) =>
+      rotateSigningSecret(tx, endpoint.id, 3600),
+    );
     await triggerEvent(app, { event_name: "invoice.paid", payload: { n: 2 } });
     await receiver.waitFor(2);
     const req2 = receiver.requests[1]!;
@@ -89,7 +105,12 @@ describe("signatures", () => {
 
     // What the log keeps: signatures masked (one per signature), secret-looking custom headers masked.
     const attempt = await eventually(() =>
-      db().prisma.attempt.findFirst({ where: { delivery: { eventId: { not: e1.event_id } }, endpointId: endpoint.id }, orderBy: { createdAt: "asc" } }).then((a) => a ?? undefined),
+      db()
+        .prisma.attempt.findFirst({
+          where: { delivery: { eventId: { not: e1.event_id } }, endpointId: endpoint.id },
+          orderBy: { createdAt: "asc" },
+        })
+        .then((a) => a ?? undefined),
     );
     const stored = attempt.requestHeaders as Record<string, string>;
     expect(stored["webhook-signature"]).toBe("v1,*** v1,***");
@@ -111,7 +132,9 @@ describe("signatures", () => {
       const [a, b] = local.requests as [ReceivedRequest, ReceivedRequest];
       expect(a.headers["webhook-id"]).toBe(b.headers["webhook-id"]);
       expect(a.body).toBe(b.body);
-      expect(Number(b.headers["webhook-timestamp"])).toBeGreaterThanOrEqual(Number(a.headers["webhook-timestamp"]));
+      expect(Number(b.headers["webhook-timestamp"])).toBeGreaterThanOrEqual(
+        Number(a.headers["webhook-timestamp"]),
+      );
       expect(acceptedBy(secret, a).standard && acceptedBy(secret, b).standard).toBe(true);
     } finally {
       await local.close();

@@ -12,7 +12,10 @@ import { triggerEvent } from "@/lib/events/trigger-event";
 import { startEmbeddedDriver } from "@/lib/jobs/embedded-driver";
 import { eventually } from "../helpers/delivery-fixtures";
 
-const db = useTestDatabase({ HOOKLINE_ALLOW_PRIVATE_TARGETS: "false", HOOKLINE_RETRY_SCHEDULE: "1" });
+const db = useTestDatabase({
+  HOOKLINE_ALLOW_PRIVATE_TARGETS: "false",
+  HOOKLINE_RETRY_SCHEDULE: "1",
+});
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -32,12 +35,23 @@ describe("SSRF protection", () => {
     ["a hostname resolving to 127.0.0.1", (port: number) => `http://localhost:${port}/hook`],
   ])("refuses %s", async (_name, url) => {
     const app = await createTestApp();
-    const { endpoint } = await createTestEndpoint(app, { url: url(receiver.port), timeoutSeconds: 2 });
-    const result = await sendTestEvent({ app, endpoint, eventName: "ssrf.check", payload: {}, actor: "test" });
+    const { endpoint } = await createTestEndpoint(app, {
+      url: url(receiver.port),
+      timeoutSeconds: 2,
+    });
+    const result = await sendTestEvent({
+      app,
+      endpoint,
+      eventName: "ssrf.check",
+      payload: {},
+      actor: "test",
+    });
     expect(result.success).toBe(false);
     expect(result.status_code).toBeNull();
     expect(result.error).toMatch(/not allowed/);
-    const attempt = await db().prisma.attempt.findFirstOrThrow({ where: { deliveryId: result.delivery_id } });
+    const attempt = await db().prisma.attempt.findFirstOrThrow({
+      where: { deliveryId: result.delivery_id },
+    });
     expect(attempt.error).toMatch(/not allowed/);
     expect(receiver.requests).toHaveLength(0);
   });
@@ -46,7 +60,10 @@ describe("SSRF protection", () => {
     const driver = startEmbeddedDriver({ pollIntervalMs: 100, replays: false });
     try {
       const app = await createTestApp();
-      await createTestEndpoint(app, { url: `http://localhost:${receiver.port}/hook`, maxRetries: 1 });
+      await createTestEndpoint(app, {
+        url: `http://localhost:${receiver.port}/hook`,
+        maxRetries: 1,
+      });
       const event = await triggerEvent(app, { event_name: "a", payload: {} });
       const delivery = await eventually(async () => {
         const d = await db().prisma.delivery.findFirst({ where: { eventId: event.event_id } });

@@ -8,7 +8,13 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { isAlive, MAX_SOCKET_PATH_BYTES, SOCKET_DIR_NAME, startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import {
+  isAlive,
+  MAX_SOCKET_PATH_BYTES,
+  SOCKET_DIR_NAME,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from "@/lib/db/embedded-postgres";
 import { poolConfigFromUrl } from "@/lib/db/url";
 
 const dirs: string[] = [];
@@ -31,7 +37,9 @@ async function serverAddress(config: pg.ClientConfig): Promise<string | null> {
   const client = new pg.Client(config);
   await client.connect();
   try {
-    const { rows } = await client.query<{ addr: string | null; db: string }>("SELECT host(inet_server_addr()) AS addr, current_database() AS db");
+    const { rows } = await client.query<{ addr: string | null; db: string }>(
+      "SELECT host(inet_server_addr()) AS addr, current_database() AS db",
+    );
     expect(rows[0]!.db).toBe("hookline");
     return rows[0]!.addr;
   } finally {
@@ -39,7 +47,11 @@ async function serverAddress(config: pg.ClientConfig): Promise<string | null> {
   }
 }
 
-const overTcp = (server: EmbeddedPostgres): pg.ClientConfig => ({ ...poolConfigFromUrl(server.url), host: "127.0.0.1", port: server.port });
+const overTcp = (server: EmbeddedPostgres): pg.ClientConfig => ({
+  ...poolConfigFromUrl(server.url),
+  host: "127.0.0.1",
+  port: server.port,
+});
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
@@ -53,7 +65,9 @@ describe("the embedded database over a Unix socket", () => {
     const socketDir = path.join(dataDir, SOCKET_DIR_NAME);
 
     expect(server.socketDir).toBe(socketDir);
-    expect(server.url).toContain(`@localhost:${server.port}/hookline?host=${encodeURIComponent(socketDir)}`);
+    expect(server.url).toContain(
+      `@localhost:${server.port}/hookline?host=${encodeURIComponent(socketDir)}`,
+    );
     expect(fs.statSync(path.join(socketDir, `.s.PGSQL.${server.port}`)).isSocket()).toBe(true);
     if (process.getuid?.() === 0) {
       // PostgreSQL runs as `postgres`: it owns the folder; root passes through it to connect.

@@ -43,7 +43,10 @@ function postgresProcesses(postmaster: number): number[] {
 }
 
 async function query(sql: string, params: unknown[] = []) {
-  const client = new pg.Client({ ...poolConfigFromUrl(server.url), connectionTimeoutMillis: 2_000 });
+  const client = new pg.Client({
+    ...poolConfigFromUrl(server.url),
+    connectionTimeoutMillis: 2_000,
+  });
   client.on("error", () => {});
   try {
     await client.connect();
@@ -79,7 +82,8 @@ afterAll(async () => {
   setDb(undefined);
   await db?.close();
   // Never leave a frozen cluster behind.
-  for (const pid of server ? postgresProcesses(server.pid) : []) if (isAlive(pid)) process.kill(pid, "SIGCONT");
+  for (const pid of server ? postgresProcesses(server.pid) : [])
+    if (isAlive(pid)) process.kill(pid, "SIGCONT");
   await server?.stop(10_000);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
@@ -106,7 +110,12 @@ describe("embedded PostgreSQL supervision", () => {
     expect(isAlive(first)).toBe(false);
     // What was committed before the crash is there, and the API works again.
     expect((await query("SELECT count(*)::int AS n FROM api_keys")).rows[0].n).toBe(1);
-    const res = await callRoute(appsRoute.POST, { method: "POST", path: "/api/v1/apps", apiKey: key, body: { slug: "after-crash", name: "A" } });
+    const res = await callRoute(appsRoute.POST, {
+      method: "POST",
+      path: "/api/v1/apps",
+      apiKey: key,
+      body: { slug: "after-crash", name: "A" },
+    });
     expect(res.status).toBe(201);
   }, 60_000);
 
@@ -125,7 +134,12 @@ describe("embedded PostgreSQL supervision", () => {
     try {
       await slowWrite;
       const started = Date.now();
-      const res = await callRoute(appsRoute.POST, { method: "POST", path: "/api/v1/apps", apiKey: key, body: { slug: "while-frozen", name: "F" } });
+      const res = await callRoute(appsRoute.POST, {
+        method: "POST",
+        path: "/api/v1/apps",
+        apiKey: key,
+        body: { slug: "while-frozen", name: "F" },
+      });
       const took = Date.now() - started;
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe("database_unavailable");
@@ -135,11 +149,18 @@ describe("embedded PostgreSQL supervision", () => {
       for (const pid of frozen) if (isAlive(pid)) process.kill(pid, "SIGCONT");
     }
     // Thawed: the cut-off transaction was rolled back, and requests work again.
-    const rows = await query("SELECT slug FROM apps WHERE slug IN ('half-written', 'while-frozen')");
+    const rows = await query(
+      "SELECT slug FROM apps WHERE slug IN ('half-written', 'while-frozen')",
+    );
     expect(rows.rows).toEqual([]);
     let after: { status: number } = { status: 0 };
     for (let i = 0; i < 20 && after.status !== 201; i++) {
-      after = await callRoute(appsRoute.POST, { method: "POST", path: "/api/v1/apps", apiKey: key, body: { slug: "after-thaw", name: "T" } });
+      after = await callRoute(appsRoute.POST, {
+        method: "POST",
+        path: "/api/v1/apps",
+        apiKey: key,
+        body: { slug: "after-thaw", name: "T" },
+      });
       if (after.status !== 201) await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(after.status).toBe(201);
@@ -148,13 +169,17 @@ describe("embedded PostgreSQL supervision", () => {
   it("gives up (so the launcher exits non-zero) when PostgreSQL cannot be restarted in time", async () => {
     const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), "hookline-giveup-"));
     let reason: Error | undefined;
-    const other = await startEmbeddedPostgres({ dataDir: otherDir, supervise: { giveUpAfterMs: 2_000, onGiveUp: (err) => (reason = err) } });
+    const other = await startEmbeddedPostgres({
+      dataDir: otherDir,
+      supervise: { giveUpAfterMs: 2_000, onGiveUp: (err) => (reason = err) },
+    });
     try {
       // The cluster is gone from under it: every restart fails.
       fs.renameSync(path.join(otherDir, "pg"), path.join(otherDir, "pg-moved"));
       process.kill(other.pid, "SIGKILL");
       const started = Date.now();
-      while (!reason && Date.now() - started < 15_000) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (!reason && Date.now() - started < 15_000)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(reason).toBeInstanceOf(Error);
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {

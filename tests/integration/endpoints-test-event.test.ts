@@ -31,22 +31,37 @@ beforeAll(async () => {
 afterAll(() => receiver?.close());
 
 const send = (body?: unknown, id = endpoint.id) =>
-  callRoute(testRoute.POST, { method: "POST", path: "/x", apiKey: key, params: { slug: "billing", id }, body });
+  callRoute(testRoute.POST, {
+    method: "POST",
+    path: "/x",
+    apiKey: key,
+    params: { slug: "billing", id },
+    body,
+  });
 
 describe("POST /apps/{slug}/endpoints/{id}/test", () => {
   it("sends seed 001's test event signed with the endpoint's secret and reports the answer", async () => {
     const before = receiver.requests.length;
     const res = await send({ event_name: "invoice.paid", payload: { invoice_id: "inv_123" } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ success: true, status_code: 200, error: null, response_body: "ok" });
+    expect(res.body).toMatchObject({
+      success: true,
+      status_code: 200,
+      error: null,
+      response_body: "ok",
+    });
     expect(res.body.delivery_id).toMatch(/^dlv_/);
     expect(res.body.duration_ms).toBeGreaterThanOrEqual(0);
     const received = receiver.requests[before]!;
     expect(received.headers["webhook-id"]).toBe(res.body.delivery_id);
     expect(received.headers["x-tenant"]).toBe("42");
-    const verified = new Webhook(endpoint.secret).verify(received.body, received.headers) as { data?: unknown };
+    const verified = new Webhook(endpoint.secret).verify(received.body, received.headers) as {
+      data?: unknown;
+    };
     expect(JSON.stringify(verified)).toContain("inv_123");
-    const delivery = await db().prisma.delivery.findUniqueOrThrow({ where: { id: res.body.delivery_id } });
+    const delivery = await db().prisma.delivery.findUniqueOrThrow({
+      where: { id: res.body.delivery_id },
+    });
     expect(delivery.endpointId).toBe(endpoint.id);
   });
 
@@ -56,7 +71,9 @@ describe("POST /apps/{slug}/endpoints/{id}/test", () => {
     expect(res.status).toBe(200);
     expect(res.body.success).toBe(true);
     expect(receiver.requests[before]!.body).toContain("webhook.test");
-    const delivery = await db().prisma.delivery.findUniqueOrThrow({ where: { id: res.body.delivery_id } });
+    const delivery = await db().prisma.delivery.findUniqueOrThrow({
+      where: { id: res.body.delivery_id },
+    });
     expect(delivery.eventName).toBe("webhook.test");
   });
 
@@ -68,7 +85,11 @@ describe("POST /apps/{slug}/endpoints/{id}/test", () => {
     try {
       const res = await send({ event_name: "invoice.paid" });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ success: false, status_code: 503, response_body: "down for maintenance" });
+      expect(res.body).toMatchObject({
+        success: false,
+        status_code: 503,
+        response_body: "down for maintenance",
+      });
       expect(res.body.error).toMatch(/503/);
     } finally {
       receiver.setHandler((_req, res) => {
@@ -92,7 +113,13 @@ describe("POST /apps/{slug}/endpoints/{id}/test", () => {
 
   it("answers 404 for an unknown endpoint and app", async () => {
     expect((await send({}, "ep_unknown")).status).toBe(404);
-    const app = await callRoute(testRoute.POST, { method: "POST", path: "/x", apiKey: key, params: { slug: "ghost", id: endpoint.id }, body: {} });
+    const app = await callRoute(testRoute.POST, {
+      method: "POST",
+      path: "/x",
+      apiKey: key,
+      params: { slug: "ghost", id: endpoint.id },
+      body: {},
+    });
     expect(app.status).toBe(404);
   });
 });

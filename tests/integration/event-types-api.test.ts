@@ -18,10 +18,17 @@ beforeAll(async () => {
 });
 
 type Handler = Parameters<typeof callRoute>[0];
-const call = (handler: Handler, method: string, params: Record<string, string>, body?: unknown, query = "") =>
-  callRoute(handler, { method, path: `/api/v1/x${query}`, apiKey: key, params, body });
-const create = (body: Record<string, unknown>, slug = SLUG) => call(listRoute.POST, "POST", { slug }, body);
-const fieldsOf = (body: { error: { details: { fields: { field: string }[] } } }) => body.error.details.fields.map((f) => f.field);
+const call = (
+  handler: Handler,
+  method: string,
+  params: Record<string, string>,
+  body?: unknown,
+  query = "",
+) => callRoute(handler, { method, path: `/api/v1/x${query}`, apiKey: key, params, body });
+const create = (body: Record<string, unknown>, slug = SLUG) =>
+  call(listRoute.POST, "POST", { slug }, body);
+const fieldsOf = (body: { error: { details: { fields: { field: string }[] } } }) =>
+  body.error.details.fields.map((f) => f.field);
 
 const invoiceSchema = {
   type: "object",
@@ -31,7 +38,12 @@ const invoiceSchema = {
 
 describe("POST /apps/{slug}/event-types", () => {
   it("adds a type with schema and example, audited; a second one by that name is 409", async () => {
-    const res = await create({ name: "invoice.paid", description: "An invoice was paid", schema: invoiceSchema, example: { invoice_id: "inv_1", amount: 5000 } });
+    const res = await create({
+      name: "invoice.paid",
+      description: "An invoice was paid",
+      schema: invoiceSchema,
+      example: { invoice_id: "inv_1", amount: 5000 },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       name: "invoice.paid",
@@ -41,7 +53,11 @@ describe("POST /apps/{slug}/event-types", () => {
       archived: false,
     });
     expect(res.body.id).toMatch(/^evt_/);
-    expect(await db().prisma.auditLog.count({ where: { action: "event_type.created", targetId: res.body.id } })).toBe(1);
+    expect(
+      await db().prisma.auditLog.count({
+        where: { action: "event_type.created", targetId: res.body.id },
+      }),
+    ).toBe(1);
     const dup = await create({ name: "invoice.paid" });
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe("conflict");
@@ -52,7 +68,12 @@ describe("POST /apps/{slug}/event-types", () => {
   it("keeps schema and example optional", async () => {
     const res = await create({ name: "customer_created" });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ description: null, schema: null, example: null, archived: false });
+    expect(res.body).toMatchObject({
+      description: null,
+      schema: null,
+      example: null,
+      archived: false,
+    });
   });
 
   it.each([
@@ -64,7 +85,10 @@ describe("POST /apps/{slug}/event-types", () => {
     [{ name: "ok.one", schema: { type: "bogus" } }, "schema"],
     [{ name: "ok.one", example: [1] }, "example"],
     [{ name: "ok.one", schema: invoiceSchema, example: { amount: 1 } }, "example.invoice_id"],
-    [{ name: "ok.one", schema: invoiceSchema, example: { invoice_id: "i", amount: "many" } }, "example.amount"],
+    [
+      { name: "ok.one", schema: invoiceSchema, example: { invoice_id: "i", amount: "many" } },
+      "example.amount",
+    ],
     [{ name: "ok.one", archived: "no" }, "archived"],
     [{ name: "ok.one", version: 2 }, "version"],
   ])("refuses %j with 422 naming %s and writes nothing", async (body, field) => {
@@ -83,24 +107,48 @@ describe("POST /apps/{slug}/event-types", () => {
 describe("GET /apps/{slug}/event-types", () => {
   it("pages the catalog, filters by archived, and includes names added by endpoint subscriptions", async () => {
     await createApp({ slug: "listing", name: "Listing" }, "test");
-    for (const name of ["a.one", "a.two", "a.three"]) expect((await create({ name }, "listing")).status).toBe(201);
+    for (const name of ["a.one", "a.two", "a.three"])
+      expect((await create({ name }, "listing")).status).toBe(201);
     await call(oneRoute.PATCH, "PATCH", { slug: "listing", name: "a.two" }, { archived: true });
-    const ep = await call(endpointsRoute.POST, "POST", { slug: "listing" }, { url: "https://r.example.com/h", events: ["b.from_endpoint", "a.*"] });
+    const ep = await call(
+      endpointsRoute.POST,
+      "POST",
+      { slug: "listing" },
+      { url: "https://r.example.com/h", events: ["b.from_endpoint", "a.*"] },
+    );
     expect(ep.status).toBe(201);
 
     const names: string[] = [];
     let cursor: string | null = null;
     for (let i = 0; i < 5; i++) {
-      const res: Awaited<ReturnType<typeof call>> = await call(listRoute.GET, "GET", { slug: "listing" }, undefined, `?limit=3${cursor ? `&cursor=${cursor}` : ""}`);
+      const res: Awaited<ReturnType<typeof call>> = await call(
+        listRoute.GET,
+        "GET",
+        { slug: "listing" },
+        undefined,
+        `?limit=3${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       expect(res.status).toBe(200);
       names.push(...res.body.data.map((t: { name: string }) => t.name));
       cursor = res.body.next_cursor;
       if (!cursor) break;
     }
     expect(names).toEqual(["b.from_endpoint", "a.three", "a.two", "a.one"]);
-    const archived = await call(listRoute.GET, "GET", { slug: "listing" }, undefined, "?archived=true");
+    const archived = await call(
+      listRoute.GET,
+      "GET",
+      { slug: "listing" },
+      undefined,
+      "?archived=true",
+    );
     expect(archived.body.data.map((t: { name: string }) => t.name)).toEqual(["a.two"]);
-    const current = await call(listRoute.GET, "GET", { slug: "listing" }, undefined, "?archived=false");
+    const current = await call(
+      listRoute.GET,
+      "GET",
+      { slug: "listing" },
+      undefined,
+      "?archived=false",
+    );
     expect(current.body.data).toHaveLength(3);
     const other = await call(listRoute.GET, "GET", { slug: "other" });
     expect(other.body.data.map((t: { name: string }) => t.name)).not.toContain("a.one");
@@ -129,26 +177,66 @@ describe("GET/PATCH/DELETE /apps/{slug}/event-types/{name}", () => {
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ name: "order.shipped", schema: invoiceSchema });
 
-    const bad = await call(oneRoute.PATCH, "PATCH", { slug: SLUG, name: "order.shipped" }, { example: { amount: 3 } });
+    const bad = await call(
+      oneRoute.PATCH,
+      "PATCH",
+      { slug: SLUG, name: "order.shipped" },
+      { example: { amount: 3 } },
+    );
     expect(bad.status).toBe(422);
     expect(fieldsOf(bad.body)).toEqual(["example.invoice_id"]);
 
-    const updated = await call(oneRoute.PATCH, "PATCH", { slug: SLUG, name: "order.shipped" }, { description: "Shipped", example: { invoice_id: "x" } });
+    const updated = await call(
+      oneRoute.PATCH,
+      "PATCH",
+      { slug: SLUG, name: "order.shipped" },
+      { description: "Shipped", example: { invoice_id: "x" } },
+    );
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ description: "Shipped", example: { invoice_id: "x" }, schema: invoiceSchema });
+    expect(updated.body).toMatchObject({
+      description: "Shipped",
+      example: { invoice_id: "x" },
+      schema: invoiceSchema,
+    });
 
-    const noSchema = await call(oneRoute.PATCH, "PATCH", { slug: SLUG, name: "order.shipped" }, { schema: null });
+    const noSchema = await call(
+      oneRoute.PATCH,
+      "PATCH",
+      { slug: SLUG, name: "order.shipped" },
+      { schema: null },
+    );
     expect(noSchema.body.schema).toBeNull();
 
-    const archived = await call(oneRoute.PATCH, "PATCH", { slug: SLUG, name: "order.shipped" }, { archived: true });
+    const archived = await call(
+      oneRoute.PATCH,
+      "PATCH",
+      { slug: SLUG, name: "order.shipped" },
+      { archived: true },
+    );
     expect(archived.body.archived).toBe(true);
-    const actions = (await db().prisma.auditLog.findMany({ where: { targetId: got.body.id }, orderBy: { createdAt: "asc" } })).map((a) => a.action);
-    expect(actions).toEqual(["event_type.created", "event_type.updated", "event_type.updated", "event_type.archived"]);
+    const actions = (
+      await db().prisma.auditLog.findMany({
+        where: { targetId: got.body.id },
+        orderBy: { createdAt: "asc" },
+      })
+    ).map((a) => a.action);
+    expect(actions).toEqual([
+      "event_type.created",
+      "event_type.updated",
+      "event_type.updated",
+      "event_type.archived",
+    ]);
 
     const deleted = await call(oneRoute.DELETE, "DELETE", { slug: SLUG, name: "order.shipped" });
     expect(deleted.status).toBe(204);
-    expect((await call(oneRoute.GET, "GET", { slug: SLUG, name: "order.shipped" })).status).toBe(404);
-    expect(await db().prisma.auditLog.count({ where: { action: "event_type.deleted", targetId: got.body.id } })).toBe(1);
+    expect((await call(oneRoute.GET, "GET", { slug: SLUG, name: "order.shipped" })).status).toBe(
+      404,
+    );
+    expect(
+      await db().prisma.auditLog.count({
+        where: { action: "event_type.deleted", targetId: got.body.id },
+      }),
+    ).toBe(1);
   });
 
   it.each([
@@ -158,11 +246,15 @@ describe("GET/PATCH/DELETE /apps/{slug}/event-types/{name}", () => {
     [{ archived: null }, "archived"],
   ])("refuses PATCH %j with 422 naming %s", async (body, field) => {
     await create({ name: "patch.target" }).catch(() => undefined);
-    const before = await db().prisma.eventType.findFirstOrThrow({ where: { name: "patch.target" } });
+    const before = await db().prisma.eventType.findFirstOrThrow({
+      where: { name: "patch.target" },
+    });
     const res = await call(oneRoute.PATCH, "PATCH", { slug: SLUG, name: "patch.target" }, body);
     expect(res.status).toBe(422);
     expect(fieldsOf(res.body)).toContain(field);
-    expect(await db().prisma.eventType.findUniqueOrThrow({ where: { id: before.id } })).toEqual(before);
+    expect(await db().prisma.eventType.findUniqueOrThrow({ where: { id: before.id } })).toEqual(
+      before,
+    );
   });
 
   it("answers another app's type, an unknown name and an unknown app with 404, changing nothing", async () => {
@@ -178,7 +270,9 @@ describe("GET/PATCH/DELETE /apps/{slug}/event-types/{name}", () => {
       expect(res.body.error.message).toBe('Event type "private.thing" not found');
       expect((await call(handler, method, { slug: "ghost", name: "x" }, body)).status).toBe(404);
     }
-    const theirs = await db().prisma.eventType.findFirstOrThrow({ where: { name: "private.thing" } });
+    const theirs = await db().prisma.eventType.findFirstOrThrow({
+      where: { name: "private.thing" },
+    });
     expect(theirs.description).toBe("theirs");
   });
 });

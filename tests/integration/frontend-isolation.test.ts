@@ -29,8 +29,10 @@ interface RouteFile {
 function findRoutes(dir = ROOT, prefix = ""): RouteFile[] {
   const out: RouteFile[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) out.push(...findRoutes(path.join(dir, entry.name), `${prefix}/${entry.name}`));
-    else if (entry.name === "route.ts") out.push({ pattern: prefix || "/", file: path.join(dir, entry.name) });
+    if (entry.isDirectory())
+      out.push(...findRoutes(path.join(dir, entry.name), `${prefix}/${entry.name}`));
+    else if (entry.name === "route.ts")
+      out.push({ pattern: prefix || "/", file: path.join(dir, entry.name) });
   }
   return out;
 }
@@ -55,16 +57,43 @@ const b = { endpoint: "", delivery: "", replayTask: "", appId: "" };
 beforeAll(async () => {
   const appA = await createApp({ slug: "app_a", name: "A" }, "test");
   const appB = await createApp({ slug: "app_b", name: "B" }, "test");
-  await createEndpoint(appA, { url: "https://a.example.com/hook", subscriptions: ["invoice.paid"] } as never, "test");
-  const { endpoint } = await createEndpoint(appB, { url: "https://b.example.com/hook", subscriptions: ["b.secret_event"] } as never, "test");
-  const event = await db().prisma.event.create({ data: { id: newId("msg"), appId: appB.id, name: "b.secret_event", payload: { b: true } } });
-  const delivery = await db().prisma.delivery.create({
-    data: { id: newId("dlv"), appId: appB.id, eventId: event.id, endpointId: endpoint.id, eventName: event.name, status: "failed" },
+  await createEndpoint(
+    appA,
+    { url: "https://a.example.com/hook", subscriptions: ["invoice.paid"] } as never,
+    "test",
+  );
+  const { endpoint } = await createEndpoint(
+    appB,
+    { url: "https://b.example.com/hook", subscriptions: ["b.secret_event"] } as never,
+    "test",
+  );
+  const event = await db().prisma.event.create({
+    data: { id: newId("msg"), appId: appB.id, name: "b.secret_event", payload: { b: true } },
   });
-  const task = await db().prisma.replayTask.create({ data: { id: newId("rpl"), appId: appB.id, filter: {}, requestedBy: "test" } });
-  Object.assign(b, { endpoint: endpoint.id, delivery: delivery.id, replayTask: task.id, appId: appB.id });
+  const delivery = await db().prisma.delivery.create({
+    data: {
+      id: newId("dlv"),
+      appId: appB.id,
+      eventId: event.id,
+      endpointId: endpoint.id,
+      eventName: event.name,
+      status: "failed",
+    },
+  });
+  const task = await db().prisma.replayTask.create({
+    data: { id: newId("rpl"), appId: appB.id, filter: {}, requestedBy: "test" },
+  });
+  Object.assign(b, {
+    endpoint: endpoint.id,
+    delivery: delivery.id,
+    replayTask: task.id,
+    appId: appB.id,
+  });
 
-  const { ticket } = await createAccessTicket({ ticket_type: "webhook_app_access", webhook_app_slug: "app_a", expires_in: 120 }, "test");
+  const { ticket } = await createAccessTicket(
+    { ticket_type: "webhook_app_access", webhook_app_slug: "app_a", expires_in: 120 },
+    "test",
+  );
   const { session } = await exchangeTicket(ticket);
   const req = new Request("http://hookline.test/");
   cookie = (await sessionCookies(session, req)).map((c) => c.split(";")[0]).join("; ");
@@ -73,7 +102,9 @@ beforeAll(async () => {
 
 describe("frontend API isolation", () => {
   it("finds the frontend routes", () => {
-    expect(routes.map((r) => r.pattern)).toEqual(expect.arrayContaining(["/session", "/endpoints", "/endpoints/[id]"]));
+    expect(routes.map((r) => r.pattern)).toEqual(
+      expect.arrayContaining(["/session", "/endpoints", "/endpoints/[id]"]),
+    );
   });
 
   for (const route of routes) {
@@ -82,7 +113,8 @@ describe("frontend API isolation", () => {
       const segments = route.pattern.split("/");
       const idIndex = segments.indexOf("[id]");
       const resource = idIndex > 0 ? RESOURCE_OF[segments[idIndex - 1]!] : undefined;
-      if (idIndex > 0) expect(resource, `no app-B resource known for ${route.pattern}`).toBeDefined();
+      if (idIndex > 0)
+        expect(resource, `no app-B resource known for ${route.pattern}`).toBeDefined();
       const params: Record<string, string> = resource ? { id: b[resource] } : {};
       const urlPath = `/api/frontend/webhook${route.pattern.replace("[id]", params.id ?? "")}`;
       let methods = 0;
@@ -93,16 +125,38 @@ describe("frontend API isolation", () => {
         const mutation = method !== "GET";
         const body = mutation ? (BODY[`${method} ${route.pattern}`] ?? {}) : undefined;
         if (mutation) {
-          const refused = await callRoute(handler, { method, path: urlPath, params, headers: { cookie }, body });
+          const refused = await callRoute(handler, {
+            method,
+            path: urlPath,
+            params,
+            headers: { cookie },
+            body,
+          });
           expect(refused.status, `${method} ${route.pattern} without CSRF`).toBe(403);
         }
-        const res = await callRoute(handler, { method, path: urlPath, params, headers: { cookie, "x-csrf-token": csrf }, body });
+        const res = await callRoute(handler, {
+          method,
+          path: urlPath,
+          params,
+          headers: { cookie, "x-csrf-token": csrf },
+          body,
+        });
         if (resource) {
           expect(res.status, `${method} ${route.pattern} with app B's ${resource}`).toBe(404);
         } else {
-          expect(res.status, `${method} ${route.pattern}: ${JSON.stringify(res.body)}`).toBeLessThan(500);
+          expect(
+            res.status,
+            `${method} ${route.pattern}: ${JSON.stringify(res.body)}`,
+          ).toBeLessThan(500);
           const text = JSON.stringify(res.body ?? "");
-          for (const secret of [b.endpoint, b.delivery, b.replayTask, b.appId, "b.secret_event", "b.example.com"]) {
+          for (const secret of [
+            b.endpoint,
+            b.delivery,
+            b.replayTask,
+            b.appId,
+            "b.secret_event",
+            "b.example.com",
+          ]) {
             expect(text, `${method} ${route.pattern} leaks ${secret}`).not.toContain(secret);
           }
         }

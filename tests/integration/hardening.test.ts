@@ -22,26 +22,48 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${server.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as any) : null };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text ? (JSON.parse(text) as any) : null,
+  };
 }
-const fieldsOf = (body: any): string[] => body.error.details.fields.map((f: { field: string }) => f.field);
+const fieldsOf = (body: any): string[] =>
+  body.error.details.fields.map((f: { field: string }) => f.field);
 
 describe("JSON Schema patterns (ReDoS) and $ref", () => {
   it("answers the ReDoS reproduction within 100 ms while health stays responsive", async () => {
     const schema = { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } };
-    expect((await api("POST", `/api/v1/apps/${SLUG}/event-types`, { name: "redos.x", schema })).status).toBe(201);
+    expect(
+      (await api("POST", `/api/v1/apps/${SLUG}/event-types`, { name: "redos.x", schema })).status,
+    ).toBe(201);
     // Warm the compiled validator, then time the attack.
-    await api("POST", `/api/v1/apps/${SLUG}/events`, { event_name: "redos.x", payload: { s: "aaa" } });
+    await api("POST", `/api/v1/apps/${SLUG}/events`, {
+      event_name: "redos.x",
+      payload: { s: "aaa" },
+    });
     const started = performance.now();
     const [attack, health] = await Promise.all([
-      api("POST", `/api/v1/apps/${SLUG}/events`, { event_name: "redos.x", payload: { s: `${"a".repeat(30)}!` } }),
+      api("POST", `/api/v1/apps/${SLUG}/events`, {
+        event_name: "redos.x",
+        payload: { s: `${"a".repeat(30)}!` },
+      }),
       api("GET", "/api/health"),
     ]);
     expect(performance.now() - started).toBeLessThan(100);
@@ -49,7 +71,14 @@ describe("JSON Schema patterns (ReDoS) and $ref", () => {
     expect(fieldsOf(attack.body)).toEqual(["payload.s"]);
     expect(health.status).toBe(200);
     const long = performance.now();
-    expect((await api("POST", `/api/v1/apps/${SLUG}/events`, { event_name: "redos.x", payload: { s: `${"a".repeat(50_000)}!` } })).status).toBe(422);
+    expect(
+      (
+        await api("POST", `/api/v1/apps/${SLUG}/events`, {
+          event_name: "redos.x",
+          payload: { s: `${"a".repeat(50_000)}!` },
+        })
+      ).status,
+    ).toBe(422);
     expect(performance.now() - long).toBeLessThan(100);
   });
 
@@ -61,7 +90,10 @@ describe("JSON Schema patterns (ReDoS) and $ref", () => {
     [{ type: "string", pattern: "(a)\\1" }, /not a valid JSON Schema/],
   ])("refuses the schema %j at registration with 422 naming schema", async (schema, message) => {
     const before = await db().prisma.eventType.count();
-    const res = await api("POST", `/api/v1/apps/${SLUG}/event-types`, { name: `bad.${Math.random().toString(36).slice(2, 8)}`, schema });
+    const res = await api("POST", `/api/v1/apps/${SLUG}/event-types`, {
+      name: `bad.${Math.random().toString(36).slice(2, 8)}`,
+      schema,
+    });
     expect(res.status).toBe(422);
     expect(fieldsOf(res.body)).toEqual(["schema"]);
     expect(res.body.error.message).toMatch(message);
@@ -72,10 +104,30 @@ describe("JSON Schema patterns (ReDoS) and $ref", () => {
 describe("valid input the database cannot store: 4xx naming the field, nothing written", () => {
   const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
   it.each([
-    ["NUL in a payload value", `{"event_name":"x.y","payload":{"a":"\\u0000"}}`, "payload.a", /NUL/],
-    ["NUL in a payload key", `{"event_name":"x.y","payload":{"a\\u0000":1}}`, "payload", /key .*NUL/],
-    ["a lone surrogate", `{"event_name":"x.y","payload":{"a":["\\ud800"]}}`, "payload.a[0]", /surrogate/],
-    ["JSON nested 5,000 deep", `{"event_name":"x.y","payload":{"d":${deep(5000)}}}`, "payload.d", /nested more than/],
+    [
+      "NUL in a payload value",
+      `{"event_name":"x.y","payload":{"a":"\\u0000"}}`,
+      "payload.a",
+      /NUL/,
+    ],
+    [
+      "NUL in a payload key",
+      `{"event_name":"x.y","payload":{"a\\u0000":1}}`,
+      "payload",
+      /key .*NUL/,
+    ],
+    [
+      "a lone surrogate",
+      `{"event_name":"x.y","payload":{"a":["\\ud800"]}}`,
+      "payload.a[0]",
+      /surrogate/,
+    ],
+    [
+      "JSON nested 5,000 deep",
+      `{"event_name":"x.y","payload":{"d":${deep(5000)}}}`,
+      "payload.d",
+      /nested more than/,
+    ],
   ])("trigger: %s", async (_what, body, field, message) => {
     const before = await db().prisma.event.count();
     const res = await api("POST", `/api/v1/apps/${SLUG}/events`, body);
@@ -89,7 +141,12 @@ describe("valid input the database cannot store: 4xx naming the field, nothing w
   it.each([
     ["POST", "/api/v1/apps", { slug: "nul-app", name: "A\u0000B" }, "name"],
     ["PATCH", `/api/v1/apps/${SLUG}`, { description: "x\u0000" }, "description"],
-    ["POST", `/api/v1/apps/${SLUG}/endpoints`, { url: "https://r.example.com/h", description: "d\u0000" }, "description"],
+    [
+      "POST",
+      `/api/v1/apps/${SLUG}/endpoints`,
+      { url: "https://r.example.com/h", description: "d\u0000" },
+      "description",
+    ],
     ["POST", `/api/v1/apps/${SLUG}/endpoints`, { url: "https://r.example.com/\u0000" }, "url"],
   ])("%s %s with NUL answers 422 naming %j", async (method, path, body, field) => {
     const res = await api(method, path, body);
@@ -112,10 +169,13 @@ describe("valid input the database cannot store: 4xx naming the field, nothing w
   });
 
   it("refuses a forged cursor with year 0000 (right fingerprint) with 400 naming cursor", async () => {
-    for (const slug of ["cursor-a", "cursor-b"]) await api("POST", "/api/v1/apps", { slug, name: slug });
+    for (const slug of ["cursor-a", "cursor-b"])
+      await api("POST", "/api/v1/apps", { slug, name: slug });
     const page = await api("GET", "/api/v1/apps?limit=1");
     const real = JSON.parse(Buffer.from(page.body.next_cursor, "base64url").toString("utf8"));
-    const forged = Buffer.from(JSON.stringify({ ...real, t: "0000-01-01T00:00:00.000Z" })).toString("base64url");
+    const forged = Buffer.from(JSON.stringify({ ...real, t: "0000-01-01T00:00:00.000Z" })).toString(
+      "base64url",
+    );
     const res = await api("GET", `/api/v1/apps?limit=1&cursor=${forged}`);
     expect(res.status).toBe(400);
     expect(fieldsOf(res.body)).toEqual(["cursor"]);
@@ -127,7 +187,10 @@ describe("405 and the public health report", () => {
     const res = await api("PUT", "/api/v1/apps");
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("GET, POST, HEAD, OPTIONS");
-    expect(res.body.error).toMatchObject({ code: "method_not_allowed", details: { allowed: ["GET", "POST", "HEAD", "OPTIONS"] } });
+    expect(res.body.error).toMatchObject({
+      code: "method_not_allowed",
+      details: { allowed: ["GET", "POST", "HEAD", "OPTIONS"] },
+    });
     const health = await api("DELETE", "/api/health");
     expect(health.status).toBe(405);
     expect(health.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
@@ -138,7 +201,15 @@ describe("405 and the public health report", () => {
       kind: "embedded",
       announce: () => Promise.resolve(),
       stop: () => Promise.resolve(),
-      status: () => ({ driver: "embedded", status: "running", details: { worker_id: `${os.hostname()}:${process.pid}:abcd`, listening: true, in_flight: 0 } }),
+      status: () => ({
+        driver: "embedded",
+        status: "running",
+        details: {
+          worker_id: `${os.hostname()}:${process.pid}:abcd`,
+          listening: true,
+          in_flight: 0,
+        },
+      }),
     });
     try {
       const res = await api("GET", "/api/health");
@@ -146,7 +217,11 @@ describe("405 and the public health report", () => {
       const text = JSON.stringify(res.body);
       expect(text).not.toContain(os.hostname());
       expect(text).not.toContain(String(process.pid));
-      expect(res.body.jobs).toEqual({ driver: "embedded", status: "running", details: { listening: true, in_flight: 0 } });
+      expect(res.body.jobs).toEqual({
+        driver: "embedded",
+        status: "running",
+        details: { listening: true, in_flight: 0 },
+      });
     } finally {
       setJobDriver(undefined);
     }

@@ -14,7 +14,11 @@ import { setJobDriver } from "@/lib/jobs/job-driver";
 let triggerEvent: typeof import("@/lib/events/trigger-event").triggerEvent;
 let scheduleManualAttempt: typeof import("@/lib/delivery/schedule-manual-attempts").scheduleManualAttempt;
 let inngestApi: Receiver;
-const db = useTestDatabase({ HOOKLINE_JOBS: "inngest", INNGEST_EVENT_KEY: "test-key", INNGEST_DEV: "0" });
+const db = useTestDatabase({
+  HOOKLINE_JOBS: "inngest",
+  INNGEST_EVENT_KEY: "test-key",
+  INNGEST_DEV: "0",
+});
 
 beforeAll(async () => {
   inngestApi = await startReceiver((_req, res) => {
@@ -41,9 +45,17 @@ describe("trigger with the Inngest driver", () => {
     const result = await triggerEvent(app, { event_name: "order.created", payload: { n: 1 } });
     expect(inngestApi.requests).toHaveLength(1);
     expect(await db().prisma.eventFanOut.count({ where: { eventId: result.event_id } })).toBe(1);
-    const sent = JSON.parse(inngestApi.requests[0]!.body) as { name: string; data: unknown; id: string }[];
+    const sent = JSON.parse(inngestApi.requests[0]!.body) as {
+      name: string;
+      data: unknown;
+      id: string;
+    }[];
     const events = Array.isArray(sent) ? sent : [sent];
-    expect(events[0]).toMatchObject({ name: "webhook/event.triggered", data: { event_id: result.event_id, app_id: app.id }, id: `trigger-${result.event_id}` });
+    expect(events[0]).toMatchObject({
+      name: "webhook/event.triggered",
+      data: { event_id: result.event_id, app_id: app.id },
+      id: `trigger-${result.event_id}`,
+    });
     expect(inngestApi.requests[0]!.path).toContain("test-key");
   });
 
@@ -53,24 +65,42 @@ describe("trigger with the Inngest driver", () => {
     await triggerEvent(app, { event_name: "a", payload: {} });
     await fanOutNow();
     const delivery = await db().prisma.delivery.findFirstOrThrow({ where: { appId: app.id } });
-    await db().pool.query("UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, completed_at = now() WHERE id = $1", [delivery.id]);
+    await db().pool.query(
+      "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, completed_at = now() WHERE id = $1",
+      [delivery.id],
+    );
     await db().pool.query("DELETE FROM delivery_queue WHERE delivery_id = $1", [delivery.id]);
     inngestApi.requests.length = 0;
     expect(await scheduleManualAttempt(delivery.id, "replay")).toEqual({ scheduled: true });
     const body = JSON.parse(inngestApi.requests[0]!.body) as { name: string; data: unknown }[];
-    expect(body[0]).toMatchObject({ name: "webhook/delivery.scheduled", data: { delivery_id: delivery.id, endpoint_id: endpoint.id } });
+    expect(body[0]).toMatchObject({
+      name: "webhook/delivery.scheduled",
+      data: { delivery_id: delivery.id, endpoint_id: endpoint.id },
+    });
     const after = await db().prisma.delivery.findUniqueOrThrow({ where: { id: delivery.id } });
-    expect(after).toMatchObject({ status: "pending", nextAttemptTrigger: "replay", completedAt: null });
+    expect(after).toMatchObject({
+      status: "pending",
+      nextAttemptTrigger: "replay",
+      completedAt: null,
+    });
   });
 
-  it("when Inngest is unreachable the trigger still answers and its rows stay committed", { timeout: 30_000 }, async () => {
-    await inngestApi.close();
-    const app = await createTestApp();
-    await createTestEndpoint(app, { url: "https://a.example/hook" });
-    const result = await triggerEvent(app, { event_name: "a", payload: {} });
-    expect(result).toMatchObject({ duplicate: false });
-    expect(await db().prisma.eventFanOut.count({ where: { eventId: result.event_id } })).toBe(1);
-    expect(await fanOutNow()).toBe(1);
-    expect(await db().prisma.delivery.count({ where: { eventId: result.event_id, status: "pending" } })).toBe(1);
-  });
+  it(
+    "when Inngest is unreachable the trigger still answers and its rows stay committed",
+    { timeout: 30_000 },
+    async () => {
+      await inngestApi.close();
+      const app = await createTestApp();
+      await createTestEndpoint(app, { url: "https://a.example/hook" });
+      const result = await triggerEvent(app, { event_name: "a", payload: {} });
+      expect(result).toMatchObject({ duplicate: false });
+      expect(await db().prisma.eventFanOut.count({ where: { eventId: result.event_id } })).toBe(1);
+      expect(await fanOutNow()).toBe(1);
+      expect(
+        await db().prisma.delivery.count({
+          where: { eventId: result.event_id, status: "pending" },
+        }),
+      ).toBe(1);
+    },
+  );
 });

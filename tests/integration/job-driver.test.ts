@@ -11,7 +11,15 @@ import { createTestApp, createTestEndpoint, eventually } from "../helpers/delive
 import { poolConfigFromUrl } from "@/lib/db/url";
 import { triggerEvent } from "@/lib/events/trigger-event";
 import { startEmbeddedDriver } from "@/lib/jobs/embedded-driver";
-import { announceWork, getJobDriver, getJobDriverStatus, setJobDriver, WORK_CHANNEL, type AnnouncedWork, type JobDriver } from "@/lib/jobs/job-driver";
+import {
+  announceWork,
+  getJobDriver,
+  getJobDriverStatus,
+  setJobDriver,
+  WORK_CHANNEL,
+  type AnnouncedWork,
+  type JobDriver,
+} from "@/lib/jobs/job-driver";
 import { createWakeSignal } from "@/lib/jobs/wake-signal";
 
 const db = useTestDatabase({ HOOKLINE_ALLOW_PRIVATE_TARGETS: "true" });
@@ -37,7 +45,11 @@ describe("announceWork", () => {
     expect(heard.map((h) => h.payload).sort()).toEqual(["deliveries", "events"]);
 
     await announceWork({ deliveries: ["dlv_x"] });
-    await eventually(async () => (heard.length > 2 ? true : undefined), 5_000, "a second notification");
+    await eventually(
+      async () => (heard.length > 2 ? true : undefined),
+      5_000,
+      "a second notification",
+    );
     const deliveries = heard.filter((h) => h.payload === "deliveries");
     expect(deliveries).toHaveLength(2);
     expect(deliveries[1]!.at - deliveries[0]!.at).toBeGreaterThanOrEqual(40);
@@ -73,9 +85,16 @@ describe("announceWork", () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const started = Date.now();
       await triggerEvent(app, { event_name: "order.paid", payload: { n: 1 } });
-      await eventually(async () => (receiver.requests.length === 1 ? true : undefined), 10_000, "the delivery");
+      await eventually(
+        async () => (receiver.requests.length === 1 ? true : undefined),
+        10_000,
+        "the delivery",
+      );
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect(driver.status().details).toMatchObject({ fanned_out_events: 1, fanned_out_deliveries: 1 });
+      expect(driver.status().details).toMatchObject({
+        fanned_out_events: 1,
+        fanned_out_deliveries: 1,
+      });
     } finally {
       setJobDriver(undefined);
       await driver.stop();

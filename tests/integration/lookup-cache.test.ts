@@ -21,7 +21,11 @@ let other: pg.Client;
 
 beforeAll(async () => {
   listener = startCacheInvalidation();
-  await eventually(async () => (listener.listening ? true : undefined), 10_000, "the invalidation listener");
+  await eventually(
+    async () => (listener.listening ? true : undefined),
+    10_000,
+    "the invalidation listener",
+  );
   other = new pg.Client(poolConfigFromUrl(db().url));
   await other.connect();
 });
@@ -66,7 +70,9 @@ async function recentlyUsedKey(name: string) {
  * lookup cached it (clearing it, as it must): so un-revoke, look up, revoke and ask again until
  * the cache answers.
  */
-async function revokeUnannouncedWhileCached(created: Awaited<ReturnType<typeof recentlyUsedKey>>): Promise<void> {
+async function revokeUnannouncedWhileCached(
+  created: Awaited<ReturnType<typeof recentlyUsedKey>>,
+): Promise<void> {
   await eventually(
     async () => {
       await silently("UPDATE api_keys SET revoked_at = NULL WHERE id = $1", [created.apiKey.id]);
@@ -85,14 +91,22 @@ describe("lookup caches", () => {
     const { key } = created;
     await revokeUnannouncedWhileCached(created);
     await other.query("SELECT pg_notify($1, 'api_keys')", [CACHE_INVALIDATION_CHANNEL]);
-    await eventually(async () => ((await statusOf(authenticateApiKey(bearer(key)))) === 401 ? true : undefined), 5_000, "the revocation");
+    await eventually(
+      async () => ((await statusOf(authenticateApiKey(bearer(key)))) === 401 ? true : undefined),
+      5_000,
+      "the revocation",
+    );
   });
 
   it("see a revocation by another process (the CLI) once its commit is announced", async () => {
     const { apiKey, key } = await createApiKey({ name: "revoked elsewhere" }, "test");
     await authenticateApiKey(bearer(key));
     await other.query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", [apiKey.id]);
-    await eventually(async () => ((await statusOf(authenticateApiKey(bearer(key)))) === 401 ? true : undefined), 5_000, "the revocation");
+    await eventually(
+      async () => ((await statusOf(authenticateApiKey(bearer(key)))) === 401 ? true : undefined),
+      5_000,
+      "the revocation",
+    );
   });
 
   it("see a revocation in this process at once", async () => {
@@ -112,11 +126,20 @@ describe("lookup caches", () => {
     const app = await createTestApp();
     await getAppBySlugOrId(app.slug);
     await triggerEvent(await getAppBySlugOrId(app.slug), { event_name: "order.paid", payload: {} });
-    await other.query("UPDATE apps SET slug = $2, strict_catalog = true WHERE id = $1", [app.id, `${app.slug}-renamed`]);
-    await eventually(async () => ((await statusOf(getAppBySlugOrId(app.slug))) === 404 ? true : undefined), 5_000, "the rename");
+    await other.query("UPDATE apps SET slug = $2, strict_catalog = true WHERE id = $1", [
+      app.id,
+      `${app.slug}-renamed`,
+    ]);
+    await eventually(
+      async () => ((await statusOf(getAppBySlugOrId(app.slug))) === 404 ? true : undefined),
+      5_000,
+      "the rename",
+    );
     const renamed = await getAppBySlugOrId(`${app.slug}-renamed`);
     expect(renamed.strictCatalog).toBe(true);
-    expect(await statusOf(triggerEvent(renamed, { event_name: "order.paid", payload: {} }))).toBe(422);
+    expect(await statusOf(triggerEvent(renamed, { event_name: "order.paid", payload: {} }))).toBe(
+      422,
+    );
   });
 
   it("apply an event type's schema added by another process after its absence was cached", async () => {
@@ -128,7 +151,11 @@ describe("lookup caches", () => {
        VALUES ('evt_cachetest', $1, 'invoice.paid', $2, false, now(), now())`,
       [app.id, JSON.stringify({ type: "object", properties: { amount: { type: "integer" } } })],
     );
-    await eventually(async () => ((await statusOf(triggerEvent(app, bad))) === 422 ? true : undefined), 5_000, "the schema");
+    await eventually(
+      async () => ((await statusOf(triggerEvent(app, bad))) === 422 ? true : undefined),
+      5_000,
+      "the schema",
+    );
   });
 
   it("are bypassed while the listener is down, and serve again once it is back", async () => {
@@ -139,7 +166,11 @@ describe("lookup caches", () => {
     expect(await statusOf(authenticateApiKey(bearer(key)))).toBe(401);
 
     listener = startCacheInvalidation();
-    await eventually(async () => (listener.listening ? true : undefined), 10_000, "the listener back");
+    await eventually(
+      async () => (listener.listening ? true : undefined),
+      10_000,
+      "the listener back",
+    );
     const fresh = await recentlyUsedKey("after");
     await revokeUnannouncedWhileCached(fresh);
   });

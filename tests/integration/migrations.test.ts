@@ -24,29 +24,70 @@ describe("migrations", () => {
     await c.end();
     const url = withDatabase(inject("pgUrl"), name);
 
-    const folders = fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const folders = fs
+      .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     expect(folders.length).toBeGreaterThan(0);
     expect(await applyMigrations(url)).toEqual(folders);
     expect(await applyMigrations(url)).toEqual([]);
 
     const db = new pg.Client(poolConfigFromUrl(url));
     await db.connect();
-    const recorded = await db.query("SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name");
-    const tables = await db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
-    const indexes = await db.query("SELECT indexname FROM pg_indexes WHERE tablename IN ('deliveries', 'delivery_queue') ORDER BY indexname");
+    const recorded = await db.query(
+      "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name",
+    );
+    const tables = await db.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+    );
+    const indexes = await db.query(
+      "SELECT indexname FROM pg_indexes WHERE tablename IN ('deliveries', 'delivery_queue') ORDER BY indexname",
+    );
     // Statements Prisma cannot express survive whole (a script is sent as one query, not split on ";").
-    const storage = await db.query("SELECT relname, reloptions FROM pg_class WHERE relname IN ('deliveries', 'delivery_queue', 'delivery_rollups_hourly') ORDER BY relname");
-    const triggers = await db.query("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%cache_invalidation' ORDER BY tgname");
+    const storage = await db.query(
+      "SELECT relname, reloptions FROM pg_class WHERE relname IN ('deliveries', 'delivery_queue', 'delivery_rollups_hourly') ORDER BY relname",
+    );
+    const triggers = await db.query(
+      "SELECT tgname FROM pg_trigger WHERE tgname LIKE '%cache_invalidation' ORDER BY tgname",
+    );
     await db.end();
     expect(storage.rows).toEqual([
-      { relname: "deliveries", reloptions: ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02"] },
-      { relname: "delivery_queue", reloptions: ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02", "autovacuum_vacuum_insert_scale_factor=0.02"] },
+      {
+        relname: "deliveries",
+        reloptions: ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02"],
+      },
+      {
+        relname: "delivery_queue",
+        reloptions: [
+          "fillfactor=70",
+          "autovacuum_vacuum_scale_factor=0.02",
+          "autovacuum_vacuum_insert_scale_factor=0.02",
+        ],
+      },
       { relname: "delivery_rollups_hourly", reloptions: ["fillfactor=50"] },
     ]);
-    expect(triggers.rows.map((r) => r.tgname)).toEqual(["api_keys_cache_invalidation", "apps_cache_invalidation", "event_types_cache_invalidation"]);
+    expect(triggers.rows.map((r) => r.tgname)).toEqual([
+      "api_keys_cache_invalidation",
+      "apps_cache_invalidation",
+      "event_types_cache_invalidation",
+    ]);
     expect(recorded.rows.map((r) => r.migration_name)).toEqual(folders);
     expect(tables.rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(["apps", "api_keys", "endpoints", "endpoint_secrets", "event_types", "events", "deliveries", "attempts", "replay_tasks", "tickets", "audit_logs", "delivery_rollups_hourly"]),
+      expect.arrayContaining([
+        "apps",
+        "api_keys",
+        "endpoints",
+        "endpoint_secrets",
+        "event_types",
+        "events",
+        "deliveries",
+        "attempts",
+        "replay_tasks",
+        "tickets",
+        "audit_logs",
+        "delivery_rollups_hourly",
+      ]),
     );
     // Keyset pagination has its index; due work is looked up in the queue, and the log carries no
     // index on a column an outcome changes (so outcome updates can be HOT).
@@ -59,7 +100,9 @@ describe("migrations", () => {
       "delivery_queue_pkey",
       "delivery_queue_unordered_run_at_idx",
     ]);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(["delivery_queue", "event_fanout_queue"]));
+    expect(tables.rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(["delivery_queue", "event_fanout_queue"]),
+    );
 
     // A schema change without its migration would show up here.
     expect(await diffMigrationsToSchema(url)).toBe("");

@@ -26,7 +26,13 @@ function valuesAt(payload: unknown, path: readonly PathSegment[]): unknown[] {
         } else if (segment === 0) next.push(item);
       } else {
         for (const candidate of Array.isArray(item) ? item : [item]) {
-          if (candidate && typeof candidate === "object" && !Array.isArray(candidate) && Object.hasOwn(candidate, segment)) next.push((candidate as Record<string, unknown>)[segment]);
+          if (
+            candidate &&
+            typeof candidate === "object" &&
+            !Array.isArray(candidate) &&
+            Object.hasOwn(candidate, segment)
+          )
+            next.push((candidate as Record<string, unknown>)[segment]);
         }
       }
     }
@@ -36,8 +42,10 @@ function valuesAt(payload: unknown, path: readonly PathSegment[]): unknown[] {
 }
 
 /** Compared values: an array field is compared element by element. */
-const compared = (payload: unknown, field: string) => valuesAt(payload, parseFieldPath(field)).flatMap((v) => (Array.isArray(v) ? v : [v]));
-const sameType = (a: unknown, b: unknown) => (a === null ? b === null : typeof a === typeof b && typeof a !== "object");
+const compared = (payload: unknown, field: string) =>
+  valuesAt(payload, parseFieldPath(field)).flatMap((v) => (Array.isArray(v) ? v : [v]));
+const sameType = (a: unknown, b: unknown) =>
+  a === null ? b === null : typeof a === typeof b && typeof a !== "object";
 const equal = (a: unknown, b: FilterValue) => sameType(a, b) && a === b;
 const codepoints = (s: string) => [...s].map((c) => c.codePointAt(0)!);
 function order(a: unknown, b: number | string): number | null {
@@ -56,15 +64,18 @@ function matches(filter: PayloadFilter, payload: unknown): boolean {
   if ("or" in filter) return filter.or.some((f) => matches(f, payload));
   if ("not" in filter) return !matches(filter.not, payload);
   const values = compared(payload, filter.field);
-  const cmp = (bound: number | string, ok: (d: number) => boolean) => values.some((v) => {
-    const d = order(v, bound);
-    return d !== null && ok(d);
-  });
+  const cmp = (bound: number | string, ok: (d: number) => boolean) =>
+    values.some((v) => {
+      const d = order(v, bound);
+      return d !== null && ok(d);
+    });
   if (filter.eq !== undefined) return values.some((v) => equal(v, filter.eq!));
   if (filter.ne !== undefined) return !values.some((v) => equal(v, filter.ne!));
   if (filter.in !== undefined) return values.some((v) => filter.in!.some((x) => equal(v, x)));
-  if (filter.not_in !== undefined) return !values.some((v) => filter.not_in!.some((x) => equal(v, x)));
-  if (filter.exists !== undefined) return valuesAt(payload, parseFieldPath(filter.field)).length > 0 === filter.exists;
+  if (filter.not_in !== undefined)
+    return !values.some((v) => filter.not_in!.some((x) => equal(v, x)));
+  if (filter.exists !== undefined)
+    return valuesAt(payload, parseFieldPath(filter.field)).length > 0 === filter.exists;
   if (filter.gt !== undefined) return cmp(filter.gt, (d) => d > 0);
   if (filter.gte !== undefined) return cmp(filter.gte, (d) => d >= 0);
   if (filter.lt !== undefined) return cmp(filter.lt, (d) => d < 0);
@@ -86,7 +97,12 @@ describe("payload filter semantics", () => {
       { customer: { id: "cus_123" }, amount: 100, region: "eu", tags: ["vip", "new"] },
       { customer: { id: "cus_456" }, amount: 0, region: "us", test: true },
       { amount: "12", region: null },
-      { items: [{ sku: "a-1", qty: 2 }, { sku: "b-2", qty: 0 }] },
+      {
+        items: [
+          { sku: "a-1", qty: 2 },
+          { sku: "b-2", qty: 0 },
+        ],
+      },
     ];
     const cases: Array<[string, boolean[]]> = [
       ['customer.id = "cus_123"', [true, false, false, false]],
@@ -101,21 +117,30 @@ describe("payload filter semantics", () => {
       ['items.sku starts with "b"', [false, false, false, true]],
       ['items[0].sku = "a-1" and items.qty > 1', [false, false, false, true]],
       ["region = null", [false, false, true, false]],
-      ['amount > 0 or test = true', [true, true, false, false]],
+      ["amount > 0 or test = true", [true, true, false, false]],
     ];
     for (const [text, expected] of cases) {
       const filter = parseFilterText(text);
       expect(await evaluate(filter, payloads), text).toEqual(expected);
-      expect(payloads.map((p) => matches(filter, p)), `reference: ${text}`).toEqual(expected);
+      expect(
+        payloads.map((p) => matches(filter, p)),
+        `reference: ${text}`,
+      ).toEqual(expected);
     }
   });
 
   it("agrees with the reference on random filters and payloads", async () => {
     await fc.assert(
-      fc.asyncProperty(arbitraryFilter(), fc.array(arbitraryPayload(), { minLength: 1, maxLength: 8 }), async (filter, payloads) => {
-        const got = await evaluate(filter, payloads);
-        expect(got, `${filterToJsonPath(filter)} over ${JSON.stringify(payloads)}`).toEqual(payloads.map((p) => matches(filter, p)));
-      }),
+      fc.asyncProperty(
+        arbitraryFilter(),
+        fc.array(arbitraryPayload(), { minLength: 1, maxLength: 8 }),
+        async (filter, payloads) => {
+          const got = await evaluate(filter, payloads);
+          expect(got, `${filterToJsonPath(filter)} over ${JSON.stringify(payloads)}`).toEqual(
+            payloads.map((p) => matches(filter, p)),
+          );
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -32,7 +32,14 @@ let runner: ReplayRunner | undefined;
 const hourAgo = () => new Date(Date.now() - 3_600_000);
 
 /** `count` final deliveries of `appId` spread over the endpoints, created one second apart before `base`. */
-async function seedDeliveries(appId: string, endpoints: string[], count: number, prefix: string, base: Date, status = "failed"): Promise<void> {
+async function seedDeliveries(
+  appId: string,
+  endpoints: string[],
+  count: number,
+  prefix: string,
+  base: Date,
+  status = "failed",
+): Promise<void> {
   await db().pool.query(
     `INSERT INTO events (id, app_id, name, payload, created_at)
      SELECT $2 || lpad(i::text, 6, '0'), $1, CASE WHEN i % 2 = 0 THEN 'invoice.paid' ELSE 'invoice.failed' END,
@@ -52,13 +59,28 @@ async function seedDeliveries(appId: string, endpoints: string[], count: number,
 }
 
 function post(slug: string, body: unknown) {
-  return callRoute(replaysRoute.POST, { method: "POST", path: `/api/v1/apps/${slug}/replays`, apiKey: key, params: { slug }, body });
+  return callRoute(replaysRoute.POST, {
+    method: "POST",
+    path: `/api/v1/apps/${slug}/replays`,
+    apiKey: key,
+    params: { slug },
+    body,
+  });
 }
 function getTask(slug: string, id: string) {
-  return callRoute(replayTaskRoute.GET, { path: `/api/v1/apps/${slug}/replays/${id}`, apiKey: key, params: { slug, id } });
+  return callRoute(replayTaskRoute.GET, {
+    path: `/api/v1/apps/${slug}/replays/${id}`,
+    apiKey: key,
+    params: { slug, id },
+  });
 }
 function cancel(slug: string, id: string) {
-  return callRoute(cancelRoute.POST, { method: "POST", path: `/api/v1/apps/${slug}/replays/${id}/cancel`, apiKey: key, params: { slug, id } });
+  return callRoute(cancelRoute.POST, {
+    method: "POST",
+    path: `/api/v1/apps/${slug}/replays/${id}/cancel`,
+    apiKey: key,
+    params: { slug, id },
+  });
 }
 
 beforeAll(async () => {
@@ -68,7 +90,10 @@ beforeAll(async () => {
   });
   app = await createTestApp("replay-app");
   other = await createTestApp("replay-other");
-  for (let i = 0; i < 4; i++) endpointIds.push((await createTestEndpoint(app, { url: `${receiver.url}?ep=${i}` })).endpoint.id);
+  for (let i = 0; i < 4; i++)
+    endpointIds.push(
+      (await createTestEndpoint(app, { url: `${receiver.url}?ep=${i}` })).endpoint.id,
+    );
   await seedDeliveries(app.id, endpointIds, FAILED, "r", hourAgo());
   const otherEndpoint = (await createTestEndpoint(other, { url: receiver.url })).endpoint.id;
   await seedDeliveries(other.id, [otherEndpoint], 10, "o", hourAgo());
@@ -82,30 +107,54 @@ afterAll(async () => {
 
 describe("POST /apps/{slug}/replays", () => {
   it("validates: ids or a range, not both; reversed; limits with the numbers; unknown ids; foreign endpoint", async () => {
-    const fields = (res: { body: { error: { details: { fields: { field: string }[] } } } }) => res.body.error.details.fields.map((f) => f.field);
+    const fields = (res: { body: { error: { details: { fields: { field: string }[] } } } }) =>
+      res.body.error.details.fields.map((f) => f.field);
     const neither = await post(app.slug, { status: "failed" });
     expect(neither.status).toBe(422);
     expect(fields(neither)).toEqual(["delivery_ids"]);
-    const both = await post(app.slug, { delivery_ids: ["dlv_r000001"], start_date: "2026-01-01T00:00:00Z", end_date: "2026-01-02T00:00:00Z" });
+    const both = await post(app.slug, {
+      delivery_ids: ["dlv_r000001"],
+      start_date: "2026-01-01T00:00:00Z",
+      end_date: "2026-01-02T00:00:00Z",
+    });
     expect(fields(both)).toEqual(["delivery_ids"]);
     const half = await post(app.slug, { start_date: "2026-01-01T00:00:00Z" });
     expect(fields(half)).toEqual(["end_date"]);
-    const reversed = await post(app.slug, { start_date: "2026-01-02T00:00:00Z", end_date: "2026-01-01T00:00:00Z" });
+    const reversed = await post(app.slug, {
+      start_date: "2026-01-02T00:00:00Z",
+      end_date: "2026-01-01T00:00:00Z",
+    });
     expect(fields(reversed)).toEqual(["end_date"]);
-    const badStatus = await post(app.slug, { start_date: "2026-01-01T00:00:00Z", end_date: "2026-01-02T00:00:00Z", status: "success" });
+    const badStatus = await post(app.slug, {
+      start_date: "2026-01-01T00:00:00Z",
+      end_date: "2026-01-02T00:00:00Z",
+      status: "success",
+    });
     expect(fields(badStatus)).toEqual(["status"]);
 
-    const wide = await post(app.slug, { start_date: "2026-01-01T00:00:00Z", end_date: "2026-01-20T00:00:00Z" });
+    const wide = await post(app.slug, {
+      start_date: "2026-01-01T00:00:00Z",
+      end_date: "2026-01-20T00:00:00Z",
+    });
     expect(wide.status).toBe(422);
-    expect(wide.body.error).toMatchObject({ code: "replay_limit_exceeded", details: { limit: "range_days", range_days: 19, max_range_days: 14 } });
+    expect(wide.body.error).toMatchObject({
+      code: "replay_limit_exceeded",
+      details: { limit: "range_days", range_days: 19, max_range_days: 14 },
+    });
     expect(wide.body.error.message).toMatch(/19 days.*14 days/);
 
     process.env.HOOKLINE_REPLAY_MAX_DELIVERIES = "1000";
     resetReplayConfigForTests();
     try {
-      const many = await post(app.slug, { start_date: new Date(Date.now() - 86_400_000).toISOString(), end_date: new Date().toISOString() });
+      const many = await post(app.slug, {
+        start_date: new Date(Date.now() - 86_400_000).toISOString(),
+        end_date: new Date().toISOString(),
+      });
       expect(many.status).toBe(422);
-      expect(many.body.error).toMatchObject({ code: "replay_limit_exceeded", details: { limit: "deliveries", count: FAILED, max_deliveries: 1000 } });
+      expect(many.body.error).toMatchObject({
+        code: "replay_limit_exceeded",
+        details: { limit: "deliveries", count: FAILED, max_deliveries: 1000 },
+      });
       expect(many.body.error.message).toMatch(/5000 deliveries.*1000/);
     } finally {
       delete process.env.HOOKLINE_REPLAY_MAX_DELIVERIES;
@@ -115,38 +164,76 @@ describe("POST /apps/{slug}/replays", () => {
     const foreignIds = await post(app.slug, { delivery_ids: ["dlv_r000001", "dlv_o000001"] });
     expect(foreignIds.status).toBe(422);
     expect(foreignIds.body.error.message).toMatch(/dlv_o000001/);
-    const foreignEndpoint = await post(other.slug, { start_date: "2026-01-01T00:00:00Z", end_date: "2026-01-02T00:00:00Z", endpoint_id: endpointIds[0] });
+    const foreignEndpoint = await post(other.slug, {
+      start_date: "2026-01-01T00:00:00Z",
+      end_date: "2026-01-02T00:00:00Z",
+      endpoint_id: endpointIds[0],
+    });
     expect(foreignEndpoint.status).toBe(404);
     expect(await db().prisma.replayTask.count()).toBe(0);
   });
 
   it("dry run counts without creating anything", async () => {
-    const range = { start_date: new Date(Date.now() - 4 * 3_600_000).toISOString(), end_date: new Date().toISOString() };
+    const range = {
+      start_date: new Date(Date.now() - 4 * 3_600_000).toISOString(),
+      end_date: new Date().toISOString(),
+    };
     expect((await post(app.slug, { ...range, dry_run: true })).body).toEqual({ count: FAILED });
-    expect((await post(app.slug, { ...range, dry_run: true, event_names: ["invoice.paid"] })).body).toEqual({ count: FAILED / 2 });
-    expect((await post(app.slug, { ...range, dry_run: true, endpoint_id: endpointIds[1] })).body).toEqual({ count: FAILED / 4 });
-    expect((await post(app.slug, { ...range, dry_run: true, status: "all" })).body).toEqual({ count: FAILED });
-    expect((await post(app.slug, { delivery_ids: ["dlv_r000001", "dlv_r000002", "dlv_r000001"], dry_run: true })).body).toEqual({ count: 2 });
+    expect(
+      (await post(app.slug, { ...range, dry_run: true, event_names: ["invoice.paid"] })).body,
+    ).toEqual({ count: FAILED / 2 });
+    expect(
+      (await post(app.slug, { ...range, dry_run: true, endpoint_id: endpointIds[1] })).body,
+    ).toEqual({ count: FAILED / 4 });
+    expect((await post(app.slug, { ...range, dry_run: true, status: "all" })).body).toEqual({
+      count: FAILED,
+    });
+    expect(
+      (
+        await post(app.slug, {
+          delivery_ids: ["dlv_r000001", "dlv_r000002", "dlv_r000001"],
+          dry_run: true,
+        })
+      ).body,
+    ).toEqual({ count: 2 });
     expect(await db().prisma.replayTask.count()).toBe(0);
   });
 
   it("replays 5,000 failed deliveries to a receiver that now answers 200: completed with the right counts", async () => {
-    const range = { start_date: new Date(Date.now() - 4 * 3_600_000).toISOString(), end_date: new Date().toISOString() };
+    const range = {
+      start_date: new Date(Date.now() - 4 * 3_600_000).toISOString(),
+      end_date: new Date().toISOString(),
+    };
     const created = await post(app.slug, range);
     expect(created.status).toBe(202);
-    expect(created.body).toMatchObject({ task_id: expect.stringMatching(/^rpl_/), status: "queued", total: FAILED, processed: 0 });
+    expect(created.body).toMatchObject({
+      task_id: expect.stringMatching(/^rpl_/),
+      status: "queued",
+      total: FAILED,
+      processed: 0,
+    });
     const taskId: string = created.body.task_id;
 
     // One queued task per app and endpoint filter; another endpoint filter may run beside it.
     const again = await post(app.slug, range);
     expect(again.status).toBe(409);
     expect(again.body.error.details).toMatchObject({ task_id: taskId, status: "queued" });
-    const narrow = await post(app.slug, { ...range, endpoint_id: endpointIds[0], event_names: ["nothing.matches"] });
+    const narrow = await post(app.slug, {
+      ...range,
+      endpoint_id: endpointIds[0],
+      event_names: ["nothing.matches"],
+    });
     expect(narrow.status).toBe(202);
     expect(narrow.body.total).toBe(0);
 
     const started = Date.now();
-    driver = startEmbeddedDriver({ pollIntervalMs: 200, concurrency: 64, endpointConcurrency: 16, shutdownGraceMs: 2_000, replays: false });
+    driver = startEmbeddedDriver({
+      pollIntervalMs: 200,
+      concurrency: 64,
+      endpointConcurrency: 16,
+      shutdownGraceMs: 2_000,
+      replays: false,
+    });
     runner = startReplayRunner({ pollIntervalMs: 100 });
 
     const task = await eventually(
@@ -157,7 +244,14 @@ describe("POST /apps/{slug}/replays", () => {
       60_000,
       "the replay task to complete",
     );
-    expect(task).toMatchObject({ status: "completed", total: FAILED, processed: FAILED, replayed: FAILED, failed: 0, progress: 100 });
+    expect(task).toMatchObject({
+      status: "completed",
+      total: FAILED,
+      processed: FAILED,
+      replayed: FAILED,
+      failed: 0,
+      progress: 100,
+    });
     expect(task.finished_at).not.toBeNull();
     // The runner takes the next queued task once the first is done.
     const narrowDone = await eventually(async () => {
@@ -180,7 +274,7 @@ describe("POST /apps/{slug}/replays", () => {
       "every replayed delivery to succeed",
     );
     expect(done).toEqual({ success: FAILED });
-     
+
     console.log(`bulk replay of ${FAILED}: ${Date.now() - started} ms until all delivered`);
 
     // Same webhook-id as the original delivery, once each; attempts recorded with trigger "replay".
@@ -191,17 +285,33 @@ describe("POST /apps/{slug}/replays", () => {
       "SELECT trigger, attempt_number, count(*) AS n FROM attempts WHERE app_id = $1 GROUP BY 1, 2",
       [app.id],
     );
-    expect(attempts.rows.map((r) => ({ ...r, n: Number(r.n) }))).toEqual([{ trigger: "replay", attempt_number: 7, n: FAILED }]);
+    expect(attempts.rows.map((r) => ({ ...r, n: Number(r.n) }))).toEqual([
+      { trigger: "replay", attempt_number: 7, n: FAILED },
+    ]);
     // The other app's deliveries were not touched.
-    expect(await db().prisma.delivery.count({ where: { appId: other.id, status: "failed" } })).toBe(10);
+    expect(await db().prisma.delivery.count({ where: { appId: other.id, status: "failed" } })).toBe(
+      10,
+    );
 
-    const audit = await db().prisma.auditLog.findMany({ where: { targetId: taskId }, orderBy: { createdAt: "asc" } });
+    const audit = await db().prisma.auditLog.findMany({
+      where: { targetId: taskId },
+      orderBy: { createdAt: "asc" },
+    });
     expect(audit.map((a) => [a.action, a.actor])).toEqual([
       ["replay.created", expect.stringMatching(/^api_key:/)],
       ["replay.finished", "system"],
     ]);
-    expect(audit[0]!.details).toMatchObject({ filter: { status: "failed", start_date: range.start_date }, total: FAILED, outcome: "queued" });
-    expect(audit[1]!.details).toMatchObject({ outcome: "completed", processed: FAILED, replayed: FAILED, failed: 0 });
+    expect(audit[0]!.details).toMatchObject({
+      filter: { status: "failed", start_date: range.start_date },
+      total: FAILED,
+      outcome: "queued",
+    });
+    expect(audit[1]!.details).toMatchObject({
+      outcome: "completed",
+      processed: FAILED,
+      replayed: FAILED,
+      failed: 0,
+    });
 
     const finished = await cancel(app.slug, taskId);
     expect(finished.status).toBe(409);
@@ -209,7 +319,11 @@ describe("POST /apps/{slug}/replays", () => {
   });
 
   it("lists the app's tasks newest first and hides other apps' tasks", async () => {
-    const res = await callRoute(replaysRoute.GET, { path: `/api/v1/apps/${app.slug}/replays?limit=1`, apiKey: key, params: { slug: app.slug } });
+    const res = await callRoute(replaysRoute.GET, {
+      path: `/api/v1/apps/${app.slug}/replays?limit=1`,
+      apiKey: key,
+      params: { slug: app.slug },
+    });
     expect(res.status).toBe(200);
     expect(res.body.data).toHaveLength(1);
     expect(res.body.has_more).toBe(true);
@@ -220,24 +334,42 @@ describe("POST /apps/{slug}/replays", () => {
     });
     expect(page2.body.data).toHaveLength(1);
     expect(page2.body.data[0].id).not.toBe(res.body.data[0].id);
-    const foreign = await callRoute(replaysRoute.GET, { path: `/api/v1/apps/${other.slug}/replays`, apiKey: key, params: { slug: other.slug } });
+    const foreign = await callRoute(replaysRoute.GET, {
+      path: `/api/v1/apps/${other.slug}/replays`,
+      apiKey: key,
+      params: { slug: other.slug },
+    });
     expect(foreign.body.data).toEqual([]);
     expect((await getTask(other.slug, res.body.data[0].id)).status).toBe(404);
-    const badStatus = await callRoute(replaysRoute.GET, { path: `/api/v1/apps/${app.slug}/replays?status=done`, apiKey: key, params: { slug: app.slug } });
+    const badStatus = await callRoute(replaysRoute.GET, {
+      path: `/api/v1/apps/${app.slug}/replays?status=done`,
+      apiKey: key,
+      params: { slug: app.slug },
+    });
     expect(badStatus.status).toBe(400);
   });
 });
 
 describe("POST /apps/{slug}/deliveries/{id}/replay", () => {
   const replayOne = (slug: string, id: string) =>
-    callRoute(replayOneRoute.POST, { method: "POST", path: `/api/v1/apps/${slug}/deliveries/${id}/replay`, apiKey: key, params: { slug, id } });
+    callRoute(replayOneRoute.POST, {
+      method: "POST",
+      path: `/api/v1/apps/${slug}/deliveries/${id}/replay`,
+      apiKey: key,
+      params: { slug, id },
+    });
 
   it("resends one delivery in any final status with the same webhook-id, trigger manual; audited; 404 across apps", async () => {
     const id = "dlv_r000010";
     const before = receiver.requests.length;
     const res = await replayOne(app.slug, id);
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ delivery_id: id, webhook_id: id, status: "pending", trigger: "manual" });
+    expect(res.body).toMatchObject({
+      delivery_id: id,
+      webhook_id: id,
+      status: "pending",
+      trigger: "manual",
+    });
     await receiver.waitFor(before + 1, 20_000);
     const delivery = await eventually(async () => {
       const d = await db().prisma.delivery.findUniqueOrThrow({ where: { id } });
@@ -245,9 +377,13 @@ describe("POST /apps/{slug}/deliveries/{id}/replay", () => {
     });
     expect(delivery.status).toBe("success");
     expect(receiver.requests.slice(before).map((r) => r.headers["webhook-id"])).toEqual([id]);
-    const last = await db().prisma.attempt.findFirstOrThrow({ where: { deliveryId: id, attemptNumber: 8 } });
+    const last = await db().prisma.attempt.findFirstOrThrow({
+      where: { deliveryId: id, attemptNumber: 8 },
+    });
     expect(last.trigger).toBe("manual");
-    const audit = await db().prisma.auditLog.findFirstOrThrow({ where: { targetId: id, action: "delivery.replayed" } });
+    const audit = await db().prisma.auditLog.findFirstOrThrow({
+      where: { targetId: id, action: "delivery.replayed" },
+    });
     expect(audit.details).toMatchObject({ outcome: "scheduled", status_before: "success" });
 
     expect((await replayOne(other.slug, id)).status).toBe(404);
@@ -274,8 +410,13 @@ describe("POST /apps/{slug}/deliveries/{id}/replay", () => {
       const disabled = await replayOne(app.slug, id);
       expect(disabled.status).toBe(409);
       expect(disabled.body.error.details).toEqual({ reason: "endpoint_inactive" });
-      const audit = await db().prisma.auditLog.findMany({ where: { targetId: id, action: "delivery.replayed" } });
-      expect(audit.map((a) => (a.details as { outcome: string }).outcome).sort()).toEqual(["refused: endpoint_inactive", "refused: in_flight"]);
+      const audit = await db().prisma.auditLog.findMany({
+        where: { targetId: id, action: "delivery.replayed" },
+      });
+      expect(audit.map((a) => (a.details as { outcome: string }).outcome).sort()).toEqual([
+        "refused: endpoint_inactive",
+        "refused: in_flight",
+      ]);
     } finally {
       await db().prisma.endpoint.update({ where: { id: endpointId }, data: { isActive: true } });
     }

@@ -72,12 +72,14 @@ describe("purgeExpiredPayloads", () => {
     expect(result).toMatchObject({ eventsExpired: 25, attemptBodiesRemoved: 25 });
     expect(result.batches).toBeGreaterThanOrEqual(8);
 
-    const events = await db().pool.query<{ id: string; payload: unknown; payload_expired_at: Date | null }>(
-      "SELECT id, payload, payload_expired_at FROM events WHERE app_id = $1",
-      [app.id],
-    );
+    const events = await db().pool.query<{
+      id: string;
+      payload: unknown;
+      payload_expired_at: Date | null;
+    }>("SELECT id, payload, payload_expired_at FROM events WHERE app_id = $1", [app.id]);
     for (const e of events.rows) {
-      if (e.id.startsWith(`msg_${old}`)) expect([e.payload, e.payload_expired_at !== null]).toEqual([null, true]);
+      if (e.id.startsWith(`msg_${old}`))
+        expect([e.payload, e.payload_expired_at !== null]).toEqual([null, true]);
       else expect([e.id.startsWith(`msg_${fresh}`), e.payload_expired_at]).toEqual([true, null]);
     }
     const bodies = await db().pool.query<{ old: boolean; n: string; with_body: string }>(
@@ -94,15 +96,28 @@ describe("purgeExpiredPayloads", () => {
     const again = await purgeExpiredPayloads({ batchSize: 7 });
     expect(again).toMatchObject({ eventsExpired: 0, attemptBodiesRemoved: 0 });
     // A shorter period (as if the setting changed) reaches the fresh ones too.
-    expect(await purgeExpiredPayloads({ retentionDays: 1 })).toMatchObject({ eventsExpired: 5, attemptBodiesRemoved: 5 });
+    expect(await purgeExpiredPayloads({ retentionDays: 1 })).toMatchObject({
+      eventsExpired: 5,
+      attemptBodiesRemoved: 5,
+    });
 
     const detail = await callRoute(detailRoute.GET, {
       path: `/api/v1/apps/${app.slug}/deliveries/dlv_${old}1`,
       apiKey: key,
       params: { slug: app.slug, id: `dlv_${old}1` },
     });
-    expect(detail.body).toMatchObject({ id: `dlv_${old}1`, status: "success", payload: null, payload_expired: true, event_name: "invoice.paid" });
-    expect(detail.body.attempts[0]).toMatchObject({ response_status: 200, response_body: null, response_body_expired: true });
+    expect(detail.body).toMatchObject({
+      id: `dlv_${old}1`,
+      status: "success",
+      payload: null,
+      payload_expired: true,
+      event_name: "invoice.paid",
+    });
+    expect(detail.body.attempts[0]).toMatchObject({
+      response_status: 200,
+      response_body: null,
+      response_body_expired: true,
+    });
   });
 
   it("runs in the background from the retention runner", async () => {
@@ -110,7 +125,9 @@ describe("purgeExpiredPayloads", () => {
     const runner = startRetentionRunner({ initialDelayMs: 0, intervalMs: 60_000 });
     try {
       await eventually(async () => {
-        const n = await db().prisma.event.count({ where: { id: { startsWith: `msg_${old}` }, payloadExpiredAt: { not: null } } });
+        const n = await db().prisma.event.count({
+          where: { id: { startsWith: `msg_${old}` }, payloadExpiredAt: { not: null } },
+        });
         return n === 3 ? n : undefined;
       }, 10_000);
     } finally {
@@ -132,7 +149,9 @@ describe("a delivery whose payload expired", () => {
     const delivery = await db().prisma.delivery.findUniqueOrThrow({ where: { id } });
     expect(delivery.status).toBe("cancelled");
     expect(delivery.lastError).toMatch(/payload expired/);
-    expect(await db().prisma.attempt.count({ where: { deliveryId: id, attemptNumber: { gt: 1 } } })).toBe(0);
+    expect(
+      await db().prisma.attempt.count({ where: { deliveryId: id, attemptNumber: { gt: 1 } } }),
+    ).toBe(0);
 
     const replay = await callRoute(replayOneRoute.POST, {
       method: "POST",
@@ -142,6 +161,8 @@ describe("a delivery whose payload expired", () => {
     });
     expect(replay.status).toBe(409);
     expect(replay.body.error.details).toEqual({ reason: "payload_expired" });
-    expect((await db().prisma.delivery.findUniqueOrThrow({ where: { id } })).status).toBe("cancelled");
+    expect((await db().prisma.delivery.findUniqueOrThrow({ where: { id } })).status).toBe(
+      "cancelled",
+    );
   });
 });

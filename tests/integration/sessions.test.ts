@@ -34,7 +34,12 @@ function cookieHeader(setCookies: string[]): string {
 }
 
 async function exchangeFor(ticket: string, headers: Record<string, string> = {}) {
-  return callRoute(exchange.POST, { method: "POST", path: "/api/session/ticket/exchange", body: { ticket }, headers });
+  return callRoute(exchange.POST, {
+    method: "POST",
+    path: "/api/session/ticket/exchange",
+    body: { ticket },
+    headers,
+  });
 }
 
 describe("access tickets", () => {
@@ -45,22 +50,32 @@ describe("access tickets", () => {
     expect(ticket).toMatch(/^tkt_[A-Za-z0-9_-]{40,}$/);
     expect(expires_at).toBeGreaterThanOrEqual(before + 119);
     expect(expires_at).toBeLessThanOrEqual(before + 122);
-    const row = await db().prisma.ticket.findUniqueOrThrow({ where: { tokenHash: hashToken(ticket) } });
+    const row = await db().prisma.ticket.findUniqueOrThrow({
+      where: { tokenHash: hashToken(ticket) },
+    });
     expect(row.appId).toBe(app.id);
     expect(JSON.stringify(await db().prisma.ticket.findMany())).not.toContain(ticket);
   });
 
   it("refuse an unknown type (400), an unknown app (404), a too-long life (422) and a missing key (401)", async () => {
     const { key, slug } = await setup();
-    const post = (body: unknown, apiKey?: string) => callRoute(tickets.POST, { method: "POST", path: "/api/v1/session/tickets", apiKey, body });
+    const post = (body: unknown, apiKey?: string) =>
+      callRoute(tickets.POST, { method: "POST", path: "/api/v1/session/tickets", apiKey, body });
     const badType = await post({ ticket_type: "admin", webhook_app_slug: slug }, key);
     expect(badType.status).toBe(400);
     expect(badType.body.error.message).toMatch(/^ticket_type: /);
-    expect((await post({ ticket_type: "webhook_app_access", webhook_app_slug: "nope" }, key)).status).toBe(404);
-    const tooLong = await post({ ticket_type: "webhook_app_access", webhook_app_slug: slug, expires_in: 3600 }, key);
+    expect(
+      (await post({ ticket_type: "webhook_app_access", webhook_app_slug: "nope" }, key)).status,
+    ).toBe(404);
+    const tooLong = await post(
+      { ticket_type: "webhook_app_access", webhook_app_slug: slug, expires_in: 3600 },
+      key,
+    );
     expect(tooLong.status).toBe(422);
     expect(tooLong.body.error.details.fields[0].field).toBe("expires_in");
-    expect((await post({ ticket_type: "webhook_app_access", webhook_app_slug: slug })).status).toBe(401);
+    expect((await post({ ticket_type: "webhook_app_access", webhook_app_slug: slug })).status).toBe(
+      401,
+    );
   });
 });
 
@@ -74,22 +89,33 @@ describe("ticket exchange and portal sessions", () => {
     expect(res.body.csrf_token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     const cookies = res.headers.getSetCookie();
     expect(cookies).toHaveLength(2);
-    expect(cookies[0]).toMatch(/^hookline_portal=Fe26\.2\*.*; HttpOnly; Secure; SameSite=None; Partitioned$/);
+    expect(cookies[0]).toMatch(
+      /^hookline_portal=Fe26\.2\*.*; HttpOnly; Secure; SameSite=None; Partitioned$/,
+    );
     expect(cookies[1]).toMatch(/^hookline_portal_top=Fe26\.2\*.*; HttpOnly; SameSite=Lax$/);
 
     const again = await exchangeFor(ticket);
     expect(again.status).toBe(401);
     expect(again.headers.getSetCookie()).toHaveLength(0);
 
-    const session = await callRoute(sessionRoute.GET, { path: "/api/frontend/webhook/session", headers: { cookie: cookieHeader(cookies) } });
+    const session = await callRoute(sessionRoute.GET, {
+      path: "/api/frontend/webhook/session",
+      headers: { cookie: cookieHeader(cookies) },
+    });
     expect(session.status).toBe(200);
-    expect(session.body).toMatchObject({ webhook_app: { id: app.id }, csrf_token: res.body.csrf_token });
+    expect(session.body).toMatchObject({
+      webhook_app: { id: app.id },
+      csrf_token: res.body.csrf_token,
+    });
   });
 
   it("answers expired, forged and malformed tickets with the same 401", async () => {
     const { key, slug } = await setup();
     const { ticket } = await issue(key, slug);
-    await db().prisma.ticket.updateMany({ where: { tokenHash: hashToken(ticket) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await db().prisma.ticket.updateMany({
+      where: { tokenHash: hashToken(ticket) },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const expired = await exchangeFor(ticket);
     const forged = await exchangeFor(`tkt_${"A".repeat(43)}`);
     const malformed = await exchangeFor("hello");
@@ -117,57 +143,108 @@ describe("ticket exchange and portal sessions", () => {
     expect(res.headers.get("access-control-allow-credentials")).toBe("true");
     const cookie = cookieHeader(res.headers.getSetCookie());
 
-    const noToken = await callRoute(sessionRoute.DELETE, { method: "DELETE", path: "/api/frontend/webhook/session", headers: { cookie } });
+    const noToken = await callRoute(sessionRoute.DELETE, {
+      method: "DELETE",
+      path: "/api/frontend/webhook/session",
+      headers: { cookie },
+    });
     expect(noToken.status).toBe(403);
     expect(noToken.body.error.code).toBe("csrf_failed");
-    const wrongToken = await callRoute(sessionRoute.DELETE, { method: "DELETE", path: "/api/frontend/webhook/session", headers: { cookie, "x-csrf-token": "x".repeat(32) } });
+    const wrongToken = await callRoute(sessionRoute.DELETE, {
+      method: "DELETE",
+      path: "/api/frontend/webhook/session",
+      headers: { cookie, "x-csrf-token": "x".repeat(32) },
+    });
     expect(wrongToken.status).toBe(403);
 
-    const evil = await callRoute(sessionRoute.GET, { path: "/api/frontend/webhook/session", headers: { cookie, origin: "https://evil.example" } });
+    const evil = await callRoute(sessionRoute.GET, {
+      path: "/api/frontend/webhook/session",
+      headers: { cookie, origin: "https://evil.example" },
+    });
     expect(evil.status).toBe(403);
     expect(evil.body.error.code).toBe("origin_not_allowed");
     expect(evil.headers.get("access-control-allow-origin")).toBeNull();
 
-    const allowed = await callRoute(sessionRoute.GET, { path: "/api/frontend/webhook/session", headers: { cookie, origin: "https://product.example" } });
+    const allowed = await callRoute(sessionRoute.GET, {
+      path: "/api/frontend/webhook/session",
+      headers: { cookie, origin: "https://product.example" },
+    });
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://product.example");
 
-    const preflight = await sessionRoute.OPTIONS(new Request("http://hookline.test/api/frontend/webhook/session", { method: "OPTIONS", headers: { origin: "https://product.example" } }));
+    const preflight = await sessionRoute.OPTIONS(
+      new Request("http://hookline.test/api/frontend/webhook/session", {
+        method: "OPTIONS",
+        headers: { origin: "https://product.example" },
+      }),
+    );
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-headers")).toContain("x-csrf-token");
-    const evilPreflight = await sessionRoute.OPTIONS(new Request("http://hookline.test/api/frontend/webhook/session", { method: "OPTIONS", headers: { origin: "https://evil.example" } }));
+    const evilPreflight = await sessionRoute.OPTIONS(
+      new Request("http://hookline.test/api/frontend/webhook/session", {
+        method: "OPTIONS",
+        headers: { origin: "https://evil.example" },
+      }),
+    );
     expect(evilPreflight.headers.get("access-control-allow-origin")).toBeNull();
 
-    const logout = await callRoute(sessionRoute.DELETE, { method: "DELETE", path: "/api/frontend/webhook/session", headers: { cookie, "x-csrf-token": res.body.csrf_token } });
+    const logout = await callRoute(sessionRoute.DELETE, {
+      method: "DELETE",
+      path: "/api/frontend/webhook/session",
+      headers: { cookie, "x-csrf-token": res.body.csrf_token },
+    });
     expect(logout.status).toBe(200);
     expect(logout.headers.getSetCookie().every((c) => c.includes("Max-Age=0"))).toBe(true);
   });
 
-  const whoAmI = (cookie: string) => callRoute(sessionRoute.GET, { path: "/api/frontend/webhook/session", headers: { cookie } });
+  const whoAmI = (cookie: string) =>
+    callRoute(sessionRoute.GET, { path: "/api/frontend/webhook/session", headers: { cookie } });
 
   it("sign-out ends the session server-side: the old cookie answers 401 afterwards (issue 13)", async () => {
     const { key, slug } = await setup();
     const res = await exchangeFor((await issue(key, slug)).ticket);
     const cookie = cookieHeader(res.headers.getSetCookie());
-    const other = cookieHeader((await exchangeFor((await issue(key, slug)).ticket)).headers.getSetCookie());
+    const other = cookieHeader(
+      (await exchangeFor((await issue(key, slug)).ticket)).headers.getSetCookie(),
+    );
     expect((await whoAmI(cookie)).status).toBe(200);
-    const logout = await callRoute(sessionRoute.DELETE, { method: "DELETE", path: "/api/frontend/webhook/session", headers: { cookie, "x-csrf-token": res.body.csrf_token } });
+    const logout = await callRoute(sessionRoute.DELETE, {
+      method: "DELETE",
+      path: "/api/frontend/webhook/session",
+      headers: { cookie, "x-csrf-token": res.body.csrf_token },
+    });
     expect(logout.status).toBe(200);
     const after = await whoAmI(cookie);
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe("unauthorized");
     expect((await whoAmI(other)).status).toBe(200);
-    const again = await callRoute(sessionRoute.DELETE, { method: "DELETE", path: "/api/frontend/webhook/session", headers: { cookie, "x-csrf-token": res.body.csrf_token } });
+    const again = await callRoute(sessionRoute.DELETE, {
+      method: "DELETE",
+      path: "/api/frontend/webhook/session",
+      headers: { cookie, "x-csrf-token": res.body.csrf_token },
+    });
     expect(again.status).toBe(401);
   });
 
   it("DELETE /api/v1/apps/{app}/sessions ends every session of that app only; later exchanges work (issue 13)", async () => {
     const { key, slug } = await setup();
     const other = await setup();
-    const a = cookieHeader((await exchangeFor((await issue(key, slug)).ticket)).headers.getSetCookie());
-    const b = cookieHeader((await exchangeFor((await issue(key, slug)).ticket)).headers.getSetCookie());
-    const c = cookieHeader((await exchangeFor((await issue(other.key, other.slug)).ticket)).headers.getSetCookie());
-    const revoke = (s: string, apiKey?: string) => callRoute(revokeAllRoute.DELETE, { method: "DELETE", path: `/api/v1/apps/${s}/sessions`, apiKey, params: { slug: s } });
+    const a = cookieHeader(
+      (await exchangeFor((await issue(key, slug)).ticket)).headers.getSetCookie(),
+    );
+    const b = cookieHeader(
+      (await exchangeFor((await issue(key, slug)).ticket)).headers.getSetCookie(),
+    );
+    const c = cookieHeader(
+      (await exchangeFor((await issue(other.key, other.slug)).ticket)).headers.getSetCookie(),
+    );
+    const revoke = (s: string, apiKey?: string) =>
+      callRoute(revokeAllRoute.DELETE, {
+        method: "DELETE",
+        path: `/api/v1/apps/${s}/sessions`,
+        apiKey,
+        params: { slug: s },
+      });
     expect((await revoke(slug)).status).toBe(401);
     expect((await revoke("no-such-app", key)).status).toBe(404);
     expect((await whoAmI(a)).status).toBe(200);
@@ -178,8 +255,12 @@ describe("ticket exchange and portal sessions", () => {
     expect((await whoAmI(b)).status).toBe(401);
     expect((await whoAmI(c)).status).toBe(200);
     // A new exchange after the cut-off (sessions carry whole seconds) opens a working session.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(res.body.revoked_before) - Date.now()) + 1_100));
-    const fresh = cookieHeader((await exchangeFor((await issue(key, slug)).ticket)).headers.getSetCookie());
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, Date.parse(res.body.revoked_before) - Date.now()) + 1_100),
+    );
+    const fresh = cookieHeader(
+      (await exchangeFor((await issue(key, slug)).ticket)).headers.getSetCookie(),
+    );
     expect((await whoAmI(fresh)).status).toBe(200);
   });
 
@@ -187,10 +268,19 @@ describe("ticket exchange and portal sessions", () => {
   it("rate limits exchanges per client address; a rotating X-Forwarded-For does not bypass it (issue 13)", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 32; i++) {
-      statuses.push((await exchangeFor(`tkt_${"B".repeat(43)}`, { "x-hookline-peer": "198.51.100.9", "x-forwarded-for": `203.0.113.${i}` })).status);
+      statuses.push(
+        (
+          await exchangeFor(`tkt_${"B".repeat(43)}`, {
+            "x-hookline-peer": "198.51.100.9",
+            "x-forwarded-for": `203.0.113.${i}`,
+          })
+        ).status,
+      );
     }
     expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(30)).toEqual([429, 429]);
-    expect((await exchangeFor(`tkt_${"B".repeat(43)}`, { "x-hookline-peer": "198.51.100.10" })).status).toBe(401);
+    expect(
+      (await exchangeFor(`tkt_${"B".repeat(43)}`, { "x-hookline-peer": "198.51.100.10" })).status,
+    ).toBe(401);
   });
 });

@@ -31,7 +31,10 @@ export async function setup(project: TestProject) {
     await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
     await applyMigrations(withDatabase(server.url, TEMPLATE_DB));
     // Cloning needs the template to have no sessions left open.
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [TEMPLATE_DB]);
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+      [TEMPLATE_DB],
+    );
   } finally {
     await admin.end();
   }

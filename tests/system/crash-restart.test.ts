@@ -27,9 +27,21 @@ describe("kill -9 of the whole server during delivery", () => {
     const server = await startServer({ dataDir, env, detached: true });
     const key = await server.createApiKey();
     const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
-    expect((await fetch(`${server.url}/api/v1/apps`, { method: "POST", headers, body: JSON.stringify({ slug: "crash", name: "Crash" }) })).status).toBe(201);
+    expect(
+      (
+        await fetch(`${server.url}/api/v1/apps`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ slug: "crash", name: "Crash" }),
+        })
+      ).status,
+    ).toBe(201);
     for (let i = 0; i < ENDPOINTS; i++) {
-      const res = await fetch(`${server.url}/api/v1/apps/crash/endpoints`, { method: "POST", headers, body: JSON.stringify({ url: `${receiver.url}/ep${i}` }) });
+      const res = await fetch(`${server.url}/api/v1/apps/crash/endpoints`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ url: `${receiver.url}/ep${i}` }),
+      });
       expect(res.status).toBe(201);
     }
 
@@ -40,7 +52,11 @@ describe("kill -9 of the whole server during delivery", () => {
       while (next < EVENTS) {
         const n = next++;
         try {
-          const res = await fetch(`${server.url}/api/v1/apps/crash/events`, { method: "POST", headers, body: JSON.stringify({ event_name: "order.paid", payload: { n } }) });
+          const res = await fetch(`${server.url}/api/v1/apps/crash/events`, {
+            method: "POST",
+            headers,
+            body: JSON.stringify({ event_name: "order.paid", payload: { n } }),
+          });
           if (res.status === 202) accepted.add(n);
         } catch {
           // The server died under this request: not accepted, the producer would retry.
@@ -58,18 +74,33 @@ describe("kill -9 of the whole server during delivery", () => {
 
     const restarted = await startServer({ dataDir, env });
     const missing = () => {
-      const got = new Set(receiver!.requests.map((r) => `${r.path.split("/").pop()} ${(JSON.parse(r.body) as { data: { n: number } }).data.n}`));
+      const got = new Set(
+        receiver!.requests.map(
+          (r) =>
+            `${r.path.split("/").pop()} ${(JSON.parse(r.body) as { data: { n: number } }).data.n}`,
+        ),
+      );
       const out: string[] = [];
-      for (const n of accepted) for (let i = 0; i < ENDPOINTS; i++) if (!got.has(`ep${i} ${n}`)) out.push(`ep${i} ${n}`);
+      for (const n of accepted)
+        for (let i = 0; i < ENDPOINTS; i++) if (!got.has(`ep${i} ${n}`)) out.push(`ep${i} ${n}`);
       return out;
     };
-    await waitFor("every accepted event at every endpoint", async () => missing().length === 0, 120_000, 500).catch(() => {
-      throw new Error(`missing after restart: ${missing().length} of ${accepted.size * ENDPOINTS} (first: ${missing().slice(0, 5).join(", ")})`);
+    await waitFor(
+      "every accepted event at every endpoint",
+      async () => missing().length === 0,
+      120_000,
+      500,
+    ).catch(() => {
+      throw new Error(
+        `missing after restart: ${missing().length} of ${accepted.size * ENDPOINTS} (first: ${missing().slice(0, 5).join(", ")})`,
+      );
     });
     // Repeats only for deliveries in flight at the crash, with the same webhook-id.
     const byId = receiver.countsById();
     const repeats = [...byId.values()].filter((c) => c > 1).length;
-    console.info(`crash: ${accepted.size} events accepted, ${receivedBeforeRestart} requests before the kill, ${repeats} deliveries repeated after it`);
+    console.info(
+      `crash: ${accepted.size} events accepted, ${receivedBeforeRestart} requests before the kill, ${repeats} deliveries repeated after it`,
+    );
     // Only a delivery sent before the crash can be sent again.
     expect(repeats).toBeLessThanOrEqual(receivedBeforeRestart);
     expect(await restarted.stop()).toBe(0);

@@ -26,14 +26,30 @@ function postmasterPid(dataDir: string): number {
 describe("the embedded database dies under the running server", () => {
   it("is restarted: healthy again within 30 s, no event lost", async () => {
     const dataDir = tempDataDir("db-crash");
-    const server = await startServer({ dataDir, env: { HOOKLINE_ALLOW_PRIVATE_TARGETS: "true", HOOKLINE_POLL_INTERVAL_MS: "250", HOOKLINE_RETRY_SCHEDULE: "1" } });
+    const server = await startServer({
+      dataDir,
+      env: {
+        HOOKLINE_ALLOW_PRIVATE_TARGETS: "true",
+        HOOKLINE_POLL_INTERVAL_MS: "250",
+        HOOKLINE_RETRY_SCHEDULE: "1",
+      },
+    });
     const key = await server.createApiKey();
     const post = (p: string, body: unknown) =>
-      fetch(`${server.url}${p}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      fetch(`${server.url}${p}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     expect((await post("/api/v1/apps", { slug: "crash", name: "Crash" })).status).toBe(201);
-    expect((await post("/api/v1/apps/crash/endpoints", { url: receiver.url, events: ["*"] })).status).toBe(201);
+    expect(
+      (await post("/api/v1/apps/crash/endpoints", { url: receiver.url, events: ["*"] })).status,
+    ).toBe(201);
 
-    expect((await post("/api/v1/apps/crash/events", { event_name: "order.before", payload: { n: 1 } })).status).toBe(202);
+    expect(
+      (await post("/api/v1/apps/crash/events", { event_name: "order.before", payload: { n: 1 } }))
+        .status,
+    ).toBe(202);
     const first = postmasterPid(dataDir);
     process.kill(first, "SIGKILL");
     const killedAt = Date.now();
@@ -44,7 +60,11 @@ describe("the embedded database dies under the running server", () => {
       async () => {
         const res = await fetch(`${server.url}/api/v1/apps/crash/events`, {
           method: "POST",
-          headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "idempotency-key": "after-crash" },
+          headers: {
+            authorization: `Bearer ${key}`,
+            "content-type": "application/json",
+            "idempotency-key": "after-crash",
+          },
           body: JSON.stringify({ event_name: "order.after", payload: { n: 2 } }),
         });
         expect([202, 503]).toContain(res.status);
@@ -54,15 +74,24 @@ describe("the embedded database dies under the running server", () => {
       250,
     );
     expect(during).toBe(true);
-    await waitFor("GET /api/health = 200", async () => (await fetch(`${server.url}/api/health`)).status === 200, 30_000, 250);
+    await waitFor(
+      "GET /api/health = 200",
+      async () => (await fetch(`${server.url}/api/health`)).status === 200,
+      30_000,
+      250,
+    );
     expect(Date.now() - killedAt).toBeLessThan(30_000);
     expect(postmasterPid(dataDir)).not.toBe(first);
     expect(server.output()).toContain("the embedded database is back");
 
-    await waitFor("both events delivered", async () => {
-      const bodies = receiver.requests.map((r) => r.body).join("\n");
-      return bodies.includes("order.before") && bodies.includes("order.after");
-    }, 30_000);
+    await waitFor(
+      "both events delivered",
+      async () => {
+        const bodies = receiver.requests.map((r) => r.body).join("\n");
+        return bodies.includes("order.before") && bodies.includes("order.after");
+      },
+      30_000,
+    );
     expect(await server.stop()).toBe(0);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }, 180_000);

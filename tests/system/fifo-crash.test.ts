@@ -10,14 +10,22 @@ import { afterAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { readLock } from "@/lib/db/data-dir";
 import { startReceiver, type Receiver } from "../helpers/receiver";
-import { startServer, stopAllServers, tempDataDir, waitFor, type RunningServer } from "../helpers/server";
+import {
+  startServer,
+  stopAllServers,
+  tempDataDir,
+  waitFor,
+  type RunningServer,
+} from "../helpers/server";
 
 const ENDPOINTS = 3;
 const EVENTS = 120;
 
 /** The job driver's counters in the server's public health report. */
 async function jobsOf(server: RunningServer): Promise<Record<string, unknown>> {
-  const health = (await (await fetch(`${server.url}/api/health`)).json()) as { jobs: { details?: Record<string, unknown> } };
+  const health = (await (await fetch(`${server.url}/api/health`)).json()) as {
+    jobs: { details?: Record<string, unknown> };
+  };
   return health.jobs.details ?? {};
 }
 
@@ -28,73 +36,110 @@ afterAll(async () => {
 });
 
 describe("FIFO endpoints, two server processes, kill -9 of one", () => {
-  it("every FIFO endpoint receives its events in acceptance order", { timeout: 180_000 }, async () => {
-    // A little slow, so the kill finds attempts in flight and lines still queued.
-    receiver = await startReceiver((_req, res) => void setTimeout(() => res.end("ok"), 40));
-    const secret = randomBytes(32).toString("hex");
-    const env = { HOOKLINE_ALLOW_PRIVATE_TARGETS: "true", HOOKLINE_POLL_INTERVAL_MS: "300", HOOKLINE_SECRET: secret };
-    const first = await startServer({ dataDir: tempDataDir("fifo-a"), env });
-    const databaseUrl = readLock(first.dataDir)?.databaseUrl;
-    expect(databaseUrl).toBeTruthy();
-    const second = await startServer({ dataDir: tempDataDir("fifo-b"), env: { ...env, DATABASE_URL: databaseUrl }, detached: true });
+  it(
+    "every FIFO endpoint receives its events in acceptance order",
+    { timeout: 180_000 },
+    async () => {
+      // A little slow, so the kill finds attempts in flight and lines still queued.
+      receiver = await startReceiver((_req, res) => void setTimeout(() => res.end("ok"), 40));
+      const secret = randomBytes(32).toString("hex");
+      const env = {
+        HOOKLINE_ALLOW_PRIVATE_TARGETS: "true",
+        HOOKLINE_POLL_INTERVAL_MS: "300",
+        HOOKLINE_SECRET: secret,
+      };
+      const first = await startServer({ dataDir: tempDataDir("fifo-a"), env });
+      const databaseUrl = readLock(first.dataDir)?.databaseUrl;
+      expect(databaseUrl).toBeTruthy();
+      const second = await startServer({
+        dataDir: tempDataDir("fifo-b"),
+        env: { ...env, DATABASE_URL: databaseUrl },
+        detached: true,
+      });
 
-    const key = await first.createApiKey();
-    const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
-    const post = (server: RunningServer, path: string, body: unknown) => fetch(`${server.url}/api/v1${path}`, { method: "POST", headers, body: JSON.stringify(body) });
-    expect((await post(first, "/apps", { slug: "ordered", name: "Ordered" })).status).toBe(201);
-    for (let i = 0; i < ENDPOINTS; i++) {
-      // A 1 s timeout: a lease the killed process held expires 16 s later.
-      const res = await post(first, "/apps/ordered/endpoints", { url: `${receiver.url}/ep${i}`, ordering: "fifo", timeout_seconds: 1 });
-      expect(res.status).toBe(201);
-    }
-
-    // One producer, each event sent after the previous one was accepted, alternating servers.
-    const accepted: number[] = [];
-    let killedAfter = -1;
-    for (let n = 0; n < EVENTS; n++) {
-      const target = killedAfter < 0 && n % 2 === 1 ? second : first;
-      const res = await post(target, "/apps/ordered/events", { event_name: "order.updated", payload: { n } });
-      expect(res.status).toBe(202);
-      accepted.push(n);
-      if (n === EVENTS / 2) {
-        // Mid-stream, once the second process has delivered some and has an attempt in flight.
-        await waitFor("the second process to deliver and have an attempt in flight", async () => {
-          const jobs = await jobsOf(second);
-          return Number(jobs.attempted) > 0 && Number(jobs.in_flight) > 0;
-        }, 20_000, 10);
-        await second.killGroup9();
-        killedAfter = n;
+      const key = await first.createApiKey();
+      const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+      const post = (server: RunningServer, path: string, body: unknown) =>
+        fetch(`${server.url}/api/v1${path}`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify(body),
+        });
+      expect((await post(first, "/apps", { slug: "ordered", name: "Ordered" })).status).toBe(201);
+      for (let i = 0; i < ENDPOINTS; i++) {
+        // A 1 s timeout: a lease the killed process held expires 16 s later.
+        const res = await post(first, "/apps/ordered/endpoints", {
+          url: `${receiver.url}/ep${i}`,
+          ordering: "fifo",
+          timeout_seconds: 1,
+        });
+        expect(res.status).toBe(201);
       }
-    }
-    expect(killedAfter).toBeGreaterThan(0);
-    const beforeKill = receiver.requests.length;
 
-    const firstArrivals = (endpoint: number): number[] => {
-      const seen = new Set<string>();
-      const order: number[] = [];
-      for (const r of receiver!.requests) {
-        if (!r.path.endsWith(`/ep${endpoint}`)) continue;
-        const id = r.headers["webhook-id"]!;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        order.push((JSON.parse(r.body) as { data: { n: number } }).data.n);
+      // One producer, each event sent after the previous one was accepted, alternating servers.
+      const accepted: number[] = [];
+      let killedAfter = -1;
+      for (let n = 0; n < EVENTS; n++) {
+        const target = killedAfter < 0 && n % 2 === 1 ? second : first;
+        const res = await post(target, "/apps/ordered/events", {
+          event_name: "order.updated",
+          payload: { n },
+        });
+        expect(res.status).toBe(202);
+        accepted.push(n);
+        if (n === EVENTS / 2) {
+          // Mid-stream, once the second process has delivered some and has an attempt in flight.
+          await waitFor(
+            "the second process to deliver and have an attempt in flight",
+            async () => {
+              const jobs = await jobsOf(second);
+              return Number(jobs.attempted) > 0 && Number(jobs.in_flight) > 0;
+            },
+            20_000,
+            10,
+          );
+          await second.killGroup9();
+          killedAfter = n;
+        }
       }
-      return order;
-    };
-    await waitFor(
-      "every accepted event at every endpoint",
-      async () => Array.from({ length: ENDPOINTS }, (_, i) => firstArrivals(i).length).every((count) => count >= accepted.length),
-      120_000,
-      500,
-    ).catch(() => {
-      throw new Error(`after the kill: ${Array.from({ length: ENDPOINTS }, (_, i) => firstArrivals(i).length).join(", ")} of ${accepted.length} arrived`);
-    });
-    for (let i = 0; i < ENDPOINTS; i++) expect(firstArrivals(i), `order at ep${i}`).toEqual(accepted);
+      expect(killedAfter).toBeGreaterThan(0);
+      const beforeKill = receiver.requests.length;
 
-    const repeats = [...receiver.countsById().values()].filter((c) => c > 1).length;
-    console.info(`fifo crash: ${accepted.length} events x ${ENDPOINTS} FIFO endpoints, ${beforeKill} requests before the kill, ${repeats} repeated after it`);
-    // Only what the killed process had in flight can repeat: at most one delivery per line.
-    expect(repeats).toBeLessThanOrEqual(ENDPOINTS);
-    expect(await first.stop()).toBe(0);
-  });
+      const firstArrivals = (endpoint: number): number[] => {
+        const seen = new Set<string>();
+        const order: number[] = [];
+        for (const r of receiver!.requests) {
+          if (!r.path.endsWith(`/ep${endpoint}`)) continue;
+          const id = r.headers["webhook-id"]!;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          order.push((JSON.parse(r.body) as { data: { n: number } }).data.n);
+        }
+        return order;
+      };
+      await waitFor(
+        "every accepted event at every endpoint",
+        async () =>
+          Array.from({ length: ENDPOINTS }, (_, i) => firstArrivals(i).length).every(
+            (count) => count >= accepted.length,
+          ),
+        120_000,
+        500,
+      ).catch(() => {
+        throw new Error(
+          `after the kill: ${Array.from({ length: ENDPOINTS }, (_, i) => firstArrivals(i).length).join(", ")} of ${accepted.length} arrived`,
+        );
+      });
+      for (let i = 0; i < ENDPOINTS; i++)
+        expect(firstArrivals(i), `order at ep${i}`).toEqual(accepted);
+
+      const repeats = [...receiver.countsById().values()].filter((c) => c > 1).length;
+      console.info(
+        `fifo crash: ${accepted.length} events x ${ENDPOINTS} FIFO endpoints, ${beforeKill} requests before the kill, ${repeats} repeated after it`,
+      );
+      // Only what the killed process had in flight can repeat: at most one delivery per line.
+      expect(repeats).toBeLessThanOrEqual(ENDPOINTS);
+      expect(await first.stop()).toBe(0);
+    },
+  );
 });

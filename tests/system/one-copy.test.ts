@@ -19,7 +19,12 @@ let key: string;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  server = await startServer({ env: { HOOKLINE_ALLOW_PRIVATE_TARGETS: "true", HOOKLINE_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS) } });
+  server = await startServer({
+    env: {
+      HOOKLINE_ALLOW_PRIVATE_TARGETS: "true",
+      HOOKLINE_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
+    },
+  });
   key = await server.createApiKey("one-copy");
 });
 afterAll(async () => {
@@ -37,19 +42,31 @@ async function api(method: string, route: string, body?: unknown, apiKey = key) 
   return { status: res.status, headers: res.headers, text };
 }
 
-const trigger = (eventName: string, apiKey = key) => api("POST", "/api/v1/apps/shop/events", { event_name: eventName, payload: { n: 1 } }, apiKey);
+const trigger = (eventName: string, apiKey = key) =>
+  api("POST", "/api/v1/apps/shop/events", { event_name: eventName, payload: { n: 1 } }, apiKey);
 
 describe("one copy of the domain in the production server", () => {
   it("the compiled server holds no domain code: the trigger's handler is Next's own route module", () => {
     const bundle = fs.readFileSync(path.join(ROOT, ".next", "hookline-server.mjs"), "utf8");
     expect(bundle).toContain("requirePage");
-    expect(bundle).not.toMatch(/DATABASE_URL|hookline\.process-singletons|createLookupCache|PrismaClient|announceWork/);
+    expect(bundle).not.toMatch(
+      /DATABASE_URL|hookline\.process-singletons|createLookupCache|PrismaClient|announceWork/,
+    );
   });
 
   it("work announced through the trigger wakes the delivery workers at once; the driver's metrics show in Next's route", async () => {
     expect((await api("POST", "/api/v1/apps", { slug: "shop", name: "Shop" })).status).toBe(201);
-    expect((await api("POST", "/api/v1/apps/shop/endpoints", { url: receiver.url, subscriptions: ["order.*"] })).status).toBe(201);
-    const health = JSON.parse((await api("GET", "/api/health")).text) as { jobs: { status: string } };
+    expect(
+      (
+        await api("POST", "/api/v1/apps/shop/endpoints", {
+          url: receiver.url,
+          subscriptions: ["order.*"],
+        })
+      ).status,
+    ).toBe(201);
+    const health = JSON.parse((await api("GET", "/api/health")).text) as {
+      jobs: { status: string };
+    };
     expect(health.jobs.status).toBe("running");
 
     const sent = Date.now();
@@ -58,7 +75,10 @@ describe("one copy of the domain in the production server", () => {
     await receiver.waitFor(1, 10_000);
     const latency = receiver.requests[0]!.at - sent;
     expect(latency).toBeLessThan(3_000); // the poll would take up to a minute
-    expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ type: "order.created", data: { n: 1 } });
+    expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({
+      type: "order.created",
+      data: { n: 1 },
+    });
 
     // Counted by the driver (instrumentation's copy of lib/), rendered by /api/metrics (the routes').
     const metrics = await api("GET", "/api/metrics");
@@ -84,7 +104,10 @@ describe("one copy of the domain in the production server", () => {
     expect((await trigger("order.created", doomed)).status).toBe(202);
     expect((await trigger("order.created", doomed)).status).toBe(202); // the key is cached by now
     const list = await server.cli(["keys", "list"]);
-    const id = list.stdout.split("\n").find((line) => /\sdoomed\s/.test(line))?.split(/\s+/)[0];
+    const id = list.stdout
+      .split("\n")
+      .find((line) => /\sdoomed\s/.test(line))
+      ?.split(/\s+/)[0];
     expect(id).toBeTruthy();
     expect((await server.cli(["keys", "revoke", id!])).code).toBe(0);
 

@@ -39,9 +39,15 @@ describe("seed 000: webhook apps end to end", () => {
     });
     // ---
 
-    const res = await fetch(`${server.url}/api/v1/apps/wh_42`, { headers: { authorization: `Bearer ${process.env.WACHT_BACKEND_API_KEY}` } });
+    const res = await fetch(`${server.url}/api/v1/apps/wh_42`, {
+      headers: { authorization: `Bearer ${process.env.WACHT_BACKEND_API_KEY}` },
+    });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ slug: "wh_42", name: "Billing Webhooks", description: "Webhook app for deployment 42" });
+    expect(await res.json()).toMatchObject({
+      slug: "wh_42",
+      name: "Billing Webhooks",
+      description: "Webhook app for deployment 42",
+    });
   });
 });
 
@@ -54,10 +60,14 @@ describe("seed 002: the webhooks module", () => {
     const app = await client.webhooks.createWebhookApp({
       name: "Payments Integration",
       slug: "payments-int",
-      description: "Fires when invoices are paid."
+      description: "Fires when invoices are paid.",
     });
     // ---
-    expect(app).toMatchObject({ slug: "payments-int", name: "Payments Integration", description: "Fires when invoices are paid." });
+    expect(app).toMatchObject({
+      slug: "payments-int",
+      name: "Payments Integration",
+      description: "Fires when invoices are paid.",
+    });
     expect(app.id).toMatch(/^app_/);
   });
 
@@ -66,7 +76,7 @@ describe("seed 002: the webhooks module", () => {
     await client().webhooks.createWebhookEndpoint("payments-int", {
       url: "https://my-backend.com/webhooks/receive",
       description: "Primary Production Listener",
-      events: ["invoice.paid", "invoice.past_due"]
+      events: ["invoice.paid", "invoice.past_due"],
     });
     // ---
     const endpoints = await client().webhooks.listWebhookEndpoints("payments-int");
@@ -84,28 +94,45 @@ describe("seed 002: the webhooks module", () => {
     const apps = await webhooks.listWebhookApps({ limit: 10 });
     expect(apps.data.map((a) => a.slug)).toEqual(expect.arrayContaining(["wh_42", "payments-int"]));
     expect((await webhooks.getWebhookApp("payments-int")).name).toBe("Payments Integration");
-    expect(await webhooks.updateWebhookApp("payments-int", { description: "Invoices, paid and past due" })).toMatchObject({
+    expect(
+      await webhooks.updateWebhookApp("payments-int", {
+        description: "Invoices, paid and past due",
+      }),
+    ).toMatchObject({
       description: "Invoices, paid and past due",
     });
     expect(await webhooks.rotateWebhookSecret("payments-int")).toEqual({ rotated: 1 });
     await webhooks.createWebhookApp({ name: "Scratch", slug: "scratch" });
     await webhooks.deleteWebhookApp("scratch");
-    await expect(webhooks.getWebhookApp("scratch")).rejects.toMatchObject({ status: 404, code: "not_found" });
+    await expect(webhooks.getWebhookApp("scratch")).rejects.toMatchObject({
+      status: 404,
+      code: "not_found",
+    });
   });
 
   it("updates, tests, reactivates and deletes endpoints (the endpoint methods seed 002 lists)", async () => {
     const webhooks = client().webhooks;
-    const endpoint = await webhooks.createWebhookEndpoint("payments-int", { url: receiver.url, events: ["invoice.paid"] });
-    const paused = await webhooks.updateWebhookEndpoint("payments-int", endpoint.id, { is_active: false });
+    const endpoint = await webhooks.createWebhookEndpoint("payments-int", {
+      url: receiver.url,
+      events: ["invoice.paid"],
+    });
+    const paused = await webhooks.updateWebhookEndpoint("payments-int", endpoint.id, {
+      is_active: false,
+    });
     expect(paused.is_active).toBe(false);
     expect((await webhooks.reactivateWebhookEndpoint(endpoint.id)).is_active).toBe(true);
 
     const before = receiver.requests.length;
-    const test = await webhooks.testWebhookEndpoint("payments-int", endpoint.id, { event_name: "invoice.paid", payload: { invoice_id: "inv_123" } });
+    const test = await webhooks.testWebhookEndpoint("payments-int", endpoint.id, {
+      event_name: "invoice.paid",
+      payload: { invoice_id: "inv_123" },
+    });
     expect(test).toMatchObject({ success: true, status_code: 200 });
     const received = receiver.requests[before]!;
     expect(received.headers["webhook-id"]).toBe(test.delivery_id);
-    expect(JSON.stringify(new Webhook(endpoint.secret).verify(received.body, received.headers))).toContain("inv_123");
+    expect(
+      JSON.stringify(new Webhook(endpoint.secret).verify(received.body, received.headers)),
+    ).toContain("inv_123");
 
     await webhooks.deleteWebhookEndpoint("payments-int", endpoint.id);
     const left = await webhooks.listWebhookEndpoints("payments-int");
@@ -114,17 +141,20 @@ describe("seed 002: the webhooks module", () => {
 
   it("triggerWebhook emits a custom event that reaches a subscribed endpoint, signed", async () => {
     const webhooks = client().webhooks;
-    const listener = await webhooks.createWebhookEndpoint("payments-int", { url: receiver.url, events: ["custom.*"] });
+    const listener = await webhooks.createWebhookEndpoint("payments-int", {
+      url: receiver.url,
+      events: ["custom.*"],
+    });
     const before = receiver.requests.length;
 
     // --- seed 002 "Triggering Custom Events" ---
     await client().webhooks.triggerWebhook("payments-int", {
       event_name: "custom.billing.processed",
       payload: {
-         amount: 5000,
-         currency: "USD",
-         customer: "Alice"
-      }
+        amount: 5000,
+        currency: "USD",
+        customer: "Alice",
+      },
     });
     // ---
 
@@ -142,16 +172,23 @@ describe("seed 002: the webhooks module", () => {
       res.statusCode = 503;
       res.end("down");
     });
-    const flaky = await webhooks.createWebhookEndpoint("payments-int", { url: receiver.url, events: ["invoice.paid"], max_retries: 0 });
+    const flaky = await webhooks.createWebhookEndpoint("payments-int", {
+      url: receiver.url,
+      events: ["invoice.paid"],
+      max_retries: 0,
+    });
     const before = receiver.requests.length;
-    await webhooks.triggerWebhook("payments-int", { event_name: "invoice.paid", payload: { invoice_id: "inv_9" } });
+    await webhooks.triggerWebhook("payments-int", {
+      event_name: "invoice.paid",
+      payload: { invoice_id: "inv_9" },
+    });
     await receiver.waitFor(before + 1, 30_000);
 
     const failed = await waitUntil(async () => {
       // --- seed 002 "listWebhookDeliveries(appSlug, options)" ---
       const deliveries = await client.webhooks.listWebhookDeliveries("payments-int", {
         status: "failed", // Only find failed deliveries
-        limit: 25
+        limit: 25,
       });
       // ---
       expect(deliveries.data.every((d) => d.status === "failed")).toBe(true);
@@ -170,7 +207,9 @@ describe("seed 002: the webhooks module", () => {
     await receiver.waitFor(replayedAt + 1, 30_000);
     expect(receiver.requests[replayedAt]!.headers["webhook-id"]).toBe(failed.id);
     // The seed's placeholder id names no delivery here.
-    await expect(client.webhooks.replayWebhookDelivery("payments-int", "del_abc123")).rejects.toMatchObject({ status: 404 });
+    await expect(
+      client.webhooks.replayWebhookDelivery("payments-int", "del_abc123"),
+    ).rejects.toMatchObject({ status: 404 });
     await webhooks.deleteWebhookEndpoint("payments-int", flaky.id);
   });
 
@@ -178,13 +217,24 @@ describe("seed 002: the webhooks module", () => {
     const webhooks = client().webhooks;
     const start = new Date(Date.now() - 3_600_000).toISOString();
     const end = new Date(Date.now() + 60_000).toISOString();
-    const preview = await webhooks.replayWebhookDeliveries("payments-int", { start_date: start, end_date: end, status: "all", dry_run: true });
+    const preview = await webhooks.replayWebhookDeliveries("payments-int", {
+      start_date: start,
+      end_date: end,
+      status: "all",
+      dry_run: true,
+    });
     expect(preview.count).toBeGreaterThan(0);
-    const task = await webhooks.replayWebhookDeliveries("payments-int", { start_date: start, end_date: end, status: "failed" });
+    const task = await webhooks.replayWebhookDeliveries("payments-int", {
+      start_date: start,
+      end_date: end,
+      status: "failed",
+    });
     expect(task).toMatchObject({ task_id: task.id, filter: { status: "failed" } });
     expect(["queued", "running", "completed"]).toContain(task.status);
     expect((await webhooks.getReplayTask("payments-int", task.id)).id).toBe(task.id);
-    expect((await webhooks.listReplayTasks("payments-int")).data.map((t) => t.id)).toContain(task.id);
+    expect((await webhooks.listReplayTasks("payments-int")).data.map((t) => t.id)).toContain(
+      task.id,
+    );
   });
 
   it("runs a bulk replay task to completed and re-sends the failed deliveries", async () => {
@@ -193,13 +243,25 @@ describe("seed 002: the webhooks module", () => {
       res.statusCode = 500;
       res.end("broken");
     });
-    const endpoint = await webhooks.createWebhookEndpoint("payments-int", { url: receiver.url, events: ["invoice.past_due"], max_retries: 0 });
+    const endpoint = await webhooks.createWebhookEndpoint("payments-int", {
+      url: receiver.url,
+      events: ["invoice.past_due"],
+      max_retries: 0,
+    });
     const start = new Date(Date.now() - 1_000).toISOString();
     const before = receiver.requests.length;
-    for (const n of [1, 2, 3]) await webhooks.triggerWebhook("payments-int", { event_name: "invoice.past_due", payload: { n } });
+    for (const n of [1, 2, 3])
+      await webhooks.triggerWebhook("payments-int", {
+        event_name: "invoice.past_due",
+        payload: { n },
+      });
     await receiver.waitFor(before + 3, 30_000);
     const failed = await waitUntil(async () => {
-      const page = await webhooks.listWebhookDeliveries("payments-int", { status: "failed", endpoint_id: endpoint.id, limit: 10 });
+      const page = await webhooks.listWebhookDeliveries("payments-int", {
+        status: "failed",
+        endpoint_id: endpoint.id,
+        limit: 10,
+      });
       return page.data.length === 3 ? page.data : undefined;
     });
 
@@ -219,10 +281,17 @@ describe("seed 002: the webhooks module", () => {
     });
     expect(done).toMatchObject({ total: 3, processed: 3, replayed: 3, failed: 0 });
     await receiver.waitFor(replayFrom + 3, 30_000);
-    const resent = receiver.requests.slice(replayFrom).map((r) => r.headers["webhook-id"]).sort();
+    const resent = receiver.requests
+      .slice(replayFrom)
+      .map((r) => r.headers["webhook-id"])
+      .sort();
     expect(resent).toEqual(failed.map((d) => d.id).sort());
     await waitUntil(async () => {
-      const page = await webhooks.listWebhookDeliveries("payments-int", { status: "success", endpoint_id: endpoint.id, limit: 10 });
+      const page = await webhooks.listWebhookDeliveries("payments-int", {
+        status: "success",
+        endpoint_id: endpoint.id,
+        limit: 10,
+      });
       return page.data.length === 3 ? true : undefined;
     });
     await webhooks.deleteWebhookEndpoint("payments-int", endpoint.id);
@@ -232,7 +301,9 @@ describe("seed 002: the webhooks module", () => {
     const webhooks = client().webhooks;
     const stats = await webhooks.getWebhookStats("payments-int");
     expect(stats.total_deliveries).toBeGreaterThan(0);
-    const analytics = await webhooks.getWebhookAnalytics("payments-int", { fields: ["success_rate", "failed", "total_deliveries"] });
+    const analytics = await webhooks.getWebhookAnalytics("payments-int", {
+      fields: ["success_rate", "failed", "total_deliveries"],
+    });
     expect(Object.keys(analytics).sort()).toEqual(["failed", "success_rate", "total_deliveries"]);
     expect(analytics.total_deliveries).toBeGreaterThan(0);
     const series = await webhooks.getWebhookTimeseries("payments-int", { interval: "hour" });
@@ -244,10 +315,22 @@ describe("seed 002: the webhooks module", () => {
 describe("the trigger route on the production server (answered without Next's router)", () => {
   const url = (slug: string, suffix = "") => `${server.url}/api/v1/apps/${slug}/events${suffix}`;
   const post = (target: string, body: string, headers: Record<string, string> = {}) =>
-    fetch(target, { method: "POST", headers: { authorization: `Bearer ${process.env.WACHT_API_KEY}`, "content-type": "application/json", ...headers }, body });
+    fetch(target, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${process.env.WACHT_API_KEY}`,
+        "content-type": "application/json",
+        ...headers,
+      },
+      body,
+    });
 
   it("answers as the route does: 202, request ids, 401, 400, 404, 422 and 413", async () => {
-    const ok = await post(url("wh_42"), JSON.stringify({ event_name: "invoice.paid", payload: { n: 1 } }), { "x-request-id": "req-fast-1" });
+    const ok = await post(
+      url("wh_42"),
+      JSON.stringify({ event_name: "invoice.paid", payload: { n: 1 } }),
+      { "x-request-id": "req-fast-1" },
+    );
     expect(ok.status).toBe(202);
     expect(ok.headers.get("x-request-id")).toBe("req-fast-1");
     expect(ok.headers.get("content-type")).toMatch(/^application\/json/);
@@ -256,25 +339,40 @@ describe("the trigger route on the production server (answered without Next's ro
     const anonymous = await fetch(url("wh_42"), { method: "POST", body: "{}" });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer/);
-    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe(
+      "unauthorized",
+    );
 
     const broken = await post(url("wh_42"), "{not json");
-    expect([broken.status, ((await broken.json()) as { error: { code: string } }).error.code]).toEqual([400, "invalid_json"]);
-    const unknown = await post(url("no-such-app"), JSON.stringify({ event_name: "a.b", payload: {} }));
+    expect([
+      broken.status,
+      ((await broken.json()) as { error: { code: string } }).error.code,
+    ]).toEqual([400, "invalid_json"]);
+    const unknown = await post(
+      url("no-such-app"),
+      JSON.stringify({ event_name: "a.b", payload: {} }),
+    );
     expect(unknown.status).toBe(404);
     const invalid = await post(url("wh_42"), JSON.stringify({ event_name: "a.b", payload: [] }));
     expect(invalid.status).toBe(422);
-    const huge = await post(url("wh_42"), JSON.stringify({ event_name: "a.b", payload: { x: "y".repeat(2_000_000) } }));
+    const huge = await post(
+      url("wh_42"),
+      JSON.stringify({ event_name: "a.b", payload: { x: "y".repeat(2_000_000) } }),
+    );
     expect(huge.status).toBe(413);
   });
 
   it("leaves other methods and forms of the path to Next", async () => {
-    const get = await fetch(url("wh_42"), { headers: { authorization: `Bearer ${process.env.WACHT_API_KEY}` } });
+    const get = await fetch(url("wh_42"), {
+      headers: { authorization: `Bearer ${process.env.WACHT_API_KEY}` },
+    });
     expect(get.status).toBe(405);
     // Next serves the trailing-slash form (normalising it) with the same route: same validation.
     const slash = await post(url("wh_42", "/"), "{}");
     expect(slash.status).toBe(422);
-    expect(((await slash.json()) as { error: { code: string } }).error.code).toBe("validation_failed");
+    expect(((await slash.json()) as { error: { code: string } }).error.code).toBe(
+      "validation_failed",
+    );
   });
 });
 

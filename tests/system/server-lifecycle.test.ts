@@ -28,7 +28,11 @@ describe("npm start on the embedded database", () => {
     const server = await startServer({ dataDir });
     const health = await getJson(`${server.url}/api/health`);
     expect(health.status).toBe(200);
-    expect(health.body).toMatchObject({ status: "ok", database: { status: "up", embedded: true }, jobs: { driver: "embedded" } });
+    expect(health.body).toMatchObject({
+      status: "ok",
+      database: { status: "up", embedded: true },
+      jobs: { driver: "embedded" },
+    });
     expect(fs.existsSync(path.join(dataDir, "pg", "PG_VERSION"))).toBe(true);
     expect(fs.statSync(path.join(dataDir, "secret")).mode & 0o077).toBe(0);
 
@@ -49,7 +53,9 @@ describe("npm start on the embedded database", () => {
       body: JSON.stringify({ slug: "wh_42", name: "Billing Webhooks" }),
     });
     expect(app.status).toBe(201);
-    expect((await server.cli(["apps", "create", "--slug", "wh_7", "--name", "Seven"])).code).toBe(0);
+    expect((await server.cli(["apps", "create", "--slug", "wh_7", "--name", "Seven"])).code).toBe(
+      0,
+    );
 
     const list = await server.cli(["keys", "list"]);
     expect(list.stdout).toContain("backend");
@@ -68,12 +74,18 @@ describe("npm start on the embedded database", () => {
   it("keeps its data across a restart", async () => {
     const server = await startServer({ dataDir });
     const key = await server.createApiKey("after-restart");
-    const apps = await getJson(`${server.url}/api/v1/apps`, { headers: { authorization: `Bearer ${key}` } });
+    const apps = await getJson(`${server.url}/api/v1/apps`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(apps.status).toBe(200);
     expect(apps.body.data.map((a: { slug: string }) => a.slug).sort()).toEqual(["wh_42", "wh_7"]);
 
     // A second server on the same data directory refuses with a clear message and touches nothing.
-    const second = await runStartToExit({ HOOKLINE_DATA_DIR: dataDir, PORT: String(server.port + 1), HOOKLINE_HOST: "127.0.0.1" });
+    const second = await runStartToExit({
+      HOOKLINE_DATA_DIR: dataDir,
+      PORT: String(server.port + 1),
+      HOOKLINE_HOST: "127.0.0.1",
+    });
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`the data directory ${dataDir} is in use by another Hookline`);
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
@@ -86,11 +98,23 @@ describe("npm start on the embedded database", () => {
       [{ PORT: "99999" }, /PORT must be a whole number from 1 to 65535/],
       [{ HOOKLINE_SECRET: "short" }, /HOOKLINE_SECRET must be at least 32 characters/],
       [{ HOOKLINE_RETRY_SCHEDULE: "60,soon" }, /HOOKLINE_RETRY_SCHEDULE/],
-      [{ HOOKLINE_ALLOW_PRIVATE_TARGETS: "maybe" }, /HOOKLINE_ALLOW_PRIVATE_TARGETS must be true or false/],
+      [
+        { HOOKLINE_ALLOW_PRIVATE_TARGETS: "maybe" },
+        /HOOKLINE_ALLOW_PRIVATE_TARGETS must be true or false/,
+      ],
       [{ DATABASE_URL: "mysql://x@y/z" }, /DATABASE_URL must be a postgresql:\/\/ URL/],
-      [{ HOOKLINE_WORKER_CONCURRENCY: "0" }, /HOOKLINE_WORKER_CONCURRENCY must be a whole number from 1 to 1000/],
-      [{ HOOKLINE_OPERATOR_WEBHOOK_URL: "https://ops.example/hook" }, /HOOKLINE_OPERATOR_WEBHOOK_SECRET is required/],
-      [{ DATABASE_URL: "postgresql://u:p@127.0.0.1:1/db", NODE_ENV: "production" }, /HOOKLINE_SECRET is required when DATABASE_URL is set and NODE_ENV=production/],
+      [
+        { HOOKLINE_WORKER_CONCURRENCY: "0" },
+        /HOOKLINE_WORKER_CONCURRENCY must be a whole number from 1 to 1000/,
+      ],
+      [
+        { HOOKLINE_OPERATOR_WEBHOOK_URL: "https://ops.example/hook" },
+        /HOOKLINE_OPERATOR_WEBHOOK_SECRET is required/,
+      ],
+      [
+        { DATABASE_URL: "postgresql://u:p@127.0.0.1:1/db", NODE_ENV: "production" },
+        /HOOKLINE_SECRET is required when DATABASE_URL is set and NODE_ENV=production/,
+      ],
     ];
     const dir = tempDataDir("config");
     for (const [env, expected] of cases) {

@@ -50,24 +50,46 @@ describe("parseConfig", () => {
       operatorWebhookUrl: undefined,
       operatorWebhookSecret: undefined,
     });
-    expect(config.replay).toEqual({ maxRangeDays: 14, maxDeliveries: 100_000, batchSize: 500, batchPauseMs: 0 });
+    expect(config.replay).toEqual({
+      maxRangeDays: 14,
+      maxDeliveries: 100_000,
+      batchSize: 500,
+      batchPauseMs: 0,
+    });
     expect(config.retention).toEqual({ payloadRetentionDays: 30, retentionIntervalMs: 3_600_000 });
     expect(config.sessionTtlSeconds).toBe(3600);
     // Issue 13: proxy headers untrusted, database time limits on by default.
-    expect({ trustProxy: config.trustProxy, statement: config.dbStatementTimeoutMs, acquire: config.dbAcquireTimeoutMs }).toEqual({
+    expect({
+      trustProxy: config.trustProxy,
+      statement: config.dbStatementTimeoutMs,
+      acquire: config.dbAcquireTimeoutMs,
+    }).toEqual({
       trustProxy: false,
       statement: 15_000,
       acquire: 5_000,
     });
-    const set = parseConfig({ HOOKLINE_TRUST_PROXY: "true", HOOKLINE_DB_STATEMENT_TIMEOUT_MS: "2000", HOOKLINE_DB_ACQUIRE_TIMEOUT_MS: "500" });
-    expect([set.trustProxy, set.dbStatementTimeoutMs, set.dbAcquireTimeoutMs]).toEqual([true, 2_000, 500]);
-    expect(() => parseConfig({ HOOKLINE_OPERATOR_WEBHOOK_URL: "https://ops.example/hook" })).toThrow(/^HOOKLINE_OPERATOR_WEBHOOK_SECRET is required/);
+    const set = parseConfig({
+      HOOKLINE_TRUST_PROXY: "true",
+      HOOKLINE_DB_STATEMENT_TIMEOUT_MS: "2000",
+      HOOKLINE_DB_ACQUIRE_TIMEOUT_MS: "500",
+    });
+    expect([set.trustProxy, set.dbStatementTimeoutMs, set.dbAcquireTimeoutMs]).toEqual([
+      true,
+      2_000,
+      500,
+    ]);
+    expect(() =>
+      parseConfig({ HOOKLINE_OPERATOR_WEBHOOK_URL: "https://ops.example/hook" }),
+    ).toThrow(/^HOOKLINE_OPERATOR_WEBHOOK_SECRET is required/);
   });
 
   it.each([
     [{ PORT: "http" }, "PORT"],
     [{ HOOKLINE_DISABLE_AFTER_SECONDS: "soon" }, "HOOKLINE_DISABLE_AFTER_SECONDS"],
-    [{ HOOKLINE_OPERATOR_WEBHOOK_URL: "ftp://x", HOOKLINE_OPERATOR_WEBHOOK_SECRET: "whsec_abc" }, "HOOKLINE_OPERATOR_WEBHOOK_URL"],
+    [
+      { HOOKLINE_OPERATOR_WEBHOOK_URL: "ftp://x", HOOKLINE_OPERATOR_WEBHOOK_SECRET: "whsec_abc" },
+      "HOOKLINE_OPERATOR_WEBHOOK_URL",
+    ],
     [{ HOOKLINE_REPLAY_MAX_RANGE_DAYS: "0" }, "HOOKLINE_REPLAY_MAX_RANGE_DAYS"],
     [{ HOOKLINE_PAYLOAD_RETENTION_DAYS: "forever" }, "HOOKLINE_PAYLOAD_RETENTION_DAYS"],
     [{ HOOKLINE_SESSION_TTL_SECONDS: "5" }, "HOOKLINE_SESSION_TTL_SECONDS"],
@@ -98,7 +120,9 @@ describe("parseConfig", () => {
 
   it("requires HOOKLINE_SECRET with an external database in production only", () => {
     const external = { DATABASE_URL: "postgresql://u:p@db/h" };
-    expect(() => parseConfig({ ...external, NODE_ENV: "production" })).toThrow(/HOOKLINE_SECRET is required/);
+    expect(() => parseConfig({ ...external, NODE_ENV: "production" })).toThrow(
+      /HOOKLINE_SECRET is required/,
+    );
     expect(parseConfig({ ...external, NODE_ENV: "development" }).secret).toBeUndefined();
     expect(parseConfig({ NODE_ENV: "production" }).secret).toBeUndefined(); // embedded: generated into the data dir
   });

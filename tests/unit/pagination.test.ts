@@ -12,7 +12,11 @@ describe("keyset cursors", () => {
 
   it("refuses a cursor from another query or app, and garbage, as a 400 on `cursor`", () => {
     const cursor = encodeCursor(key, { app: "a" });
-    for (const [c, scope] of [[cursor, { app: "b" }], ["not-base64!", { app: "a" }], ["e30", { app: "a" }]] as const) {
+    for (const [c, scope] of [
+      [cursor, { app: "b" }],
+      ["not-base64!", { app: "a" }],
+      ["e30", { app: "a" }],
+    ] as const) {
       let err: unknown;
       try {
         decodeCursor(c, scope);

@@ -19,7 +19,13 @@ beforeAll(async () => {
   const modules = path.join(tmp, "node_modules");
   await buildReactPackage(path.join(modules, "@hookline", "react"));
   buildSdk(path.join(modules, "@hookline", "sdk"));
-  for (const peer of ["react", "react-dom", "@tanstack/react-query", "@tanstack/query-core", "@types/react"]) {
+  for (const peer of [
+    "react",
+    "react-dom",
+    "@tanstack/react-query",
+    "@tanstack/query-core",
+    "@types/react",
+  ]) {
     fs.mkdirSync(path.dirname(path.join(modules, peer)), { recursive: true });
     fs.symlinkSync(path.join(ROOT, "node_modules", peer), path.join(modules, peer));
   }
@@ -28,9 +34,19 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("@hookline/react", () => {
   it("declares its peers and nothing else", () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(tmp, "node_modules/@hookline/react/package.json"), "utf8"));
-    expect(pkg).toMatchObject({ name: "@hookline/react", type: "module", exports: { ".": { import: "./index.js", types: "./index.d.ts" } } });
-    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(["@hookline/sdk", "@tanstack/react-query", "react"]);
+    const pkg = JSON.parse(
+      fs.readFileSync(path.join(tmp, "node_modules/@hookline/react/package.json"), "utf8"),
+    );
+    expect(pkg).toMatchObject({
+      name: "@hookline/react",
+      type: "module",
+      exports: { ".": { import: "./index.js", types: "./index.d.ts" } },
+    });
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual([
+      "@hookline/sdk",
+      "@tanstack/react-query",
+      "react",
+    ]);
     expect(pkg.dependencies).toBeUndefined();
     const js = fs.readFileSync(path.join(tmp, "node_modules/@hookline/react/index.js"), "utf8");
     expect(js.startsWith('"use client";')).toBe(true);
@@ -42,8 +58,20 @@ describe("@hookline/react", () => {
       path.join(tmp, "load.mjs"),
       `import * as hooks from "@hookline/react"; console.log(JSON.stringify(Object.keys(hooks).sort()));`,
     );
-    const names = JSON.parse(execFileSync(process.execPath, [path.join(tmp, "load.mjs")], { cwd: tmp, encoding: "utf8" })) as string[];
-    expect(names).toEqual(expect.arrayContaining(["HooklineProvider", "useWebhookAppSession", "useWebhookEndpoints", "useWebhookDeliveries", "useWebhookAnalytics", "useWebhookTimeseries", "HooklineError"]));
+    const names = JSON.parse(
+      execFileSync(process.execPath, [path.join(tmp, "load.mjs")], { cwd: tmp, encoding: "utf8" }),
+    ) as string[];
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "HooklineProvider",
+        "useWebhookAppSession",
+        "useWebhookEndpoints",
+        "useWebhookDeliveries",
+        "useWebhookAnalytics",
+        "useWebhookTimeseries",
+        "HooklineError",
+      ]),
+    );
   });
 
   it("type-checks seed 001's components against the published declarations", () => {
@@ -63,7 +91,9 @@ describe("@hookline/react", () => {
       skipLibCheck: true,
       types: [],
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     expect(diagnostics).toEqual([]);
   });
 });

@@ -8,4 +8,10 @@ const notFound = withPublic(async ({ req, url }) => {
   throw apiErrors.routeNotFound(req.method, url.pathname);
 });
 
-export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE };
+export {
+  notFound as GET,
+  notFound as POST,
+  notFound as PUT,
+  notFound as PATCH,
+  notFound as DELETE,
+};

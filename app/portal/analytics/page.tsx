@@ -11,7 +11,18 @@ import {
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import { formatDateTime, formatDuration, formatNumber, formatPercent } from "@/lib/portal/format";
 import { LatencyChart, OutcomeChart, SuccessRateChart } from "@/components/portal/charts";
-import { Button, Card, cx, EmptyState, ErrorState, PageHeader, ScrollRegion, Segmented, Skeleton, StatCard } from "@/components/portal/ui";
+import {
+  Button,
+  Card,
+  cx,
+  EmptyState,
+  ErrorState,
+  PageHeader,
+  ScrollRegion,
+  Segmented,
+  Skeleton,
+  StatCard,
+} from "@/components/portal/ui";
 
 const WINDOWS: Record<TimeseriesInterval, { label: string; span: number; describe: string }> = {
   minute: { label: "Minute", span: 3600 * 1000, describe: "last hour, per minute" },
@@ -23,14 +34,25 @@ const WINDOWS: Record<TimeseriesInterval, { label: string; span: number; describ
 function rangeFor(interval: TimeseriesInterval) {
   // Whole minutes, so the same view asks the same question (and hits the cache).
   const end = new Date(Math.ceil(Date.now() / 60_000) * 60_000);
-  return { interval, start_date: new Date(end.getTime() - WINDOWS[interval].span).toISOString(), end_date: end.toISOString() };
+  return {
+    interval,
+    start_date: new Date(end.getTime() - WINDOWS[interval].span).toISOString(),
+    end_date: end.toISOString(),
+  };
 }
 
 function plural(n: number | undefined, word: string): string {
   return `${formatNumber(n)} ${word}${n === 1 ? "" : "s"}`;
 }
 
-const BREAKDOWN_FIELDS: AnalyticsField[] = ["total_deliveries", "successful", "failed", "filtered", "success_rate", "p95_latency_ms"];
+const BREAKDOWN_FIELDS: AnalyticsField[] = [
+  "total_deliveries",
+  "successful",
+  "failed",
+  "filtered",
+  "success_rate",
+  "p95_latency_ms",
+];
 
 export default function AnalyticsPage() {
   const [range, setRange] = useState(() => rangeFor("hour"));
@@ -39,7 +61,10 @@ export default function AnalyticsPage() {
   const series = useWebhookTimeseries({ interval, start_date, end_date });
   const { endpoints, loading: endpointsLoading } = useWebhookEndpoints();
   const a = analytics.analytics;
-  const empty = !series.loading && !series.error && series.timeseries.every((p) => p.total_deliveries === 0 && p.total_attempts === 0);
+  const empty =
+    !series.loading &&
+    !series.error &&
+    series.timeseries.every((p) => p.total_deliveries === 0 && p.total_attempts === 0);
 
   return (
     <>
@@ -51,7 +76,10 @@ export default function AnalyticsPage() {
             <Segmented
               label="Interval"
               value={interval}
-              options={(Object.keys(WINDOWS) as TimeseriesInterval[]).map((k) => ({ value: k, label: WINDOWS[k].label }))}
+              options={(Object.keys(WINDOWS) as TimeseriesInterval[]).map((k) => ({
+                value: k,
+                label: WINDOWS[k].label,
+              }))}
               onChange={(v) => setRange(rangeFor(v))}
             />
             <Button onClick={() => setRange(rangeFor(interval))}>Refresh</Button>
@@ -59,12 +87,20 @@ export default function AnalyticsPage() {
         }
       />
 
-      <section aria-label="Summary" className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-4" data-testid="analytics-summary">
+      <section
+        aria-label="Summary"
+        className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-4"
+        data-testid="analytics-summary"
+      >
         {analytics.loading ? (
           Array.from({ length: 4 }, (_, i) => <Skeleton key={i} className="h-[88px]" />)
         ) : analytics.error ? (
           <div className="col-span-full">
-            <ErrorState error={analytics.error} title="Could not load the summary" onRetry={() => void analytics.refetch()} />
+            <ErrorState
+              error={analytics.error}
+              title="Could not load the summary"
+              onRetry={() => void analytics.refetch()}
+            />
           </div>
         ) : (
           <>
@@ -73,16 +109,35 @@ export default function AnalyticsPage() {
               value={formatNumber(a?.total_deliveries)}
               detail={
                 <>
-                  {plural(a?.total_attempts, "attempt")} · <span data-testid="stat-filtered">{formatNumber(a?.filtered)} filtered</span>
+                  {plural(a?.total_attempts, "attempt")} ·{" "}
+                  <span data-testid="stat-filtered">{formatNumber(a?.filtered)} filtered</span>
                 </>
               }
               testId="stat-total"
             />
-            <StatCard label="Successful" value={formatNumber(a?.successful)} tone="ok" detail={`Success rate ${formatPercent(a?.success_rate)}`} testId="stat-successful" />
-            <StatCard label="Failed" value={formatNumber(a?.failed)} tone={a?.failed ? "err" : undefined} detail={plural(a?.failed_attempts, "failed attempt")} testId="stat-failed" />
+            <StatCard
+              label="Successful"
+              value={formatNumber(a?.successful)}
+              tone="ok"
+              detail={`Success rate ${formatPercent(a?.success_rate)}`}
+              testId="stat-successful"
+            />
+            <StatCard
+              label="Failed"
+              value={formatNumber(a?.failed)}
+              tone={a?.failed ? "err" : undefined}
+              detail={plural(a?.failed_attempts, "failed attempt")}
+              testId="stat-failed"
+            />
             <StatCard
               label="Latency p50 / p95 / p99"
-              value={<span className="text-base sm:text-lg">{[a?.p50_latency_ms, a?.p95_latency_ms, a?.p99_latency_ms].map((v) => (v == null ? "—" : formatDuration(v))).join(" / ")}</span>}
+              value={
+                <span className="text-base sm:text-lg">
+                  {[a?.p50_latency_ms, a?.p95_latency_ms, a?.p99_latency_ms]
+                    .map((v) => (v == null ? "—" : formatDuration(v)))
+                    .join(" / ")}
+                </span>
+              }
               detail={`Average ${formatDuration(a?.avg_latency_ms)}`}
               testId="stat-latency"
             />
@@ -93,9 +148,15 @@ export default function AnalyticsPage() {
       {series.loading ? (
         <Skeleton className="h-72 w-full" />
       ) : series.error ? (
-        <ErrorState error={series.error} title="Could not load the charts" onRetry={() => void series.refetch()} />
+        <ErrorState
+          error={series.error}
+          title="Could not load the charts"
+          onRetry={() => void series.refetch()}
+        />
       ) : empty ? (
-        <EmptyState title="No deliveries in this period">Charts fill in as events are delivered. Try a longer interval.</EmptyState>
+        <EmptyState title="No deliveries in this period">
+          Charts fill in as events are delivered. Try a longer interval.
+        </EmptyState>
       ) : (
         <div className="grid gap-6 lg:grid-cols-2">
           <ChartCard title="Deliveries by outcome" className="lg:col-span-2">
@@ -127,11 +188,20 @@ export default function AnalyticsPage() {
           // Wide screens: a table. Phones: each row a small card of label/value lines (same
           // table semantics), so nothing is clipped or scrolls sideways.
           <ScrollRegion label="Deliveries by endpoint" className="overflow-x-auto">
-            <table className="w-full text-sm max-sm:block sm:min-w-[560px]" data-testid="endpoint-breakdown">
+            <table
+              className="w-full text-sm max-sm:block sm:min-w-[560px]"
+              data-testid="endpoint-breakdown"
+            >
               <thead className="bg-(--hl-surface-2) text-left text-xs text-(--hl-muted) max-sm:sr-only">
                 <tr>
                   {BREAKDOWN_COLUMNS.map((c, i) => (
-                    <th key={c} scope="col" className={i === 0 ? "px-4 py-2 font-medium" : "px-3 py-2 text-right font-medium"}>
+                    <th
+                      key={c}
+                      scope="col"
+                      className={
+                        i === 0 ? "px-4 py-2 font-medium" : "px-3 py-2 text-right font-medium"
+                      }
+                    >
                       {c}
                     </th>
                   ))}
@@ -150,7 +220,15 @@ export default function AnalyticsPage() {
   );
 }
 
-function ChartCard({ title, children, className }: { title: string; children: React.ReactNode; className?: string }) {
+function ChartCard({
+  title,
+  children,
+  className,
+}: {
+  title: string;
+  children: React.ReactNode;
+  className?: string;
+}) {
   return (
     <Card className={`p-4 ${className ?? ""}`} aria-label={title}>
       <h2 className="mb-3 text-sm font-semibold">{title}</h2>
@@ -159,12 +237,35 @@ function ChartCard({ title, children, className }: { title: string; children: Re
   );
 }
 
-const BREAKDOWN_COLUMNS = ["Endpoint", "Deliveries", "Successful", "Failed", "Filtered", "Success rate", "p95 latency"] as const;
-const cellClass = "px-3 py-2.5 text-right tabular-nums max-sm:flex max-sm:justify-between max-sm:py-1 max-sm:before:text-(--hl-muted) max-sm:before:content-[attr(data-label)]";
+const BREAKDOWN_COLUMNS = [
+  "Endpoint",
+  "Deliveries",
+  "Successful",
+  "Failed",
+  "Filtered",
+  "Success rate",
+  "p95 latency",
+] as const;
+const cellClass =
+  "px-3 py-2.5 text-right tabular-nums max-sm:flex max-sm:justify-between max-sm:py-1 max-sm:before:text-(--hl-muted) max-sm:before:content-[attr(data-label)]";
 
-function BreakdownRow({ endpoint, start, end }: { endpoint: EndpointResponse; start: string; end: string }) {
-  const { analytics, loading, error } = useWebhookAnalytics({ endpoint_id: endpoint.id, start_date: start, end_date: end, fields: BREAKDOWN_FIELDS });
-  const cell = (v: string) => (loading ? <Skeleton className="ml-auto h-4 w-10" /> : error ? "—" : v);
+function BreakdownRow({
+  endpoint,
+  start,
+  end,
+}: {
+  endpoint: EndpointResponse;
+  start: string;
+  end: string;
+}) {
+  const { analytics, loading, error } = useWebhookAnalytics({
+    endpoint_id: endpoint.id,
+    start_date: start,
+    end_date: end,
+    fields: BREAKDOWN_FIELDS,
+  });
+  const cell = (v: string) =>
+    loading ? <Skeleton className="ml-auto h-4 w-10" /> : error ? "—" : v;
   const values = [
     { v: formatNumber(analytics?.total_deliveries) },
     { v: formatNumber(analytics?.successful), tone: "text-(--hl-ok)" },
@@ -175,11 +276,19 @@ function BreakdownRow({ endpoint, start, end }: { endpoint: EndpointResponse; st
   ];
   return (
     <tr data-testid="breakdown-row" className="max-sm:block max-sm:py-2">
-      <th scope="row" className="max-w-[18rem] truncate px-4 py-2.5 text-left font-mono text-xs font-normal max-sm:block max-sm:max-w-none max-sm:py-1 max-sm:break-all max-sm:whitespace-normal" title={endpoint.url}>
+      <th
+        scope="row"
+        className="max-w-[18rem] truncate px-4 py-2.5 text-left font-mono text-xs font-normal max-sm:block max-sm:max-w-none max-sm:py-1 max-sm:break-all max-sm:whitespace-normal"
+        title={endpoint.url}
+      >
         {endpoint.url}
       </th>
       {values.map((c, i) => (
-        <td key={BREAKDOWN_COLUMNS[i + 1]} data-label={BREAKDOWN_COLUMNS[i + 1]} className={cx(cellClass, c.tone, "max-sm:px-4")}>
+        <td
+          key={BREAKDOWN_COLUMNS[i + 1]}
+          data-label={BREAKDOWN_COLUMNS[i + 1]}
+          className={cx(cellClass, c.tone, "max-sm:px-4")}
+        >
           {cell(c.v)}
         </td>
       ))}

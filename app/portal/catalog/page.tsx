@@ -3,27 +3,50 @@
 import { useMemo, useState } from "react";
 import { useWebhookEventCatalog } from "@/lib/react";
 import type { EventTypeResponse } from "@/lib/event-types/schemas";
-import { Badge, Card, CodeBlock, cx, EmptyState, ErrorState, focusRing, LoadingBlock, PageHeader, TextField } from "@/components/portal/ui";
+import {
+  Badge,
+  Card,
+  CodeBlock,
+  cx,
+  EmptyState,
+  ErrorState,
+  focusRing,
+  LoadingBlock,
+  PageHeader,
+  TextField,
+} from "@/components/portal/ui";
 
 export default function CatalogPage() {
   const { eventTypes, loading, error, refetch } = useWebhookEventCatalog();
   const [filter, setFilter] = useState("");
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();
-    return f ? eventTypes.filter((t) => t.name.toLowerCase().includes(f) || (t.description ?? "").toLowerCase().includes(f)) : eventTypes;
+    return f
+      ? eventTypes.filter(
+          (t) =>
+            t.name.toLowerCase().includes(f) || (t.description ?? "").toLowerCase().includes(f),
+        )
+      : eventTypes;
   }, [eventTypes, filter]);
 
   return (
     <>
-      <PageHeader title="Event catalog" description="Every event type you can subscribe to, with what its payload looks like." />
+      <PageHeader
+        title="Event catalog"
+        description="Every event type you can subscribe to, with what its payload looks like."
+      />
       {loading ? (
         <LoadingBlock label="Loading the event catalog…" />
       ) : error ? (
-        <ErrorState error={error} title="Could not load the event catalog" onRetry={() => void refetch()} />
+        <ErrorState
+          error={error}
+          title="Could not load the event catalog"
+          onRetry={() => void refetch()}
+        />
       ) : eventTypes.length === 0 ? (
         <EmptyState title="No event types published yet">
-          Event types appear here once they are sent or described. Endpoints subscribed to all events (<code className="font-mono">*</code>) receive them as
-          they come.
+          Event types appear here once they are sent or described. Endpoints subscribed to all
+          events (<code className="font-mono">*</code>) receive them as they come.
         </EmptyState>
       ) : (
         <>
@@ -86,7 +109,11 @@ function EventTypeItem({ type }: { type: EventTypeResponse }) {
                     aria-controls={panelId}
                     onClick={() => setTab(k)}
                     onKeyDown={(e) => {
-                      if ((e.key === "ArrowRight" || e.key === "ArrowLeft") && has.example && has.schema) {
+                      if (
+                        (e.key === "ArrowRight" || e.key === "ArrowLeft") &&
+                        has.example &&
+                        has.schema
+                      ) {
                         const next = tab === "example" ? "schema" : "example";
                         setTab(next);
                         document.getElementById(`et-${type.id}-${next}`)?.focus();
@@ -95,7 +122,9 @@ function EventTypeItem({ type }: { type: EventTypeResponse }) {
                     tabIndex={tab === k ? 0 : -1}
                     className={cx(
                       "rounded-md px-2.5 py-1 text-xs font-medium",
-                      tab === k ? "bg-(--hl-brand-soft) text-(--hl-brand-text)" : "text-(--hl-muted) hover:bg-(--hl-surface-2)",
+                      tab === k
+                        ? "bg-(--hl-brand-soft) text-(--hl-brand-text)"
+                        : "text-(--hl-muted) hover:bg-(--hl-surface-2)",
                       focusRing,
                     )}
                   >
@@ -104,7 +133,10 @@ function EventTypeItem({ type }: { type: EventTypeResponse }) {
                 ))}
             </div>
             <div role="tabpanel" id={panelId} aria-labelledby={`et-${type.id}-${tab}`}>
-              <CodeBlock label={`${type.name} ${tab === "example" ? "example payload" : "JSON Schema"}`} maxHeight="max-h-72">
+              <CodeBlock
+                label={`${type.name} ${tab === "example" ? "example payload" : "JSON Schema"}`}
+                maxHeight="max-h-72"
+              >
                 {JSON.stringify(tab === "example" ? type.example : type.schema, null, 2)}
               </CodeBlock>
             </div>

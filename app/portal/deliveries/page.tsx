@@ -3,15 +3,52 @@
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
-import { useWebhookDeliveries, useWebhookEndpoints, useWebhookEventCatalog, type DeliveriesParams, type DeliveryStatus, type DeliverySummary } from "@/lib/react";
+import {
+  useWebhookDeliveries,
+  useWebhookEndpoints,
+  useWebhookEventCatalog,
+  type DeliveriesParams,
+  type DeliveryStatus,
+  type DeliverySummary,
+} from "@/lib/react";
 import { atEditedDate, sortFieldErrors, under } from "@/lib/portal/field-errors";
-import { formatDateTime, formatRelative, isoToLocalInput, localInputToIso } from "@/lib/portal/format";
+import {
+  formatDateTime,
+  formatRelative,
+  isoToLocalInput,
+  localInputToIso,
+} from "@/lib/portal/format";
 import { usePortal } from "@/components/portal/portal-shell";
-import { DELIVERY_STATUS_OPTIONS, DeliveryDrawer, DeliveryStatusBadge, HttpCode } from "@/components/portal/delivery-bits";
-import { DELIVERY_SEARCH_PARAMS, DeliverySearch, deliverySearchFrom } from "@/components/portal/delivery-search";
-import { Button, cx, EmptyState, ErrorState, focusRing, LoadingBlock, PageHeader, SelectField, TextField } from "@/components/portal/ui";
+import {
+  DELIVERY_STATUS_OPTIONS,
+  DeliveryDrawer,
+  DeliveryStatusBadge,
+  HttpCode,
+} from "@/components/portal/delivery-bits";
+import {
+  DELIVERY_SEARCH_PARAMS,
+  DeliverySearch,
+  deliverySearchFrom,
+} from "@/components/portal/delivery-search";
+import {
+  Button,
+  cx,
+  EmptyState,
+  ErrorState,
+  focusRing,
+  LoadingBlock,
+  PageHeader,
+  SelectField,
+  TextField,
+} from "@/components/portal/ui";
 
-const FILTER_LABELS = { status: "Status", event_name: "Event", endpoint_id: "Endpoint", start_date: "From", end_date: "To" };
+const FILTER_LABELS = {
+  status: "Status",
+  event_name: "Event",
+  endpoint_id: "Endpoint",
+  start_date: "From",
+  end_date: "To",
+};
 const DRAWER_ENTRY = "hooklineDeliveryDrawer";
 const FILTERS = ["status", "event_name", "endpoint_id", "start_date", "end_date"] as const;
 
@@ -31,7 +68,9 @@ export default function DeliveriesPage() {
   const activeCount = FILTERS.filter((n) => searchParams.get(n)).length;
   const search = deliverySearchFrom(searchParams);
   const active = activeCount > 0 || search !== null;
-  const clearAll = Object.fromEntries([...FILTERS, ...DELIVERY_SEARCH_PARAMS].map((n) => [n, null]));
+  const clearAll = Object.fromEntries(
+    [...FILTERS, ...DELIVERY_SEARCH_PARAMS].map((n) => [n, null]),
+  );
   const [showFilters, setShowFilters] = useState(false);
 
   // Filters live in the URL. The native History API updates it at once (Next syncs
@@ -53,18 +92,24 @@ export default function DeliveriesPage() {
   );
   const closeDrawer = useCallback(() => {
     // Opened here: step back to the entry without it (as Back does); opened by a link: drop it.
-    if ((window.history.state as Record<string, unknown> | null)?.[DRAWER_ENTRY]) window.history.back();
+    if ((window.history.state as Record<string, unknown> | null)?.[DRAWER_ENTRY])
+      window.history.back();
     else setParams({ delivery: null });
   }, [setParams]);
 
-  const { deliveries, loading, error, hasMore, loadMore, loadingMore, refetch } = useWebhookDeliveries(filters);
+  const { deliveries, loading, error, hasMore, loadMore, loadingMore, refetch } =
+    useWebhookDeliveries(filters);
   const { endpoints } = useWebhookEndpoints();
   const { eventTypes } = useWebhookEventCatalog();
   const endpointUrl = useMemo(() => new Map(endpoints.map((e) => [e.id, e.url])), [endpoints]);
   // Which end of the date range was changed last: a reversed range is reported there.
   const [edited, setEdited] = useState<"start_date" | "end_date" | null>(null);
   const filterErrors = useMemo(() => {
-    const sorted = sortFieldErrors(error, Object.fromEntries([...FILTERS, ...DELIVERY_SEARCH_PARAMS].map((n) => [n, under(n)])), FILTER_LABELS);
+    const sorted = sortFieldErrors(
+      error,
+      Object.fromEntries([...FILTERS, ...DELIVERY_SEARCH_PARAMS].map((n) => [n, under(n)])),
+      FILTER_LABELS,
+    );
     return { ...sorted, fields: atEditedDate(sorted.fields, edited, FILTER_LABELS) };
   }, [error, edited]);
   const filterError = Object.keys(filterErrors.fields).length > 0;
@@ -88,7 +133,13 @@ export default function DeliveriesPage() {
         actions={
           <>
             <Button onClick={() => void refetch()}>Refresh</Button>
-            <Link href={replayHref} className={cx("inline-flex h-10 items-center rounded-md border border-(--hl-border-strong) bg-(--hl-surface) px-4 text-sm font-medium hover:bg-(--hl-surface-2)", focusRing)}>
+            <Link
+              href={replayHref}
+              className={cx(
+                "inline-flex h-10 items-center rounded-md border border-(--hl-border-strong) bg-(--hl-surface) px-4 text-sm font-medium hover:bg-(--hl-surface-2)",
+                focusRing,
+              )}
+            >
               Replay failed…
             </Link>
           </>
@@ -99,7 +150,12 @@ export default function DeliveriesPage() {
         key={search ? `${search.by}:${search.text}` : ""}
         value={search}
         serverError={search ? filterErrors.fields[search.by] : undefined}
-        onSearch={(next) => setParams({ ...Object.fromEntries(DELIVERY_SEARCH_PARAMS.map((n) => [n, null])), ...(next && { [next.by]: next.text }) })}
+        onSearch={(next) =>
+          setParams({
+            ...Object.fromEntries(DELIVERY_SEARCH_PARAMS.map((n) => [n, null])),
+            ...(next && { [next.by]: next.text }),
+          })
+        }
       />
       {/* On narrow screens the filters fold away behind a button. */}
       <Button
@@ -121,7 +177,12 @@ export default function DeliveriesPage() {
         )}
         data-testid="delivery-filters"
       >
-        <SelectField label="Status" value={filters.status ?? ""} onChange={(e) => setParams({ status: e.target.value })} error={filterErrors.fields.status}>
+        <SelectField
+          label="Status"
+          value={filters.status ?? ""}
+          onChange={(e) => setParams({ status: e.target.value })}
+          error={filterErrors.fields.status}
+        >
           <option value="">Any status</option>
           {DELIVERY_STATUS_OPTIONS.map((o) => (
             <option key={o.value} value={o.value}>
@@ -129,18 +190,32 @@ export default function DeliveriesPage() {
             </option>
           ))}
         </SelectField>
-        <SelectField label="Event" value={filters.event_name ?? ""} onChange={(e) => setParams({ event_name: e.target.value })} error={filterErrors.fields.event_name}>
+        <SelectField
+          label="Event"
+          value={filters.event_name ?? ""}
+          onChange={(e) => setParams({ event_name: e.target.value })}
+          error={filterErrors.fields.event_name}
+        >
           <option value="">Any event</option>
-          {filters.event_name && !eventTypes.some((t) => t.name === filters.event_name) ? <option value={filters.event_name}>{filters.event_name}</option> : null}
+          {filters.event_name && !eventTypes.some((t) => t.name === filters.event_name) ? (
+            <option value={filters.event_name}>{filters.event_name}</option>
+          ) : null}
           {eventTypes.map((t) => (
             <option key={t.id} value={t.name}>
               {t.name}
             </option>
           ))}
         </SelectField>
-        <SelectField label="Endpoint" value={filters.endpoint_id ?? ""} onChange={(e) => setParams({ endpoint_id: e.target.value })} error={filterErrors.fields.endpoint_id}>
+        <SelectField
+          label="Endpoint"
+          value={filters.endpoint_id ?? ""}
+          onChange={(e) => setParams({ endpoint_id: e.target.value })}
+          error={filterErrors.fields.endpoint_id}
+        >
           <option value="">Any endpoint</option>
-          {filters.endpoint_id && !endpointUrl.has(filters.endpoint_id) ? <option value={filters.endpoint_id}>{filters.endpoint_id}</option> : null}
+          {filters.endpoint_id && !endpointUrl.has(filters.endpoint_id) ? (
+            <option value={filters.endpoint_id}>{filters.endpoint_id}</option>
+          ) : null}
           {endpoints.map((e) => (
             <option key={e.id} value={e.id}>
               {e.url}
@@ -168,7 +243,11 @@ export default function DeliveriesPage() {
           error={filterErrors.fields.end_date}
         />
         <div className="flex items-end lg:h-full lg:pt-6">
-          <Button variant="ghost" disabled={!active} onClick={() => setParams(Object.fromEntries(FILTERS.map((n) => [n, null])))}>
+          <Button
+            variant="ghost"
+            disabled={!active}
+            onClick={() => setParams(Object.fromEntries(FILTERS.map((n) => [n, null])))}
+          >
             Clear
           </Button>
         </div>
@@ -177,9 +256,15 @@ export default function DeliveriesPage() {
       {loading ? (
         <LoadingBlock label="Loading deliveries…" rows={5} />
       ) : filterError ? (
-        <p className="rounded-lg border border-dashed border-(--hl-border-strong) px-4 py-8 text-center text-sm text-(--hl-muted)">Fix the filters above to see deliveries.</p>
+        <p className="rounded-lg border border-dashed border-(--hl-border-strong) px-4 py-8 text-center text-sm text-(--hl-muted)">
+          Fix the filters above to see deliveries.
+        </p>
       ) : error ? (
-        <ErrorState error={error} title="Could not load deliveries" onRetry={() => void refetch()} />
+        <ErrorState
+          error={error}
+          title="Could not load deliveries"
+          onRetry={() => void refetch()}
+        />
       ) : deliveries.length === 0 ? (
         active ? (
           <EmptyState
@@ -188,13 +273,17 @@ export default function DeliveriesPage() {
           />
         ) : (
           <EmptyState title="No deliveries yet">
-            Deliveries appear here as soon as events are sent to your endpoints. Send a test event from an endpoint to see one.
+            Deliveries appear here as soon as events are sent to your endpoints. Send a test event
+            from an endpoint to see one.
           </EmptyState>
         )
       ) : (
         <>
           <div className="overflow-hidden rounded-lg border border-(--hl-border) bg-(--hl-surface)">
-            <div className="hidden grid-cols-[7.5rem_minmax(0,1.2fr)_minmax(0,1.5fr)_4rem_4.5rem_8rem] gap-3 border-b border-(--hl-border) bg-(--hl-surface-2) px-4 py-2 text-xs font-medium text-(--hl-muted) md:grid" aria-hidden="true">
+            <div
+              className="hidden grid-cols-[7.5rem_minmax(0,1.2fr)_minmax(0,1.5fr)_4rem_4.5rem_8rem] gap-3 border-b border-(--hl-border) bg-(--hl-surface-2) px-4 py-2 text-xs font-medium text-(--hl-muted) md:grid"
+              aria-hidden="true"
+            >
               <span>Status</span>
               <span>Event</span>
               <span>Endpoint</span>
@@ -202,9 +291,18 @@ export default function DeliveriesPage() {
               <span>Attempts</span>
               <span>Created</span>
             </div>
-            <ul aria-label="Deliveries" data-testid="delivery-list" className="divide-y divide-(--hl-border)">
+            <ul
+              aria-label="Deliveries"
+              data-testid="delivery-list"
+              className="divide-y divide-(--hl-border)"
+            >
               {deliveries.map((d) => (
-                <DeliveryRow key={d.id} delivery={d} endpointUrl={endpointUrl.get(d.endpoint_id)} onOpen={() => setParams({ delivery: d.id }, "push")} />
+                <DeliveryRow
+                  key={d.id}
+                  delivery={d}
+                  endpointUrl={endpointUrl.get(d.endpoint_id)}
+                  onOpen={() => setParams({ delivery: d.id }, "push")}
+                />
               ))}
             </ul>
           </div>
@@ -221,12 +319,24 @@ export default function DeliveriesPage() {
         </>
       )}
 
-      <DeliveryDrawer deliveryId={openId} onClose={closeDrawer} endpointUrl={(id) => endpointUrl.get(id)} />
+      <DeliveryDrawer
+        deliveryId={openId}
+        onClose={closeDrawer}
+        endpointUrl={(id) => endpointUrl.get(id)}
+      />
     </>
   );
 }
 
-function DeliveryRow({ delivery: d, endpointUrl, onOpen }: { delivery: DeliverySummary; endpointUrl?: string; onOpen: () => void }) {
+function DeliveryRow({
+  delivery: d,
+  endpointUrl,
+  onOpen,
+}: {
+  delivery: DeliverySummary;
+  endpointUrl?: string;
+  onOpen: () => void;
+}) {
   return (
     <li data-testid="delivery-row" data-status={d.status as DeliveryStatus}>
       <button
@@ -242,12 +352,17 @@ function DeliveryRow({ delivery: d, endpointUrl, onOpen }: { delivery: DeliveryS
           <DeliveryStatusBadge status={d.status} />
         </span>
         <code className="truncate font-mono text-[13px]">{d.event_name}</code>
-        <span className="truncate text-xs text-(--hl-muted) max-md:col-span-3 max-md:row-start-2 md:text-sm">{endpointUrl ?? d.endpoint_id}</span>
+        <span className="truncate text-xs text-(--hl-muted) max-md:col-span-3 max-md:row-start-2 md:text-sm">
+          {endpointUrl ?? d.endpoint_id}
+        </span>
         <span className="max-md:col-start-3 max-md:row-start-1">
           <HttpCode code={d.last_status_code} />
         </span>
         <span className="text-xs text-(--hl-muted) max-md:hidden">{d.attempt_count}</span>
-        <span className="text-xs text-(--hl-subtle) max-md:col-span-3 max-md:row-start-3" title={formatDateTime(d.created_at)}>
+        <span
+          className="text-xs text-(--hl-subtle) max-md:col-span-3 max-md:row-start-3"
+          title={formatDateTime(d.created_at)}
+        >
           {formatRelative(d.created_at)}
         </span>
         {/* The name is the visible text (WCAG 2.5.3), then what the button does. */}

@@ -16,7 +16,18 @@ import {
   useEndpointToggle,
 } from "@/components/portal/endpoint-bits";
 import { useToast } from "@/components/portal/toast";
-import { Alert, Button, Card, CopyButton, cx, EmptyState, ErrorState, focusRing, LoadingBlock, PageHeader } from "@/components/portal/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  CopyButton,
+  cx,
+  EmptyState,
+  ErrorState,
+  focusRing,
+  LoadingBlock,
+  PageHeader,
+} from "@/components/portal/ui";
 
 export default function EndpointsPage() {
   const session = useWebhookAppSession(null);
@@ -66,7 +77,9 @@ export default function EndpointsPage() {
               requestAnimationFrame(() => addButton.current?.focus());
             }}
             onSubmit={async (values) => {
-              const endpoint = await session.createEndpoint(endpointPayload(values, "create") as Parameters<typeof session.createEndpoint>[0]);
+              const endpoint = await session.createEndpoint(
+                endpointPayload(values, "create") as Parameters<typeof session.createEndpoint>[0],
+              );
               setCreated(endpoint);
               setCreating(false);
               toast("Endpoint created");
@@ -79,14 +92,24 @@ export default function EndpointsPage() {
         <div className="mb-6 focus:outline-none" ref={createdNotice} tabIndex={-1}>
           <Alert tone="ok" title="Endpoint created" data-testid="created-notice">
             <p>
-              Save this signing secret in your receiver now to verify our signatures. You can reveal it again later from the endpoint&apos;s page.
+              Save this signing secret in your receiver now to verify our signatures. You can reveal
+              it again later from the endpoint&apos;s page.
             </p>
             <div className="mt-2 flex flex-wrap items-center gap-2">
-              <code className="min-w-0 flex-1 rounded border border-(--hl-border) bg-(--hl-surface) px-2 py-1.5 font-mono text-xs break-all" data-testid="created-secret">
+              <code
+                className="min-w-0 flex-1 rounded border border-(--hl-border) bg-(--hl-surface) px-2 py-1.5 font-mono text-xs break-all"
+                data-testid="created-secret"
+              >
                 {created.secret}
               </code>
               <CopyButton value={created.secret} label="Copy secret" />
-              <Link href={href(`/portal/endpoints/${created.id}`)} className={cx("text-sm font-medium text-(--hl-brand-text) underline-offset-2 hover:underline", focusRing)}>
+              <Link
+                href={href(`/portal/endpoints/${created.id}`)}
+                className={cx(
+                  "text-sm font-medium text-(--hl-brand-text) underline-offset-2 hover:underline",
+                  focusRing,
+                )}
+              >
                 Open endpoint
               </Link>
             </div>
@@ -97,7 +120,11 @@ export default function EndpointsPage() {
       {loading ? (
         <LoadingBlock label="Loading endpoints…" />
       ) : error ? (
-        <ErrorState error={error} title="Could not load the endpoints" onRetry={() => void refetch()} />
+        <ErrorState
+          error={error}
+          title="Could not load the endpoints"
+          onRetry={() => void refetch()}
+        />
       ) : endpoints.length === 0 ? (
         creating ? null : (
           <EmptyState
@@ -108,7 +135,8 @@ export default function EndpointsPage() {
               </Button>
             }
           >
-            Add the URL of a server that should receive events. You can test it right away and see every delivery here.
+            Add the URL of a server that should receive events. You can test it right away and see
+            every delivery here.
           </EmptyState>
         )
       ) : (
@@ -137,33 +165,68 @@ function EndpointRow({ endpoint }: { endpoint: EndpointResponse }) {
               <EndpointStatusBadge endpoint={endpoint} />
               <Link
                 href={href(`/portal/endpoints/${endpoint.id}`)}
-                className={cx("min-w-0 font-mono text-sm font-medium break-all text-(--hl-fg) underline-offset-2 hover:underline", focusRing)}
+                className={cx(
+                  "min-w-0 font-mono text-sm font-medium break-all text-(--hl-fg) underline-offset-2 hover:underline",
+                  focusRing,
+                )}
               >
                 {endpoint.url}
               </Link>
             </div>
-            {endpoint.description ? <p className="mt-1 text-sm text-(--hl-muted)">{endpoint.description}</p> : null}
-            {state.detail ? <p className={cx("mt-1 text-xs", state.tone === "err" ? "text-(--hl-err)" : state.tone === "warn" ? "text-(--hl-warn)" : "text-(--hl-muted)")}>{state.detail}</p> : null}
+            {endpoint.description ? (
+              <p className="mt-1 text-sm text-(--hl-muted)">{endpoint.description}</p>
+            ) : null}
+            {state.detail ? (
+              <p
+                className={cx(
+                  "mt-1 text-xs",
+                  state.tone === "err"
+                    ? "text-(--hl-err)"
+                    : state.tone === "warn"
+                      ? "text-(--hl-warn)"
+                      : "text-(--hl-muted)",
+                )}
+              >
+                {state.detail}
+              </p>
+            ) : null}
             <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-2">
               <SubscriptionChips subscriptions={endpoint.subscriptions} />
-              <span className="text-xs text-(--hl-subtle)">Updated {formatRelative(endpoint.updated_at)}</span>
+              <span className="text-xs text-(--hl-subtle)">
+                Updated {formatRelative(endpoint.updated_at)}
+              </span>
             </div>
           </div>
           <div className="flex shrink-0 flex-wrap gap-2">
             <Button size="sm" onClick={() => setTesting(true)} aria-label={`Test ${endpoint.url}`}>
               Test
             </Button>
-            <Button size="sm" onClick={() => void toggle.toggle()} loading={toggle.busy} aria-label={`${toggle.label} ${endpoint.url}`}>
+            <Button
+              size="sm"
+              onClick={() => void toggle.toggle()}
+              loading={toggle.busy}
+              aria-label={`${toggle.label} ${endpoint.url}`}
+            >
               {toggle.label}
             </Button>
-            <Button size="sm" variant="danger-ghost" onClick={() => setDeleting(true)} aria-label={`Delete ${endpoint.url}`}>
+            <Button
+              size="sm"
+              variant="danger-ghost"
+              onClick={() => setDeleting(true)}
+              aria-label={`Delete ${endpoint.url}`}
+            >
               Delete
             </Button>
           </div>
         </div>
       </Card>
       <TestEndpointDialog endpoint={endpoint} open={testing} onClose={() => setTesting(false)} />
-      <DeleteEndpointDialog endpoint={endpoint} open={deleting} onClose={() => setDeleting(false)} onDeleted={() => setDeleting(false)} />
+      <DeleteEndpointDialog
+        endpoint={endpoint}
+        open={deleting}
+        onClose={() => setDeleting(false)}
+        onDeleted={() => setDeleting(false)}
+      />
     </li>
   );
 }

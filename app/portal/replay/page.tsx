@@ -11,15 +11,50 @@ import {
   type ReplayRequest,
   type ReplayTask,
 } from "@/lib/react";
-import { atEditedDate, errorMessage, sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
-import { formatDateTime, formatNumber, formatRelative, isoToLocalInput, localInputToIso } from "@/lib/portal/format";
+import {
+  atEditedDate,
+  errorMessage,
+  sortFieldErrors,
+  under,
+  type FieldErrors,
+} from "@/lib/portal/field-errors";
+import {
+  formatDateTime,
+  formatNumber,
+  formatRelative,
+  isoToLocalInput,
+  localInputToIso,
+} from "@/lib/portal/format";
 import { usePortal } from "@/components/portal/portal-shell";
 import { useToast } from "@/components/portal/toast";
-import { Alert, Badge, Button, Card, cx, EmptyState, ErrorState, FieldErrorText, focusRing, LoadingBlock, PageHeader, ScrollRegion, SelectField, Spinner, TextField, type Tone } from "@/components/portal/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  cx,
+  EmptyState,
+  ErrorState,
+  FieldErrorText,
+  focusRing,
+  LoadingBlock,
+  PageHeader,
+  ScrollRegion,
+  SelectField,
+  Spinner,
+  TextField,
+  type Tone,
+} from "@/components/portal/ui";
 
 const TASKS_SHOWN = 20;
 
-const LABELS = { start_date: "From", end_date: "To", event_names: "Events", endpoint_id: "Endpoint", status: "Which deliveries" };
+const LABELS = {
+  start_date: "From",
+  end_date: "To",
+  event_names: "Events",
+  endpoint_id: "Endpoint",
+  status: "Which deliveries",
+};
 const CLAIMS = {
   start_date: under("start_date"),
   end_date: under("end_date"),
@@ -65,9 +100,13 @@ function ReplayForm() {
   const toast = useToast();
 
   const [range] = useState(defaultRange);
-  const [start, setStart] = useState(() => isoToLocalInput(searchParams.get("start_date")) || range.start);
+  const [start, setStart] = useState(
+    () => isoToLocalInput(searchParams.get("start_date")) || range.start,
+  );
   const [end, setEnd] = useState(() => isoToLocalInput(searchParams.get("end_date")) || range.end);
-  const [events, setEvents] = useState<string[]>(() => (searchParams.get("event_names") ?? "").split(",").filter(Boolean));
+  const [events, setEvents] = useState<string[]>(() =>
+    (searchParams.get("event_names") ?? "").split(",").filter(Boolean),
+  );
   const [endpointId, setEndpointId] = useState(() => searchParams.get("endpoint_id") ?? "");
   const [status, setStatus] = useState<"failed" | "all">("failed");
 
@@ -139,7 +178,9 @@ function ReplayForm() {
       document.getElementById("replay-tasks")?.focus();
     } catch (err) {
       setStartError(err);
-      const first = (Object.keys(CLAIMS) as (keyof typeof CLAIMS)[]).find((k) => sortFieldErrors(err, CLAIMS, LABELS).fields[k]);
+      const first = (Object.keys(CLAIMS) as (keyof typeof CLAIMS)[]).find(
+        (k) => sortFieldErrors(err, CLAIMS, LABELS).fields[k],
+      );
       if (first) document.getElementById(`${id}-${first}`)?.focus();
     } finally {
       setStarting(false);
@@ -194,7 +235,14 @@ function ReplayForm() {
               ] as const
             ).map(([v, label]) => (
               <label key={v} className="flex items-center gap-2">
-                <input type="radio" name={`${id}-status`} value={v} checked={status === v} onChange={() => setStatus(v)} className="h-4 w-4 accent-(--hl-brand)" />
+                <input
+                  type="radio"
+                  name={`${id}-status`}
+                  value={v}
+                  checked={status === v}
+                  onChange={() => setStatus(v)}
+                  className="h-4 w-4 accent-(--hl-brand)"
+                />
                 {label}
               </label>
             ))}
@@ -218,7 +266,12 @@ function ReplayForm() {
             </option>
           ))}
         </SelectField>
-        <fieldset id={`${id}-event_names`} tabIndex={-1} className="min-w-0 focus:outline-none" aria-describedby={`${id}-events-hint`}>
+        <fieldset
+          id={`${id}-event_names`}
+          tabIndex={-1}
+          className="min-w-0 focus:outline-none"
+          aria-describedby={`${id}-events-hint`}
+        >
           <legend className="mb-1 text-sm font-medium">Events</legend>
           <p id={`${id}-events-hint`} className="mb-2 text-xs text-(--hl-muted)">
             None selected: every event.
@@ -228,7 +281,11 @@ function ReplayForm() {
           ) : catalog.eventTypes.length === 0 ? (
             <p className="text-sm text-(--hl-muted)">No event types in the catalog.</p>
           ) : (
-            <ScrollRegion as="ul" label="Event types to replay" className="max-h-44 space-y-1 overflow-y-auto rounded-md border border-(--hl-border-strong) p-2">
+            <ScrollRegion
+              as="ul"
+              label="Event types to replay"
+              className="max-h-44 space-y-1 overflow-y-auto rounded-md border border-(--hl-border-strong) p-2"
+            >
               {catalog.eventTypes.map((t) => (
                 <li key={t.id}>
                   <label className="flex min-h-6 items-center gap-2 py-0.5 text-sm">
@@ -236,7 +293,11 @@ function ReplayForm() {
                       type="checkbox"
                       className="h-5 w-5 accent-(--hl-brand)"
                       checked={events.includes(t.name)}
-                      onChange={(e) => setEvents((list) => (e.target.checked ? [...list, t.name] : list.filter((n) => n !== t.name)))}
+                      onChange={(e) =>
+                        setEvents((list) =>
+                          e.target.checked ? [...list, t.name] : list.filter((n) => n !== t.name),
+                        )
+                      }
                     />
                     <code className="font-mono text-[13px]">{t.name}</code>
                   </label>
@@ -244,40 +305,56 @@ function ReplayForm() {
               ))}
             </ScrollRegion>
           )}
-          {sorted.fields.event_names ? <FieldErrorText>{sorted.fields.event_names}</FieldErrorText> : null}
+          {sorted.fields.event_names ? (
+            <FieldErrorText>{sorted.fields.event_names}</FieldErrorText>
+          ) : null}
         </fieldset>
 
         <div className="flex flex-wrap items-center justify-between gap-2 rounded-md bg-(--hl-surface-2) px-3 py-2.5 text-sm">
-        <div aria-live="polite" data-testid="replay-preview">
-          {previewing && count === null ? (
-            <span className="inline-flex items-center gap-2 text-(--hl-muted)">
-              <Spinner className="h-4 w-4" /> Counting deliveries…
-            </span>
-          ) : count !== null ? (
-            count === 0 ? (
-              <span>No deliveries match. Widen the date range or filters.</span>
-            ) : (
-              <span>
-                This would replay <strong className="tabular-nums">{formatNumber(count)}</strong> {count === 1 ? "delivery" : "deliveries"}.
+          <div aria-live="polite" data-testid="replay-preview">
+            {previewing && count === null ? (
+              <span className="inline-flex items-center gap-2 text-(--hl-muted)">
+                <Spinner className="h-4 w-4" /> Counting deliveries…
               </span>
-            )
-          ) : shownError ? (
-            <span className="text-(--hl-err)">Fix the highlighted fields to see how many deliveries match.</span>
-          ) : (
-            <span className="text-(--hl-muted)">Choose what to replay.</span>
-          )}
-        </div>
+            ) : count !== null ? (
+              count === 0 ? (
+                <span>No deliveries match. Widen the date range or filters.</span>
+              ) : (
+                <span>
+                  This would replay <strong className="tabular-nums">{formatNumber(count)}</strong>{" "}
+                  {count === 1 ? "delivery" : "deliveries"}.
+                </span>
+              )
+            ) : shownError ? (
+              <span className="text-(--hl-err)">
+                Fix the highlighted fields to see how many deliveries match.
+              </span>
+            ) : (
+              <span className="text-(--hl-muted)">Choose what to replay.</span>
+            )}
+          </div>
           <button
             type="button"
             onClick={() => setRecount((n) => n + 1)}
             disabled={previewing}
-            className={cx("rounded px-1 text-xs font-medium text-(--hl-brand-text) hover:underline disabled:opacity-50", focusRing)}
+            className={cx(
+              "rounded px-1 text-xs font-medium text-(--hl-brand-text) hover:underline disabled:opacity-50",
+              focusRing,
+            )}
           >
             Count again
           </button>
         </div>
-        <Button type="submit" variant="primary" loading={starting} disabled={!count || previewing} className="w-full sm:w-auto">
-          {count ? `Replay ${formatNumber(count)} ${count === 1 ? "delivery" : "deliveries"}` : "Replay"}
+        <Button
+          type="submit"
+          variant="primary"
+          loading={starting}
+          disabled={!count || previewing}
+          className="w-full sm:w-auto"
+        >
+          {count
+            ? `Replay ${formatNumber(count)} ${count === 1 ? "delivery" : "deliveries"}`
+            : "Replay"}
         </Button>
       </form>
     </Card>
@@ -306,13 +383,23 @@ function ReplayTasks() {
       {loading ? (
         <LoadingBlock label="Loading replay tasks…" rows={2} />
       ) : error ? (
-        <ErrorState error={error} title="Could not load replay tasks" onRetry={() => void refetch()} />
+        <ErrorState
+          error={error}
+          title="Could not load replay tasks"
+          onRetry={() => void refetch()}
+        />
       ) : tasks.length === 0 ? (
-        <EmptyState title="No replays yet">Replays you start appear here with their progress.</EmptyState>
+        <EmptyState title="No replays yet">
+          Replays you start appear here with their progress.
+        </EmptyState>
       ) : (
         <ul className="space-y-3" data-testid="replay-tasks">
           {tasks.map((t) => (
-            <TaskItem key={t.id} task={t} endpointUrl={t.filter.endpoint_id ? urls.get(t.filter.endpoint_id) : undefined} />
+            <TaskItem
+              key={t.id}
+              task={t}
+              endpointUrl={t.filter.endpoint_id ? urls.get(t.filter.endpoint_id) : undefined}
+            />
           ))}
         </ul>
       )}
@@ -330,8 +417,12 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
   const pct = Math.max(0, Math.min(100, Math.round(task.progress)));
   const f = task.filter;
   const scope = [
-    f.delivery_ids ? `${formatNumber(f.delivery_id_count ?? f.delivery_ids.length)} selected deliveries` : null,
-    f.start_date && f.end_date ? `${formatDateTime(f.start_date)} – ${formatDateTime(f.end_date)}` : null,
+    f.delivery_ids
+      ? `${formatNumber(f.delivery_id_count ?? f.delivery_ids.length)} selected deliveries`
+      : null,
+    f.start_date && f.end_date
+      ? `${formatDateTime(f.start_date)} – ${formatDateTime(f.end_date)}`
+      : null,
     f.status === "failed" ? "failed only" : "all outcomes",
     f.event_names?.length ? f.event_names.join(", ") : "all events",
     f.endpoint_id ? (endpointUrl ?? f.endpoint_id) : "all endpoints",
@@ -339,7 +430,13 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
 
   return (
     <li>
-      <Card as="article" className="p-4" data-testid="replay-task" data-status={task.status} aria-label={`Replay task ${task.id}`}>
+      <Card
+        as="article"
+        className="p-4"
+        data-testid="replay-task"
+        data-status={task.status}
+        aria-label={`Replay task ${task.id}`}
+      >
         <div className="flex flex-wrap items-center justify-between gap-2">
           <div className="flex items-center gap-2">
             <Badge tone={s.tone}>
@@ -381,7 +478,17 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
             aria-valuetext={`${formatNumber(task.processed)} of ${formatNumber(task.total)} processed`}
             className="h-2 overflow-hidden rounded-full bg-(--hl-surface-2)"
           >
-            <div className={cx("h-full rounded-full transition-[width]", task.status === "failed" ? "bg-(--hl-err)" : task.status === "cancelled" ? "bg-(--hl-subtle)" : "bg-(--hl-brand)")} style={{ width: `${pct}%` }} />
+            <div
+              className={cx(
+                "h-full rounded-full transition-[width]",
+                task.status === "failed"
+                  ? "bg-(--hl-err)"
+                  : task.status === "cancelled"
+                    ? "bg-(--hl-subtle)"
+                    : "bg-(--hl-brand)",
+              )}
+              style={{ width: `${pct}%` }}
+            />
           </div>
           <p className="mt-1.5 flex flex-wrap justify-between gap-2 text-xs text-(--hl-muted)">
             <span data-testid="task-progress">
@@ -389,7 +496,12 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
             </span>
             <span>
               {formatNumber(task.replayed)} replayed
-              {task.failed ? <span className="text-(--hl-err)"> · {formatNumber(task.failed)} could not be replayed</span> : null}
+              {task.failed ? (
+                <span className="text-(--hl-err)">
+                  {" "}
+                  · {formatNumber(task.failed)} could not be replayed
+                </span>
+              ) : null}
             </span>
           </p>
         </div>
@@ -429,7 +541,13 @@ function SkippedList({ task }: { task: ReplayTask }) {
             <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-1">
               {g.ids.map((id) => (
                 <li key={id}>
-                  <Link href={href(`/portal/deliveries?delivery=${encodeURIComponent(id)}`)} className={cx("font-mono text-(--hl-brand-text) underline-offset-2 hover:underline", focusRing)}>
+                  <Link
+                    href={href(`/portal/deliveries?delivery=${encodeURIComponent(id)}`)}
+                    className={cx(
+                      "font-mono text-(--hl-brand-text) underline-offset-2 hover:underline",
+                      focusRing,
+                    )}
+                  >
                     {id}
                   </Link>
                 </li>
@@ -438,7 +556,11 @@ function SkippedList({ task }: { task: ReplayTask }) {
           </li>
         ))}
       </ul>
-      {task.failed > task.skipped.length ? <p className="mt-1 text-(--hl-muted)">The first {formatNumber(task.skipped.length)} of {formatNumber(task.failed)} are listed.</p> : null}
+      {task.failed > task.skipped.length ? (
+        <p className="mt-1 text-(--hl-muted)">
+          The first {formatNumber(task.skipped.length)} of {formatNumber(task.failed)} are listed.
+        </p>
+      ) : null}
     </details>
   );
 }

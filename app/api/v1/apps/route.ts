@@ -8,7 +8,9 @@ import { toListPage } from "@/lib/openapi/shared-schemas";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApiKey(async ({ url }) => toListPage(await listApps(parseQuery(url, listAppsQuery)), serializeApp));
+export const GET = withApiKey(async ({ url }) =>
+  toListPage(await listApps(parseQuery(url, listAppsQuery)), serializeApp),
+);
 
 export const POST = withApiKey(async ({ body, actor }) => {
   const app = await createApp(await body(createAppRequest), actor);

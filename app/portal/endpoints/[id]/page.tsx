@@ -28,7 +28,17 @@ import { FifoBlockedNotice } from "@/components/portal/fifo-blocked";
 import { SigningPanel } from "@/components/portal/signing-panel";
 import { Sparkline } from "@/components/portal/charts";
 import { useToast } from "@/components/portal/toast";
-import { Alert, Button, Card, cx, EmptyState, ErrorState, focusRing, LoadingBlock, Skeleton } from "@/components/portal/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  cx,
+  EmptyState,
+  ErrorState,
+  focusRing,
+  LoadingBlock,
+  Skeleton,
+} from "@/components/portal/ui";
 
 export default function EndpointPage() {
   const { id } = useParams<{ id: string }>();
@@ -43,7 +53,13 @@ export default function EndpointPage() {
   const [deleting, setDeleting] = useState(false);
 
   const back = (
-    <Link href={href("/portal/endpoints")} className={cx("mb-4 inline-flex items-center gap-1 rounded text-sm text-(--hl-muted) hover:text-(--hl-fg)", focusRing)}>
+    <Link
+      href={href("/portal/endpoints")}
+      className={cx(
+        "mb-4 inline-flex items-center gap-1 rounded text-sm text-(--hl-muted) hover:text-(--hl-fg)",
+        focusRing,
+      )}
+    >
       <span aria-hidden="true">←</span> Endpoints
     </Link>
   );
@@ -62,9 +78,15 @@ export default function EndpointPage() {
       <>
         {back}
         {missing ? (
-          <EmptyState title="Endpoint not found">It may have been deleted. Go back to the list of endpoints.</EmptyState>
+          <EmptyState title="Endpoint not found">
+            It may have been deleted. Go back to the list of endpoints.
+          </EmptyState>
         ) : (
-          <ErrorState error={error} title="Could not load the endpoint" onRetry={() => void refetch()} />
+          <ErrorState
+            error={error}
+            title="Could not load the endpoint"
+            onRetry={() => void refetch()}
+          />
         )}
       </>
     );
@@ -79,13 +101,20 @@ export default function EndpointPage() {
         <div className="min-w-0">
           <div className="mb-1 flex items-center gap-2">
             <EndpointStatusBadge endpoint={endpoint} />
-            <span className="text-xs text-(--hl-subtle)">Created {formatDateTime(endpoint.created_at)}</span>
+            <span className="text-xs text-(--hl-subtle)">
+              Created {formatDateTime(endpoint.created_at)}
+            </span>
           </div>
           <h1 className="font-mono text-lg font-semibold break-all sm:text-xl">{endpoint.url}</h1>
-          {endpoint.description ? <p className="mt-1 text-sm text-(--hl-muted)">{endpoint.description}</p> : null}
+          {endpoint.description ? (
+            <p className="mt-1 text-sm text-(--hl-muted)">{endpoint.description}</p>
+          ) : null}
           {endpoint.filter ? (
             <p className="mt-1 text-sm text-(--hl-muted)" data-testid="endpoint-filter">
-              Only events where <code className="font-mono break-all text-(--hl-fg)">{formatFilterText(endpoint.filter)}</code>
+              Only events where{" "}
+              <code className="font-mono break-all text-(--hl-fg)">
+                {formatFilterText(endpoint.filter)}
+              </code>
             </p>
           ) : null}
         </div>
@@ -103,10 +132,23 @@ export default function EndpointPage() {
       </div>
 
       {state.tone === "err" || state.tone === "warn" ? (
-        <Alert tone={state.tone} title={state.tone === "err" ? "Hookline stopped sending to this endpoint" : "Deliveries to this endpoint are failing"} className="mb-6">
+        <Alert
+          tone={state.tone}
+          title={
+            state.tone === "err"
+              ? "Hookline stopped sending to this endpoint"
+              : "Deliveries to this endpoint are failing"
+          }
+          className="mb-6"
+        >
           <p>{state.detail}</p>
           {state.tone === "err" ? (
-            <Button size="sm" className="mt-2" onClick={() => void toggle.toggle()} loading={toggle.busy}>
+            <Button
+              size="sm"
+              className="mt-2"
+              onClick={() => void toggle.toggle()}
+              loading={toggle.busy}
+            >
               Re-enable
             </Button>
           ) : null}
@@ -129,7 +171,10 @@ export default function EndpointPage() {
               catalogLoading={catalog.loading}
               submitLabel="Save changes"
               onSubmit={async (values) => {
-                await session.updateEndpoint(endpoint.id, endpointPayload(values, "edit") as Parameters<typeof session.updateEndpoint>[1]);
+                await session.updateEndpoint(
+                  endpoint.id,
+                  endpointPayload(values, "edit") as Parameters<typeof session.updateEndpoint>[1],
+                );
                 toast("Endpoint saved");
               }}
             />
@@ -169,7 +214,10 @@ export default function EndpointPage() {
 
 /** Success rate and latency over the last 24 hours. */
 function EndpointHealth({ endpointId }: { endpointId: string }) {
-  const { timeseries, loading, error, refetch } = useWebhookTimeseries({ interval: "hour", endpoint_id: endpointId });
+  const { timeseries, loading, error, refetch } = useWebhookTimeseries({
+    interval: "hour",
+    endpoint_id: endpointId,
+  });
   const summary = useMemo(() => {
     let ok = 0;
     let failed = 0;
@@ -185,7 +233,13 @@ function EndpointHealth({ endpointId }: { endpointId: string }) {
         latencyN += Math.max(1, p.total_attempts);
       }
     }
-    return { ok, failed, total, rate: ok + failed > 0 ? Math.round((ok / (ok + failed)) * 1000) / 10 : null, latency: latencyN ? latencySum / latencyN : null };
+    return {
+      ok,
+      failed,
+      total,
+      rate: ok + failed > 0 ? Math.round((ok / (ok + failed)) * 1000) / 10 : null,
+      latency: latencyN ? latencySum / latencyN : null,
+    };
   }, [timeseries]);
 
   return (
@@ -216,7 +270,9 @@ function EndpointHealth({ endpointId }: { endpointId: string }) {
             </div>
             <div>
               <dt className="text-xs text-(--hl-muted)">Avg latency</dt>
-              <dd className="text-lg font-semibold tabular-nums">{formatDuration(summary.latency)}</dd>
+              <dd className="text-lg font-semibold tabular-nums">
+                {formatDuration(summary.latency)}
+              </dd>
             </div>
           </dl>
           {timeseries.some((p) => p.avg_latency_ms !== null) ? (
@@ -224,7 +280,12 @@ function EndpointHealth({ endpointId }: { endpointId: string }) {
               <p className="mb-1 text-xs text-(--hl-muted)">Latency per hour</p>
               <Sparkline
                 values={timeseries.map((p) => p.avg_latency_ms)}
-                labels={timeseries.map((p) => new Date(p.timestamp).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }))}
+                labels={timeseries.map((p) =>
+                  new Date(p.timestamp).toLocaleString(undefined, {
+                    dateStyle: "medium",
+                    timeStyle: "short",
+                  }),
+                )}
                 label={`Average latency per hour over the last 24 hours; overall ${formatDuration(summary.latency)}`}
               />
             </div>
@@ -239,14 +300,20 @@ function EndpointHealth({ endpointId }: { endpointId: string }) {
 
 function RecentDeliveries({ endpointId }: { endpointId: string }) {
   const { href } = usePortal();
-  const { deliveries, loading, error, refetch } = useWebhookDeliveries({ endpoint_id: endpointId, limit: 8 });
+  const { deliveries, loading, error, refetch } = useWebhookDeliveries({
+    endpoint_id: endpointId,
+    limit: 8,
+  });
   return (
     <Card className="p-4" aria-labelledby="recent-title">
       <div className="flex items-center justify-between gap-2">
         <h2 id="recent-title" className="text-base font-semibold">
           Recent deliveries
         </h2>
-        <Link href={href(`/portal/deliveries?endpoint_id=${encodeURIComponent(endpointId)}`)} className={cx("rounded text-sm text-(--hl-brand-text) hover:underline", focusRing)}>
+        <Link
+          href={href(`/portal/deliveries?endpoint_id=${encodeURIComponent(endpointId)}`)}
+          className={cx("rounded text-sm text-(--hl-brand-text) hover:underline", focusRing)}
+        >
           View all
         </Link>
       </div>
@@ -254,9 +321,15 @@ function RecentDeliveries({ endpointId }: { endpointId: string }) {
         {loading ? (
           <LoadingBlock label="Loading deliveries…" rows={3} />
         ) : error ? (
-          <ErrorState error={error} title="Could not load deliveries" onRetry={() => void refetch()} />
+          <ErrorState
+            error={error}
+            title="Could not load deliveries"
+            onRetry={() => void refetch()}
+          />
         ) : deliveries.length === 0 ? (
-          <p className="py-4 text-sm text-(--hl-muted)">Nothing delivered yet. Send a test event to see one here.</p>
+          <p className="py-4 text-sm text-(--hl-muted)">
+            Nothing delivered yet. Send a test event to see one here.
+          </p>
         ) : (
           <DeliveryMiniList deliveries={deliveries} />
         )}

@@ -7,7 +7,9 @@ import { revokePortalSession } from "@/lib/sessions/revocation";
 export const dynamic = "force-dynamic";
 
 /** The current session: its app and the CSRF token for mutations. */
-export const GET = withPortalSession(async ({ session, app }) => describePortalSession(session, app));
+export const GET = withPortalSession(async ({ session, app }) =>
+  describePortalSession(session, app),
+);
 
 /** Ends the session: server-side (the cookie stops working everywhere) and both cookies. */
 export const DELETE = withPortalSession(async ({ session }) => {

@@ -14,11 +14,16 @@ const attempts = new FixedWindowLimiter(30, 60_000);
 /** Exchanges a single-use ticket for the portal session cookies. */
 export const POST = withBrowserPublic(async ({ req, body }) => {
   const wait = attempts.hit(clientAddress(req));
-  if (wait) throw apiErrors.rateLimited("Too many ticket exchanges from this address; wait and retry", wait);
+  if (wait)
+    throw apiErrors.rateLimited(
+      "Too many ticket exchanges from this address; wait and retry",
+      wait,
+    );
   const { ticket } = await body(exchangeTicketRequest);
   const { session, app, body: payload } = await exchangeTicket(ticket);
   const response = json(payload);
-  for (const cookie of await sessionCookies(session, req)) response.headers.append("set-cookie", cookie);
+  for (const cookie of await sessionCookies(session, req))
+    response.headers.append("set-cookie", cookie);
   const origin = crossOrigin(req);
   if (origin && app.embedOrigins.includes(origin)) applyCors(response, origin);
   return response;

@@ -9,7 +9,9 @@ export const dynamic = "force-dynamic";
 
 type Params = { slug: string };
 
-export const GET = withApiKey<Params>(async ({ params }) => serializeApp(await getAppBySlugOrId(params.slug)));
+export const GET = withApiKey<Params>(async ({ params }) =>
+  serializeApp(await getAppBySlugOrId(params.slug)),
+);
 
 export const PATCH = withApiKey<Params>(async ({ params, body, actor }) => {
   const app = await getAppBySlugOrId(params.slug);

@@ -1,4 +1,8 @@
-import { deleteEndpointHandler, getEndpointHandler, updateEndpointHandler } from "@/lib/endpoints/handlers";
+import {
+  deleteEndpointHandler,
+  getEndpointHandler,
+  updateEndpointHandler,
+} from "@/lib/endpoints/handlers";
 import { frontendAppRoute } from "@/lib/http/app-scope";
 import { corsPreflight } from "@/lib/http/cors";
 import { methodsNotAllowed } from "@/lib/http/route";

@@ -19,7 +19,10 @@ export const GET = withApiKey<Params>(async ({ params, url }) => {
 
 export const POST = withApiKey<Params>(async ({ params, body, actor }) => {
   const app = await getAppBySlugOrId(params.slug);
-  return json(serializeEventType(await createEventType(app, await body(createEventTypeRequest), actor)), { status: 201 });
+  return json(
+    serializeEventType(await createEventType(app, await body(createEventTypeRequest), actor)),
+    { status: 201 },
+  );
 });
 
 /** The other methods: 405 with the error envelope and `Allow`. */

@@ -1,4 +1,8 @@
-import { deleteEndpointHandler, getEndpointHandler, updateEndpointHandler } from "@/lib/endpoints/handlers";
+import {
+  deleteEndpointHandler,
+  getEndpointHandler,
+  updateEndpointHandler,
+} from "@/lib/endpoints/handlers";
 import { backendAppRoute } from "@/lib/http/app-scope";
 import { methodsNotAllowed } from "@/lib/http/route";
 

@@ -17,7 +17,9 @@ export const GET = withApiKey<Params>(async ({ params }) => {
 
 export const PATCH = withApiKey<Params>(async ({ params, body, actor }) => {
   const app = await getAppBySlugOrId(params.slug);
-  return serializeEventType(await updateEventType(app, params.name, await body(updateEventTypeRequest), actor));
+  return serializeEventType(
+    await updateEventType(app, params.name, await body(updateEventTypeRequest), actor),
+  );
 });
 
 export const DELETE = withApiKey<Params>(async ({ params, actor }) => {

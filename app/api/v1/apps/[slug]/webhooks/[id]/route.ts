@@ -11,7 +11,9 @@ type Params = { slug: string; id: string };
 
 export const PUT = withApiKey<Params>(async ({ params, body, actor }) => {
   const app = await getAppBySlugOrId(params.slug);
-  return success(webhookUpdated(await updateEndpoint(app, params.id, await body(updateWebhookRequest), actor)));
+  return success(
+    webhookUpdated(await updateEndpoint(app, params.id, await body(updateWebhookRequest), actor)),
+  );
 });
 
 export const DELETE = withApiKey<Params>(async ({ params, actor }) => {

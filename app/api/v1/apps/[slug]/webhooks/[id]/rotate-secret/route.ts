@@ -9,7 +9,12 @@ export const dynamic = "force-dynamic";
 /** Seed 004: `{ secret }` only, and the old secret stops signing at once. */
 export const POST = withApiKey<{ slug: string; id: string }>(async ({ params, body, actor }) => {
   const app = await getAppBySlugOrId(params.slug);
-  const rotated = await rotateEndpointSecret(app, params.id, await body(rotateWebhookSecretRequest), actor);
+  const rotated = await rotateEndpointSecret(
+    app,
+    params.id,
+    await body(rotateWebhookSecretRequest),
+    actor,
+  );
   return success({ secret: rotated.secret });
 });
 

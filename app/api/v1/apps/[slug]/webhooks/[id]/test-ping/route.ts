@@ -8,7 +8,9 @@ export const dynamic = "force-dynamic";
 
 export const POST = withApiKey<{ slug: string; id: string }>(async ({ params, body, actor }) => {
   const app = await getAppBySlugOrId(params.slug);
-  return success(testPingResult(await testEndpoint(app, params.id, await body(testPingRequest), actor)));
+  return success(
+    testPingResult(await testEndpoint(app, params.id, await body(testPingRequest), actor)),
+  );
 });
 
 /** The other methods: 405 with the error envelope and `Allow`. */
