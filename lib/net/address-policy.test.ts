@@ -85,6 +85,10 @@ describe("checkUrlShape", () => {
 
   it("requires https unless private delivery is allowed", () => {
     expect(refused("http://customer.example.com/hooks")).toMatch(/https/);
+    // The refusal names the operator's switch, so a first local receiver is not a dead end.
+    expect(refused("http://customer.example.com/hooks")).toMatch(/HOOKLINE_ALLOW_PRIVATE_TARGETS/);
+    expect(refused("https://localhost/hooks")).toMatch(/HOOKLINE_ALLOW_PRIVATE_TARGETS/);
+    expect(refused("https://127.0.0.1/hooks")).toMatch(/HOOKLINE_ALLOW_PRIVATE_TARGETS/);
     expect(refused("http://customer.example.com/hooks", true)).toBeNull();
   });
 

@@ -161,6 +161,10 @@ export function isForbiddenAddress(ip: string): string | null {
 
 export const MAX_URL_LENGTH = 2048;
 
+/** Said with every refusal that the operator's local-development switch would lift. */
+const LOCAL_TARGETS_HINT =
+  "for local development, start the server with HOOKLINE_ALLOW_PRIVATE_TARGETS=true";
+
 export type UrlShapeResult = { ok: true; url: URL } | { ok: false; reason: string };
 
 /**
@@ -192,7 +196,7 @@ export function checkUrlShape(url: string, opts: { allowPrivate?: boolean } = {}
     };
   }
   if (parsed.protocol === "http:" && !allowPrivate) {
-    return { ok: false, reason: "URL must use https" };
+    return { ok: false, reason: `URL must use https (${LOCAL_TARGETS_HINT})` };
   }
   if (parsed.username !== "" || parsed.password !== "") {
     return { ok: false, reason: "URL must not contain credentials" };
@@ -203,12 +207,20 @@ export function checkUrlShape(url: string, opts: { allowPrivate?: boolean } = {}
     const bareHost = host.replace(/^\[(.*)\]$/, "$1");
     if (isIP(bareHost) !== 0) {
       const reason = isForbiddenAddress(bareHost);
-      if (reason) return { ok: false, reason: `URL points to a forbidden address (${reason})` };
+      if (reason) {
+        return {
+          ok: false,
+          reason: `URL points to a forbidden address (${reason}; ${LOCAL_TARGETS_HINT})`,
+        };
+      }
     }
     // RFC 6761: localhost names always resolve to loopback, so refuse them without asking DNS.
     const name = host.replace(/\.$/, "").toLowerCase();
     if (name === "localhost" || name.endsWith(".localhost")) {
-      return { ok: false, reason: "URL points to a forbidden address (loopback)" };
+      return {
+        ok: false,
+        reason: `URL points to a forbidden address (loopback; ${LOCAL_TARGETS_HINT})`,
+      };
     }
   }
   return { ok: true, url: parsed };
