@@ -144,8 +144,9 @@ export interface ClaimRow {
 
 /**
  * The columns of a claim, over `l` (the leased queue rows: delivery_id, leased_by) joined to
- * `d` deliveries, `e` endpoints, `a` apps and `ev` events (`CLAIM_JOINS`). `payloadWanted` is SQL that is true where the
- * payload should be sent. The signing secrets come along (no second round trip); current first.
+ * `d` deliveries, `e` endpoints, `a` apps and `ev` events (`CLAIM_JOINS`). `payloadWanted` is SQL
+ * that is true where the payload should be sent. The signing secrets come along (no second round
+ * trip); current first.
  */
 export function claimColumns(payloadWanted: string): string {
   return `d.id, d.app_id, d.event_id, d.event_name, d.endpoint_id, l.leased_by, d.attempt_count, d.next_attempt_trigger,
