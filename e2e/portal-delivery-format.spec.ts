@@ -48,6 +48,7 @@ test("the customer switches an endpoint to the Svix format and back to the app's
 
   const axe = await new AxeBuilder({ page })
     .include('[data-testid="delivery-format-panel"]')
+    .include('[data-testid="signing-panel"]')
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"])
     .analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
