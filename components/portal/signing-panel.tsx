@@ -1,14 +1,16 @@
 "use client";
 /**
- * The endpoint page's "Signing" section: which Standard Webhooks signatures deliveries carry
+ * The endpoint page's "Signing" section: the delivery format (Hookline's envelope with
+ * `webhook-*` headers, or what Svix sends), which Standard Webhooks signatures deliveries carry
  * (`v1` HMAC, `v1a` Ed25519, or both) and the Ed25519 public key(s) a receiver verifies `v1a`
  * with. The private key is never sent to the browser.
  */
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { useWebhookAppSession } from "@/lib/react";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import type { SignatureScheme } from "@/lib/endpoints/signature-scheme";
-import { errorMessage, sortFieldErrors, type FieldErrors } from "@/lib/portal/field-errors";
+import type { DeliveryFormat } from "@/lib/endpoints/delivery-format";
+import { errorMessage, sortFieldErrors } from "@/lib/portal/field-errors";
 import { formatDateTime } from "@/lib/portal/format";
 import { useToast } from "@/components/portal/toast";
 import { Alert, Badge, Button, CopyButton, SelectField } from "@/components/portal/ui";
@@ -18,40 +20,80 @@ const SCHEME_LABELS: Record<SignatureScheme, string> = {
   ed25519: "Ed25519 (v1a)",
   both: "Both (v1 and v1a)",
 };
+const FORMAT_LABELS: Record<DeliveryFormat, string> = {
+  hookline: "Hookline (Standard Webhooks)",
+  svix: "Svix",
+};
 const INHERIT = "inherit";
 
-export function SigningPanel({ endpoint }: { endpoint: EndpointResponse }) {
+const code = (text: string) => <code className="font-mono text-xs">{text}</code>;
+
+/** What a receiver gets in each format, in the customer's words. */
+const FORMAT_DETAILS: Record<DeliveryFormat, ReactNode> = {
+  hookline: (
+    <>
+      The body is {code('{"type","timestamp","data"}')} with your payload in {code("data")}; headers{" "}
+      {code("webhook-id")} (one per delivery), {code("webhook-timestamp")},{" "}
+      {code("webhook-signature")}.
+    </>
+  ),
+  svix: (
+    <>
+      As Svix sends it: the body is the payload alone; headers {code("svix-id")} (the message id,
+      the same on every endpoint and retry), {code("svix-timestamp")}, {code("svix-signature")}, and
+      the {code("webhook-*")} headers with the same values.
+    </>
+  ),
+};
+
+/**
+ * One of the endpoint's own settings that may also inherit the app's: a select ("App default"
+ * plus the choices) and Save, with the API's errors on the field.
+ */
+function InheritableChoice<T extends string>({
+  endpointId,
+  field,
+  label,
+  labels,
+  own,
+  savedMessage,
+}: {
+  endpointId: string;
+  field: "signature_scheme" | "delivery_format";
+  label: string;
+  labels: Record<T, string>;
+  /** The endpoint's own value; null inherits. */
+  own: T | null;
+  savedMessage: string;
+}) {
   const session = useWebhookAppSession(null);
   const toast = useToast();
   const id = useId();
-  const [choice, setChoice] = useState<string>(endpoint.signature_scheme ?? INHERIT);
+  const [choice, setChoice] = useState<string>(own ?? INHERIT);
   const [saving, setSaving] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState<string | undefined>();
   const [formError, setFormError] = useState<string | null>(null);
-  const current = endpoint.signature_scheme ?? INHERIT;
-  const previousKeys = endpoint.public_keys.filter((k) => k.expires_at !== null);
+  const current = own ?? INHERIT;
 
   async function save(e: FormEvent) {
     e.preventDefault();
     setSaving(true);
-    setErrors({});
+    setError(undefined);
     setFormError(null);
     try {
-      await session.updateEndpoint(endpoint.id, {
-        signature_scheme: choice === INHERIT ? null : (choice as SignatureScheme),
-      });
-      toast("Signature scheme saved");
+      await session.updateEndpoint(endpointId, { [field]: choice === INHERIT ? null : choice });
+      toast(savedMessage);
     } catch (err) {
       const sorted = sortFieldErrors(
         err,
-        { scheme: (f: string) => f === "signature_scheme" },
-        { signature_scheme: "Signature scheme" },
+        { choice: (f: string) => f === field },
+        { [field]: label },
       );
-      setErrors(sorted.fields);
+      setError(sorted.fields.choice);
       setFormError(
         sorted.rest.length
           ? sorted.rest.join(" ")
-          : sorted.fields.scheme
+          : sorted.fields.choice
             ? null
             : errorMessage(err),
       );
@@ -61,38 +103,20 @@ export function SigningPanel({ endpoint }: { endpoint: EndpointResponse }) {
   }
 
   return (
-    <div className="space-y-4" data-testid="signing-panel">
-      <p className="text-sm text-(--hl-muted)">
-        Deliveries carry Standard Webhooks signatures in the{" "}
-        <code className="font-mono text-xs">webhook-signature</code> header:{" "}
-        <code className="font-mono text-xs">v1</code> is checked with the signing secret,{" "}
-        <code className="font-mono text-xs">v1a</code> with the public key below, which cannot be
-        used to sign.
-      </p>
-      <div className="flex flex-wrap items-center gap-2 text-sm">
-        <span className="text-(--hl-muted)">Signing with</span>
-        <Badge tone="info" dot={false}>
-          <span data-testid="effective-scheme">
-            {SCHEME_LABELS[endpoint.effective_signature_scheme]}
-          </span>
-        </Badge>
-        {endpoint.signature_scheme === null ? (
-          <span className="text-xs text-(--hl-subtle)">(the app&apos;s default)</span>
-        ) : null}
-      </div>
+    <>
       <form onSubmit={save} noValidate className="flex flex-wrap items-end gap-2">
         <SelectField
-          id={`${id}-scheme`}
-          label="Signature scheme"
+          id={`${id}-${field}`}
+          label={label}
           value={choice}
           onChange={(e) => setChoice(e.target.value)}
-          error={errors.scheme}
+          error={error}
           className="min-w-56"
         >
           <option value={INHERIT}>App default</option>
-          {(Object.keys(SCHEME_LABELS) as SignatureScheme[]).map((scheme) => (
-            <option key={scheme} value={scheme}>
-              {SCHEME_LABELS[scheme]}
+          {(Object.keys(labels) as T[]).map((value) => (
+            <option key={value} value={value}>
+              {labels[value]}
             </option>
           ))}
         </SelectField>
@@ -107,6 +131,86 @@ export function SigningPanel({ endpoint }: { endpoint: EndpointResponse }) {
         </Button>
       </form>
       {formError ? <Alert tone="err">{formError}</Alert> : null}
+    </>
+  );
+}
+
+function InForce({
+  label,
+  value,
+  own,
+  testId,
+}: {
+  label: string;
+  value: string;
+  own: unknown;
+  testId: string;
+}) {
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm">
+      <span className="text-(--hl-muted)">{label}</span>
+      <Badge tone="info" dot={false}>
+        <span data-testid={testId}>{value}</span>
+      </Badge>
+      {own === null ? (
+        <span className="text-xs text-(--hl-subtle)">(the app&apos;s default)</span>
+      ) : null}
+    </div>
+  );
+}
+
+/** What the endpoint receives (Hookline's envelope or what Svix sends), and the choice of it. */
+export function DeliveryFormatPanel({ endpoint }: { endpoint: EndpointResponse }) {
+  const format = endpoint.effective_delivery_format;
+  return (
+    <div className="space-y-3" data-testid="delivery-format-panel">
+      <InForce
+        label="Sending as"
+        value={FORMAT_LABELS[format]}
+        own={endpoint.delivery_format}
+        testId="effective-format"
+      />
+      <p className="text-sm text-(--hl-muted)" data-testid="delivery-format-details">
+        {FORMAT_DETAILS[format]}
+      </p>
+      <InheritableChoice
+        endpointId={endpoint.id}
+        field="delivery_format"
+        label="Delivery format"
+        labels={FORMAT_LABELS}
+        own={endpoint.delivery_format}
+        savedMessage="Delivery format saved"
+      />
+    </div>
+  );
+}
+
+export function SigningPanel({ endpoint }: { endpoint: EndpointResponse }) {
+  const previousKeys = endpoint.public_keys.filter((k) => k.expires_at !== null);
+  const signatureHeader =
+    endpoint.effective_delivery_format === "svix" ? "svix-signature" : "webhook-signature";
+
+  return (
+    <div className="space-y-4" data-testid="signing-panel">
+      <p className="text-sm text-(--hl-muted)">
+        Deliveries carry Standard Webhooks signatures in the {code(signatureHeader)} header:{" "}
+        {code("v1")} is checked with the signing secret, {code("v1a")} with the public key below,
+        which cannot be used to sign.
+      </p>
+      <InForce
+        label="Signing with"
+        value={SCHEME_LABELS[endpoint.effective_signature_scheme]}
+        own={endpoint.signature_scheme}
+        testId="effective-scheme"
+      />
+      <InheritableChoice
+        endpointId={endpoint.id}
+        field="signature_scheme"
+        label="Signature scheme"
+        labels={SCHEME_LABELS}
+        own={endpoint.signature_scheme}
+        savedMessage="Signature scheme saved"
+      />
 
       <div>
         <h3 className="mb-1 text-sm font-medium">Ed25519 public key</h3>

@@ -19,6 +19,7 @@ export async function createApp(input: CreateAppRequest, actor: string): Promise
           branding: input.branding ?? {},
           strictCatalog: input.strict_catalog ?? false,
           ...(input.signature_scheme !== undefined && { signatureScheme: input.signature_scheme }),
+          ...(input.delivery_format !== undefined && { deliveryFormat: input.delivery_format }),
         },
       });
       await recordAudit(tx, {

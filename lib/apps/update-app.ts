@@ -18,6 +18,7 @@ export async function updateApp(app: App, input: UpdateAppRequest, actor: string
           ...(input.branding !== undefined && { branding: input.branding }),
           ...(input.strict_catalog !== undefined && { strictCatalog: input.strict_catalog }),
           ...(input.signature_scheme !== undefined && { signatureScheme: input.signature_scheme }),
+          ...(input.delivery_format !== undefined && { deliveryFormat: input.delivery_format }),
         },
       });
       if (input.signature_scheme !== undefined)

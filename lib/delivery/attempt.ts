@@ -13,7 +13,7 @@ import {
   cancelClaimedDelivery,
   cancelPendingDeliveriesForEndpoint,
 } from "@/lib/delivery/cancel-deliveries";
-import { deliveryBodyOf, type ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
+import { deliveryBodyOf, messageIdOf, type ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
 import { maskRequestHeaders } from "@/lib/delivery/payload";
 import {
   recordAttemptOutcome,
@@ -83,7 +83,7 @@ export async function runClaimedAttempt(
   }
 
   const attemptedAt = new Date();
-  const body = deliveryBodyOf(claim.event);
+  const body = deliveryBodyOf(claim.event, claim.deliveryFormat);
   let headers: Record<string, string> = {};
   let result: AttemptResult;
   const { secrets, ed25519Keys } = claim;
@@ -93,12 +93,13 @@ export async function runClaimedAttempt(
     );
   } else {
     headers = buildWebhookHeaders({
-      msgId: claim.deliveryId,
+      msgId: messageIdOf(claim),
       timestamp: Math.floor(attemptedAt.getTime() / 1000),
       body,
       secrets,
       ed25519Keys,
       customHeaders: stringHeaders(claim.customHeaders),
+      svixHeaders: claim.deliveryFormat === "svix",
     });
     result = await postWebhook({
       url: claim.url,

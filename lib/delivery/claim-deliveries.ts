@@ -4,6 +4,7 @@
  */
 import { getDb } from "@/lib/db/client";
 import {
+  CLAIM_JOINS,
   claimColumns,
   loadedEventOf,
   toClaim,
@@ -85,7 +86,7 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
      ranked AS (SELECT l.*, d.event_id, row_number() OVER (PARTITION BY d.event_id ORDER BY l.delivery_id) AS event_rank
                 FROM l JOIN deliveries d ON d.id = l.delivery_id)
      SELECT ${claimColumns("l.event_rank = 1 AND NOT (d.event_id = ANY ($9::text[]))")}
-     FROM ranked l JOIN deliveries d ON d.id = l.delivery_id JOIN endpoints e ON e.id = d.endpoint_id JOIN events ev ON ev.id = d.event_id`,
+     FROM ranked l ${CLAIM_JOINS}`,
     values: [
       input.workerId,
       input.limit,
@@ -179,7 +180,7 @@ export async function claimDelivery(
          AND ${notHeldBackSql("q")}
        RETURNING q.delivery_id, q.leased_by)
      SELECT ${claimColumns("true")}
-     FROM l JOIN deliveries d ON d.id = l.delivery_id JOIN endpoints e ON e.id = d.endpoint_id JOIN events ev ON ev.id = d.event_id`,
+     FROM l ${CLAIM_JOINS}`,
     [deliveryId, holder, LEASE_MARGIN_SECONDS, options.onlyIfDue],
   );
   const row = rows[0];

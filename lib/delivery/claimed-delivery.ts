@@ -4,9 +4,10 @@
  * event: a 1 MB payload fanned out to 10,000 endpoints is in memory once, not once per claim.
  */
 import type { KeyObject } from "node:crypto";
-import { buildDeliveryBody } from "@/lib/delivery/payload";
+import { buildDeliveryBody, buildRawDeliveryBody } from "@/lib/delivery/payload";
 import { signingMaterialFor, type EncryptedSecretRow } from "@/lib/delivery/secret-cache";
 import { effectiveSignatureScheme } from "@/lib/endpoints/signature-scheme";
+import { effectiveDeliveryFormat, type DeliveryFormat } from "@/lib/endpoints/delivery-format";
 import type { AttemptTrigger } from "@/lib/delivery/states";
 
 /** An event as attempts see it; one object per event, shared. */
@@ -17,17 +18,30 @@ export interface LoadedEvent {
   /** Null once retention removed the payload. */
   payload: unknown;
   expired: boolean;
-  /** The request body (the same bytes for every endpoint, retry and replay), built on first use. */
+  /**
+   * The request body per delivery format (the same bytes for every endpoint, retry and replay in
+   * that format), built on first use.
+   */
   body?: string;
+  rawBody?: string;
 }
 
-export function deliveryBodyOf(event: LoadedEvent): string {
-  event.body ??= buildDeliveryBody({
+export function deliveryBodyOf(event: LoadedEvent, format: DeliveryFormat): string {
+  if (format === "svix") return (event.rawBody ??= buildRawDeliveryBody(event.payload));
+  return (event.body ??= buildDeliveryBody({
     eventName: event.name,
     eventCreatedAt: event.createdAt,
     payload: event.payload,
-  });
-  return event.body;
+  }));
+}
+
+/**
+ * The `webhook-id` (and `svix-id`): in the `svix` format the event's id, the same on every
+ * endpoint, as Svix's message id is; otherwise the delivery's. Both stay fixed across retries
+ * and replays.
+ */
+export function messageIdOf(claim: ClaimedDelivery): string {
+  return claim.deliveryFormat === "svix" ? claim.event.id : claim.deliveryId;
 }
 
 export interface ClaimedDelivery {
@@ -55,6 +69,8 @@ export interface ClaimedDelivery {
   secrets: string[];
   /** Every Ed25519 key that signs right now under the endpoint's scheme (`v1a`), current first. */
   ed25519Keys: KeyObject[];
+  /** The endpoint's own format, else its app's. */
+  deliveryFormat: DeliveryFormat;
 }
 
 /**
@@ -122,12 +138,15 @@ export interface ClaimRow {
   secrets: EncryptedSecretRow[];
   /** The endpoint's own scheme, else its app's. */
   signature_scheme: string | null;
+  /** The endpoint's own format, else its app's. */
+  delivery_format: string | null;
 }
 
 /**
  * The columns of a claim, over `l` (the leased queue rows: delivery_id, leased_by) joined to
- * `d` deliveries, `e` endpoints and `ev` events. `payloadWanted` is SQL that is true where the
- * payload should be sent. The signing secrets come along (no second round trip); current first.
+ * `d` deliveries, `e` endpoints, `a` apps and `ev` events (`CLAIM_JOINS`). `payloadWanted` is SQL
+ * that is true where the payload should be sent. The signing secrets come along (no second round
+ * trip); current first.
  */
 export function claimColumns(payloadWanted: string): string {
   return `d.id, d.app_id, d.event_id, d.event_name, d.endpoint_id, l.leased_by, d.attempt_count, d.next_attempt_trigger,
@@ -135,11 +154,16 @@ export function claimColumns(payloadWanted: string): string {
   e.url, e.headers, e.timeout_seconds, e.max_retries, e.rate_limit, e.is_active, e.deleted_at,
   ev.created_at AS event_created_at, (ev.payload IS NULL) AS payload_expired,
   CASE WHEN ${payloadWanted} THEN ev.payload END AS payload,
-  coalesce(e.signature_scheme, (SELECT a.signature_scheme FROM apps a WHERE a.id = d.app_id)) AS signature_scheme,
+  coalesce(e.signature_scheme, a.signature_scheme) AS signature_scheme,
+  coalesce(e.delivery_format, a.delivery_format) AS delivery_format,
   (SELECT coalesce(json_agg(json_build_object('id', s.id, 'enc', s.secret_encrypted, 'kind', s.kind)
             ORDER BY (s.expires_at IS NULL) DESC, s.created_at DESC, s.id DESC), '[]'::json)
    FROM endpoint_secrets s WHERE s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now())) AS secrets`;
 }
+
+/** What the claim columns read, after `FROM <leased rows> l`. */
+export const CLAIM_JOINS =
+  "JOIN deliveries d ON d.id = l.delivery_id JOIN endpoints e ON e.id = d.endpoint_id JOIN apps a ON a.id = d.app_id JOIN events ev ON ev.id = d.event_id";
 
 export function toClaim(row: ClaimRow, event: LoadedEvent): ClaimedDelivery {
   return {
@@ -160,6 +184,7 @@ export function toClaim(row: ClaimRow, event: LoadedEvent): ClaimedDelivery {
     endpointDeleted: row.deleted_at !== null,
     event,
     ...signingMaterialFor(row.secrets, effectiveSignatureScheme(row.signature_scheme, null)),
+    deliveryFormat: effectiveDeliveryFormat(row.delivery_format, null),
   };
 }
 

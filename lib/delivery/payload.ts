@@ -1,7 +1,8 @@
 /**
- * What a receiver gets: the Standard Webhooks payload shape `{ type, timestamp, data }`, where
- * `data` is the payload the product triggered. Built from stored columns only, so every retry
- * and replay of a delivery sends the same bytes.
+ * What a receiver gets in the `hookline` format: the Standard Webhooks payload shape
+ * `{ type, timestamp, data }`, where `data` is the payload the product triggered (the `svix`
+ * format sends the payload alone, `buildRawDeliveryBody`). Built from stored columns only, so
+ * every retry and replay of a delivery sends the same bytes.
  */
 export interface DeliveryBodyInput {
   eventName: string;
@@ -21,6 +22,12 @@ export function buildDeliveryBody({
   });
 }
 
+/** The `svix` format's body: the payload as stored (jsonb: key order and spacing are its own). */
+export function buildRawDeliveryBody(payload: unknown): string {
+  return JSON.stringify(payload);
+}
+
+const SIGNATURE_HEADERS = new Set(["webhook-signature", "svix-signature"]);
 const SECRET_HEADER = /authorization|cookie|secret|token|password|api[-_]?key|signature/i;
 
 /**
@@ -30,7 +37,7 @@ const SECRET_HEADER = /authorization|cookie|secret|token|password|api[-_]?key|si
 export function maskRequestHeaders(headers: Record<string, string>): Record<string, string> {
   const masked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (name === "webhook-signature") {
+    if (SIGNATURE_HEADERS.has(name)) {
       masked[name] = value
         .split(" ")
         .filter(Boolean)

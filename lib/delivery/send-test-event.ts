@@ -7,6 +7,7 @@ import { withTransaction } from "@/lib/delivery/sql";
 import type { ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
 import { insertPendingDeliveries } from "@/lib/delivery/enqueue-deliveries";
 import { LEASE_MARGIN_SECONDS } from "@/lib/delivery/states";
+import { effectiveDeliveryFormat } from "@/lib/endpoints/delivery-format";
 
 export interface TestEventResult {
   delivery_id: string;
@@ -93,6 +94,7 @@ export async function sendTestEvent(input: SendTestEventInput): Promise<TestEven
       expired: false,
     },
     ...(await activeSigningMaterial(endpoint)),
+    deliveryFormat: effectiveDeliveryFormat(endpoint.deliveryFormat, app.deliveryFormat),
   };
   const run = await runClaimedAttempt(claim);
   if (run.kind === "cancelled") {

@@ -68,6 +68,30 @@ describe("buildWebhookHeaders", () => {
     expect(Object.keys(headers)[0]).toBe("x-tenant");
   });
 
+  it("adds the svix-* names with the same values when asked, and reserves them from custom headers", () => {
+    const input = {
+      msgId: SPEC.msgId,
+      timestamp: SPEC.timestamp,
+      body: SPEC.body,
+      secrets: [SPEC.secret],
+      customHeaders: { "Svix-Id": "forged", "x-tenant": "acme" },
+    };
+    expect(buildWebhookHeaders({ ...input, svixHeaders: true })).toEqual({
+      "x-tenant": "acme",
+      "content-type": "application/json",
+      "user-agent": "Hookline/1.0",
+      "svix-id": SPEC.msgId,
+      "svix-timestamp": "1614265330",
+      "svix-signature": SPEC.signature,
+      "webhook-id": SPEC.msgId,
+      "webhook-timestamp": "1614265330",
+      "webhook-signature": SPEC.signature,
+    });
+    expect(Object.keys(buildWebhookHeaders(input)).filter((h) => h.startsWith("svix-"))).toEqual(
+      [],
+    );
+  });
+
   describe.each([
     ["standardwebhooks", (secret: string) => new StandardWebhook(secret)],
     ["svix", (secret: string) => new SvixWebhook(secret)],
@@ -87,7 +111,8 @@ describe("buildWebhookHeaders", () => {
 
     it("with one secret", () => {
       const secret = generateSigningSecret();
-      expect(makeVerifier(secret).verify(body, build([secret]))).toEqual(JSON.parse(body));
+      // svix 2.x's verify returns nothing, standardwebhooks' the payload: not throwing is the check.
+      expect(() => makeVerifier(secret).verify(body, build([secret]))).not.toThrow();
       expect(() => makeVerifier(generateSigningSecret()).verify(body, build([secret]))).toThrow();
     });
 
@@ -95,8 +120,8 @@ describe("buildWebhookHeaders", () => {
       const oldSecret = generateSigningSecret();
       const newSecret = generateSigningSecret();
       const headers = build([newSecret, oldSecret]);
-      expect(makeVerifier(oldSecret).verify(body, headers)).toEqual(JSON.parse(body));
-      expect(makeVerifier(newSecret).verify(body, headers)).toEqual(JSON.parse(body));
+      expect(() => makeVerifier(oldSecret).verify(body, headers)).not.toThrow();
+      expect(() => makeVerifier(newSecret).verify(body, headers)).not.toThrow();
       expect(() => makeVerifier(oldSecret).verify(body + " ", headers)).toThrow();
     });
   });

@@ -76,6 +76,9 @@ const RESERVED_HEADERS = new Set([
   "webhook-id",
   "webhook-timestamp",
   "webhook-signature",
+  "svix-id",
+  "svix-timestamp",
+  "svix-signature",
   "content-length",
   "transfer-encoding",
   "connection",
@@ -95,6 +98,11 @@ export interface BuildWebhookHeadersInput {
   /** Private keys that add a `v1a` signature each (after the `v1` ones). */
   ed25519Keys?: readonly KeyObject[];
   customHeaders?: Record<string, string> | null;
+  /**
+   * Also send the id, timestamp and signatures as `svix-id`, `svix-timestamp`, `svix-signature`
+   * (the `svix` delivery format): receivers written for Svix read those names by hand.
+   */
+  svixHeaders?: boolean;
 }
 
 /**
@@ -108,6 +116,7 @@ export function buildWebhookHeaders({
   secrets,
   ed25519Keys,
   customHeaders,
+  svixHeaders = false,
 }: BuildWebhookHeadersInput): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(customHeaders ?? {})) {
@@ -116,8 +125,14 @@ export function buildWebhookHeaders({
   }
   headers["content-type"] = "application/json";
   headers["user-agent"] = USER_AGENT;
+  const signatures = signatureHeader(secrets, msgId, timestamp, body, ed25519Keys);
+  if (svixHeaders) {
+    headers["svix-id"] = msgId;
+    headers["svix-timestamp"] = String(timestamp);
+    headers["svix-signature"] = signatures;
+  }
   headers["webhook-id"] = msgId;
   headers["webhook-timestamp"] = String(timestamp);
-  headers["webhook-signature"] = signatureHeader(secrets, msgId, timestamp, body, ed25519Keys);
+  headers["webhook-signature"] = signatures;
   return headers;
 }

@@ -47,6 +47,16 @@ export async function createTestEndpoint(
   });
 }
 
+/** Whether `fn` returns without throwing (a verifier accepting a request). */
+export function accepts(fn: () => unknown): boolean {
+  try {
+    fn();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,

@@ -7,7 +7,12 @@ import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 import { useTestDatabase } from "../helpers/db";
 import { startReceiver, type Receiver, type ReceivedRequest } from "../helpers/receiver";
-import { createTestApp, createTestEndpoint, eventually } from "../helpers/delivery-fixtures";
+import {
+  accepts,
+  createTestApp,
+  createTestEndpoint,
+  eventually,
+} from "../helpers/delivery-fixtures";
 import { startEmbeddedDriver, type EmbeddedDriver } from "@/lib/jobs/embedded-driver";
 import { triggerEvent } from "@/lib/events/trigger-event";
 import { rotateSigningSecret } from "@/lib/endpoints/signing-secrets";
@@ -38,18 +43,10 @@ function acceptedBy(
     "webhook-timestamp": req.headers["webhook-timestamp"]!,
     "webhook-signature": req.headers["webhook-signature"]!,
   };
-  const attempt = (fn: () => unknown) => {
-    try {
-      fn();
-      return true;
-    } catch {
-      return false;
-    }
-  };
   return {
-    standard: attempt(() => new StandardWebhook(secret).verify(req.body, headers)),
-    svix: attempt(() => new SvixWebhook(secret).verify(req.body, headers)),
-    hookline: attempt(() => verifyWebhook(secret, headers, req.body)),
+    standard: accepts(() => new StandardWebhook(secret).verify(req.body, headers)),
+    svix: accepts(() => new SvixWebhook(secret).verify(req.body, headers)),
+    hookline: accepts(() => verifyWebhook(secret, headers, req.body)),
   };
 }
 

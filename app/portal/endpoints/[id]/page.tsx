@@ -25,7 +25,7 @@ import {
 } from "@/components/portal/endpoint-bits";
 import { DeliveryMiniList } from "@/components/portal/delivery-bits";
 import { FifoBlockedNotice } from "@/components/portal/fifo-blocked";
-import { SigningPanel } from "@/components/portal/signing-panel";
+import { DeliveryFormatPanel, SigningPanel } from "@/components/portal/signing-panel";
 import { Sparkline } from "@/components/portal/charts";
 import { useToast } from "@/components/portal/toast";
 import {
@@ -189,6 +189,8 @@ export default function EndpointPage() {
             <h2 id="signing-title" className="mb-3 text-base font-semibold">
               Signing
             </h2>
+            <DeliveryFormatPanel key={`${endpoint.id}-format`} endpoint={endpoint} />
+            <hr className="my-4 border-(--hl-border)" />
             <SigningPanel key={endpoint.id} endpoint={endpoint} />
           </Card>
         </div>
