@@ -137,7 +137,7 @@ async function answer<P>(
     });
     res.end(
       JSON.stringify({
-        error: { code: "internal_error", message: "Something went wrong on our side" },
+        error: { code: "internal_error", message: "Something went wrong on our side", details: {} },
       }),
     );
   }

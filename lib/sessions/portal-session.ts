@@ -28,6 +28,11 @@ export interface PortalSession {
   csrf: string;
   /** Unix seconds. */
   issuedAt: number;
+  /**
+   * Unix milliseconds of the exchange, ordered after the app's last revoke-all cut-off (see
+   * lib/sessions/revocation.ts). Absent in cookies sealed before it existed.
+   */
+  issuedAtMs?: number;
   lastSeenAt: number;
 }
 
@@ -37,13 +42,19 @@ export function sessionLifetimeSeconds(): number {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-export function newPortalSession(appId: string): PortalSession {
-  const t = now();
+/**
+ * A session on the app, issued strictly after `revokedBefore` (the app's revoke-all cut-off as
+ * read when the ticket was spent), so a clock reading that ties with the cut-off cannot end it.
+ */
+export function newPortalSession(appId: string, revokedBefore: Date | null = null): PortalSession {
+  const issuedAtMs = Math.max(Date.now(), (revokedBefore?.getTime() ?? 0) + 1);
+  const t = Math.floor(issuedAtMs / 1000);
   return {
     sid: `ses_${randomBytes(12).toString("base64url")}`,
     appId,
     csrf: randomBytes(24).toString("base64url"),
     issuedAt: t,
+    issuedAtMs,
     lastSeenAt: t,
   };
 }
