@@ -92,7 +92,7 @@ export const endpointRoutes = defineRoutes([
     pathParams: p,
     body: rotateSecretRequest,
     responses: { 200: { description: "The new secret", schema: rotateSecretResponse } },
-    errors: [404],
+    errors: [404, 409],
   },
   {
     method: "get",
