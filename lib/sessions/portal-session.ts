@@ -75,8 +75,14 @@ function parseCookies(header: string | null): Map<string, string> {
   return out;
 }
 
-/** The valid session a request carries, if any (either cookie). */
-export async function readPortalSession(req: Request): Promise<PortalSession | null> {
+/**
+ * The valid session a request carries, if any (either cookie). `timedOut`: also one whose
+ * expiry has passed (only to know which app the browser had a session on, never to serve it).
+ */
+export async function readPortalSession(
+  req: Request,
+  options: { timedOut?: boolean } = {},
+): Promise<PortalSession | null> {
   const cookies = parseCookies(req.headers.get("cookie"));
   for (const name of [EMBED_COOKIE, TOP_LEVEL_COOKIE]) {
     const sealed = cookies.get(name);
@@ -93,7 +99,7 @@ export async function readPortalSession(req: Request): Promise<PortalSession | n
       )
         continue;
       const session = data as PortalSession;
-      if (sessionExpiresAt(session) <= now()) continue;
+      if (!options.timedOut && sessionExpiresAt(session) <= now()) continue;
       return session;
     } catch {
       continue; // tampered, or sealed with another secret
