@@ -104,3 +104,30 @@ export async function frameAncestorsFor(req: Request): Promise<string[]> {
 export function frameAncestorsHeader(sources: string[]): string {
   return `frame-ancestors ${sources.join(" ")}`;
 }
+
+/**
+ * The portal pages' whole Content-Security-Policy. Scripts: only those carrying this response's
+ * nonce (Next puts it on its own scripts when it finds it in the request's policy) and what they
+ * load. Styles: the portal's stylesheets, and inline `style` attributes (brand colours, charts),
+ * which a nonce cannot cover. Connections and everything else: the portal's origin; images may
+ * also be an app's https logo. Development adds what the dev server needs (eval, its websocket).
+ */
+export function portalContentSecurityPolicy(options: {
+  nonce: string;
+  frameAncestors: string[];
+  dev?: boolean;
+}): string {
+  const { nonce, frameAncestors, dev = false } = options;
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' https: data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    frameAncestorsHeader(frameAncestors),
+  ].join("; ");
+}
