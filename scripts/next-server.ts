@@ -21,6 +21,8 @@ import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import next from "next";
 import {
+  answerClientError,
+  answerMalformedPath,
   fastRoute,
   sanitizeForwardedHeaders,
   serveFastRoute,
@@ -85,9 +87,14 @@ await app.prepare();
 const handle = app.getRequestHandler();
 const TRIGGER = "/api/v1/apps/[slug]/events";
 const fastRoutes = [fastRoute("POST", TRIGGER, await loadRouteHandler(TRIGGER, "POST"))];
+/** Where a page path that cannot be decoded is sent: a path no page has, so Next's not-found page answers (the portal's, with its headers, under /portal). */
+const notFoundPath = (url: string) =>
+  url === "/portal" || url.startsWith("/portal/") ? "/portal/not-found" : "/not-found";
 const origin = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
 server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
   sanitizeForwardedHeaders(req, trustProxy);
+  if (answerMalformedPath(req, res, notFoundPath)) return;
   if (!serveFastRoute(fastRoutes, req, res, origin)) void handle(req, res);
 });
+server.on("clientError", answerClientError);
 server.listen(port, hostname, () => console.log(`ready on ${origin}`));

@@ -78,6 +78,6 @@ export const appRoutes = defineRoutes([
     responses: {
       200: { description: "How many endpoints were rotated", schema: rotateAppSecretsResponse },
     },
-    errors: [404],
+    errors: [404, 409],
   },
 ]);

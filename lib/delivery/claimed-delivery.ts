@@ -8,6 +8,7 @@ import { buildDeliveryBody, buildRawDeliveryBody } from "@/lib/delivery/payload"
 import { signingMaterialFor, type EncryptedSecretRow } from "@/lib/delivery/secret-cache";
 import { effectiveSignatureScheme } from "@/lib/endpoints/signature-scheme";
 import { effectiveDeliveryFormat, type DeliveryFormat } from "@/lib/endpoints/delivery-format";
+import { openHeaders } from "@/lib/endpoints/stored-headers";
 import type { AttemptTrigger } from "@/lib/delivery/states";
 
 /** An event as attempts see it; one object per event, shared. */
@@ -126,6 +127,7 @@ export interface ClaimRow {
   last_failed_at: Date | null;
   url: string;
   headers: Record<string, string> | null;
+  headers_encrypted: string | null;
   timeout_seconds: number;
   max_retries: number;
   rate_limit: number | null;
@@ -151,7 +153,7 @@ export interface ClaimRow {
 export function claimColumns(payloadWanted: string): string {
   return `d.id, d.app_id, d.event_id, d.event_name, d.endpoint_id, l.leased_by, d.attempt_count, d.next_attempt_trigger,
   d.created_at AS delivery_created_at, CASE WHEN d.last_error IS NOT NULL THEN d.last_attempt_at END AS last_failed_at,
-  e.url, e.headers, e.timeout_seconds, e.max_retries, e.rate_limit, e.is_active, e.deleted_at,
+  e.url, e.headers, e.headers_encrypted, e.timeout_seconds, e.max_retries, e.rate_limit, e.is_active, e.deleted_at,
   ev.created_at AS event_created_at, (ev.payload IS NULL) AS payload_expired,
   CASE WHEN ${payloadWanted} THEN ev.payload END AS payload,
   coalesce(e.signature_scheme, a.signature_scheme) AS signature_scheme,
@@ -176,7 +178,7 @@ export function toClaim(row: ClaimRow, event: LoadedEvent): ClaimedDelivery {
     deliveryCreatedAt: row.delivery_created_at,
     lastFailedAt: row.last_failed_at,
     url: row.url,
-    customHeaders: row.headers ?? {},
+    customHeaders: openHeaders({ headers: row.headers, headersEncrypted: row.headers_encrypted }),
     timeoutSeconds: row.timeout_seconds,
     maxRetries: row.max_retries,
     rateLimit: row.rate_limit,

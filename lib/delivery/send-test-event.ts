@@ -3,6 +3,7 @@ import { newId } from "@/lib/ids";
 import { apiErrors } from "@/lib/http/errors";
 import { runClaimedAttempt } from "@/lib/delivery/attempt";
 import { activeSigningMaterial } from "@/lib/endpoints/ed25519-signing-keys";
+import { openHeaders } from "@/lib/endpoints/stored-headers";
 import { withTransaction } from "@/lib/delivery/sql";
 import type { ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
 import { insertPendingDeliveries } from "@/lib/delivery/enqueue-deliveries";
@@ -80,7 +81,7 @@ export async function sendTestEvent(input: SendTestEventInput): Promise<TestEven
     deliveryCreatedAt: createdAt,
     lastFailedAt: null,
     url: endpoint.url,
-    customHeaders: (endpoint.headers ?? {}) as Record<string, string>,
+    customHeaders: openHeaders(endpoint),
     timeoutSeconds: endpoint.timeoutSeconds,
     maxRetries: 0,
     rateLimit: endpoint.rateLimit,

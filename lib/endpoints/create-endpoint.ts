@@ -8,6 +8,7 @@ import { createSigningSecret } from "@/lib/endpoints/signing-secrets";
 import { ensureEndpointSigningKeys } from "@/lib/endpoints/ed25519-signing-keys";
 import { syncCatalog } from "@/lib/event-types/sync-catalog";
 import { newId } from "@/lib/ids";
+import { sealHeaders } from "@/lib/endpoints/stored-headers";
 
 /** Subscriptions when none are given: everything (an endpoint that receives nothing is a surprise). */
 export const DEFAULT_SUBSCRIPTIONS = ["*"];
@@ -32,7 +33,7 @@ export async function createEndpoint(
         appId: app.id,
         url,
         description: input.description ?? null,
-        headers: input.headers ?? {},
+        ...sealHeaders(input.headers ?? {}),
         isActive: input.is_active ?? true,
         maxRetries: input.max_retries ?? 5,
         timeoutSeconds: input.timeout_seconds ?? 30,

@@ -50,6 +50,18 @@ export function maskHeaders(headers: Record<string, string>): Record<string, str
 }
 
 /**
+ * The headers as reads show them, from an endpoint row: its `headers` column is stored masked
+ * (lib/endpoints/stored-headers.ts) unless the row predates encryption and is still plaintext.
+ */
+export function readableHeaders(row: {
+  headers: unknown;
+  headersEncrypted: string | null;
+}): Record<string, string> {
+  const headers = (row.headers ?? {}) as Record<string, string>;
+  return row.headersEncrypted === null ? maskHeaders(headers) : headers;
+}
+
+/**
  * An update that sends back a masked value as it was read keeps the stored value: a client can
  * round-trip an endpoint without knowing (or erasing) its credentials.
  */

@@ -22,7 +22,8 @@ import {
 
 type Tx = Prisma.TransactionClient;
 
-function ed25519Row(endpointId: string) {
+/** A new Ed25519 key pair's row (the signing key encrypted) and its public key. */
+export function ed25519Row(endpointId: string) {
   const pair = generateEd25519KeyPair();
   return {
     row: {
@@ -34,13 +35,6 @@ function ed25519Row(endpointId: string) {
     },
     publicKey: pair.publicKey,
   };
-}
-
-/** A new current Ed25519 key for the endpoint; returns its `whpk_` public key. */
-export async function createEd25519SigningKey(tx: Tx, endpointId: string): Promise<string> {
-  const { row, publicKey } = ed25519Row(endpointId);
-  await tx.endpointSecret.create({ data: row });
-  return publicKey;
 }
 
 /** Gives every listed endpoint without a current Ed25519 key one. Returns how many were made. */

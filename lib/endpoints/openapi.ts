@@ -92,7 +92,7 @@ export const endpointRoutes = defineRoutes([
     pathParams: p,
     body: rotateEndpointSecretRequest,
     responses: { 200: { description: "The new secret", schema: rotateSecretResponse } },
-    errors: [404],
+    errors: [404, 409],
   },
   {
     method: "get",

@@ -1,6 +1,7 @@
 import type { App } from "@/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
+import { retryWriteConflicts } from "@/lib/db/retry-conflicts";
 import { getEndpoint } from "@/lib/endpoints/get-endpoint";
 import {
   DEFAULT_ROTATION_GRACE_SECONDS,
@@ -27,24 +28,29 @@ export async function rotateEndpointSecret(
   actor: string,
 ): Promise<RotatedSecret> {
   const graceSeconds = options.graceSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS;
-  return getDb().prisma.$transaction(async (tx) => {
-    const endpoint = await getEndpoint(app, id, tx);
-    const secret = await rotateSigningSecret(tx, endpoint.id, graceSeconds, options.secret);
-    await recordAudit(tx, {
-      appId: app.id,
-      actor,
-      action: "endpoint.secret_rotated",
-      targetType: "endpoint",
-      targetId: endpoint.id,
-      details: { grace_period_seconds: graceSeconds, supplied: options.secret !== undefined },
-    });
-    const publicKey =
-      (await publicKeysOf([endpoint.id], tx)).get(endpoint.id)?.find((k) => k.expires_at === null)
-        ?.public_key ?? null;
-    return {
-      secret,
-      previousExpiresAt: graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
-      publicKey,
-    };
-  });
+  return retryWriteConflicts(
+    () =>
+      getDb().prisma.$transaction(async (tx) => {
+        const endpoint = await getEndpoint(app, id, tx);
+        const secret = await rotateSigningSecret(tx, endpoint.id, graceSeconds, options.secret);
+        await recordAudit(tx, {
+          appId: app.id,
+          actor,
+          action: "endpoint.secret_rotated",
+          targetType: "endpoint",
+          targetId: endpoint.id,
+          details: { grace_period_seconds: graceSeconds, supplied: options.secret !== undefined },
+        });
+        const publicKey =
+          (await publicKeysOf([endpoint.id], tx))
+            .get(endpoint.id)
+            ?.find((k) => k.expires_at === null)?.public_key ?? null;
+        return {
+          secret,
+          previousExpiresAt: graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
+          publicKey,
+        };
+      }),
+    "Rotating the endpoint's secret",
+  );
 }

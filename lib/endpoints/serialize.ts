@@ -2,7 +2,7 @@ import type { Endpoint } from "@/generated/prisma/client";
 import type { EndpointResponse, FifoBlockerResponse } from "@/lib/endpoints/schemas";
 import type { endpointSigningFields } from "@/lib/endpoints/signature-scheme";
 import type { endpointDeliveryFormatFields } from "@/lib/endpoints/delivery-format";
-import { maskHeaders } from "@/lib/endpoints/custom-headers";
+import { readableHeaders } from "@/lib/endpoints/custom-headers";
 import type { PayloadFilter } from "@/lib/filters/payload-filter";
 
 /**
@@ -22,7 +22,7 @@ export function serializeEndpoint(
     app_id: endpoint.appId,
     url: endpoint.url,
     description: endpoint.description,
-    headers: maskHeaders((endpoint.headers ?? {}) as Record<string, string>),
+    headers: readableHeaders(endpoint),
     is_active: endpoint.isActive,
     max_retries: endpoint.maxRetries,
     timeout_seconds: endpoint.timeoutSeconds,

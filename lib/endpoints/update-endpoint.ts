@@ -10,6 +10,7 @@ import type { UpdateEndpointRequest } from "@/lib/endpoints/schemas";
 import { syncCatalog } from "@/lib/event-types/sync-catalog";
 import { keepMaskedHeaders } from "@/lib/endpoints/custom-headers";
 import { ensureEndpointSigningKeys } from "@/lib/endpoints/ed25519-signing-keys";
+import { openHeaders, sealHeaders } from "@/lib/endpoints/stored-headers";
 
 /** Changes the given fields only. Turning a disabled endpoint back on also clears its failure state. */
 export async function updateEndpoint(
@@ -26,9 +27,8 @@ export async function updateEndpoint(
     const data: Prisma.EndpointUpdateInput = {
       ...(url !== undefined && { url }),
       ...(input.description !== undefined && { description: input.description }),
-      ...(input.headers !== undefined && {
-        headers: keepMaskedHeaders(input.headers, current.headers),
-      }),
+      ...(input.headers !== undefined &&
+        sealHeaders(keepMaskedHeaders(input.headers, openHeaders(current)))),
       ...(input.max_retries !== undefined && { maxRetries: input.max_retries }),
       ...(input.timeout_seconds !== undefined && { timeoutSeconds: input.timeout_seconds }),
       ...(input.rate_limit !== undefined && { rateLimit: input.rate_limit }),

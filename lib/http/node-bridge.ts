@@ -3,7 +3,9 @@
  * straight from node:http, without the framework's router in between. Used by the production
  * server (scripts/next-server.ts) for the trigger route, the one producers call at volume.
  */
+import { randomUUID } from "node:crypto";
 import type http from "node:http";
+import type { Duplex } from "node:stream";
 import { Readable } from "node:stream";
 
 /** The socket's address, set by our server on every request; no client can set it. */
@@ -137,8 +139,81 @@ async function answer<P>(
     });
     res.end(
       JSON.stringify({
-        error: { code: "internal_error", message: "Something went wrong on our side" },
+        error: { code: "internal_error", message: "Something went wrong on our side", details: {} },
       }),
     );
   }
+}
+
+/** Whether every percent-escape in the path decodes to UTF-8 text (the framework answers a bare 500 otherwise). */
+export function hasWellFormedPath(url: string): boolean {
+  const q = url.indexOf("?");
+  const pathname = q === -1 ? url : url.slice(0, q);
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function envelope(code: string, message: string, details: object): string {
+  return JSON.stringify({
+    error: { code, message, details, request_id: `req_${randomUUID().replace(/-/g, "")}` },
+  });
+}
+
+/**
+ * Called before the framework sees a request: a path whose percent-escapes are not UTF-8 (`%ff`,
+ * an encoded surrogate `%ed%a0%80`, `%zz`) names no resource. API paths are answered here with
+ * 400 in the error envelope (returns true); other paths are pointed at `notFoundPath` (the
+ * portal's not-found page for /portal) and passed on (returns false).
+ */
+export function answerMalformedPath(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  notFoundPath: (pathname: string) => string,
+): boolean {
+  const url = req.url ?? "/";
+  if (hasWellFormedPath(url)) return false;
+  if (url === "/api" || url.startsWith("/api/")) {
+    const body = envelope("invalid_parameter", "The path is not valid percent-encoded UTF-8", {
+      fields: [{ field: "(path)", message: "is not valid percent-encoded UTF-8" }],
+    });
+    res.writeHead(400, {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      "content-length": Buffer.byteLength(body),
+    });
+    res.end(body);
+    return true;
+  }
+  req.url = notFoundPath(url);
+  return false;
+}
+
+/**
+ * The server's `clientError` handler: a request Node refuses before it reaches us. Node would
+ * answer an empty 431 (request line and headers over its 16 KB limit) or 400; these carry the
+ * error envelope instead.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === "ECONNRESET" || !socket.writable) return void socket.destroy();
+  const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+  const status = tooLarge ? 431 : 400;
+  const body = tooLarge
+    ? envelope(
+        "request_too_large",
+        "The request line and headers are larger than the 16 KB limit (a URL that long cannot be served)",
+        { limit_bytes: 16_384 },
+      )
+    : envelope("bad_request", "The request is not valid HTTP/1.1", {});
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+      "content-type: application/json; charset=utf-8\r\n" +
+      "cache-control: no-store\r\n" +
+      `content-length: ${Buffer.byteLength(body)}\r\n` +
+      "connection: close\r\n\r\n" +
+      body,
+  );
 }

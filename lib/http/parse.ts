@@ -49,8 +49,15 @@ export async function readBodyText(req: Request, maxBytes: number): Promise<stri
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  try {
+    return strictUtf8.decode(Buffer.concat(chunks));
+  } catch {
+    // Decoding leniently would store U+FFFD in place of the producer's bytes.
+    throw apiErrors.invalidJson("the body is not valid UTF-8");
+  }
 }
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Validates query parameters. Repeated keys become arrays only where the schema expects one;

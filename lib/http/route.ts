@@ -69,11 +69,11 @@ export function json(data: unknown, init: ResponseInit = {}): Response {
 }
 
 export function errorResponse(err: ApiError, requestId?: string): Response {
-  const body: { error: { code: string; message: string; details?: unknown; request_id?: string } } =
+  // `details` is always there (`{}` when the error has none), as the envelope promises.
+  const body: { error: { code: string; message: string; details: unknown; request_id?: string } } =
     {
-      error: { code: err.code, message: err.message },
+      error: { code: err.code, message: err.message, details: err.details ?? {} },
     };
-  if (err.details !== undefined) body.error.details = err.details;
   if (requestId) body.error.request_id = requestId;
   const headers: Record<string, string> = {};
   const retry = (err.details as { retry_after_seconds?: number } | undefined)?.retry_after_seconds;

@@ -10,6 +10,7 @@
 import { startCacheInvalidation } from "@/lib/cache/lookup-cache";
 import { getConfig } from "@/lib/config";
 import { startEmbeddedDriver } from "@/lib/jobs/embedded-driver";
+import { encryptPlaintextEndpointHeaders } from "@/lib/endpoints/stored-headers";
 import { createInngestDriver } from "@/lib/jobs/inngest-driver";
 import { setJobDriver } from "@/lib/jobs/job-driver";
 import { log } from "@/lib/log";
@@ -36,6 +37,11 @@ export function startServerJobs(): void {
   const running: Stoppable[] = [driver, startRetentionRunner(), startCacheInvalidation()];
   holder.__hooklineBackgroundJobs = running;
   stopBeforeExit(() => Promise.allSettled(running.map((job) => job.stop())).then(() => undefined));
+  // Rows from before header encryption are read as plaintext meanwhile, so this need not block.
+  void encryptPlaintextEndpointHeaders().then(
+    (count) => count && log.info("encrypted plaintext endpoint headers", { endpoints: count }),
+    (err: unknown) => log.warn("could not encrypt plaintext endpoint headers yet", { err }),
+  );
   // A launcher killed outright cannot stop us: notice and shut down the same graceful way.
   watchLauncher(() => process.kill(process.pid, "SIGTERM"));
 }

@@ -17,6 +17,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: "Not found (also for resources of another app)",
   409: "Conflict with the current state (the message says which)",
   413: "Request body too large",
+  415: "The body is not `application/json`",
   422: "A field failed validation (the message and `details.fields` name it)",
   429: "Rate limited",
   500: "Unexpected server error",

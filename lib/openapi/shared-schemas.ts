@@ -6,7 +6,9 @@ export const errorBody = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    details: z.unknown().optional(),
+    details: z
+      .record(z.string(), z.unknown())
+      .describe("Always present: `{}` when there is nothing to add"),
     request_id: z.string().optional(),
   }),
 });

@@ -1,13 +1,12 @@
 /**
  * Who may frame the portal: `Content-Security-Policy: frame-ancestors 'self' <the app's
- * embed_origins>`. The app comes from the access ticket in the URL (the first load of an
- * embedded portal carries no cookie yet; the ticket is looked up, not spent) or else from the
- * portal session cookie. An app without embed origins: same-origin only. Any error: same-origin
- * only.
- *
- * With no app at all (no valid ticket or cookie) the page can show nothing but "access needed";
- * the hosts of every app may frame that, so an embedded portal whose session expired can tell its
- * host (`hookline:access-needed`) to fetch a new ticket. Other sites still cannot frame it.
+ * embed_origins>`, stating only the origins of the app the page shows, so no response lists
+ * another tenant's customers. The app comes from an unspent access ticket in the URL (the first
+ * load of an embedded portal carries no cookie yet; the ticket is looked up, not spent) or, with
+ * no ticket, from the portal session cookie. A session that has timed out still names its app
+ * (the cookie is sealed by us), so an embedded portal whose session expired can tell its host
+ * (`hookline:access-needed`). No app known (no session, a spent, forged or malformed ticket,
+ * any error): `'self'` only.
  *
  * Used by `proxy.ts`, which Next runs apart from the route code: this module keeps its own tiny
  * pg pool and imports neither Prisma nor the shared `getDb()` (a second Prisma client there
@@ -27,8 +26,6 @@ export const PORTAL_HEADERS = {
 
 /** How long embed origins are cached per process (edits apply within this). */
 const CACHE_MS = 5_000;
-/** Past this many distinct origins over all apps, the no-app page is same-origin only. */
-const MAX_ANY_APP_ORIGINS = 200;
 /** `https://host[:port]` (and http for local development): anything else is dropped. */
 const ORIGIN = /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
@@ -72,23 +69,6 @@ async function originsOfApp(appId: string): Promise<string[]> {
   return origins;
 }
 
-const ANY_APP = "\u0000any";
-
-/** Every app's embed origins (for the page that shows no app). */
-async function originsOfAnyApp(): Promise<string[]> {
-  const hit = cache().get(ANY_APP);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.origins;
-  const db = pool();
-  if (!db) return [];
-  const { rows } = await db.query<{ origin: string }>(
-    "SELECT DISTINCT unnest(embed_origins) AS origin FROM apps ORDER BY 1 LIMIT $1",
-    [MAX_ANY_APP_ORIGINS + 1],
-  );
-  const origins = rows.length > MAX_ANY_APP_ORIGINS ? [] : rows.map((r) => r.origin);
-  cache().set(ANY_APP, { origins, at: Date.now() });
-  return origins;
-}
-
 async function appOfTicket(ticket: string): Promise<string | null> {
   if (!ticket.startsWith("tkt_") || ticket.length < 20 || ticket.length > 200) return null;
   const db = pool();
@@ -105,11 +85,13 @@ export async function frameAncestorsFor(req: Request): Promise<string[]> {
   const sources = ["'self'"];
   try {
     const ticket = new URL(req.url).searchParams.get("ticket");
-    // A ticket names the app the page is about to open; it wins over an older cookie.
+    // A ticket names the app the page is about to open; an unusable one opens nothing, whatever
+    // cookie comes with it.
     const appId = ticket
       ? await appOfTicket(ticket)
-      : ((await readPortalSession(req))?.appId ?? null);
-    for (const origin of appId ? await originsOfApp(appId) : await originsOfAnyApp()) {
+      : ((await readPortalSession(req, { timedOut: true }))?.appId ?? null);
+    if (!appId) return sources;
+    for (const origin of await originsOfApp(appId)) {
       const clean = origin.replace(/\/+$/, "");
       if (ORIGIN.test(clean) && !sources.includes(clean)) sources.push(clean);
     }
@@ -121,4 +103,31 @@ export async function frameAncestorsFor(req: Request): Promise<string[]> {
 
 export function frameAncestorsHeader(sources: string[]): string {
   return `frame-ancestors ${sources.join(" ")}`;
+}
+
+/**
+ * The portal pages' whole Content-Security-Policy. Scripts: only those carrying this response's
+ * nonce (Next puts it on its own scripts when it finds it in the request's policy) and what they
+ * load. Styles: the portal's stylesheets, and inline `style` attributes (brand colours, charts),
+ * which a nonce cannot cover. Connections and everything else: the portal's origin; images may
+ * also be an app's https logo. Development adds what the dev server needs (eval, its websocket).
+ */
+export function portalContentSecurityPolicy(options: {
+  nonce: string;
+  frameAncestors: string[];
+  dev?: boolean;
+}): string {
+  const { nonce, frameAncestors, dev = false } = options;
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' https: data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    frameAncestorsHeader(frameAncestors),
+  ].join("; ");
 }

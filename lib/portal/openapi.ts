@@ -102,14 +102,15 @@ export const frontendRoutes: ApiRoute[] = [
       summary: "Exchange an access ticket for a portal session",
       description:
         "Spends a single-use `webhook_app_access` ticket (from `POST /api/v1/session/tickets`) and sets the session cookies. " +
-        "Answers the session with its `csrf_token`, to send as `x-csrf-token` on state-changing calls. Rate limited per address.",
+        "Answers the session with its `csrf_token`, to send as `x-csrf-token` on state-changing calls. Rate limited per address. " +
+        "Only `application/json`, and from a browser only on the app's own origin or one of its `embed_origins` (403 otherwise; the ticket stays unspent).",
       tag: FRONTEND_TAG,
       auth: "none",
       body: exchangeTicketRequest,
       responses: {
         200: { description: "The session", schema: portalSessionResponse, headers: sessionHeaders },
       },
-      errors: [400, 401, 404, 429],
+      errors: [400, 401, 403, 404, 415, 429],
     },
     {
       method: "get",

@@ -6,12 +6,16 @@ import type { PortalSessionResponse } from "@/lib/sessions/schemas";
 import { redeemAccessTicket } from "@/lib/sessions/tickets";
 import type { App } from "@/generated/prisma/client";
 
-/** Spends the ticket and opens a portal session on its app. */
+/**
+ * Spends the ticket and opens a portal session on its app. `origin`: the caller's cross-origin
+ * `Origin`, or null (see redeemAccessTicket).
+ */
 export async function exchangeTicket(
   ticket: string,
+  origin: string | null = null,
 ): Promise<{ session: PortalSession; app: App; body: PortalSessionResponse }> {
-  const app = await redeemAccessTicket(ticket);
-  const session = newPortalSession(app.id);
+  const app = await redeemAccessTicket(ticket, origin);
+  const session = newPortalSession(app.id, app.portalSessionsRevokedAt);
   await getDb().prisma.$transaction((tx) =>
     recordAudit(tx, {
       appId: app.id,

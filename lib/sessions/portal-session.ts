@@ -28,6 +28,11 @@ export interface PortalSession {
   csrf: string;
   /** Unix seconds. */
   issuedAt: number;
+  /**
+   * Unix milliseconds of the exchange, ordered after the app's last revoke-all cut-off (see
+   * lib/sessions/revocation.ts). Absent in cookies sealed before it existed.
+   */
+  issuedAtMs?: number;
   lastSeenAt: number;
 }
 
@@ -37,13 +42,19 @@ export function sessionLifetimeSeconds(): number {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-export function newPortalSession(appId: string): PortalSession {
-  const t = now();
+/**
+ * A session on the app, issued strictly after `revokedBefore` (the app's revoke-all cut-off as
+ * read when the ticket was spent), so a clock reading that ties with the cut-off cannot end it.
+ */
+export function newPortalSession(appId: string, revokedBefore: Date | null = null): PortalSession {
+  const issuedAtMs = Math.max(Date.now(), (revokedBefore?.getTime() ?? 0) + 1);
+  const t = Math.floor(issuedAtMs / 1000);
   return {
     sid: `ses_${randomBytes(12).toString("base64url")}`,
     appId,
     csrf: randomBytes(24).toString("base64url"),
     issuedAt: t,
+    issuedAtMs,
     lastSeenAt: t,
   };
 }
@@ -64,8 +75,14 @@ function parseCookies(header: string | null): Map<string, string> {
   return out;
 }
 
-/** The valid session a request carries, if any (either cookie). */
-export async function readPortalSession(req: Request): Promise<PortalSession | null> {
+/**
+ * The valid session a request carries, if any (either cookie). `timedOut`: also one whose
+ * expiry has passed (only to know which app the browser had a session on, never to serve it).
+ */
+export async function readPortalSession(
+  req: Request,
+  options: { timedOut?: boolean } = {},
+): Promise<PortalSession | null> {
   const cookies = parseCookies(req.headers.get("cookie"));
   for (const name of [EMBED_COOKIE, TOP_LEVEL_COOKIE]) {
     const sealed = cookies.get(name);
@@ -82,7 +99,7 @@ export async function readPortalSession(req: Request): Promise<PortalSession | n
       )
         continue;
       const session = data as PortalSession;
-      if (sessionExpiresAt(session) <= now()) continue;
+      if (!options.timedOut && sessionExpiresAt(session) <= now()) continue;
       return session;
     } catch {
       continue; // tampered, or sealed with another secret

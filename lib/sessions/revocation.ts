@@ -11,7 +11,7 @@ import { sessionExpiresAt, type PortalSession } from "@/lib/sessions/portal-sess
 import type { RevokeSessionsResponse } from "@/lib/sessions/schemas";
 
 export async function isPortalSessionRevoked(session: PortalSession): Promise<boolean> {
-  const issuedAt = new Date(session.issuedAt * 1000);
+  const issuedAt = new Date(session.issuedAtMs ?? session.issuedAt * 1000);
   const rows = await getDb().prisma.$queryRaw<Array<{ revoked: boolean }>>`
     SELECT EXISTS (SELECT 1 FROM revoked_portal_sessions WHERE sid = ${session.sid})
         OR EXISTS (SELECT 1 FROM apps WHERE id = ${session.appId} AND portal_sessions_revoked_at >= ${issuedAt}) AS revoked`;
@@ -47,9 +47,9 @@ export async function revokeAppPortalSessions(
   app: App,
   actor: string,
 ): Promise<RevokeSessionsResponse> {
-  // Whole seconds: sessions carry their exchange time in seconds, and one exchanged within
-  // this second must end too.
-  const cutoff = new Date(Math.ceil(Date.now() / 1000) * 1000);
+  // Milliseconds, like the sessions' issue times; an exchange that reads this cut-off issues
+  // its session after it (newPortalSession), so only sessions from before the revoke end.
+  const cutoff = new Date();
   await getDb().prisma.$transaction(async (tx) => {
     await tx.app.update({ where: { id: app.id }, data: { portalSessionsRevokedAt: cutoff } });
     await recordAudit(tx, {

@@ -65,21 +65,44 @@ export const invalidTicket = () =>
 
 /**
  * Spends a ticket: one atomic UPDATE, so two exchanges racing with the same ticket cannot both
- * win. Returns the app it grants.
+ * win. `origin` is the browser's cross-origin `Origin` (null for same-origin or non-browser
+ * callers): a ticket is spent only from one of its app's embed origins, so a foreign page cannot
+ * log a visitor into a session (the ticket stays usable). Returns the app it grants.
  */
-export async function redeemAccessTicket(ticket: string): Promise<App> {
+export async function redeemAccessTicket(
+  ticket: string,
+  origin: string | null = null,
+): Promise<App> {
   if (!ticket.startsWith(TICKET_PREFIX) || ticket.length < 20) throw invalidTicket();
   const { prisma } = getDb();
+  const tokenHash = hashToken(ticket);
   const rows = await prisma.$queryRaw<{ app_id: string }[]>`
-    UPDATE tickets SET used_at = now()
-    WHERE token_hash = ${hashToken(ticket)} AND used_at IS NULL AND expires_at > now()
-    RETURNING app_id`;
+    UPDATE tickets t SET used_at = now()
+    FROM apps a
+    WHERE t.token_hash = ${tokenHash} AND t.used_at IS NULL AND t.expires_at > now()
+      AND a.id = t.app_id AND (${origin}::text IS NULL OR ${origin}::text = ANY(a.embed_origins))
+    RETURNING t.app_id`;
   const appId = rows[0]?.app_id;
-  if (!appId) throw invalidTicket();
+  if (!appId) {
+    if (origin !== null) {
+      const usable = await prisma.ticket.count({
+        where: { tokenHash, usedAt: null, expiresAt: { gt: new Date() } },
+      });
+      if (usable) throw originNotAllowed(origin);
+    }
+    throw invalidTicket();
+  }
   const app = await prisma.app.findUnique({ where: { id: appId } });
   if (!app) throw invalidTicket();
   return app;
 }
+
+export const originNotAllowed = (origin: string) =>
+  new ApiError(
+    403,
+    "origin_not_allowed",
+    `Origin ${origin} is not one of this app's embed origins`,
+  );
 
 /** Removes tickets that can no longer be used (called from a periodic job). */
 export async function purgeSpentTickets(

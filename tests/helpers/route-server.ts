@@ -11,6 +11,7 @@ import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const API_DIR = path.join(ROOT, "app", "api", "v1");
+const CATCH_ALL = path.join(ROOT, "app", "api", "[...path]", "route.ts");
 
 type Handler = (
   req: Request,
@@ -91,6 +92,17 @@ export async function startRouteServer(options: { under?: string } = {}): Promis
         ? ((await import(found.route.file)) as Record<string, Handler | undefined>)
         : undefined;
       const handler = mod?.[method];
+      if (!found && url.pathname.startsWith("/api/")) {
+        // Next's catch-all for /api paths without a route: the envelope's 404.
+        const catchAll = (await import(CATCH_ALL)) as Record<string, Handler | undefined>;
+        const notFound = catchAll[method] ?? catchAll.GET!;
+        const response = await notFound(new Request(url, { method, headers: {} }), {
+          params: Promise.resolve({}),
+        });
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(Buffer.from(await response.arrayBuffer()));
+        return;
+      }
       if (!found || !handler) {
         const status = found ? 405 : 404;
         res.writeHead(status, { "content-type": "application/json" });

@@ -376,6 +376,14 @@ const targets: Target[] = findRouteFiles(API_ROOT)
     const served = servedMethods(r.file);
     return METHODS.map((method) => ({ segments: r.segments, method, served: served.has(method) }));
   })
+  // Paths no route serves: the catch-all's 404 (in the envelope too).
+  .concat(
+    METHODS.map((method) => ({
+      segments: ["v1", "[slug]", "no-such-route"],
+      method,
+      served: false,
+    })),
+  )
   // Ending the fixture's portal session or deleting its app would turn every later case into 401/404.
   .filter(
     (t) =>
@@ -462,13 +470,19 @@ describe("every API route under generated input", () => {
           expect(res.status, where).toBeLessThan(500);
           if (res.status >= 400) {
             const parsed = JSON.parse(res.text) as {
-              error?: { code?: unknown; message?: unknown };
+              error?: { code?: unknown; message?: unknown; details?: unknown };
             };
             expect(
               typeof parsed.error?.code === "string" && ENVELOPE_CODE.test(parsed.error.code),
               where,
             ).toBe(true);
             expect(typeof parsed.error?.message, where).toBe("string");
+            // The whole envelope: `details` on every error, `{}` when there is nothing to add.
+            const details = parsed.error?.details;
+            expect(
+              typeof details === "object" && details !== null && !Array.isArray(details),
+              where,
+            ).toBe(true);
             // The database's own refusal is only a safety net: the checks before it name the field.
             expect(res.text, where).not.toContain('"field":"(request)"');
           }

@@ -5,6 +5,7 @@ import { callRoute } from "../helpers/http";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { createApp } from "@/lib/apps/create-app";
 import { activeSigningSecrets } from "@/lib/endpoints/signing-secrets";
+import { openHeaders } from "@/lib/endpoints/stored-headers";
 import { newId } from "@/lib/ids";
 import * as listRoute from "@/app/api/v1/apps/[slug]/endpoints/route";
 import * as oneRoute from "@/app/api/v1/apps/[slug]/endpoints/[id]/route";
@@ -155,7 +156,11 @@ describe("POST /apps/{slug}/endpoints", () => {
     );
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     const row = await db().prisma.endpoint.findUniqueOrThrow({ where: { id: body.id } });
-    expect(row.headers).toEqual({ Authorization: token, "X-Api-Key": "short", "X-Tenant": "43" });
+    expect(openHeaders(row)).toEqual({
+      Authorization: token,
+      "X-Api-Key": "short",
+      "X-Tenant": "43",
+    });
     const replaced = await call(
       oneRoute.PATCH,
       "PATCH",
@@ -164,7 +169,7 @@ describe("POST /apps/{slug}/endpoints", () => {
     );
     expect(replaced.status).toBe(200);
     expect(
-      (await db().prisma.endpoint.findUniqueOrThrow({ where: { id: body.id } })).headers,
+      openHeaders(await db().prisma.endpoint.findUniqueOrThrow({ where: { id: body.id } })),
     ).toEqual({ Authorization: "Bearer new" });
   });
 

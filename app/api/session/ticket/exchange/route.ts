@@ -1,5 +1,5 @@
 import { corsPreflight, applyCors, crossOrigin } from "@/lib/http/cors";
-import { apiErrors } from "@/lib/http/errors";
+import { ApiError, apiErrors } from "@/lib/http/errors";
 import { clientAddress } from "@/lib/http/forwarded";
 import { FixedWindowLimiter } from "@/lib/http/rate-limit";
 import { json, methodsNotAllowed, withBrowserPublic } from "@/lib/http/route";
@@ -19,8 +19,17 @@ export const POST = withBrowserPublic(async ({ req, body }) => {
       "Too many ticket exchanges from this address; wait and retry",
       wait,
     );
+  // Only JSON: a cross-site form or text/plain POST needs no preflight, so it could spend a
+  // ticket into the visitor's browser (login CSRF).
+  if (!isJson(req.headers.get("content-type")))
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      "Send the ticket as JSON (content-type: application/json)",
+      { fields: [{ field: "content-type", message: "must be application/json" }] },
+    );
   const { ticket } = await body(exchangeTicketRequest);
-  const { session, app, body: payload } = await exchangeTicket(ticket);
+  const { session, app, body: payload } = await exchangeTicket(ticket, crossOrigin(req));
   const response = json(payload);
   for (const cookie of await sessionCookies(session, req))
     response.headers.append("set-cookie", cookie);
@@ -28,6 +37,10 @@ export const POST = withBrowserPublic(async ({ req, body }) => {
   if (origin && app.embedOrigins.includes(origin)) applyCors(response, origin);
   return response;
 });
+
+function isJson(contentType: string | null): boolean {
+  return contentType?.split(";")[0]!.trim().toLowerCase() === "application/json";
+}
 
 export const OPTIONS = corsPreflight;
 
