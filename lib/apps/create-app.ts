@@ -34,6 +34,7 @@ export async function createApp(
             metadata: input.svix.metadata ?? {},
             throttleRate: input.svix.throttleRate ?? null,
           }),
+          ...(input.delivery_format !== undefined && { deliveryFormat: input.delivery_format }),
         },
       });
       await recordAudit(tx, {

@@ -27,6 +27,7 @@ export async function updateApp(
           ...(svix?.uid !== undefined && { svixUid: svix.uid }),
           ...(svix?.metadata !== undefined && { metadata: svix.metadata }),
           ...(svix?.throttleRate !== undefined && { throttleRate: svix.throttleRate }),
+          ...(input.delivery_format !== undefined && { deliveryFormat: input.delivery_format }),
         },
       });
       if (input.signature_scheme !== undefined)
