@@ -5,6 +5,15 @@
  */
 import type { SvixRoute } from "@/lib/svix/router";
 import { appRoutes } from "@/lib/svix/routes/apps";
+import { authRoutes } from "@/lib/svix/routes/auth";
+import { endpointRoutes } from "@/lib/svix/routes/endpoints";
+import { eventTypeRoutes } from "@/lib/svix/routes/event-types";
 import { healthRoutes } from "@/lib/svix/routes/health";
 
-export const svixRoutes: SvixRoute[] = [...healthRoutes, ...appRoutes];
+export const svixRoutes: SvixRoute[] = [
+  ...healthRoutes,
+  ...appRoutes,
+  ...endpointRoutes,
+  ...eventTypeRoutes,
+  ...authRoutes,
+];
