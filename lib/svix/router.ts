@@ -10,7 +10,8 @@ import type { App } from "@/generated/prisma/client";
 import { apiError, apiErrors, type ApiError } from "@/lib/http/errors";
 import { json, toApiError, withPublic, type RequestContext } from "@/lib/http/route";
 import { authenticateSvixRequest, type SvixPrincipal } from "@/lib/svix/auth";
-import { svixErrorResponse } from "@/lib/svix/errors";
+import { svixErrorResponse, svixValidationError } from "@/lib/svix/errors";
+import { textProblem } from "@/lib/http/storable";
 import { withIdempotencyKey } from "@/lib/svix/idempotency";
 import { parseSvixQuery, readSvixBody } from "@/lib/svix/input";
 import { resolveSvixApp } from "@/lib/svix/lookup";
@@ -114,6 +115,10 @@ async function dispatch(base: RequestContext<unknown>): Promise<Response> {
   }
   const { route } = found.c;
   const params = found.params!;
+  for (const [name, value] of Object.entries(params)) {
+    const problem = textProblem(value) ?? (value.length > 256 ? "is too long" : null);
+    if (problem) throw svixValidationError("path", [{ loc: [name], msg: problem }]);
+  }
   const principal =
     route.auth === "none" ? (null as unknown as SvixPrincipal) : await authenticateSvixRequest(req);
   const ctx: SvixContext = {
