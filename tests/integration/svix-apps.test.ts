@@ -78,6 +78,35 @@ describe("Svix applications", () => {
     expect(conflict).toMatchObject({ code: 409, body: { code: "conflict" } });
   });
 
+  it("pages lists with iterator and prevIterator, in either order", async () => {
+    const [, svix] = clients()[0];
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++)
+      made.push((await svix.application.create({ name: `Paged ${i}`, uid: `paged-${i}` })).id);
+    const all: string[] = [];
+    let page = await svix.application.list({ limit: 2 });
+    const firstPage = page;
+    for (;;) {
+      all.push(...page.data.map((a) => a.id));
+      if (page.done) break;
+      page = await svix.application.list({ limit: 2, iterator: page.iterator });
+    }
+    const paged = all.filter((id) => made.includes(id));
+    expect(paged).toEqual(made); // ascending: oldest first
+    expect(new Set(all).size).toBe(all.length);
+    // prevIterator of the second page leads back to the first.
+    const second = await svix.application.list({ limit: 2, iterator: firstPage.iterator });
+    const back = await svix.application.list({ limit: 2, iterator: second.prevIterator });
+    expect(back.data.map((a) => a.id)).toEqual(firstPage.data.map((a) => a.id));
+    const newest = await svix.application.list({ limit: 1, order: "descending" as never });
+    expect(newest.data[0]!.id).toBe(all[all.length - 1]);
+    const foreign = await fetch(`${server.url}/api/v1/app?iterator=bogus`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(foreign.status).toBe(422);
+    expect(await foreign.json()).toMatchObject({ detail: [{ loc: ["query", "iterator"] }] });
+  });
+
   it("every answer matched Svix's spec", () => {
     expect(checked.answers.length).toBeGreaterThan(10);
     expect(checked.answers.filter((a) => a.errors.length)).toEqual([]);
