@@ -3,12 +3,11 @@
  * every problem becomes Svix's 422 `detail[]` with `loc` `["body", ...]` or `["query", ...]`.
  * Unknown body fields are ignored, as Svix's server does (1.x clients send fields 2.x renamed).
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { getConfig } from "@/lib/config";
-import { apiErrors } from "@/lib/http/errors";
-import { readBodyText } from "@/lib/http/parse";
-import { jsonProblems, textProblem } from "@/lib/http/storable";
-import { fieldLoc, svixValidationError } from "@/lib/svix/errors";
+import { readJsonBody } from "@/lib/http/parse";
+import { textProblem } from "@/lib/http/storable";
+import { svixValidationError } from "@/lib/svix/errors";
 
 function issues(error: z.ZodError): { loc: (string | number)[]; msg: string; type: string }[] {
   return error.issues.map((issue) => ({
@@ -18,25 +17,12 @@ function issues(error: z.ZodError): { loc: (string | number)[]; msg: string; typ
   }));
 }
 
+/** The JSON body (size-limited, as every route reads it), then validated by `schema`. */
 export async function readSvixBody<S extends z.ZodType>(
   req: Request,
   schema: S,
 ): Promise<z.output<S>> {
-  const raw = await readBodyText(req, getConfig().maxBodyBytes);
-  let data: unknown = {};
-  if (raw.trim() !== "") {
-    try {
-      data = JSON.parse(raw);
-    } catch (err) {
-      throw apiErrors.invalidJson((err as Error).message);
-    }
-  }
-  const problems = jsonProblems(data);
-  if (problems.length)
-    throw svixValidationError(
-      "body",
-      problems.map((p) => ({ loc: fieldLoc(p.field), msg: p.message })),
-    );
+  const data = await readJsonBody(req, z.unknown(), getConfig().maxBodyBytes);
   return validateSvixBody(schema, data);
 }
 
