@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import type { Duplex } from "node:stream";
 import { Readable } from "node:stream";
+import type { ErrorCode } from "@/lib/http/error-codes";
 
 /** The socket's address, set by our server on every request; no client can set it. */
 export const PEER_HEADER = "x-hookline-peer";
@@ -157,7 +158,7 @@ export function hasWellFormedPath(url: string): boolean {
   }
 }
 
-function envelope(code: string, message: string, details: object): string {
+function envelope(code: ErrorCode, message: string, details: object): string {
   return JSON.stringify({
     error: { code, message, details, request_id: `req_${randomUUID().replace(/-/g, "")}` },
   });

@@ -1,10 +1,15 @@
 import { z } from "zod";
+import { ERROR_CODES, type ErrorCode } from "@/lib/http/error-codes";
 import { cursorParam, limitParam } from "@/lib/http/pagination";
 
 /** Shapes every domain shares: the error envelope, list pages and their query. */
 export const errorBody = z.object({
   error: z.object({
-    code: z.string(),
+    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).describe(
+      Object.entries(ERROR_CODES)
+        .map(([code, e]) => `\`${code}\` (${e.status}): ${e.meaning}`)
+        .join("\n"),
+    ),
     message: z.string(),
     details: z
       .record(z.string(), z.unknown())

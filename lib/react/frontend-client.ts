@@ -4,6 +4,7 @@
  * `HooklineError` like the backend SDK's.
  */
 import { HooklineError } from "@/lib/sdk/errors";
+import type { HooklineErrorCode } from "@/lib/sdk/types";
 
 export type QueryParams = Record<
   string,
@@ -66,7 +67,14 @@ export function createFrontendClient(
     if (!res.ok) {
       const e = (
         data as
-          | { error?: { code?: string; message?: string; details?: unknown; request_id?: string } }
+          | {
+              error?: {
+                code?: HooklineErrorCode;
+                message?: string;
+                details?: unknown;
+                request_id?: string;
+              };
+            }
           | undefined
       )?.error;
       throw new HooklineError({

@@ -1,4 +1,5 @@
 import { HooklineError } from "./errors";
+import type { HooklineErrorCode } from "./types";
 import { WebhooksApi } from "./webhooks";
 
 /**
@@ -133,7 +134,7 @@ export class HooklineClient {
       )?.error;
       throw new HooklineError({
         status: response.status,
-        code: typeof error?.code === "string" ? error.code : "http_error",
+        code: typeof error?.code === "string" ? (error.code as HooklineErrorCode) : "http_error",
         message:
           typeof error?.message === "string"
             ? error.message

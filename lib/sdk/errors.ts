@@ -1,13 +1,15 @@
+import type { HooklineErrorCode } from "./types";
+
 /** Every failed call throws this: the API's error envelope, or `network_error` (status 0). */
 export class HooklineError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: HooklineErrorCode;
   readonly details: unknown;
   readonly requestId: string | undefined;
 
   constructor(init: {
     status: number;
-    code: string;
+    code: HooklineErrorCode;
     message: string;
     details?: unknown;
     requestId?: string;

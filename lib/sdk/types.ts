@@ -13,6 +13,7 @@ import type * as eventTypes from "@/lib/event-types/schemas";
 import type * as events from "@/lib/events/schemas";
 import type * as filters from "@/lib/filters/test-filter-schemas";
 import type { listQuery } from "@/lib/openapi/shared-schemas";
+import type { ERROR_CODES } from "@/lib/http/error-codes";
 import type * as sessions from "@/lib/sessions/schemas";
 
 /** A page of a list: newest first; pass `next_cursor` as `cursor` for the next page. */
@@ -23,8 +24,17 @@ export interface Page<T> {
 }
 
 export type ListOptions = Partial<z.output<typeof listQuery>>;
+/** Every code the API answers with (lib/http/error-codes.ts). */
+export type ApiErrorCode = keyof typeof ERROR_CODES;
+/** `HooklineError.code`: the API's codes and the client's own. */
+export type HooklineErrorCode = ApiErrorCode | "missing_api_key" | "network_error" | "http_error";
 export type ApiErrorBody = {
-  error: { code: string; message: string; details?: unknown; request_id?: string };
+  error: {
+    code: ApiErrorCode;
+    message: string;
+    details?: unknown;
+    request_id?: string;
+  };
 };
 
 // Apps

@@ -1,5 +1,5 @@
 import { corsPreflight, applyCors, crossOrigin } from "@/lib/http/cors";
-import { ApiError, apiErrors } from "@/lib/http/errors";
+import { apiError, apiErrors } from "@/lib/http/errors";
 import { clientAddress } from "@/lib/http/forwarded";
 import { FixedWindowLimiter } from "@/lib/http/rate-limit";
 import { json, methodsNotAllowed, withBrowserPublic } from "@/lib/http/route";
@@ -22,8 +22,7 @@ export const POST = withBrowserPublic(async ({ req, body }) => {
   // Only JSON: a cross-site form or text/plain POST needs no preflight, so it could spend a
   // ticket into the visitor's browser (login CSRF).
   if (!isJson(req.headers.get("content-type")))
-    throw new ApiError(
-      415,
+    throw apiError(
       "unsupported_media_type",
       "Send the ticket as JSON (content-type: application/json)",
       { fields: [{ field: "content-type", message: "must be application/json" }] },
