@@ -7,7 +7,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, stopAllServers, tempDataDir, waitFor } from "../helpers/server";
+import {
+  postmasterPid,
+  startServer,
+  stopAllServers,
+  tempDataDir,
+  waitFor,
+} from "../helpers/server";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 
 let receiver: Receiver;
@@ -18,10 +24,6 @@ afterAll(async () => {
   await stopAllServers();
   await receiver?.close();
 });
-
-function postmasterPid(dataDir: string): number {
-  return Number(fs.readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n")[0]);
-}
 
 interface Answer {
   kind: "trigger" | "read";
