@@ -104,6 +104,23 @@ interface Queued {
   leaseExpiresAt: number;
 }
 
+/**
+ * The ready queue in turns across apps: each app's first waiting claim, then each app's second,
+ * and so on (an app's own claims keep their order). Claims arrive in turns already; without this
+ * a newcomer app's claim would still start behind the whole queue of a busy app's claims.
+ */
+function takingTurnsByApp(queue: Queued[]): Queued[] {
+  const turn = new Map<string, number>();
+  return queue
+    .map((item, index) => {
+      const n = (turn.get(item.claim.appId) ?? 0) + 1;
+      turn.set(item.claim.appId, n);
+      return { item, n, index };
+    })
+    .sort((x, y) => x.n - y.n || x.index - y.index)
+    .map((x) => x.item);
+}
+
 export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): EmbeddedDriver {
   const engine = getEngineConfig();
   const workerId =
@@ -325,6 +342,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         leaseExpiresAt: claimedAt + (claim.timeoutSeconds + LEASE_MARGIN_SECONDS) * 1000,
       });
     }
+    ready = takingTurnsByApp(ready);
     pump();
   };
 
