@@ -4,7 +4,8 @@
  * once and counts requests per `webhook-id`, per bucket (the first path segment: /t/3 is bucket
  * "t"), so every phase can check that each delivery arrived exactly once. In buckets whose name
  * starts with "l" it also reads `data.t` (the sender's clock, epoch ms) from the JSON body and
- * keeps the trigger-to-receiver latency.
+ * keeps the trigger-to-receiver latency. In buckets whose name starts with "e" it answers 30 % of
+ * requests (at random) 500 with a 1 KB body, like a receiver having a bad day (the soak row).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -42,6 +43,8 @@ interface Bucket {
 }
 
 const now = () => performance.timeOrigin + performance.now();
+const ERROR_RATE = 0.3;
+const ERROR_BODY = JSON.stringify({ error: "upstream failure", detail: "x".repeat(1_000) });
 const buckets = new Map<string, Bucket>();
 
 function bucketOf(name: string): Bucket {
@@ -118,7 +121,10 @@ const server = http.createServer((req, res) => {
     req.on("data", () => {});
     req.on("end", () => {
       record(name, id, now(), null);
-      res.end();
+      if (name.startsWith("e") && Math.random() < ERROR_RATE) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(ERROR_BODY);
+      } else res.end();
     });
   }
 });

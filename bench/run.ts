@@ -18,6 +18,11 @@
  *      match (the receiver has them all) and one none matches (all N counted as filtered);
  *   7. FIFO beside: ordinary endpoints' throughput alone, then beside 4 busy FIFO endpoints
  *      (bench/lib/fifo-phase.ts; --fifo-deliveries N, default 10,000, --quick 5,000);
+ *   8. fairness: app A's one event to N endpoints (--endpoints) while app B triggers 50 events/s
+ *      to its one endpoint: B's trigger-to-receiver p50/p99 until A's receiver has all N;
+ *   9. soak: `--ingest-clients` producers for --soak-seconds (60, --quick 20) to an app with 10
+ *      endpoints whose receiver answers 30 % of requests 500 (retries pile up): the server's peak
+ *      RSS during it;
  * then stops the server and, on a fresh embedded PostgreSQL with the same receiver:
  *   5. the ceiling: the same signed bodies POSTed from a keep-alive loop at the same concurrency,
  *      and the same rows written with pg multi-row INSERTs;
@@ -35,7 +40,8 @@
  * connections), --ingest-clients N (32), --latency-seconds N (10), --latency-rate N (200),
  * --pgboss-deliveries N (as --deliveries), --graphile-deliveries N (as --pgboss-deliveries),
  * --signature-scheme hmac|ed25519|both (how Hookline's benchmark apps sign; default hmac),
- * --phases list (ingest,throughput,latency,fanout,fanout-filtered,ceiling,pgboss,graphile), --out FILE,
+ * --phases list (ingest,throughput,latency,fanout,fanout-filtered,fifo,fairness,soak,ceiling,pgboss,
+ * graphile; e.g. --phases fairness,soak runs only rows 8 and 9), --soak-seconds N, --out FILE,
  * --no-write, --keep,
  * --profile (CPU profile of the Next server into bench/profiles/), --memory (what the server's
  * peak RSS consists of: V8 heap, external buffers, the rest), --waits (sample what the
@@ -91,6 +97,8 @@ const PHASES = [
   "fanout",
   "fanout-filtered",
   "fifo",
+  "fairness",
+  "soak",
   "ceiling",
   "pgboss",
   "graphile",
@@ -110,6 +118,7 @@ const { values: args } = parseArgs({
     "pgboss-deliveries": { type: "string" },
     "graphile-deliveries": { type: "string" },
     "fifo-deliveries": { type: "string" },
+    "soak-seconds": { type: "string" },
     "signature-scheme": { type: "string" },
     phases: { type: "string" },
     out: { type: "string" },
@@ -153,6 +162,7 @@ const options = {
   pgbossDeliveries: int("pgboss-deliveries", 0, 0),
   graphileDeliveries: int("graphile-deliveries", 0, 0),
   fifoDeliveries: int("fifo-deliveries", quick ? 5_000 : 10_000, FAN_OUT),
+  soakSeconds: int("soak-seconds", quick ? 20 : 60),
   phases: (args.phases ?? PHASES.join(",")).split(",").map((p) => p.trim()) as Phase[],
   signatureScheme: args["signature-scheme"] ?? "hmac",
 };
@@ -171,9 +181,8 @@ for (const p of options.phases) {
   }
 }
 const runs = (p: Phase) => options.phases.includes(p);
-const runsHookline = ["ingest", "throughput", "latency", "fanout", "fanout-filtered", "fifo"].some(
-  (p) => runs(p as Phase),
-);
+/** Every phase before the ceiling runs against Hookline. */
+const runsHookline = PHASES.slice(0, PHASES.indexOf("ceiling")).some(runs);
 
 const t0 = now();
 const say = (msg: string) =>
@@ -236,6 +245,25 @@ interface Results {
     filteredSeconds: number;
   };
   fifo?: FifoResult;
+  /** App B's deliveries while app A's one event fans out to `endpoints`. */
+  fairness?: {
+    endpoints: number;
+    bEvents: number;
+    bP50Ms: number | null;
+    bP99Ms: number | null;
+    bMaxMs: number | null;
+    /** B's triggers' own response times: what of B's latency is the answer, not the delivery. */
+    bTriggerP99Ms: number | null;
+    aSeconds: number;
+  };
+  /** Producers for a while against a receiver failing 30 % of requests. */
+  soak?: {
+    seconds: number;
+    clients: number;
+    events: number;
+    requests: number;
+    peakRssMb: number | null;
+  };
   peakRssMb?: number | null;
   ceiling?: { http: HttpCeilingResult[]; pg: PgCeilingResult[] };
   pgboss?: PgBossResult[];
@@ -766,6 +794,114 @@ async function filteredFanoutPhase(server: HooklineServer, receiver: ReceiverPro
   );
 }
 
+/**
+ * 8: app A's one event to N endpoints (seeded as in row 4); meanwhile app B sends 50 events/s to
+ * its one endpoint (an open loop, `t` in the payload) until A's receiver has all N. B's
+ * trigger-to-receiver latencies show whether A's fan-out and backlog queue B behind them.
+ */
+async function fairnessPhase(server: HooklineServer, receiver: ReceiverProcess, db: pg.Pool) {
+  const n = options.endpoints;
+  const a = await createApp(server, "fair-a");
+  const b = await createApp(server, "fair-b");
+  say(`fairness: app A's event to ${n.toLocaleString()} endpoints, app B 50 events/s meanwhile`);
+  await seedFanoutEndpoints(server, db, a, n, (i) => `${receiver.url("fa")}/${i}`);
+  await createEndpoints(server, b, [`${receiver.url("lfb")}/0`], 1);
+  await receiver.reset("fa");
+  await receiver.reset("lfb");
+  await sleep(500);
+  const started = now();
+  if ((await trigger(server, a, samplePayload(7))) !== 202)
+    throw new Error("fairness: A's trigger");
+  const aDone = receiver.waitForUnique("fa", n, Math.max(120_000, n * 20));
+  let aFinished = false;
+  void aDone.then(() => (aFinished = true));
+  let bEvents = 0;
+  const sends: Promise<number>[] = [];
+  const triggerMs: number[] = [];
+  while (!aFinished) {
+    const sentAt = now();
+    sends.push(
+      trigger(server, b, { t: sentAt }).then((status) => {
+        triggerMs.push(now() - sentAt);
+        return status;
+      }),
+    );
+    bEvents++;
+    await sleep(20);
+  }
+  const aStats = await aDone;
+  if (!aStats.reachedTarget)
+    throw new Error(`fairness: A's receiver had ${aStats.unique} of ${n} after the time limit`);
+  const failed = (await Promise.all(sends)).filter((status) => status !== 202).length;
+  if (failed > 0) throw new Error(`fairness: ${failed} of B's triggers were not accepted`);
+  const bStats = await receiver.waitForUnique("lfb", bEvents, 30_000);
+  if (!bStats.reachedTarget)
+    throw new Error(`fairness: B's receiver had ${bStats.unique} of ${bEvents} in time`);
+  const lat = [...(bStats.latencies ?? [])].sort((x, y) => x - y);
+  results.fairness = {
+    endpoints: n,
+    bEvents,
+    bP50Ms: round(percentile(lat, 0.5)),
+    bP99Ms: round(percentile(lat, 0.99)),
+    bMaxMs: round(lat.at(-1) ?? null),
+    bTriggerP99Ms: round(
+      percentile(
+        triggerMs.sort((x, y) => x - y),
+        0.99,
+      ),
+    ),
+    aSeconds: (aStats.lastUniqueAt! - started) / 1000,
+  };
+  say(
+    `  B's ${bEvents} deliveries meanwhile: p50 ${fmt(results.fairness.bP50Ms, 1)} ms, p99 ${fmt(results.fairness.bP99Ms, 1)} ms, max ${fmt(results.fairness.bMaxMs, 1)} ms (B's triggers answered p99 ${fmt(results.fairness.bTriggerP99Ms, 1)} ms); A's receiver had all after ${results.fairness.aSeconds.toFixed(2)} s`,
+  );
+}
+
+/**
+ * 9: `--ingest-clients` producers for `--soak-seconds` to an app with 10 endpoints whose receiver
+ * answers 30 % of requests 500 (with a 1 KB body): failures, retries and their attempt records
+ * pile up. The server's peak RSS during it.
+ */
+async function soakPhase(server: HooklineServer, receiver: ReceiverProcess) {
+  const app = await createApp(server, "soak");
+  await createEndpoints(
+    server,
+    app,
+    Array.from({ length: FAN_OUT }, (_, i) => `${receiver.url("e")}/${i}`),
+    4,
+  );
+  await receiver.reset("e");
+  const seconds = options.soakSeconds;
+  const clients = options.ingestClients;
+  say(`soak: ${clients} clients for ${seconds} s, ${FAN_OUT} endpoints, 30 % receiver errors`);
+  let peak = server.rss() ?? 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, server.rss() ?? 0)), 250);
+  try {
+    const run = await autocannon({
+      url: `${server.url}/api/v1/apps/${app.slug}/events`,
+      method: "POST",
+      headers: { authorization: `Bearer ${server.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ event_name: EVENT_NAME, payload: samplePayload(9) }),
+      connections: clients,
+      duration: seconds,
+      timeout: 60,
+    });
+    const stats = await receiver.stats("e");
+    results.soak = {
+      seconds,
+      clients,
+      events: run.requests.total,
+      requests: stats.requests,
+      peakRssMb: mb(peak),
+    };
+    say(
+      `  ${fmt(run.requests.total)} events (${run.non2xx} non-2xx), ${fmt(stats.requests)} requests at the receiver; server peak RSS ${fmt(results.soak.peakRssMb)} MB`,
+    );
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output
 
@@ -895,6 +1031,20 @@ function summarize() {
         : "not run",
       ">= 0.9 x without",
     ],
+    [
+      `8. App B's deliveries during app A's ${fmt(results.fairness?.endpoints ?? options.endpoints)}-endpoint fan-out`,
+      results.fairness
+        ? `B trigger to receiver p50 ${fmt(results.fairness.bP50Ms, 1)} ms, p99 ${fmt(results.fairness.bP99Ms, 1)} ms (${results.fairness.bEvents} events at 50/s); A had all after ${fmt(results.fairness.aSeconds, 2)} s`
+        : "not run",
+      "B p99 < 100 ms",
+    ],
+    [
+      "9. Soak with 30 % receiver errors",
+      results.soak
+        ? `${results.soak.clients} clients x ${results.soak.seconds} s: ${fmt(results.soak.events)} events, ${fmt(results.soak.requests)} requests; server peak RSS ${fmt(results.soak.peakRssMb)} MB`
+        : "not run",
+      "RSS < 400 MB",
+    ],
   ];
   const tenThousand = fan && fan.endpoints >= 10_000 ? fan : null;
   const targets = [
@@ -939,6 +1089,17 @@ function summarize() {
     {
       target: "ordinary endpoints beside busy FIFO ones >= 0.9 x alone",
       met: results.fifo ? results.fifo.ratio >= 0.9 : null,
+    },
+    {
+      target: "another app's delivery p99 < 100 ms during a 10,000-endpoint fan-out",
+      met:
+        results.fairness && results.fairness.endpoints >= 10_000 && results.fairness.bP99Ms !== null
+          ? results.fairness.bP99Ms < 100
+          : null,
+    },
+    {
+      target: "server RSS < 400 MB in the soak with 30 % receiver errors",
+      met: results.soak?.peakRssMb != null ? results.soak.peakRssMb < 400 : null,
     },
   ];
   return {
@@ -1061,8 +1222,13 @@ async function main() {
     // With --memory, what the server's memory consisted of, at its peak RSS so far.
     const memoryPoint = async (phase: string) => {
       if (!args.memory) return;
+      const before = fs.existsSync(memoryFile) ? fs.statSync(memoryFile).mtimeMs : 0;
       process.kill(server.serverPid, "SIGUSR2");
-      await sleep(300);
+      // The server writes the file after a full GC: on a busy machine that takes a while.
+      for (let waited = 0; waited < 10_000; waited += 100) {
+        await sleep(100);
+        if (fs.existsSync(memoryFile) && fs.statSync(memoryFile).mtimeMs > before) break;
+      }
       const { peak, atPeakRss, afterGc } = JSON.parse(
         fs.readFileSync(memoryFile, "utf8"),
       ) as Record<string, Record<string, number>>;
@@ -1193,6 +1359,15 @@ async function main() {
           },
         );
         await pgStats("fifo");
+      }
+      if (runs("fairness")) {
+        await settle();
+        await fairnessPhase(server, receiver, db);
+      }
+      if (runs("soak")) {
+        await settle();
+        await soakPhase(server, receiver);
+        await memoryPoint("soak");
       }
     } finally {
       clearInterval(sampler);

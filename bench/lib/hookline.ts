@@ -95,6 +95,7 @@ export function request(
   method: string,
   headers: Record<string, string>,
   body?: string,
+  retried = false,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
@@ -106,7 +107,13 @@ export function request(
       agent,
     });
     req.setTimeout(120_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
-    req.on("error", reject);
+    req.on("error", (err: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed just as it was reused (Node's documented race):
+      // the request never reached the server, so it is sent once more on a fresh socket.
+      if (req.reusedSocket && err.code === "ECONNRESET" && !retried)
+        resolve(request(url, method, headers, body, true));
+      else reject(err);
+    });
     req.on("response", (res) => {
       let text = "";
       res.setEncoding("utf8");

@@ -1,6 +1,10 @@
 /**
  * Recognises "the database cannot be reached right now" among the errors pg and Prisma throw,
  * so the API can answer 503 instead of 500 and callers know a retry may succeed.
+ *
+ * Prisma's driver adapter keeps pg's SQLSTATE out of the error it throws: a connection refused
+ * with 57P03 while PostgreSQL restarts arrives as `P2039` with the code under
+ * `meta.driverAdapterError.cause`, so that path is followed like `cause`.
  */
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",
@@ -40,12 +44,20 @@ const MESSAGES = [
   /connect ENOENT .*\.s\.PGSQL\.\d+/,
 ];
 
+/** Where a wrapped error keeps the one it wraps: `cause`, or Prisma's driver adapter error. */
+function wrapped(err: { cause?: unknown; meta?: unknown }): unknown[] {
+  const adapterError = (err.meta as { driverAdapterError?: unknown } | undefined)
+    ?.driverAdapterError;
+  return adapterError ? [err.cause, adapterError] : [err.cause];
+}
+
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== "object" || depth > 5) return false;
   const e = err as {
     code?: unknown;
     message?: unknown;
     cause?: unknown;
+    meta?: unknown;
     originalCode?: unknown;
     kind?: unknown;
   };
@@ -66,16 +78,28 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
     return true;
   if (err instanceof AggregateError && err.errors.some((x) => isDatabaseUnavailable(x, depth + 1)))
     return true;
-  return isDatabaseUnavailable(e.cause, depth + 1);
+  return wrapped(e).some((inner) => isDatabaseUnavailable(inner, depth + 1));
 }
 
 /** The SQLSTATE of a pg error, however Prisma's adapter wrapped it. */
 export function sqlState(err: unknown, depth = 0): string | undefined {
   if (!err || typeof err !== "object" || depth > 5) return undefined;
-  const e = err as { code?: unknown; originalCode?: unknown; cause?: unknown };
-  for (const c of [e.originalCode, e.code])
+  const e = err as {
+    code?: unknown;
+    originalCode?: unknown;
+    cause?: unknown;
+    meta?: unknown;
+    clientVersion?: unknown;
+  };
+  // A Prisma error's own code (P2039, ...) has the shape of a SQLSTATE but is not one.
+  const ownCode = e.clientVersion === undefined ? e.code : undefined;
+  for (const c of [e.originalCode, ownCode])
     if (typeof c === "string" && /^[0-9A-Z]{5}$/.test(c)) return c;
-  return sqlState(e.cause, depth + 1);
+  for (const inner of wrapped(e)) {
+    const state = sqlState(inner, depth + 1);
+    if (state) return state;
+  }
+  return undefined;
 }
 
 /**

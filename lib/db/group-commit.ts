@@ -22,6 +22,11 @@ export interface GroupCommitOptions<I, O> {
   maxInFlight?: number;
   /** Told when a batch failed and its items are written one by one. */
   onBatchError?(err: unknown, size: number): void;
+  /**
+   * An item that may no longer be written (its deadline passed while it waited) is refused with
+   * the error returned here instead of being sent.
+   */
+  refuse?(item: I): Error | undefined;
 }
 
 interface Pending<I, O> {
@@ -37,8 +42,15 @@ export function createGroupCommit<I, O>(options: GroupCommitOptions<I, O>): Grou
   let inFlight = 0;
   const idle: (() => void)[] = [];
 
+  /** The items still to be written; the refused ones are rejected here. */
+  const admitted = (batch: Pending<I, O>[]) =>
+    batch.filter((p) => {
+      const refusal = options.refuse?.(p.item);
+      if (refusal) p.reject(refusal);
+      return !refusal;
+    });
   const writeEach = (batch: Pending<I, O>[]) =>
-    Promise.all(batch.map((p) => options.writeOne(p.item).then(p.resolve, p.reject)));
+    Promise.all(admitted(batch).map((p) => options.writeOne(p.item).then(p.resolve, p.reject)));
   const write = async (batch: Pending<I, O>[]) => {
     if (batch.length === 1) return void (await writeEach(batch));
     let results: O[];
@@ -52,15 +64,17 @@ export function createGroupCommit<I, O>(options: GroupCommitOptions<I, O>): Grou
   };
   const flush = () => {
     while (queue.length > 0 && inFlight < maxInFlight) {
-      const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(batch.length);
+      const taken = queue.slice(0, maxBatch);
+      queue = queue.slice(taken.length);
+      const batch = admitted(taken);
+      if (batch.length === 0) continue;
       inFlight++;
       void write(batch).finally(() => {
         inFlight--;
         flush();
-        if (inFlight === 0 && queue.length === 0) idle.splice(0).forEach((resolve) => resolve());
       });
     }
+    if (inFlight === 0 && queue.length === 0) idle.splice(0).forEach((resolve) => resolve());
   };
   return {
     submit(item) {

@@ -27,6 +27,11 @@ export class TimedClient extends pg.Client {
 
   private closeOnTimeout(err: unknown): void {
     if (err instanceof Error && err.message === "Query read timeout") {
+      // The closed connection makes pg emit "Connection terminated unexpectedly" on the client.
+      // A client checked out of the pool (a transaction about to roll back) has no listener for
+      // it, and an unheard 'error' would end the process: the timeout was already reported to
+      // the query's caller, and the pool drops a client that is no longer queryable.
+      this.once("error", () => {});
       (
         this as unknown as { connection?: { stream?: { destroy(): void } } }
       ).connection?.stream?.destroy();

@@ -41,7 +41,14 @@ export interface ClaimDueInput {
 
 /**
  * Leases up to `limit` due deliveries (FOR UPDATE SKIP LOCKED, so concurrent workers never get
- * the same row), oldest first, at most the free slots of each endpoint.
+ * the same row), at most the free slots of each endpoint, shared fairly: round-robin over the
+ * apps with due work (and, within an app, over its endpoints), oldest first within each. One
+ * app's backlog (a 10,000-endpoint fan-out, a slow receiver's retries) takes its turn beside
+ * the other apps' deliveries instead of ahead of them.
+ *
+ * The apps with queued rows are found by a skip scan of the (app_id, run_at) index (one probe
+ * per app), and each app's due rows are read from its own range of it: the cost grows with the
+ * number of apps with queued work, not with the backlog.
  */
 export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedDelivery[]> {
   if (input.limit <= 0) return [];
@@ -54,28 +61,41 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
   const { rows } = await getDb().pool.query<ClaimRow>({
     name: "hookline_claim_due",
     // FIFO endpoints' rows are left to the second source, which offers only each line's head.
-    text: `WITH candidates AS (
-       (SELECT q.delivery_id, q.endpoint_id, q.run_at FROM delivery_queue q
-        WHERE ${isDue("q")} AND q.fifo_seq IS NULL AND q.endpoint_id <> ALL($3::text[])
-        ORDER BY q.run_at
-        LIMIT $4)
+    text: `WITH RECURSIVE queued_apps AS (
+       (SELECT q.app_id FROM delivery_queue q WHERE q.fifo_seq IS NULL ORDER BY q.app_id LIMIT 1)
+       UNION ALL
+       SELECT (SELECT q.app_id FROM delivery_queue q WHERE q.fifo_seq IS NULL AND q.app_id > a.app_id ORDER BY q.app_id LIMIT 1)
+       FROM queued_apps a WHERE a.app_id IS NOT NULL
+     ),
+     candidates AS (
+       (SELECT c.delivery_id, c.endpoint_id, c.run_at, a.app_id FROM queued_apps a
+        CROSS JOIN LATERAL (
+          SELECT q.delivery_id, q.endpoint_id, q.run_at FROM delivery_queue q
+          WHERE q.app_id = a.app_id AND ${isDue("q")} AND q.fifo_seq IS NULL AND q.endpoint_id <> ALL($3::text[])
+          ORDER BY q.run_at
+          LIMIT $4) c
+        WHERE a.app_id IS NOT NULL)
        UNION ALL
        ${fifoHeadCandidatesSql("$3::text[]")}
      ),
+     by_endpoint AS (
+       SELECT c.*, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.run_at, c.delivery_id) AS endpoint_rank
+       FROM candidates c
+     ),
+     -- An app's n-th turn comes after every app's (n-1)-th: its endpoints' first rows, then seconds.
      eligible AS (
-       SELECT r.delivery_id FROM (
-         SELECT c.delivery_id, c.endpoint_id, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.run_at, c.delivery_id) AS endpoint_rank
-         FROM candidates c
-       ) r
+       SELECT r.delivery_id, row_number() OVER (PARTITION BY r.app_id ORDER BY r.endpoint_rank, r.run_at, r.delivery_id) AS app_turn
+       FROM by_endpoint r
        LEFT JOIN unnest($5::text[], $6::int[]) AS s(endpoint_id, slots) ON s.endpoint_id = r.endpoint_id
        WHERE r.endpoint_rank <= LEAST(COALESCE(s.slots, $7), COALESCE((SELECT pe.rate_limit FROM endpoints pe WHERE pe.id = r.endpoint_id), $7))
      ),
+     turns AS (SELECT delivery_id, app_turn FROM eligible ORDER BY app_turn LIMIT $2 * 2),
      picked AS (
-       SELECT q.delivery_id FROM delivery_queue q
-       WHERE q.delivery_id = ANY (ARRAY(SELECT delivery_id FROM eligible)) AND ${isDue("q")}
-       ORDER BY q.run_at
+       SELECT q.delivery_id FROM turns t JOIN delivery_queue q ON q.delivery_id = t.delivery_id
+       WHERE ${isDue("q")}
+       ORDER BY t.app_turn, q.run_at
        LIMIT $2
-       FOR UPDATE SKIP LOCKED
+       FOR UPDATE OF q SKIP LOCKED
      ),
      l AS (
        UPDATE delivery_queue q SET leased_by = $1, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + $8)

@@ -37,8 +37,8 @@ export async function insertPendingDeliveries(
        FROM unnest(${p.add(ids, "::text[]")}, ${p.add(input.endpointIds, "::text[]")}) AS u(id, endpoint_id)
        RETURNING id, app_id, endpoint_id, created_at),
      q AS (
-       INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, leased_by, lease_expires_at)
-       SELECT id, endpoint_id, created_at, ${p.add(input.lease?.holder ?? null, "::text")},
+       INSERT INTO delivery_queue (delivery_id, app_id, endpoint_id, run_at, leased_by, lease_expires_at)
+       SELECT id, app_id, endpoint_id, created_at, ${p.add(input.lease?.holder ?? null, "::text")},
               CASE WHEN ${p.add(input.lease ? 1 : 0, "::int")} = 1 THEN now() + make_interval(secs => ${p.add(input.lease?.seconds ?? 0)}) END
        FROM ins),
      r AS (${foldIntoRollupsSql(`(SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS hour, 1 AS created, 0 AS succeeded, 0 AS failed, ${NO_ATTEMPT_COLUMNS} FROM ins)`)})

@@ -4,6 +4,10 @@
  * rows are taken with FOR UPDATE SKIP LOCKED and deleted in the transaction that inserts the
  * deliveries, so several processes share the work and a crash in between repeats the fan-out
  * (never half of it, never twice). One path for keyed and unkeyed triggers alike.
+ *
+ * An event is fanned out at most `endpointsPerEvent` endpoints at a time (in endpoint id order,
+ * the queue row keeping its place): one app's 10,000-endpoint event takes several short
+ * statements, and the other apps' events queued behind it go out with the first of them.
  */
 import { foldIntoRollupsSql, NO_ATTEMPT_COLUMNS } from "@/lib/analytics/rollups";
 import { getDb } from "@/lib/db/client";
@@ -13,7 +17,10 @@ import { moveLateArrivalsToTheBackSql } from "@/lib/delivery/fifo-order";
 import { newId } from "@/lib/ids";
 
 export interface FanOutResult {
+  /** Events taken (fully or in part). */
   events: number;
+  /** Of those, the ones with endpoints still to do (taken again by the next call). */
+  unfinished: number;
   deliveries: { deliveryId: string; endpointId: string }[];
 }
 
@@ -31,35 +38,62 @@ export interface FanOutResult {
 export async function fanOutQueuedEvents(options: {
   limit: number;
   eventIds?: readonly string[];
+  /** Endpoints per event per call at most (default: all). */
+  endpointsPerEvent?: number;
 }): Promise<FanOutResult> {
   return withTransaction(async (client) => {
-    const taken = await client.query<{ id: string; name: string; seq: string }>(
+    const taken = await client.query<{
+      id: string;
+      name: string;
+      seq: string;
+      fanned_out_to: string | null;
+    }>(
       `WITH f AS (
-         DELETE FROM event_fanout_queue WHERE event_id IN (
-           SELECT event_id FROM event_fanout_queue
-           WHERE $2::text[] IS NULL OR event_id = ANY($2::text[])
-           ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING event_id, seq)
-       SELECT ev.id, ev.name, f.seq FROM events ev JOIN f ON f.event_id = ev.id`,
+         SELECT event_id, seq, fanned_out_to FROM event_fanout_queue
+         WHERE $2::text[] IS NULL OR event_id = ANY($2::text[])
+         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED),
+       -- Events gone meanwhile (their app was deleted) leave nothing to fan out.
+       gone AS (
+         DELETE FROM event_fanout_queue q USING f
+         WHERE q.event_id = f.event_id AND NOT EXISTS (SELECT 1 FROM events ev WHERE ev.id = f.event_id))
+       SELECT ev.id, ev.name, f.seq, f.fanned_out_to FROM events ev JOIN f ON f.event_id = ev.id`,
       [options.limit, options.eventIds ?? null],
     );
-    if (taken.rows.length === 0) return { events: 0, deliveries: [] };
+    if (taken.rows.length === 0) return { events: 0, unfinished: 0, deliveries: [] };
     const events = taken.rows;
     // Patterns are unpacked once per event (MATERIALIZED), not once per candidate endpoint; the
     // ordinal is written in hex, whose digits are all Crockford characters.
-    const { rows } = await client.query<{ id: string; endpoint_id: string; fifo: boolean }>(
+    // Each call's stem is new, so a chunk's ordinals may start at 0 again.
+    const { rows: written } = await client.query<{
+      id: string;
+      endpoint_id: string;
+      fifo: boolean;
+      unfinished: boolean;
+    }>(
       `WITH f AS MATERIALIZED (
-         SELECT u.event_id, u.stem, u.seq, ARRAY(SELECT json_array_elements_text(u.patterns::json)) AS patterns
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(event_id, patterns, stem, seq)),
-       pairs AS (
+         SELECT u.event_id, u.stem, u.seq, u.after, ARRAY(SELECT json_array_elements_text(u.patterns::json)) AS patterns
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS u(event_id, patterns, stem, seq, after)),
+       pairs AS MATERIALIZED (
          SELECT ev.id AS event_id, ev.app_id, ev.name, ev.created_at, f.stem, ep.id AS endpoint_id,
                 CASE WHEN ep.ordering = 'fifo' THEN f.seq END AS fifo_seq,
                 row_number() OVER (PARTITION BY ev.id ORDER BY ep.id) - 1 AS n,
                 (ep.filter_path IS NULL OR COALESCE(ev.payload @@ ep.filter_path, false)) AS matches
          FROM f JOIN events ev ON ev.id = f.event_id
-         JOIN endpoints ep ON ep.app_id = ev.app_id AND ep.is_active AND ep.deleted_at IS NULL
-           AND ep.subscriptions && f.patterns
-           AND (cardinality(ep.channels) = 0 OR ep.channels && ev.channels)),
+         CROSS JOIN LATERAL (
+           SELECT ep.id, ep.ordering, ep.filter_path FROM endpoints ep
+           WHERE ep.app_id = ev.app_id AND ep.is_active AND ep.deleted_at IS NULL
+             AND ep.subscriptions && f.patterns
+             AND (cardinality(ep.channels) = 0 OR ep.channels && ev.channels)
+             AND (f.after IS NULL OR ep.id > f.after)
+           ORDER BY ep.id LIMIT $6) ep),
+       progress AS (
+         SELECT event_id, max(endpoint_id) AS last, count(*) AS n FROM pairs GROUP BY event_id),
+       done AS (
+         DELETE FROM event_fanout_queue WHERE event_id = ANY($1::text[])
+           AND NOT EXISTS (SELECT 1 FROM progress p WHERE p.event_id = event_fanout_queue.event_id AND p.n >= $6)),
+       more AS (
+         UPDATE event_fanout_queue SET fanned_out_to = p.last FROM progress p
+         WHERE p.event_id = event_fanout_queue.event_id AND p.n >= $6),
        ins AS (
          INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, next_attempt_at, created_at, updated_at, next_attempt_trigger)
          SELECT p.stem || lpad(to_hex(p.n), 6, '0'), p.app_id, p.event_id, p.endpoint_id, p.name, 'pending', p.created_at, p.created_at, p.created_at, 'auto'
@@ -67,25 +101,31 @@ export async function fanOutQueuedEvents(options: {
          RETURNING id, app_id, endpoint_id, created_at),
        -- The same rows as ins, read from pairs for their place in line (a join of ins to pairs,
        -- two CTE scans without statistics, was planned as a nested loop: 14 s for 10,000).
-       q AS (INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, fifo_seq)
-             SELECT p.stem || lpad(to_hex(p.n), 6, '0'), p.endpoint_id, p.created_at, p.fifo_seq FROM pairs p WHERE p.matches),
+       q AS (INSERT INTO delivery_queue (delivery_id, app_id, endpoint_id, run_at, fifo_seq)
+             SELECT p.stem || lpad(to_hex(p.n), 6, '0'), p.app_id, p.endpoint_id, p.created_at, p.fifo_seq FROM pairs p WHERE p.matches),
        r AS (${foldIntoRollupsSql(
          `(SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS hour, 1 AS created, 0 AS succeeded, 0 AS failed, 0 AS filtered, ${NO_ATTEMPT_COLUMNS} FROM ins
            UNION ALL SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC'), 0, 0, 0, 1, ${NO_ATTEMPT_COLUMNS} FROM pairs WHERE NOT matches)`,
          { filtered: true },
        )})
-       SELECT p.stem || lpad(to_hex(p.n), 6, '0') AS id, p.endpoint_id, p.fifo_seq IS NOT NULL AS fifo FROM pairs p WHERE p.matches`,
+       SELECT p.stem || lpad(to_hex(p.n), 6, '0') AS id, p.endpoint_id, p.fifo_seq IS NOT NULL AS fifo, false AS unfinished FROM pairs p WHERE p.matches
+       UNION ALL SELECT NULL, NULL, false, true FROM progress WHERE n >= $6`,
       [
         events.map((e) => e.id),
         events.map((e) => JSON.stringify(matchingPatterns(e.name))),
         events.map(() => newId("dlv").slice(0, "dlv_".length + 10 + 10)),
         events.map((e) => e.seq),
+        events.map((e) => e.fanned_out_to),
+        options.endpointsPerEvent ?? null,
       ],
     );
+    const unfinished = written.filter((r) => r.unfinished).length;
+    const rows = written.filter((r) => !r.unfinished);
     const fifo = rows.filter((r) => r.fifo).map((r) => r.id);
     if (fifo.length > 0) await client.query(moveLateArrivalsToTheBackSql, [fifo]);
     return {
       events: events.length,
+      unfinished,
       deliveries: rows.map((r) => ({ deliveryId: r.id, endpointId: r.endpoint_id })),
     };
   });

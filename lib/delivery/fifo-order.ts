@@ -34,11 +34,11 @@ const earlierEventsFannedOut = (seq: string) =>
   `${seq} < (SELECT COALESCE(min(fq.seq), 9223372036854775807) FROM event_fanout_queue fq)`;
 
 /**
- * Claim candidates (delivery_id, endpoint_id, run_at): the head of each FIFO endpoint not listed
- * in `excludedEndpoints` (SQL text[]), when it may be attempted now.
+ * Claim candidates (delivery_id, endpoint_id, run_at, app_id): the head of each FIFO endpoint
+ * not listed in `excludedEndpoints` (SQL text[]), when it may be attempted now.
  */
 export function fifoHeadCandidatesSql(excludedEndpoints: string): string {
-  return `SELECT h.delivery_id, h.endpoint_id, h.run_at FROM endpoints fe
+  return `SELECT h.delivery_id, h.endpoint_id, h.run_at, fe.app_id FROM endpoints fe
     CROSS JOIN LATERAL (
       SELECT fq.delivery_id, fq.endpoint_id, fq.run_at, fq.lease_expires_at, fq.fifo_seq FROM delivery_queue fq
       WHERE fq.endpoint_id = fe.id AND fq.fifo_seq IS NOT NULL ORDER BY fq.fifo_seq LIMIT 1) h

@@ -32,8 +32,8 @@ async function scheduleManualInTransaction(
        WHERE d.id = ANY($1::text[]) AND (q.delivery_id IS NULL OR ${leaseIsFree("q")})
        FOR UPDATE OF d),
      q AS (
-       INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, fifo_seq)
-       SELECT id, endpoint_id, now(), CASE WHEN ordering = 'fifo' THEN ${nextFifoSeqSql} END FROM t ORDER BY created_at, id
+       INSERT INTO delivery_queue (delivery_id, app_id, endpoint_id, run_at, fifo_seq)
+       SELECT id, app_id, endpoint_id, now(), CASE WHEN ordering = 'fifo' THEN ${nextFifoSeqSql} END FROM t ORDER BY created_at, id
        ON CONFLICT (delivery_id) DO UPDATE SET run_at = now()),
      d AS (
        UPDATE deliveries SET

@@ -8,10 +8,15 @@
  * repeat returns the first event (`duplicate: true`) and changes nothing. After 24 h the key is
  * released (cleared on the old event, in the same transaction) and it counts as new. A batch
  * inserts with ON CONFLICT DO NOTHING; the few that conflict take the keyed path one by one.
+ *
+ * Each event carries the instant after which it must not commit (lib/db/write-deadline.ts): an
+ * event still waiting for its batch then is refused unsent, and the database rolls back a
+ * statement that reaches it later, so a trigger answered 503 never commits afterwards.
  */
 import type { PoolClient } from "pg";
 import { createGroupCommit } from "@/lib/db/group-commit";
 import { getDb } from "@/lib/db/client";
+import { beforeDeadlineSql, WriteDeadlinePassed } from "@/lib/db/write-deadline";
 import { withTransaction } from "@/lib/delivery/sql";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
@@ -38,11 +43,15 @@ interface Row {
   id: string;
   event: NewEvent;
   createdAt: Date;
+  /** Epoch ms after which the write must not commit. */
+  commitBy: number;
 }
+
+const earliestCommitBy = (rows: Row[]) => new Date(Math.min(...rows.map((r) => r.commitBy)));
 
 /** One statement for a batch; returns the ids inserted (a key already taken inserts nothing). */
 async function insertBatch(rows: Row[]): Promise<Set<string>> {
-  const { rows: inserted } = await getDb().pool.query<{ id: string }>(
+  const { rows: result } = await getDb().pool.query<{ ids: string[] }>(
     `WITH i AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
                   AS u(id, app_id, name, payload, key, channels, created_at)),
      ev AS (
@@ -50,8 +59,8 @@ async function insertBatch(rows: Row[]): Promise<Set<string>> {
        SELECT id, app_id, name, payload::jsonb, key, ARRAY(SELECT json_array_elements_text(channels::json)), created_at FROM i
        ON CONFLICT (app_id, idempotency_key) DO NOTHING
        RETURNING id, created_at),
-     f AS (INSERT INTO event_fanout_queue (event_id, created_at) SELECT id, created_at FROM ev)
-     SELECT id FROM ev`,
+     f AS (INSERT INTO event_fanout_queue (event_id, created_at) SELECT id, created_at FROM ev RETURNING 1)
+     SELECT ARRAY(SELECT id FROM ev) AS ids, ${beforeDeadlineSql("$8", "(SELECT count(*) FROM f)")} AS written`,
     [
       rows.map((r) => r.id),
       rows.map((r) => r.event.appId),
@@ -60,9 +69,10 @@ async function insertBatch(rows: Row[]): Promise<Set<string>> {
       rows.map((r) => r.event.key),
       rows.map((r) => JSON.stringify(r.event.channels)),
       rows.map((r) => r.createdAt),
+      earliestCommitBy(rows),
     ],
   );
-  return new Set(inserted.map((r) => r.id));
+  return new Set(result[0]?.ids ?? []);
 }
 
 interface StoredEvent {
@@ -91,11 +101,12 @@ async function acceptKeyed(row: Row): Promise<AcceptedEvent> {
     if (previous?.fresh) return duplicateOf(previous);
     if (previous)
       await client.query("UPDATE events SET idempotency_key = NULL WHERE id = $1", [previous.id]);
-    const inserted = await client.query(
+    const inserted = await client.query<{ written: string }>(
       `WITH ev AS (
          INSERT INTO events (id, app_id, name, payload, idempotency_key, channels, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (app_id, idempotency_key) DO NOTHING RETURNING id, created_at)
-       INSERT INTO event_fanout_queue (event_id, created_at) SELECT id, created_at FROM ev`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (app_id, idempotency_key) DO NOTHING RETURNING id, created_at),
+       f AS (INSERT INTO event_fanout_queue (event_id, created_at) SELECT id, created_at FROM ev RETURNING 1)
+       SELECT ${beforeDeadlineSql("$8", "(SELECT count(*) FROM f)")} AS written`,
       [
         row.id,
         row.event.appId,
@@ -104,9 +115,10 @@ async function acceptKeyed(row: Row): Promise<AcceptedEvent> {
         row.event.key,
         row.event.channels,
         row.createdAt,
+        new Date(row.commitBy),
       ],
     );
-    if (inserted.rowCount === 0) {
+    if (Number(inserted.rows[0]?.written) === 0) {
       // A concurrent trigger with the same key committed first: answer with its event.
       const winner = await client.query<StoredEvent>(
         "SELECT id, name, created_at, true AS fresh FROM events WHERE app_id = $1 AND idempotency_key = $2",
@@ -115,6 +127,8 @@ async function acceptKeyed(row: Row): Promise<AcceptedEvent> {
       if (winner.rows[0]) return duplicateOf(winner.rows[0]);
       throw new Error("idempotency conflict without a winning event");
     }
+    // The COMMIT is sent only while the database may still commit it.
+    if (Date.now() > row.commitBy) throw new WriteDeadlinePassed();
     return accepted(row);
   });
 }
@@ -148,6 +162,7 @@ const acceptor = processSingleton("events/accept-events", () =>
     writeOne,
     maxBatch: 500,
     maxInFlight: 2,
+    refuse: (row) => (Date.now() > row.commitBy ? new WriteDeadlinePassed() : undefined),
     onBatchError: (err, size) =>
       log.warn("batched event insert failed; inserting each on its own", {
         events: size,
@@ -156,7 +171,10 @@ const acceptor = processSingleton("events/accept-events", () =>
   }),
 );
 
-/** Commits the event (or finds its idempotent twin); resolves once durable. */
-export function acceptEvent(event: NewEvent): Promise<AcceptedEvent> {
-  return acceptor.submit({ id: newId("msg"), event, createdAt: new Date() });
+/**
+ * Commits the event (or finds its idempotent twin); resolves once durable. Rejects with a
+ * database-unavailable error, having written nothing, if it cannot commit by `commitBy` (epoch ms).
+ */
+export function acceptEvent(event: NewEvent, commitBy: number): Promise<AcceptedEvent> {
+  return acceptor.submit({ id: newId("msg"), event, createdAt: new Date(), commitBy });
 }

@@ -7,7 +7,9 @@
  */
 import type { App } from "@/generated/prisma/client";
 import { createLookupCache } from "@/lib/cache/lookup-cache";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
+import { writeDeadline } from "@/lib/db/write-deadline";
 import { acceptEvent } from "@/lib/events/accept-events";
 import { InvalidPayloadSchemaError, validatePayload } from "@/lib/events/payload-schema";
 import type { TriggerEventRequest, TriggerEventResponse } from "@/lib/events/schemas";
@@ -61,19 +63,31 @@ async function checkPayload(app: App, input: TriggerEventRequest): Promise<void>
   if (errors.length > 0) throw apiErrors.validation(errors);
 }
 
+/**
+ * The deadlines of a trigger received at `receivedAt`: it answers within
+ * `HOOKLINE_DB_STATEMENT_TIMEOUT_MS` (the documented limit), and a 503 means nothing committed.
+ */
+export function triggerDeadline(receivedAt: number) {
+  return writeDeadline(receivedAt, getConfig().dbStatementTimeoutMs);
+}
+
 export async function triggerEvent(
   app: App,
   input: TriggerEventRequest,
   idempotencyKey?: string,
+  receivedAt = Date.now(),
 ): Promise<TriggerEventResponse> {
   await checkPayload(app, input);
-  const event = await acceptEvent({
-    appId: app.id,
-    name: input.event_name,
-    payload: input.payload,
-    key: idempotencyKey ?? input.event_id ?? null,
-    channels: input.channels ?? [],
-  });
+  const event = await acceptEvent(
+    {
+      appId: app.id,
+      name: input.event_name,
+      payload: input.payload,
+      key: idempotencyKey ?? input.event_id ?? null,
+      channels: input.channels ?? [],
+    },
+    triggerDeadline(receivedAt).commitBy,
+  );
   if (!event.duplicate) await announceWork({ events: [{ eventId: event.eventId, appId: app.id }] });
   return {
     event_id: event.eventId,

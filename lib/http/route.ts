@@ -30,6 +30,8 @@ export interface RequestContext<P> {
   params: P;
   requestId: string;
   log: Logger;
+  /** When the request arrived (epoch ms). */
+  receivedAt: number;
   /** Reads and validates the JSON body (size-limited). */
   body<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
 }
@@ -50,6 +52,15 @@ export interface PortalContext<P> extends RequestContext<P> {
   app: App;
   /** For the audit log. */
   actor: string;
+}
+
+export interface RouteOptions {
+  /**
+   * The answer is given by this instant (epoch ms, from the request's arrival time) even if the
+   * work is still waiting: 503 `database_unavailable`. Only for handlers whose writes cannot
+   * commit after it (lib/db/write-deadline.ts), since the work is not stopped, only not awaited.
+   */
+  answerBy?(receivedAt: number): number;
 }
 
 /** Runs after the handler (or its error) to adjust the response: CORS, cookies. */
@@ -101,13 +112,33 @@ export function toApiError(err: unknown, log: Logger): ApiError {
   return apiErrors.internal();
 }
 
+/** `work`, or a database-unavailable error if it has not settled by `deadline` (epoch ms). */
+async function settleBy<T>(work: Promise<T>, deadline: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(apiErrors.databaseUnavailable()),
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  // Work that ends after the answer was given is dropped, errors included.
+  work.catch(() => {});
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function wrap<P, C extends RequestContext<P>>(
   extend: (base: RequestContext<P>) => Promise<C>,
   handler: Handler<C>,
   finish?: Finish<C>,
+  options: RouteOptions = {},
 ): (req: Request, route: NextRouteContext<P>) => Promise<Response> {
   return async (req, route) => {
     const started = performance.now();
+    const receivedAt = Date.now();
     const incoming = req.headers.get("x-request-id");
     const requestId =
       incoming && REQUEST_ID.test(incoming) ? incoming : `req_${randomUUID().replace(/-/g, "")}`;
@@ -121,15 +152,21 @@ function wrap<P, C extends RequestContext<P>>(
       params: {} as P,
       requestId,
       log,
+      receivedAt,
       body: (schema) => readJsonBody(req, schema, getConfig().maxBodyBytes),
     };
     let ctx: C | undefined;
-    try {
+    const work = async () => {
       base.params = ((await route?.params) ?? {}) as P;
       checkPathParams(base.params);
       ctx = await extend(base);
       keyId = (ctx as Partial<ApiKeyContext<P>>).apiKey?.id;
-      const result = await handler(ctx);
+      return handler(ctx);
+    };
+    try {
+      const result = options.answerBy
+        ? await settleBy(work(), options.answerBy(receivedAt))
+        : await work();
       response = result instanceof Response ? result : json(result);
     } catch (err) {
       response = errorResponse(toApiError(err, log), requestId);
@@ -226,11 +263,19 @@ export function withBrowserPublic<P = RouteParams>(handler: Handler<RequestConte
 }
 
 /** A backend API route: `Authorization: Bearer hk_...` required. */
-export function withApiKey<P = RouteParams>(handler: Handler<ApiKeyContext<P>>) {
-  return wrap<P, ApiKeyContext<P>>(async (base) => {
-    const apiKey = await authenticateApiKey(base.req.headers.get("authorization"));
-    return { ...base, apiKey, actor: `api_key:${apiKey.id}` };
-  }, handler);
+export function withApiKey<P = RouteParams>(
+  handler: Handler<ApiKeyContext<P>>,
+  options?: RouteOptions,
+) {
+  return wrap<P, ApiKeyContext<P>>(
+    async (base) => {
+      const apiKey = await authenticateApiKey(base.req.headers.get("authorization"));
+      return { ...base, apiKey, actor: `api_key:${apiKey.id}` };
+    },
+    handler,
+    undefined,
+    options,
+  );
 }
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

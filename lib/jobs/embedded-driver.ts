@@ -54,6 +54,8 @@ export interface EmbeddedDriverOptions {
   batchSize?: number;
   /** Events fanned out per statement at most. */
   fanOutBatch?: number;
+  /** Endpoints of one event fanned out per statement at most (the rest in the next ones). */
+  fanOutChunk?: number;
   /** Run the replay-task runner too (default true); its options. */
   replays?: false | { batchPauseMs?: number; pollIntervalMs?: number };
   log?: Logger;
@@ -73,6 +75,11 @@ const SWEEP_EVERY_MS = 30_000;
 const ERROR_BACKOFF_MS = 1_000;
 const COALESCE_MS = 2;
 const NOTIFIED_CLAIM_GAP_MS = 25;
+/**
+ * A fan-out statement does at most this many endpoints of one event (~70 ms), so the events of
+ * other apps queued behind a 10,000-endpoint one wait for one chunk, not for all of it.
+ */
+const FAN_OUT_CHUNK = 1_000;
 /**
  * An endpoint may hold this many times its running slots in claims (running + queued). Only
  * `endpointConcurrency` attempts run at once; the rest is a short queue. Capping claims at the
@@ -97,6 +104,23 @@ interface Queued {
   leaseExpiresAt: number;
 }
 
+/**
+ * The ready queue in turns across apps: each app's first waiting claim, then each app's second,
+ * and so on (an app's own claims keep their order). Claims arrive in turns already; without this
+ * a newcomer app's claim would still start behind the whole queue of a busy app's claims.
+ */
+function takingTurnsByApp(queue: Queued[]): Queued[] {
+  const turn = new Map<string, number>();
+  return queue
+    .map((item, index) => {
+      const n = (turn.get(item.claim.appId) ?? 0) + 1;
+      turn.set(item.claim.appId, n);
+      return { item, n, index };
+    })
+    .sort((x, y) => x.n - y.n || x.index - y.index)
+    .map((x) => x.item);
+}
+
 export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): EmbeddedDriver {
   const engine = getEngineConfig();
   const workerId =
@@ -104,6 +128,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   const concurrency = options.concurrency ?? engine.workerConcurrency;
   const batchSize = options.batchSize ?? 100;
   const fanOutBatch = options.fanOutBatch ?? 100;
+  const fanOutChunk = options.fanOutChunk ?? FAN_OUT_CHUNK;
   // A full batch fits in the queue, so a claim (a few ms) overlaps the attempts it will feed.
   const prefetch = options.prefetch ?? Math.max(concurrency, batchSize);
   const endpointConcurrency = options.endpointConcurrency ?? engine.endpointConcurrency;
@@ -317,6 +342,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         leaseExpiresAt: claimedAt + (claim.timeoutSeconds + LEASE_MARGIN_SECONDS) * 1000,
       });
     }
+    ready = takingTurnsByApp(ready);
     pump();
   };
 
@@ -387,14 +413,17 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       fanOut.clear();
       let full = false;
       try {
-        const result = await fanOutQueuedEvents({ limit: fanOutBatch });
+        const result = await fanOutQueuedEvents({
+          limit: fanOutBatch,
+          endpointsPerEvent: fanOutChunk,
+        });
         fanOutStats.events += result.events;
         fanOutStats.deliveries += result.deliveries.length;
         if (result.deliveries.length > 0) {
           wakeForNewWork();
           notifyOtherProcesses("deliveries");
         }
-        full = result.events === fanOutBatch;
+        full = result.events === fanOutBatch || result.unfinished > 0;
       } catch (err) {
         fanOutStats.errors++;
         log.warn("fan-out failed; the events stay queued", { error: (err as Error).message });

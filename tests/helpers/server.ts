@@ -119,6 +119,11 @@ export function runStartToExit(
   });
 }
 
+/** The running embedded postmaster's pid, from its pid file in a server's data directory. */
+export function postmasterPid(dataDir: string): number {
+  return Number(fs.readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n")[0]);
+}
+
 export async function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined | false>,

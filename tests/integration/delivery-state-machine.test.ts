@@ -176,7 +176,7 @@ describe("manual attempts and replays", () => {
       orderBy: { id: "asc" },
     });
     await db().pool.query(
-      "INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, endpoint_id, now(), 'w', now() + interval '1 minute' FROM deliveries WHERE id = $1 ON CONFLICT (delivery_id) DO UPDATE SET leased_by = EXCLUDED.leased_by, lease_expires_at = EXCLUDED.lease_expires_at",
+      "INSERT INTO delivery_queue (delivery_id, app_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, app_id, endpoint_id, now(), 'w', now() + interval '1 minute' FROM deliveries WHERE id = $1 ON CONFLICT (delivery_id) DO UPDATE SET leased_by = EXCLUDED.leased_by, lease_expires_at = EXCLUDED.lease_expires_at",
       [first!.id],
     );
     expect((await scheduleManualAttempts([first!.id], "manual")).skipped).toEqual([
@@ -223,7 +223,7 @@ describe("endpoint health", () => {
     for (let i = 0; i < 3; i++) await triggerAndFanOut(app, { event_name: "a", payload: {} });
     const inFlight = await pendingDelivery(app.id);
     await db().pool.query(
-      "INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, endpoint_id, now(), 'w', now() + interval '1 minute' FROM deliveries WHERE id = $1 ON CONFLICT (delivery_id) DO UPDATE SET leased_by = EXCLUDED.leased_by, lease_expires_at = EXCLUDED.lease_expires_at",
+      "INSERT INTO delivery_queue (delivery_id, app_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, app_id, endpoint_id, now(), 'w', now() + interval '1 minute' FROM deliveries WHERE id = $1 ON CONFLICT (delivery_id) DO UPDATE SET leased_by = EXCLUDED.leased_by, lease_expires_at = EXCLUDED.lease_expires_at",
       [inFlight.id],
     );
     expect(await cancelPendingDeliveriesForEndpoint(endpoint.id, "Endpoint deleted")).toBe(2);
@@ -267,7 +267,7 @@ describe("embedded driver", () => {
     await triggerAndFanOut(app, { event_name: "a", payload: {} });
     const delivery = await pendingDelivery(app.id);
     await db().pool.query(
-      "INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, endpoint_id, now(), 'dead-worker', now() + interval '1 second' FROM deliveries WHERE id = $1 ON CONFLICT (delivery_id) DO UPDATE SET leased_by = EXCLUDED.leased_by, lease_expires_at = EXCLUDED.lease_expires_at",
+      "INSERT INTO delivery_queue (delivery_id, app_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, app_id, endpoint_id, now(), 'dead-worker', now() + interval '1 second' FROM deliveries WHERE id = $1 ON CONFLICT (delivery_id) DO UPDATE SET leased_by = EXCLUDED.leased_by, lease_expires_at = EXCLUDED.lease_expires_at",
       [delivery.id],
     );
     status = 200;

@@ -96,9 +96,9 @@ describe("migrations", () => {
       "deliveries_endpoint_id_created_at_id_idx",
       "deliveries_event_id_idx",
       "deliveries_pkey",
+      "delivery_queue_app_run_at_idx",
       "delivery_queue_fifo_idx",
       "delivery_queue_pkey",
-      "delivery_queue_unordered_run_at_idx",
     ]);
     expect(tables.rows.map((r) => r.table_name)).toEqual(
       expect.arrayContaining(["delivery_queue", "event_fanout_queue"]),

@@ -395,7 +395,7 @@ describe("POST /apps/{slug}/deliveries/{id}/replay", () => {
     const id = "dlv_r000020";
     await db().pool.query("UPDATE deliveries SET status = 'pending' WHERE id = $1", [id]);
     await db().pool.query(
-      "INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, endpoint_id, now(), 'someone', now() + interval '1 minute' FROM deliveries WHERE id = $1",
+      "INSERT INTO delivery_queue (delivery_id, app_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, app_id, endpoint_id, now(), 'someone', now() + interval '1 minute' FROM deliveries WHERE id = $1",
       [id],
     );
     const inFlight = await replayOne(app.slug, id);

@@ -230,7 +230,7 @@ describe("replay runner", () => {
       [`${prefix.replace("dlv_", "msg_")}000001`, `${prefix.replace("dlv_", "msg_")}000002`],
     );
     await db().pool.query(
-      "INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, endpoint_id, now(), 'w', now() + interval '1 minute' FROM deliveries WHERE id = $1 ON CONFLICT (delivery_id) DO UPDATE SET leased_by = EXCLUDED.leased_by, lease_expires_at = EXCLUDED.lease_expires_at",
+      "INSERT INTO delivery_queue (delivery_id, app_id, endpoint_id, run_at, leased_by, lease_expires_at) SELECT id, app_id, endpoint_id, now(), 'w', now() + interval '1 minute' FROM deliveries WHERE id = $1 ON CONFLICT (delivery_id) DO UPDATE SET leased_by = EXCLUDED.leased_by, lease_expires_at = EXCLUDED.lease_expires_at",
       [`${prefix}000003`],
     );
     const ids = Array.from({ length: 30 }, (_, i) => `${prefix}${String(i + 1).padStart(6, "0")}`);

@@ -44,8 +44,8 @@ async function seed(count: number, ageDays: number, status = "success"): Promise
   );
   // Open deliveries have their queue row, as the engine makes them.
   await db().pool.query(
-    `INSERT INTO delivery_queue (delivery_id, endpoint_id, run_at)
-     SELECT id, endpoint_id, next_attempt_at FROM deliveries WHERE id LIKE 'dlv_' || $1 || '%' AND status IN ('pending', 'retrying')`,
+    `INSERT INTO delivery_queue (delivery_id, app_id, endpoint_id, run_at)
+     SELECT id, app_id, endpoint_id, next_attempt_at FROM deliveries WHERE id LIKE 'dlv_' || $1 || '%' AND status IN ('pending', 'retrying')`,
     [prefix],
   );
   await db().pool.query(

@@ -61,6 +61,7 @@ describe("npm run bench -- --quick (tiny)", () => {
           `--ingest-events=${ingestEvents}`,
           "--latency-seconds=1",
           "--latency-rate=20",
+          "--soak-seconds=2",
           `--pgboss-deliveries=${pgboss}`,
           `--graphile-deliveries=${graphile}`,
           `--out=${out}`,
@@ -73,7 +74,7 @@ describe("npm run bench -- --quick (tiny)", () => {
       expect(output).toMatch(
         /server memory after throughput: peak RSS \d+ MB = V8 heap \d+ MB .* MB after a full GC/,
       );
-      // One table with all nine rows, every one measured; the JSON holds the same rows.
+      // One table with all eleven rows, every one measured; the JSON holds the same rows.
       const rows = [
         "1. Delivery throughput",
         "2a. Ingest alone",
@@ -84,6 +85,8 @@ describe("npm run bench -- --quick (tiny)", () => {
         "5. Ceiling",
         "6. Job queues",
         "7. Ordinary endpoints beside busy FIFO ones",
+        "8. App B's deliveries during app A's",
+        "9. Soak with 30 % receiver errors",
       ];
       for (const row of rows) expect(output).toContain(row);
 
@@ -130,6 +133,13 @@ describe("npm run bench -- --quick (tiny)", () => {
       expect(r.fifo.besidePerSecond).toBeGreaterThan(0);
       expect(r.fifo.ratio).toBeCloseTo(r.fifo.besidePerSecond / r.fifo.alonePerSecond, 5);
       expect(r.fifo.fifoQueuedAtEnd).toBeGreaterThan(0);
+      // 8: app B's deliveries timed while app A's event fanned out; 9: the soak's peak RSS.
+      expect(r.fairness).toMatchObject({ endpoints });
+      expect(r.fairness.bEvents).toBeGreaterThan(0);
+      expect(r.fairness.bP99Ms).toBeGreaterThan(0);
+      expect(r.soak).toMatchObject({ seconds: 2 });
+      for (const figure of ["events", "requests", "peakRssMb"])
+        expect(r.soak[figure], figure).toBeGreaterThan(0);
       expect(
         r.ceiling.http.map((h: { received: number; errors: number }) => [h.received, h.errors]),
       ).toEqual([

@@ -1,19 +1,26 @@
 import { getAppBySlugOrId } from "@/lib/apps/get-app";
 import { triggerEventRequest } from "@/lib/events/schemas";
-import { parseIdempotencyKey, triggerEvent } from "@/lib/events/trigger-event";
+import { parseIdempotencyKey, triggerDeadline, triggerEvent } from "@/lib/events/trigger-event";
 import { json, methodsNotAllowed, withApiKey } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
 type Params = { slug: string };
 
-/** Trigger an event (seed 002 `triggerWebhook`): 202 once the event and its deliveries are committed. */
-export const POST = withApiKey<Params>(async ({ params, body, req }) => {
-  const app = await getAppBySlugOrId(params.slug);
-  const idempotencyKey = parseIdempotencyKey(req.headers.get("idempotency-key"));
-  const result = await triggerEvent(app, await body(triggerEventRequest), idempotencyKey);
-  return json(result, { status: 202 });
-});
+/**
+ * Trigger an event (seed 002 `triggerWebhook`): 202 once the event and its deliveries are
+ * committed; within the time limit, else 503 with nothing committed.
+ */
+export const POST = withApiKey<Params>(
+  async ({ params, body, req, receivedAt }) => {
+    const app = await getAppBySlugOrId(params.slug);
+    const idempotencyKey = parseIdempotencyKey(req.headers.get("idempotency-key"));
+    const input = await body(triggerEventRequest);
+    const result = await triggerEvent(app, input, idempotencyKey, receivedAt);
+    return json(result, { status: 202 });
+  },
+  { answerBy: (receivedAt) => triggerDeadline(receivedAt).answerBy },
+);
 
 /** The other methods: 405 with the error envelope and `Allow`. */
 export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");
