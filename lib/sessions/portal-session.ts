@@ -64,8 +64,11 @@ function parseCookies(header: string | null): Map<string, string> {
   return out;
 }
 
-/** The valid session a request carries, if any (either cookie). */
-export async function readPortalSession(req: Request): Promise<PortalSession | null> {
+/** The valid session a request carries at `nowSeconds` (Unix seconds), if any (either cookie). */
+export async function readPortalSession(
+  req: Request,
+  nowSeconds: number = now(),
+): Promise<PortalSession | null> {
   const cookies = parseCookies(req.headers.get("cookie"));
   for (const name of [EMBED_COOKIE, TOP_LEVEL_COOKIE]) {
     const sealed = cookies.get(name);
@@ -82,7 +85,7 @@ export async function readPortalSession(req: Request): Promise<PortalSession | n
       )
         continue;
       const session = data as PortalSession;
-      if (sessionExpiresAt(session) <= now()) continue;
+      if (sessionExpiresAt(session) <= nowSeconds) continue;
       return session;
     } catch {
       continue; // tampered, or sealed with another secret
@@ -92,8 +95,8 @@ export async function readPortalSession(req: Request): Promise<PortalSession | n
 }
 
 /** True when the session should be re-sealed to slide its expiry forward. */
-export function needsRefresh(session: PortalSession): boolean {
-  return now() - session.lastSeenAt >= REFRESH_AFTER_SECONDS;
+export function needsRefresh(session: PortalSession, nowSeconds: number = now()): boolean {
+  return nowSeconds - session.lastSeenAt >= REFRESH_AFTER_SECONDS;
 }
 
 /** Set-Cookie values for the session (both cookies). */
