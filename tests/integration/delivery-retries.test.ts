@@ -167,7 +167,7 @@ describe("retries", () => {
     // come back in a minute (429, Retry-After), so they are certainly waiting at the 410.
     let firstId: string | undefined;
     const r = await receiver((req, res) => {
-      const id = req.headers["webhook-id"];
+      const id = req.headers["webhook-id"] ?? "";
       firstId ??= id;
       if (id === firstId) {
         res.statusCode = r.countsById().get(id)! > 1 ? 410 : 500;
