@@ -370,7 +370,17 @@ describe("ed25519 endpoints", () => {
         createEndpointRequest.parse({ url: "https://racing.example.com/h" }),
         "test",
       );
-      await new Promise((r) => setTimeout(r, 300));
+      // Until it is waiting on this transaction's lock.
+      await eventually(
+        async () => {
+          const { rows } = await db().pool.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+          );
+          return rows[0]!.n > 0 ? true : undefined;
+        },
+        10_000,
+        "the endpoint creation to wait for the switch",
+      );
     });
     const { endpoint } = (await creating) as { endpoint: { id: string } };
     expect(
