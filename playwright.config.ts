@@ -1,11 +1,27 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import { CHROMIUM_ARGS, resolveChromium } from "./e2e/support/chromium";
 
+/** A port free right now: the OS picks it (port 0) for a throwaway listener. Synchronous, as the config is. */
+function freePort(): string {
+  const probe = spawnSync(
+    process.execPath,
+    [
+      "-e",
+      "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); });",
+    ],
+    { encoding: "utf8" },
+  );
+  if (probe.status !== 0 || !/^\d+$/.test(probe.stdout))
+    throw new Error(`no free port: ${probe.stderr}`);
+  return probe.stdout;
+}
+
 // Set once in the main process; workers re-read this file and inherit the same values.
-process.env.E2E_PORT ??= String(40_000 + Math.floor(Math.random() * 10_000));
+process.env.E2E_PORT ??= freePort();
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "hookline-e2e-"));
 process.env.E2E_BASE_URL ??= `http://127.0.0.1:${process.env.E2E_PORT}`;
 const baseURL = process.env.E2E_BASE_URL;

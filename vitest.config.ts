@@ -21,6 +21,12 @@ export default defineConfig({
           name: "unit",
           include: ["lib/**/*.test.ts", "inngest/**/*.test.ts", "tests/unit/**/*.test.ts"],
           environment: "node",
+          // These files assert types (expectTypeOf): tsc checks them, and them only, under the runner.
+          typecheck: {
+            enabled: true,
+            include: ["lib/react/types.test.ts", "lib/sdk/types.test.ts"],
+            tsconfig: "tsconfig.typetest.json",
+          },
         },
       },
       {

@@ -11,24 +11,26 @@ import { Backend, uniqueSlug } from "./support/portal";
  */
 let backend: Backend;
 let slug: string;
-let slow: { url: string; close(): Promise<void> };
+let slow: { url: string; release(): void; close(): Promise<void> };
 
 test.beforeAll(async () => {
   backend = await Backend.create("e2e-portal-drawer-live");
   slug = uniqueSlug("live");
   await backend.createApp(slug, { name: "Acme Live" });
   await backend.eventType(slug, { name: "invoice.paid" });
-  // A receiver that takes 3 s to answer 200.
+  // A receiver that answers 200 only once the test lets it (the drawer is open by then).
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
   const server = http.createServer((req, res) => {
     req.resume();
-    setTimeout(
-      () => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'),
-      3_000,
+    void released.then(() =>
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'),
     );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   slow = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    release,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -38,6 +40,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  slow?.release();
   await Promise.all([slow?.close(), backend?.dispose()]);
 });
 
@@ -60,6 +63,7 @@ test("the drawer of a delivery in flight updates itself when the attempt is reco
   const drawer = page.getByTestId("delivery-drawer");
   await expect(drawer).toBeVisible();
   await expect(drawer.getByTestId("attempt")).toHaveCount(0);
+  slow.release();
 
   // No reload, no click: the attempt and the outcome arrive within a couple of seconds.
   await expect(drawer.getByTestId("attempt")).toHaveCount(1, { timeout: 8_000 });

@@ -42,6 +42,8 @@ async function expectFocusNotOnBody(page: Page) {
 }
 
 test("create an endpoint, test it, pause and enable it with the keyboard", async ({ page }) => {
+  // The page's clock runs as usual but can be moved on (the toasts' grace period below).
+  await page.clock.install();
   const ticket = await backend.ticket(slug);
   await page.goto(`/portal?ticket=${encodeURIComponent(ticket)}`);
   await expect(page.getByRole("heading", { name: "Endpoints", level: 1 })).toBeVisible();
@@ -85,7 +87,7 @@ test("create an endpoint, test it, pause and enable it with the keyboard", async
   // Toasts belong to their page: moving on (after the 1.5 s in which a toast may be reporting
   // the very action that navigated) dismisses them.
   await expect(page.getByTestId("toast").filter({ hasText: "Endpoint enabled" })).toBeVisible();
-  await page.waitForTimeout(1_600);
+  await page.clock.fastForward(1_600);
   await tabTo(
     page,
     page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Deliveries" }),

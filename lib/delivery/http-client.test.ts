@@ -195,8 +195,8 @@ describe("postWebhook against real servers", () => {
       errorCode: "timeout",
       error: "timed out after 300 ms",
     });
+    // Not before the timeout (a lower bound: a busy machine only makes it later).
     expect(elapsed).toBeGreaterThanOrEqual(280);
-    expect(elapsed).toBeLessThan(1500);
   });
 
   it("counts a body that arrives too slowly against the same timeout", async () => {
@@ -293,14 +293,13 @@ describe("postWebhook against real servers", () => {
       };
       pump();
     });
-    const started = Date.now();
     const result = await postWebhook({
       ...base,
       url: server.url,
       allowPrivate: true,
       timeoutMs: 5000,
     });
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Answered, not timed out: reading stopped at the cap rather than running to the timeout.
     expect(result).toMatchObject({ ok: true, status: 200, bodyTruncated: true, errorCode: null });
     expect(result.body).toHaveLength(65_536);
     await expect.poll(() => serverSawClose, { timeout: 2000 }).toBe(true);
@@ -642,8 +641,11 @@ describe("delivery agents", () => {
     ]);
     expect(first).toMatchObject({ errorCode: "timeout", error: "timed out after 400 ms" });
     expect(queued).toMatchObject({ errorCode: "timeout", error: "timed out after 200 ms" });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(server.requests).toHaveLength(1);
+    // A later attempt on the same origin goes out next: the timed-out one was not left queued.
+    const later = postWebhook({ ...input, body: "later", timeoutMs: 3_000 });
+    await expect.poll(() => server.requests.length, { timeout: 3_000 }).toBe(2);
+    expect(server.requests.map((r) => r.body)).toEqual([base.body, "later"]);
+    expect(await later).toMatchObject({ errorCode: "timeout" });
   });
 
   it("close idle connections after idleTimeoutMs even when the server offers longer", async () => {
@@ -713,7 +715,8 @@ describe("delivery agents", () => {
     const started = Date.now();
     await agent.destroy();
     const result = await inFlight;
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Well before the attempt's own 10 s timeout.
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(result).toMatchObject({ ok: false, status: null, errorCode: "network_error" });
     await expect.poll(() => server.closed, { timeout: 1000 }).toBe(1);
   });
@@ -733,4 +736,56 @@ describe("parseRetryAfter", () => {
   ])("%j -> %j", (value, expected) => {
     expect(parseRetryAfter(value, now)).toBe(expected);
   });
+});
+
+describe("DNS rebinding between the address check and the connection", () => {
+  // A resolver that answers an allowed address first and a forbidden one afterwards, as a
+  // rebinding DNS server would. The connection must go to the address that was checked, and the
+  // next connection must meet the policy again. So that no packet leaves the machine, the policy
+  // here treats 127.0.0.1 as public and every other address as forbidden.
+  const policy = (address: string) => (address === "127.0.0.1" ? null : "test: not 127.0.0.1");
+  function rebindingResolver() {
+    const calls: string[] = [];
+    const resolveHost = async (hostname: string) => {
+      calls.push(hostname);
+      return calls.length === 1
+        ? [{ address: "127.0.0.1", family: 4 }]
+        : [{ address: "127.0.0.3", family: 4 }];
+    };
+    return { calls, resolveHost };
+  }
+
+  it.each([
+    ["a one-off connection", false],
+    ["a pooled connection", true],
+  ])(
+    "%s resolves once, connects to what it checked, and refuses the forbidden answer next time",
+    async (_label, pooled) => {
+      // `connection: close`, so the second attempt needs a new connection (and a new lookup).
+      const receiver = await startServer((_req, res) => {
+        res.setHeader("connection", "close");
+        res.end("checked");
+      });
+      const { calls, resolveHost } = rebindingResolver();
+      const input = {
+        ...base,
+        url: `http://rebind.example.test:${receiver.port}/in`,
+        allowPrivate: false,
+        ...(pooled
+          ? { agent: useAgents({ resolveHost, forbiddenReason: policy }) }
+          : { resolveHost, forbiddenReason: policy }),
+      };
+      const first = await postWebhook(input);
+      expect(first).toMatchObject({ ok: true, status: 200 });
+      expect(calls).toEqual(["rebind.example.test"]);
+      expect(receiver.requests).toHaveLength(1);
+      // The next connection resolves again, meets the forbidden answer and is refused unopened.
+      const second = await postWebhook(input);
+      expect(second).toMatchObject({ ok: false, errorCode: "forbidden_address" });
+      expect(second.error).toMatch(/127\.0\.0\.3/);
+      expect(calls).toHaveLength(2);
+      expect(receiver.connections).toBe(1);
+      expect(receiver.requests).toHaveLength(1);
+    },
+  );
 });

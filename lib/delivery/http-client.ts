@@ -48,6 +48,9 @@ export interface DeliveryAgents {
   destroy(): Promise<void>;
 }
 
+/** Why an address may not be connected to, or null; the SSRF policy unless a test replaces it. */
+export type AddressPolicy = (address: string) => string | null;
+
 export interface DeliveryAgentsOptions {
   /** Connections per origin (and per address policy). Default 32. */
   maxSocketsPerHost?: number;
@@ -59,6 +62,11 @@ export interface DeliveryAgentsOptions {
   idleTimeoutMs?: number;
   /** DNS resolution for new connections; replaceable for tests. Defaults to dns.lookup with all addresses. */
   resolveHost?: ResolveHost;
+  /**
+   * The address policy of connections that forbid private addresses; replaceable for tests only
+   * (so a rebinding test can treat one loopback address as public and never leave the machine).
+   */
+  forbiddenReason?: AddressPolicy;
 }
 
 export interface PostWebhookInput {
@@ -77,6 +85,8 @@ export interface PostWebhookInput {
    * resolver they were created with, so giving a different one together with `agent` is an error.
    */
   resolveHost?: ResolveHost;
+  /** The address policy of the attempt's own connection; replaceable for tests only. */
+  forbiddenReason?: AddressPolicy;
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 65_536;
@@ -97,7 +107,11 @@ class ForbiddenAddressError extends Error {
  * forbidden, and hands only the checked addresses to the socket, so the connection goes to an
  * address that was checked (no second resolution a rebinding DNS server could answer differently).
  */
-function checkingLookup(resolveHost: ResolveHost, allowPrivate: boolean): LookupFunction {
+function checkingLookup(
+  resolveHost: ResolveHost,
+  allowPrivate: boolean,
+  forbiddenReason: AddressPolicy = isForbiddenAddress,
+): LookupFunction {
   return (hostname: string, options: LookupOptions, callback) => {
     resolveHost(hostname).then(
       (resolved) => {
@@ -105,7 +119,7 @@ function checkingLookup(resolveHost: ResolveHost, allowPrivate: boolean): Lookup
         const addresses = wanted ? resolved.filter((a) => a.family === wanted) : resolved;
         if (!allowPrivate) {
           for (const { address } of resolved) {
-            const reason = isForbiddenAddress(address);
+            const reason = forbiddenReason(address);
             if (reason) {
               callback(
                 new ForbiddenAddressError(
@@ -151,7 +165,7 @@ export function createDeliveryAgents(opts: DeliveryAgentsOptions = {}): Delivery
       headersTimeout: 0,
       bodyTimeout: 0,
       connect: {
-        lookup: checkingLookup(resolveHost, allowPrivate),
+        lookup: checkingLookup(resolveHost, allowPrivate, opts.forbiddenReason),
         timeout: POOLED_CONNECT_TIMEOUT_MS,
       },
     });
@@ -427,7 +441,11 @@ export function postWebhook(input: PostWebhookInput): Promise<AttemptResult> {
       bodyTimeout: 0,
       // No connect timer of its own: destroying the client when the attempt ends cancels a connect.
       connect: {
-        lookup: checkingLookup(input.resolveHost ?? defaultResolveHost, allowPrivate),
+        lookup: checkingLookup(
+          input.resolveHost ?? defaultResolveHost,
+          allowPrivate,
+          input.forbiddenReason,
+        ),
         timeout: 0,
       },
     });

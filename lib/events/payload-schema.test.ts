@@ -76,7 +76,9 @@ describe("payload schemas", () => {
     const started = performance.now();
     expect(validatePayload(schema, { s: `${"a".repeat(5_000)}!` })).toHaveLength(1);
     expect(validatePayload(schema, { [`${"b".repeat(5_000)}!`]: 1 })).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(100);
+    // A backtracking engine would need 2^5000 steps; a linear one takes milliseconds. 5 s tells
+    // them apart on the busiest machine.
+    expect(performance.now() - started).toBeLessThan(5_000);
     expect(validatePayload(schema, { s: "aaa", bbb: "x" })).toEqual([]);
     expect(validatePayload({ type: "string", pattern: "^abc$" }, "ABC")).toHaveLength(1);
   });

@@ -10,6 +10,11 @@ export class FixedWindowLimiter {
     private readonly windowMs: number,
   ) {}
 
+  /** Keys with a window in memory (expired ones go once more than 10,000 are held). */
+  get size(): number {
+    return this.windows.size;
+  }
+
   /** Counts a hit; returns the seconds to wait when over the limit, else 0. */
   hit(key: string, now = Date.now()): number {
     if (this.windows.size > 10_000) this.sweep(now);

@@ -1,7 +1,7 @@
 /**
  * The hooks' types are the SDK's (kept equal to the server's schemas by lib/sdk/types.test.ts),
  * except the portal session's, written out in lib/react/types.ts: this fails type-checking
- * (`npm run typecheck`) if it drifts from lib/sessions/schemas.ts.
+ * (`npm run typecheck`, and the unit tests: vitest.config.ts) if it drifts from lib/sessions/schemas.ts.
  */
 import { describe, expectTypeOf, it } from "vitest";
 import type { PortalSessionResponse } from "@/lib/sessions/schemas";

@@ -1,7 +1,7 @@
 /**
  * The SDK types written out by hand (those whose schemas the SDK build cannot follow) must stay
  * identical to what the server validates and answers. These checks are compile-time: a drift
- * fails `tsc --noEmit` (and `npm test`).
+ * fails `tsc --noEmit` and the unit tests (vitest type-checks this file: vitest.config.ts).
  */
 import { describe, expectTypeOf, it } from "vitest";
 import type { z } from "zod";

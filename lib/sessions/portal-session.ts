@@ -76,12 +76,13 @@ function parseCookies(header: string | null): Map<string, string> {
 }
 
 /**
- * The valid session a request carries, if any (either cookie). `timedOut`: also one whose
- * expiry has passed (only to know which app the browser had a session on, never to serve it).
+ * The valid session a request carries at `nowSeconds` (Unix seconds), if any (either cookie).
+ * `timedOut`: also one whose expiry has passed (only to know which app the browser had a session
+ * on, never to serve it).
  */
 export async function readPortalSession(
   req: Request,
-  options: { timedOut?: boolean } = {},
+  options: { timedOut?: boolean; nowSeconds?: number } = {},
 ): Promise<PortalSession | null> {
   const cookies = parseCookies(req.headers.get("cookie"));
   for (const name of [EMBED_COOKIE, TOP_LEVEL_COOKIE]) {
@@ -99,7 +100,7 @@ export async function readPortalSession(
       )
         continue;
       const session = data as PortalSession;
-      if (!options.timedOut && sessionExpiresAt(session) <= now()) continue;
+      if (!options.timedOut && sessionExpiresAt(session) <= (options.nowSeconds ?? now())) continue;
       return session;
     } catch {
       continue; // tampered, or sealed with another secret
@@ -109,8 +110,8 @@ export async function readPortalSession(
 }
 
 /** True when the session should be re-sealed to slide its expiry forward. */
-export function needsRefresh(session: PortalSession): boolean {
-  return now() - session.lastSeenAt >= REFRESH_AFTER_SECONDS;
+export function needsRefresh(session: PortalSession, nowSeconds: number = now()): boolean {
+  return nowSeconds - session.lastSeenAt >= REFRESH_AFTER_SECONDS;
 }
 
 /** Set-Cookie values for the session (both cookies). */

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { readLock } from "@/lib/db/data-dir";
 import { findFreePort } from "@/lib/db/embedded-postgres";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -18,7 +19,7 @@ export interface RunningServer {
   output(): string;
   /** SIGTERM and wait for a clean exit; returns the exit code. */
   stop(): Promise<number | null>;
-  /** SIGKILL the launcher only (its children are left behind, as after a crash). */
+  /** SIGKILL the launcher only (its children are left behind, as after a crash), and wait for `npm start` to end. */
   kill9(): Promise<void>;
   /** SIGKILL the whole process group (launcher, web server, embedded database): a machine-level crash. Needs `detached`. */
   killGroup9(): Promise<void>;
@@ -137,6 +138,8 @@ export async function waitFor<T>(
       const value = await fn();
       if (value) return value;
     } catch (err) {
+      // A failed expect() inside `fn` is the answer, not a reason to try again.
+      if (err instanceof Error && err.name === "AssertionError") throw err;
       lastError = err;
     }
     await new Promise((r) => setTimeout(r, everyMs));
@@ -190,7 +193,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     },
     async kill9() {
       running.delete(server);
-      child.kill("SIGKILL");
+      // `npm start` is npm's process; the launcher under it holds the data directory's lock.
+      const launcher = readLock(dataDir)?.pid;
+      if (!launcher) throw new Error(`no launcher holds ${dataDir}`);
+      process.kill(launcher, "SIGKILL");
       await exited;
     },
     async killGroup9() {

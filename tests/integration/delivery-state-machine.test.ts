@@ -64,7 +64,6 @@ describe("test sends", () => {
       error: null,
       response_body: "answered 200",
     });
-    expect(ok.duration_ms).toBeGreaterThanOrEqual(0);
     const req = receiver.requests[0]!;
     expect(req.headers["webhook-id"]).toBe(ok.delivery_id);
     expect(new Webhook(secret).verify(req.body, req.headers)).toMatchObject({
@@ -81,6 +80,8 @@ describe("test sends", () => {
       eventName: "invoice.paid",
     });
     expect(delivery.attempts[0]!.trigger).toBe("test");
+    // The answer reports the attempt it recorded.
+    expect(ok.duration_ms).toBe(delivery.attempts[0]!.durationMs);
     expect(
       await db().prisma.auditLog.count({
         where: { action: "endpoint.tested", targetId: endpoint.id, actor: "api_key:test" },
@@ -283,22 +284,22 @@ describe("embedded driver", () => {
     }
   });
 
-  it("keeps an endpoint's rate_limit (deliveries per second)", { timeout: 20_000 }, async () => {
+  it("keeps an endpoint's rate_limit (deliveries per second)", { timeout: 30_000 }, async () => {
     const app = await createTestApp();
     const limited = await startReceiver();
     try {
       await createTestEndpoint(app, { url: limited.url, rateLimit: 4 });
-      for (let i = 0; i < 12; i++) await triggerAndFanOut(app, { event_name: "a", payload: { i } });
+      for (let i = 0; i < 20; i++) await triggerAndFanOut(app, { event_name: "a", payload: { i } });
       const driver = startEmbeddedDriver({ pollIntervalMs: 100, replays: false });
       try {
-        await limited.waitFor(12, 15_000);
+        await limited.waitFor(20, 15_000);
       } finally {
         await driver.stop();
       }
+      // 20 at 4 a second start over at least 4 s. Measured where they arrive, which a busy test
+      // process may shift by a little: hence half a second of slack, and no per-second check.
       const times = limited.requests.map((r) => r.at);
-      for (let i = 4; i < times.length; i++)
-        expect(times[i]! - times[i - 4]!).toBeGreaterThanOrEqual(950);
-      expect(times[11]! - times[0]!).toBeGreaterThanOrEqual(1_900);
+      expect(times[19]! - times[0]!).toBeGreaterThanOrEqual(3_500);
     } finally {
       await limited.close();
     }
@@ -308,10 +309,16 @@ describe("embedded driver", () => {
     "on stop, finishes in-flight attempts within the grace period and releases the rest",
     { timeout: 20_000 },
     async () => {
-      const slow = await startReceiver(
-        (req, res) =>
-          void setTimeout(() => res.end("ok"), req.path.includes("slower") ? 5_000 : 300),
-      );
+      // Both requests are held: the quick one is let go once the stop has begun, the slower one
+      // only after the stop (it outlives the grace period whatever the machine's speed).
+      let releaseQuick!: () => void;
+      const quickReleased = new Promise<void>((resolve) => (releaseQuick = resolve));
+      let releaseSlower!: () => void;
+      const slowerReleased = new Promise<void>((resolve) => (releaseSlower = resolve));
+      const slow = await startReceiver(async (req, res) => {
+        await (req.path.includes("slower") ? slowerReleased : quickReleased);
+        res.end("ok");
+      });
       try {
         const app = await createTestApp();
         await createTestEndpoint(app, {
@@ -328,11 +335,13 @@ describe("embedded driver", () => {
         const slowEvent = await triggerAndFanOut(app, { event_name: "slow", payload: {} });
         const driver = startEmbeddedDriver({
           pollIntervalMs: 100,
-          shutdownGraceMs: 1_000,
+          shutdownGraceMs: 3_000,
           replays: false,
         });
         await slow.waitFor(2, 5_000);
-        await driver.stop();
+        const stopping = driver.stop();
+        releaseQuick();
+        await stopping;
         expect(driver.status().status).toBe("stopped");
         const finished = await db().prisma.delivery.findFirstOrThrow({
           where: { eventId: quick.event_id },
@@ -348,6 +357,7 @@ describe("embedded driver", () => {
           }),
         ).toMatchObject({ leasedBy: null, leaseExpiresAt: null });
       } finally {
+        releaseSlower();
         await slow.close();
       }
     },

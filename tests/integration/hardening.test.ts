@@ -48,12 +48,13 @@ const fieldsOf = (body: any): string[] =>
   body.error.details.fields.map((f: { field: string }) => f.field);
 
 describe("JSON Schema patterns (ReDoS) and $ref", () => {
-  it("answers the ReDoS reproduction within 100 ms while health stays responsive", async () => {
+  it("answers the ReDoS reproduction at once while health stays responsive", async () => {
     const schema = { type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } };
     expect(
       (await api("POST", `/api/v1/apps/${SLUG}/event-types`, { name: "redos.x", schema })).status,
     ).toBe(201);
-    // Warm the compiled validator, then time the attack.
+    // Warm the compiled validator, then time the attack. A backtracking engine takes 2^40 steps
+    // on 40 a's (hours) and never ends on 50,000: 5 s tells them apart on the busiest machine.
     await api("POST", `/api/v1/apps/${SLUG}/events`, {
       event_name: "redos.x",
       payload: { s: "aaa" },
@@ -62,11 +63,11 @@ describe("JSON Schema patterns (ReDoS) and $ref", () => {
     const [attack, health] = await Promise.all([
       api("POST", `/api/v1/apps/${SLUG}/events`, {
         event_name: "redos.x",
-        payload: { s: `${"a".repeat(30)}!` },
+        payload: { s: `${"a".repeat(40)}!` },
       }),
       api("GET", "/api/health"),
     ]);
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(5_000);
     expect(attack.status).toBe(422);
     expect(fieldsOf(attack.body)).toEqual(["payload.s"]);
     expect(health.status).toBe(200);
@@ -79,7 +80,7 @@ describe("JSON Schema patterns (ReDoS) and $ref", () => {
         })
       ).status,
     ).toBe(422);
-    expect(performance.now() - long).toBeLessThan(100);
+    expect(performance.now() - long).toBeLessThan(5_000);
   });
 
   it.each([

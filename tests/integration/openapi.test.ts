@@ -142,7 +142,11 @@ describe("GET /api/v1/openapi.json", () => {
       expect.objectContaining({ name: "Idempotency-Key", in: "header" }),
     );
     const self = all.find(([n]) => n === "get /api/v1/openapi.json")![1];
-    expect(self.responses["200"]!.content).toBeDefined();
+    expect(self.responses["200"]!.content).toMatchObject({
+      "application/json": {
+        schema: { type: "object", required: ["openapi", "info", "paths"] },
+      },
+    });
   });
 
   it("names every seed 002 operation that has a route, and marks the API-key routes", () => {

@@ -177,8 +177,15 @@ describe("cancelling a replay task", () => {
       const processed: number = res.body.processed;
       expect(processed % 200).toBe(0);
       expect(processed).toBeLessThan(3_000);
-      await new Promise((r) => setTimeout(r, 400));
-      const after = await db().prisma.replayTask.findUniqueOrThrow({ where: { id: taskId } });
+      // The runner notices at its batch boundary and gives the lease back, having replayed no more.
+      const after = await eventually(
+        async () => {
+          const task = await db().prisma.replayTask.findUniqueOrThrow({ where: { id: taskId } });
+          return task.leasedBy === null ? task : undefined;
+        },
+        10_000,
+        "the runner to give the cancelled task back",
+      );
       expect(after).toMatchObject({
         status: "cancelled",
         processed,

@@ -1,7 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runStartToExit, startServer, stopAllServers, tempDataDir } from "../helpers/server";
+import {
+  runStartToExit,
+  startServer,
+  stopAllServers,
+  tempDataDir,
+  waitFor,
+} from "../helpers/server";
 
 afterAll(stopAllServers);
 
@@ -22,9 +28,8 @@ function postgresRunningOn(dataDir: string): boolean {
 }
 
 describe("npm start on the embedded database", () => {
-  const dataDir = tempDataDir("lifecycle");
-
   it("starts on a fresh data directory, is healthy, and the CLI's key works until revoked", async () => {
+    const dataDir = tempDataDir("lifecycle");
     const server = await startServer({ dataDir });
     const health = await getJson(`${server.url}/api/health`);
     expect(health.status).toBe(200);
@@ -72,6 +77,12 @@ describe("npm start on the embedded database", () => {
   });
 
   it("keeps its data across a restart", async () => {
+    const dataDir = tempDataDir("restart");
+    const first = await startServer({ dataDir });
+    for (const slug of ["wh_42", "wh_7"])
+      expect((await first.cli(["apps", "create", "--slug", slug, "--name", slug])).code).toBe(0);
+    expect(await first.stop()).toBe(0);
+
     const server = await startServer({ dataDir });
     const key = await server.createApiKey("after-restart");
     const apps = await getJson(`${server.url}/api/v1/apps`, {
@@ -90,6 +101,36 @@ describe("npm start on the embedded database", () => {
     expect(second.stderr).toContain(`the data directory ${dataDir} is in use by another Hookline`);
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
     expect(await server.stop()).toBe(0);
+  });
+
+  it("stops on its own when the launcher is killed, and the next start takes the data directory over", async () => {
+    const dataDir = tempDataDir("orphan");
+    const server = await startServer({ dataDir });
+    const key = await server.createApiKey();
+    expect((await server.cli(["apps", "create", "--slug", "wh_1", "--name", "One"])).code).toBe(0);
+    await server.kill9();
+    // The web server, left without its launcher, notices and stops serving.
+    await waitFor(
+      "the web server to stop after its launcher",
+      async () => {
+        try {
+          await fetch(`${server.url}/api/health`);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      30_000,
+      250,
+    );
+    const next = await startServer({ dataDir });
+    const apps = await getJson(`${next.url}/api/v1/apps`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(apps.status).toBe(200);
+    expect(apps.body.data.map((a: { slug: string }) => a.slug)).toEqual(["wh_1"]);
+    expect(await next.stop()).toBe(0);
+    expect(postgresRunningOn(dataDir)).toBe(false);
   });
 
   it("stops at start-up with one line naming a bad variable", async () => {
