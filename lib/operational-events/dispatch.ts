@@ -11,7 +11,10 @@ import { postWebhook } from "@/lib/delivery/http-client";
 import { buildWebhookHeaders } from "@/lib/delivery/sign";
 import { log } from "@/lib/log";
 import { operationalEndpointSecrets } from "@/lib/operational-events/webhook-endpoints";
-import { svixOperationalBody, type OperationalEventRow } from "@/lib/operational-events/webhook-payload";
+import {
+  svixOperationalBody,
+  type OperationalEventRow,
+} from "@/lib/operational-events/webhook-payload";
 import { processSingleton } from "@/lib/runtime/process-singleton";
 
 const SEND_TIMEOUT_MS = 10_000;
@@ -131,7 +134,9 @@ interface DueSend extends OperationalEventRow {
 }
 
 /** Due sends to registered operational-webhook endpoints, once. */
-async function sendToOperationalEndpoints(limit: number): Promise<{ sent: number; failed: number }> {
+async function sendToOperationalEndpoints(
+  limit: number,
+): Promise<{ sent: number; failed: number }> {
   const { pool } = getDb();
   const claimed = await pool.query<DueSend>(
     `WITH c AS (

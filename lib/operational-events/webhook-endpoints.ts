@@ -5,6 +5,7 @@
  * endpoint whose `eventTypes` include its Svix type (lib/operational-events/record.ts), and is
  * sent by lib/operational-events/dispatch.ts.
  */
+import { randomInt } from "node:crypto";
 import { z } from "zod";
 import { Prisma, type OperationalWebhookEndpoint } from "@/generated/prisma/client";
 import { requireSecret } from "@/lib/config";
@@ -68,7 +69,9 @@ export interface OperationalEndpointOut {
   updatedAt: string;
 }
 
-export function serializeOperationalEndpoint(e: OperationalWebhookEndpoint): OperationalEndpointOut {
+export function serializeOperationalEndpoint(
+  e: OperationalWebhookEndpoint,
+): OperationalEndpointOut {
   return {
     id: e.id,
     uid: e.uid,
@@ -81,6 +84,11 @@ export function serializeOperationalEndpoint(e: OperationalWebhookEndpoint): Ope
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),
   };
+}
+
+/** Svix's endpoint id shape, `ep_` and 27 characters: a Hookline id and one more random one. */
+function operationalEndpointId(): string {
+  return newId("ep") + "0123456789abcdefghjkmnpqrstvwxyz"[randomInt(32)];
 }
 
 const notFound = () => apiErrors.notFound("Operational webhook endpoint");
@@ -118,7 +126,7 @@ export async function createOperationalEndpoint(
   const created = await uniqueUid(input.uid, () =>
     getDb().prisma.operationalWebhookEndpoint.create({
       data: {
-        id: newId("ep"),
+        id: operationalEndpointId(),
         ...columns(input),
         secretEncrypted: encryptSecret(secret, requireSecret()),
       },
@@ -128,7 +136,9 @@ export async function createOperationalEndpoint(
 }
 
 /** By id or uid; an id wins over another endpoint's equal uid. */
-export async function findOperationalEndpoint(idOrUid: string): Promise<OperationalWebhookEndpoint> {
+export async function findOperationalEndpoint(
+  idOrUid: string,
+): Promise<OperationalWebhookEndpoint> {
   const rows = await getDb().prisma.operationalWebhookEndpoint.findMany({
     where: { OR: [{ id: idOrUid }, { uid: idOrUid }] },
     take: 2,

@@ -10,6 +10,7 @@ import { getDb } from "@/lib/db/client";
 import { scheduleManualAttempt } from "@/lib/delivery/schedule-manual-attempts";
 import type { DeliveryStatus } from "@/lib/delivery/states";
 import { apiErrors } from "@/lib/http/errors";
+import { svixBooleanQuery } from "@/lib/svix/shared";
 import { svixListQuery, svixPage, mapPage, type SvixListPage } from "@/lib/svix/pagination";
 import {
   createdAtWindow,
@@ -34,7 +35,6 @@ export function deliveryStatusText(status: DeliveryStatus): SvixStatusText {
   return "fail";
 }
 
-const booleanParam = z.enum(["true", "false"]).transform((v) => v === "true");
 const statusParam = z.coerce
   .number()
   .int()
@@ -52,13 +52,13 @@ const attemptFilters = {
   event_types: z.array(svixEventTypeName).max(100).optional(),
   before: z.iso.datetime({ offset: true }).optional(),
   after: z.iso.datetime({ offset: true }).optional(),
-  with_content: booleanParam.optional(),
-  expanded_statuses: booleanParam.optional(),
+  with_content: svixBooleanQuery.optional(),
+  expanded_statuses: svixBooleanQuery.optional(),
 };
 
 export const attemptsByEndpointQuery = svixListQuery.extend({
   ...attemptFilters,
-  with_msg: booleanParam.optional(),
+  with_msg: svixBooleanQuery.optional(),
 });
 export const attemptsByMsgQuery = svixListQuery.extend({
   ...attemptFilters,
@@ -71,7 +71,7 @@ export const attemptedMessagesQuery = svixListQuery.extend({
   event_types: z.array(svixEventTypeName).max(100).optional(),
   before: z.iso.datetime({ offset: true }).optional(),
   after: z.iso.datetime({ offset: true }).optional(),
-  with_content: booleanParam.optional(),
+  with_content: svixBooleanQuery.optional(),
 });
 export const attemptedDestinationsQuery = svixListQuery;
 export const ATTEMPT_LIST_ARRAYS = ["event_types"] as const;
@@ -252,17 +252,20 @@ type EndpointFields = Pick<
   | "rateLimit"
   | "createdAt"
   | "updatedAt"
-> & { svixUid?: string | null };
+  | "svixUid"
+>;
 
 function serializeDestination(d: Delivery & { endpoint: EndpointFields }): SvixMessageEndpointOut {
   const e = d.endpoint;
   return {
     id: e.id,
-    uid: e.svixUid ?? null,
+    uid: e.svixUid,
     url: e.url,
     description: e.description ?? "",
     disabled: !e.isActive,
-    eventTypes: e.subscriptions.length > 0 ? e.subscriptions : null,
+    // Svix says "every event type" with null; Hookline with `*`.
+    eventTypes:
+      e.subscriptions.length > 0 && !e.subscriptions.includes("*") ? e.subscriptions : null,
     channels: e.channels.length > 0 ? e.channels : null,
     throttleRate: e.rateLimit,
     createdAt: e.createdAt.toISOString(),

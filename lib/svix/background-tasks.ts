@@ -74,10 +74,20 @@ export interface SvixBackgroundTaskOut extends SvixReplayOut {
   data: Record<string, unknown>;
 }
 
+/**
+ * Svix's task id shape, `qtask_` and 27 characters, made from a replay task's id (`rpl_` and 26)
+ * and back; a plain replay task id is taken as well.
+ */
+export const svixTaskId = (replayTaskId: string) => `qtask_${replayTaskId.slice(4)}0`;
+const replayTaskIdOf = (taskId: string) => {
+  const m = /^qtask_([0-9a-z]{26})0$/.exec(taskId);
+  return m ? `rpl_${m[1]}` : taskId;
+};
+
 export function serializeReplayOut(t: ReplayTask): SvixReplayOut {
   const filter = t.filter as Partial<StoredReplayFilter> | null;
   return {
-    id: t.id,
+    id: svixTaskId(t.id),
     status: STATUS_OF[t.status],
     task: filter?.status === "all" ? "endpoint.bulk-replay" : "endpoint.replay",
     updatedAt: t.updatedAt.toISOString(),
@@ -89,6 +99,7 @@ export function serializeBackgroundTask(t: ReplayTask): SvixBackgroundTaskOut {
   return {
     ...serializeReplayOut(t),
     data: {
+      replayTaskId: t.id,
       appId: t.appId,
       endpointId: filter.endpoint_id ?? null,
       since: filter.start_date ?? null,
@@ -189,7 +200,7 @@ export async function getBackgroundTask(
   appIds: string[] | null,
   id: string,
 ): Promise<SvixBackgroundTaskOut> {
-  const task = await getDb().prisma.replayTask.findUnique({ where: { id } });
+  const task = await getDb().prisma.replayTask.findUnique({ where: { id: replayTaskIdOf(id) } });
   if (!task || (appIds && !appIds.includes(task.appId)))
     throw apiErrors.notFound("Background task");
   return serializeBackgroundTask(task);

@@ -11,6 +11,7 @@ import { getDb } from "@/lib/db/client";
 import { acceptAppEvent } from "@/lib/events/trigger-event";
 import { apiErrors } from "@/lib/http/errors";
 import { svixValidationError } from "@/lib/svix/errors";
+import { svixBooleanQuery } from "@/lib/svix/shared";
 import { svixListQuery, svixPage, mapPage, type SvixListPage } from "@/lib/svix/pagination";
 
 const SVIX_NAME = /^[a-zA-Z0-9\-_.]+$/;
@@ -53,9 +54,7 @@ export const svixMessageIn = z.object({
 });
 export type SvixMessageIn = z.output<typeof svixMessageIn>;
 
-const booleanParam = z.enum(["true", "false"]).transform((v) => v === "true");
-
-export const withContentQuery = z.object({ with_content: booleanParam.optional() });
+export const withContentQuery = z.object({ with_content: svixBooleanQuery.optional() });
 
 export const svixMessageListQuery = svixListQuery.extend({
   channel: svixChannel.optional(),
@@ -63,7 +62,7 @@ export const svixMessageListQuery = svixListQuery.extend({
   event_types: z.array(svixEventTypeName).max(100).optional(),
   before: z.iso.datetime({ offset: true }).optional(),
   after: z.iso.datetime({ offset: true }).optional(),
-  with_content: booleanParam.optional(),
+  with_content: svixBooleanQuery.optional(),
 });
 export type SvixMessageListQuery = z.output<typeof svixMessageListQuery>;
 export const MESSAGE_LIST_ARRAYS = ["event_types"] as const;
