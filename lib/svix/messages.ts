@@ -101,18 +101,23 @@ export function serializeMessage(event: MessageRow, withContent = true): SvixMes
 
 export const messageNotFound = () => apiErrors.notFound("Message");
 
-/** `message.create`: 409 when the app already has a message with this `eventId`. */
+/**
+ * `message.create`: 409 when the app already has a message with this `eventId`. The
+ * `idempotency-key` is the event's idempotency key, kept in the same group-committed insert: a
+ * repeat within its window answers the first message and sends nothing.
+ */
 export async function createSvixMessage(
   app: App,
   input: SvixMessageIn,
   withContent = true,
+  idempotencyKey: string | null = null,
 ): Promise<SvixMessageOut> {
   const event = await acceptAppEvent(
     app,
     {
       name: input.eventType,
       payload: input.payload,
-      key: null,
+      key: idempotencyKey,
       channels: input.channels ?? [],
       uid: input.eventId ?? null,
       tags: input.tags ?? [],
@@ -123,6 +128,7 @@ export async function createSvixMessage(
     throw apiErrors.conflict(`A message with eventId "${input.eventId}" already exists`, {
       msg_id: event.eventId,
     });
+  if (event.duplicate) return getSvixMessage(app, event.eventId, withContent);
   return serializeMessage(
     {
       id: event.eventId,

@@ -42,6 +42,11 @@ export interface SvixRoute {
   operationId: string;
   /** `none`: answers without credentials (health). Default: a principal is required. */
   auth?: "principal" | "none";
+  /**
+   * `handler`: the operation keeps `idempotency-key` itself (message.create, through the
+   * events' own key in its group-committed insert) instead of the stored-answer table.
+   */
+  idempotency?: "stored" | "handler";
   /** Returns the answer's body (200 JSON) or a Response (`svixReply`). */
   handler(ctx: SvixContext): Promise<unknown>;
 }
@@ -140,7 +145,8 @@ async function dispatch(base: RequestContext<unknown>): Promise<Response> {
     }
   };
   const key = req.method === "POST" ? req.headers.get("idempotency-key") : null;
-  if (key !== null && principal) return withIdempotencyKey(principal.id, key, run);
+  if (key !== null && principal && route.idempotency !== "handler")
+    return withIdempotencyKey(principal.id, key, run);
   return run();
 }
 

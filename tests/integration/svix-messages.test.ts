@@ -139,6 +139,22 @@ describe("Svix messages", () => {
         svix.message.create(app.id, { eventType: "a", payload: {}, eventId: "once" }),
       );
       expect(repeat).toMatchObject({ code: 409, body: { code: "conflict" } });
+      // The same idempotency-key answers the first message again, and makes nothing new.
+      const first = await svix.message.create(
+        app.id,
+        { eventType: "a", payload: { n: 1 }, eventId: "keyed" },
+        { idempotencyKey: `key-${version}` },
+      );
+      const replayed = await svix.message.create(
+        app.id,
+        { eventType: "a", payload: { n: 2 }, eventId: "keyed" },
+        { idempotencyKey: `key-${version}` },
+      );
+      expect(replayed.id).toBe(first.id);
+      expect((await svix.message.get(app.id, replayed.id, { withContent: true })).payload).toEqual({
+        n: 1,
+      });
+      expect(await db().prisma.event.count({ where: { appId: app.id, uid: "keyed" } })).toBe(1);
       const bad = await failure(
         svix.message.create(app.id, {
           eventType: "has space",

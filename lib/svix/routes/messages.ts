@@ -9,6 +9,7 @@ import {
   svixMessageListQuery,
   withContentQuery,
 } from "@/lib/svix/messages";
+import { checkIdempotencyKey } from "@/lib/svix/idempotency";
 import { svixReply, type SvixRoute } from "@/lib/svix/router";
 
 export const messageRoutes: SvixRoute[] = [
@@ -23,10 +24,14 @@ export const messageRoutes: SvixRoute[] = [
     method: "POST",
     path: "/app/{app_id}/msg",
     operationId: "v1.message.create",
+    idempotency: "handler",
     handler: async (ctx) => {
+      const key = ctx.req.headers.get("idempotency-key");
+      if (key !== null) checkIdempotencyKey(key);
       const { with_content: withContent } = ctx.query(withContentQuery);
       const body = await ctx.body(svixMessageIn);
-      return svixReply(202, await createSvixMessage(await ctx.app(), body, withContent ?? true));
+      const app = await ctx.app();
+      return svixReply(202, await createSvixMessage(app, body, withContent ?? true, key));
     },
   },
   {
