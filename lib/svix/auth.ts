@@ -49,3 +49,14 @@ export function assertEnvironmentPrincipal(principal: SvixPrincipal): void {
       return;
   }
 }
+
+/**
+ * `POST /auth/logout`: ends the credential the request came with, where that means something.
+ * An operator API key is not a session (it is revoked through key management), so nothing ends.
+ */
+export async function endSvixSession(principal: SvixPrincipal): Promise<void> {
+  switch (principal.kind) {
+    case "api_key":
+      return;
+  }
+}
