@@ -12,6 +12,7 @@ import type { DeliveryStatus } from "@/lib/delivery/states";
 import { apiErrors } from "@/lib/http/errors";
 import { svixBooleanQuery } from "@/lib/svix/shared";
 import { svixListQuery, svixPage, mapPage, type SvixListPage } from "@/lib/svix/pagination";
+import { toEndpointOut, type SvixEndpointOut } from "@/lib/svix/routes/endpoints";
 import {
   createdAtWindow,
   findSvixMessage,
@@ -225,51 +226,15 @@ export async function expungeSvixAttemptContent(
   });
 }
 
-export interface SvixMessageEndpointOut {
-  id: string;
-  uid: string | null;
-  url: string;
-  description: string;
-  disabled: boolean;
-  eventTypes: string[] | null;
-  channels: string[] | null;
-  throttleRate: number | null;
-  createdAt: string;
-  updatedAt: string;
+export type SvixMessageEndpointOut = SvixEndpointOut & {
   status: SvixStatus;
   statusText: SvixStatusText;
   nextAttempt: string | null;
-}
+};
 
-type EndpointFields = Pick<
-  Endpoint,
-  | "id"
-  | "url"
-  | "description"
-  | "isActive"
-  | "subscriptions"
-  | "channels"
-  | "rateLimit"
-  | "createdAt"
-  | "updatedAt"
-  | "svixUid"
->;
-
-function serializeDestination(d: Delivery & { endpoint: EndpointFields }): SvixMessageEndpointOut {
-  const e = d.endpoint;
+function serializeDestination(d: Delivery & { endpoint: Endpoint }): SvixMessageEndpointOut {
   return {
-    id: e.id,
-    uid: e.svixUid,
-    url: e.url,
-    description: e.description ?? "",
-    disabled: !e.isActive,
-    // Svix says "every event type" with null; Hookline with `*`.
-    eventTypes:
-      e.subscriptions.length > 0 && !e.subscriptions.includes("*") ? e.subscriptions : null,
-    channels: e.channels.length > 0 ? e.channels : null,
-    throttleRate: e.rateLimit,
-    createdAt: e.createdAt.toISOString(),
-    updatedAt: e.updatedAt.toISOString(),
+    ...toEndpointOut(d.endpoint),
     ...statusOf(deliveryStatusText(d.status)),
     nextAttempt: d.nextAttemptAt?.toISOString() ?? null,
   };
