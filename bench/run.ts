@@ -175,15 +175,10 @@ for (const p of options.phases) {
   }
 }
 const runs = (p: Phase) => options.phases.includes(p);
-const runsHookline = [
-  "ingest",
-  "svix-ingest",
-  "throughput",
-  "latency",
-  "fanout",
-  "fanout-filtered",
-  "fifo",
-].some((p) => runs(p as Phase));
+/** Every phase but those that run without Hookline (its ceiling, the job queues). */
+const runsHookline = PHASES.filter((p) => !["ceiling", "pgboss", "graphile"].includes(p)).some(
+  runs,
+);
 
 const t0 = now();
 const say = (msg: string) =>

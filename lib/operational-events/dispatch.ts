@@ -21,14 +21,7 @@ const SEND_TIMEOUT_MS = 10_000;
 const CLAIM_SECONDS = 60;
 const MAX_SEND_ATTEMPTS = 20;
 
-interface PendingRow {
-  id: string;
-  type: string;
-  app_id: string | null;
-  endpoint_id: string | null;
-  delivery_id: string | null;
-  data: Record<string, unknown>;
-  created_at: Date;
+interface PendingRow extends OperationalEventRow {
   send_attempts: number;
 }
 
@@ -50,6 +43,75 @@ export function operationalEventBody(
 
 function backoffSeconds(attempts: number): number {
   return Math.min(3_600, 30 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** `SET` columns recording a send's outcome: $A error (null: sent), $B give up, $C retry delay. */
+const outcomeColumns = (a: number) =>
+  `sent_at = CASE WHEN $${a}::text IS NULL THEN now() END, last_send_error = $${a},
+   next_send_at = CASE WHEN $${a}::text IS NULL OR $${a + 1}::boolean THEN NULL ELSE now() + make_interval(secs => $${a + 2}) END`;
+
+interface Send {
+  row: PendingRow;
+  url: string;
+  body: string;
+  secrets: string[];
+  headers?: Record<string, string>;
+  /** Records the outcome: `UPDATE ... SET ${outcomeColumns(n)}` with the outcome's three values. */
+  record(
+    outcome: [error: string | null, giveUp: boolean, retryInSeconds: number],
+  ): Promise<unknown>;
+  /** Add `svix-*` headers beside the `webhook-*` ones (endpoints registered through the Svix API). */
+  svixHeaders: boolean;
+  /** What a failure is logged as, and with which fields. */
+  logMessage: string;
+  logFields: Record<string, unknown>;
+}
+
+/** Signs and posts one operational webhook and records what happened. */
+async function sendOne(send: Send): Promise<boolean> {
+  const { row } = send;
+  const webhook = buildWebhookHeaders({
+    msgId: row.id,
+    timestamp: Math.floor(Date.now() / 1000),
+    body: send.body,
+    secrets: send.secrets,
+    customHeaders: send.headers,
+  });
+  // The same values under both names: Standard Webhooks and Svix receivers verify it alike.
+  const headers = send.svixHeaders
+    ? {
+        ...webhook,
+        "svix-id": webhook["webhook-id"]!,
+        "svix-timestamp": webhook["webhook-timestamp"]!,
+        "svix-signature": webhook["webhook-signature"]!,
+      }
+    : webhook;
+  // The operator configured these URLs themselves: private addresses are expected.
+  const result = await postWebhook({
+    url: send.url,
+    headers,
+    body: send.body,
+    timeoutMs: SEND_TIMEOUT_MS,
+    allowPrivate: true,
+  });
+  const error = result.ok ? null : (result.error ?? `HTTP ${result.status}`);
+  const giveUp = row.send_attempts >= MAX_SEND_ATTEMPTS;
+  await send.record([error, giveUp, backoffSeconds(row.send_attempts)]);
+  if (error !== null)
+    log.warn(send.logMessage, {
+      ...send.logFields,
+      operational_event_id: row.id,
+      type: row.type,
+      error,
+      gave_up: giveUp,
+    });
+  return error === null;
+}
+
+async function sendAll(sends: Send[]): Promise<{ sent: number; failed: number }> {
+  const ok = await Promise.all(sends.map(sendOne));
+  const sent = ok.filter(Boolean).length;
+  return { sent, failed: ok.length - sent };
 }
 
 /** Sends due operational events once; returns how many were accepted and how many failed. */
@@ -76,64 +138,34 @@ async function sendToOperatorWebhook(limit: number): Promise<{ sent: number; fai
      RETURNING id, type, app_id, endpoint_id, delivery_id, data, created_at, send_attempts`,
     [limit, CLAIM_SECONDS],
   );
-  let sent = 0;
-  let failed = 0;
-  await Promise.all(
-    claimed.rows.map(async (row) => {
-      const body = operationalEventBody(row);
-      const headers = buildWebhookHeaders({
-        msgId: row.id,
-        timestamp: Math.floor(Date.now() / 1000),
-        body,
-        secrets: [secret],
-      });
-      // The operator configured this URL themselves: private addresses are expected.
-      const result = await postWebhook({
-        url,
-        headers,
-        body,
-        timeoutMs: SEND_TIMEOUT_MS,
-        allowPrivate: true,
-      });
-      if (result.ok) {
-        sent++;
-        await pool.query(
-          "UPDATE operational_events SET sent_at = now(), next_send_at = NULL, last_send_error = NULL WHERE id = $1",
-          [row.id],
-        );
-        return;
-      }
-      failed++;
-      const error = result.error ?? `HTTP ${result.status}`;
-      const giveUp = row.send_attempts >= MAX_SEND_ATTEMPTS;
-      await pool.query(
-        `UPDATE operational_events SET last_send_error = $2,
-           next_send_at = CASE WHEN $3::boolean THEN NULL ELSE now() + make_interval(secs => $4) END
-         WHERE id = $1`,
-        [row.id, error, giveUp, backoffSeconds(row.send_attempts)],
-      );
-      log.warn("operator webhook failed", {
-        operational_event_id: row.id,
-        type: row.type,
-        error,
-        gave_up: giveUp,
-      });
-    }),
+  return sendAll(
+    claimed.rows.map((row) => ({
+      row,
+      url,
+      body: operationalEventBody(row),
+      secrets: [secret],
+      record: (outcome) =>
+        pool.query(`UPDATE operational_events SET ${outcomeColumns(2)} WHERE id = $1`, [
+          row.id,
+          ...outcome,
+        ]),
+      svixHeaders: false,
+      logMessage: "operator webhook failed",
+      logFields: {},
+    })),
   );
-  return { sent, failed };
 }
 
-interface DueSend extends OperationalEventRow {
+interface DueSend extends PendingRow {
   endpoint_id_to: string;
   url: string;
   headers: Record<string, string>;
   secret_encrypted: string;
   previous_secret_encrypted: string | null;
   previous_secret_expires_at: Date | null;
-  send_attempts: number;
 }
 
-/** Due sends to registered operational-webhook endpoints, once. */
+/** Due sends to operational-webhook endpoints registered through the Svix API, once. */
 async function sendToOperationalEndpoints(
   limit: number,
 ): Promise<{ sent: number; failed: number }> {
@@ -152,72 +184,36 @@ async function sendToOperationalEndpoints(
      JOIN operational_webhook_endpoints w ON w.id = c.endpoint_id`,
     [limit, CLAIM_SECONDS],
   );
-  let sent = 0;
-  let failed = 0;
-  await Promise.all(
-    claimed.rows.map(async (row) => {
-      const key = [row.id, row.endpoint_id_to];
-      const shaped = await svixOperationalBody(pool, row);
-      if (!shaped) {
-        await pool.query(
-          "UPDATE operational_webhook_sends SET next_send_at = NULL, last_send_error = 'no Svix shape' WHERE operational_event_id = $1 AND endpoint_id = $2",
-          key,
-        );
-        return;
-      }
-      const body = JSON.stringify(shaped);
-      const webhook = buildWebhookHeaders({
-        msgId: row.id,
-        timestamp: Math.floor(Date.now() / 1000),
-        body,
+  const sends: Send[] = [];
+  for (const row of claimed.rows) {
+    const key = [row.id, row.endpoint_id_to];
+    const record: Send["record"] = (outcome) =>
+      pool.query(
+        `UPDATE operational_webhook_sends SET ${outcomeColumns(3)}
+         WHERE operational_event_id = $1 AND endpoint_id = $2`,
+        [...key, ...outcome],
+      );
+    const shaped = await svixOperationalBody(pool, row);
+    // No Svix shape for it (or its attempt is gone): nothing to send, ever.
+    if (!shaped) await record(["no Svix shape for this event", true, 0]);
+    else
+      sends.push({
+        row,
+        url: row.url,
+        body: JSON.stringify(shaped),
         secrets: operationalEndpointSecrets({
           secretEncrypted: row.secret_encrypted,
           previousSecretEncrypted: row.previous_secret_encrypted,
           previousSecretExpiresAt: row.previous_secret_expires_at,
         }),
-        customHeaders: row.headers,
+        headers: row.headers,
+        record,
+        svixHeaders: true,
+        logMessage: "operational webhook failed",
+        logFields: { operational_endpoint_id: row.endpoint_id_to },
       });
-      const headers = {
-        ...webhook,
-        "svix-id": webhook["webhook-id"]!,
-        "svix-timestamp": webhook["webhook-timestamp"]!,
-        "svix-signature": webhook["webhook-signature"]!,
-      };
-      // Registered by the operator's own API key: private addresses are expected.
-      const result = await postWebhook({
-        url: row.url,
-        headers,
-        body,
-        timeoutMs: SEND_TIMEOUT_MS,
-        allowPrivate: true,
-      });
-      if (result.ok) {
-        sent++;
-        await pool.query(
-          "UPDATE operational_webhook_sends SET sent_at = now(), next_send_at = NULL, last_send_error = NULL WHERE operational_event_id = $1 AND endpoint_id = $2",
-          key,
-        );
-        return;
-      }
-      failed++;
-      const error = result.error ?? `HTTP ${result.status}`;
-      const giveUp = row.send_attempts >= MAX_SEND_ATTEMPTS;
-      await pool.query(
-        `UPDATE operational_webhook_sends SET last_send_error = $3,
-           next_send_at = CASE WHEN $4::boolean THEN NULL ELSE now() + make_interval(secs => $5) END
-         WHERE operational_event_id = $1 AND endpoint_id = $2`,
-        [...key, error, giveUp, backoffSeconds(row.send_attempts)],
-      );
-      log.warn("operational webhook failed", {
-        operational_event_id: row.id,
-        operational_endpoint_id: row.endpoint_id_to,
-        type: row.type,
-        error,
-        gave_up: giveUp,
-      });
-    }),
-  );
-  return { sent, failed };
+  }
+  return sendAll(sends);
 }
 
 // One per process: the routes and the job driver (instrumentation) are bundled apart.

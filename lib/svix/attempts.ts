@@ -17,9 +17,7 @@ import {
   createdAtWindow,
   findSvixMessage,
   serializeMessage,
-  svixChannel,
-  svixEventTypeName,
-  svixTag,
+  messageFilters,
   type SvixMessageOut,
 } from "@/lib/svix/messages";
 
@@ -46,14 +44,9 @@ const statusCodeClassParam = z.coerce
   .refine((n) => [0, 100, 200, 300, 400, 500].includes(n), "must be 0, 100, 200, 300, 400 or 500");
 
 const attemptFilters = {
+  ...messageFilters,
   status: statusParam.optional(),
   status_code_class: statusCodeClassParam.optional(),
-  channel: svixChannel.optional(),
-  tag: svixTag.optional(),
-  event_types: z.array(svixEventTypeName).max(100).optional(),
-  before: z.iso.datetime({ offset: true }).optional(),
-  after: z.iso.datetime({ offset: true }).optional(),
-  with_content: svixBooleanQuery.optional(),
   expanded_statuses: svixBooleanQuery.optional(),
 };
 
@@ -66,13 +59,8 @@ export const attemptsByMsgQuery = svixListQuery.extend({
   endpoint_id: z.string().min(1).max(256).optional(),
 });
 export const attemptedMessagesQuery = svixListQuery.extend({
+  ...messageFilters,
   status: statusParam.optional(),
-  channel: svixChannel.optional(),
-  tag: svixTag.optional(),
-  event_types: z.array(svixEventTypeName).max(100).optional(),
-  before: z.iso.datetime({ offset: true }).optional(),
-  after: z.iso.datetime({ offset: true }).optional(),
-  with_content: svixBooleanQuery.optional(),
 });
 export const attemptedDestinationsQuery = svixListQuery;
 export const ATTEMPT_LIST_ARRAYS = ["event_types"] as const;

@@ -56,14 +56,17 @@ export type SvixMessageIn = z.output<typeof svixMessageIn>;
 
 export const withContentQuery = z.object({ with_content: svixBooleanQuery.optional() });
 
-export const svixMessageListQuery = svixListQuery.extend({
+/** Query filters over messages, shared by the message list and the attempt lists. */
+export const messageFilters = {
   channel: svixChannel.optional(),
   tag: svixTag.optional(),
   event_types: z.array(svixEventTypeName).max(100).optional(),
   before: z.iso.datetime({ offset: true }).optional(),
   after: z.iso.datetime({ offset: true }).optional(),
   with_content: svixBooleanQuery.optional(),
-});
+};
+
+export const svixMessageListQuery = svixListQuery.extend(messageFilters);
 export type SvixMessageListQuery = z.output<typeof svixMessageListQuery>;
 export const MESSAGE_LIST_ARRAYS = ["event_types"] as const;
 
