@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { App } from "@/generated/prisma/client";
 import { apiError, apiErrors, type ApiError } from "@/lib/http/errors";
 import { json, toApiError, withPublic, type RequestContext } from "@/lib/http/route";
+import { textProblem } from "@/lib/http/storable";
 import { authenticateSvixRequest, type SvixPrincipal } from "@/lib/svix/auth";
 import { svixErrorResponse } from "@/lib/svix/errors";
 import { withIdempotencyKey } from "@/lib/svix/idempotency";
@@ -85,13 +86,15 @@ function matchSegments(segments: string[], parts: string[]): Record<string, stri
   return params;
 }
 
+/** The path's segments, decoded; null when one is not text PostgreSQL can hold (no id can match it). */
 function decodeParts(pathname: string): string[] | null {
   try {
-    return pathname
+    const parts = pathname
       .slice(SVIX_BASE_PATH.length)
       .split("/")
       .filter(Boolean)
       .map((p) => decodeURIComponent(p));
+    return parts.some((p) => textProblem(p) !== null) ? null : parts;
   } catch {
     return null;
   }

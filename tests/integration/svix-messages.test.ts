@@ -352,6 +352,76 @@ describe("Svix operational webhooks", () => {
   });
 });
 
+describe("bad input", () => {
+  it("answers 4xx in Svix's error shapes on every route here, never 500", async () => {
+    const svix = clients()[0]![1];
+    const { app, endpoint } = await appWithEndpoint(svix, "Bad input");
+    const msg = await svix.message.create(app.id, { eventType: "a", payload: {} });
+    const a = `/api/v1/app/${app.id}`;
+    const cases: [method: string, path: string, body?: string, status?: number][] = [
+      ["POST", `${a}/msg`, "not json"],
+      ["POST", `${a}/msg`, JSON.stringify({ eventType: 5, payload: "x" }), 422],
+      ["POST", `${a}/msg`, JSON.stringify({ eventType: "a", payload: {}, tags: ["a b"] }), 422],
+      ["POST", `${a}/msg`, JSON.stringify({ eventType: "a\u0000", payload: {} }), 422],
+      ["POST", `/api/v1/app/nope/msg`, JSON.stringify({ eventType: "a", payload: {} }), 404],
+      ["GET", `${a}/msg?limit=abc`, undefined, 422],
+      ["GET", `${a}/msg?limit=100000`, undefined, 422],
+      ["GET", `${a}/msg?iterator=garbage`, undefined, 422],
+      ["GET", `${a}/msg?before=yesterday`, undefined, 422],
+      ["GET", `${a}/msg?event_types=bad%20name`, undefined, 422],
+      ["GET", `${a}/msg?with_content=maybe`, undefined, 422],
+      ["GET", `${a}/msg/%00abc`],
+      ["GET", `${a}/msg/${"x".repeat(5000)}`],
+      ["DELETE", `${a}/msg/msg_nope/content`, undefined, 404],
+      ["GET", `${a}/attempt/endpoint/${endpoint.id}?status=9`, undefined, 422],
+      ["GET", `${a}/attempt/endpoint/${endpoint.id}?status_code_class=123`, undefined, 422],
+      ["GET", `${a}/attempt/msg/${msg.id}?endpoint_id=ep_nope`, undefined, 404],
+      ["GET", `${a}/msg/${msg.id}/attempt/atm_nope`, undefined, 404],
+      ["DELETE", `${a}/msg/${msg.id}/attempt/atm_nope/content`, undefined, 404],
+      ["GET", `${a}/msg/msg_nope/endpoint`, undefined, 404],
+      ["GET", `${a}/endpoint/ep_nope/msg`, undefined, 404],
+      ["POST", `${a}/msg/${msg.id}/endpoint/ep_nope/resend`, "{}", 404],
+      ["POST", `${a}/endpoint/${endpoint.id}/replay-missing`, JSON.stringify({ since: "x" }), 422],
+      [
+        "POST",
+        `${a}/endpoint/${endpoint.id}/bulk-replay`,
+        JSON.stringify({ since: new Date().toISOString(), channel: "c" }),
+        422,
+      ],
+      ["GET", "/api/v1/background-task?status=done", undefined, 422],
+      ["GET", "/api/v1/background-task/qtask_nope", undefined, 404],
+      ["POST", "/api/v1/operational-webhook/endpoint", JSON.stringify({ url: 5 }), 422],
+      [
+        "PUT",
+        "/api/v1/operational-webhook/endpoint/ep_nope",
+        JSON.stringify({ url: "http://x" }),
+        404,
+      ],
+      ["GET", "/api/v1/operational-webhook/endpoint/ep_nope/secret", undefined, 404],
+    ];
+    for (const [method, path, body, status] of cases) {
+      const res = await checked.fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body,
+      });
+      const what = `${method} ${path.slice(0, 120)} -> ${res.status}`;
+      expect(res.status, what).toBeGreaterThanOrEqual(400);
+      expect(res.status, what).toBeLessThan(500);
+      if (status) expect(res.status, what).toBe(status);
+      const json = (await res.json()) as { detail?: unknown; code?: unknown };
+      if (res.status === 422) expect(Array.isArray(json.detail), what).toBe(true);
+      else
+        expect(json, what).toMatchObject({ code: expect.any(String), detail: expect.any(String) });
+    }
+    // Nothing refused was written.
+    expect(await db().prisma.event.count({ where: { appId: app.id } })).toBe(1);
+    expect(await db().prisma.operationalWebhookEndpoint.count({ where: { url: "http://x" } })).toBe(
+      0,
+    );
+  });
+});
+
 describe("the spec", () => {
   it("every answer above validates against Svix's response schema for its operation", () => {
     expect(checked.answers.length).toBeGreaterThan(60);
