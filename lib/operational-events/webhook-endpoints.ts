@@ -12,6 +12,7 @@ import { requireSecret } from "@/lib/config";
 import { decryptSecret, encryptSecret, generateSigningSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import { apiErrors } from "@/lib/http/errors";
+import { customHeaders } from "@/lib/endpoints/custom-headers";
 import { newId } from "@/lib/ids";
 import { SVIX_OPERATIONAL_TYPES } from "@/lib/operational-events/webhook-payload";
 
@@ -43,7 +44,7 @@ export const operationalEndpointUpsertIn = z.object({
     .refine((v) => new Set(v).size === v.length, "must not repeat a type")
     .nullish(),
   metadata: z.record(z.string(), z.string()).default({}),
-  headers: z.record(z.string(), z.string()).nullish(),
+  headers: customHeaders.nullish(),
 });
 export const operationalEndpointIn = operationalEndpointUpsertIn.extend({
   secret: z.string().regex(SECRET, "must be a whsec_ secret (32-100 base64 characters)").nullish(),
@@ -165,6 +166,18 @@ export async function updateOperationalEndpoint(
     }),
   );
   return serializeOperationalEndpoint(updated);
+}
+
+/** Replaces the extra request headers sent with every operational webhook to this endpoint. */
+export async function setOperationalEndpointHeaders(
+  idOrUid: string,
+  headers: Record<string, string>,
+): Promise<void> {
+  const existing = await findOperationalEndpoint(idOrUid);
+  await getDb().prisma.operationalWebhookEndpoint.update({
+    where: { id: existing.id },
+    data: { headers },
+  });
 }
 
 export async function deleteOperationalEndpoint(idOrUid: string): Promise<void> {

@@ -314,6 +314,15 @@ describe("Svix operational webhooks", () => {
           description: "on call",
         });
         expect(updated).toMatchObject({ description: "on call" });
+        const setHeaders =
+          "setHeaders" in ops ? ops.setHeaders.bind(ops) : ops.updateHeaders.bind(ops);
+        await setHeaders(created.id, {
+          headers: { "X-Team": "sre", Authorization: "Bearer s3cret" },
+        });
+        expect(await ops.getHeaders(created.id)).toEqual({
+          headers: { "X-Team": "sre" },
+          sensitive: ["Authorization"],
+        });
         const { key: first } = await ops.getSecret(created.id);
         expect(first).toMatch(/^whsec_/);
         await ops.rotateSecret(created.id, {});
@@ -337,6 +346,7 @@ describe("Svix operational webhooks", () => {
           data: { appId: app.id, msgId: msg.id, lastAttempt: { responseStatusCode: 500 } },
         });
         expect(received.headers["svix-id"]).toBe(received.headers["webhook-id"]);
+        expect(received.headers["x-team"]).toBe("sre");
 
         await ops.delete(created.id);
         expect(await failure(ops.get(created.id))).toMatchObject({ code: 404 });

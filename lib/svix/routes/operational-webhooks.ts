@@ -5,6 +5,7 @@
 import {
   createOperationalEndpoint,
   deleteOperationalEndpoint,
+  findOperationalEndpoint,
   getOperationalEndpoint,
   getOperationalEndpointSecret,
   listOperationalEndpointsQuery,
@@ -13,11 +14,15 @@ import {
   operationalSecretIn,
   rotateOperationalEndpointSecret,
   serializeOperationalEndpoint,
+  setOperationalEndpointHeaders,
   updateOperationalEndpoint,
 } from "@/lib/operational-events/webhook-endpoints";
+import { z } from "zod";
+import { customHeaders } from "@/lib/endpoints/custom-headers";
 import { assertEnvironmentPrincipal } from "@/lib/svix/auth";
 import { mapPage, svixListQuery, svixPage } from "@/lib/svix/pagination";
 import { svixReply, type SvixContext, type SvixRoute } from "@/lib/svix/router";
+import { headersOut } from "@/lib/svix/routes/endpoints";
 
 const BASE = "/operational-webhook/endpoint";
 
@@ -78,6 +83,22 @@ export const operationalWebhookRoutes: SvixRoute[] = (
       operationId: "v1.operational-webhook.endpoint.delete",
       handler: async (ctx) => {
         await deleteOperationalEndpoint(ctx.params.endpoint_id!);
+        return svixReply(204);
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/{endpoint_id}/headers`,
+      operationId: "v1.operational-webhook.endpoint.get-headers",
+      handler: async (ctx) => headersOut(await findOperationalEndpoint(ctx.params.endpoint_id!)),
+    },
+    {
+      method: "PUT",
+      path: `${BASE}/{endpoint_id}/headers`,
+      operationId: "v1.operational-webhook.endpoint.set-headers",
+      handler: async (ctx) => {
+        const { headers } = await ctx.body(z.object({ headers: customHeaders }));
+        await setOperationalEndpointHeaders(ctx.params.endpoint_id!, headers);
         return svixReply(204);
       },
     },
