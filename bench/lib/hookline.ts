@@ -106,7 +106,13 @@ export function request(
       agent,
     });
     req.setTimeout(120_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
-    req.on("error", reject);
+    req.on("error", (err: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed while idle (a slow step in between, e.g. the CLI
+      // on a busy machine): the request never reached it, so sending it again is safe.
+      if (req.reusedSocket && err.code === "ECONNRESET")
+        request(url, method, headers, body).then(resolve, reject);
+      else reject(err);
+    });
     req.on("response", (res) => {
       let text = "";
       res.setEncoding("utf8");

@@ -163,9 +163,9 @@ const accepted = (row: Row): AcceptedEvent => ({
 });
 
 async function writeOne(row: Row): Promise<AcceptedEvent> {
-  if (row.event.key !== null || row.event.uid != null) return acceptKeyed(row);
-  await insertBatch([row]);
-  return accepted(row);
+  // The plain insert first, keyed or not: a key or uid that turns out taken takes the keyed path.
+  const inserted = await insertBatch([row]);
+  return inserted.has(row.id) ? accepted(row) : acceptKeyed(row);
 }
 
 async function writeBatch(rows: Row[]): Promise<AcceptedEvent[]> {
