@@ -9,9 +9,9 @@ import type { z } from "zod";
 import type { App } from "@/generated/prisma/client";
 import { apiError, apiErrors, type ApiError } from "@/lib/http/errors";
 import { json, toApiError, withPublic, type RequestContext } from "@/lib/http/route";
+import { textProblem } from "@/lib/http/storable";
 import { authenticateSvixRequest, type SvixPrincipal } from "@/lib/svix/auth";
 import { svixErrorResponse, svixValidationError } from "@/lib/svix/errors";
-import { textProblem } from "@/lib/http/storable";
 import { withIdempotencyKey } from "@/lib/svix/idempotency";
 import { parseSvixQuery, readSvixBody } from "@/lib/svix/input";
 import { resolveSvixApp } from "@/lib/svix/lookup";
@@ -43,6 +43,11 @@ export interface SvixRoute {
   operationId: string;
   /** `none`: answers without credentials (health). Default: a principal is required. */
   auth?: "principal" | "none";
+  /**
+   * `handler`: the operation keeps `idempotency-key` itself (message.create, through the
+   * events' own key in its group-committed insert) instead of the stored-answer table.
+   */
+  idempotency?: "stored" | "handler";
   /** Returns the answer's body (200 JSON) or a Response (`svixReply`). */
   handler(ctx: SvixContext): Promise<unknown>;
 }
@@ -81,13 +86,15 @@ function matchSegments(segments: string[], parts: string[]): Record<string, stri
   return params;
 }
 
+/** The path's segments, decoded; null when one is not text PostgreSQL can hold (no id can match it). */
 function decodeParts(pathname: string): string[] | null {
   try {
-    return pathname
+    const parts = pathname
       .slice(SVIX_BASE_PATH.length)
       .split("/")
       .filter(Boolean)
       .map((p) => decodeURIComponent(p));
+    return parts.some((p) => textProblem(p) !== null) ? null : parts;
   } catch {
     return null;
   }
@@ -145,7 +152,8 @@ async function dispatch(base: RequestContext<unknown>): Promise<Response> {
     }
   };
   const key = req.method === "POST" ? req.headers.get("idempotency-key") : null;
-  if (key !== null && principal) return withIdempotencyKey(principal.id, key, run);
+  if (key !== null && principal && route.idempotency !== "handler")
+    return withIdempotencyKey(principal.id, key, run);
   return run();
 }
 

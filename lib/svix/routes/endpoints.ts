@@ -204,7 +204,7 @@ const instant = z.iso
   .transform((s) => new Date(s));
 
 /** Svix's redaction: sensitive values are not answered, only their names. */
-function headersOut(endpoint: Endpoint) {
+export function headersOut(endpoint: Pick<Endpoint, "headers">) {
   const stored = (endpoint.headers ?? {}) as Record<string, string>;
   const headers: Record<string, string> = {};
   const sensitive: string[] = [];
