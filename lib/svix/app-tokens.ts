@@ -40,7 +40,7 @@ export interface AppTokenOptions {
 }
 
 /** Who an app token is: the app it may act on, and what it may do there. */
-export interface AppTokenPrincipal {
+export interface AppTokenGrant {
   tokenId: string;
   appId: string;
   sessionId: string | null;
@@ -62,7 +62,7 @@ export async function insertAppToken(
   appId: string,
   options: AppTokenOptions,
   actor: string,
-): Promise<{ token: string; principal: AppTokenPrincipal }> {
+): Promise<{ token: string; grant: AppTokenGrant }> {
   const lifeSeconds = options.lifeSeconds ?? APP_TOKEN_MAX_LIFE_SECONDS;
   if (
     !Number.isInteger(lifeSeconds) ||
@@ -97,7 +97,7 @@ export async function insertAppToken(
     targetId: appId,
     details: { token_id: row.id, expires_in: lifeSeconds, session_id: row.sessionId },
   });
-  return { token, principal: toPrincipal(row) };
+  return { token, grant: toGrant(row) };
 }
 
 /** Creates a token on its own (outside `appPortalAccess`). */
@@ -105,26 +105,26 @@ export async function createAppToken(
   appId: string,
   options: AppTokenOptions,
   actor: string,
-): Promise<{ token: string; principal: AppTokenPrincipal }> {
+): Promise<{ token: string; grant: AppTokenGrant }> {
   return getDb().prisma.$transaction((tx) => insertAppToken(tx, appId, options, actor));
 }
 
 /**
- * The principal behind a presented app token, or null when it is unknown, expired or revoked
+ * The grant behind a presented app token, or null when it is unknown, expired or revoked
  * (callers answer all three alike). Not cached: a revocation must hold from the next request.
  */
-export async function findAppToken(token: string): Promise<AppTokenPrincipal | null> {
+export async function findAppToken(token: string): Promise<AppTokenGrant | null> {
   if (!isAppToken(token) || token.length > 200) return null;
   const row = await getDb().prisma.appToken.findUnique({
     where: { tokenHash: hashToken(token) },
   });
   if (!row || row.expiresAt.getTime() <= Date.now()) return null;
-  return toPrincipal(row);
+  return toGrant(row);
 }
 
-/** Whether the principal may use a capability (a token listing none has them all). */
-export function hasCapability(principal: AppTokenPrincipal, capability: AppPortalCapability) {
-  const granted = principal.capabilities;
+/** Whether the grant may use a capability (a token listing none has them all). */
+export function hasCapability(grant: AppTokenGrant, capability: AppPortalCapability) {
+  const granted = grant.capabilities;
   if (granted.length === 0) return true;
   if (granted.includes(capability)) return true;
   // Svix: managing the endpoint includes its secret; managing the secret includes viewing it.
@@ -180,34 +180,34 @@ export async function revokeAppTokens(
 
 /** Svix's `auth/logout`: ends the presented token at once. False if it was not a live token. */
 export async function revokeAppToken(token: string, actor = "system"): Promise<boolean> {
-  const principal = await findAppToken(token);
-  if (!principal) return false;
+  const grant = await findAppToken(token);
+  if (!grant) return false;
   return getDb().prisma.$transaction(async (tx) => {
     const { count } = await tx.appToken.updateMany({
-      where: { id: principal.tokenId, expiresAt: { gt: new Date() } },
+      where: { id: grant.tokenId, expiresAt: { gt: new Date() } },
       data: { expiresAt: new Date() },
     });
     if (count > 0)
       await recordAudit(tx, {
-        appId: principal.appId,
+        appId: grant.appId,
         actor,
         action: "app_token.logged_out",
         targetType: "app",
-        targetId: principal.appId,
-        details: { token_id: principal.tokenId },
+        targetId: grant.appId,
+        details: { token_id: grant.tokenId },
       });
     return count > 0;
   });
 }
 
-function toPrincipal(row: {
+function toGrant(row: {
   id: string;
   appId: string;
   sessionId: string | null;
   capabilities: string[];
   featureFlags: string[];
   expiresAt: Date;
-}): AppTokenPrincipal {
+}): AppTokenGrant {
   return {
     tokenId: row.id,
     appId: row.appId,

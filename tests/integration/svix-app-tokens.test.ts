@@ -81,10 +81,10 @@ describe("app tokens", () => {
     const app = await newApp();
     const now = Date.now();
     const week = await createAppToken(app.id, {}, "test");
-    expect(week.principal.expiresAt.getTime() - now).toBeGreaterThanOrEqual(7 * 86400_000 - 5000);
-    expect(week.principal.expiresAt.getTime() - now).toBeLessThanOrEqual(7 * 86400_000 + 5000);
+    expect(week.grant.expiresAt.getTime() - now).toBeGreaterThanOrEqual(7 * 86400_000 - 5000);
+    expect(week.grant.expiresAt.getTime() - now).toBeLessThanOrEqual(7 * 86400_000 + 5000);
     const hour = await createAppToken(app.id, { lifeSeconds: 3600 }, "test");
-    expect(hour.principal.expiresAt.getTime() - now).toBeLessThanOrEqual(3600_000 + 5000);
+    expect(hour.grant.expiresAt.getTime() - now).toBeLessThanOrEqual(3600_000 + 5000);
     for (const lifeSeconds of [3599, 7 * 86400 + 1, 1.5]) {
       const err = await rejects(createAppToken(app.id, { lifeSeconds }, "test"));
       expect(err.status).toBe(422);
@@ -94,9 +94,9 @@ describe("app tokens", () => {
 
   it("stop working once expired", async () => {
     const app = await newApp();
-    const { token, principal } = await createAppToken(app.id, {}, "test");
+    const { token, grant } = await createAppToken(app.id, {}, "test");
     await db().prisma.appToken.update({
-      where: { id: principal.tokenId },
+      where: { id: grant.tokenId },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
     expect(await findAppToken(token)).toBeNull();
@@ -115,15 +115,15 @@ describe("app tokens", () => {
       { sessionId: "user_1", capabilities: ["ViewBase"], featureFlags: ["beta"] },
       "test",
     );
-    const principal = (await findAppToken(token))!;
-    expect(principal).toMatchObject({
+    const grant = (await findAppToken(token))!;
+    expect(grant).toMatchObject({
       appId: app.id,
       sessionId: "user_1",
       capabilities: ["ViewBase"],
       featureFlags: ["beta"],
     });
-    expect(hasCapability(principal, "ViewBase")).toBe(true);
-    expect(hasCapability(principal, "ManageEndpoint")).toBe(false);
+    expect(hasCapability(grant, "ViewBase")).toBe(true);
+    expect(hasCapability(grant, "ManageEndpoint")).toBe(false);
     const all = (await findAppToken((await createAppToken(app.id, {}, "test")).token))!;
     expect(hasCapability(all, "ManageEndpoint")).toBe(true);
   });
