@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { listQuery } from "@/lib/openapi/shared-schemas";
 import { signatureScheme } from "@/lib/endpoints/signature-scheme";
+import { DELIVERY_FORMAT_DESCRIPTION, deliveryFormat } from "@/lib/endpoints/delivery-format";
 
 /** Request and response shapes for webhook apps: the single source for validation, types and OpenAPI. */
 export const appSlug = z
@@ -39,6 +40,12 @@ const appFields = {
     .describe(
       "How the app's endpoints sign unless they choose: `hmac` (v1, default), `ed25519` (v1a) or `both`.",
     ),
+  delivery_format: deliveryFormat
+    .optional()
+    .describe(
+      "What the app's endpoints receive unless they choose (default `hookline`). " +
+        DELIVERY_FORMAT_DESCRIPTION,
+    ),
 };
 
 /** Seeds 000 and 002 disagree (`app_slug` vs `slug`): both are accepted, `slug` is answered. */
@@ -70,6 +77,7 @@ export const appResponse = z.object({
   }),
   strict_catalog: z.boolean(),
   signature_scheme: signatureScheme,
+  delivery_format: deliveryFormat,
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -1,4 +1,5 @@
 import type { App } from "@/generated/prisma/client";
+import type { SvixAppFields } from "@/lib/apps/create-app";
 import type { UpdateAppRequest } from "@/lib/apps/schemas";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
@@ -6,7 +7,12 @@ import { invalidateCaches } from "@/lib/cache/lookup-cache";
 import { ensureAppSigningKeys } from "@/lib/endpoints/ed25519-signing-keys";
 
 /** Changes the given fields; `branding` is replaced as a whole. */
-export async function updateApp(app: App, input: UpdateAppRequest, actor: string): Promise<App> {
+export async function updateApp(
+  app: App,
+  input: Partial<UpdateAppRequest> & { svix?: SvixAppFields },
+  actor: string,
+): Promise<App> {
+  const { svix, ...fields } = input;
   const updated = await getDb().prisma.$transaction(
     async (tx) => {
       const updated = await tx.app.update({
@@ -18,6 +24,10 @@ export async function updateApp(app: App, input: UpdateAppRequest, actor: string
           ...(input.branding !== undefined && { branding: input.branding }),
           ...(input.strict_catalog !== undefined && { strictCatalog: input.strict_catalog }),
           ...(input.signature_scheme !== undefined && { signatureScheme: input.signature_scheme }),
+          ...(svix?.uid !== undefined && { svixUid: svix.uid }),
+          ...(svix?.metadata !== undefined && { metadata: svix.metadata }),
+          ...(svix?.throttleRate !== undefined && { throttleRate: svix.throttleRate }),
+          ...(input.delivery_format !== undefined && { deliveryFormat: input.delivery_format }),
         },
       });
       if (input.signature_scheme !== undefined)
@@ -28,7 +38,7 @@ export async function updateApp(app: App, input: UpdateAppRequest, actor: string
         action: "app.updated",
         targetType: "app",
         targetId: app.id,
-        details: { fields: Object.keys(input) },
+        details: { fields: [...Object.keys(fields), ...Object.keys(svix ?? {})] },
       });
       return updated;
       // Switching to ed25519 makes a key pair for each inheriting endpoint: a few ms per hundred.

@@ -41,6 +41,15 @@ export function decodeSigningSecret(secret: string): Buffer {
   return key;
 }
 
+/**
+ * A caller-supplied signing secret in the form Hookline stores and shows: `whsec_` + the base64
+ * as given (Svix accepts it with or without the prefix). Throws on anything malformed.
+ */
+export function normalizeSigningSecret(secret: string): string {
+  decodeSigningSecret(secret);
+  return secret.startsWith(SIGNING_SECRET_PREFIX) ? secret : SIGNING_SECRET_PREFIX + secret;
+}
+
 // One process uses one master secret (two in tests): derive once, not per secret.
 const derivedKeys = new Map<string, Buffer>();
 

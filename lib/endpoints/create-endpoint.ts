@@ -14,7 +14,8 @@ export const DEFAULT_SUBSCRIPTIONS = ["*"];
 
 /**
  * Registers an endpoint with its first signing secret; new event names join the catalog in the
- * same transaction. Returns the secret's plaintext, which the create response shows.
+ * same transaction. The secret is `input.secret` when given (a caller's, normalised by the schema),
+ * else generated. Returns the secret's plaintext, which the create response shows.
  */
 export async function createEndpoint(
   app: App,
@@ -40,13 +41,14 @@ export async function createEndpoint(
         rateLimit: input.rate_limit ?? null,
         ordering: input.ordering ?? "concurrent",
         signatureScheme: input.signature_scheme ?? null,
+        deliveryFormat: input.delivery_format ?? null,
       },
     });
     if (input.filter) {
       await writeEndpointFilter(tx, endpoint.id, input.filter);
       endpoint = await tx.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
     }
-    const secret = await createSigningSecret(tx, endpoint.id);
+    const secret = await createSigningSecret(tx, endpoint.id, input.secret);
     await ensureEndpointSigningKeys(tx, app.id, endpoint);
     await recordAudit(tx, {
       appId: app.id,

@@ -10,7 +10,7 @@ import {
   createEndpointRequest,
   listEndpointsQuery,
   reactivateEndpointRequest,
-  rotateSecretRequest,
+  rotateEndpointSecretRequest,
   testEndpointRequest,
   updateEndpointRequest,
   type EndpointSecretResponse,
@@ -68,7 +68,7 @@ export const rotateEndpointSecretHandler: AppScopedHandler<ById> = async ({
   const rotated = await rotateEndpointSecret(
     app,
     params.id,
-    await body(rotateSecretRequest),
+    await body(rotateEndpointSecretRequest),
     actor,
   );
   return {

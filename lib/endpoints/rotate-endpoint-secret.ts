@@ -16,24 +16,27 @@ export interface RotatedSecret {
   publicKey: string | null;
 }
 
-/** New current secret; the previous one keeps signing for `graceSeconds` (default 24 h, 0: never). */
+/**
+ * New current secret (`secret` if given, a normalised `whsec_` one; else generated); the previous
+ * one keeps signing for `graceSeconds` (default 24 h, 0: never).
+ */
 export async function rotateEndpointSecret(
   app: Pick<App, "id">,
   id: string,
-  options: { graceSeconds?: number },
+  options: { graceSeconds?: number; secret?: string },
   actor: string,
 ): Promise<RotatedSecret> {
   const graceSeconds = options.graceSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS;
   return getDb().prisma.$transaction(async (tx) => {
     const endpoint = await getEndpoint(app, id, tx);
-    const secret = await rotateSigningSecret(tx, endpoint.id, graceSeconds);
+    const secret = await rotateSigningSecret(tx, endpoint.id, graceSeconds, options.secret);
     await recordAudit(tx, {
       appId: app.id,
       actor,
       action: "endpoint.secret_rotated",
       targetType: "endpoint",
       targetId: endpoint.id,
-      details: { grace_period_seconds: graceSeconds },
+      details: { grace_period_seconds: graceSeconds, supplied: options.secret !== undefined },
     });
     const publicKey =
       (await publicKeysOf([endpoint.id], tx)).get(endpoint.id)?.find((k) => k.expires_at === null)

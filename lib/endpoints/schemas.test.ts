@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { forbiddenHeaderReason } from "@/lib/endpoints/custom-headers";
 import {
   createEndpointRequest,
+  rotateEndpointSecretRequest,
   rotateSecretRequest,
   updateEndpointRequest,
 } from "@/lib/endpoints/schemas";
@@ -62,6 +63,40 @@ describe("rotation options", () => {
     expect(
       rotateSecretRequest.safeParse({ expire_previous: true, grace_period_seconds: 5 }).success,
     ).toBe(false);
+  });
+});
+
+describe("caller-supplied secrets", () => {
+  const key = (bytes: number) => Buffer.alloc(bytes, 7).toString("base64");
+
+  it("accepts whsec_ + base64 of 24-64 bytes, with or without the prefix, answered with it", () => {
+    expect(
+      createEndpointRequest.parse({ url: "https://x", secret: `whsec_${key(24)}` }).secret,
+    ).toBe(`whsec_${key(24)}`);
+    expect(createEndpointRequest.parse({ url: "https://x", secret: key(64) }).secret).toBe(
+      `whsec_${key(64)}`,
+    );
+    expect(rotateEndpointSecretRequest.parse({ secret: `whsec_${key(32)}` })).toEqual({
+      graceSeconds: undefined,
+      secret: `whsec_${key(32)}`,
+    });
+  });
+
+  it.each([`whsec_${key(23)}`, `whsec_${key(65)}`, "whsec_not base64!", "", "whsec_"])(
+    "refuses %j naming secret",
+    (secret) => {
+      for (const schema of [
+        createEndpointRequest.safeParse({ url: "https://x", secret }),
+        rotateEndpointSecretRequest.safeParse({ secret }),
+      ]) {
+        expect(schema.success).toBe(false);
+        expect(schema.error?.issues[0]?.path).toEqual(["secret"]);
+      }
+    },
+  );
+
+  it("is not accepted by the app-wide rotation (one secret for every endpoint)", () => {
+    expect(rotateSecretRequest.safeParse({ secret: `whsec_${key(24)}` }).success).toBe(false);
   });
 });
 

@@ -4,6 +4,12 @@ import { listQuery } from "@/lib/openapi/shared-schemas";
 import { customHeaders } from "@/lib/endpoints/custom-headers";
 import { endpointSigningFields, signatureScheme } from "@/lib/endpoints/signature-scheme";
 import { filterInput } from "@/lib/filters/filter-input";
+import { normalizeSigningSecret } from "@/lib/crypto/secrets";
+import {
+  DELIVERY_FORMAT_DESCRIPTION,
+  deliveryFormat,
+  endpointDeliveryFormatFields,
+} from "@/lib/endpoints/delivery-format";
 import { payloadFilter } from "@/lib/filters/payload-filter";
 
 /**
@@ -81,6 +87,10 @@ const endpointFields = {
     .describe("Event names, `*` or `prefix.*`. Also accepted as `events` or `subscribed_events`."),
   events: subscriptionList.optional().describe("Alias of `subscriptions`."),
   subscribed_events: subscriptionList.optional().describe("Alias of `subscriptions`."),
+  delivery_format: deliveryFormat
+    .nullable()
+    .optional()
+    .describe("Null or absent inherits the app's. " + DELIVERY_FORMAT_DESCRIPTION),
   filter: filterInput
     .nullable()
     .optional()
@@ -88,6 +98,27 @@ const endpointFields = {
       "Payload filter (docs/filters.md), JSON or text form: events it does not match are not delivered here (counted as `filtered`). `null` removes it.",
     ),
 };
+
+/**
+ * A signing secret the caller brings (from Svix or another Standard Webhooks sender), so
+ * receivers keep verifying with the secret they have. Answered with the `whsec_` prefix.
+ */
+export const suppliedSigningSecret = z
+  .string()
+  .transform((value, ctx) => {
+    try {
+      return normalizeSigningSecret(value);
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be whsec_ followed by the base64 of 24-64 random bytes",
+      });
+      return z.NEVER;
+    }
+  })
+  .describe(
+    "A signing secret to use instead of a generated one: `whsec_` + base64 of 24-64 random bytes (the prefix may be left out).",
+  );
 
 type Spelled = { [K in SubscriptionField]?: string[] };
 
@@ -114,7 +145,9 @@ function mergeSubscriptions<T extends Spelled>(value: T, ctx: z.RefinementCtx) {
   };
 }
 
-export const createEndpointRequest = z.strictObject(endpointFields).transform(mergeSubscriptions);
+export const createEndpointRequest = z
+  .strictObject({ ...endpointFields, secret: suppliedSigningSecret.optional() })
+  .transform(mergeSubscriptions);
 export type CreateEndpointRequest = z.output<typeof createEndpointRequest>;
 
 export const updateEndpointRequest = z
@@ -146,6 +179,7 @@ export const endpointResponse = z.object({
   failing_since: z.string().nullable(),
   consecutive_failures: z.number().int(),
   ...endpointSigningFields,
+  ...endpointDeliveryFormatFields,
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -159,30 +193,54 @@ export const listEndpointsQuery = listQuery;
 
 export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 60 * 60;
 
-/** `POST .../rotate-secret`: the previous secret keeps signing for the grace (default 24 h). */
+const rotationFields = {
+  expire_previous: z.boolean().optional().describe("Invalidate the previous secret at once."),
+  grace_period_seconds: z
+    .number({ message: "must be a whole number" })
+    .int("must be a whole number")
+    .min(0, "must be at least 0")
+    .max(MAX_ROTATION_GRACE_SECONDS, `must be at most ${MAX_ROTATION_GRACE_SECONDS} (7 days)`)
+    .optional()
+    .describe("How long the previous secret stays valid (default 86400)."),
+};
+
+function refuseGraceWithExpire(
+  v: { expire_previous?: boolean; grace_period_seconds?: number },
+  ctx: z.RefinementCtx,
+) {
+  if (v.expire_previous && v.grace_period_seconds !== undefined && v.grace_period_seconds > 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["grace_period_seconds"],
+      message: "conflicts with expire_previous: true",
+    });
+  }
+}
+
+/** `graceSeconds` undefined: the default grace of lib/endpoints/signing-secrets.ts. */
+const graceOf = (v: { expire_previous?: boolean; grace_period_seconds?: number }) =>
+  v.expire_previous ? 0 : v.grace_period_seconds;
+
+/** `POST /apps/{slug}/rotate-secret`: the previous secrets keep signing for the grace (default 24 h). */
 export const rotateSecretRequest = z
-  .strictObject({
-    expire_previous: z.boolean().optional().describe("Invalidate the previous secret at once."),
-    grace_period_seconds: z
-      .number({ message: "must be a whole number" })
-      .int("must be a whole number")
-      .min(0, "must be at least 0")
-      .max(MAX_ROTATION_GRACE_SECONDS, `must be at most ${MAX_ROTATION_GRACE_SECONDS} (7 days)`)
-      .optional()
-      .describe("How long the previous secret stays valid (default 86400)."),
-  })
-  .superRefine((v, ctx) => {
-    if (v.expire_previous && v.grace_period_seconds !== undefined && v.grace_period_seconds > 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["grace_period_seconds"],
-        message: "conflicts with expire_previous: true",
-      });
-    }
-  })
-  /** `graceSeconds` undefined: the default grace of lib/endpoints/signing-secrets.ts. */
-  .transform((v) => ({ graceSeconds: v.expire_previous ? 0 : v.grace_period_seconds }));
+  .strictObject(rotationFields)
+  .superRefine(refuseGraceWithExpire)
+  .transform((v) => ({ graceSeconds: graceOf(v) }));
 export type RotateSecretRequest = z.output<typeof rotateSecretRequest>;
+
+/** `POST .../endpoints/{id}/rotate-secret`: as the app's, and the new secret may be brought along. */
+export const rotateEndpointSecretRequest = z
+  .strictObject({
+    ...rotationFields,
+    secret: suppliedSigningSecret
+      .optional()
+      .describe(
+        "The new secret, instead of a generated one: `whsec_` + base64 of 24-64 random bytes.",
+      ),
+  })
+  .superRefine(refuseGraceWithExpire)
+  .transform((v) => ({ graceSeconds: graceOf(v), secret: v.secret }));
+export type RotateEndpointSecretRequest = z.output<typeof rotateEndpointSecretRequest>;
 
 export const rotateSecretResponse = z.object({
   secret: z.string(),

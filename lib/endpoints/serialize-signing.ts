@@ -4,6 +4,7 @@ import { findFifoBlockers } from "@/lib/delivery/fifo-order";
 import { publicKeysOf } from "@/lib/endpoints/ed25519-signing-keys";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import { serializeEndpoint } from "@/lib/endpoints/serialize";
+import { effectiveDeliveryFormat, isDeliveryFormat } from "@/lib/endpoints/delivery-format";
 import {
   effectiveSignatureScheme,
   SIGNATURE_SCHEMES,
@@ -22,7 +23,7 @@ const ownScheme = (value: string | null): SignatureScheme | null =>
  */
 export async function serializeEndpoints(
   endpoints: readonly Endpoint[],
-  app?: Pick<App, "id" | "signatureScheme">,
+  app?: Pick<App, "id" | "signatureScheme" | "deliveryFormat">,
 ): Promise<EndpointResponse[]> {
   const appIds = [...new Set(endpoints.map((e) => e.appId))].filter((id) => id !== app?.id);
   const [keys, apps, blockers] = await Promise.all([
@@ -30,13 +31,15 @@ export async function serializeEndpoints(
     appIds.length
       ? getDb().prisma.app.findMany({
           where: { id: { in: appIds } },
-          select: { id: true, signatureScheme: true },
+          select: { id: true, signatureScheme: true, deliveryFormat: true },
         })
       : [],
     findFifoBlockers(endpoints.filter((e) => e.ordering === "fifo").map((e) => e.id)),
   ]);
-  const appSchemes = new Map(apps.map((a) => [a.id, a.signatureScheme]));
-  if (app) appSchemes.set(app.id, app.signatureScheme);
+  const appsById = new Map<string, Pick<App, "signatureScheme" | "deliveryFormat">>(
+    apps.map((a) => [a.id, a]),
+  );
+  if (app) appsById.set(app.id, app);
   return endpoints.map((endpoint) => {
     const publicKeys = keys.get(endpoint.id) ?? [];
     return {
@@ -44,7 +47,12 @@ export async function serializeEndpoints(
       signature_scheme: ownScheme(endpoint.signatureScheme),
       effective_signature_scheme: effectiveSignatureScheme(
         endpoint.signatureScheme,
-        appSchemes.get(endpoint.appId),
+        appsById.get(endpoint.appId)?.signatureScheme,
+      ),
+      delivery_format: isDeliveryFormat(endpoint.deliveryFormat) ? endpoint.deliveryFormat : null,
+      effective_delivery_format: effectiveDeliveryFormat(
+        endpoint.deliveryFormat,
+        appsById.get(endpoint.appId)?.deliveryFormat,
       ),
       public_key: publicKeys.find((k) => k.expires_at === null)?.public_key ?? null,
       public_keys: publicKeys,
@@ -54,7 +62,7 @@ export async function serializeEndpoints(
 
 export async function serializeEndpointWithSigning(
   endpoint: Endpoint,
-  app?: Pick<App, "id" | "signatureScheme">,
+  app?: Pick<App, "id" | "signatureScheme" | "deliveryFormat">,
 ): Promise<EndpointResponse> {
   return (await serializeEndpoints([endpoint], app))[0]!;
 }

@@ -1,17 +1,22 @@
 import type { Endpoint } from "@/generated/prisma/client";
 import type { EndpointResponse, FifoBlockerResponse } from "@/lib/endpoints/schemas";
 import type { endpointSigningFields } from "@/lib/endpoints/signature-scheme";
+import type { endpointDeliveryFormatFields } from "@/lib/endpoints/delivery-format";
 import { maskHeaders } from "@/lib/endpoints/custom-headers";
 import type { PayloadFilter } from "@/lib/filters/payload-filter";
 
 /**
- * Everything but the signing fields, which need the app and the keys (lib/endpoints/serialize-signing.ts).
+ * Everything but the signing and delivery-format fields, which need the app and the keys
+ * (lib/endpoints/serialize-signing.ts).
  * `blockedBy`: the FIFO blocker read for this endpoint (lib/delivery/fifo-order.ts), if any.
  */
 export function serializeEndpoint(
   endpoint: Endpoint,
   blockedBy: FifoBlockerResponse | null = null,
-): Omit<EndpointResponse, keyof typeof endpointSigningFields> {
+): Omit<
+  EndpointResponse,
+  keyof typeof endpointSigningFields | keyof typeof endpointDeliveryFormatFields
+> {
   return {
     id: endpoint.id,
     app_id: endpoint.appId,

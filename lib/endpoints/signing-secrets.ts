@@ -35,12 +35,13 @@ export async function createSigningSecret(
 /**
  * Replaces the current secret, and the current Ed25519 key if the endpoint has one. The old ones
  * stay valid for `graceSeconds` (0: invalid at once); those already past their grace are deleted.
- * Returns the new secret's plaintext.
+ * The new secret is `plaintext` when given (a caller's, already validated). Returns its plaintext.
  */
 export async function rotateSigningSecret(
   tx: Tx,
   endpointId: string,
   graceSeconds = DEFAULT_ROTATION_GRACE_SECONDS,
+  plaintext?: string,
 ): Promise<string> {
   const now = new Date();
   const hasEd25519Key =
@@ -59,7 +60,7 @@ export async function rotateSigningSecret(
   });
   if (graceSeconds <= 0) await tx.endpointSecret.deleteMany({ where: { endpointId } });
   if (hasEd25519Key) await createEd25519SigningKey(tx, endpointId);
-  return createSigningSecret(tx, endpointId);
+  return createSigningSecret(tx, endpointId, plaintext);
 }
 
 /** The plaintext of the current secret. */

@@ -36,6 +36,7 @@ export async function updateEndpoint(
       ...(input.subscriptions !== undefined && { subscriptions: input.subscriptions }),
       ...(input.ordering !== undefined && { ordering: input.ordering }),
       ...(input.signature_scheme !== undefined && { signatureScheme: input.signature_scheme }),
+      ...(input.delivery_format !== undefined && { deliveryFormat: input.delivery_format }),
       ...(input.is_active === false && { isActive: false }),
       ...(input.is_active === true && clearFailureState),
     };

@@ -1,4 +1,7 @@
 import type { z } from "zod";
+import { ERROR_CODES, type ErrorCode } from "@/lib/http/error-codes";
+
+export { ERROR_CODES, type ErrorCode };
 
 /**
  * The one error type of the HTTP API. Domain code throws it; the route wrapper turns it into
@@ -7,13 +10,18 @@ import type { z } from "zod";
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
     super(message);
     this.name = "ApiError";
   }
+}
+
+/** An error of the closed table (lib/http/error-codes.ts), with the table's status. */
+export function apiError(code: ErrorCode, message: string, details?: unknown): ApiError {
+  return new ApiError(ERROR_CODES[code].status, code, message, details);
 }
 
 export interface FieldError {

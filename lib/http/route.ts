@@ -8,7 +8,7 @@ import { ZodError } from "zod";
 import { authenticateApiKey, type ApiKeySummary } from "@/lib/auth/api-keys";
 import { getConfig } from "@/lib/config";
 import { isDatabaseUnavailable, isUnstorableValue, sqlState } from "@/lib/db/errors";
-import { ApiError, apiErrors, fieldErrors } from "@/lib/http/errors";
+import { ApiError, apiError, apiErrors, fieldErrors } from "@/lib/http/errors";
 import { checkPathParams, readJsonBody } from "@/lib/http/parse";
 import { log as rootLog, type Logger } from "@/lib/log";
 import type { z } from "zod";
@@ -176,8 +176,7 @@ export function withPortalSession<P = RouteParams>(handler: Handler<PortalContex
         throw apiErrors.unauthorized("No webhook portal session: exchange an access ticket first");
       const origin = crossOrigin(base.req);
       if (origin && !app.embedOrigins.includes(origin)) {
-        throw new ApiError(
-          403,
+        throw apiError(
           "origin_not_allowed",
           `Origin ${origin} is not one of this app's embed origins`,
         );
@@ -186,8 +185,7 @@ export function withPortalSession<P = RouteParams>(handler: Handler<PortalContex
         MUTATIONS.has(base.req.method) &&
         !csrfMatches(session, base.req.headers.get("x-csrf-token"))
       ) {
-        throw new ApiError(
-          403,
+        throw apiError(
           "csrf_failed",
           "Missing or wrong x-csrf-token: send the csrf_token of GET /api/frontend/webhook/session",
         );

@@ -76,6 +76,7 @@ export type CreatedWebhookEndpoint = WithFilter<
   PayloadFilter | null
 >;
 export type RotateSecretOptions = z.input<typeof endpoints.rotateSecretRequest>;
+export type RotateEndpointSecretOptions = z.input<typeof endpoints.rotateEndpointSecretRequest>;
 export type RotateEndpointSecretResponse = z.output<typeof endpoints.rotateSecretResponse>;
 export type WebhookEndpointSecret = z.output<typeof endpoints.endpointSecretResponse>;
 export type WebhookEndpointOrdering = z.output<typeof endpoints.endpointOrdering>;

@@ -19,6 +19,7 @@ import type {
   RevokeWebhookPortalSessionsResponse,
   RotateEndpointSecretResponse,
   RotateSecretOptions,
+  RotateEndpointSecretOptions,
   RotateWebhookSecretResponse,
   TestWebhookEndpointRequest,
   TestWebhookEndpointResponse,
@@ -133,7 +134,7 @@ export class WebhooksApi {
   rotateWebhookEndpointSecret(
     appSlug: string,
     endpointId: string,
-    options: RotateSecretOptions = {},
+    options: RotateEndpointSecretOptions = {},
   ): Promise<RotateEndpointSecretResponse> {
     return this.#client.post(`${app(appSlug)}/endpoints/${seg(endpointId)}/rotate-secret`, options);
   }

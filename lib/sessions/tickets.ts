@@ -8,7 +8,7 @@ import { getAppBySlugOrId } from "@/lib/apps/get-app";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { hashToken, randomToken } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
-import { ApiError, apiErrors } from "@/lib/http/errors";
+import { apiError, apiErrors } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { TICKET_TYPES, type CreateTicketResponse } from "@/lib/sessions/schemas";
 
@@ -19,8 +19,7 @@ export async function createAccessTicket(
   actor: string,
 ): Promise<CreateTicketResponse> {
   if (!(TICKET_TYPES as readonly string[]).includes(input.ticket_type)) {
-    throw new ApiError(
-      400,
+    throw apiError(
       "invalid_ticket_type",
       `ticket_type: must be one of ${TICKET_TYPES.join(", ")} (got "${input.ticket_type}")`,
       {

@@ -14,7 +14,7 @@ const API_DIR = path.join(ROOT, "app", "api", "v1");
 
 type Handler = (
   req: Request,
-  ctx: { params: Promise<Record<string, string>> },
+  ctx: { params: Promise<Record<string, string | string[]>> },
 ) => Promise<Response>;
 interface RouteFile {
   /** Segments below /api/v1: "apps", "[slug]", ... */
@@ -33,21 +33,33 @@ export function findRouteFiles(dir = API_DIR, segments: string[] = []): RouteFil
   return out;
 }
 
-function match(route: RouteFile, parts: string[]): Record<string, string> | null {
-  if (route.segments.length !== parts.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < parts.length; i++) {
+type Params = Record<string, string | string[]>;
+
+/** `[...name]` takes the rest of the path (one segment or more); `[[...name]]` also none. */
+function match(route: RouteFile, parts: string[]): Params | null {
+  const params: Params = {};
+  for (let i = 0; i < route.segments.length; i++) {
     const seg = route.segments[i]!;
+    const catchAll = /^\[(\[)?\.\.\.(\w+)\]?\]$/.exec(seg);
+    if (catchAll) {
+      const rest = parts.slice(i).map(decodeURIComponent);
+      if (rest.length === 0 && !catchAll[1]) return null;
+      if (rest.length > 0) params[catchAll[2]!] = rest;
+      return i === route.segments.length - 1 ? params : null;
+    }
+    if (i >= parts.length) return null;
     const dynamic = /^\[(\w+)\]$/.exec(seg);
     if (dynamic) params[dynamic[1]!] = decodeURIComponent(parts[i]!);
     else if (seg !== parts[i]) return null;
   }
-  return params;
+  return route.segments.length === parts.length ? params : null;
 }
 
-/** Static segments win over dynamic ones, as in Next. */
+/** Static segments win over dynamic ones, and those over catch-alls, as in Next. */
 function specificity(route: RouteFile): number[] {
-  return route.segments.map((s) => (s.startsWith("[") ? 0 : 1));
+  return route.segments.map((s) =>
+    s.startsWith("[...") || s.startsWith("[[") ? -1 : s.startsWith("[") ? 0 : 1,
+  );
 }
 
 export interface RouteServer {
@@ -76,7 +88,7 @@ export async function startRouteServer(options: { under?: string } = {}): Promis
     try {
       const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
       const parts = url.pathname.slice(prefix.length).split("/").filter(Boolean);
-      let found: { route: RouteFile; params: Record<string, string> } | undefined;
+      let found: { route: RouteFile; params: Params } | undefined;
       if (url.pathname.startsWith(prefix)) {
         for (const route of routes) {
           const params = match(route, parts);

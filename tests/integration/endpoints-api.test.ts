@@ -219,7 +219,7 @@ describe("POST /apps/{slug}/endpoints", () => {
     [{ headers: { "X-U": " padded" } }, "headers.X-U", /RFC 9110/],
     [{ headers: { "X-A": "1", "x-a": "2" } }, "headers.x-a", /twice/],
     [{ headers: { "X-A": 1 } }, "headers.X-A", /string/],
-    [{ secret: "whsec_mine" }, "secret", /not a known field/],
+    [{ secret: "whsec_mine" }, "secret", /base64 of 24-64 random bytes/],
   ])("refuses %j with 422 naming %s and writes nothing", async (override, field, message) => {
     const before = {
       endpoints: await db().prisma.endpoint.count(),

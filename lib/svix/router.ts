@@ -1,0 +1,167 @@
+/**
+ * The Svix-compatible surface's router. Operations are listed as `SvixRoute`s in per-area
+ * files under lib/svix/routes/ (collected by lib/svix/routes/index.ts); a few catch-all route
+ * files under app/api/v1 (`app/[[...path]]`, `event-type/[[...path]]`, `auth/[...path]`,
+ * `health`, ...) hand every request to `svixRouteHandlers()`. Every answer is Svix-shaped,
+ * errors included; POSTs honour `idempotency-key` (lib/svix/idempotency.ts).
+ */
+import type { z } from "zod";
+import type { App } from "@/generated/prisma/client";
+import { apiError, apiErrors, type ApiError } from "@/lib/http/errors";
+import { json, toApiError, withPublic, type RequestContext } from "@/lib/http/route";
+import { authenticateSvixRequest, type SvixPrincipal } from "@/lib/svix/auth";
+import { svixErrorResponse } from "@/lib/svix/errors";
+import { withIdempotencyKey } from "@/lib/svix/idempotency";
+import { parseSvixQuery, readSvixBody } from "@/lib/svix/input";
+import { resolveSvixApp } from "@/lib/svix/lookup";
+
+export const SVIX_BASE_PATH = "/api/v1";
+export type SvixMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface SvixContext {
+  req: Request;
+  url: URL;
+  requestId: string;
+  log: RequestContext<unknown>["log"];
+  /** Path placeholders by name (`app_id`, `endpoint_id`, ...), decoded. */
+  params: Record<string, string>;
+  principal: SvixPrincipal;
+  /** The body validated by `schema` (unknown fields dropped); 422 `detail[]` otherwise. */
+  body<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
+  /** Query parameters validated by `schema`; `lists` are comma-separated or repeated. */
+  query<S extends z.ZodType>(schema: S, lists?: readonly string[]): z.output<S>;
+  /** The `{app_id}` app (id or uid), checked against the principal; 404 otherwise. */
+  app(): Promise<App>;
+}
+
+export interface SvixRoute {
+  method: SvixMethod;
+  /** Below /api/v1, with the reference spec's placeholders: `/app/{app_id}/endpoint`. */
+  path: string;
+  /** The operation's id in Svix's spec (`v1.endpoint.create`): the OpenAPI document reads it. */
+  operationId: string;
+  /** `none`: answers without credentials (health). Default: a principal is required. */
+  auth?: "principal" | "none";
+  /** Returns the answer's body (200 JSON) or a Response (`svixReply`). */
+  handler(ctx: SvixContext): Promise<unknown>;
+}
+
+/** A Svix answer with another status than 200; no body (204) when `body` is undefined. */
+export function svixReply(status: number, body?: unknown): Response {
+  if (body === undefined)
+    return new Response(null, { status, headers: { "cache-control": "no-store" } });
+  return json(body, { status });
+}
+
+interface CompiledRoute {
+  route: SvixRoute;
+  segments: string[];
+}
+
+function compile(routes: readonly SvixRoute[]): CompiledRoute[] {
+  const compiled = routes.map((route) => ({
+    route,
+    segments: route.path.split("/").filter(Boolean),
+  }));
+  // Static segments before placeholders (`/endpoint/{id}/secret` is not `/{...}/{...}/{...}`).
+  const rank = (c: CompiledRoute) =>
+    c.segments.map((s) => (s.startsWith("{") ? "1" : "0")).join("");
+  return compiled.sort((a, b) => rank(a).localeCompare(rank(b)));
+}
+
+function matchSegments(segments: string[], parts: string[]): Record<string, string> | null {
+  if (segments.length !== parts.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const seg = segments[i]!;
+    if (seg.startsWith("{")) params[seg.slice(1, -1)] = parts[i]!;
+    else if (seg !== parts[i]) return null;
+  }
+  return params;
+}
+
+function decodeParts(pathname: string): string[] | null {
+  try {
+    return pathname
+      .slice(SVIX_BASE_PATH.length)
+      .split("/")
+      .filter(Boolean)
+      .map((p) => decodeURIComponent(p));
+  } catch {
+    return null;
+  }
+}
+
+let table: CompiledRoute[] | null = null;
+async function routeTable(): Promise<CompiledRoute[]> {
+  // Loaded on first use: the route files import this module.
+  table ??= compile((await import("@/lib/svix/routes")).svixRoutes);
+  return table;
+}
+
+async function dispatch(base: RequestContext<unknown>): Promise<Response> {
+  const { req, url } = base;
+  const parts = decodeParts(url.pathname);
+  if (!parts) throw apiErrors.routeNotFound(req.method, url.pathname);
+  const candidates = (await routeTable())
+    .map((c) => ({ c, params: matchSegments(c.segments, parts) }))
+    .filter((m) => m.params !== null);
+  if (candidates.length === 0) throw apiErrors.routeNotFound(req.method, url.pathname);
+  const found = candidates.find((m) => m.c.route.method === req.method);
+  if (!found) {
+    const allow = [...new Set(candidates.map((m) => m.c.route.method))].join(", ");
+    throw apiErrors.methodNotAllowed(req.method, allow);
+  }
+  const { route } = found.c;
+  const params = found.params!;
+  const principal =
+    route.auth === "none" ? (null as unknown as SvixPrincipal) : await authenticateSvixRequest(req);
+  const ctx: SvixContext = {
+    req,
+    url,
+    requestId: base.requestId,
+    log: base.log,
+    params,
+    principal,
+    body: (schema) => readSvixBody(req, schema),
+    query: (schema, lists) => parseSvixQuery(url, schema, lists),
+    app: () => {
+      const appId = params.app_id;
+      if (appId === undefined) throw apiError("internal_error", "route has no {app_id}");
+      return resolveSvixApp(principal, appId);
+    },
+  };
+  const run = async () => {
+    try {
+      const result = await route.handler(ctx);
+      return result instanceof Response ? result : json(result);
+    } catch (err) {
+      return svixErrorResponse(toApiError(err, base.log));
+    }
+  };
+  const key = req.method === "POST" ? req.headers.get("idempotency-key") : null;
+  if (key !== null && principal) return withIdempotencyKey(principal.id, key, run);
+  return run();
+}
+
+const handle = withPublic(async (base) => {
+  try {
+    return await dispatch(base);
+  } catch (err) {
+    const apiErr: ApiError = toApiError(err, base.log);
+    const response = svixErrorResponse(apiErr);
+    if (apiErr.status === 405) {
+      const allowed = (apiErr.details as { allowed?: string[] } | undefined)?.allowed;
+      if (allowed) response.headers.set("allow", allowed.join(", "));
+    }
+    if (apiErr.status === 401) response.headers.set("www-authenticate", 'Bearer realm="hookline"');
+    return response;
+  }
+});
+
+/** Request handlers for a catch-all route file: `export const { GET, POST, ... } = svixRouteHandlers();` */
+export function svixRouteHandlers() {
+  // The catch-all's own params are not used: the router reads the URL.
+  const handler = (req: Request) => handle(req, { params: Promise.resolve({}) });
+  return { GET: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler };
+}
