@@ -6,7 +6,7 @@
 import type { App } from "@/generated/prisma/client";
 import { ConfigError, requirePublicUrl } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { ApiError } from "@/lib/http/errors";
+import { apiError } from "@/lib/http/errors";
 import { insertAccessTicket } from "@/lib/sessions/tickets";
 import { insertAppToken, type AppTokenOptions } from "@/lib/svix/app-tokens";
 
@@ -25,7 +25,7 @@ function portalBaseUrl(): string {
     return requirePublicUrl();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    throw new ApiError(500, "public_url_not_configured", err.message);
+    throw apiError("public_url_not_configured", err.message);
   }
 }
 

@@ -9,7 +9,8 @@ import type { z } from "zod";
 import type { App } from "@/generated/prisma/client";
 import { apiError, apiErrors, type ApiError } from "@/lib/http/errors";
 import { json, toApiError, withPublic, type RequestContext } from "@/lib/http/route";
-import { authenticateSvixRequest, type SvixPrincipal } from "@/lib/svix/auth";
+import { assertRouteAllowed, authenticateSvixRequest, type SvixPrincipal } from "@/lib/svix/auth";
+import { applySvixCors, assertSvixOrigin, svixPreflight } from "@/lib/svix/cors";
 import { svixErrorResponse } from "@/lib/svix/errors";
 import { withIdempotencyKey } from "@/lib/svix/idempotency";
 import { parseSvixQuery, readSvixBody } from "@/lib/svix/input";
@@ -42,6 +43,8 @@ export interface SvixRoute {
   operationId: string;
   /** `none`: answers without credentials (health). Default: a principal is required. */
   auth?: "principal" | "none";
+  /** `off`: `idempotency-key` is not honoured, because the answer holds a credential that must not be stored. */
+  idempotency?: "off";
   /** Returns the answer's body (200 JSON) or a Response (`svixReply`). */
   handler(ctx: SvixContext): Promise<unknown>;
 }
@@ -99,7 +102,12 @@ async function routeTable(): Promise<CompiledRoute[]> {
   return table;
 }
 
-async function dispatch(base: RequestContext<unknown>): Promise<Response> {
+/** The request's principal, once known (CORS on the answer depends on it). */
+interface Caller {
+  principal: SvixPrincipal | null;
+}
+
+async function dispatch(base: RequestContext<unknown>, caller: Caller): Promise<Response> {
   const { req, url } = base;
   const parts = decodeParts(url.pathname);
   if (!parts) throw apiErrors.routeNotFound(req.method, url.pathname);
@@ -116,6 +124,9 @@ async function dispatch(base: RequestContext<unknown>): Promise<Response> {
   const params = found.params!;
   const principal =
     route.auth === "none" ? (null as unknown as SvixPrincipal) : await authenticateSvixRequest(req);
+  caller.principal = principal;
+  assertRouteAllowed(principal, route);
+  await assertSvixOrigin(req, principal);
   const ctx: SvixContext = {
     req,
     url,
@@ -140,13 +151,21 @@ async function dispatch(base: RequestContext<unknown>): Promise<Response> {
     }
   };
   const key = req.method === "POST" ? req.headers.get("idempotency-key") : null;
-  if (key !== null && principal) return withIdempotencyKey(principal.id, key, run);
+  if (key !== null && principal && route.idempotency !== "off")
+    return withIdempotencyKey(principal.id, key, run);
   return run();
 }
 
 const handle = withPublic(async (base) => {
+  const caller: Caller = { principal: null };
+  const response = await answer(base, caller);
+  await applySvixCors(base.req, response, caller.principal);
+  return response;
+});
+
+async function answer(base: RequestContext<unknown>, caller: Caller): Promise<Response> {
   try {
-    return await dispatch(base);
+    return await dispatch(base, caller);
   } catch (err) {
     const apiErr: ApiError = toApiError(err, base.log);
     const response = svixErrorResponse(apiErr);
@@ -157,11 +176,16 @@ const handle = withPublic(async (base) => {
     if (apiErr.status === 401) response.headers.set("www-authenticate", 'Bearer realm="hookline"');
     return response;
   }
-});
+}
 
-/** Request handlers for a catch-all route file: `export const { GET, POST, ... } = svixRouteHandlers();` */
+/**
+ * Request handlers for a catch-all route file:
+ * `export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = svixRouteHandlers();` (OPTIONS
+ * answers browsers' CORS preflights, lib/svix/cors.ts).
+ */
 export function svixRouteHandlers() {
   // The catch-all's own params are not used: the router reads the URL.
   const handler = (req: Request) => handle(req, { params: Promise.resolve({}) });
-  return { GET: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler };
+  const OPTIONS = (req: Request) => svixPreflight(req, SVIX_BASE_PATH);
+  return { GET: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler, OPTIONS };
 }

@@ -5,6 +5,7 @@
  */
 import type { SvixRoute } from "@/lib/svix/router";
 import { appRoutes } from "@/lib/svix/routes/apps";
+import { authPortalRoutes } from "@/lib/svix/routes/auth-portal";
 import { healthRoutes } from "@/lib/svix/routes/health";
 
-export const svixRoutes: SvixRoute[] = [...healthRoutes, ...appRoutes];
+export const svixRoutes: SvixRoute[] = [...healthRoutes, ...appRoutes, ...authPortalRoutes];
