@@ -11,6 +11,10 @@ declare module "autocannon" {
     timeout?: number;
     pipelining?: number;
     workers?: number;
+    /** Per-request changes (autocannon rebuilds each request when given). */
+    requests?: {
+      setupRequest?: (req: { headers?: Record<string, string>; body?: string }) => unknown;
+    }[];
   }
   interface Histogram {
     average: number;

@@ -105,7 +105,7 @@ const server = http.createServer((req, res) => {
   const url = req.url ?? "/";
   const slash = url.indexOf("/", 1);
   const name = url.slice(1, slash === -1 ? undefined : slash) || "-";
-  const id = String(req.headers["webhook-id"] ?? "");
+  const id = String(req.headers["webhook-id"] ?? req.headers["svix-id"] ?? "");
   if (name.startsWith("l")) {
     let body = "";
     req.setEncoding("utf8");

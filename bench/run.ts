@@ -11,6 +11,9 @@
  *   1. delivery throughput: events fanned out to 10 endpoints, trigger to recorded 2xx, with the
  *      server's peak RSS;
  *   2b. ingest during delivery: the same figures for the throughput phase's triggers;
+ *   2c. Svix message.create: `POST /api/v1/app/{app_id}/msg` as the official clients send it
+ *       (a fresh `idempotency-key` each), against the native trigger measured the same way
+ *       right before it, each to a fresh app with one endpoint; both rates and the ratio;
  *   3. latency: trigger to receiver p50/p99 at a steady 200 events/s;
  *   4. fan-out: one event to N endpoints: the trigger's own response time, and the time until the
  *      receiver has them all;
@@ -35,7 +38,7 @@
  * connections), --ingest-clients N (32), --latency-seconds N (10), --latency-rate N (200),
  * --pgboss-deliveries N (as --deliveries), --graphile-deliveries N (as --pgboss-deliveries),
  * --signature-scheme hmac|ed25519|both (how Hookline's benchmark apps sign; default hmac),
- * --phases list (ingest,throughput,latency,fanout,fanout-filtered,ceiling,pgboss,graphile), --out FILE,
+ * --phases list (ingest,svix-ingest,throughput,latency,fanout,fanout-filtered,fifo,ceiling,pgboss,graphile), --out FILE,
  * --no-write, --keep,
  * --profile (CPU profile of the Next server into bench/profiles/), --memory (what the server's
  * peak RSS consists of: V8 heap, external buffers, the rest), --waits (sample what the
@@ -86,6 +89,7 @@ import { EVENT_NAME, FAN_OUT, now, percentile, pool, samplePayload, sleep } from
 
 const PHASES = [
   "ingest",
+  "svix-ingest",
   "throughput",
   "latency",
   "fanout",
@@ -171,9 +175,15 @@ for (const p of options.phases) {
   }
 }
 const runs = (p: Phase) => options.phases.includes(p);
-const runsHookline = ["ingest", "throughput", "latency", "fanout", "fanout-filtered", "fifo"].some(
-  (p) => runs(p as Phase),
-);
+const runsHookline = [
+  "ingest",
+  "svix-ingest",
+  "throughput",
+  "latency",
+  "fanout",
+  "fanout-filtered",
+  "fifo",
+].some((p) => runs(p as Phase));
 
 const t0 = now();
 const say = (msg: string) =>
@@ -204,6 +214,8 @@ interface Results {
   ingestAlone?: IngestResult & { received: number; duplicates: number; deliveredSeconds: number };
   /** Ingest (b): the throughput phase's triggers, while delivery runs. */
   ingestDuringDelivery?: IngestResult;
+  /** Ingest (c): Svix `message.create` against the native trigger, measured alike back to back. */
+  svixIngest?: { native: IngestResult; svix: IngestResult; ratio: number };
   latency?: {
     rate: number;
     seconds: number;
@@ -347,23 +359,50 @@ async function warmUp(server: HooklineServer, receiver: ReceiverProcess, db: pg.
     throw new Error("warm-up deliveries did not complete within 60 s");
 }
 
+/** What an ingest run POSTs: the native trigger by default. */
+interface IngestTarget {
+  path: string;
+  body: string;
+  /** A fresh `idempotency-key` on every request, as the official Svix clients send. */
+  idempotencyKeys?: boolean;
+  /** Build each request apart (what `idempotencyKeys` needs), so runs compared with it pay the same. */
+  perRequest?: boolean;
+}
+
+const nativeTrigger = (app: AppInfo): IngestTarget => ({
+  path: `/api/v1/apps/${app.slug}/events`,
+  body: JSON.stringify({ event_name: EVENT_NAME, payload: samplePayload(1) }),
+});
+
 /** `events` triggers by autocannon (`--ingest-clients` connections); rate over the whole batch, p50/p99 from autocannon. */
 async function ingestRun(
   server: HooklineServer,
   app: AppInfo,
   events: number,
   label: string,
+  target: IngestTarget = nativeTrigger(app),
 ): Promise<IngestResult> {
   const clients = Math.min(options.ingestClients, events);
+  let sent = 0;
   const started = now();
   const ingest = await autocannon({
-    url: `${server.url}/api/v1/apps/${app.slug}/events`,
+    url: `${server.url}${target.path}`,
     method: "POST",
     headers: { authorization: `Bearer ${server.apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ event_name: EVENT_NAME, payload: samplePayload(1) }),
+    body: target.body,
     connections: clients,
     amount: events,
     timeout: 60,
+    ...((target.perRequest || target.idempotencyKeys) && {
+      requests: [
+        {
+          setupRequest: (req) =>
+            target.idempotencyKeys
+              ? { ...req, headers: { ...req.headers, "idempotency-key": `auto_bench_${sent++}` } }
+              : req,
+        },
+      ],
+    }),
   });
   const seconds = (now() - started) / 1000;
   const result: IngestResult = {
@@ -413,6 +452,54 @@ async function ingestPhase(server: HooklineServer, receiver: ReceiverProcess) {
     `  the receiver had all ${events.toLocaleString()} deliveries ${results.ingestAlone.deliveredSeconds.toFixed(2)} s after the first trigger (${stats.duplicates} duplicates)`,
   );
   if (stats.duplicates > 0) throw new Error(`ingest: ${stats.duplicates} duplicate deliveries`);
+}
+
+/**
+ * Ingest (c): the native trigger, then Svix's `message.create` as the official clients send it
+ * (a fresh `idempotency-key` each), each to a fresh app with one endpoint, built per request
+ * alike; after each, waits until the receiver has every delivery.
+ */
+async function svixIngestPhase(server: HooklineServer, receiver: ReceiverProcess) {
+  const events = options.ingestEvents;
+  say(`svix ingest: ${events.toLocaleString()} messages vs native triggers, 1 endpoint each`);
+  const run = async (kind: "native" | "svix") => {
+    let app: AppInfo;
+    if (kind === "native") app = await createApp(server, "ingest-native");
+    else {
+      const res = await server.api<{ id: string }>("POST", "/api/v1/app", { name: "svix ingest" });
+      if (res.status !== 201)
+        throw new Error(`creating a Svix app: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+      app = { id: res.json.id, slug: res.json.id }; // a Svix-made app's slug is its id
+    }
+    const tag = kind === "native" ? "n" : "s";
+    await createEndpoints(server, app, [`${receiver.url(tag)}/0`], 1);
+    await receiver.reset(tag);
+    const target: IngestTarget =
+      kind === "native"
+        ? { ...nativeTrigger(app), perRequest: true }
+        : {
+            path: `/api/v1/app/${app.id}/msg`,
+            body: JSON.stringify({ eventType: EVENT_NAME, payload: samplePayload(1) }),
+            idempotencyKeys: true,
+          };
+    const result = await ingestRun(
+      server,
+      app,
+      events,
+      kind === "native" ? "native" : "svix message.create",
+      target,
+    );
+    const stats = await receiver.waitForUnique(tag, events, Math.max(60_000, events * 20));
+    if (!stats.reachedTarget)
+      throw new Error(
+        `svix ingest (${kind}): the receiver had ${stats.unique} of ${events} deliveries`,
+      );
+    return result;
+  };
+  const native = await run("native");
+  const svix = await run("svix");
+  results.svixIngest = { native, svix, ratio: svix.perSecond / native.perSecond };
+  say(`  svix message.create = ${results.svixIngest.ratio.toFixed(2)} x the native trigger`);
 }
 
 async function throughputPhase(server: HooklineServer, receiver: ReceiverProcess, db: pg.Pool) {
@@ -854,6 +941,13 @@ function summarize() {
     ["2a. Ingest alone (1 endpoint, no backlog)", ingestText(alone), ">= 3,000/s, p99 < 50 ms"],
     ["2b. Ingest during throughput", ingestText(during), "p99 < 100 ms"],
     [
+      "2c. Svix message.create vs native trigger",
+      results.svixIngest
+        ? `${fmt(results.svixIngest.svix.perSecond)} vs ${fmt(results.svixIngest.native.perSecond)} events/s = ${fmt(results.svixIngest.ratio, 2)} x; p99 ${fmt(results.svixIngest.svix.p99Ms)} vs ${fmt(results.svixIngest.native.p99Ms)} ms`
+        : "not run",
+      ">= 0.9 x native",
+    ],
+    [
       "3. Latency at 200 events/s",
       results.latency
         ? `trigger to receiver p50 ${fmt(results.latency.p50Ms, 1)} ms, p99 ${fmt(results.latency.p99Ms, 1)} ms`
@@ -910,6 +1004,10 @@ function summarize() {
     { target: "ingest alone >= 3,000 events/s", met: alone ? alone.perSecond >= 3_000 : null },
     { target: "ingest alone p99 < 50 ms", met: alone ? alone.p99Ms < 50 : null },
     { target: "ingest during throughput p99 < 100 ms", met: during ? during.p99Ms < 100 : null },
+    {
+      target: "Svix message.create >= 0.9 x the native trigger",
+      met: results.svixIngest ? results.svixIngest.ratio >= 0.9 : null,
+    },
     {
       target: "fan-out of 10,000 endpoints: trigger answers < 50 ms",
       met: tenThousand ? tenThousand.triggerMs < 50 : null,
@@ -1150,7 +1248,9 @@ async function main() {
         say(`database settled (VACUUM ANALYZE, ${((now() - started) / 1000).toFixed(1)} s)`);
       };
       if (runs("ingest")) await ingestPhase(server, receiver);
-      if (runs("ingest") && runs("throughput")) await settle();
+      if (runs("ingest") && runs("svix-ingest")) await settle();
+      if (runs("svix-ingest")) await svixIngestPhase(server, receiver);
+      if ((runs("ingest") || runs("svix-ingest")) && runs("throughput")) await settle();
       await profilePoint();
       await pgStats("ingest");
       if (runs("throughput")) await throughputPhase(server, receiver, db);

@@ -8,6 +8,9 @@
  * repeat returns the first event (`duplicate: true`) and changes nothing. After 24 h the key is
  * released (cleared on the old event, in the same transaction) and it counts as new. A batch
  * inserts with ON CONFLICT DO NOTHING; the few that conflict take the keyed path one by one.
+ *
+ * A `uid` (Svix's `eventId`) is unique per app for good: a repeat is refused (`uidTaken`), never
+ * released, and not an idempotent replay (Svix answers it 409).
  */
 import type { PoolClient } from "pg";
 import { createGroupCommit } from "@/lib/db/group-commit";
@@ -25,6 +28,8 @@ export interface NewEvent {
   payload: Record<string, unknown>;
   key: string | null;
   channels: readonly string[];
+  uid?: string | null;
+  tags?: readonly string[];
 }
 
 export interface AcceptedEvent {
@@ -32,6 +37,8 @@ export interface AcceptedEvent {
   name: string;
   createdAt: Date;
   duplicate: boolean;
+  /** The `uid` belongs to an earlier event (`eventId` names it); nothing was inserted. */
+  uidTaken?: boolean;
 }
 
 interface Row {
@@ -43,12 +50,13 @@ interface Row {
 /** One statement for a batch; returns the ids inserted (a key already taken inserts nothing). */
 async function insertBatch(rows: Row[]): Promise<Set<string>> {
   const { rows: inserted } = await getDb().pool.query<{ id: string }>(
-    `WITH i AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-                  AS u(id, app_id, name, payload, key, channels, created_at)),
+    `WITH i AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
+                  AS u(id, app_id, name, payload, key, channels, created_at, uid, tags)),
      ev AS (
-       INSERT INTO events (id, app_id, name, payload, idempotency_key, channels, created_at)
-       SELECT id, app_id, name, payload::jsonb, key, ARRAY(SELECT json_array_elements_text(channels::json)), created_at FROM i
-       ON CONFLICT (app_id, idempotency_key) DO NOTHING
+       INSERT INTO events (id, app_id, name, payload, idempotency_key, channels, created_at, uid, tags)
+       SELECT id, app_id, name, payload::jsonb, key, ARRAY(SELECT json_array_elements_text(channels::json)), created_at,
+              uid, COALESCE(ARRAY(SELECT json_array_elements_text(tags::json)), '{}') FROM i
+       ON CONFLICT DO NOTHING
        RETURNING id, created_at),
      f AS (INSERT INTO event_fanout_queue (event_id, created_at) SELECT id, created_at FROM ev)
      SELECT id FROM ev`,
@@ -60,6 +68,8 @@ async function insertBatch(rows: Row[]): Promise<Set<string>> {
       rows.map((r) => r.event.key),
       rows.map((r) => JSON.stringify(r.event.channels)),
       rows.map((r) => r.createdAt),
+      rows.map((r) => r.event.uid ?? null),
+      rows.map((r) => JSON.stringify(r.event.tags ?? [])),
     ],
   );
   return new Set(inserted.map((r) => r.id));
@@ -79,9 +89,26 @@ const duplicateOf = (e: StoredEvent): AcceptedEvent => ({
   duplicate: true,
 });
 
-/** The keyed path for one event whose key may be taken: a fresh holder wins; a stale one is released. */
+/** The event holding `row`'s uid, if another does. */
+async function uidHolder(client: PoolClient, row: Row): Promise<AcceptedEvent | undefined> {
+  if (row.event.uid == null) return undefined;
+  const { rows } = await client.query<StoredEvent>(
+    "SELECT id, name, created_at, true AS fresh FROM events WHERE app_id = $1 AND uid = $2",
+    [row.event.appId, row.event.uid],
+  );
+  return rows[0] && { ...duplicateOf(rows[0]), duplicate: false, uidTaken: true };
+}
+
+/**
+ * The keyed path for one event whose key or uid may be taken: a fresh key holder wins (a stale
+ * one is released); a uid holder refuses it.
+ */
 async function acceptKeyed(row: Row): Promise<AcceptedEvent> {
   return withTransaction(async (client: PoolClient) => {
+    if (row.event.key === null) {
+      const inserted = await insertOne(client, row);
+      return inserted ? accepted(row) : ((await uidHolder(client, row)) ?? conflictWithoutWinner());
+    }
     const existing = await client.query<StoredEvent>(
       `SELECT id, name, created_at, created_at > now() - make_interval(hours => $3) AS fresh
        FROM events WHERE app_id = $1 AND idempotency_key = $2 FOR UPDATE`,
@@ -91,32 +118,41 @@ async function acceptKeyed(row: Row): Promise<AcceptedEvent> {
     if (previous?.fresh) return duplicateOf(previous);
     if (previous)
       await client.query("UPDATE events SET idempotency_key = NULL WHERE id = $1", [previous.id]);
-    const inserted = await client.query(
-      `WITH ev AS (
-         INSERT INTO events (id, app_id, name, payload, idempotency_key, channels, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (app_id, idempotency_key) DO NOTHING RETURNING id, created_at)
-       INSERT INTO event_fanout_queue (event_id, created_at) SELECT id, created_at FROM ev`,
-      [
-        row.id,
-        row.event.appId,
-        row.event.name,
-        JSON.stringify(row.event.payload),
-        row.event.key,
-        row.event.channels,
-        row.createdAt,
-      ],
+    if (await insertOne(client, row)) return accepted(row);
+    // A concurrent trigger with the same key committed first: answer with its event.
+    const winner = await client.query<StoredEvent>(
+      "SELECT id, name, created_at, true AS fresh FROM events WHERE app_id = $1 AND idempotency_key = $2",
+      [row.event.appId, row.event.key],
     );
-    if (inserted.rowCount === 0) {
-      // A concurrent trigger with the same key committed first: answer with its event.
-      const winner = await client.query<StoredEvent>(
-        "SELECT id, name, created_at, true AS fresh FROM events WHERE app_id = $1 AND idempotency_key = $2",
-        [row.event.appId, row.event.key],
-      );
-      if (winner.rows[0]) return duplicateOf(winner.rows[0]);
-      throw new Error("idempotency conflict without a winning event");
-    }
-    return accepted(row);
+    if (winner.rows[0]) return duplicateOf(winner.rows[0]);
+    return (await uidHolder(client, row)) ?? conflictWithoutWinner();
   });
+}
+
+function conflictWithoutWinner(): never {
+  throw new Error("idempotency conflict without a winning event");
+}
+
+/** Inserts one event and its fan-out row; false when its key or uid is taken. */
+async function insertOne(client: PoolClient, row: Row): Promise<boolean> {
+  const inserted = await client.query(
+    `WITH ev AS (
+       INSERT INTO events (id, app_id, name, payload, idempotency_key, channels, created_at, uid, tags)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id, created_at)
+     INSERT INTO event_fanout_queue (event_id, created_at) SELECT id, created_at FROM ev`,
+    [
+      row.id,
+      row.event.appId,
+      row.event.name,
+      JSON.stringify(row.event.payload),
+      row.event.key,
+      row.event.channels,
+      row.createdAt,
+      row.event.uid ?? null,
+      row.event.tags ?? [],
+    ],
+  );
+  return inserted.rowCount !== 0;
 }
 
 const accepted = (row: Row): AcceptedEvent => ({
@@ -127,14 +163,14 @@ const accepted = (row: Row): AcceptedEvent => ({
 });
 
 async function writeOne(row: Row): Promise<AcceptedEvent> {
-  if (row.event.key !== null) return acceptKeyed(row);
+  if (row.event.key !== null || row.event.uid != null) return acceptKeyed(row);
   await insertBatch([row]);
   return accepted(row);
 }
 
 async function writeBatch(rows: Row[]): Promise<AcceptedEvent[]> {
   const inserted = await insertBatch(rows);
-  // Keys already taken (a repeat, a stale key, or two of this batch): one by one, in order.
+  // Keys or uids already taken (a repeat, a stale key, or two of this batch): one by one, in order.
   const results: AcceptedEvent[] = [];
   for (const row of rows)
     results.push(inserted.has(row.id) ? accepted(row) : await acceptKeyed(row));

@@ -8,7 +8,7 @@
 import type { App } from "@/generated/prisma/client";
 import { createLookupCache } from "@/lib/cache/lookup-cache";
 import { getDb } from "@/lib/db/client";
-import { acceptEvent } from "@/lib/events/accept-events";
+import { acceptEvent, type AcceptedEvent, type NewEvent } from "@/lib/events/accept-events";
 import { InvalidPayloadSchemaError, validatePayload } from "@/lib/events/payload-schema";
 import type { TriggerEventRequest, TriggerEventResponse } from "@/lib/events/schemas";
 import { apiErrors } from "@/lib/http/errors";
@@ -33,16 +33,20 @@ export function parseIdempotencyKey(header: string | null): string | undefined {
 // Absent types are cached too: the catalog's invalidation covers inserts, and the name space is the app's own.
 const eventTypesByName = createLookupCache<{ id: string; schema: unknown } | null>("event_types");
 
-async function checkPayload(app: App, input: TriggerEventRequest): Promise<void> {
-  const eventType = await eventTypesByName.get(`${app.id}\u0000${input.event_name}`, () =>
+async function checkPayload(
+  app: App,
+  input: Pick<NewEvent, "name" | "payload">,
+  nameField: string,
+): Promise<void> {
+  const eventType = await eventTypesByName.get(`${app.id}\u0000${input.name}`, () =>
     getDb().prisma.eventType.findUnique({
-      where: { appId_name: { appId: app.id, name: input.event_name } },
+      where: { appId_name: { appId: app.id, name: input.name } },
       select: { id: true, schema: true },
     }),
   );
   if (!eventType && app.strictCatalog) {
     throw apiErrors.validation([
-      { field: "event_name", message: `"${input.event_name}" is not in this app's event catalog` },
+      { field: nameField, message: `"${input.name}" is not in this app's event catalog` },
     ]);
   }
   if (eventType?.schema === null || eventType?.schema === undefined) return;
@@ -61,20 +65,38 @@ async function checkPayload(app: App, input: TriggerEventRequest): Promise<void>
   if (errors.length > 0) throw apiErrors.validation(errors);
 }
 
+/**
+ * The accept path every trigger surface shares (native events, Svix messages): the catalog and
+ * schema check, the group-committed insert, and the job driver's wake-up for a new event.
+ * `nameField` names the event name's field in validation errors.
+ */
+export async function acceptAppEvent(
+  app: App,
+  input: Omit<NewEvent, "appId">,
+  nameField: string,
+): Promise<AcceptedEvent> {
+  await checkPayload(app, input, nameField);
+  const event = await acceptEvent({ ...input, appId: app.id });
+  if (!event.duplicate && !event.uidTaken)
+    await announceWork({ events: [{ eventId: event.eventId, appId: app.id }] });
+  return event;
+}
+
 export async function triggerEvent(
   app: App,
   input: TriggerEventRequest,
   idempotencyKey?: string,
 ): Promise<TriggerEventResponse> {
-  await checkPayload(app, input);
-  const event = await acceptEvent({
-    appId: app.id,
-    name: input.event_name,
-    payload: input.payload,
-    key: idempotencyKey ?? input.event_id ?? null,
-    channels: input.channels ?? [],
-  });
-  if (!event.duplicate) await announceWork({ events: [{ eventId: event.eventId, appId: app.id }] });
+  const event = await acceptAppEvent(
+    app,
+    {
+      name: input.event_name,
+      payload: input.payload,
+      key: idempotencyKey ?? input.event_id ?? null,
+      channels: input.channels ?? [],
+    },
+    "event_name",
+  );
   return {
     event_id: event.eventId,
     event_name: event.name,

@@ -1,6 +1,7 @@
 import type { PoolClient } from "pg";
 import { getEngineConfig } from "@/lib/delivery/engine-config";
 import { newId } from "@/lib/ids";
+import { SVIX_TYPE_OF } from "@/lib/operational-events/webhook-payload";
 
 /**
  * - `endpoint.failing`: an endpoint reached HOOKLINE_FAILING_ALERT_AFTER deliveries failing in a row (a delivery retried within the streak counts once).
@@ -19,7 +20,8 @@ export interface OperationalEventInput {
 
 /**
  * Records an operational event in the caller's transaction (it commits with the change that
- * caused it). When an operator webhook is configured it is due for sending at once.
+ * caused it). When an operator webhook is configured it is due for sending at once, and so it
+ * is to the operational-webhook endpoints that take it (lib/operational-events/webhook-endpoints.ts).
  */
 export async function recordOperationalEvent(
   client: PoolClient,
@@ -27,9 +29,14 @@ export async function recordOperationalEvent(
 ): Promise<string> {
   const id = newId("ope");
   const sendable = getEngineConfig().operatorWebhookUrl !== undefined;
+  // Due at once to every enabled operational-webhook endpoint that takes its (Svix) type.
   await client.query(
-    `INSERT INTO operational_events (id, type, app_id, endpoint_id, delivery_id, data, next_send_at)
-     VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7::boolean THEN now() END)`,
+    `WITH ev AS (
+       INSERT INTO operational_events (id, type, app_id, endpoint_id, delivery_id, data, next_send_at)
+       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7::boolean THEN now() END) RETURNING id)
+     INSERT INTO operational_webhook_sends (operational_event_id, endpoint_id)
+     SELECT ev.id, w.id FROM ev, operational_webhook_endpoints w
+     WHERE NOT w.disabled AND (w.event_types = '{}' OR $8 = ANY(w.event_types))`,
     [
       id,
       event.type,
@@ -38,6 +45,7 @@ export async function recordOperationalEvent(
       event.deliveryId ?? null,
       JSON.stringify(event.data),
       sendable,
+      SVIX_TYPE_OF[event.type],
     ],
   );
   return id;

@@ -82,7 +82,12 @@ export function svixErrorResponse(err: ApiError): Response {
   const retry = (err.details as { retry_after_seconds?: number } | undefined)?.retry_after_seconds;
   if (retry) headers["retry-after"] = String(retry);
   if (err.status === 503) headers["retry-after"] ??= "5";
-  if (detail) return json({ detail }, { status: 422, headers });
+  // Svix's `loc` is strings only (array indices too).
+  if (detail)
+    return json(
+      { detail: detail.map((d) => ({ ...d, loc: d.loc.map(String) })) },
+      { status: 422, headers },
+    );
   return json(
     { code: ERROR_CODES[err.code].svix, detail: err.message },
     { status: err.status, headers },

@@ -43,8 +43,12 @@ export interface SvixRoute {
   operationId: string;
   /** `none`: answers without credentials (health). Default: a principal is required. */
   auth?: "principal" | "none";
-  /** `off`: `idempotency-key` is not honoured, because the answer holds a credential that must not be stored. */
-  idempotency?: "off";
+  /**
+   * `handler`: the operation keeps `idempotency-key` itself (message.create, through the
+   * events' own key in its group-committed insert) instead of the stored-answer table.
+   * `off`: not honoured, because the answer holds a credential that must not be stored.
+   */
+  idempotency?: "stored" | "handler" | "off";
   /** Returns the answer's body (200 JSON) or a Response (`svixReply`). */
   handler(ctx: SvixContext): Promise<unknown>;
 }
@@ -151,7 +155,7 @@ async function dispatch(base: RequestContext<unknown>, caller: Caller): Promise<
     }
   };
   const key = req.method === "POST" ? req.headers.get("idempotency-key") : null;
-  if (key !== null && principal && route.idempotency !== "off")
+  if (key !== null && principal && (route.idempotency ?? "stored") === "stored")
     return withIdempotencyKey(principal.id, key, run);
   return run();
 }

@@ -99,13 +99,20 @@ function refsToLocal(node: unknown): unknown {
   return out;
 }
 
-/** The operation at `method path` (path as the spec writes it), first spec that has it. */
-export function svixOperation(method: string, specPath: string): Operation {
+/**
+ * The operation at `method path` (path as the spec writes it), from the first spec that has it,
+ * or with `status`, the first that declares that status for it (the open-source spec leaves
+ * out some success statuses the full one declares, e.g. 204 on expunge-content).
+ */
+export function svixOperation(method: string, specPath: string, status?: number): Operation {
   specs ??= loadSpecs();
-  for (const spec of specs) {
+  const found = specs.flatMap((spec) => {
     const op = spec.doc.paths[specPath]?.[method.toLowerCase()];
-    if (op) return { spec: spec.file, responses: op.responses as Record<string, Json> };
-  }
+    return op ? [{ spec: spec.file, responses: op.responses as Record<string, Json> }] : [];
+  });
+  const first =
+    found.find((op) => status === undefined || op.responses[String(status)]) ?? found[0];
+  if (first) return first;
   throw new Error(`no ${method} ${specPath} in Svix's specs`);
 }
 
@@ -141,7 +148,7 @@ export function svixSchemaErrors(
   body: unknown,
 ): string[] {
   specs ??= loadSpecs();
-  const op = svixOperation(method, specPath);
+  const op = svixOperation(method, specPath, status);
   const declared = op.responses[String(status)];
   if (!declared) return [`status ${status} is not declared for ${method} ${specPath} (${op.spec})`];
   const schema = (declared.content as Record<string, { schema?: Json }> | undefined)?.[

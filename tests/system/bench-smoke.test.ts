@@ -78,6 +78,7 @@ describe("npm run bench -- --quick (tiny)", () => {
         "1. Delivery throughput",
         "2a. Ingest alone",
         "2b. Ingest during throughput",
+        "2c. Svix message.create",
         "3. Latency",
         "4. Fan-out",
         "4b. Fan-out to",
@@ -116,6 +117,13 @@ describe("npm run bench -- --quick (tiny)", () => {
         for (const figure of ["perSecond", "p50Ms", "p99Ms"])
           expect(ingest[figure], figure).toBeGreaterThan(0);
       }
+      // 2c: Svix message.create and the native trigger, measured alike, and their ratio.
+      for (const ingest of [r.svixIngest.native, r.svixIngest.svix])
+        expect(ingest).toMatchObject({ events: ingestEvents, non2xx: 0, errors: 0 });
+      expect(r.svixIngest.ratio).toBeCloseTo(
+        r.svixIngest.svix.perSecond / r.svixIngest.native.perSecond,
+        5,
+      );
       expect(r.latency).toMatchObject({ events: 20, received: 20, duplicates: 0 });
       // Fan-out: the trigger's own response time and the time until the receiver had them all.
       expect(r.fanout).toMatchObject({ endpoints, received: endpoints, duplicates: 0 });

@@ -5,7 +5,19 @@
  */
 import type { SvixRoute } from "@/lib/svix/router";
 import { appRoutes } from "@/lib/svix/routes/apps";
+import { attemptRoutes } from "@/lib/svix/routes/attempts";
 import { authPortalRoutes } from "@/lib/svix/routes/auth-portal";
+import { backgroundTaskRoutes } from "@/lib/svix/routes/background-tasks";
 import { healthRoutes } from "@/lib/svix/routes/health";
+import { messageRoutes } from "@/lib/svix/routes/messages";
+import { operationalWebhookRoutes } from "@/lib/svix/routes/operational-webhooks";
 
-export const svixRoutes: SvixRoute[] = [...healthRoutes, ...appRoutes, ...authPortalRoutes];
+export const svixRoutes: SvixRoute[] = [
+  ...healthRoutes,
+  ...appRoutes,
+  ...messageRoutes,
+  ...attemptRoutes,
+  ...backgroundTaskRoutes,
+  ...operationalWebhookRoutes,
+  ...authPortalRoutes,
+];
