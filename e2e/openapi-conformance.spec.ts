@@ -238,7 +238,17 @@ test("every answer of a run through all operations matches the OpenAPI document"
   await v1("DELETE", `/apps/${slug}`);
 
   expect(checker.findings, "answers that do not match the document").toEqual([]);
-  const missed = checker.operationIds.filter((id) => !checker.covered.has(id));
+  // The Svix-compatible surface is run through by the official clients in
+  // tests/integration/svix-*.test.ts, each answer checked against Svix's own spec.
+  const svixOps = new Set(
+    Object.values(
+      doc.paths as Record<string, Record<string, { operationId: string; tags?: string[] }>>,
+    )
+      .flatMap((ops) => Object.values(ops))
+      .filter((op) => op.tags?.includes("Svix compatibility"))
+      .map((op) => op.operationId),
+  );
+  const missed = checker.operationIds.filter((id) => !checker.covered.has(id) && !svixOps.has(id));
   expect(missed, "operations the run did not call").toEqual([]);
 });
 

@@ -17,9 +17,16 @@ export const DEFAULT_SUBSCRIPTIONS = ["*"];
  * same transaction. The secret is `input.secret` when given (a caller's, normalised by the schema),
  * else generated. Returns the secret's plaintext, which the create response shows.
  */
+/** What the Svix-compatible surface adds to an endpoint (lib/svix). */
+export interface SvixEndpointFields {
+  uid?: string | null;
+  metadata?: Record<string, string>;
+  version?: number;
+}
+
 export async function createEndpoint(
   app: App,
-  input: CreateEndpointRequest,
+  input: CreateEndpointRequest & { svix?: SvixEndpointFields },
   actor: string,
 ): Promise<{ endpoint: Endpoint; secret: string }> {
   const url = checkEndpointUrl(input.url);
@@ -42,6 +49,11 @@ export async function createEndpoint(
         ordering: input.ordering ?? "concurrent",
         signatureScheme: input.signature_scheme ?? null,
         deliveryFormat: input.delivery_format ?? null,
+        ...(input.svix && {
+          svixUid: input.svix.uid ?? null,
+          metadata: input.svix.metadata ?? {},
+          version: input.svix.version ?? 1,
+        }),
       },
     });
     if (input.filter) {

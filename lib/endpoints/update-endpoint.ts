@@ -7,6 +7,7 @@ import { checkEndpointUrl } from "@/lib/endpoints/endpoint-url";
 import { getEndpoint } from "@/lib/endpoints/get-endpoint";
 import { clearFailureState } from "@/lib/endpoints/reactivate-endpoint";
 import type { UpdateEndpointRequest } from "@/lib/endpoints/schemas";
+import type { SvixEndpointFields } from "@/lib/endpoints/create-endpoint";
 import { syncCatalog } from "@/lib/event-types/sync-catalog";
 import { keepMaskedHeaders } from "@/lib/endpoints/custom-headers";
 import { ensureEndpointSigningKeys } from "@/lib/endpoints/ed25519-signing-keys";
@@ -15,9 +16,10 @@ import { ensureEndpointSigningKeys } from "@/lib/endpoints/ed25519-signing-keys"
 export async function updateEndpoint(
   app: App,
   id: string,
-  input: UpdateEndpointRequest,
+  input: UpdateEndpointRequest & { svix?: SvixEndpointFields },
   actor: string,
 ): Promise<Endpoint> {
+  const { svix } = input;
   const url = input.url === undefined ? undefined : checkEndpointUrl(input.url);
   return getDb().prisma.$transaction(async (tx) => {
     const current = await getEndpoint(app, id, tx);
@@ -37,6 +39,9 @@ export async function updateEndpoint(
       ...(input.ordering !== undefined && { ordering: input.ordering }),
       ...(input.signature_scheme !== undefined && { signatureScheme: input.signature_scheme }),
       ...(input.delivery_format !== undefined && { deliveryFormat: input.delivery_format }),
+      ...(svix?.uid !== undefined && { svixUid: svix.uid }),
+      ...(svix?.metadata !== undefined && { metadata: svix.metadata }),
+      ...(svix?.version !== undefined && { version: svix.version }),
       ...(input.is_active === false && { isActive: false }),
       ...(input.is_active === true && clearFailureState),
     };

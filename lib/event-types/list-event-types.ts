@@ -1,8 +1,9 @@
 import type { App, EventType } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
+import { visibleCatalog } from "@/lib/event-types/get-event-type";
 import { afterKeyset, decodeCursor, pageOf } from "@/lib/http/pagination";
 
-/** The app's catalog, newest first, by keyset. */
+/** The app's catalog (its own types and the environment's), newest first, by keyset. */
 export async function listEventTypes(
   app: Pick<App, "id">,
   query: { limit: number; cursor?: string; archived?: boolean },
@@ -10,9 +11,8 @@ export async function listEventTypes(
   const scope = { list: "event_types", app: app.id, archived: query.archived ?? null };
   const rows = await getDb().prisma.eventType.findMany({
     where: {
-      appId: app.id,
+      AND: [visibleCatalog(app), afterKeyset(decodeCursor(query.cursor, scope))],
       ...(query.archived === undefined ? {} : { archived: query.archived }),
-      ...afterKeyset(decodeCursor(query.cursor, scope)),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,

@@ -2,6 +2,7 @@ import type { App, Prisma } from "@/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { apiErrors } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
+import { visibleCatalog } from "@/lib/event-types/get-event-type";
 
 /** `*` and `prefix.*` match names; they are not names themselves. */
 export function isWildcard(pattern: string): boolean {
@@ -23,7 +24,7 @@ export async function syncCatalog(
   const names = [...new Set(subscriptions.filter((s) => !isWildcard(s)))];
   if (names.length === 0) return;
   const existing = await tx.eventType.findMany({
-    where: { appId: app.id, name: { in: names } },
+    where: { ...visibleCatalog(app), name: { in: names } },
     select: { name: true },
   });
   const known = new Set(existing.map((e) => e.name));

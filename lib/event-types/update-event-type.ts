@@ -1,7 +1,8 @@
-import { Prisma, type App, type EventType } from "@/generated/prisma/client";
+import { Prisma, type EventType } from "@/generated/prisma/client";
+import type { SvixEventTypeFields } from "@/lib/event-types/create-event-type";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
-import { getEventType } from "@/lib/event-types/get-event-type";
+import { getEventType, type CatalogOwner } from "@/lib/event-types/get-event-type";
 import type { UpdateEventTypeRequest } from "@/lib/event-types/schemas";
 import { checkSchemaAndExample } from "@/lib/event-types/validate-event-type";
 import { invalidateCaches } from "@/lib/cache/lookup-cache";
@@ -10,11 +11,12 @@ const jsonOrNull = (v: Record<string, unknown> | null) =>
   v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue);
 
 export async function updateEventType(
-  app: App,
+  app: CatalogOwner,
   name: string,
-  input: UpdateEventTypeRequest,
+  input: Partial<UpdateEventTypeRequest> & { svix?: SvixEventTypeFields },
   actor: string,
 ): Promise<EventType> {
+  const { svix, ...fields } = input;
   const updated = await getDb().prisma.$transaction(async (tx) => {
     const current = await getEventType(app, name, tx);
     // The example is checked against the schema it will live with, old or new.
@@ -35,6 +37,12 @@ export async function updateEventType(
         ...(input.schema !== undefined && { schema: jsonOrNull(input.schema) }),
         ...(input.example !== undefined && { example: jsonOrNull(input.example) }),
         ...(input.archived !== undefined && { archived: input.archived }),
+        ...(svix?.schemas !== undefined && {
+          schemas: (svix.schemas ?? Prisma.DbNull) as Prisma.InputJsonValue,
+        }),
+        ...(svix?.deprecated !== undefined && { deprecated: svix.deprecated }),
+        ...(svix?.groupName !== undefined && { groupName: svix.groupName }),
+        ...(svix?.featureFlags !== undefined && { featureFlags: svix.featureFlags }),
       },
     });
     await recordAudit(tx, {
@@ -44,7 +52,7 @@ export async function updateEventType(
         input.archived === true && !current.archived ? "event_type.archived" : "event_type.updated",
       targetType: "event_type",
       targetId: current.id,
-      details: { name, fields: Object.keys(input) },
+      details: { name, fields: [...Object.keys(fields), ...Object.keys(svix ?? {})] },
     });
     return updated;
   });

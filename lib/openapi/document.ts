@@ -2,6 +2,7 @@ import { z } from "zod";
 import { errorBody } from "@/lib/openapi/shared-schemas";
 import { apiRoutes } from "@/lib/openapi/routes";
 import type { ApiRoute } from "@/lib/openapi/registry";
+import { SVIX_TAG, SVIX_TAG_DESCRIPTION, svixOpenApi } from "@/lib/svix/openapi";
 
 /**
  * The OpenAPI 3.1 document of `/api/v1`, generated from the same zod schemas the routes
@@ -175,8 +176,11 @@ export function buildOpenApiDocument(routes: ApiRoute[] = apiRoutes): JsonObject
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     servers: [{ url: "/" }],
-    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
-    paths,
+    tags: [
+      ...[...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
+      { name: SVIX_TAG, description: SVIX_TAG_DESCRIPTION },
+    ],
+    paths: { ...paths, ...svixOpenApi.paths },
     components: {
       securitySchemes: {
         apiKey: { type: "http", scheme: "bearer", bearerFormat: "hk_..." },
@@ -195,7 +199,7 @@ export function buildOpenApiDocument(routes: ApiRoute[] = apiRoutes): JsonObject
             "Frontend API: the same session as a first-party cookie, for browsers that refuse partitioned cookies.",
         },
       },
-      schemas: { Error: errorSchema },
+      schemas: { Error: errorSchema, ...svixOpenApi.schemas },
       responses: errorResponses,
       headers: {
         RequestId: {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { rotateAppSecrets } from "@/lib/apps/rotate-app-secrets";
 import { serializeEventType } from "@/lib/event-types/serialize";
+import { visibleCatalog } from "@/lib/event-types/get-event-type";
 import type { AppScopedHandler } from "@/lib/http/app-scope";
 import { rotateEndpointSecretHandler } from "@/lib/endpoints/handlers";
 import { apiErrors } from "@/lib/http/errors";
@@ -16,7 +17,7 @@ const MAX_CATALOG = 1_000;
  */
 export const eventCatalogHandler: AppScopedHandler = async ({ app }) => {
   const rows = await getDb().prisma.eventType.findMany({
-    where: { appId: app.id },
+    where: visibleCatalog(app),
     orderBy: [{ archived: "asc" }, { name: "asc" }],
     take: MAX_CATALOG,
   });

@@ -181,7 +181,14 @@ export async function revokeAppTokens(
 /** Svix's `auth/logout`: ends the presented token at once. False if it was not a live token. */
 export async function revokeAppToken(token: string, actor = "system"): Promise<boolean> {
   const grant = await findAppToken(token);
-  if (!grant) return false;
+  return grant ? endAppToken(grant, actor) : false;
+}
+
+/** Ends a token found earlier (the request's own); false if it had ended meanwhile. */
+export async function endAppToken(
+  grant: Pick<AppTokenGrant, "tokenId" | "appId">,
+  actor: string,
+): Promise<boolean> {
   return getDb().prisma.$transaction(async (tx) => {
     const { count } = await tx.appToken.updateMany({
       where: { id: grant.tokenId, expiresAt: { gt: new Date() } },

@@ -12,6 +12,7 @@ import type { App } from "@/generated/prisma/client";
 import { authenticateApiKey, bearerToken, type ApiKeySummary } from "@/lib/auth/api-keys";
 import { apiErrors } from "@/lib/http/errors";
 import {
+  endAppToken,
   findAppToken,
   hasCapability,
   isAppToken,
@@ -76,6 +77,20 @@ export function assertEnvironmentPrincipal(principal: SvixPrincipal): void {
       throw apiErrors.forbidden(
         "An app token may act only on its own app's endpoints, messages and attempts",
       );
+  }
+}
+
+/**
+ * `POST /auth/logout`: ends the credential the request came with, where that means something:
+ * an app token ends at once. An operator API key is not a session (it is revoked through key
+ * management), so nothing ends.
+ */
+export async function endSvixSession(principal: SvixPrincipal): Promise<void> {
+  switch (principal.kind) {
+    case "api_key":
+      return;
+    case "app_token":
+      await endAppToken(principal.grant, principal.actor);
   }
 }
 

@@ -188,7 +188,7 @@ describe("an app token", () => {
     expect(refused.body).toMatchObject({ code: "insufficient_access" });
   });
 
-  it("stops working after logout, and all of an app's after expire-all", async () => {
+  it("stops working after logout, and all of an app's after expire-all (portal sessions too)", async () => {
     const { mine, other } = await twoApps();
     const a = asToken((await admin.authentication.appPortalAccess(mine.id, {})).token);
     const b = asToken((await admin.authentication.appPortalAccess(mine.id, {})).token);
@@ -201,11 +201,25 @@ describe("an app token", () => {
 
     await admin.authentication.expireAll(mine.id, {});
     expect((await failure(b.application.get(mine.id))).code).toBe(401);
+    const row = await db().prisma.app.findUniqueOrThrow({ where: { id: mine.id } });
+    expect(row.portalSessionsRevokedAt).not.toBeNull();
     expect((await failure(c.application.get(mine.id))).code).toBe(401);
     expect((await elsewhere.application.get(other.id)).id).toBe(other.id);
 
-    // An API key cannot log out (only app tokens end themselves).
-    expect((await failure(admin.authentication.logout())).code).toBe(403);
+    // With sessionIds, only the tokens made for those sessions end.
+    const s1 = asToken(
+      (await admin.authentication.appPortalAccess(mine.id, { sessionId: "user_1" })).token,
+    );
+    const s2 = asToken(
+      (await admin.authentication.appPortalAccess(mine.id, { sessionId: "user_2" })).token,
+    );
+    await admin.authentication.expireAll(mine.id, { sessionIds: ["user_1"] });
+    expect((await failure(s1.application.get(mine.id))).code).toBe(401);
+    expect((await s2.application.get(mine.id)).id).toBe(mine.id);
+
+    // An API key is not a session: logging it out ends nothing.
+    await admin.authentication.logout();
+    expect((await admin.application.get(mine.id)).id).toBe(mine.id);
   });
 });
 

@@ -70,7 +70,13 @@ async function findByUid(uid: string): Promise<App | null> {
 export async function createSvixApp(ctx: SvixContext, body: z.output<typeof applicationIn>) {
   const id = newId("app");
   return createApp(
-    { id, slug: id, name: body.name, svix: { ...svixFields(body), metadata: body.metadata ?? {} } },
+    {
+      id,
+      slug: id,
+      name: body.name,
+      delivery_format: "svix",
+      svix: { ...svixFields(body), metadata: body.metadata ?? {} },
+    },
     ctx.principal.actor,
   );
 }

@@ -6,8 +6,11 @@
 import type { SvixRoute } from "@/lib/svix/router";
 import { appRoutes } from "@/lib/svix/routes/apps";
 import { attemptRoutes } from "@/lib/svix/routes/attempts";
+import { authRoutes } from "@/lib/svix/routes/auth";
 import { authPortalRoutes } from "@/lib/svix/routes/auth-portal";
 import { backgroundTaskRoutes } from "@/lib/svix/routes/background-tasks";
+import { endpointRoutes } from "@/lib/svix/routes/endpoints";
+import { eventTypeRoutes } from "@/lib/svix/routes/event-types";
 import { healthRoutes } from "@/lib/svix/routes/health";
 import { messageRoutes } from "@/lib/svix/routes/messages";
 import { operationalWebhookRoutes } from "@/lib/svix/routes/operational-webhooks";
@@ -15,9 +18,12 @@ import { operationalWebhookRoutes } from "@/lib/svix/routes/operational-webhooks
 export const svixRoutes: SvixRoute[] = [
   ...healthRoutes,
   ...appRoutes,
+  ...endpointRoutes,
+  ...eventTypeRoutes,
   ...messageRoutes,
   ...attemptRoutes,
   ...backgroundTaskRoutes,
   ...operationalWebhookRoutes,
+  ...authRoutes,
   ...authPortalRoutes,
 ];
