@@ -43,7 +43,10 @@ test("AppPortal shows Hookline's portal and its frame follows the content's heig
   // svix-react adds its options to the URL: darkMode and primaryColor reach the portal.
   await expect(frameElement).toHaveAttribute("src", /darkMode=true/);
   const portal = page.frameLocator("iframe");
-  await expect(portal.getByRole("heading", { name: "Endpoints", level: 1 })).toBeVisible();
+  // The first page of a fresh server compiles on demand: allow it more time.
+  await expect(portal.getByRole("heading", { name: "Endpoints", level: 1 })).toBeVisible({
+    timeout: 30_000,
+  });
   await expect(portal.locator(".hl-portal")).toHaveAttribute("data-theme", "dark");
   await expect(portal.locator(".hl-portal")).toHaveAttribute("style", /--hl-brand:\s*#be185d/);
 

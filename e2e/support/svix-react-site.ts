@@ -5,8 +5,8 @@
  */
 import http from "node:http";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import { build } from "esbuild";
+import { listenOnLocalhost } from "./portal";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
@@ -62,12 +62,7 @@ export async function startSvixReactSite(): Promise<SvixReactSite> {
 <script>window.SVIX_TEST = ${config.replace(/</g, "\\u003c")};</script>
 <script type="module" src="/entry.js"></script></body></html>`);
   });
-  // Dual-stack, so "localhost" works whether Chromium tries ::1 or 127.0.0.1.
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "::", () => resolve());
-  }).catch(() => new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve)));
-  const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  const origin = await listenOnLocalhost(server);
   return {
     origin,
     url: (config) => `${origin}/?page=${Buffer.from(JSON.stringify(config)).toString("base64url")}`,
