@@ -58,6 +58,8 @@ export default defineConfig({
       HOOKLINE_DATA_DIR: process.env.E2E_DATA_DIR,
       HOOKLINE_ALLOW_PRIVATE_TARGETS: "true",
       HOOKLINE_LOG_LEVEL: "warn",
+      // Links handed out by Svix's appPortalAccess.
+      HOOKLINE_PUBLIC_URL: baseURL,
       // Replays in small, spaced batches so the portal's cancel lands while a task runs.
       HOOKLINE_REPLAY_BATCH_SIZE: "1",
       HOOKLINE_REPLAY_BATCH_PAUSE_MS: "400",

@@ -132,6 +132,18 @@ const envSchema = z.object({
       return z.NEVER;
     }),
   HOOKLINE_SESSION_TTL_SECONDS: wholeNumber(60, DAY, 3600),
+  HOOKLINE_PUBLIC_URL: optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const url = URL.canParse(v) ? new URL(v) : null;
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be the http(s) URL browsers reach Hookline at, e.g. https://hooks.example.com (got "${v}")`,
+      });
+      return z.NEVER;
+    }
+    return url.href.replace(/\/+$/, "");
+  }),
   HOOKLINE_TRUST_PROXY: booleanVar,
   HOOKLINE_DB_STATEMENT_TIMEOUT_MS: wholeNumber(100, 600_000, 15_000),
   HOOKLINE_DB_ACQUIRE_TIMEOUT_MS: wholeNumber(100, 120_000, 5_000),
@@ -182,6 +194,8 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   /** Portal sessions slide forward by this much on use (capped at 24 h from the exchange). */
   sessionTtlSeconds: number;
+  /** Where browsers reach Hookline (links it hands out, e.g. Svix `appPortalAccess`); no trailing slash. */
+  publicUrl: string | undefined;
   /** Use X-Forwarded-For/-Host/-Proto (only behind a reverse proxy that sets them). Default off. */
   trustProxy: boolean;
   /** No database statement (server-side and client-side read) runs longer than this. */
@@ -264,6 +278,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     maxBodyBytes: e.HOOKLINE_MAX_BODY_BYTES,
     logLevel: e.HOOKLINE_LOG_LEVEL,
     sessionTtlSeconds: e.HOOKLINE_SESSION_TTL_SECONDS,
+    publicUrl: e.HOOKLINE_PUBLIC_URL,
     trustProxy: e.HOOKLINE_TRUST_PROXY,
     dbStatementTimeoutMs: e.HOOKLINE_DB_STATEMENT_TIMEOUT_MS,
     dbAcquireTimeoutMs: e.HOOKLINE_DB_ACQUIRE_TIMEOUT_MS,
@@ -302,6 +317,17 @@ export function getConfig(): Config {
 /** For tests that change the environment between cases. */
 export function resetConfigForTests(): void {
   cached = undefined;
+}
+
+/** Hookline's public base URL, for links handed to other systems; fails naming the setting. */
+export function requirePublicUrl(config: Config = getConfig()): string {
+  if (!config.publicUrl) {
+    throw new ConfigError(
+      "HOOKLINE_PUBLIC_URL",
+      "is not set: set it to the URL browsers reach Hookline at (e.g. https://hooks.example.com) to hand out portal links",
+    );
+  }
+  return config.publicUrl;
 }
 
 /** The secret for sessions and encryption at rest; the launcher guarantees it is set. */

@@ -29,5 +29,6 @@ export type IdPrefix =
   | "atm" // attempt
   | "rpl" // replay task
   | "tkt" // ticket
+  | "atk" // app-scoped token (Svix surface)
   | "aud" // audit log row
   | "ope"; // operational event

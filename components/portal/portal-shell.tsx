@@ -25,12 +25,13 @@ import { HooklineError } from "@/lib/sdk/errors";
 import { isRetryableError } from "@/lib/portal/field-errors";
 import type { AppResponse } from "@/lib/apps/schemas";
 import {
-  brandColor,
   isEmbed,
   isFramed,
+  postHeightToParent,
   postToParent,
   readableOn,
   rememberEmbedOrigins,
+  resolveBrandColor,
   resolveTheme,
   withKeptParams,
   type PortalTheme,
@@ -164,11 +165,11 @@ function Frame({
     }
   }, [settled, session.hasSession, pathname, searchParams, router]);
 
-  const theme: PortalTheme = resolveTheme(
-    searchParams.get("theme"),
-    app?.branding.theme ?? initial?.theme,
+  const theme: PortalTheme = resolveTheme(searchParams, app?.branding.theme ?? initial?.theme);
+  const brand = resolveBrandColor(
+    searchParams,
+    app?.branding.primary_color ?? initial?.primaryColor,
   );
-  const brand = brandColor(app?.branding.primary_color ?? initial?.primaryColor);
   const style = useMemo(
     () =>
       brand
@@ -380,8 +381,9 @@ function Header({
 }
 
 /**
- * Inside an iframe, posts `{ type: "hookline:resize", height }` whenever the content's height
- * changes (including an open dialog that reaches past it), so the host can size the frame.
+ * Inside an iframe, posts `{ type: "hookline:resize", height }` (and svix-react's
+ * `svix.iframe-resizer-height`) whenever the content's height changes (including an open dialog
+ * that reaches past it), so the host can size the frame.
  */
 function useResizeMessages(
   rootRef: React.RefObject<HTMLDivElement | null>,
@@ -408,7 +410,7 @@ function useResizeMessages(
         height = Math.ceil(height);
         if (height !== last) {
           last = height;
-          postToParent({ type: "hookline:resize", height }, origins.current);
+          postHeightToParent(height, origins.current);
         }
       });
     };
@@ -438,9 +440,6 @@ function useResizeMessages(
   useEffect(() => {
     const root = rootRef.current;
     if (framed && root && embedOrigins)
-      postToParent(
-        { type: "hookline:resize", height: Math.ceil(root.getBoundingClientRect().height) },
-        embedOrigins,
-      );
+      postHeightToParent(Math.ceil(root.getBoundingClientRect().height), embedOrigins);
   }, [framed, rootRef, embedOrigins]);
 }

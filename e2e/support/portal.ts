@@ -171,6 +171,18 @@ ${spacer > 0 ? `<p style="height:${Math.floor(spacer)}px;margin:0">Your account 
 </html>`;
 }
 
+/**
+ * Listens on a free port, dual-stack so "localhost" works whether Chromium tries ::1 or
+ * 127.0.0.1, and answers the origin `http://localhost:<port>` (another site than 127.0.0.1).
+ */
+export async function listenOnLocalhost(server: http.Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "::", () => resolve());
+  }).catch(() => new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve)));
+  return `http://localhost:${(server.address() as AddressInfo).port}`;
+}
+
 export async function startHostPage(): Promise<HostPage> {
   const server = http.createServer((req, res) => {
     const u = new URL(req.url ?? "/", "http://localhost");
@@ -182,12 +194,7 @@ export async function startHostPage(): Promise<HostPage> {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     res.end(hostPageHtml(src, Number(u.searchParams.get("spacer")) || 0));
   });
-  // Dual-stack, so "localhost" works whether Chromium tries ::1 or 127.0.0.1.
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "::", () => resolve());
-  }).catch(() => new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve)));
-  const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  const origin = await listenOnLocalhost(server);
   return {
     origin,
     url: (src, spacer) =>

@@ -96,13 +96,17 @@ const keysByHash = createLookupCache<ApiKeySummary | null>("api_keys", {
   keep: (key) => key !== null,
 });
 
+/** The credential of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(authorization: string | null): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1] ?? null;
+}
+
 /**
  * The key behind an `Authorization: Bearer hk_...` header. Missing, malformed, unknown and
  * revoked keys all get the same 401, so the answer reveals nothing about which it was.
  */
 export async function authenticateApiKey(authorization: string | null): Promise<ApiKeySummary> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
-  const token = match?.[1];
+  const token = bearerToken(authorization);
   if (!token || !token.startsWith(KEY_PREFIX) || token.length > 200) throw apiErrors.unauthorized();
   const { prisma } = getDb();
   const keyHash = hashToken(token);

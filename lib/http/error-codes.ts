@@ -100,6 +100,11 @@ export const ERROR_CODES = {
     meaning: "Unexpected server error; the request id identifies it in the logs.",
     svix: "server_error",
   },
+  public_url_not_configured: {
+    status: 500,
+    meaning: "A link to Hookline was asked for, but HOOKLINE_PUBLIC_URL is not set on the server.",
+    svix: "server_error",
+  },
   database_unavailable: {
     status: 503,
     meaning: "The database is unavailable; nothing was changed. Retry shortly.",

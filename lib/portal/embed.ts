@@ -4,12 +4,16 @@
  *
  * - `theme=light|dark|auto` — overrides the app's `branding.theme` (default auto: the OS setting)
  * - `embed=1` — hides the portal's header and navigation, for single-page embeds
+ * - svix-react's `AppPortal` parameters: `darkMode=true|auto` (a `theme` of dark or auto when no
+ *   `theme` is given) and `primaryColor` (`#rrggbb`, over the app's `branding.primary_color`);
+ *   its `icon` and `fontFamily` are ignored: the app's branding keeps its logo, and the portal
+ *   loads no fonts from elsewhere
  *
  * and the messages the portal posts to a parent window (see docs/embedding.md).
  */
 export type PortalTheme = "light" | "dark" | "auto";
 
-export const KEPT_PARAMS = ["theme", "embed"] as const;
+export const KEPT_PARAMS = ["theme", "embed", "darkMode", "primaryColor"] as const;
 
 export function parseTheme(value: string | null | undefined): PortalTheme | null {
   return value === "light" || value === "dark" || value === "auto" ? value : null;
@@ -19,12 +23,28 @@ export function isEmbed(value: string | null | undefined): boolean {
   return value === "1" || value === "true";
 }
 
-/** The theme to show: the query string, else the app's branding, else the OS setting. */
+/** svix-react's `darkMode` parameter (`true`, `auto`; `false` for completeness) as a theme. */
+export function themeOfDarkMode(value: string | null | undefined): PortalTheme | null {
+  if (value === "true" || value === "1") return "dark";
+  if (value === "auto") return "auto";
+  if (value === "false" || value === "0") return "light";
+  return null;
+}
+
+/**
+ * The theme to show: the query string (`theme`, else svix-react's `darkMode`), else the app's
+ * branding, else the OS setting.
+ */
 export function resolveTheme(
-  query: string | null | undefined,
+  query: { get(name: string): string | null },
   branding: string | null | undefined,
 ): PortalTheme {
-  return parseTheme(query) ?? parseTheme(branding) ?? "auto";
+  return (
+    parseTheme(query.get("theme")) ??
+    themeOfDarkMode(query.get("darkMode")) ??
+    parseTheme(branding) ??
+    "auto"
+  );
 }
 
 /** `href` with the kept embedding parameters of `current` appended. */
@@ -47,6 +67,16 @@ const HEX = /^#([0-9a-fA-F]{6})$/;
 /** A valid `#rrggbb` brand colour, or null. */
 export function brandColor(value: string | null | undefined): string | null {
   return value && HEX.test(value) ? value.toLowerCase() : null;
+}
+
+/** svix-react's `primaryColor` parameter (`#rrggbb`, the `#` optional), else the app's colour. */
+export function resolveBrandColor(
+  query: { get(name: string): string | null },
+  branding: string | null | undefined,
+): string | null {
+  const asked = query.get("primaryColor");
+  const fromQuery = asked ? brandColor(asked.startsWith("#") ? asked : `#${asked}`) : null;
+  return fromQuery ?? brandColor(branding);
 }
 
 /** Black or white, whichever reads better on `hex` (WCAG relative luminance). */
@@ -72,7 +102,9 @@ export type PortalMessage =
   | { type: "hookline:ready"; path: string }
   | { type: "hookline:navigate"; path: string }
   | { type: "hookline:access-needed"; reason: "no_ticket" | "invalid_ticket" | "session_expired" }
-  | { type: "hookline:scroll-into-view"; top: number; height: number };
+  | { type: "hookline:scroll-into-view"; top: number; height: number }
+  /** svix-react's `AppPortal` resizes its frame on this one only. */
+  | { type: "svix.iframe-resizer-height"; payload: { height: number } };
 
 let sessionOrigins: readonly string[] | null = null;
 
@@ -119,4 +151,10 @@ export function postToParent(message: PortalMessage, embedOrigins: readonly stri
       // A malformed origin in the list: skip it.
     }
   }
+}
+
+/** The content's height, in Hookline's message and in svix-react's. */
+export function postHeightToParent(height: number, embedOrigins: readonly string[] | null): void {
+  postToParent({ type: "hookline:resize", height }, embedOrigins);
+  postToParent({ type: "svix.iframe-resizer-height", payload: { height } }, embedOrigins);
 }

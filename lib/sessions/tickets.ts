@@ -3,7 +3,7 @@
  * exchanges it once for a portal session bound to one app. Random, single use, short-lived,
  * stored only as a SHA-256.
  */
-import type { App } from "@/generated/prisma/client";
+import type { App, Prisma } from "@/generated/prisma/client";
 import { getAppBySlugOrId } from "@/lib/apps/get-app";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { hashToken, randomToken } from "@/lib/crypto/secrets";
@@ -28,34 +28,51 @@ export async function createAccessTicket(
     );
   }
   const app = await getAppBySlugOrId(input.webhook_app_slug);
-  const ticket = randomToken(TICKET_PREFIX);
-  const expiresAt = new Date(Date.now() + input.expires_in * 1000);
-  await getDb().prisma.$transaction(async (tx) => {
-    await tx.ticket.create({
-      data: {
-        id: newId("tkt"),
-        tokenHash: hashToken(ticket),
-        type: input.ticket_type,
-        appId: app.id,
-        expiresAt,
-        createdBy: actor,
-      },
-    });
-    await recordAudit(tx, {
+  const { ticket, expiresAt } = await getDb().prisma.$transaction((tx) =>
+    insertAccessTicket(tx, {
       appId: app.id,
+      type: input.ticket_type,
+      expiresInSeconds: input.expires_in,
       actor,
-      action: "ticket.issued",
-      targetType: "app",
-      targetId: app.id,
-      details: { expires_in: input.expires_in },
-    });
-  });
+    }),
+  );
   return {
     ticket,
     expires_at: Math.floor(expiresAt.getTime() / 1000),
     ticket_type: input.ticket_type as CreateTicketResponse["ticket_type"],
     webhook_app_slug: app.slug,
   };
+}
+
+/**
+ * Writes a new ticket for an app inside the caller's transaction (with its audit row). The
+ * plaintext is returned here once and never stored.
+ */
+export async function insertAccessTicket(
+  tx: Prisma.TransactionClient,
+  input: { appId: string; type: string; expiresInSeconds: number; actor: string },
+): Promise<{ ticket: string; expiresAt: Date }> {
+  const ticket = randomToken(TICKET_PREFIX);
+  const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000);
+  await tx.ticket.create({
+    data: {
+      id: newId("tkt"),
+      tokenHash: hashToken(ticket),
+      type: input.type,
+      appId: input.appId,
+      expiresAt,
+      createdBy: input.actor,
+    },
+  });
+  await recordAudit(tx, {
+    appId: input.appId,
+    actor: input.actor,
+    action: "ticket.issued",
+    targetType: "app",
+    targetId: input.appId,
+    details: { expires_in: input.expiresInSeconds },
+  });
+  return { ticket, expiresAt };
 }
 
 /** One message for expired, reused, unknown and malformed tickets: the answer reveals nothing. */

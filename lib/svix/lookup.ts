@@ -9,11 +9,17 @@ import { getEndpoint } from "@/lib/endpoints/get-endpoint";
 import { apiErrors } from "@/lib/http/errors";
 import { assertMayActOnApp, type SvixPrincipal } from "@/lib/svix/auth";
 
+/** The app by id or uid, whoever asks (null when there is none). */
+export async function findSvixApp(idOrUid: string): Promise<App | null> {
+  return (
+    (await findAppById(idOrUid)) ??
+    (await getDb().prisma.app.findUnique({ where: { svixUid: idOrUid } }))
+  );
+}
+
 /** The app by id or uid, if the principal may act on it; else 404 (the same as a missing one). */
 export async function resolveSvixApp(principal: SvixPrincipal, idOrUid: string): Promise<App> {
-  const app =
-    (await findAppById(idOrUid)) ??
-    (await getDb().prisma.app.findUnique({ where: { svixUid: idOrUid } }));
+  const app = await findSvixApp(idOrUid);
   if (!app) throw apiErrors.notFound("Application");
   assertMayActOnApp(principal, app);
   return app;

@@ -10,7 +10,8 @@ import type { App } from "@/generated/prisma/client";
 import { apiError, apiErrors, type ApiError } from "@/lib/http/errors";
 import { json, toApiError, withPublic, type RequestContext } from "@/lib/http/route";
 import { textProblem } from "@/lib/http/storable";
-import { authenticateSvixRequest, type SvixPrincipal } from "@/lib/svix/auth";
+import { assertRouteAllowed, authenticateSvixRequest, type SvixPrincipal } from "@/lib/svix/auth";
+import { applySvixCors, assertSvixOrigin, svixPreflight } from "@/lib/svix/cors";
 import { svixErrorResponse, svixValidationError } from "@/lib/svix/errors";
 import { withIdempotencyKey } from "@/lib/svix/idempotency";
 import { parseSvixQuery, readSvixBody } from "@/lib/svix/input";
@@ -46,8 +47,9 @@ export interface SvixRoute {
   /**
    * `handler`: the operation keeps `idempotency-key` itself (message.create, through the
    * events' own key in its group-committed insert) instead of the stored-answer table.
+   * `off`: not honoured, because the answer holds a credential that must not be stored.
    */
-  idempotency?: "stored" | "handler";
+  idempotency?: "stored" | "handler" | "off";
   /** Returns the answer's body (200 JSON) or a Response (`svixReply`). */
   handler(ctx: SvixContext): Promise<unknown>;
 }
@@ -107,7 +109,12 @@ async function routeTable(): Promise<CompiledRoute[]> {
   return table;
 }
 
-async function dispatch(base: RequestContext<unknown>): Promise<Response> {
+/** The request's principal, once known (CORS on the answer depends on it). */
+interface Caller {
+  principal: SvixPrincipal | null;
+}
+
+async function dispatch(base: RequestContext<unknown>, caller: Caller): Promise<Response> {
   const { req, url } = base;
   const parts = decodeParts(url.pathname);
   if (!parts) throw apiErrors.routeNotFound(req.method, url.pathname);
@@ -128,6 +135,9 @@ async function dispatch(base: RequestContext<unknown>): Promise<Response> {
   }
   const principal =
     route.auth === "none" ? (null as unknown as SvixPrincipal) : await authenticateSvixRequest(req);
+  caller.principal = principal;
+  assertRouteAllowed(principal, route);
+  await assertSvixOrigin(req, principal);
   const ctx: SvixContext = {
     req,
     url,
@@ -152,14 +162,21 @@ async function dispatch(base: RequestContext<unknown>): Promise<Response> {
     }
   };
   const key = req.method === "POST" ? req.headers.get("idempotency-key") : null;
-  if (key !== null && principal && route.idempotency !== "handler")
+  if (key !== null && principal && (route.idempotency ?? "stored") === "stored")
     return withIdempotencyKey(principal.id, key, run);
   return run();
 }
 
 const handle = withPublic(async (base) => {
+  const caller: Caller = { principal: null };
+  const response = await answer(base, caller);
+  await applySvixCors(base.req, response, caller.principal);
+  return response;
+});
+
+async function answer(base: RequestContext<unknown>, caller: Caller): Promise<Response> {
   try {
-    return await dispatch(base);
+    return await dispatch(base, caller);
   } catch (err) {
     const apiErr: ApiError = toApiError(err, base.log);
     const response = svixErrorResponse(apiErr);
@@ -170,11 +187,16 @@ const handle = withPublic(async (base) => {
     if (apiErr.status === 401) response.headers.set("www-authenticate", 'Bearer realm="hookline"');
     return response;
   }
-});
+}
 
-/** Request handlers for a catch-all route file: `export const { GET, POST, ... } = svixRouteHandlers();` */
+/**
+ * Request handlers for a catch-all route file:
+ * `export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = svixRouteHandlers();` (OPTIONS
+ * answers browsers' CORS preflights, lib/svix/cors.ts).
+ */
 export function svixRouteHandlers() {
   // The catch-all's own params are not used: the router reads the URL.
   const handler = (req: Request) => handle(req, { params: Promise.resolve({}) });
-  return { GET: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler };
+  const OPTIONS = (req: Request) => svixPreflight(req, SVIX_BASE_PATH);
+  return { GET: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler, OPTIONS };
 }

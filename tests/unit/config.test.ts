@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "@/lib/config";
+import { ConfigError, parseConfig, requirePublicUrl } from "@/lib/config";
 
 describe("parseConfig", () => {
   it("has working defaults on a bare environment", () => {
@@ -125,5 +125,16 @@ describe("parseConfig", () => {
     );
     expect(parseConfig({ ...external, NODE_ENV: "development" }).secret).toBeUndefined();
     expect(parseConfig({ NODE_ENV: "production" }).secret).toBeUndefined(); // embedded: generated into the data dir
+  });
+
+  it("reads HOOKLINE_PUBLIC_URL without its trailing slash, refuses a non-http(s) one, and names it when required but unset", () => {
+    expect(parseConfig({ HOOKLINE_PUBLIC_URL: "https://hooks.example.com/" }).publicUrl).toBe(
+      "https://hooks.example.com",
+    );
+    expect(parseConfig({}).publicUrl).toBeUndefined();
+    for (const bad of ["hooks.example.com", "ftp://x", "https://x/?a=1"]) {
+      expect(() => parseConfig({ HOOKLINE_PUBLIC_URL: bad })).toThrow(/^HOOKLINE_PUBLIC_URL /);
+    }
+    expect(() => requirePublicUrl(parseConfig({}))).toThrow(/^HOOKLINE_PUBLIC_URL is not set/);
   });
 });

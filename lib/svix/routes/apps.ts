@@ -67,7 +67,7 @@ async function findByUid(uid: string): Promise<App | null> {
 }
 
 /** A Svix-made app: slug = id, so it has a Hookline name that never needs to change. */
-async function createSvixApp(ctx: SvixContext, body: z.output<typeof applicationIn>) {
+export async function createSvixApp(ctx: SvixContext, body: z.output<typeof applicationIn>) {
   const id = newId("app");
   return createApp(
     {

@@ -1,8 +1,23 @@
-/** `/auth/...`: signing out a token, and ending every portal session of an app. */
+/**
+ * `/auth/...`: signing out a token, and ending an app's app tokens and portal sessions.
+ * (`app-portal-access` is in auth-portal.ts.)
+ */
 import { z } from "zod";
 import { revokeAppPortalSessions } from "@/lib/sessions/revocation";
+import { APP_TOKEN_MAX_GRACE_SECONDS, revokeAppTokens } from "@/lib/svix/app-tokens";
 import { assertEnvironmentPrincipal, endSvixSession } from "@/lib/svix/auth";
 import { svixReply, type SvixRoute } from "@/lib/svix/router";
+import { svixSessionId } from "@/lib/svix/routes/auth-portal";
+
+const applicationTokenExpireIn = z.object({
+  expiry: z
+    .number()
+    .int("must be a whole number of seconds")
+    .min(0, "must be at least 0")
+    .max(APP_TOKEN_MAX_GRACE_SECONDS, `must be at most ${APP_TOKEN_MAX_GRACE_SECONDS}`)
+    .nullish(),
+  sessionIds: z.array(svixSessionId).max(1000, "must list at most 1000 session ids").nullish(),
+});
 
 export const authRoutes: SvixRoute[] = [
   {
@@ -20,18 +35,16 @@ export const authRoutes: SvixRoute[] = [
     operationId: "v1.authentication.expire-all",
     handler: async (ctx) => {
       assertEnvironmentPrincipal(ctx.principal);
-      // `expiry` (a grace before old sessions end) is accepted, but they end at once;
-      // `sessionIds` would pick sessions by the caller's ids, which portal sessions do not carry.
-      await ctx.body(
-        z.object({
-          expiry: z.number().int().min(0).max(259_200).nullish(),
-          sessionIds: z
-            .array(z.string())
-            .max(0, "is not supported: every session of the app ends")
-            .nullish(),
-        }),
+      const body = await ctx.body(applicationTokenExpireIn);
+      const app = await ctx.app();
+      // App tokens end after `expiry` (only those of `sessionIds`, when given). Portal sessions
+      // opened from appPortalAccess links carry no session id: they end at once, with all.
+      await revokeAppTokens(
+        app.id,
+        { graceSeconds: body.expiry ?? 0, sessionIds: body.sessionIds ?? undefined },
+        ctx.principal.actor,
       );
-      await revokeAppPortalSessions(await ctx.app(), ctx.principal.actor);
+      if (!body.sessionIds?.length) await revokeAppPortalSessions(app, ctx.principal.actor);
       return svixReply(204);
     },
   },

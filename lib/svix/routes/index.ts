@@ -7,6 +7,7 @@ import type { SvixRoute } from "@/lib/svix/router";
 import { appRoutes } from "@/lib/svix/routes/apps";
 import { attemptRoutes } from "@/lib/svix/routes/attempts";
 import { authRoutes } from "@/lib/svix/routes/auth";
+import { authPortalRoutes } from "@/lib/svix/routes/auth-portal";
 import { backgroundTaskRoutes } from "@/lib/svix/routes/background-tasks";
 import { endpointRoutes } from "@/lib/svix/routes/endpoints";
 import { eventTypeRoutes } from "@/lib/svix/routes/event-types";
@@ -19,9 +20,10 @@ export const svixRoutes: SvixRoute[] = [
   ...appRoutes,
   ...endpointRoutes,
   ...eventTypeRoutes,
-  ...authRoutes,
   ...messageRoutes,
   ...attemptRoutes,
   ...backgroundTaskRoutes,
   ...operationalWebhookRoutes,
+  ...authRoutes,
+  ...authPortalRoutes,
 ];
