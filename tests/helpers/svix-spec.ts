@@ -1,6 +1,6 @@
 /**
  * Validates answers of the Svix-compatible surface against Svix's own OpenAPI documents
- * (/work/shared/reference: the open-source server's, then the full API's): the response
+ * (tests/fixtures/svix-reference: the open-source server's, then the full API's): the response
  * schema of the operation and status the spec declares. `expectSvixAnswer` fails the test with
  * every schema error; `svixFetch` is a fetch that checks each answer it sees.
  */
@@ -10,15 +10,10 @@ import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { expect } from "vitest";
 
-/** Where Svix's specs are: `SVIX_REFERENCE_DIR`, or `shared/reference` beside the checkout. */
+/** Svix's specs, kept in the repository (tests/fixtures/svix-reference/README.md). */
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const REFERENCE =
-  [
-    process.env.SVIX_REFERENCE_DIR,
-    path.join(ROOT, "..", "shared", "reference"),
-    path.join(ROOT, "..", "..", "shared", "reference"),
-  ].find((dir) => dir && fs.existsSync(path.join(dir, "svix-oss-openapi.json"))) ??
-  path.join(ROOT, "..", "shared", "reference");
+export const SVIX_REFERENCE_DIR = path.join(ROOT, "tests", "fixtures", "svix-reference");
+const REFERENCE = SVIX_REFERENCE_DIR;
 export const SPEC_FILES = ["svix-oss-openapi.json", "svix-openapi.json"] as const;
 
 type Json = Record<string, unknown>;

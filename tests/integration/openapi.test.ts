@@ -1,3 +1,4 @@
+import { SVIX_REFERENCE_DIR } from "../helpers/svix-spec";
 import fs from "node:fs";
 import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
@@ -186,16 +187,10 @@ describe("GET /api/v1/openapi.json", () => {
       svixRoutes.map((r) => `${r.method.toLowerCase()} /api/v1${r.path}`).sort(),
     );
     // lib/svix/openapi-operations.json is what scripts/svix-openapi.ts makes of the specs now.
-    const reference = [
-      path.join(process.cwd(), "..", "shared", "reference"),
-      path.join(process.cwd(), "..", "..", "shared", "reference"),
-    ].find((d) => fs.existsSync(path.join(d, "svix-oss-openapi.json")));
-    if (reference) {
-      const specs = ["svix-oss-openapi.json", "svix-openapi.json"].map(
-        (f) => JSON.parse(fs.readFileSync(path.join(reference, f), "utf8")) as SvixSpec,
-      );
-      expect(extractSvixOperations(specs, svixRoutes)).toEqual(svixOpenApi);
-    }
+    const specs = ["svix-oss-openapi.json", "svix-openapi.json"].map(
+      (f) => JSON.parse(fs.readFileSync(path.join(SVIX_REFERENCE_DIR, f), "utf8")) as SvixSpec,
+    );
+    expect(extractSvixOperations(specs, svixRoutes)).toEqual(svixOpenApi);
   });
 
   it("is served without an API key", async () => {
