@@ -73,14 +73,14 @@ export async function createEndpoint(
       targetId: endpoint.id,
       details: { url: endpoint.url, subscriptions },
     });
-    await recordOperationalEventTx(tx, {
+    const due = await recordOperationalEventTx(tx, {
       type: "endpoint.created",
       appId: app.id,
       endpointId: endpoint.id,
       data: { url: endpoint.url, actor },
     });
-    return { endpoint, secret };
+    return { endpoint, secret, due };
   });
-  kickOperationalEventDispatch();
-  return created;
+  if (created.due) kickOperationalEventDispatch();
+  return { endpoint: created.endpoint, secret: created.secret };
 }

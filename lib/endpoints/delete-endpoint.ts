@@ -14,7 +14,7 @@ export async function deleteEndpoint(
   id: string,
   actor: string,
 ): Promise<void> {
-  await getDb().prisma.$transaction(async (tx) => {
+  const due = await getDb().prisma.$transaction(async (tx) => {
     const current = await getEndpoint(app, id, tx);
     const now = new Date();
     await tx.endpoint.update({
@@ -33,12 +33,12 @@ export async function deleteEndpoint(
       targetId: current.id,
       details: { url: current.url, cancelled_deliveries: cancelled.count },
     });
-    await recordOperationalEventTx(tx, {
+    return recordOperationalEventTx(tx, {
       type: "endpoint.deleted",
       appId: app.id,
       endpointId: current.id,
       data: { url: current.url, cancelled_deliveries: cancelled.count, actor },
     });
   });
-  kickOperationalEventDispatch();
+  if (due) kickOperationalEventDispatch();
 }

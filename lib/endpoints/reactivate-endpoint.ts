@@ -38,15 +38,16 @@ export async function reactivateEndpoint(
       details: { was_active: current.isActive, disabled_reason: current.disabledReason },
     });
     // Only a change is an event: reactivating an active endpoint just clears its failure streak.
-    if (!current.isActive)
-      await recordOperationalEventTx(tx, {
+    const due =
+      !current.isActive &&
+      (await recordOperationalEventTx(tx, {
         type: "endpoint.enabled",
         appId,
         endpointId: current.id,
         data: { disabled_reason: current.disabledReason, actor },
-      });
-    return updated;
+      }));
+    return { updated, due };
   });
-  kickOperationalEventDispatch();
-  return result;
+  if (result.due) kickOperationalEventDispatch();
+  return result.updated;
 }

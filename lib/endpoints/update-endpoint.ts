@@ -65,26 +65,28 @@ export async function updateEndpoint(
       details: { fields },
     });
     const event = { appId: app.id, endpointId: current.id };
-    await recordOperationalEventTx(tx, {
+    let due = await recordOperationalEventTx(tx, {
       ...event,
       type: "endpoint.updated",
       data: { fields, actor },
     });
     // Turned off or back on by this update: Svix's `endpoint.disabled` (manual) / `endpoint.enabled`.
     if (input.is_active === false && current.isActive)
-      await recordOperationalEventTx(tx, {
-        ...event,
-        type: "endpoint.disabled",
-        data: { kind: "manual", reason: "turned off through the API", actor },
-      });
+      due =
+        (await recordOperationalEventTx(tx, {
+          ...event,
+          type: "endpoint.disabled",
+          data: { kind: "manual", reason: "turned off through the API", actor },
+        })) || due;
     if (input.is_active === true && !current.isActive)
-      await recordOperationalEventTx(tx, {
-        ...event,
-        type: "endpoint.enabled",
-        data: { disabled_reason: current.disabledReason, actor },
-      });
-    return updated;
+      due =
+        (await recordOperationalEventTx(tx, {
+          ...event,
+          type: "endpoint.enabled",
+          data: { disabled_reason: current.disabledReason, actor },
+        })) || due;
+    return { updated, due };
   });
-  kickOperationalEventDispatch();
-  return result;
+  if (result.due) kickOperationalEventDispatch();
+  return result.updated;
 }

@@ -65,12 +65,17 @@ export async function recordOperationalEvent(
   return id;
 }
 
-/** `recordOperationalEvent` in a Prisma interactive transaction. */
+/**
+ * `recordOperationalEvent` in a Prisma interactive transaction. Answers whether the event is due
+ * to anyone (the operator webhook, or an operational-webhook endpoint): whether to kick
+ * `kickOperationalEventDispatch` once the transaction commits.
+ */
 export async function recordOperationalEventTx(
   tx: Prisma.TransactionClient,
   event: OperationalEventInput,
-): Promise<string> {
-  const id = newId("ope");
-  await tx.$executeRawUnsafe(RECORD_SQL, ...recordValues(id, event));
-  return id;
+): Promise<boolean> {
+  const values = recordValues(newId("ope"), event);
+  // The statement's count is the operational-webhook sends it made due.
+  const sends = await tx.$executeRawUnsafe(RECORD_SQL, ...values);
+  return sends > 0 || values[6] === true;
 }
