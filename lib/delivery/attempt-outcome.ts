@@ -12,9 +12,15 @@ import {
 import { getDb } from "@/lib/db/client";
 import type { ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
 import type { AttemptResult } from "@/lib/delivery/http-client";
+import {
+  HEALTH_RESET_RETURNING,
+  recoveredEventsCtes,
+  recoveredEventsValues,
+} from "@/lib/delivery/recovered-events";
 import { SqlParams } from "@/lib/delivery/sql";
 import type { DeliveryStatus } from "@/lib/delivery/states";
 import { newId } from "@/lib/ids";
+import { kickOperationalEventDispatch } from "@/lib/operational-events/dispatch";
 
 export interface AttemptRecordInput {
   /** When the request started. */
@@ -122,6 +128,8 @@ export function writeAttemptSql(
     : `UPDATE delivery_queue SET run_at = ${p.add(next.nextAttemptAt, "::timestamptz")}, leased_by = NULL, lease_expires_at = NULL
        WHERE delivery_id = ${id} AND leased_by = ${holder} RETURNING delivery_id`;
   const resetHealth = result.ok && claim.trigger !== "test";
+  // Only a health reset can record `endpoint.recovered`: no event id to spend otherwise.
+  const recovered = recoveredEventsValues(resetHealth ? [claim.endpointId] : []);
   const text = `WITH q AS (${queue}),
     d AS (
       UPDATE deliveries SET status = ${p.add(next.status, "::delivery_status")}, attempt_count = ${p.add(claim.attemptCount + 1, "::int")},
@@ -151,8 +159,18 @@ export function writeAttemptSql(
     h AS (
       UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL
       WHERE ${p.add(resetHealth, "::boolean")} AND id = ${p.add(claim.endpointId)} AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)
-        AND EXISTS (SELECT 1 FROM d))
-    SELECT count(*)::int AS recorded FROM d`;
+        AND EXISTS (SELECT 1 FROM d)
+      ${HEALTH_RESET_RETURNING}),
+    ${recoveredEventsCtes(
+      `(SELECT d.id, d.endpoint_id, ${p.add(next.attemptId)} AS attempt_id, ${p.add(attempt.attemptedAt, "::timestamptz")} AS attempted_at FROM d)`,
+      {
+        threshold: p.add(recovered.threshold, "::int"),
+        sendable: p.add(recovered.sendable, "::boolean"),
+        endpoints: p.add(recovered.endpoints, "::text[]"),
+        ids: p.add(recovered.ids, "::text[]"),
+      },
+    )}
+    SELECT count(*)::int AS recorded, (SELECT count(*) FROM ev)::int AS recovered FROM d`;
   return {
     name: final ? "hookline_record_final_attempt" : "hookline_record_retry_attempt",
     text,
@@ -175,6 +193,7 @@ export async function recordInOneStatement(
     attemptId,
     now,
   });
-  const { rows } = await getDb().pool.query<{ recorded: number }>(sql);
+  const { rows } = await getDb().pool.query<{ recorded: number; recovered: number }>(sql);
+  if ((rows[0]?.recovered ?? 0) > 0) kickOperationalEventDispatch();
   return rows[0]?.recorded === 1 ? recorded(claim, status, attemptId) : notRecorded(claim);
 }

@@ -2,7 +2,8 @@
  * Group commit for successes: the attempts of many deliveries that succeeded at about the same
  * time are recorded in one statement — exactly what `recordInOneStatement` writes for each
  * (queue row deleted under its lease, log row, attempt row, rollups folded per endpoint and
- * hour, the endpoint's failure streak cleared). Deliveries whose lease was lost are left out of
+ * hour, the endpoint's failure streak cleared, `endpoint.recovered` for an endpoint that was
+ * failing: lib/delivery/recovered-events.ts). Deliveries whose lease was lost are left out of
  * every part.
  */
 import {
@@ -23,8 +24,14 @@ import {
   type RecordOutcome,
 } from "@/lib/delivery/attempt-outcome";
 import type { ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
+import {
+  HEALTH_RESET_RETURNING,
+  recoveredEventsCtes,
+  recoveredEventsValues,
+} from "@/lib/delivery/recovered-events";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
+import { kickOperationalEventDispatch } from "@/lib/operational-events/dispatch";
 
 const BATCH_SUCCESS_SQL = `WITH i AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::timestamptz[], $6::text[], $7::attempt_trigger[],
@@ -55,8 +62,10 @@ const BATCH_SUCCESS_SQL = `WITH i AS (
     SELECT app_id, endpoint_id, hour, 0, 0, 0, 1, 0, duration_ms, bucket FROM ok)`)}),
   h AS (
     UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL
-    WHERE id IN (SELECT DISTINCT endpoint_id FROM ok) AND (consecutive_failures <> 0 OR failing_since IS NOT NULL))
-  SELECT id FROM d`;
+    WHERE id IN (SELECT DISTINCT endpoint_id FROM ok) AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)
+    ${HEALTH_RESET_RETURNING}),
+  ${recoveredEventsCtes("ok", { threshold: "$17", sendable: "$18", endpoints: "$19", ids: "$20" })}
+  SELECT id, (SELECT count(*) FROM ev)::int AS recovered FROM d`;
 
 interface Success {
   claim: ClaimedDelivery;
@@ -70,7 +79,8 @@ async function writeSuccesses(batch: Success[]): Promise<RecordOutcome[]> {
   // A named (prepared) statement: planning was a third of its time. (On the old design a generic
   // plan once hash-joined a sequential scan of all deliveries; `--pg-stats` shows ~3 ms a batch
   // of ~40 here, as with a fresh plan each time.) Rows are found by primary key (`= ANY`).
-  const { rows } = await getDb().pool.query<{ id: string }>({
+  const recovered = recoveredEventsValues(batch.map((s) => s.claim.endpointId));
+  const { rows } = await getDb().pool.query<{ id: string; recovered: number }>({
     name: "hookline_success_batch",
     text: BATCH_SUCCESS_SQL,
     values: [
@@ -92,8 +102,13 @@ async function writeSuccesses(batch: Success[]): Promise<RecordOutcome[]> {
       batch.map((s) => latencyBucketIndex(s.attempt.result.durationMs)),
       batch.map((s) => hourOf(s.attempt.attemptedAt)),
       batch.map((s) => s.completedAt),
+      recovered.threshold,
+      recovered.sendable,
+      recovered.endpoints,
+      recovered.ids,
     ],
   });
+  if ((rows[0]?.recovered ?? 0) > 0) kickOperationalEventDispatch();
   const done = new Set(rows.map((r) => r.id));
   return batch.map((s, i) =>
     done.has(s.claim.deliveryId)

@@ -9,6 +9,8 @@ import { ensureEndpointSigningKeys } from "@/lib/endpoints/ed25519-signing-keys"
 import { syncCatalog } from "@/lib/event-types/sync-catalog";
 import { newId } from "@/lib/ids";
 import { sealHeaders } from "@/lib/endpoints/stored-headers";
+import { kickOperationalEventDispatch } from "@/lib/operational-events/dispatch";
+import { recordOperationalEventTx } from "@/lib/operational-events/record";
 
 /** Subscriptions when none are given: everything (an endpoint that receives nothing is a surprise). */
 export const DEFAULT_SUBSCRIPTIONS = ["*"];
@@ -32,7 +34,7 @@ export async function createEndpoint(
 ): Promise<{ endpoint: Endpoint; secret: string }> {
   const url = checkEndpointUrl(input.url);
   const subscriptions = input.subscriptions ?? DEFAULT_SUBSCRIPTIONS;
-  return getDb().prisma.$transaction(async (tx) => {
+  const created = await getDb().prisma.$transaction(async (tx) => {
     await syncCatalog(tx, app, subscriptions, input.subscriptionsField, actor);
     let endpoint = await tx.endpoint.create({
       data: {
@@ -71,6 +73,14 @@ export async function createEndpoint(
       targetId: endpoint.id,
       details: { url: endpoint.url, subscriptions },
     });
-    return { endpoint, secret };
+    const due = await recordOperationalEventTx(tx, {
+      type: "endpoint.created",
+      appId: app.id,
+      endpointId: endpoint.id,
+      data: { url: endpoint.url, actor },
+    });
+    return { endpoint, secret, due };
   });
+  if (created.due) kickOperationalEventDispatch();
+  return { endpoint: created.endpoint, secret: created.secret };
 }

@@ -2,6 +2,8 @@ import type { App } from "@/generated/prisma/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db/client";
 import { getEndpoint } from "@/lib/endpoints/get-endpoint";
+import { kickOperationalEventDispatch } from "@/lib/operational-events/dispatch";
+import { recordOperationalEventTx } from "@/lib/operational-events/record";
 
 /**
  * Soft delete: the delivery log keeps pointing at the endpoint, but it is gone from every API
@@ -12,7 +14,7 @@ export async function deleteEndpoint(
   id: string,
   actor: string,
 ): Promise<void> {
-  await getDb().prisma.$transaction(async (tx) => {
+  const due = await getDb().prisma.$transaction(async (tx) => {
     const current = await getEndpoint(app, id, tx);
     const now = new Date();
     await tx.endpoint.update({
@@ -31,5 +33,12 @@ export async function deleteEndpoint(
       targetId: current.id,
       details: { url: current.url, cancelled_deliveries: cancelled.count },
     });
+    return recordOperationalEventTx(tx, {
+      type: "endpoint.deleted",
+      appId: app.id,
+      endpointId: current.id,
+      data: { url: current.url, cancelled_deliveries: cancelled.count, actor },
+    });
   });
+  if (due) kickOperationalEventDispatch();
 }

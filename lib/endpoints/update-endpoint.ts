@@ -12,6 +12,8 @@ import { syncCatalog } from "@/lib/event-types/sync-catalog";
 import { keepMaskedHeaders } from "@/lib/endpoints/custom-headers";
 import { ensureEndpointSigningKeys } from "@/lib/endpoints/ed25519-signing-keys";
 import { openHeaders, sealHeaders } from "@/lib/endpoints/stored-headers";
+import { kickOperationalEventDispatch } from "@/lib/operational-events/dispatch";
+import { recordOperationalEventTx } from "@/lib/operational-events/record";
 
 /** Changes the given fields only. Turning a disabled endpoint back on also clears its failure state. */
 export async function updateEndpoint(
@@ -22,7 +24,7 @@ export async function updateEndpoint(
 ): Promise<Endpoint> {
   const { svix } = input;
   const url = input.url === undefined ? undefined : checkEndpointUrl(input.url);
-  return getDb().prisma.$transaction(async (tx) => {
+  const result = await getDb().prisma.$transaction(async (tx) => {
     const current = await getEndpoint(app, id, tx);
     if (input.subscriptions)
       await syncCatalog(tx, app, input.subscriptions, input.subscriptionsField, actor);
@@ -51,18 +53,40 @@ export async function updateEndpoint(
       await reorderQueuedDeliveries(tx, current.id, input.ordering);
     if (input.signature_scheme !== undefined) await ensureEndpointSigningKeys(tx, app.id, updated);
     const { subscriptionsField: _field, ...changed } = input;
+    const fields = Object.keys(changed).filter(
+      (k) => changed[k as keyof typeof changed] !== undefined,
+    );
     await recordAudit(tx, {
       appId: app.id,
       actor,
       action: "endpoint.updated",
       targetType: "endpoint",
       targetId: current.id,
-      details: {
-        fields: Object.keys(changed).filter(
-          (k) => changed[k as keyof typeof changed] !== undefined,
-        ),
-      },
+      details: { fields },
     });
-    return updated;
+    const event = { appId: app.id, endpointId: current.id };
+    let due = await recordOperationalEventTx(tx, {
+      ...event,
+      type: "endpoint.updated",
+      data: { fields, actor },
+    });
+    // Turned off or back on by this update: Svix's `endpoint.disabled` (manual) / `endpoint.enabled`.
+    if (input.is_active === false && current.isActive)
+      due =
+        (await recordOperationalEventTx(tx, {
+          ...event,
+          type: "endpoint.disabled",
+          data: { kind: "manual", reason: "turned off through the API", actor },
+        })) || due;
+    if (input.is_active === true && !current.isActive)
+      due =
+        (await recordOperationalEventTx(tx, {
+          ...event,
+          type: "endpoint.enabled",
+          data: { disabled_reason: current.disabledReason, actor },
+        })) || due;
+    return { updated, due };
   });
+  if (result.due) kickOperationalEventDispatch();
+  return result.updated;
 }

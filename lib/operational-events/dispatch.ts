@@ -217,19 +217,27 @@ async function sendToOperationalEndpoints(
 }
 
 // One per process: the routes and the job driver (instrumentation) are bundled apart.
-const dispatch = processSingleton<{ running?: Promise<unknown> }>(
+const dispatch = processSingleton<{ running?: Promise<unknown>; again?: boolean }>(
   "operational-events/dispatch",
   () => ({}),
 );
 
-/** Fire-and-forget send after a commit that recorded operational events; one run at a time. */
+/**
+ * Fire-and-forget send after a commit that recorded operational events; one run at a time. A
+ * kick during a run starts one more run after it (the run may have claimed before that commit).
+ */
 export function kickOperationalEventDispatch(): void {
-  if (dispatch.running) return;
+  if (dispatch.running) {
+    dispatch.again = true;
+    return;
+  }
+  dispatch.again = false;
   dispatch.running = sendPendingOperationalEvents()
     .catch((err: unknown) =>
       log.warn("could not send operational events", { error: (err as Error).message }),
     )
     .finally(() => {
       dispatch.running = undefined;
+      if (dispatch.again) kickOperationalEventDispatch();
     });
 }

@@ -219,3 +219,43 @@ export function checkingFetch(base: typeof fetch = globalThis.fetch): {
   };
   return { fetch: wrapped, answers };
 }
+
+/**
+ * Schema errors of an operational webhook body (`{ type, data }`) against Svix's schema for its
+ * type: the open-source spec's `<Type>Event` component, or, for a type only the full API has
+ * (`endpoint.enabled`), the full spec's `webhooks` entry; `specFile` picks one. Returns which spec
+ * it used too.
+ */
+export function svixWebhookErrors(
+  body: { type: string },
+  specFile?: (typeof SPEC_FILES)[number],
+): { spec: string; errors: string[] } {
+  specs ??= loadSpecs();
+  const name =
+    body.type
+      .split(/[._]/)
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join("") + "Event";
+  for (const spec of specs.filter((s) => !specFile || s.file === specFile)) {
+    const component = spec.doc.components.schemas[name];
+    const hook = (spec.doc as { webhooks?: Record<string, { post?: Json }> }).webhooks?.[body.type]
+      ?.post;
+    const schema: Json | undefined = component
+      ? { $ref: `#/components/schemas/${name}` }
+      : ((hook?.requestBody as Json | undefined)?.content as Record<string, { schema?: Json }>)?.[
+          "application/json"
+        ]?.schema;
+    if (!schema) continue;
+    const key = `${spec.file} webhook ${body.type}`;
+    let validate = validators.get(key);
+    if (!validate) {
+      validate = ajvFor(spec).compile(refsToLocal(toJsonSchema(schema)) as Json);
+      validators.set(key, validate);
+    }
+    const errors = validate(body)
+      ? []
+      : (validate.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message ?? ""}`);
+    return { spec: spec.file, errors };
+  }
+  return { spec: "none", errors: [`no schema for ${body.type} in Svix's specs`] };
+}

@@ -123,3 +123,50 @@ describe("GET /api/metrics", () => {
     expect(text).toMatch(/^# TYPE hookline_attempt_duration_seconds histogram$/m);
   });
 });
+
+describe("endpoint.recovered", () => {
+  it("is recorded once when a success clears a streak that had raised endpoint.failing, not below it", async () => {
+    const ok = await startReceiver();
+    try {
+      const app = await createTestApp();
+      const { endpoint: failing } = await createTestEndpoint(app, { url: ok.url });
+      const { endpoint: wobbly } = await createTestEndpoint(app, { url: ok.url });
+      // HOOKLINE_FAILING_ALERT_AFTER is 5 (the default): 5 raised endpoint.failing, 4 did not.
+      await db().pool.query(
+        `UPDATE endpoints SET consecutive_failures = CASE WHEN id = $1 THEN 5 ELSE 4 END,
+           failing_since = now() - interval '1 minute' WHERE id IN ($1, $2)`,
+        [failing.id, wobbly.id],
+      );
+      await triggerAndFanOut(app, { event_name: "a", payload: {} });
+      const deliveries = await db().prisma.delivery.findMany({ where: { appId: app.id } });
+      expect(deliveries).toHaveLength(2);
+      for (const d of deliveries)
+        expect(await attemptDeliveryStep(d.id, "run")).toEqual({ done: true, status: "success" });
+
+      for (const e of [failing, wobbly])
+        expect(await db().prisma.endpoint.findUniqueOrThrow({ where: { id: e.id } })).toMatchObject(
+          { consecutiveFailures: 0, failingSince: null },
+        );
+      const events = await db().prisma.operationalEvent.findMany({ where: { appId: app.id } });
+      expect(events.map((e) => [e.type, e.endpointId])).toEqual([
+        ["endpoint.recovered", failing.id],
+      ]);
+      const attempt = await db().prisma.attempt.findFirstOrThrow({
+        where: { endpointId: failing.id },
+      });
+      expect(events[0]).toMatchObject({ deliveryId: attempt.deliveryId });
+      expect(events[0]!.data).toMatchObject({ attempt_id: attempt.id, consecutive_failures: 5 });
+
+      // Sent to the operator webhook right after the commit.
+      const sent = await eventually(async () =>
+        operator.requests.find((r) => r.headers["webhook-id"] === events[0]!.id),
+      );
+      expect(new Webhook(operatorSecret).verify(sent.body, sent.headers)).toMatchObject({
+        type: "endpoint.recovered",
+        data: { app_id: app.id, endpoint_id: failing.id, attempt_id: attempt.id },
+      });
+    } finally {
+      await ok.close();
+    }
+  });
+});
