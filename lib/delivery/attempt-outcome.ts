@@ -13,7 +13,7 @@ import { getDb } from "@/lib/db/client";
 import type { ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
 import type { AttemptResult } from "@/lib/delivery/http-client";
 import {
-  HEALTH_RESET_RETURNING,
+  healthResetSql,
   recoveredEventsCtes,
   recoveredEventsValues,
 } from "@/lib/delivery/recovered-events";
@@ -156,11 +156,9 @@ export function writeAttemptSql(
       SELECT app_id, endpoint_id, ${p.add(hourOf(attempt.attemptedAt), "::timestamptz")}, 0, 0, 0, 1, ${p.add(result.ok ? 0 : 1, "::int")},
              ${p.add(Math.max(0, Math.round(result.durationMs)), "::int")}, ${p.add(latencyBucketIndex(result.durationMs), "::int")}
       FROM d)`)}),
-    h AS (
-      UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL
-      WHERE ${p.add(resetHealth, "::boolean")} AND id = ${p.add(claim.endpointId)} AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)
-        AND EXISTS (SELECT 1 FROM d)
-      ${HEALTH_RESET_RETURNING}),
+    h AS (${healthResetSql(
+      `${p.add(resetHealth, "::boolean")} AND id = ${p.add(claim.endpointId)} AND EXISTS (SELECT 1 FROM d)`,
+    )}),
     ${recoveredEventsCtes(
       `(SELECT d.id, d.endpoint_id, ${p.add(next.attemptId)} AS attempt_id, ${p.add(attempt.attemptedAt, "::timestamptz")} AS attempted_at FROM d)`,
       {

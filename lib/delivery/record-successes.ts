@@ -25,7 +25,7 @@ import {
 } from "@/lib/delivery/attempt-outcome";
 import type { ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
 import {
-  HEALTH_RESET_RETURNING,
+  healthResetSql,
   recoveredEventsCtes,
   recoveredEventsValues,
 } from "@/lib/delivery/recovered-events";
@@ -60,10 +60,7 @@ const BATCH_SUCCESS_SQL = `WITH i AS (
     SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS hour, 0 AS created, 1 AS succeeded, 0 AS failed, ${NO_ATTEMPT_COLUMNS} FROM ok
     UNION ALL
     SELECT app_id, endpoint_id, hour, 0, 0, 0, 1, 0, duration_ms, bucket FROM ok)`)}),
-  h AS (
-    UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL
-    WHERE id IN (SELECT DISTINCT endpoint_id FROM ok) AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)
-    ${HEALTH_RESET_RETURNING}),
+  h AS (${healthResetSql("id IN (SELECT DISTINCT endpoint_id FROM ok)")}),
   ${recoveredEventsCtes("ok", { threshold: "$17", sendable: "$18", endpoints: "$19", ids: "$20" })}
   SELECT id, (SELECT count(*) FROM ev)::int AS recovered FROM d`;
 

@@ -2,18 +2,30 @@
  * `endpoint.recovered` (Svix's `message.attempt.recovered`), recorded by the statement that
  * records successes: one operational event for each endpoint whose failure streak that statement
  * cleared while it had reached HOOKLINE_FAILING_ALERT_AFTER (so `endpoint.failing` was raised),
- * pointing at its latest success of the statement. Set-based: CTEs over the health update's
- * `RETURNING OLD.*` rows, which are empty unless a failing endpoint is cleared, so the common
- * success costs no extra query.
+ * pointing at its latest success of the statement. Set-based: CTEs over the health reset's
+ * rows, which are empty unless a failing endpoint is cleared, so the common success costs no
+ * extra query.
  */
 import { getEngineConfig } from "@/lib/delivery/engine-config";
 import { newId } from "@/lib/ids";
 
-/** The health reset's `RETURNING`: the endpoint and its streak as it was before the reset. */
-export const HEALTH_RESET_RETURNING = `RETURNING endpoints.id, endpoints.app_id, OLD.consecutive_failures AS failures, OLD.failing_since AS failing_since`;
+/**
+ * Clears the failure streak of the endpoints `where` selects (a condition on `endpoints`) that
+ * have one, returning each with its streak as it was before: `id, app_id, failures,
+ * failing_since`. The old values come from a locked read in the same statement rather than
+ * `RETURNING OLD` (PostgreSQL 18 only), so an external PostgreSQL 15+ runs it too.
+ */
+export function healthResetSql(where: string): string {
+  return `UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL
+    FROM (SELECT id, consecutive_failures, failing_since FROM endpoints
+          WHERE ${where} AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)
+          FOR NO KEY UPDATE) AS before
+    WHERE endpoints.id = before.id
+    RETURNING endpoints.id, endpoints.app_id, before.consecutive_failures AS failures, before.failing_since AS failing_since`;
+}
 
 /**
- * CTEs `rec`, `ev`, `evs` after a health CTE `h` (returning `HEALTH_RESET_RETURNING`). `source`
+ * CTEs `rec`, `ev`, `evs` after a health CTE `h` (a `healthResetSql`). `source`
  * selects the statement's successes: `id` (delivery), `endpoint_id`, `attempt_id`, `attempted_at`.
  * `$threshold` int, `$sendable` boolean (operator webhook configured), `$endpoints`/`$ids`
  * text[]: the id to give each endpoint's event.
