@@ -1,11 +1,11 @@
 /**
  * The production web server (run by scripts/start.ts in place of `next start`): Next.js's
- * request handler behind a node:http server of our own, so that the one route producers call at
- * volume — POST /api/v1/apps/{app}/events — skips the framework's per-request routing, tracing
- * and stream plumbing (about 1.2 ms of CPU of the trigger's ~1.9 ms). Everything else goes to
- * Next unchanged.
+ * request handler behind a node:http server of our own, so that the routes producers call at
+ * volume — POST /api/v1/apps/{app}/events, and Svix's message.create, POST /api/v1/app/{app}/msg
+ * — skip the framework's per-request routing, tracing and stream plumbing (about 1.2 ms of CPU
+ * of the trigger's ~1.9 ms). Everything else goes to Next unchanged.
  *
- * One copy of the domain: the trigger's handler is not compiled into this file. After
+ * One copy of the domain: the handlers are not compiled into this file. After
  * `app.prepare()` it is taken from the route module Next itself compiled and serves
  * (.next/server/app/.../route.js), loaded with Next's own `requirePage`, i.e. through the same
  * Node require cache and so the same Turbopack runtime and module registry as Next's routes: the
@@ -86,7 +86,12 @@ const app = next({ dev: false, dir: ROOT, hostname, port });
 await app.prepare();
 const handle = app.getRequestHandler();
 const TRIGGER = "/api/v1/apps/[slug]/events";
-const fastRoutes = [fastRoute("POST", TRIGGER, await loadRouteHandler(TRIGGER, "POST"))];
+/** The Svix surface's catch-all for /app/...: its router reads the operation from the URL. */
+const SVIX_APP = "/api/v1/app/[[...path]]";
+const fastRoutes = [
+  fastRoute("POST", TRIGGER, await loadRouteHandler(TRIGGER, "POST")),
+  fastRoute("POST", "/api/v1/app/[app_id]/msg", await loadRouteHandler(SVIX_APP, "POST")),
+];
 /** Where a page path that cannot be decoded is sent: a path no page has, so Next's not-found page answers (the portal's, with its headers, under /portal). */
 const notFoundPath = (url: string) =>
   url === "/portal" || url.startsWith("/portal/") ? "/portal/not-found" : "/not-found";
