@@ -32,6 +32,10 @@ describe("Svix applications", () => {
   it("health answers 204 without credentials", async () => {
     const svix = new Svix2("nothing", { serverUrl: server.url, fetch: checked.fetch });
     await expect(svix.health.get()).resolves.toBeFalsy();
+    // The open-source server's liveness ping (no client method: raw HTTP, as a load balancer).
+    const ping = await fetch(`${server.url}/api/v1/health/ping`);
+    expect(ping.status).toBe(204);
+    expect(await ping.text()).toBe("");
   });
 
   it("creates, reads, lists, updates, patches and deletes apps with both clients", async () => {
