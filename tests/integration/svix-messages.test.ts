@@ -4,6 +4,7 @@
  * HTTP, with a real job driver delivering to real receivers. Every answer is checked against
  * the response schema Svix's spec declares for its operation and status.
  */
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Svix as Svix2, Webhook } from "svix";
 import { Svix as Svix1 } from "svix-v1";
@@ -75,6 +76,12 @@ describe("Svix messages", () => {
   it("creates, reads by id and eventId, lists with filters and expunges, with both clients", async () => {
     for (const [version, svix] of clients()) {
       const { app, secret } = await appWithEndpoint(svix, `Messages ${version}`);
+      // A second endpoint made through the client with a secret brought from elsewhere.
+      const broughtSecret = `whsec_${randomBytes(24).toString("base64")}`;
+      await svix.endpoint.create(app.id, {
+        url: `${receiver.url}/brought-${version}`,
+        secret: broughtSecret,
+      });
       const msg = await svix.message.create(
         app.id,
         {
@@ -125,6 +132,19 @@ describe("Svix messages", () => {
         receiver.requests.find((r) => r.body.includes(`"amount":5,"version":"${version}"`)),
       );
       expect(() => new Webhook(secret).verify(delivered.body, delivered.headers)).not.toThrow();
+      // As Svix delivers: the raw payload, and svix-id = the id message.create answered, on
+      // every endpoint; the brought-along secret verifies its endpoint's copy.
+      expect(JSON.parse(delivered.body)).toEqual({ amount: 5, version });
+      expect(delivered.headers["svix-id"]).toBe(msg.id);
+      const brought = await eventually(async () =>
+        receiver.requests.find(
+          (r) => r.path === `/hook/brought-${version}` && r.body.includes(`"amount":5`),
+        ),
+      );
+      expect(() => new Webhook(broughtSecret).verify(brought.body, brought.headers)).not.toThrow();
+      expect(() => new Webhook(secret).verify(brought.body, brought.headers)).toThrow();
+      expect(brought.headers["svix-id"]).toBe(msg.id);
+      expect(JSON.parse(brought.body)).toEqual({ amount: 5, version });
 
       await svix.message.expungeContent(app.id, msg.id);
       expect((await svix.message.get(app.id, msg.id, { withContent: true })).payload).toEqual({});
