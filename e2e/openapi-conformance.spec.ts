@@ -279,7 +279,8 @@ test("the check itself refuses an undeclared status, a body off its schema and a
     url,
     fake(
       404,
-      { error: { code: "not_found", message: "no" } },
+      // A whole envelope: only the missing x-request-id header is wrong.
+      { error: { code: "not_found", message: "no", details: {} } },
       { "content-type": "application/json" },
     ),
   );

@@ -43,6 +43,11 @@ const port = Number(values.port ?? 3000);
 const hostname = values.hostname ?? "0.0.0.0";
 
 const server = http.createServer();
+// Idle keep-alive sockets stay open longer than clients keep theirs (Node's 5 s default is shorter
+// than many clients' pools): a client that reuses a socket the server is just closing sees a reset
+// on a request that never arrived. `close()` still ends idle sockets at once on shutdown.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 // Registered before Next starts our background jobs: their shutdown runs first and then hands
 // the signal on to this (see stopBeforeExit in lib/jobs/start-server-jobs.ts).
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
