@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, startServer, stopAllServers, type RunningServer } from "../helpers/server";
+import { ROOT, startServer, stopAllServers, waitFor, type RunningServer } from "../helpers/server";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 
 const POLL_INTERVAL_MS = 60_000;
@@ -81,8 +81,16 @@ describe("one copy of the domain in the production server", () => {
     });
 
     // Counted by the driver (instrumentation's copy of lib/), rendered by /api/metrics (the routes').
-    const metrics = await api("GET", "/api/metrics");
-    expect(metrics.status).toBe(200);
+    // The receiver has the request before the attempt is recorded: wait for the record.
+    const metrics = await waitFor(
+      "the attempt to be counted",
+      async () => {
+        const m = await api("GET", "/api/metrics");
+        expect(m.status).toBe(200);
+        return /^hookline_delivery_attempts_total\{/m.test(m.text) && m;
+      },
+      10_000,
+    );
     expect(metrics.text).toMatch(/^hookline_delivery_attempts_total\{result="success"\} 1$/m);
   });
 
