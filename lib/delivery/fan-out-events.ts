@@ -21,8 +21,15 @@ export interface FanOutResult {
   events: number;
   /** Of those, the ones with endpoints still to do (taken again by the next call). */
   unfinished: number;
-  deliveries: { deliveryId: string; endpointId: string }[];
+  deliveries: { deliveryId: string; endpointId: string; appId: string }[];
 }
+
+/**
+ * Which queued events a call takes: `new` ones (none of their endpoints done yet) or
+ * `continuing` ones (a big event's later chunks). Two workers, one per lane, keep the other
+ * apps' new events from waiting behind a 10,000-endpoint event's chunks; no lane takes both.
+ */
+export type FanOutLane = "new" | "continuing";
 
 /**
  * Fans out up to `limit` queued events, oldest first (or exactly `eventIds`, when given: the
@@ -40,6 +47,7 @@ export async function fanOutQueuedEvents(options: {
   eventIds?: readonly string[];
   /** Endpoints per event per call at most (default: all). */
   endpointsPerEvent?: number;
+  lane?: FanOutLane;
 }): Promise<FanOutResult> {
   return withTransaction(async (client) => {
     const taken = await client.query<{
@@ -50,14 +58,15 @@ export async function fanOutQueuedEvents(options: {
     }>(
       `WITH f AS (
          SELECT event_id, seq, fanned_out_to FROM event_fanout_queue
-         WHERE $2::text[] IS NULL OR event_id = ANY($2::text[])
+         WHERE ($2::text[] IS NULL OR event_id = ANY($2::text[]))
+           AND ($3::text IS NULL OR ($3::text = 'new') = (fanned_out_to IS NULL))
          ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED),
        -- Events gone meanwhile (their app was deleted) leave nothing to fan out.
        gone AS (
          DELETE FROM event_fanout_queue q USING f
          WHERE q.event_id = f.event_id AND NOT EXISTS (SELECT 1 FROM events ev WHERE ev.id = f.event_id))
        SELECT ev.id, ev.name, f.seq, f.fanned_out_to FROM events ev JOIN f ON f.event_id = ev.id`,
-      [options.limit, options.eventIds ?? null],
+      [options.limit, options.eventIds ?? null, options.lane ?? null],
     );
     if (taken.rows.length === 0) return { events: 0, unfinished: 0, deliveries: [] };
     const events = taken.rows;
@@ -67,6 +76,7 @@ export async function fanOutQueuedEvents(options: {
     const { rows: written } = await client.query<{
       id: string;
       endpoint_id: string;
+      app_id: string;
       fifo: boolean;
       unfinished: boolean;
     }>(
@@ -108,8 +118,8 @@ export async function fanOutQueuedEvents(options: {
            UNION ALL SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC'), 0, 0, 0, 1, ${NO_ATTEMPT_COLUMNS} FROM pairs WHERE NOT matches)`,
          { filtered: true },
        )})
-       SELECT p.stem || lpad(to_hex(p.n), 6, '0') AS id, p.endpoint_id, p.fifo_seq IS NOT NULL AS fifo, false AS unfinished FROM pairs p WHERE p.matches
-       UNION ALL SELECT NULL, NULL, false, true FROM progress WHERE n >= $6`,
+       SELECT p.stem || lpad(to_hex(p.n), 6, '0') AS id, p.endpoint_id, p.app_id, p.fifo_seq IS NOT NULL AS fifo, false AS unfinished FROM pairs p WHERE p.matches
+       UNION ALL SELECT NULL, NULL, NULL, false, true FROM progress WHERE n >= $6`,
       [
         events.map((e) => e.id),
         events.map((e) => JSON.stringify(matchingPatterns(e.name))),
@@ -126,7 +136,11 @@ export async function fanOutQueuedEvents(options: {
     return {
       events: events.length,
       unfinished,
-      deliveries: rows.map((r) => ({ deliveryId: r.id, endpointId: r.endpoint_id })),
+      deliveries: rows.map((r) => ({
+        deliveryId: r.id,
+        endpointId: r.endpoint_id,
+        appId: r.app_id,
+      })),
     };
   });
 }

@@ -76,10 +76,17 @@ const ERROR_BACKOFF_MS = 1_000;
 const COALESCE_MS = 2;
 const NOTIFIED_CLAIM_GAP_MS = 25;
 /**
- * A fan-out statement does at most this many endpoints of one event (~70 ms), so the events of
- * other apps queued behind a 10,000-endpoint one wait for one chunk, not for all of it.
+ * A fan-out statement does at most this many endpoints of one event (~70 ms); a big event's later
+ * chunks go through their own lane, so other apps' new events never wait behind them.
  */
 const FAN_OUT_CHUNK = 1_000;
+/** The first chunk of a new event is smaller: other apps' new events share its statement. */
+const FIRST_FAN_OUT_CHUNK = 250;
+/**
+ * Claims an app with nothing in the ready queue may take beyond the queue's capacity: its first
+ * deliveries start at the next free slot instead of after the busy apps' queued claims.
+ */
+const NEWCOMER_CLAIM = 8;
 /**
  * An endpoint may hold this many times its running slots in claims (running + queued). Only
  * `endpointConcurrency` attempts run at once; the rest is a short queue. Capping claims at the
@@ -159,6 +166,8 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
     lastClaimAt: null as string | null,
   };
   let lastSweep = 0;
+  /** Fan-out made deliveries for an app with nothing queued here: claim now, even saturated. */
+  let newcomerWaiting = false;
   /** Due times of retries this process scheduled, so it wakes for them without polling. */
   let retryWakeTimes: number[] = [];
 
@@ -353,13 +362,18 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       pump();
       let moreWaiting = false;
       try {
-        const capacity = concurrency + prefetch - running.size - ready.length;
+        const newcomer = newcomerWaiting;
+        newcomerWaiting = false;
+        const capacity = Math.max(
+          concurrency + prefetch - running.size - ready.length,
+          newcomer ? NEWCOMER_CLAIM : 0,
+        );
         // With every worker busy, wait until the queue is half empty: one claim of many rows
         // instead of one per finished attempt (a claim's fixed cost dominated the database's
         // time). With a worker idle, what is queued cannot start (its endpoints are at their
         // limits), so look for other work now.
         const saturated = running.size >= concurrency;
-        if (capacity > 0 && (!saturated || ready.length <= prefetch / 2)) {
+        if (capacity > 0 && (!saturated || ready.length <= prefetch / 2 || newcomer)) {
           const limit = Math.min(capacity, batchSize);
           lastClaimAt = Date.now();
           const claims = await claimDueDeliveries({
@@ -406,32 +420,41 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   };
 
   // --- fan-out -------------------------------------------------------------------------------
+  // Two lanes (see FanOutLane): new events, and the later chunks of big ones.
   const fanOut = createWakeSignal();
+  const fanOutContinuing = createWakeSignal();
   const fanOutStats = { events: 0, deliveries: 0, errors: 0 };
-  const runFanOut = async () => {
+  const announceDeliveries = (made: { appId: string }[]) => {
+    if (made.length === 0) return;
+    const queuedApps = new Set(ready.map((q) => q.claim.appId));
+    if (made.some((d) => !queuedApps.has(d.appId))) {
+      newcomerWaiting = true;
+      wake();
+    } else wakeForNewWork();
+    notifyOtherProcesses("deliveries");
+  };
+  const runFanOut = async (lane: "new" | "continuing") => {
+    const own = lane === "new" ? fanOut : fanOutContinuing;
+    const limit = lane === "new" ? fanOutBatch : 1;
+    const chunk = lane === "new" ? Math.min(fanOutChunk, FIRST_FAN_OUT_CHUNK) : fanOutChunk;
     while (state === "running") {
-      fanOut.clear();
+      own.clear();
       let full = false;
       try {
-        const result = await fanOutQueuedEvents({
-          limit: fanOutBatch,
-          endpointsPerEvent: fanOutChunk,
-        });
+        const result = await fanOutQueuedEvents({ limit, endpointsPerEvent: chunk, lane });
         fanOutStats.events += result.events;
         fanOutStats.deliveries += result.deliveries.length;
-        if (result.deliveries.length > 0) {
-          wakeForNewWork();
-          notifyOtherProcesses("deliveries");
-        }
-        full = result.events === fanOutBatch || result.unfinished > 0;
+        announceDeliveries(result.deliveries);
+        if (result.unfinished > 0 && lane === "new") fanOutContinuing.wake();
+        full = result.events === limit || (lane === "continuing" && result.unfinished > 0);
       } catch (err) {
         fanOutStats.errors++;
         log.warn("fan-out failed; the events stay queued", { error: (err as Error).message });
-        await fanOut.sleep(ERROR_BACKOFF_MS);
+        await own.sleep(ERROR_BACKOFF_MS);
         continue;
       }
       if (!full)
-        await fanOut.sleep(channel.listening ? pollIntervalMs : Math.min(pollIntervalMs, 500));
+        await own.sleep(channel.listening ? pollIntervalMs : Math.min(pollIntervalMs, 500));
     }
   };
 
@@ -457,6 +480,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       if (!on) return;
       wake();
       fanOut.wake();
+      fanOutContinuing.wake();
       replays?.wake();
     },
     log,
@@ -495,8 +519,12 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   const loopDone = runLoop().catch((err: unknown) =>
     log.error("delivery loop crashed", { error: (err as Error).message }),
   );
-  const fanOutDone = runFanOut().catch((err: unknown) =>
-    log.error("fan-out loop crashed", { error: (err as Error).message }),
+  const fanOutDone = Promise.all(
+    (["new", "continuing"] as const).map((lane) =>
+      runFanOut(lane).catch((err: unknown) =>
+        log.error("fan-out loop crashed", { lane, error: (err as Error).message }),
+      ),
+    ),
   );
   log.info("delivery workers started", {
     concurrency,
@@ -510,6 +538,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       state = "stopping";
       signal.close();
       fanOut.close();
+      fanOutContinuing.close();
       clearTimeout(soonTimer);
       clearTimeout(notifiedTimer);
       await Promise.all([loopDone, fanOutDone, replays?.stop()]);

@@ -76,6 +76,58 @@ describe("fan-out in chunks", () => {
   });
 });
 
+describe("fan-out lanes", () => {
+  it("keeps a big event's later chunks apart from new events", async () => {
+    const big = await createTestApp();
+    const small = await createTestApp();
+    await db().pool.query(
+      `INSERT INTO endpoints (id, app_id, url, subscriptions, updated_at)
+       SELECT 'ep_lane' || i, $1, 'https://r.example/hook', ARRAY['*'], now() FROM generate_series(1, 25) AS i`,
+      [big.id],
+    );
+    await createTestEndpoint(small, { url: "https://s.example/hook" });
+    const bigEvent = await triggerEvent(big, { event_name: "bulk.update", payload: {} });
+    const first = await fanOutQueuedEvents({ limit: 100, endpointsPerEvent: 10, lane: "new" });
+    expect({
+      events: first.events,
+      unfinished: first.unfinished,
+      made: first.deliveries.length,
+    }).toEqual({ events: 1, unfinished: 1, made: 10 });
+    expect(new Set(first.deliveries.map((d) => d.appId))).toEqual(new Set([big.id]));
+
+    // A new event of another app: the new lane takes it alone, the big event is not new now.
+    const smallEvent = await triggerEvent(small, { event_name: "single.update", payload: {} });
+    const next = await fanOutQueuedEvents({ limit: 100, endpointsPerEvent: 10, lane: "new" });
+    expect({ events: next.events, unfinished: next.unfinished }).toEqual({
+      events: 1,
+      unfinished: 0,
+    });
+    expect(next.deliveries.map((d) => d.appId)).toEqual([small.id]);
+    expect((await fanOutQueuedEvents({ limit: 100, lane: "new" })).events).toBe(0);
+
+    // The continuing lane finishes the big one, a chunk at a time.
+    const sizes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await fanOutQueuedEvents({ limit: 1, endpointsPerEvent: 10, lane: "continuing" });
+      if (r.events === 0) break;
+      sizes.push(r.deliveries.length);
+    }
+    expect(sizes).toEqual([10, 5]);
+    const { rows } = await db().pool.query<{ event_id: string; n: number }>(
+      `SELECT event_id, count(DISTINCT endpoint_id)::int AS n FROM deliveries
+       WHERE event_id = ANY($1::text[]) GROUP BY event_id ORDER BY n`,
+      [[bigEvent.event_id, smallEvent.event_id]],
+    );
+    expect(rows).toEqual([
+      { event_id: smallEvent.event_id, n: 1 },
+      { event_id: bigEvent.event_id, n: 25 },
+    ]);
+    await db().pool.query("DELETE FROM delivery_queue WHERE app_id = ANY($1::text[])", [
+      [big.id, small.id],
+    ]);
+  });
+});
+
 describe("fair share across apps", () => {
   let a: Awaited<ReturnType<typeof createTestApp>>;
   let b: Awaited<ReturnType<typeof createTestApp>>;
