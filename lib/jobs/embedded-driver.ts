@@ -25,7 +25,8 @@ import { getEngineConfig } from "@/lib/delivery/engine-config";
 import { fanOutQueuedEvents } from "@/lib/delivery/fan-out-events";
 import { createDeliveryAgents, type DeliveryAgents } from "@/lib/delivery/http-client";
 import { createOutcomeBatcher } from "@/lib/delivery/record-successes";
-import { LEASE_MARGIN_SECONDS } from "@/lib/delivery/states";
+import { createEndpointLoads } from "@/lib/jobs/endpoint-loads";
+import { createReadyQueue } from "@/lib/jobs/ready-queue";
 import {
   kindsOf,
   notifyOtherProcesses,
@@ -70,7 +71,6 @@ export interface EmbeddedDriver extends JobDriver {
   wake(): void;
 }
 
-const RATE_WINDOW_MS = 1_000;
 const SWEEP_EVERY_MS = 30_000;
 const ERROR_BACKOFF_MS = 1_000;
 const COALESCE_MS = 2;
@@ -94,39 +94,6 @@ const NEWCOMER_CLAIM = 8;
  * the whole backlog past their rows to find nothing (7 ms a claim at 20,000 due, 10 endpoints).
  */
 const ENDPOINT_QUEUE_FACTOR = 2;
-/** A queued claim is started only with this much lease to spare beyond its timeout. */
-const LEASE_SAFETY_MS = 5_000;
-
-interface EndpointLoad {
-  /** Running plus queued (running = claimed - queued, at most endpointConcurrency). */
-  claimed: number;
-  queued: number;
-  rateLimit: number | null;
-  /** Start times within the rolling rate window. */
-  starts: number[];
-}
-
-interface Queued {
-  claim: ClaimedDelivery;
-  leaseExpiresAt: number;
-}
-
-/**
- * The ready queue in turns across apps: each app's first waiting claim, then each app's second,
- * and so on (an app's own claims keep their order). Claims arrive in turns already; without this
- * a newcomer app's claim would still start behind the whole queue of a busy app's claims.
- */
-function takingTurnsByApp(queue: Queued[]): Queued[] {
-  const turn = new Map<string, number>();
-  return queue
-    .map((item, index) => {
-      const n = (turn.get(item.claim.appId) ?? 0) + 1;
-      turn.set(item.claim.appId, n);
-      return { item, n, index };
-    })
-    .sort((x, y) => x.n - y.n || x.index - y.index)
-    .map((x) => x.item);
-}
 
 export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): EmbeddedDriver {
   const engine = getEngineConfig();
@@ -155,8 +122,8 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   const recording = new Map<string, Promise<void>>();
   // Backpressure: while this many outcomes wait for the database, no new attempt starts.
   const maxRecording = Math.max(2 * concurrency, 64);
-  let ready: Queued[] = [];
-  const endpoints = new Map<string, EndpointLoad>();
+  const loads = createEndpointLoads({ endpointConcurrency, claimLimit: endpointClaimLimit });
+  const ready = createReadyQueue(loads);
   const stats = {
     claimed: 0,
     attempted: 0,
@@ -199,57 +166,11 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
     );
   };
 
-  // --- per-endpoint limits -------------------------------------------------------------------
-  const loadOf = (endpointId: string) => {
-    let load = endpoints.get(endpointId);
-    if (!load)
-      endpoints.set(endpointId, (load = { claimed: 0, queued: 0, rateLimit: null, starts: [] }));
-    return load;
-  };
-  const startsInWindow = (load: EndpointLoad, now: number) => {
-    while (load.starts.length && now - load.starts[0]! >= RATE_WINDOW_MS) load.starts.shift();
-    return load.starts.length;
-  };
-  /** Free slots of endpoints this process is busy with; others get the default in SQL. */
-  const endpointSlots = (now: number) => {
-    const slots = new Map<string, number>();
-    for (const [id, load] of endpoints) {
-      const started = startsInWindow(load, now);
-      if (load.claimed === 0 && started === 0) {
-        endpoints.delete(id);
-        continue;
-      }
-      const byConcurrency = endpointClaimLimit - load.claimed;
-      slots.set(
-        id,
-        load.rateLimit === null
-          ? byConcurrency
-          : Math.min(byConcurrency, load.rateLimit - started - load.queued),
-      );
-    }
-    return slots;
-  };
-  /** When the earliest rate-limited endpoint gets a slot back. */
-  const nextRateSlotAt = () => {
-    let earliest: number | null = null;
-    for (const load of endpoints.values()) {
-      if (
-        load.rateLimit !== null &&
-        load.starts.length >= load.rateLimit &&
-        load.starts[0] !== undefined
-      ) {
-        const at = load.starts[0] + RATE_WINDOW_MS;
-        earliest = earliest === null ? at : Math.min(earliest, at);
-      }
-    }
-    return earliest;
-  };
-
   // --- attempts ------------------------------------------------------------------------------
+  /** Hands claims back unattempted (their endpoint load already given up). */
   const release = (claims: ClaimedDelivery[]) => {
     if (claims.length === 0) return Promise.resolve();
     stats.released += claims.length;
-    for (const claim of claims) loadOf(claim.endpointId).claimed--;
     for (const claim of claims) events.release(claim.event.id);
     return releaseClaims(
       workerId,
@@ -267,13 +188,17 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   // is then written in the background, with the next group of successes, while the slot serves
   // another attempt. Holding slots through the write capped throughput at slots / write latency.
   const startAttempt = (claim: ClaimedDelivery) => {
-    let sent = false;
+    let slotHeld = true;
+    const freeSlot = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      running.delete(claim.deliveryId);
+      loads.finish(claim.endpointId);
+    };
     const attempt: { done?: Promise<void> } = {};
     const onSent = () => {
-      sent = true;
-      running.delete(claim.deliveryId);
+      freeSlot();
       if (attempt.done) recording.set(claim.deliveryId, attempt.done);
-      loadOf(claim.endpointId).claimed--;
       pump();
       if (ready.length <= prefetch / 2) wakeSoon();
     };
@@ -297,61 +222,46 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         });
       })
       .finally(() => {
-        running.delete(claim.deliveryId);
+        freeSlot();
         recording.delete(claim.deliveryId);
         events.release(claim.event.id);
-        if (!sent) loadOf(claim.endpointId).claimed--;
         pump();
         if (ready.length <= prefetch / 2) wakeSoon();
       });
     attempt.done = done;
     // (onSent may already have run, without waiting for anything, e.g. no signing secret.)
-    if (sent) recording.set(claim.deliveryId, done);
-    else running.set(claim.deliveryId, done);
+    if (slotHeld) running.set(claim.deliveryId, done);
+    else recording.set(claim.deliveryId, done);
   };
 
   /** Starts queued claims while slots are free (and their endpoint's rate allows). */
+  let pumping = false;
+  let pumpAgain = false;
   const pump = () => {
-    if (state !== "running" || ready.length === 0) return;
-    const now = Date.now();
-    const stale: ClaimedDelivery[] = [];
-    const keep: Queued[] = [];
-    for (const item of ready) {
-      const { claim } = item;
-      const load = loadOf(claim.endpointId);
-      if (now + claim.timeoutSeconds * 1000 + LEASE_SAFETY_MS > item.leaseExpiresAt) {
-        load.queued--;
-        stale.push(claim); // too close to its lease expiry to start safely
-      } else if (
-        running.size >= concurrency ||
-        recording.size >= maxRecording ||
-        load.claimed - load.queued >= endpointConcurrency ||
-        (load.rateLimit !== null && startsInWindow(load, now) >= load.rateLimit)
-      ) {
-        keep.push(item);
-      } else {
-        load.queued--;
-        load.starts.push(now);
-        startAttempt(claim);
-      }
+    // An attempt that finishes while being started calls back in here: run again after, not inside.
+    if (pumping) {
+      pumpAgain = true;
+      return;
     }
-    ready = keep;
-    void release(stale);
+    pumping = true;
+    try {
+      do {
+        pumpAgain = false;
+        if (state !== "running" || ready.length === 0) return;
+        const stale = ready.startWhatCan(
+          Date.now(),
+          () => running.size < concurrency && recording.size < maxRecording,
+          startAttempt,
+        );
+        void release(stale);
+      } while (pumpAgain);
+    } finally {
+      pumping = false;
+    }
   };
 
   const enqueue = (claims: ClaimedDelivery[]) => {
-    const claimedAt = Date.now();
-    for (const claim of claims) {
-      const load = loadOf(claim.endpointId);
-      load.rateLimit = claim.rateLimit;
-      load.claimed++;
-      load.queued++;
-      ready.push({
-        claim,
-        leaseExpiresAt: claimedAt + (claim.timeoutSeconds + LEASE_MARGIN_SECONDS) * 1000,
-      });
-    }
-    ready = takingTurnsByApp(ready);
+    ready.add(claims, Date.now());
     pump();
   };
 
@@ -379,7 +289,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
           const claims = await claimDueDeliveries({
             workerId,
             limit,
-            endpointSlots: endpointSlots(Date.now()),
+            endpointSlots: loads.slots(Date.now()),
             defaultEndpointSlots: endpointClaimLimit,
             events,
           });
@@ -413,7 +323,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       let wait = channel.listening ? pollIntervalMs : Math.min(pollIntervalMs, 500);
       retryWakeTimes = retryWakeTimes.filter((at) => at > now);
       if (retryWakeTimes.length > 0) wait = Math.min(wait, Math.min(...retryWakeTimes) - now);
-      const rateAt = nextRateSlotAt();
+      const rateAt = loads.nextRateSlotAt();
       if (rateAt !== null) wait = Math.min(wait, Math.max(0, rateAt - now));
       await signal.sleep(wait);
     }
@@ -426,8 +336,8 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   const fanOutStats = { events: 0, deliveries: 0, errors: 0 };
   const announceDeliveries = (made: { appId: string }[]) => {
     if (made.length === 0) return;
-    const queuedApps = new Set(ready.map((q) => q.claim.appId));
-    if (made.some((d) => !queuedApps.has(d.appId))) {
+    const waiting = ready.apps();
+    if (made.some((d) => !waiting.has(d.appId))) {
       newcomerWaiting = true;
       wake();
     } else wakeForNewWork();
@@ -543,9 +453,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       clearTimeout(notifiedTimer);
       await Promise.all([loopDone, fanOutDone, replays?.stop()]);
       // Queued claims were never started: hand them back at once.
-      const queued = ready.map((q) => q.claim);
-      ready = [];
-      await release(queued);
+      await release(ready.drain());
       const pending = [...running.values(), ...recording.values()];
       if (pending.length > 0) {
         log.info("waiting for in-flight attempts", {
