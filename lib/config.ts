@@ -121,6 +121,7 @@ const envSchema = z.object({
       }
     }),
   HOOKLINE_MAX_BODY_BYTES: wholeNumber(1024, 64 * 1024 * 1024, 1024 * 1024),
+  HOOKLINE_MAX_HEAP_MB: wholeNumber(128, 65_536, 224),
   HOOKLINE_LOG_LEVEL: z
     .string()
     .optional()
@@ -191,6 +192,11 @@ export interface Config {
   /** Delays in seconds before retry 1, 2, ...; the last one repeats. */
   retrySchedule: number[];
   maxBodyBytes: number;
+  /**
+   * The web server's V8 old-space limit. What it retains under load is ~60 MB; without a limit V8
+   * defers major collections and lets garbage grow the heap (and RSS) by hundreds of MB.
+   */
+  maxHeapMb: number;
   logLevel: "debug" | "info" | "warn" | "error";
   /** Portal sessions slide forward by this much on use (capped at 24 h from the exchange). */
   sessionTtlSeconds: number;
@@ -276,6 +282,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     allowPrivateTargets: e.HOOKLINE_ALLOW_PRIVATE_TARGETS,
     retrySchedule: e.HOOKLINE_RETRY_SCHEDULE,
     maxBodyBytes: e.HOOKLINE_MAX_BODY_BYTES,
+    maxHeapMb: e.HOOKLINE_MAX_HEAP_MB,
     logLevel: e.HOOKLINE_LOG_LEVEL,
     sessionTtlSeconds: e.HOOKLINE_SESSION_TTL_SECONDS,
     publicUrl: e.HOOKLINE_PUBLIC_URL,

@@ -66,7 +66,12 @@ try {
   // build), which answers the trigger route without the framework's routing. Development: `next dev`.
   const args = dev
     ? [nextBin, "dev", ...portArgs]
-    : [SERVER_BUNDLE, ...portArgs, ...(config.trustProxy ? ["--trust-proxy"] : [])];
+    : [
+        `--max-old-space-size=${config.maxHeapMb}`,
+        SERVER_BUNDLE,
+        ...portArgs,
+        ...(config.trustProxy ? ["--trust-proxy"] : []),
+      ];
   next = spawn(process.execPath, args, {
     stdio: "inherit",
     env: {

@@ -14,7 +14,12 @@ describe("parseConfig", () => {
       allowPrivateTargets: false,
       retrySchedule: [60, 300, 900, 3600],
       maxBodyBytes: 1024 * 1024,
+      maxHeapMb: 224,
     });
+    expect(parseConfig({ HOOKLINE_MAX_HEAP_MB: "512" }, "/srv").maxHeapMb).toBe(512);
+    expect(() => parseConfig({ HOOKLINE_MAX_HEAP_MB: "64" }, "/srv")).toThrow(
+      /HOOKLINE_MAX_HEAP_MB/,
+    );
   });
 
   it("reads every variable", () => {
