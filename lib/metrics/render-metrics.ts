@@ -3,6 +3,7 @@
  * process's (scrape every instance); backlog, lag and endpoint gauges are read from the
  * database and so describe the whole deployment.
  */
+import v8 from "node:v8";
 import { getDb } from "@/lib/db/client";
 import { isDue, isInFlight } from "@/lib/delivery/states";
 import { getJobDriverStatus } from "@/lib/jobs/job-driver";
@@ -78,6 +79,16 @@ export async function renderMetrics(): Promise<string> {
       "The job driver and its state in this process.",
       1,
       `{driver="${escapeLabel(driver.driver)}",status="${escapeLabel(driver.status)}"}`,
+    ),
+    gauge(
+      "hookline_process_resident_memory_bytes",
+      "Resident memory of this process.",
+      process.memoryUsage.rss(),
+    ),
+    gauge(
+      "hookline_process_heap_limit_bytes",
+      "This process's JavaScript heap limit (HOOKLINE_MAX_HEAP_MB plus the young generation).",
+      v8.getHeapStatistics().heap_size_limit,
     ),
     renderLocalMetrics(DELIVERY_METRIC_FAMILIES),
   ];

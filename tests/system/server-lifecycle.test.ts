@@ -52,6 +52,12 @@ describe("npm start on the embedded database", () => {
     const key = created.stdout.trim();
     const auth = { authorization: `Bearer ${key}` };
 
+    // The web server runs under the heap limit (HOOKLINE_MAX_HEAP_MB, 224 MB by default).
+    const metrics = await (await fetch(`${server.url}/api/metrics`, { headers: auth })).text();
+    const limit = Number(/^hookline_process_heap_limit_bytes (\d+)$/m.exec(metrics)?.[1]);
+    expect(limit / 1024 / 1024).toBeGreaterThanOrEqual(224);
+    expect(limit / 1024 / 1024).toBeLessThan(300);
+
     const app = await getJson(`${server.url}/api/v1/apps`, {
       method: "POST",
       headers: { ...auth, "content-type": "application/json" },
