@@ -37,7 +37,8 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           globalSetup: ["tests/setup/global-db.ts"],
           environment: "node",
-          testTimeout: 60_000,
+          // Bounds, not speed checks: a busy machine (CI beside other work) may be several times slower.
+          testTimeout: 180_000,
           hookTimeout: 120_000,
         },
       },

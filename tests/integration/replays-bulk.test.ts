@@ -241,7 +241,7 @@ describe("POST /apps/{slug}/replays", () => {
         const res = await getTask(app.slug, taskId);
         return res.body.status === "completed" ? res.body : undefined;
       },
-      60_000,
+      150_000,
       "the replay task to complete",
     );
     expect(task).toMatchObject({
@@ -260,7 +260,7 @@ describe("POST /apps/{slug}/replays", () => {
     });
     expect(narrowDone).toMatchObject({ total: 0, processed: 0, replayed: 0, failed: 0 });
 
-    await receiver.waitFor(FAILED, 90_000);
+    await receiver.waitFor(FAILED, 150_000);
     const done = await eventually(
       async () => {
         const { rows } = await db().pool.query<{ status: string; n: string }>(
@@ -316,7 +316,7 @@ describe("POST /apps/{slug}/replays", () => {
     const finished = await cancel(app.slug, taskId);
     expect(finished.status).toBe(409);
     expect(finished.body.error.message).toMatch(/already completed/);
-  });
+  }, 300_000);
 
   it("lists the app's tasks newest first and hides other apps' tasks", async () => {
     const res = await callRoute(replaysRoute.GET, {
