@@ -21,6 +21,8 @@ export default defineConfig({
           name: "unit",
           include: ["lib/**/*.test.ts", "inngest/**/*.test.ts", "tests/unit/**/*.test.ts"],
           environment: "node",
+          // Some run tsc or a child node process: seconds each on a busy machine.
+          testTimeout: 60_000,
           // These files assert types (expectTypeOf): tsc checks them, and them only, under the runner.
           typecheck: {
             enabled: true,
