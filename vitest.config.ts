@@ -13,6 +13,8 @@ export default defineConfig({
   resolve: { alias },
   css,
   test: {
+    // The run's own TMPDIR, checked for leftover `hookline-*` directories at the end.
+    globalSetup: ["tests/setup/global-tmp.ts"],
     projects: [
       {
         resolve: { alias },
@@ -36,6 +38,7 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           globalSetup: ["tests/setup/global-db.ts"],
+          setupFiles: ["tests/setup/temp-dirs.ts"],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -48,6 +51,7 @@ export default defineConfig({
           name: "system",
           include: ["tests/system/**/*.test.ts"],
           globalSetup: ["tests/setup/global-build.ts"],
+          setupFiles: ["tests/setup/temp-dirs.ts"],
           environment: "node",
           fileParallelism: false,
           testTimeout: 240_000,
