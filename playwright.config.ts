@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
+import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
@@ -22,7 +22,13 @@ function freePort(): string {
 
 // Set once in the main process; workers re-read this file and inherit the same values.
 process.env.E2E_PORT ??= freePort();
-process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "hookline-e2e-"));
+// Named here, made by `npm start` (it creates its data directory), removed by the global teardown.
+// Not created here: the config is loaded by processes that never run the teardown (a listing, a
+// run that fails to start), and each would leave an empty folder behind.
+process.env.E2E_DATA_DIR ??= path.join(
+  os.tmpdir(),
+  `hookline-e2e-${randomBytes(8).toString("hex")}`,
+);
 process.env.E2E_BASE_URL ??= `http://127.0.0.1:${process.env.E2E_PORT}`;
 const baseURL = process.env.E2E_BASE_URL;
 

@@ -13,6 +13,8 @@ export default defineConfig({
   resolve: { alias },
   css,
   test: {
+    // The run's own TMPDIR, checked for leftover `hookline-*` directories at the end.
+    globalSetup: ["tests/setup/global-tmp.ts"],
     projects: [
       {
         resolve: { alias },
@@ -38,6 +40,7 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           globalSetup: ["tests/setup/global-db.ts"],
+          setupFiles: ["tests/setup/temp-dirs.ts"],
           environment: "node",
           // Bounds, not speed checks: a busy machine (CI beside other work) may be several times slower.
           testTimeout: 180_000,
@@ -51,6 +54,7 @@ export default defineConfig({
           name: "system",
           include: ["tests/system/**/*.test.ts"],
           globalSetup: ["tests/setup/global-build.ts"],
+          setupFiles: ["tests/setup/temp-dirs.ts"],
           environment: "node",
           fileParallelism: false,
           testTimeout: 240_000,

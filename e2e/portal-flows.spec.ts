@@ -6,6 +6,7 @@ import {
   uniqueSlug,
   type Receiver,
 } from "./support/portal";
+import { connectE2eDatabase } from "./support/server";
 
 /**
  * The delivery side of the portal end to end against real receivers: create an endpoint, trigger
@@ -188,11 +189,16 @@ test("failed deliveries are replayed in bulk after a preview count, with progres
 });
 
 test("analytics show the counts, over time and per endpoint", async ({ page }, testInfo) => {
-  const totals = await backend.call<{
-    total_deliveries: number;
-    failed: number;
-    successful: number;
-  }>("GET", `/apps/${slug}/analytics`);
+  // The replays of the test before reached the receiver, but their attempts may not be recorded
+  // yet: wait until no delivery is pending, so these totals and the page's agree.
+  type Totals = { total_deliveries: number; failed: number; successful: number; pending: number };
+  let totals!: Totals;
+  await expect
+    .poll(async () => {
+      totals = await backend.call<Totals>("GET", `/apps/${slug}/analytics`);
+      return totals.pending;
+    })
+    .toBe(0);
   // 5 to the good receiver, 3 to the flaky one.
   expect(totals.total_deliveries).toBe(8);
   await openPortal(page, "/portal/analytics");
@@ -269,12 +275,48 @@ test("a running bulk replay can be cancelled", async ({ page }, testInfo) => {
     );
   }).toPass({ timeout: 15_000 });
   flaky.status = 200;
-  await form.getByRole("button", { name: "Replay 8 deliveries" }).click();
-  // (The e2e server replays one delivery per batch with a pause between batches, so the task is
-  // still running when the cancel lands: see HOOKLINE_REPLAY_BATCH_* in playwright.config.ts.)
+  // The cancel must land while the task runs, and the task must not race it to the end. The test
+  // holds the eight delivery rows: the task's first batch waits for them (holding the task's row),
+  // so the task cannot finish; they are let go once the cancel is answered (no batch had begun)
+  // or is itself waiting for that batch.
+  const db = await connectE2eDatabase();
+  let cancelAnswered = false;
+  const cancelResponse = page
+    .waitForResponse(
+      (r) =>
+        r.request().method() === "POST" &&
+        /\/replay-tasks\/[^/]+\/cancel$/.test(new URL(r.url()).pathname),
+    )
+    .then((r) => {
+      cancelAnswered = true;
+      return r;
+    });
   const second = page.getByTestId("replay-task").first();
-  await expect(second.getByTestId("task-status")).toHaveText(/Queued|Running/);
-  await second.getByRole("button", { name: "Cancel" }).click();
+  try {
+    await db.query("BEGIN");
+    const held = await db.query(
+      "SELECT id FROM deliveries WHERE endpoint_id = $1 AND status = 'failed' FOR UPDATE",
+      [flakyEndpointId],
+    );
+    expect(held.rowCount).toBe(8);
+    await form.getByRole("button", { name: "Replay 8 deliveries" }).click();
+    await expect(second.getByTestId("task-status")).toHaveText(/Queued|Running/);
+    await second.getByRole("button", { name: "Cancel" }).click();
+    await expect
+      .poll(async () => {
+        if (cancelAnswered) return true;
+        const waiting = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND query ILIKE '%from replay_tasks%for update%'`,
+        );
+        return waiting.rows[0]!.n > 0;
+      })
+      .toBe(true);
+  } finally {
+    await db.query("ROLLBACK").catch(() => {});
+    await db.end();
+  }
+  expect((await cancelResponse).status()).toBe(200);
   await expect(second.getByTestId("task-status")).toHaveText("Cancelled");
   await expect(second.getByTestId("task-progress")).not.toContainText("8 of 8");
   await expect(page.getByTestId("replay-task")).toHaveCount(2);

@@ -1,17 +1,21 @@
 /**
  * `npm run build:react`: lib/react as a publishable package in dist/react (`@hookline/react`):
- * one ESM bundle marked "use client", declarations, and a package.json whose peers are react,
- * @tanstack/react-query and @hookline/sdk (the hooks' errors and response types are the SDK's).
+ * one ESM bundle marked "use client", declarations, and a package.json whose peers are react and
+ * @tanstack/react-query. The hooks' errors and response types are the SDK's: `@hookline/sdk`
+ * (built by build-sdk) ships inside the package as a bundled dependency, so the folder installs
+ * on its own, offline (`npm install --install-links dist/react`), and so does its `npm pack`.
  * Fails if the hooks reach anything else of the repo (server code must never ship to browsers).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
 import ts from "typescript";
+import { buildSdk } from "../lib/sdk/build-sdk";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const REACT_DIR = path.join(ROOT, "lib/react");
 const ENTRY = path.join(REACT_DIR, "index.ts");
+/** What the package may import: its peers, and the SDK it carries inside. */
 const PEERS = ["react", "react-dom", "@tanstack/react-query", "@hookline/sdk"];
 
 function fail(message: string): never {
@@ -134,16 +138,34 @@ export async function buildReactPackage(
     types: "./index.d.ts",
     exports: { ".": { types: "./index.d.ts", import: "./index.js" } },
     sideEffects: false,
+    // Not on a registry: carried inside (node_modules/@hookline/sdk), found offline.
+    dependencies: { "@hookline/sdk": root.version },
+    bundleDependencies: ["@hookline/sdk"],
     peerDependencies: {
       react: ">=18",
       "@tanstack/react-query": "^5",
-      "@hookline/sdk": root.version,
     },
   };
+  buildSdk(path.join(outDir, "node_modules", "@hookline", "sdk"));
   fs.writeFileSync(path.join(outDir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
   fs.writeFileSync(
     path.join(outDir, "README.md"),
-    '# @hookline/react\n\nWrap your UI in `<HooklineProvider baseUrl="https://hooks.example.com">`, exchange a ticket with `useWebhookAppSession(ticket)`, then use `useWebhookEndpoints`, `useWebhookDeliveries`, `useWebhookAnalytics`, `useWebhookTimeseries` and friends.\n',
+    [
+      "# @hookline/react",
+      "",
+      "React hooks for Hookline's customer portal API. Install this folder as a copy, beside your",
+      "app's own React and TanStack Query (a symlinked folder would load them from here instead):",
+      "",
+      "```sh",
+      "npm install react @tanstack/react-query",
+      "npm install --install-links /path/to/hookline/dist/react",
+      "```",
+      "",
+      'Wrap your UI in `<HooklineProvider baseUrl="https://hooks.example.com">`, exchange a ticket',
+      "with `useWebhookAppSession(ticket)`, then use `useWebhookEndpoints`, `useWebhookDeliveries`,",
+      "`useWebhookAnalytics`, `useWebhookTimeseries` and friends. Errors are `HooklineError`.",
+      "",
+    ].join("\n"),
   );
   return { outDir, files: [...files, "package.json", "README.md"].sort() };
 }

@@ -1,9 +1,11 @@
 /**
- * `npm run build`: generate the Prisma client, build Next.js and compile the web server. `ensureBuilt()` does only what
- * is missing or stale (sources newer than the last build), so `npm start` on a fresh clone
- * builds and a restart does not.
+ * `npm run build`: generate the Prisma client, build Next.js and compile the web server.
+ * `ensureBuilt()` does only what is missing or stale (sources whose content differs from what the
+ * last build was made from), so `npm start` on a fresh clone builds and a restart does not, nor
+ * does a `prisma generate` that rewrote generated/ with the same content.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -29,20 +31,54 @@ const BUILD_INPUTS = [
 export const SERVER_BUNDLE = path.join(ROOT, ".next", "hookline-server.mjs");
 const SKIP = new Set(["node_modules", ".next", ".hookline"]);
 
-function newestMtime(target: string): number {
-  let stat: fs.Stats;
+/** Where the fingerprint of the inputs the last build was made from is kept (under .next/). */
+export const INPUTS_STAMP = ".next/hookline-inputs.sha256";
+
+/**
+ * SHA-256 over the build inputs under `root`: every file's path, size and content, in a fixed
+ * order (tests and what SKIP names left out). Content, not mtimes: `prisma generate` (run by
+ * `npm test`'s typecheck) rewrites generated/ with the same bytes and must not look like a change.
+ */
+export function buildInputsFingerprint(root = ROOT, inputs: readonly string[] = BUILD_INPUTS) {
+  const hash = createHash("sha256");
+  const visit = (rel: string) => {
+    const full = path.join(root, rel);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(full);
+    } catch {
+      return; // an input that is not there (public/ is optional)
+    }
+    if (stat.isDirectory()) {
+      for (const name of fs.readdirSync(full).sort()) {
+        if (SKIP.has(name) || name.endsWith(".test.ts")) continue;
+        visit(path.join(rel, name));
+      }
+      return;
+    }
+    const content = fs.readFileSync(full);
+    hash.update(`${rel}\0${content.length}\0`);
+    hash.update(content);
+  };
+  for (const input of inputs) visit(input);
+  return hash.digest("hex");
+}
+
+/** Whether Next's build under `root` is missing, or was made from other inputs than today's. */
+export function webBuildIsStale(root = ROOT, inputs: readonly string[] = BUILD_INPUTS): boolean {
+  if (mtime(path.join(root, ".next", "BUILD_ID")) === 0) return true;
+  let recorded: string;
   try {
-    stat = fs.statSync(target);
+    recorded = fs.readFileSync(path.join(root, INPUTS_STAMP), "utf8").trim();
   } catch {
-    return 0;
+    return true; // built before the fingerprint was kept: once more
   }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
-    if (SKIP.has(entry.name) || entry.name.endsWith(".test.ts")) continue;
-    newest = Math.max(newest, newestMtime(path.join(target, entry.name)));
-  }
-  return newest;
+  return recorded !== buildInputsFingerprint(root, inputs);
+}
+
+/** Records that the build under `root` was made from today's inputs. */
+export function recordBuildInputs(root = ROOT, inputs: readonly string[] = BUILD_INPUTS) {
+  fs.writeFileSync(path.join(root, INPUTS_STAMP), buildInputsFingerprint(root, inputs) + "\n");
 }
 
 function mtime(file: string): number {
@@ -126,12 +162,13 @@ export function ensureBuilt({ force = false } = {}) {
   const schema = path.join(ROOT, "prisma", "schema.prisma");
   const client = path.join(ROOT, "generated", "prisma", "client.ts");
   if (force || mtime(client) < mtime(schema)) generateClient();
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  const built = mtime(buildId);
-  if (force || built === 0 || BUILD_INPUTS.some((p) => newestMtime(path.join(ROOT, p)) > built)) {
+  if (force || webBuildIsStale()) {
+    fs.rmSync(path.join(ROOT, INPUTS_STAMP), { force: true });
     buildNext();
     buildServer();
-  } else if (mtime(SERVER_BUNDLE) < built) buildServer();
+    // After the build: `next build` may itself touch an input (tsconfig.json).
+    recordBuildInputs();
+  } else if (mtime(SERVER_BUNDLE) < mtime(path.join(ROOT, ".next", "BUILD_ID"))) buildServer();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -124,13 +124,32 @@ const registryDir = () =>
 export function announceRunningServer(entry: Omit<ServerEntry, "pid">): () => void {
   const dir = registryDir();
   const file = path.join(dir, `${process.pid}.json`);
-  try {
+  const write = () => {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, JSON.stringify({ pid: process.pid, ...entry }), { mode: 0o600 });
+  };
+  try {
+    try {
+      write();
+    } catch {
+      write(); // another server leaving removed the empty folder between our mkdir and write
+    }
   } catch {
     return () => {}; // only a convenience for the CLI's warning
   }
-  return () => fs.rmSync(file, { force: true });
+  return () => {
+    fs.rmSync(file, { force: true });
+    removeRegistryIfEmpty();
+  };
+}
+
+/** The last server out takes the folder along (rmdir refuses while another entry is there). */
+function removeRegistryIfEmpty() {
+  try {
+    fs.rmdirSync(registryDir());
+  } catch {
+    // another server's entry, or already gone
+  }
 }
 
 export function runningServers(): ServerEntry[] {
@@ -154,6 +173,7 @@ export function runningServers(): ServerEntry[] {
       // half-written or unreadable: skip
     }
   }
+  if (out.length === 0) removeRegistryIfEmpty(); // only entries of crashed servers were left
   return out;
 }
 

@@ -88,18 +88,28 @@ function matchSegments(segments: string[], parts: string[]): Record<string, stri
   return params;
 }
 
-/** The path's segments, decoded; null when one is not text PostgreSQL can hold (no id can match it). */
+/**
+ * The path's segments, decoded; null when one is not valid percent-encoded UTF-8. What a path
+ * parameter may hold is checked once, by `paramProblems`, after the route is known.
+ */
 function decodeParts(pathname: string): string[] | null {
   try {
-    const parts = pathname
+    return pathname
       .slice(SVIX_BASE_PATH.length)
       .split("/")
       .filter(Boolean)
       .map((p) => decodeURIComponent(p));
-    return parts.some((p) => textProblem(p) !== null) ? null : parts;
   } catch {
     return null;
   }
+}
+
+/** Path parameters that cannot name anything (text PostgreSQL cannot hold, or too long): 422 naming them. */
+function paramProblems(params: Record<string, string>) {
+  return Object.entries(params).flatMap(([name, value]) => {
+    const msg = textProblem(value) ?? (value.length > 256 ? "is too long" : null);
+    return msg ? [{ loc: [name], msg }] : [];
+  });
 }
 
 let table: CompiledRoute[] | null = null;
@@ -129,10 +139,8 @@ async function dispatch(base: RequestContext<unknown>, caller: Caller): Promise<
   }
   const { route } = found.c;
   const params = found.params!;
-  for (const [name, value] of Object.entries(params)) {
-    const problem = textProblem(value) ?? (value.length > 256 ? "is too long" : null);
-    if (problem) throw svixValidationError("path", [{ loc: [name], msg: problem }]);
-  }
+  const problems = paramProblems(params);
+  if (problems.length > 0) throw svixValidationError("path", problems);
   const principal =
     route.auth === "none" ? (null as unknown as SvixPrincipal) : await authenticateSvixRequest(req);
   caller.principal = principal;

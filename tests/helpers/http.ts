@@ -48,3 +48,38 @@ export async function callRoute<T = any>(
   }
   return { status: res.status, headers: res.headers, body: parsed as T };
 }
+
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/**
+ * `api(method, path, body?, headers?)` over real HTTP against a server on 127.0.0.1 with an API
+ * key (read when called: both are usually set in `beforeAll`). An object body is sent as JSON, a
+ * string or bytes as they are, with `content-type: application/json` unless `headers` say
+ * otherwise; the answer's body is parsed as JSON (null when empty).
+ */
+export function apiOverHttp(target: () => { url: string; key: string }) {
+  return async function api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiAnswer> {
+    const { url, key } = target();
+    const raw = body instanceof Uint8Array || typeof body === "string";
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+  };
+}

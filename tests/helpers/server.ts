@@ -45,9 +45,25 @@ export interface StartOptions {
 }
 
 const running = new Set<RunningServer>();
+const tempDirs = new Set<string>();
 
+/**
+ * A fresh `hookline-<label>-*` directory under the temp folder. It is removed when the test file
+ * ends (tests/setup/temp-dirs.ts: after the file's own hooks and after every server is stopped),
+ * whether its tests passed or not.
+ */
 export function tempDataDir(label = "data"): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `hookline-${label}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hookline-${label}-`));
+  tempDirs.add(dir);
+  return dir;
+}
+
+/** Removes every directory `tempDataDir` made. Stop what runs in them first (`stopAllServers`). */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    tempDirs.delete(dir);
+  }
 }
 
 function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {

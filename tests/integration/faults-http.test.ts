@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../helpers/db";
 import { startRouteServer, type RouteServer } from "../helpers/route-server";
+import { apiOverHttp } from "../helpers/http";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { hashToken } from "@/lib/crypto/secrets";
 
@@ -28,29 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function api(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const raw = body instanceof Uint8Array || typeof body === "string";
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    headers: res.headers,
-    body: text ? (JSON.parse(text) as any) : null,
-  };
-}
+const api = apiOverHttp(() => ({ url: server.url, key }));
 
 async function issueTicket(slug = SLUG): Promise<string> {
   const res = await api("POST", "/api/v1/session/tickets", {

@@ -7,6 +7,7 @@ import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../helpers/db";
 import { startRouteServer, type RouteServer } from "../helpers/route-server";
+import { apiOverHttp } from "../helpers/http";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { setJobDriver } from "@/lib/jobs/job-driver";
 
@@ -22,28 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function api(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    headers: res.headers,
-    body: text ? (JSON.parse(text) as any) : null,
-  };
-}
+const api = apiOverHttp(() => ({ url: server.url, key }));
 const fieldsOf = (body: any): string[] =>
   body.error.details.fields.map((f: { field: string }) => f.field);
 

@@ -400,8 +400,8 @@ describe("bad input", () => {
       ["GET", `${a}/msg?before=yesterday`, undefined, 422],
       ["GET", `${a}/msg?event_types=bad%20name`, undefined, 422],
       ["GET", `${a}/msg?with_content=maybe`, undefined, 422],
-      ["GET", `${a}/msg/%00abc`],
-      ["GET", `${a}/msg/${"x".repeat(5000)}`],
+      ["GET", `${a}/msg/%00abc`, undefined, 422],
+      ["GET", `${a}/msg/${"x".repeat(5000)}`, undefined, 422],
       ["DELETE", `${a}/msg/msg_nope/content`, undefined, 404],
       ["GET", `${a}/attempt/endpoint/${endpoint.id}?status=9`, undefined, 422],
       ["GET", `${a}/attempt/endpoint/${endpoint.id}?status_code_class=123`, undefined, 422],
@@ -444,6 +444,17 @@ describe("bad input", () => {
       else
         expect(json, what).toMatchObject({ code: expect.any(String), detail: expect.any(String) });
     }
+    // A path parameter that cannot name anything is refused by name, with the others.
+    const bad = await checked.fetch(`${server.url}/api/v1/app/%00/msg/${"x".repeat(300)}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(bad.status).toBe(422);
+    expect(
+      ((await bad.json()) as { detail: { loc: string[] }[] }).detail.map((d) => d.loc),
+    ).toEqual([
+      ["path", "app_id"],
+      ["path", "msg_id"],
+    ]);
     // Nothing refused was written.
     expect(await db().prisma.event.count({ where: { appId: app.id } })).toBe(1);
     expect(await db().prisma.operationalWebhookEndpoint.count({ where: { url: "http://x" } })).toBe(

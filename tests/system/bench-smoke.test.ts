@@ -6,13 +6,11 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers/server";
+import { describe, expect, it } from "vitest";
+import { ROOT, tempDataDir } from "../helpers/server";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hookline-bench-smoke-"));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = tempDataDir("bench-smoke");
 
 function runBench(
   args: string[],
