@@ -35,7 +35,13 @@ export function createDatabase(url: string, options: { max?: number } = {}): Dat
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Prisma's defaults (2 s to start an interactive transaction, 5 s to finish it) are tighter
+  // than the pool's own limits: on a busy machine a transaction gave up waiting for a
+  // connection the pool would still have handed out.
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    transactionOptions: { maxWait: dbAcquireTimeoutMs, timeout: dbStatementTimeoutMs },
+  });
   return {
     prisma,
     pool,
