@@ -71,8 +71,10 @@ test("framed on an allowed origin, the portal logs in with a ticket and works", 
 
   const portal = page.frameLocator("#hookline-portal");
   await expect(portal.getByRole("heading", { name: "Endpoints", level: 1 })).toBeVisible();
-  // embed=1: no header or navigation; theme=dark from the query string beats the app's light.
-  await expect(portal.getByRole("navigation", { name: "Webhooks" })).toHaveCount(0);
+  // embed=1: no header (the host has one), compact navigation; theme=dark from the query string
+  // beats the app's light.
+  await expect(portal.getByTestId("portal-app-name")).toHaveCount(0);
+  await expect(portal.getByRole("navigation", { name: "Webhooks" })).toBeVisible();
   await expect(portal.locator(".hl-portal")).toHaveAttribute("data-theme", "dark");
   await expect(portal.locator(".hl-portal")).toHaveAttribute("data-framed", "true");
   await expect(portal.locator(".hl-portal")).toHaveAttribute("style", /--hl-brand:\s*#be185d/);

@@ -238,9 +238,10 @@ test("analytics show the counts, over time and per endpoint", async ({ page }, t
 test("a single page embeds on its own: deliveries without navigation", async ({
   page,
 }, testInfo) => {
-  await openPortal(page, "/portal/deliveries?embed=1&status=failed");
+  // embed=1 keeps compact tabs (every page reachable); nav=0 drops them for a single page.
+  await openPortal(page, "/portal/deliveries?embed=1&nav=0&status=failed");
   await expect(page).toHaveURL(
-    /\/portal\/deliveries\?(?=.*embed=1)(?=.*status=failed)(?!.*ticket=)/,
+    /\/portal\/deliveries\?(?=.*embed=1)(?=.*nav=0)(?=.*status=failed)(?!.*ticket=)/,
   );
   await expect(page.getByRole("navigation", { name: "Webhooks" })).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();

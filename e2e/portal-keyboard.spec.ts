@@ -97,38 +97,45 @@ test("create an endpoint, test it, pause and enable it with the keyboard", async
   await expect(page.getByTestId("toast")).toHaveCount(0);
 });
 
-test("leaving an endpoint's page with unsaved edits asks first", async ({ page }) => {
+test("leaving an endpoint's page with unsaved edits asks first, in the portal's own dialog", async ({
+  page,
+}) => {
   const ticket = await backend.ticket(slug);
   await page.goto(`/portal/endpoints?ticket=${encodeURIComponent(ticket)}`);
   await page.getByTestId("endpoint-row").first().getByRole("link").click();
   const form = page.getByTestId("edit-endpoint-form");
   await form.getByLabel("Description").fill("Edited, not saved");
-  const asked: string[] = [];
-  page.once("dialog", (d) => {
-    asked.push(d.message());
+  // Not the browser's confirm() (inside a frame it is titled with the portal's address).
+  const browserDialogs: string[] = [];
+  page.on("dialog", (d) => {
+    browserDialogs.push(d.message());
     void d.dismiss();
   });
-  await page
-    .getByRole("navigation", { name: "Webhooks" })
-    .getByRole("link", { name: "Deliveries" })
-    .click();
-  await expect.poll(() => asked.length).toBe(1);
-  expect(asked[0]).toContain("unsaved changes");
-  // Stayed, with the edit.
+  const nav = page.getByRole("navigation", { name: "Webhooks" });
+  await nav.getByRole("link", { name: "Deliveries" }).click();
+  const ask = page.getByRole("dialog", { name: "Leave without saving?" });
+  await expect(ask).toContainText("unsaved changes");
+  // Stay has the first focus; Escape stays too.
+  await expect(ask.getByRole("button", { name: "Stay on this page" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(ask).toBeHidden();
   await expect(form.getByLabel("Description")).toHaveValue("Edited, not saved");
+  // Asked again, Leave goes where the link pointed.
+  await nav.getByRole("link", { name: "Analytics" }).click();
+  await ask.getByRole("button", { name: "Leave" }).click();
+  await expect(page.getByRole("heading", { name: "Analytics", level: 1 })).toBeVisible();
+  expect(browserDialogs).toEqual([]);
+
   // Saved: leaving asks nothing.
+  await page.goto(`/portal/endpoints`);
+  await page.getByTestId("endpoint-row").first().getByRole("link").click();
+  await form.getByLabel("Description").fill("Edited and saved");
   await form.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByTestId("toast").filter({ hasText: "Endpoint saved" })).toBeVisible();
-  page.once("dialog", (d) => {
-    asked.push(d.message());
-    void d.dismiss();
-  });
-  await page
-    .getByRole("navigation", { name: "Webhooks" })
-    .getByRole("link", { name: "Deliveries" })
-    .click();
+  await nav.getByRole("link", { name: "Deliveries" }).click();
   await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
-  expect(asked).toHaveLength(1);
+  await expect(ask).toHaveCount(0);
+  expect(browserDialogs).toEqual([]);
 });
 
 test("replay one delivery and bulk-replay failures with the keyboard; Back closes the drawer", async ({

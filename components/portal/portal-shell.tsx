@@ -2,8 +2,9 @@
 /**
  * The hosted portal's frame: the Hookline hooks provider, the ticket exchange (any portal URL may
  * carry `?ticket=`; it is dropped from the URL once used), the session gate, theme and brand
- * colour, the navigation (hidden with `?embed=1`) and, inside an iframe, the height messages to
- * the parent window.
+ * colour, the navigation (compact tabs with `?embed=1`, none with `&nav=0`), focus on the main
+ * heading after a page change and, inside an iframe, the height messages to the parent window
+ * and the host's viewport messages (lib/portal/viewport.ts).
  */
 import { QueryCache, QueryClient } from "@tanstack/react-query";
 import Link from "next/link";
@@ -37,7 +38,9 @@ import {
   type PortalTheme,
 } from "@/lib/portal/embed";
 import type { InitialBranding } from "@/lib/portal/server-branding";
+import { listenToHost } from "@/lib/portal/viewport";
 import { AccessNeeded, type AccessReason } from "@/components/portal/access-needed";
+import { LeaveDialog } from "@/components/portal/leave-dialog";
 import { ToastProvider } from "@/components/portal/toast";
 import { cx, focusRing, LoadingBlock, Skeleton } from "@/components/portal/ui";
 
@@ -132,6 +135,7 @@ function Frame({
   const pathname = usePathname();
   const router = useRouter();
   const embed = isEmbed(searchParams.get("embed"));
+  const hideNav = embed && searchParams.get("nav") === "0";
   const urlTicket = searchParams.get("ticket");
 
   // The ticket is kept after it leaves the URL, so the outcome of its exchange stays visible.
@@ -188,6 +192,8 @@ function Frame({
   const rootRef = useRef<HTMLDivElement>(null);
   const embedOrigins = app ? app.embed_origins : null;
   useResizeMessages(rootRef, framed, embedOrigins);
+  useEffect(() => (framed ? listenToHost() : undefined), [framed]);
+  useFocusHeadingOnNavigate(pathname);
 
   const access: AccessReason | null = ended
     ? "ended"
@@ -222,7 +228,12 @@ function Frame({
   } else if (!ctx || (entryPage && session.hasSession)) {
     body = <LoadingBlock label={ticket ? "Opening your webhook settings…" : "Loading…"} rows={4} />;
   } else {
-    body = <PortalContext.Provider value={ctx}>{children}</PortalContext.Provider>;
+    body = (
+      <PortalContext.Provider value={ctx}>
+        {children}
+        <LeaveDialog />
+      </PortalContext.Provider>
+    );
   }
 
   return (
@@ -248,7 +259,16 @@ function Frame({
         >
           Skip to content
         </a>
-        {!embed ? (
+        {embed ? (
+          !hideNav && app && !access && !entryPage ? (
+            <nav
+              aria-label="Webhooks"
+              className="mx-auto w-full max-w-6xl border-b border-(--hl-border) px-2 sm:px-4"
+            >
+              <NavTabs pathname={pathname} href={href} compact />
+            </nav>
+          ) : null
+        ) : (
           <Header
             name={name}
             logo={logo}
@@ -265,7 +285,7 @@ function Frame({
                 : undefined
             }
           />
-        ) : null}
+        )}
         <main
           id="portal-main"
           tabIndex={-1}
@@ -349,35 +369,93 @@ function Header({
         ) : null}
       </div>
       <nav aria-label="Webhooks" className="mx-auto max-w-6xl px-2 sm:px-4">
-        {showNav ? (
-          <ul className="-mb-px flex flex-wrap gap-x-1 pt-2">
-            {NAV.map((item) => {
-              const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
-              return (
-                <li key={item.href} className="shrink-0">
-                  <Link
-                    href={href(item.href)}
-                    aria-current={active ? "page" : undefined}
-                    className={cx(
-                      "inline-block rounded-t-md border-b-2 px-3 py-2.5 text-sm font-medium",
-                      active
-                        ? "border-(--hl-brand) text-(--hl-fg)"
-                        : "border-transparent text-(--hl-muted) hover:border-(--hl-border-strong) hover:text-(--hl-fg)",
-                      focusRing,
-                    )}
-                  >
-                    {item.label}
-                  </Link>
-                </li>
-              );
-            })}
-          </ul>
-        ) : (
-          <div className="h-3" />
-        )}
+        {showNav ? <NavTabs pathname={pathname} href={href} /> : <div className="h-3" />}
       </nav>
     </header>
   );
+}
+
+/**
+ * The portal's pages as tabs, on one line (a narrow screen scrolls them sideways rather than
+ * wrapping them onto a second line).
+ */
+function NavTabs({
+  pathname,
+  href,
+  compact = false,
+}: {
+  pathname: string;
+  href: (p: string) => string;
+  compact?: boolean;
+}) {
+  return (
+    <ul
+      className={cx(
+        "-mb-px flex flex-nowrap gap-x-1 overflow-x-auto [scrollbar-width:none]",
+        compact ? "pt-1" : "pt-2",
+      )}
+    >
+      {NAV.map((item) => {
+        const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+        return (
+          <li key={item.href} className="shrink-0">
+            <Link
+              href={href(item.href)}
+              aria-current={active ? "page" : undefined}
+              className={cx(
+                "inline-block rounded-t-md border-b-2 text-sm font-medium whitespace-nowrap",
+                compact ? "px-2.5 py-2" : "px-3 py-2.5",
+                active
+                  ? "border-(--hl-brand) text-(--hl-fg)"
+                  : "border-transparent text-(--hl-muted) hover:border-(--hl-border-strong) hover:text-(--hl-fg)",
+                focusRing,
+              )}
+            >
+              {item.label}
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/**
+ * After the user moves to another page, focus goes to its main heading (once it is rendered),
+ * so keyboard and screen reader users start on the new page rather than on <body> or on the
+ * link they left. Not on the first page (focus stays with the host page) nor when a dialog has
+ * focus (a deep link that opens the drawer).
+ */
+function useFocusHeadingOnNavigate(pathname: string) {
+  const previous = useRef<string | null>(null);
+  useEffect(() => {
+    const from = previous.current;
+    previous.current = pathname;
+    if (from === null || from === pathname || ENTRY_PATHS.has(from)) return;
+    const main = document.getElementById("portal-main");
+    if (!main) return;
+    const tryFocus = () => {
+      const active = document.activeElement;
+      if (active?.closest("dialog[open]")) return true;
+      const heading = main.querySelector<HTMLElement>("h1");
+      if (!heading) return false;
+      if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+      heading.classList.add("focus:outline-none");
+      heading.focus({ preventScroll: isFramed() });
+      return true;
+    };
+    if (tryFocus()) return;
+    const observer = new MutationObserver(() => {
+      if (tryFocus()) stop();
+    });
+    const timer = setTimeout(() => stop(), 10_000);
+    const stop = () => {
+      observer.disconnect();
+      clearTimeout(timer);
+    };
+    observer.observe(main, { childList: true, subtree: true });
+    return stop;
+  }, [pathname]);
 }
 
 /**
@@ -399,20 +477,25 @@ function useResizeMessages(
     const root = rootRef.current;
     if (!framed || !root) return;
     let last = -1;
-    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const post = () => {
+      timer = undefined;
+      let height = root.getBoundingClientRect().height;
+      for (const dialog of root.querySelectorAll("dialog[open]")) {
+        height = Math.max(height, dialog.getBoundingClientRect().bottom + 16);
+      }
+      height = Math.ceil(height);
+      if (height !== last) {
+        last = height;
+        postHeightToParent(height, origins.current);
+      }
+    };
+    // Batched on a timer, not a frame callback: Chromium runs no frame callbacks (nor resize
+    // observations) in a cross-site frame that is off screen, so a frame first shown below the
+    // fold would keep its first height until scrolled to. DOM changes (data arriving) are seen
+    // by the MutationObserver, and the measurement forces layout, so it is right even there.
     const measure = () => {
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => {
-        let height = root.getBoundingClientRect().height;
-        for (const dialog of root.querySelectorAll("dialog[open]")) {
-          height = Math.max(height, dialog.getBoundingClientRect().bottom + 16);
-        }
-        height = Math.ceil(height);
-        if (height !== last) {
-          last = height;
-          postHeightToParent(height, origins.current);
-        }
-      });
+      timer ??= setTimeout(post, 0);
     };
     const resize = new ResizeObserver(measure);
     resize.observe(root);
@@ -425,15 +508,23 @@ function useResizeMessages(
     mutations.observe(root, {
       subtree: true,
       childList: true,
+      characterData: true,
       attributes: true,
-      attributeFilter: ["open"],
     });
+    // Late images (the logo), fonts and window size changes move the height without a mutation.
+    window.addEventListener("load", measure);
+    window.addEventListener("resize", measure);
+    root.addEventListener("load", measure, true);
+    void document.fonts?.ready.then(measure);
     postToParent({ type: "hookline:ready", path: window.location.pathname }, null);
     measure();
     return () => {
-      cancelAnimationFrame(frame);
+      clearTimeout(timer);
       resize.disconnect();
       mutations.disconnect();
+      window.removeEventListener("load", measure);
+      window.removeEventListener("resize", measure);
+      root.removeEventListener("load", measure, true);
     };
   }, [framed, rootRef]);
   // The targets may narrow once the session is known: post the height again to them.

@@ -60,9 +60,22 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   }
 
   const host = useSyncExternalStore(subscribeModals, topModal, () => null);
-  const style: CSSProperties | undefined = band
-    ? { top: band.top + band.height - 16, bottom: "auto", transform: "translateY(-100%)" }
-    : undefined;
+  // Beside an open drawer (on the page it covers) when there is room, not over its content.
+  const drawer = host?.closest<HTMLElement>("dialog[data-variant='drawer']") ?? null;
+  const drawerWidth = drawer?.getBoundingClientRect().width ?? 0;
+  const beside =
+    drawer && typeof window !== "undefined" && window.innerWidth - drawerWidth >= 320
+      ? { right: drawerWidth }
+      : undefined;
+  const style: CSSProperties | undefined =
+    band || beside
+      ? {
+          ...(band
+            ? { top: band.top + band.height - 16, bottom: "auto", transform: "translateY(-100%)" }
+            : {}),
+          ...beside,
+        }
+      : undefined;
   const region = (
     <div
       aria-live="polite"
@@ -87,11 +100,18 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   );
 }
 
+/** How long a toast stays: its own clock, which another toast arriving does not restart. */
+export const TOAST_MS = 4000;
+
 function ToastItem({ toast, onDone }: { toast: Toast; onDone: () => void }) {
+  const done = useRef(onDone);
   useEffect(() => {
-    const t = setTimeout(onDone, 4000);
+    done.current = onDone;
+  });
+  useEffect(() => {
+    const t = setTimeout(() => done.current(), Math.max(0, toast.at + TOAST_MS - Date.now()));
     return () => clearTimeout(t);
-  }, [onDone]);
+  }, [toast.at]);
   return (
     <div
       data-testid="toast"

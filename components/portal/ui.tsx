@@ -17,8 +17,15 @@ import {
   type TextareaHTMLAttributes,
 } from "react";
 import { errorMessage, requestIdOf } from "@/lib/portal/field-errors";
-import { isFramed } from "@/lib/portal/embed";
-import { placeInBand, visibleBandFor, type VisibleBand } from "@/lib/portal/viewport";
+import { DateTimeField } from "@/components/portal/date-time-field";
+import { isFramed, postToParent, rememberedEmbedOrigins } from "@/lib/portal/embed";
+import {
+  hostBand,
+  placeInBand,
+  subscribeHostViewport,
+  visibleBandFor,
+  type VisibleBand,
+} from "@/lib/portal/viewport";
 
 export function cx(...classes: (string | false | null | undefined)[]): string {
   return classes.filter(Boolean).join(" ");
@@ -379,6 +386,36 @@ export const TextField = forwardRef<
 ) {
   const autoId = useId();
   const id = givenId ?? autoId;
+  if (input.type === "datetime-local") {
+    // One text field instead of the browser's segmented control (date-time-field.tsx).
+    const { type: _type, value, ...rest } = input;
+    void _type;
+    return (
+      <DateTimeField
+        ref={ref}
+        id={id}
+        hint={hint}
+        error={error}
+        value={typeof value === "string" ? value : ""}
+        aria-required={required || undefined}
+        className={(shown) => controlClass(shown, "h-10 min-w-[12.5rem] font-mono tabular-nums")}
+        shell={(parts) => (
+          <FieldShell
+            id={parts.id}
+            label={label}
+            hint={parts.hint}
+            error={parts.error}
+            required={required}
+            className={className}
+            labelHidden={labelHidden}
+          >
+            {parts.input}
+          </FieldShell>
+        )}
+        {...rest}
+      />
+    );
+  }
   return (
     <FieldShell
       id={id}
@@ -474,9 +511,13 @@ const openModals: HTMLElement[] = [];
 const modalListeners = new Set<() => void>();
 function setModalOpen(dialog: HTMLElement | null, isOpen: boolean) {
   if (!dialog) return;
+  const before = openModals.length;
   const i = openModals.indexOf(dialog);
   if (i >= 0) openModals.splice(i, 1);
   if (isOpen) openModals.push(dialog);
+  // The host keeps its page still while a dialog is open (docs/embedding.md).
+  if ((before === 0) !== (openModals.length === 0))
+    postToParent({ type: "hookline:modal", open: openModals.length > 0 }, rememberedEmbedOrigins());
   modalListeners.forEach((l) => l());
 }
 export function subscribeModals(listener: () => void): () => void {
@@ -573,8 +614,17 @@ export function Modal({
       } else {
         show();
       }
+      // While open, it follows the part of the frame the host shows (the host scrolled, or its
+      // window changed size).
+      const stopFollowing = isFramed()
+        ? subscribeHostViewport(() => {
+            const band = hostBand();
+            if (band && dialog.open) placeModal(dialog, band, variant === "drawer");
+          })
+        : () => {};
       return () => {
         cancelled = true;
+        stopFollowing();
         if (dialog.open) dialog.close();
         setModalOpen(toastSlot, false);
         // Back to what opened it; if that is gone (a deleted row), to the page's main region.
@@ -596,6 +646,7 @@ export function Modal({
       aria-labelledby={titleId}
       aria-describedby={description ? descId : undefined}
       data-testid={testId}
+      data-variant={variant}
       onCancel={(e) => {
         e.preventDefault();
         onCloseRef.current();

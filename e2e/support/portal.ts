@@ -3,7 +3,9 @@
  * webhook receiver, a host page on another origin that frames the portal, and screenshots in
  * both themes.
  */
+import fs from "node:fs";
 import http from "node:http";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import {
   expect,
@@ -129,8 +131,8 @@ export async function startReceiver(status = 200): Promise<Receiver> {
 
 /**
  * The host page of docs/embedding.md, served on `http://localhost:<port>` (another site than
- * the portal's 127.0.0.1). `GET /?src=<portal url>` frames it and records the portal's messages
- * in `window.__hookline`.
+ * the portal's 127.0.0.1). `GET /?src=<portal url>` frames it with the doc's own snippet, under
+ * a sticky header 51 px tall, and records the portal's messages in `window.__hookline`.
  */
 export interface HostPage {
   origin: string;
@@ -138,35 +140,48 @@ export interface HostPage {
   close(): Promise<void>;
 }
 
+/** Height of the host page's sticky header (CSS px). */
+export const HOST_HEADER = 51;
+
+const DOC = path.resolve(import.meta.dirname, "..", "..", "docs", "embedding.md");
+const DOC_SRC = "https://hooks.example.com/portal?ticket=TICKET&embed=1";
+
+/** The copy-paste snippet of docs/embedding.md (the html between its host-snippet markers). */
+export function hostSnippet(): string {
+  const doc = fs.readFileSync(DOC, "utf8");
+  const m = /<!-- host-snippet:start -->\s*```html\n([\s\S]*?)```\s*<!-- host-snippet:end -->/.exec(
+    doc,
+  );
+  if (!m || !m[1]!.includes(DOC_SRC)) throw new Error("docs/embedding.md: host snippet not found");
+  return m[1]!;
+}
+
 /** `spacer`: px of host content above the frame (to put the portal's top near the viewport's bottom). */
 export function hostPageHtml(src: string, spacer = 0): string {
   const attr = src.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+  const snippet = hostSnippet()
+    .replace(DOC_SRC.replace(/&/g, "&amp;"), attr)
+    .replace(DOC_SRC, attr);
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Acme — Settings</title>
-<style>body{margin:0;font-family:system-ui,sans-serif;background:#fafafa} header{padding:16px 24px;background:#111;color:#fff} main{max-width:1000px;margin:24px auto;padding:0 16px} iframe{display:block;width:100%;border:0;height:400px;background:transparent}</style>
+<style>body{margin:0;font-family:system-ui,sans-serif;background:#fafafa} #app-header{position:sticky;top:0;z-index:10;box-sizing:border-box;height:${HOST_HEADER}px;padding:16px 24px;background:#111;color:#fff} main{max-width:1000px;margin:24px auto;padding:0 16px}</style>
 </head>
 <body>
-<header>Acme — Settings › Webhooks</header>
+<header id="app-header">Acme — Settings › Webhooks</header>
 <main>
 ${spacer > 0 ? `<p style="height:${Math.floor(spacer)}px;margin:0">Your account settings…</p>` : ""}
-<iframe id="hookline-portal" title="Webhook settings" src="${attr}" allow="clipboard-write"></iframe>
-</main>
 <script>
+  // The test's recorder: every hookline message the host page receives.
   window.__hookline = [];
-  const frame = document.getElementById("hookline-portal");
-  const portalOrigin = new URL(frame.src).origin;
   window.addEventListener("message", (event) => {
-    if (event.origin !== portalOrigin || event.source !== frame.contentWindow) return;
     const msg = event.data;
-    if (!msg || typeof msg.type !== "string" || !msg.type.startsWith("hookline:")) return;
-    window.__hookline.push(msg);
-    if (msg.type === "hookline:resize" && typeof msg.height === "number") frame.style.height = msg.height + "px";
-    if (msg.type === "hookline:scroll-into-view" && typeof msg.top === "number") {
-      window.scrollTo({ top: window.scrollY + frame.getBoundingClientRect().top + msg.top - 16, behavior: "instant" });
-    }
+    if (msg && typeof msg.type === "string" && msg.type.startsWith("hookline:")) window.__hookline.push(msg);
   });
 </script>
+${snippet}
+<p style="height:400px;margin:0">More settings below the portal…</p>
+</main>
 </body>
 </html>`;
 }

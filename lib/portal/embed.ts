@@ -3,7 +3,8 @@
  * inside the portal so a framed portal keeps them):
  *
  * - `theme=light|dark|auto` — overrides the app's `branding.theme` (default auto: the OS setting)
- * - `embed=1` — hides the portal's header and navigation, for single-page embeds
+ * - `embed=1` — no header of its own (the host page has one): compact navigation tabs only
+ * - `nav=0` — with `embed=1`, no navigation either, for a single page inside the host's own UI
  * - svix-react's `AppPortal` parameters: `darkMode=true|auto` (a `theme` of dark or auto when no
  *   `theme` is given) and `primaryColor` (`#rrggbb`, over the app's `branding.primary_color`);
  *   its `icon` and `fontFamily` are ignored: the app's branding keeps its logo, and the portal
@@ -13,7 +14,7 @@
  */
 export type PortalTheme = "light" | "dark" | "auto";
 
-export const KEPT_PARAMS = ["theme", "embed", "darkMode", "primaryColor"] as const;
+export const KEPT_PARAMS = ["theme", "embed", "nav", "darkMode", "primaryColor"] as const;
 
 export function parseTheme(value: string | null | undefined): PortalTheme | null {
   return value === "light" || value === "dark" || value === "auto" ? value : null;
@@ -103,6 +104,8 @@ export type PortalMessage =
   | { type: "hookline:navigate"; path: string }
   | { type: "hookline:access-needed"; reason: "no_ticket" | "invalid_ticket" | "session_expired" }
   | { type: "hookline:scroll-into-view"; top: number; height: number }
+  /** A dialog or the drawer opened (`open: true`) or the last one closed: lock the host's scroll. */
+  | { type: "hookline:modal"; open: boolean }
   /** svix-react's `AppPortal` resizes its frame on this one only. */
   | { type: "svix.iframe-resizer-height"; payload: { height: number } };
 
@@ -157,4 +160,60 @@ export function postToParent(message: PortalMessage, embedOrigins: readonly stri
 export function postHeightToParent(height: number, embedOrigins: readonly string[] | null): void {
   postToParent({ type: "hookline:resize", height }, embedOrigins);
   postToParent({ type: "svix.iframe-resizer-height", payload: { height } }, embedOrigins);
+}
+
+/**
+ * The host's message to the portal (docs/embedding.md): where the frame is in the host's
+ * viewport and how much of that viewport the host's own fixed parts (a sticky header, a cookie
+ * bar) cover. Sent on load, on scroll and resize, and in answer to any `hookline:` message.
+ */
+export interface HostViewport {
+  /** The frame's top relative to the host's viewport (`getBoundingClientRect().top`). */
+  frameTop: number;
+  /** The host's viewport height (`innerHeight`). */
+  viewportHeight: number;
+  /** CSS px covered at the top and bottom of the host's viewport. */
+  insetTop: number;
+  insetBottom: number;
+}
+
+const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/** A `hookline:viewport` message's geometry, or null for anything else. */
+export function parseHostViewport(data: unknown): HostViewport | null {
+  if (!data || typeof data !== "object") return null;
+  const m = data as Record<string, unknown>;
+  if (m.type !== "hookline:viewport" || !finite(m.frameTop) || !finite(m.viewportHeight))
+    return null;
+  const insets = (m.insets ?? {}) as Record<string, unknown>;
+  const inset = (v: unknown) =>
+    finite(v) ? Math.min(Math.max(0, v), m.viewportHeight as number) : 0;
+  return {
+    frameTop: m.frameTop,
+    viewportHeight: Math.max(0, m.viewportHeight),
+    insetTop: inset(insets.top),
+    insetBottom: inset(insets.bottom),
+  };
+}
+
+/**
+ * The vertical band of the frame (frame CSS px) that the host shows and does not cover:
+ * `{ top, height }` of the frame between the host's insets.
+ */
+export function bandOfHostViewport(
+  v: HostViewport,
+  frameHeight: number,
+): { top: number; height: number } {
+  const top = Math.min(frameHeight, Math.max(0, v.insetTop - v.frameTop));
+  const bottom = Math.max(0, Math.min(frameHeight, v.viewportHeight - v.insetBottom - v.frameTop));
+  return { top, height: Math.max(0, bottom - top) };
+}
+
+/** Whether a message to the portal comes from its embedding page (and one the app allows). */
+export function fromEmbedder(event: MessageEvent, embedOrigins: readonly string[] | null): boolean {
+  if (typeof window === "undefined" || event.source !== window.parent || window.parent === window)
+    return false;
+  if (!embedOrigins) return true;
+  const allowed = embedOrigins.map((o) => o.replace(/\/+$/, ""));
+  return event.origin === window.location.origin || allowed.includes(event.origin);
 }

@@ -4,6 +4,7 @@ import {
   atEditedDate,
   inFormWords,
   isRetryableError,
+  plainWords,
   sortFieldErrors,
   under,
 } from "./field-errors";
@@ -62,5 +63,40 @@ describe("field errors in the form's own words", () => {
       false,
     ]);
     expect(isRetryableError(new Error("x"))).toBe(false);
+  });
+});
+
+describe("a validator's wording in words for people", () => {
+  const errorWith = (fields: { field: string; message: string }[]) =>
+    Object.assign(Object.create(HooklineError.prototype) as HooklineError, {
+      details: { fields },
+    });
+
+  it("turns raw zod text into a predicate", () => {
+    expect(plainWords("Invalid input: expected number, received string")).toBe("must be a number");
+    expect(plainWords("Invalid input: expected string, received undefined")).toBe("is required");
+    expect(plainWords("is required")).toBe("is required");
+    expect(plainWords("Too big: expected number to be <=20")).toBe("must be at most 20");
+    expect(plainWords("Too small: expected number to be >0")).toBe("must be more than 0");
+    expect(plainWords("Too small: expected string to have >=1 characters")).toBe("is required");
+    expect(plainWords('Invalid option: expected one of "a"|"b"')).toBe("must be one of a, b");
+    expect(plainWords("is before start_date")).toBeNull();
+  });
+
+  it("names the field in the form's words", () => {
+    const sorted = sortFieldErrors(
+      errorWith([
+        { field: "max_retries", message: "Invalid input: expected number, received string" },
+        { field: "url", message: "is required" },
+        { field: "rate_limit", message: "Too small: expected number to be >0" },
+      ]),
+      { max_retries: under("max_retries"), url: under("url") },
+      { max_retries: "Retries", url: "Endpoint URL" },
+    );
+    expect(sorted.fields).toEqual({
+      max_retries: "Retries must be a number.",
+      url: "Endpoint URL is required.",
+    });
+    expect(sorted.rest).toEqual(["Rate limit must be more than 0."]);
   });
 });

@@ -41,8 +41,20 @@ export function sortFieldErrors(
   const rest: string[] = [];
   const list = fieldErrorsOf(err);
   for (const { field, message: raw } of list) {
-    const message = inFormWords(raw, labels);
     const key = Object.keys(claims).find((k) => claims[k]!(field));
+    const plain = plainWords(raw);
+    if (plain !== null) {
+      // A validator's own wording: a sentence that names the field, in the form's words.
+      const sub = key ? fieldLabel(field, key) : "";
+      const name = sub
+        ? `${labels[key!] ?? key} ${sub.trim()}`
+        : (labels[key ?? field] ?? labels[field] ?? humanField(field));
+      const sentence = `${name} ${plain}.`;
+      if (key) fields[key] = fields[key] ? `${fields[key]} ${sentence}` : sentence;
+      else rest.push(sentence);
+      continue;
+    }
+    const message = inFormWords(raw, labels);
     if (key)
       fields[key] = fields[key]
         ? `${fields[key]}; ${fieldLabel(field, key)}${message}`
@@ -95,6 +107,60 @@ export function inFormWords(message: string, labels: Record<string, string>): st
   for (const [name, label] of Object.entries(labels))
     out = out.replace(new RegExp(`\\b${name}\\b`, "g"), label);
   return out;
+}
+
+const KINDS: Record<string, string> = {
+  number: "a number",
+  int: "a whole number",
+  bigint: "a whole number",
+  string: "text",
+  array: "a list",
+  object: "a set of named values",
+  record: "a set of named values",
+  boolean: "yes or no (true or false)",
+  date: "a date",
+};
+
+const kind = (name: string) => KINDS[name] ?? name;
+const bound = (op: string, n: string, more: string, less: string) =>
+  op === ">"
+    ? `${more} ${n}`
+    : op === "<"
+      ? `${less} ${n}`
+      : `${op.startsWith(">") ? "at least" : "at most"} ${n}`;
+
+/**
+ * A validator's raw wording ("Invalid input: expected number, received string", "Required",
+ * "Too big: expected number to be <=20") as a predicate people read ("must be a number", "is
+ * required", "must be at most 20"), or null when the message is already the server's own words.
+ */
+export function plainWords(message: string): string | null {
+  const m = message.trim();
+  let r: RegExpExecArray | null;
+  if (/^(required|is required)$/i.test(m)) return "is required";
+  if ((r = /^Invalid input: expected (\w+), received (\w+)$/.exec(m)))
+    return r[2] === "undefined" || r[2] === "null" ? "is required" : `must be ${kind(r[1]!)}`;
+  if ((r = /^Invalid input: expected (\w+)$/.exec(m))) return `must be ${kind(r[1]!)}`;
+  if ((r = /^Too (?:small|big): expected (?:number|int|bigint) to be (>=|<=|>|<)\s*(\S+)$/.exec(m)))
+    return `must be ${bound(r[1]!, r[2]!, "more than", "less than")}`;
+  if ((r = /^Too (small|big): expected string to have (>=|<=|>|<)\s*(\d+) characters?$/.exec(m))) {
+    if (r[1] === "small" && (r[3] === "1" || (r[2] === ">" && r[3] === "0"))) return "is required";
+    return `must be ${bound(r[2]!, r[3]!, "more than", "fewer than")} characters long`;
+  }
+  if ((r = /^Too (small|big): expected array to have (>=|<=|>|<)\s*(\d+) items?$/.exec(m)))
+    return `needs ${bound(r[2]!, r[3]!, "more than", "fewer than")} ${r[3] === "1" ? "entry" : "entries"}`;
+  if ((r = /^Invalid option: expected one of (.+)$/.exec(m)))
+    return `must be one of ${r[1]!.replace(/"/g, "").split("|").join(", ")}`;
+  if (/^Invalid (URL|url)$/.test(m)) return "must be a full URL, like https://example.com/webhooks";
+  if (/^Invalid input$/.test(m)) return "is not valid";
+  return null;
+}
+
+/** An API field path as words: `rate_limit` -> "Rate limit", `headers.X-Key` -> "headers.X-Key". */
+function humanField(field: string): string {
+  if (!/^[a-z_]+$/.test(field)) return field;
+  const words = field.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** A claim for a field and everything under it (`headers`, `headers.X`, `headers[0]`). */

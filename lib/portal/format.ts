@@ -72,3 +72,49 @@ export function isoToLocalInput(iso: string | null | undefined): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/* The portal's date-time text field (components/portal/date-time-field.tsx). */
+
+const DATE_TIME_TEXT = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]+|\s*,\s*)(\d{1,2}):(\d{2})\s*$/;
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** Typed text -> `YYYY-MM-DDTHH:MM`, "" for nothing, or null for a date that cannot be. */
+export function parseDateTimeText(text: string): string | null {
+  if (!text.trim()) return "";
+  const m = DATE_TIME_TEXT.exec(text);
+  if (!m) return null;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const date = new Date(y, mo - 1, d, h, mi);
+  if (
+    date.getFullYear() !== y ||
+    date.getMonth() !== mo - 1 ||
+    date.getDate() !== d ||
+    h > 23 ||
+    mi > 59
+  )
+    return null;
+  return `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}`;
+}
+
+/** `YYYY-MM-DDTHH:MM` as shown in the field. */
+export function dateTimeText(value: string): string {
+  return value.replace("T", " ");
+}
+
+let zoneLabel: string | null = null;
+
+/** "Europe/Berlin (GMT+1)": the browser's time zone, which the field's times are in. */
+export function localTimeZone(): string {
+  if (zoneLabel !== null) return zoneLabel;
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const offset = new Intl.DateTimeFormat("en-US", { timeZoneName: "shortOffset" })
+      .formatToParts(new Date())
+      .find((p) => p.type === "timeZoneName")?.value;
+    zoneLabel = offset && offset !== zone ? `${zone} (${offset})` : zone;
+    return zoneLabel;
+  } catch {
+    return "your local time";
+  }
+}

@@ -44,6 +44,15 @@ export default function EndpointsPage() {
   useEffect(() => {
     if (created) createdNotice.current?.focus();
   }, [created]);
+  // "Add endpoint" leaves with the form's arrival: focus goes to the form's first field (where
+  // the user would type next), never to <body>.
+  const newForm = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (creating)
+      newForm.current
+        ?.querySelector<HTMLElement>("input:not([disabled]), textarea, select")
+        ?.focus();
+  }, [creating]);
 
   const startCreate = () => {
     setCreated(null);
@@ -65,7 +74,7 @@ export default function EndpointsPage() {
       />
 
       {creating ? (
-        <Card className="mb-6 p-4 sm:p-6">
+        <Card className="mb-6 p-4 sm:p-6" ref={newForm}>
           <h2 className="mb-4 text-base font-semibold">New endpoint</h2>
           <EndpointForm
             testId="create-endpoint-form"
