@@ -221,6 +221,16 @@ describe("POST /apps/{slug}/replays", () => {
     expect(bad.status).toBe(422);
     expect(JSON.stringify(bad.body)).toContain("failed_or_retrying");
     expect(await db().prisma.replayTask.count({ where: { appId: outage.id } })).toBe(0);
+
+    // A task keeps the choice (cancelled at once: the runner of a later test must not take it).
+    const { dry_run: _, ...task } = range;
+    const created = await post(outage.slug, { ...task, status: "failed_or_retrying" });
+    expect(created.status).toBe(202);
+    expect(created.body).toMatchObject({ total: 5, filter: { status: "failed_or_retrying" } });
+    expect((await cancel(outage.slug, created.body.id)).status).toBe(200);
+    expect((await getTask(outage.slug, created.body.id)).body.filter.status).toBe(
+      "failed_or_retrying",
+    );
   });
 
   it("replays 5,000 failed deliveries to a receiver that now answers 200: completed with the right counts", async () => {
