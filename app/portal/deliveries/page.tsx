@@ -375,12 +375,12 @@ function DeliveryRow({
         </span>
         <span className="min-w-0">
           <code className="block truncate font-mono text-[13px]">{d.event_name}</code>
-          <code
+          <span
             className="block truncate font-mono text-xs text-(--hl-subtle)"
             data-testid="row-event-id"
           >
             {d.event_id}
-          </code>
+          </span>
         </span>
         <span className="truncate text-xs text-(--hl-muted) max-md:col-span-3 max-md:row-start-2 md:text-sm">
           {endpointUrl ?? d.endpoint_id}

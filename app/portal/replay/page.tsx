@@ -169,8 +169,11 @@ function ReplayForm() {
   const [startError, setStartError] = useState<unknown>(null);
   // The request a replay was just started for: not offered again (a double send) until the
   // filters change.
-  const [started, setStarted] = useState<{ key: string; total: number } | null>(null);
-  const justStarted = started?.key === requestKey;
+  const [started, setStarted] = useState<{ key: string; id: string; total: number } | null>(null);
+  const startedTask = tasks.find((t) => t.id === started?.id);
+  const justStarted =
+    started?.key === requestKey &&
+    (!startedTask || startedTask.status === "queued" || startedTask.status === "running");
   const current = preview?.key === requestKey ? preview : null;
   const shownError = startError ?? (previewError?.key === requestKey ? previewError.error : null);
   // Which end of the range the user changed last: a reversed range is reported there.
@@ -188,7 +191,7 @@ function ReplayForm() {
     try {
       const { data } = await session.replayDelivery(request);
       toast(`Replay started for ${formatNumber(data.total)} deliveries`);
-      setStarted({ key: requestKey, total: data.total });
+      setStarted({ key: requestKey, id: data.id, total: data.total });
       setPreview(null);
       setRecount((n) => n + 1);
       document.getElementById("replay-tasks")?.focus();
