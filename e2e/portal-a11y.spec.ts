@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { expectNoSeriousViolations } from "./support/axe";
 import { Backend, startReceiver, uniqueSlug, type Receiver } from "./support/portal";
 
 /**
@@ -9,7 +9,6 @@ import { Backend, startReceiver, uniqueSlug, type Receiver } from "./support/por
  */
 test.describe.configure({ mode: "serial" });
 
-const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -146,18 +145,6 @@ const MODES = [
   { mode: "phone", theme: "light", viewport: PHONE },
   { mode: "phone-dark", theme: "dark", viewport: PHONE },
 ] as const;
-
-async function expectNoSeriousViolations(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const serious = results.violations.filter(
-    (v) => v.impact === "serious" || v.impact === "critical",
-  );
-  const report = serious.map(
-    (v) =>
-      `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `   ${n.target.join(" ")} ${n.failureSummary?.split("\n")[1] ?? ""}`).join("\n")}`,
-  );
-  expect(report, `${label}: axe violations`).toEqual([]);
-}
 
 for (const { mode, theme, viewport } of MODES) {
   test(`every page passes axe WCAG 2.2 AA in ${mode}`, async ({ page }, testInfo) => {

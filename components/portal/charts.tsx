@@ -170,6 +170,9 @@ function useTimeAxis(points: TimeseriesPoint[], interval: TimeseriesInterval) {
   };
 }
 
+/** Deliveries not final yet: waiting for a first attempt, or retrying after failed ones. */
+const IN_PROGRESS = "Pending or retrying";
+
 /** Deliveries per bucket, stacked by outcome. */
 export function OutcomeChart({
   points,
@@ -185,14 +188,15 @@ export function OutcomeChart({
     t: p.timestamp,
     Successful: p.successful,
     Failed: p.failed,
+    [IN_PROGRESS]: p.pending,
   }));
   return (
     <ChartWithTable
       label="Deliveries by outcome per bucket"
-      columns={["Time", "Successful", "Failed"]}
+      columns={["Time", "Successful", "Failed", IN_PROGRESS]}
       rows={points
-        .filter((p) => p.successful || p.failed)
-        .map((p) => [bucketTitle(p.timestamp, interval), p.successful, p.failed])}
+        .filter((p) => p.successful || p.failed || p.pending)
+        .map((p) => [bucketTitle(p.timestamp, interval), p.successful, p.failed, p.pending])}
     >
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={data} margin={{ ...MARGIN, left: -16 }} accessibilityLayer={false}>
@@ -217,6 +221,13 @@ export function OutcomeChart({
             dataKey="Failed"
             stackId="o"
             fill="var(--hl-chart-err)"
+            isAnimationActive={false}
+            maxBarSize={28}
+          />
+          <Bar
+            dataKey={IN_PROGRESS}
+            stackId="o"
+            fill="var(--hl-chart-line-2)"
             isAnimationActive={false}
             maxBarSize={28}
             radius={[3, 3, 0, 0]}

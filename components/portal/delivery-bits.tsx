@@ -5,19 +5,24 @@ import { useState } from "react";
 import {
   useWebhookAppSession,
   useWebhookDelivery,
+  useWebhookEndpoint,
   type DeliveryAttempt,
+  type DeliveryDetail,
   type DeliveryStatus,
   type DeliverySummary,
 } from "@/lib/react";
 import { errorMessage } from "@/lib/portal/field-errors";
+import { curlCommand } from "@/lib/portal/curl";
 import { formatDateTime, formatDuration, formatRelative, prettyBody } from "@/lib/portal/format";
 import { usePortal } from "@/components/portal/portal-shell";
+import { SkipDeliveryDialog } from "@/components/portal/fifo-blocked";
 import { useToast } from "@/components/portal/toast";
 import {
   Alert,
   Badge,
   Button,
   CodeBlock,
+  CopyButton,
   cx,
   DescriptionList,
   ErrorState,
@@ -39,6 +44,8 @@ export const DELIVERY_STATUS_OPTIONS = (Object.keys(STATUS) as DeliveryStatus[])
   value: s,
   label: STATUS[s].label,
 }));
+
+export const statusLabel = (status: DeliveryStatus): string => STATUS[status]?.label ?? status;
 
 export function DeliveryStatusBadge({ status }: { status: DeliveryStatus }) {
   const s = STATUS[status] ?? { label: status, tone: "neutral" as Tone };
@@ -100,6 +107,22 @@ export function ReplayExplained({ wasRetrying }: { wasRetrying: boolean }) {
   );
 }
 
+/**
+ * When the next attempt goes, in words that agree with each other: a delivery waiting in a FIFO
+ * line has no time of its own (it goes when the one ahead of it is done); a time already past
+ * reads "due now" (it goes as soon as a worker takes it), not a past clock time.
+ */
+export function nextAttemptText(
+  d: Pick<DeliveryDetail, "status" | "next_attempt_at" | "blocked_by">,
+  now = Date.now(),
+): string | null {
+  if (d.status !== "pending" && d.status !== "retrying") return null;
+  if (d.blocked_by) return "When the delivery ahead of it in line is done";
+  if (!d.next_attempt_at) return null;
+  if (Date.parse(d.next_attempt_at) <= now) return "Due now";
+  return `${formatDateTime(d.next_attempt_at)} (${formatRelative(d.next_attempt_at, now)})`;
+}
+
 /** The delivery detail: summary, payload, and each attempt's request and response. */
 export function DeliveryDrawer({
   deliveryId,
@@ -117,6 +140,17 @@ export function DeliveryDrawer({
   const [replaying, setReplaying] = useState(false);
   const [replayError, setReplayError] = useState<unknown>(null);
   const [replayed, setReplayed] = useState<{ id: string; wasRetrying: boolean } | null>(null);
+  const [skipping, setSkipping] = useState(false);
+  const { endpoint } = useWebhookEndpoint(delivery?.endpoint_id);
+  const open = delivery?.status === "pending" || delivery?.status === "retrying";
+  const canSkip = !!delivery && open && endpoint?.ordering === "fifo";
+  const nextAttempt = delivery ? nextAttemptText(delivery) : null;
+  const deliveryHref = (id: string) =>
+    href(
+      `/portal/deliveries?delivery=${encodeURIComponent(id)}${
+        delivery ? `&endpoint_id=${encodeURIComponent(delivery.endpoint_id)}` : ""
+      }`,
+    );
 
   const replay = async () => {
     if (!delivery) return;
@@ -146,6 +180,11 @@ export function DeliveryDrawer({
         delivery ? (
           <>
             <Button onClick={onClose}>Close</Button>
+            {canSkip ? (
+              <Button variant="danger-ghost" onClick={() => setSkipping(true)}>
+                Skip…
+              </Button>
+            ) : null}
             <Button
               variant="primary"
               onClick={replay}
@@ -201,10 +240,37 @@ export function DeliveryDrawer({
                     </Link>
                   ),
                 },
+                {
+                  term: "Event",
+                  value: (
+                    <span className="flex flex-wrap items-center gap-2">
+                      <code className="font-mono text-xs break-all" data-testid="drawer-event-id">
+                        {delivery.event_id}
+                      </code>
+                      <CopyButton value={delivery.event_id} label="Copy event id" />
+                      <Link
+                        href={href(
+                          `/portal/deliveries?event_id=${encodeURIComponent(delivery.event_id)}`,
+                        )}
+                        className={cx(
+                          "rounded text-xs text-(--hl-brand-text) hover:underline",
+                          focusRing,
+                        )}
+                      >
+                        This event on every endpoint
+                      </Link>
+                    </span>
+                  ),
+                },
                 { term: "Created", value: formatDateTime(delivery.created_at) },
                 { term: "Attempts", value: delivery.attempt_count },
-                ...(delivery.next_attempt_at
-                  ? [{ term: "Next attempt", value: formatDateTime(delivery.next_attempt_at) }]
+                ...(nextAttempt
+                  ? [
+                      {
+                        term: "Next attempt",
+                        value: <span data-testid="drawer-next-attempt">{nextAttempt}</span>,
+                      },
+                    ]
                   : []),
                 ...(delivery.last_error
                   ? [
@@ -219,9 +285,16 @@ export function DeliveryDrawer({
                       {
                         term: "Waiting behind",
                         value: delivery.blocked_by.delivery_id ? (
-                          <code className="font-mono text-xs">
+                          <Link
+                            href={deliveryHref(delivery.blocked_by.delivery_id)}
+                            className={cx(
+                              "font-mono text-xs text-(--hl-brand-text) underline",
+                              focusRing,
+                            )}
+                            data-testid="waiting-behind"
+                          >
                             {delivery.blocked_by.delivery_id}
-                          </code>
+                          </Link>
                         ) : (
                           "earlier events still being fanned out"
                         ),
@@ -230,15 +303,25 @@ export function DeliveryDrawer({
                   : []),
                 {
                   term: "Webhook id",
-                  value: <code className="font-mono text-xs">{delivery.id}</code>,
+                  value: (
+                    <span className="flex flex-wrap items-center gap-2">
+                      <code className="font-mono text-xs">{delivery.id}</code>
+                      <CopyButton value={delivery.id} label="Copy webhook id" />
+                    </span>
+                  ),
                 },
               ]}
             />
           </section>
           <section aria-labelledby="delivery-payload">
-            <h3 id="delivery-payload" className="mb-2 text-sm font-semibold">
-              Payload
-            </h3>
+            <div className="mb-2 flex items-center justify-between gap-2">
+              <h3 id="delivery-payload" className="text-sm font-semibold">
+                Payload
+              </h3>
+              {delivery.payload_expired ? null : (
+                <CopyButton value={prettyBody(delivery.payload)} label="Copy payload" />
+              )}
+            </div>
             {delivery.payload_expired ? (
               <p className="text-sm text-(--hl-muted)">
                 The payload was removed by the retention policy
@@ -258,20 +341,32 @@ export function DeliveryDrawer({
             {delivery.attempts.length === 0 ? (
               <p className="text-sm text-(--hl-muted)">
                 No attempt yet
-                {delivery.next_attempt_at
-                  ? `; the first one is due ${formatRelative(delivery.next_attempt_at)}`
-                  : ""}
+                {delivery.blocked_by
+                  ? ": it waits in line behind the delivery ahead of it"
+                  : nextAttempt === "Due now"
+                    ? "; the first one is due now"
+                    : delivery.next_attempt_at && nextAttempt
+                      ? `; the first one is due ${formatRelative(delivery.next_attempt_at)}`
+                      : ""}
                 .
               </p>
             ) : (
               <ol className="space-y-3">
                 {[...delivery.attempts].reverse().map((a, i) => (
-                  <AttemptItem key={a.id} attempt={a} defaultOpen={i === 0} />
+                  <AttemptItem key={a.id} attempt={a} defaultOpen={i === 0} delivery={delivery} />
                 ))}
               </ol>
             )}
           </section>
         </div>
+      ) : null}
+      {canSkip && delivery ? (
+        <SkipDeliveryDialog
+          deliveryId={delivery.id}
+          open={skipping}
+          onClose={() => setSkipping(false)}
+          onSkipped={() => void refetch()}
+        />
       ) : null}
     </Modal>
   );
@@ -284,7 +379,27 @@ const TRIGGER: Record<string, string> = {
   test: "Test",
 };
 
-function AttemptItem({ attempt, defaultOpen }: { attempt: DeliveryAttempt; defaultOpen: boolean }) {
+function AttemptItem({
+  attempt,
+  defaultOpen,
+  delivery,
+}: {
+  attempt: DeliveryAttempt;
+  defaultOpen: boolean;
+  delivery: DeliveryDetail;
+}) {
+  const headers = Object.entries(attempt.request_headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\n");
+  const curl = delivery.payload_expired
+    ? null
+    : curlCommand({
+        url: attempt.request_url,
+        headers: attempt.request_headers,
+        eventName: delivery.event_name,
+        eventCreatedAt: delivery.event_created_at,
+        payload: delivery.payload,
+      });
   const ok =
     attempt.response_status !== null &&
     attempt.response_status >= 200 &&
@@ -327,10 +442,26 @@ function AttemptItem({ attempt, defaultOpen }: { attempt: DeliveryAttempt; defau
               label={`Attempt ${attempt.attempt_number} request headers`}
               maxHeight="max-h-48"
             >
-              {Object.entries(attempt.request_headers)
-                .map(([k, v]) => `${k}: ${v}`)
-                .join("\n")}
+              {headers}
             </CodeBlock>
+            <div className="mt-2 flex flex-wrap gap-2">
+              <CopyButton value={headers} label="Copy headers" />
+              {curl ? <CopyButton value={curl} label="Copy as curl" /> : null}
+            </div>
+            {curl ? (
+              <details className="mt-2 text-xs">
+                <summary className={cx("cursor-pointer rounded font-medium", focusRing)}>
+                  This request as curl
+                </summary>
+                <p className="my-1 text-(--hl-muted)">
+                  The same URL, headers and body. Signatures are masked in the log, so a receiver
+                  that verifies them rejects this copy.
+                </p>
+                <CodeBlock label={`Attempt ${attempt.attempt_number} as curl`} maxHeight="max-h-48">
+                  {curl}
+                </CodeBlock>
+              </details>
+            ) : null}
           </div>
           <div>
             <p className="mb-1 text-xs font-semibold tracking-wide text-(--hl-muted) uppercase">

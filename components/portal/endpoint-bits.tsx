@@ -262,6 +262,20 @@ export function DeleteEndpointDialog({
 
 const GRACE_HOURS_DEFAULT = "24";
 
+/** What the whsec_ secret does for this endpoint, by the signature scheme in force. */
+export function secretUsage(
+  endpoint: Pick<EndpointResponse, "effective_signature_scheme">,
+): string {
+  switch (endpoint.effective_signature_scheme) {
+    case "ed25519":
+      return "Deliveries to this endpoint are signed with its Ed25519 key only (v1a, see Signing below), not with this secret. The secret signs again (v1 HMAC) if you switch the signature scheme to HMAC or Both.";
+    case "both":
+      return "Every delivery carries two signatures in the webhook-signature header: v1 (HMAC) made with this secret, and v1a made with the Ed25519 key under Signing. Your receiver may check either.";
+    default:
+      return "Every delivery is signed with this secret (v1 HMAC, in the Standard Webhooks webhook-signature header). Use it in your receiver to check that requests come from us.";
+  }
+}
+
 /** The signing secret: reveal, copy, rotate (with the grace period explained). */
 export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
   const session = useWebhookAppSession(null);
@@ -277,6 +291,8 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
   const [rotateErrors, setRotateErrors] = useState<FieldErrors>({});
   const [rotateFormErrors, setRotateFormErrors] = useState<string[]>([]);
   const [rotated, setRotated] = useState<{ previousExpiresAt: string | null } | null>(null);
+  // An Ed25519 key pair exists once the endpoint signed with it; a rotation replaces it too.
+  const hasKey = endpoint.public_key !== null;
 
   async function reveal() {
     setRevealing(true);
@@ -329,10 +345,8 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
 
   return (
     <div className="space-y-3" data-testid="secret-panel">
-      <p className="text-sm text-(--hl-muted)">
-        Every delivery is signed with this secret (Standard Webhooks{" "}
-        <code className="font-mono text-xs">webhook-signature</code> header). Use it in your
-        receiver to check that requests come from us.
+      <p className="text-sm text-(--hl-muted)" data-testid="secret-usage">
+        {secretUsage(endpoint)}
       </p>
       <div className="flex flex-wrap items-center gap-2">
         <code
@@ -369,7 +383,7 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
       <Modal
         open={rotateOpen}
         onClose={() => setRotateOpen(false)}
-        title="Rotate the signing secret"
+        title={hasKey ? "Rotate the signing secret and key" : "Rotate the signing secret"}
         size="md"
         testId="rotate-dialog"
         footer={
@@ -384,10 +398,22 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
         }
       >
         <form id={`${id}-rotate`} onSubmit={rotate} noValidate className="space-y-4">
-          <Alert tone="warn" title="Your receiver must learn the new secret">
-            A new secret is created now. During the grace period each delivery carries two
-            signatures, one per secret, so a receiver that still checks the old secret keeps
-            working. After it, only the new secret signs.
+          <Alert
+            tone="warn"
+            title={
+              hasKey
+                ? "Your receiver must learn the new secret and public key"
+                : "Your receiver must learn the new secret"
+            }
+          >
+            <span data-testid="rotate-what">
+              {hasKey
+                ? "Both are replaced now: a new whsec_ secret (v1 HMAC signatures) and a new Ed25519 key pair (v1a signatures; its new whpk_ public key is shown under Signing)."
+                : "A new whsec_ secret is created now."}
+            </span>{" "}
+            During the grace period each delivery carries two signatures of each kind it uses, one
+            per old and new {hasKey ? "secret or key" : "secret"}, so a receiver that still checks
+            the old one keeps working. After it, only the new one signs.
           </Alert>
           {rotateFormErrors.length ? <Alert tone="err">{rotateFormErrors.join(" ")}</Alert> : null}
           <TextField

@@ -18,6 +18,9 @@ import { createApiKey, E2E_BASE_URL } from "./server";
 
 export { E2E_BASE_URL };
 
+/** How long a portal page may take to show its data after a navigation (a busy CI machine). */
+export const FIRST_LOAD = 30_000;
+
 export class Backend {
   constructor(
     private readonly request: APIRequestContext,
@@ -78,6 +81,15 @@ export class Backend {
       expires_in: 300,
     });
     return r.ticket;
+  }
+
+  /** How many deliveries `GET /deliveries?<query>` lists (one page of at most 250). */
+  async countDeliveries(slug: string, query: string): Promise<number> {
+    const page = await this.call<{ data: unknown[] }>(
+      "GET",
+      `/apps/${slug}/deliveries?limit=250&${query}`,
+    );
+    return page.data.length;
   }
 
   trigger(slug: string, event_name: string, payload: Record<string, unknown>) {

@@ -138,11 +138,13 @@ export interface FifoBlocker {
   attempts: number;
   next_attempt_at: string | null;
   last_error: string | null;
+  /** Deliveries waiting in the line behind it. */
+  waiting: number;
 }
 
 /**
  * For each FIFO endpoint among `endpointIds`: the head holding its line after failing at least
- * once (null when nothing blocks it).
+ * once (null when nothing blocks it), and how many deliveries wait behind it.
  */
 export async function findFifoBlockers(
   endpointIds: readonly string[],
@@ -156,8 +158,11 @@ export async function findFifoBlockers(
     attempt_count: number;
     next_attempt_at: Date | null;
     last_error: string | null;
+    waiting: string;
   }>(
-    `SELECT fe.id AS endpoint_id, d.id, d.event_name, d.attempt_count, d.next_attempt_at, d.last_error FROM endpoints fe
+    `SELECT fe.id AS endpoint_id, d.id, d.event_name, d.attempt_count, d.next_attempt_at, d.last_error,
+       (SELECT count(*) FROM delivery_queue w WHERE w.endpoint_id = fe.id AND w.fifo_seq IS NOT NULL AND w.delivery_id <> h.delivery_id) AS waiting
+     FROM endpoints fe
      CROSS JOIN LATERAL (SELECT fq.delivery_id FROM delivery_queue fq WHERE fq.endpoint_id = fe.id AND fq.fifo_seq IS NOT NULL ORDER BY fq.fifo_seq LIMIT 1) h
      JOIN deliveries d ON d.id = h.delivery_id
      WHERE fe.id = ANY($1::text[]) AND fe.ordering = 'fifo' AND d.attempt_count > 0 AND d.last_error IS NOT NULL`,
@@ -170,6 +175,7 @@ export async function findFifoBlockers(
       attempts: r.attempt_count,
       next_attempt_at: r.next_attempt_at?.toISOString() ?? null,
       last_error: r.last_error,
+      waiting: Number(r.waiting),
     });
   }
   return blockers;

@@ -31,6 +31,8 @@ export const fifoBlocker = z.object({
   attempts: z.number().int(),
   next_attempt_at: z.string().nullable(),
   last_error: z.string().nullable(),
+  /** Deliveries waiting in the line behind it. */
+  waiting: z.number().int(),
 });
 export type FifoBlockerResponse = z.infer<typeof fifoBlocker>;
 

@@ -6,11 +6,12 @@
  */
 import {
   useInfiniteQuery,
+  type InfiniteData,
   useQuery,
   useQueryClient,
   type QueryClient,
 } from "@tanstack/react-query";
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo } from "react";
 import { HooklineError } from "@/lib/sdk/errors";
 import { useHooklineClient } from "@/lib/react/provider";
 import type { FrontendClient, QueryParams } from "@/lib/react/frontend-client";
@@ -366,6 +367,24 @@ export function useWebhookEndpoint(id: string | null | undefined) {
   return { endpoint: q.data ?? null, loading: q.isLoading, error: q.error, refetch: q.refetch };
 }
 
+/** The delivery log's pages, by cursor (the infinite-query options both list hooks share). */
+function deliveryPages(
+  client: FrontendClient,
+  filters: Omit<DeliveriesParams, "limit">,
+  limit: number,
+) {
+  return {
+    queryFn: ({ pageParam }: { pageParam: string | undefined }) =>
+      client.get<ListPage<DeliverySummary>>("/deliveries", {
+        ...filters,
+        limit,
+        cursor: pageParam,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last: ListPage<DeliverySummary>) => last.next_cursor ?? undefined,
+  };
+}
+
 /** The delivery log, newest first; `loadMore` fetches the next page by cursor. */
 export function useWebhookDeliveries(params: DeliveriesParams = {}) {
   const client = useHooklineClient();
@@ -373,14 +392,7 @@ export function useWebhookDeliveries(params: DeliveriesParams = {}) {
   const { limit = 50, ...filters } = params;
   const q = useInfiniteQuery({
     queryKey: [...hooklineKeys.deliveries, { limit, ...filters }],
-    queryFn: ({ pageParam }) =>
-      client.get<ListPage<DeliverySummary>>("/deliveries", {
-        ...filters,
-        limit,
-        cursor: pageParam,
-      }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    ...deliveryPages(client, filters, limit),
     enabled: hasSession,
     // Live while something is in flight: quickly for pending, slowly for scheduled retries.
     refetchInterval: (query) => {
@@ -399,6 +411,92 @@ export function useWebhookDeliveries(params: DeliveriesParams = {}) {
     loadingMore: q.isFetchingNextPage,
     loadMore: () => q.fetchNextPage(),
     refetch: q.refetch,
+  };
+}
+
+/** How often the delivery feed asks for the newest page: quickly while anything shown is in flight. */
+export function deliveryFeedPollInterval(shown: Pick<DeliverySummary, "status">[]): number {
+  return shown.some((d) => d.status === "pending" || d.status === "retrying") ? 3_000 : 10_000;
+}
+
+/**
+ * What the newest page (`head`) holds that the shown list does not: deliveries newer than the
+ * newest shown one. `more` when the whole page is new (there may be more than `count`).
+ */
+export function newDeliveriesIn(
+  head: ListPage<DeliverySummary> | undefined,
+  shown: DeliverySummary[],
+): { count: number; more: boolean } {
+  if (!head || shown.length === 0) return { count: 0, more: false };
+  const ids = new Set(shown.map((d) => d.id));
+  const newest = shown.reduce((t, d) => (d.created_at > t ? d.created_at : t), "");
+  const count = head.data.filter((d) => !ids.has(d.id) && d.created_at >= newest).length;
+  return { count, more: count === head.data.length && head.has_more };
+}
+
+/**
+ * The delivery log as a feed that never moves under the reader: pages already shown are not
+ * refetched on a timer (however many were loaded); one request for the newest page runs every
+ * few seconds, updates the status of rows it holds in place, and counts what arrived since
+ * (`newCount`). `showNew()` puts the newest page on top (and forgets the loaded pages).
+ */
+export function useWebhookDeliveryFeed(params: DeliveriesParams = {}) {
+  const client = useHooklineClient();
+  const qc = useQueryClient();
+  const hasSession = useHasSession();
+  const { limit = 50, ...filters } = params;
+  const listKey = [...hooklineKeys.deliveries, "feed", { limit, ...filters }] as const;
+  const list = useInfiniteQuery({
+    queryKey: listKey,
+    ...deliveryPages(client, filters, limit),
+    enabled: hasSession,
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+  const shown = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
+  const head = useQuery({
+    queryKey: [...hooklineKeys.deliveries, "feed-head", { limit, ...filters }],
+    queryFn: () => client.get<ListPage<DeliverySummary>>("/deliveries", { ...filters, limit }),
+    enabled: hasSession && list.isSuccess,
+    refetchInterval: deliveryFeedPollInterval(shown),
+  });
+  const deliveries = useMemo(() => {
+    const latest = new Map(head.data?.data.map((d) => [d.id, d]));
+    return shown.map((d) => latest.get(d.id) ?? d);
+  }, [shown, head.data]);
+  const fresh = newDeliveriesIn(head.data, shown);
+  const listKeyText = JSON.stringify(listKey);
+  // The newest page becomes the list's only page (Load more goes on from there).
+  const applyPage = useCallback(
+    (page: ListPage<DeliverySummary>) =>
+      qc.setQueryData<InfiniteData<ListPage<DeliverySummary>, string | undefined>>(
+        JSON.parse(listKeyText) as unknown[],
+        { pages: [page], pageParams: [undefined] },
+      ),
+    [qc, listKeyText],
+  );
+  const { refetch: refetchHead } = head;
+  const showNew = useCallback(async () => {
+    const { data } = await refetchHead();
+    if (data) applyPage(data);
+  }, [refetchHead, applyPage]);
+  // Nothing shown yet: the first deliveries appear by themselves (there is no row to move).
+  const firstArrived =
+    list.isSuccess && shown.length === 0 && head.data?.data.length ? head.data : null;
+  useEffect(() => {
+    if (firstArrived) applyPage(firstArrived);
+  }, [firstArrived, applyPage]);
+  return {
+    deliveries,
+    loading: list.isLoading,
+    error: list.error ?? null,
+    hasMore: !!list.hasNextPage,
+    loadingMore: list.isFetchingNextPage,
+    loadMore: () => list.fetchNextPage(),
+    newCount: fresh.count,
+    moreNew: fresh.more,
+    showNew,
+    retry: list.refetch,
   };
 }
 

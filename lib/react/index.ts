@@ -10,6 +10,7 @@ export {
   useWebhookEndpoints,
   useWebhookEndpoint,
   useWebhookDeliveries,
+  useWebhookDeliveryFeed,
   useWebhookDelivery,
   useWebhookReplayTasks,
   useWebhookReplayTask,

@@ -34,6 +34,8 @@ function filterSql(appId: string, filter: StoredReplayFilter, upperBound: Date |
   if (filter.endpoint_id) clauses.push(`d.endpoint_id = ${add(filter.endpoint_id)}`);
   if (filter.event_names) clauses.push(`d.event_name = ANY(${add(filter.event_names)}::text[])`);
   if (filter.status === "failed") clauses.push(`d.status = 'failed'`);
+  // Retrying: a failed attempt behind it and another one scheduled (pending ones never failed).
+  if (filter.status === "failed_or_retrying") clauses.push(`d.status IN ('failed', 'retrying')`);
   return { where: clauses.join(" AND "), params };
 }
 

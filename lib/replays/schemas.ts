@@ -21,6 +21,10 @@ export const REPLAY_TASK_STATUSES = [
 ] as const;
 export type ReplayTaskStatus = (typeof REPLAY_TASK_STATUSES)[number];
 
+/** Which deliveries of a date range a replay takes, by status. */
+export const REPLAY_STATUS_FILTERS = ["failed", "failed_or_retrying", "all"] as const;
+export type ReplayStatusFilter = (typeof REPLAY_STATUS_FILTERS)[number];
+
 export const replayDeliveriesRequest = z
   .strictObject({
     delivery_ids: z
@@ -48,9 +52,13 @@ export const replayDeliveriesRequest = z
       .optional()
       .describe("Only deliveries to this endpoint."),
     status: z
-      .enum(["failed", "all"], { message: "must be failed or all" })
+      .enum(REPLAY_STATUS_FILTERS, {
+        message: `must be one of ${REPLAY_STATUS_FILTERS.join(", ")}`,
+      })
       .optional()
-      .describe("`failed` (default for a date range) or `all` (default with `delivery_ids`)."),
+      .describe(
+        "`failed` (default for a date range): deliveries that ran out of retries; `failed_or_retrying`: those too and the ones still retrying after a failed attempt (brought forward to now); `all` (default with `delivery_ids`): any status.",
+      ),
     dry_run: z
       .boolean()
       .optional()
@@ -99,7 +107,7 @@ export interface StoredReplayFilter {
   end_date?: string;
   event_names?: string[];
   endpoint_id?: string;
-  status: "failed" | "all";
+  status: ReplayStatusFilter;
 }
 
 export const replayFilterResponse = z.object({
@@ -110,7 +118,7 @@ export const replayFilterResponse = z.object({
   end_date: z.string().nullable(),
   event_names: z.array(z.string()).nullable(),
   endpoint_id: z.string().nullable(),
-  status: z.enum(["failed", "all"]),
+  status: z.enum(REPLAY_STATUS_FILTERS),
 });
 
 export const REPLAY_SKIP_REASONS = [

@@ -13,7 +13,7 @@ export function serializeReplayFilter(stored: unknown): ReplayTaskResponse["filt
     end_date: f.end_date ?? null,
     event_names: f.event_names ?? null,
     endpoint_id: f.endpoint_id ?? null,
-    status: f.status === "all" ? "all" : "failed",
+    status: f.status === "all" || f.status === "failed_or_retrying" ? f.status : "failed",
   };
 }
 

@@ -204,7 +204,7 @@ export type ReplayWebhookDeliveriesRequest = {
   end_date?: string;
   event_names?: string[];
   endpoint_id?: string;
-  status?: "failed" | "all";
+  status?: "failed" | "failed_or_retrying" | "all";
   /** Only count what would be replayed. */
   dry_run?: boolean;
 };
@@ -221,7 +221,7 @@ export type ReplayTask = {
     end_date: string | null;
     event_names: string[] | null;
     endpoint_id: string | null;
-    status: "failed" | "all";
+    status: "failed" | "failed_or_retrying" | "all";
   };
   total: number;
   processed: number;

@@ -520,7 +520,8 @@ describe("FIFO delivery through the embedded driver", () => {
     const blocked = (await call(endpointRoute.GET, "GET", { slug: app.slug, id: endpoint.id })).body
       .blocked_by;
     const head = (await deliveriesByN(app)).get(0)!;
-    expect(blocked).toMatchObject({ delivery_id: head.id, attempts: 4 });
+    // The two deliveries after it wait in its line.
+    expect(blocked).toMatchObject({ delivery_id: head.id, attempts: 4, waiting: 2 });
 
     const skipped = await call(skipRoute.POST, "POST", { slug: app.slug, id: head.id }, {});
     expect(skipped.status, JSON.stringify(skipped.body)).toBe(200);

@@ -199,6 +199,40 @@ describe("POST /apps/{slug}/replays", () => {
     expect(await db().prisma.replayTask.count()).toBe(0);
   });
 
+  it("failed_or_retrying also takes deliveries still retrying (not pending or successful ones)", async () => {
+    const outage = await createTestApp("replay-outage");
+    const ep = (await createTestEndpoint(outage, { url: receiver.url })).endpoint.id;
+    await seedDeliveries(outage.id, [ep], 2, "of", hourAgo(), "failed");
+    await seedDeliveries(outage.id, [ep], 3, "or", hourAgo(), "retrying");
+    await seedDeliveries(outage.id, [ep], 4, "op", hourAgo(), "pending");
+    await seedDeliveries(outage.id, [ep], 5, "os", hourAgo(), "success");
+    const range = {
+      start_date: new Date(Date.now() - 4 * 3_600_000).toISOString(),
+      end_date: new Date().toISOString(),
+      dry_run: true,
+    };
+    const count = async (status?: string) =>
+      (await post(outage.slug, { ...range, ...(status && { status }) })).body;
+    expect(await count()).toEqual({ count: 2 });
+    expect(await count("failed")).toEqual({ count: 2 });
+    expect(await count("failed_or_retrying")).toEqual({ count: 5 });
+    expect(await count("all")).toEqual({ count: 14 });
+    const bad = await post(outage.slug, { ...range, status: "retrying" });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toContain("failed_or_retrying");
+    expect(await db().prisma.replayTask.count({ where: { appId: outage.id } })).toBe(0);
+
+    // A task keeps the choice (cancelled at once: the runner of a later test must not take it).
+    const { dry_run: _, ...task } = range;
+    const created = await post(outage.slug, { ...task, status: "failed_or_retrying" });
+    expect(created.status).toBe(202);
+    expect(created.body).toMatchObject({ total: 5, filter: { status: "failed_or_retrying" } });
+    expect((await cancel(outage.slug, created.body.id)).status).toBe(200);
+    expect((await getTask(outage.slug, created.body.id)).body.filter.status).toBe(
+      "failed_or_retrying",
+    );
+  });
+
   it("replays 5,000 failed deliveries to a receiver that now answers 200: completed with the right counts", async () => {
     const range = {
       start_date: new Date(Date.now() - 4 * 3_600_000).toISOString(),

@@ -49,6 +49,7 @@ const BREAKDOWN_FIELDS: AnalyticsField[] = [
   "total_deliveries",
   "successful",
   "failed",
+  "pending",
   "filtered",
   "success_rate",
   "p95_latency_ms",
@@ -89,11 +90,11 @@ export default function AnalyticsPage() {
 
       <section
         aria-label="Summary"
-        className="mb-6 grid grid-cols-2 gap-3 md:grid-cols-4"
+        className="mb-2 grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-5"
         data-testid="analytics-summary"
       >
         {analytics.loading ? (
-          Array.from({ length: 4 }, (_, i) => <Skeleton key={i} className="h-[88px]" />)
+          Array.from({ length: 5 }, (_, i) => <Skeleton key={i} className="h-[88px]" />)
         ) : analytics.error ? (
           <div className="col-span-full">
             <ErrorState
@@ -119,15 +120,22 @@ export default function AnalyticsPage() {
               label="Successful"
               value={formatNumber(a?.successful)}
               tone="ok"
-              detail={`Success rate ${formatPercent(a?.success_rate)}`}
+              detail={`${formatPercent(a?.success_rate)} of finished deliveries`}
               testId="stat-successful"
             />
             <StatCard
               label="Failed"
               value={formatNumber(a?.failed)}
               tone={a?.failed ? "err" : undefined}
-              detail={plural(a?.failed_attempts, "failed attempt")}
+              detail="Out of retries, or cancelled"
               testId="stat-failed"
+            />
+            <StatCard
+              label="Pending or retrying"
+              value={formatNumber(a?.pending)}
+              tone={a?.pending ? "warn" : undefined}
+              detail={`${plural(a?.failed_attempts, "failed attempt")} in all`}
+              testId="stat-pending"
             />
             <StatCard
               label="Latency p50 / p95 / p99"
@@ -144,6 +152,11 @@ export default function AnalyticsPage() {
           </>
         )}
       </section>
+      <p className="mb-6 text-xs text-(--hl-muted)" data-testid="analytics-counting">
+        Each delivery counts once, by where it is now: delivered, failed, or still pending or
+        retrying (its failed attempts so far count as failed attempts). The success rate is over
+        finished deliveries only.
+      </p>
 
       {series.loading ? (
         <Skeleton className="h-72 w-full" />
@@ -189,7 +202,7 @@ export default function AnalyticsPage() {
           // table semantics), so nothing is clipped or scrolls sideways.
           <ScrollRegion label="Deliveries by endpoint" className="overflow-x-auto">
             <table
-              className="w-full text-sm max-sm:block sm:min-w-[560px]"
+              className="w-full text-sm max-sm:block sm:min-w-[640px]"
               data-testid="endpoint-breakdown"
             >
               <thead className="bg-(--hl-surface-2) text-left text-xs text-(--hl-muted) max-sm:sr-only">
@@ -242,6 +255,7 @@ const BREAKDOWN_COLUMNS = [
   "Deliveries",
   "Successful",
   "Failed",
+  "Pending or retrying",
   "Filtered",
   "Success rate",
   "p95 latency",
@@ -270,6 +284,7 @@ function BreakdownRow({
     { v: formatNumber(analytics?.total_deliveries) },
     { v: formatNumber(analytics?.successful), tone: "text-(--hl-ok)" },
     { v: formatNumber(analytics?.failed), tone: "text-(--hl-err)" },
+    { v: formatNumber(analytics?.pending), tone: "text-(--hl-warn)" },
     { v: formatNumber(analytics?.filtered) },
     { v: formatPercent(analytics?.success_rate) },
     { v: formatDuration(analytics?.p95_latency_ms) },

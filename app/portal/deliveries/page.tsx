@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import {
-  useWebhookDeliveries,
+  useWebhookDeliveryFeed,
   useWebhookEndpoints,
   useWebhookEventCatalog,
   type DeliveriesParams,
@@ -14,6 +14,7 @@ import {
 import { atEditedDate, sortFieldErrors, under } from "@/lib/portal/field-errors";
 import {
   formatDateTime,
+  formatNumber,
   formatRelative,
   isoToLocalInput,
   localInputToIso,
@@ -22,6 +23,7 @@ import { usePortal } from "@/components/portal/portal-shell";
 import {
   DELIVERY_STATUS_OPTIONS,
   DeliveryDrawer,
+  statusLabel,
   DeliveryStatusBadge,
   HttpCode,
 } from "@/components/portal/delivery-bits";
@@ -32,6 +34,7 @@ import {
 } from "@/components/portal/delivery-search";
 import {
   Button,
+  CopyButton,
   cx,
   EmptyState,
   ErrorState,
@@ -97,8 +100,18 @@ export default function DeliveriesPage() {
     else setParams({ delivery: null });
   }, [setParams]);
 
-  const { deliveries, loading, error, hasMore, loadMore, loadingMore, refetch } =
-    useWebhookDeliveries(filters);
+  const {
+    deliveries,
+    loading,
+    error,
+    hasMore,
+    loadMore,
+    loadingMore,
+    newCount,
+    moreNew,
+    showNew,
+    retry,
+  } = useWebhookDeliveryFeed(filters);
   const { endpoints } = useWebhookEndpoints();
   const { eventTypes } = useWebhookEventCatalog();
   const endpointUrl = useMemo(() => new Map(endpoints.map((e) => [e.id, e.url])), [endpoints]);
@@ -132,7 +145,7 @@ export default function DeliveriesPage() {
         description="Every event sent to your endpoints, with each attempt's request and response."
         actions={
           <>
-            <Button onClick={() => void refetch()}>Refresh</Button>
+            <Button onClick={() => void showNew()}>Refresh</Button>
             <Link
               href={replayHref}
               className={cx(
@@ -260,11 +273,7 @@ export default function DeliveriesPage() {
           Fix the filters above to see deliveries.
         </p>
       ) : error ? (
-        <ErrorState
-          error={error}
-          title="Could not load deliveries"
-          onRetry={() => void refetch()}
-        />
+        <ErrorState error={error} title="Could not load deliveries" onRetry={() => void retry()} />
       ) : deliveries.length === 0 ? (
         active ? (
           <EmptyState
@@ -279,6 +288,19 @@ export default function DeliveriesPage() {
         )
       ) : (
         <>
+          {filters.event_id ? (
+            <EventAcrossEndpoints eventId={filters.event_id} deliveries={deliveries} />
+          ) : null}
+          {/* New deliveries wait behind this button: rows never move under the reader. */}
+          <div aria-live="polite" className="mb-2 empty:hidden">
+            {newCount > 0 ? (
+              <Button size="sm" onClick={() => void showNew()} data-testid="show-new-deliveries">
+                {formatNumber(newCount)}
+                {moreNew ? "+" : ""} new {newCount === 1 && !moreNew ? "delivery" : "deliveries"} —
+                show
+              </Button>
+            ) : null}
+          </div>
           <div className="overflow-hidden rounded-lg border border-(--hl-border) bg-(--hl-surface)">
             <div
               className="hidden grid-cols-[7.5rem_minmax(0,1.2fr)_minmax(0,1.5fr)_4rem_4.5rem_8rem] gap-3 border-b border-(--hl-border) bg-(--hl-surface-2) px-4 py-2 text-xs font-medium text-(--hl-muted) md:grid"
@@ -351,7 +373,15 @@ function DeliveryRow({
         <span>
           <DeliveryStatusBadge status={d.status} />
         </span>
-        <code className="truncate font-mono text-[13px]">{d.event_name}</code>
+        <span className="min-w-0">
+          <code className="block truncate font-mono text-[13px]">{d.event_name}</code>
+          <span
+            className="block truncate font-mono text-xs text-(--hl-subtle)"
+            data-testid="row-event-id"
+          >
+            {d.event_id}
+          </span>
+        </span>
         <span className="truncate text-xs text-(--hl-muted) max-md:col-span-3 max-md:row-start-2 md:text-sm">
           {endpointUrl ?? d.endpoint_id}
         </span>
@@ -369,5 +399,43 @@ function DeliveryRow({
         <span className="sr-only">, show details</span>
       </button>
     </li>
+  );
+}
+
+/** One event (a search by event id): what it is and how each endpoint took it. */
+function EventAcrossEndpoints({
+  eventId,
+  deliveries,
+}: {
+  eventId: string;
+  deliveries: DeliverySummary[];
+}) {
+  const byStatus = new Map<DeliveryStatus, number>();
+  for (const d of deliveries) byStatus.set(d.status, (byStatus.get(d.status) ?? 0) + 1);
+  const endpoints = new Set(deliveries.map((d) => d.endpoint_id)).size;
+  return (
+    <section
+      aria-labelledby="event-view-title"
+      className="mb-4 rounded-lg border border-(--hl-border) bg-(--hl-surface) p-4"
+      data-testid="event-view"
+    >
+      <div className="flex flex-wrap items-center gap-2">
+        <h2 id="event-view-title" className="text-base font-semibold">
+          Event <code className="font-mono text-sm">{eventId}</code>
+        </h2>
+        <CopyButton value={eventId} label="Copy event id" />
+      </div>
+      <p className="mt-1 text-sm text-(--hl-muted)">
+        <code className="font-mono">{deliveries[0]?.event_name}</code> sent to{" "}
+        <strong data-testid="event-view-endpoints">
+          {formatNumber(endpoints)} {endpoints === 1 ? "endpoint" : "endpoints"}
+        </strong>
+        :{" "}
+        {[...byStatus.entries()]
+          .map(([status, n]) => `${formatNumber(n)} ${statusLabel(status).toLowerCase()}`)
+          .join(", ")}
+        . Open a row for its payload and attempts.
+      </p>
+    </section>
   );
 }

@@ -48,6 +48,17 @@ import {
 
 const TASKS_SHOWN = 20;
 
+type ReplayStatusChoice = NonNullable<ReplayRequest["status"]>;
+const STATUS_CHOICES: { value: ReplayStatusChoice; label: string; scope: string }[] = [
+  { value: "failed", label: "Failed only", scope: "failed only" },
+  {
+    value: "failed_or_retrying",
+    label: "Failed or still retrying",
+    scope: "failed or retrying",
+  },
+  { value: "all", label: "All, including successful", scope: "all outcomes" },
+];
+
 const LABELS = {
   start_date: "From",
   end_date: "To",
@@ -108,7 +119,7 @@ function ReplayForm() {
     (searchParams.get("event_names") ?? "").split(",").filter(Boolean),
   );
   const [endpointId, setEndpointId] = useState(() => searchParams.get("endpoint_id") ?? "");
-  const [status, setStatus] = useState<"failed" | "all">("failed");
+  const [status, setStatus] = useState<ReplayStatusChoice>("failed");
 
   const request = useMemo<Omit<ReplayRequest, "dry_run">>(
     () => ({
@@ -156,6 +167,13 @@ function ReplayForm() {
 
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<unknown>(null);
+  // The request a replay was just started for: not offered again (a double send) until the
+  // filters change.
+  const [started, setStarted] = useState<{ key: string; id: string; total: number } | null>(null);
+  const startedTask = tasks.find((t) => t.id === started?.id);
+  const justStarted =
+    started?.key === requestKey &&
+    (!startedTask || startedTask.status === "queued" || startedTask.status === "running");
   const current = preview?.key === requestKey ? preview : null;
   const shownError = startError ?? (previewError?.key === requestKey ? previewError.error : null);
   // Which end of the range the user changed last: a reversed range is reported there.
@@ -173,6 +191,7 @@ function ReplayForm() {
     try {
       const { data } = await session.replayDelivery(request);
       toast(`Replay started for ${formatNumber(data.total)} deliveries`);
+      setStarted({ key: requestKey, id: data.id, total: data.total });
       setPreview(null);
       setRecount((n) => n + 1);
       document.getElementById("replay-tasks")?.focus();
@@ -228,12 +247,7 @@ function ReplayForm() {
         <fieldset id={`${id}-status`} tabIndex={-1} className="focus:outline-none">
           <legend className="mb-1 text-sm font-medium">Which deliveries</legend>
           <div className="flex flex-wrap gap-4 text-sm">
-            {(
-              [
-                ["failed", "Failed only"],
-                ["all", "All, including successful"],
-              ] as const
-            ).map(([v, label]) => (
+            {STATUS_CHOICES.map(({ value: v, label }) => (
               <label key={v} className="flex items-center gap-2">
                 <input
                   type="radio"
@@ -312,7 +326,14 @@ function ReplayForm() {
 
         <div className="flex flex-wrap items-center justify-between gap-2 rounded-md bg-(--hl-surface-2) px-3 py-2.5 text-sm">
           <div aria-live="polite" data-testid="replay-preview">
-            {previewing && count === null ? (
+            {justStarted ? (
+              <span>
+                Replay started for{" "}
+                <strong className="tabular-nums">{formatNumber(started.total)}</strong>{" "}
+                {started.total === 1 ? "delivery" : "deliveries"}: its progress is under Replay
+                tasks. Change the filters to replay something else.
+              </span>
+            ) : previewing && count === null ? (
               <span className="inline-flex items-center gap-2 text-(--hl-muted)">
                 <Spinner className="h-4 w-4" /> Counting deliveries…
               </span>
@@ -349,12 +370,14 @@ function ReplayForm() {
           type="submit"
           variant="primary"
           loading={starting}
-          disabled={!count || previewing}
+          disabled={!count || previewing || justStarted}
           className="w-full sm:w-auto"
         >
-          {count
-            ? `Replay ${formatNumber(count)} ${count === 1 ? "delivery" : "deliveries"}`
-            : "Replay"}
+          {justStarted
+            ? "Replay started"
+            : count
+              ? `Replay ${formatNumber(count)} ${count === 1 ? "delivery" : "deliveries"}`
+              : "Replay"}
         </Button>
       </form>
     </Card>
@@ -412,8 +435,12 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
   const toast = useToast();
   const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const s = TASK_STATUS[task.status];
   const activeTask = task.status === "queued" || task.status === "running";
+  // Matched nothing: not "Completed, 0 of 0 (100 %)".
+  const empty = task.total === 0 && task.status === "completed";
+  const s = empty
+    ? { label: "Nothing matched", tone: "neutral" as Tone }
+    : TASK_STATUS[task.status];
   const pct = Math.max(0, Math.min(100, Math.round(task.progress)));
   const f = task.filter;
   const scope = [
@@ -423,7 +450,7 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
     f.start_date && f.end_date
       ? `${formatDateTime(f.start_date)} – ${formatDateTime(f.end_date)}`
       : null,
-    f.status === "failed" ? "failed only" : "all outcomes",
+    STATUS_CHOICES.find((c) => c.value === f.status)?.scope ?? f.status,
     f.event_names?.length ? f.event_names.join(", ") : "all events",
     f.endpoint_id ? (endpointUrl ?? f.endpoint_id) : "all endpoints",
   ].filter(Boolean);
@@ -468,43 +495,49 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
             </Button>
           ) : null}
         </div>
-        <div className="mt-3">
-          <div
-            role="progressbar"
-            aria-label="Replay progress"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={pct}
-            aria-valuetext={`${formatNumber(task.processed)} of ${formatNumber(task.total)} processed`}
-            className="h-2 overflow-hidden rounded-full bg-(--hl-surface-2)"
-          >
-            <div
-              className={cx(
-                "h-full rounded-full transition-[width]",
-                task.status === "failed"
-                  ? "bg-(--hl-err)"
-                  : task.status === "cancelled"
-                    ? "bg-(--hl-subtle)"
-                    : "bg-(--hl-brand)",
-              )}
-              style={{ width: `${pct}%` }}
-            />
-          </div>
-          <p className="mt-1.5 flex flex-wrap justify-between gap-2 text-xs text-(--hl-muted)">
-            <span data-testid="task-progress">
-              {formatNumber(task.processed)} of {formatNumber(task.total)} processed ({pct}%)
-            </span>
-            <span>
-              {formatNumber(task.replayed)} replayed
-              {task.failed ? (
-                <span className="text-(--hl-err)">
-                  {" "}
-                  · {formatNumber(task.failed)} could not be replayed
-                </span>
-              ) : null}
-            </span>
+        {empty ? (
+          <p className="mt-3 text-sm" data-testid="task-progress">
+            No deliveries matched this replay, so nothing was sent.
           </p>
-        </div>
+        ) : (
+          <div className="mt-3">
+            <div
+              role="progressbar"
+              aria-label="Replay progress"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={pct}
+              aria-valuetext={`${formatNumber(task.processed)} of ${formatNumber(task.total)} processed`}
+              className="h-2 overflow-hidden rounded-full bg-(--hl-surface-2)"
+            >
+              <div
+                className={cx(
+                  "h-full rounded-full transition-[width]",
+                  task.status === "failed"
+                    ? "bg-(--hl-err)"
+                    : task.status === "cancelled"
+                      ? "bg-(--hl-subtle)"
+                      : "bg-(--hl-brand)",
+                )}
+                style={{ width: `${pct}%` }}
+              />
+            </div>
+            <p className="mt-1.5 flex flex-wrap justify-between gap-2 text-xs text-(--hl-muted)">
+              <span data-testid="task-progress">
+                {formatNumber(task.processed)} of {formatNumber(task.total)} processed ({pct}%)
+              </span>
+              <span>
+                {formatNumber(task.replayed)} replayed
+                {task.failed ? (
+                  <span className="text-(--hl-err)">
+                    {" "}
+                    · {formatNumber(task.failed)} could not be replayed
+                  </span>
+                ) : null}
+              </span>
+            </p>
+          </div>
+        )}
         <p className="mt-2 text-xs break-words text-(--hl-subtle)">{scope.join(" · ")}</p>
         {task.skipped.length > 0 ? <SkippedList task={task} /> : null}
         {task.error ? <p className="mt-2 text-xs text-(--hl-err)">{task.error}</p> : null}

@@ -214,32 +214,37 @@ export default function EndpointPage() {
   );
 }
 
-/** Success rate and latency over the last 24 hours. */
+/**
+ * Health over the last 24 hours. Every attempt counts (retries included), so failures show while
+ * deliveries are still retrying; deliveries count once, by their current state.
+ */
 function EndpointHealth({ endpointId }: { endpointId: string }) {
   const { timeseries, loading, error, refetch } = useWebhookTimeseries({
     interval: "hour",
     endpoint_id: endpointId,
   });
   const summary = useMemo(() => {
-    let ok = 0;
-    let failed = 0;
-    let total = 0;
+    const s = { ok: 0, failed: 0, pending: 0, total: 0, attempts: 0, failedAttempts: 0 };
     let latencySum = 0;
     let latencyN = 0;
     for (const p of timeseries) {
-      ok += p.successful;
-      failed += p.failed;
-      total += p.total_deliveries;
+      s.ok += p.successful;
+      s.failed += p.failed;
+      s.pending += p.pending;
+      s.total += p.total_deliveries;
+      s.attempts += p.total_attempts;
+      s.failedAttempts += p.failed_attempts;
       if (p.avg_latency_ms !== null) {
         latencySum += p.avg_latency_ms * Math.max(1, p.total_attempts);
         latencyN += Math.max(1, p.total_attempts);
       }
     }
     return {
-      ok,
-      failed,
-      total,
-      rate: ok + failed > 0 ? Math.round((ok / (ok + failed)) * 1000) / 10 : null,
+      ...s,
+      attemptRate:
+        s.attempts > 0
+          ? Math.round(((s.attempts - s.failedAttempts) / s.attempts) * 1000) / 10
+          : null,
       latency: latencyN ? latencySum / latencyN : null,
     };
   }, [timeseries]);
@@ -263,8 +268,10 @@ function EndpointHealth({ endpointId }: { endpointId: string }) {
         <>
           <dl className="mt-3 grid grid-cols-3 gap-2 text-center">
             <div>
-              <dt className="text-xs text-(--hl-muted)">Success</dt>
-              <dd className="text-lg font-semibold tabular-nums">{formatPercent(summary.rate)}</dd>
+              <dt className="text-xs text-(--hl-muted)">Attempts OK</dt>
+              <dd className="text-lg font-semibold tabular-nums" data-testid="health-attempt-rate">
+                {formatPercent(summary.attemptRate)}
+              </dd>
             </div>
             <div>
               <dt className="text-xs text-(--hl-muted)">Deliveries</dt>
@@ -277,6 +284,15 @@ function EndpointHealth({ endpointId }: { endpointId: string }) {
               </dd>
             </div>
           </dl>
+          {summary.attempts > 0 || summary.total > 0 ? (
+            <p className="mt-2 text-xs text-(--hl-muted)" data-testid="health-counts">
+              {formatNumber(summary.attempts - summary.failedAttempts)} of{" "}
+              {formatNumber(summary.attempts)} {summary.attempts === 1 ? "attempt" : "attempts"}{" "}
+              succeeded, retries included. Deliveries: {formatNumber(summary.ok)} delivered,{" "}
+              {formatNumber(summary.failed)} failed, {formatNumber(summary.pending)} pending or
+              retrying.
+            </p>
+          ) : null}
           {timeseries.some((p) => p.avg_latency_ms !== null) ? (
             <div className="mt-3">
               <p className="mb-1 text-xs text-(--hl-muted)">Latency per hour</p>
