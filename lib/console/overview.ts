@@ -8,22 +8,14 @@ import { getDb } from "@/lib/db/client";
 import { checkHealth, type HealthReport } from "@/lib/health/check-health";
 import { readDeliveryGauges } from "@/lib/metrics/render-metrics";
 import { successRate } from "@/lib/analytics/rollup-reads";
-
-export interface OverviewPoint {
-  /** ISO start of the hour. */
-  hour: string;
-  created: number;
-  succeeded: number;
-  failed: number;
-  /** Percent, null when nothing finished in the hour. */
-  success_rate: number | null;
-}
+import type { TimeseriesPoint } from "@/lib/analytics/schemas";
 
 export interface Overview {
   generated_at: string;
   apps: number;
   last_24h: { created: number; succeeded: number; failed: number; success_rate: number | null };
-  series: OverviewPoint[];
+  /** Per hour, in the shape of the analytics timeseries (the portal's charts draw it). */
+  series: TimeseriesPoint[];
   queue: {
     due: number;
     retrying: number;
@@ -42,8 +34,21 @@ export async function getOverview(now = new Date()): Promise<Overview> {
   const start = new Date(end - 23 * HOUR_MS);
   const { pool } = getDb();
   const [series, apps, gauges, health] = await Promise.all([
-    pool.query<{ hour: Date; created: string; succeeded: string; failed: string }>(
-      `SELECT hour, sum(created) AS created, sum(succeeded) AS succeeded, sum(failed) AS failed
+    pool.query<
+      Record<
+        | "created"
+        | "succeeded"
+        | "failed"
+        | "filtered"
+        | "attempts"
+        | "attempts_failed"
+        | "latency_sum_ms",
+        string
+      > & { hour: Date }
+    >(
+      `SELECT hour, sum(created) AS created, sum(succeeded) AS succeeded, sum(failed) AS failed,
+              sum(filtered) AS filtered, sum(attempts) AS attempts,
+              sum(attempts_failed) AS attempts_failed, sum(latency_sum_ms) AS latency_sum_ms
          FROM delivery_rollups_hourly WHERE hour >= $1 GROUP BY hour`,
       [start],
     ),
@@ -52,28 +57,35 @@ export async function getOverview(now = new Date()): Promise<Overview> {
     checkHealth(),
   ]);
   const byHour = new Map(series.rows.map((r) => [r.hour.getTime(), r]));
-  const points: OverviewPoint[] = [];
+  const points: TimeseriesPoint[] = [];
   for (let t = start.getTime(); t <= end; t += HOUR_MS) {
     const r = byHour.get(t);
-    const succeeded = Number(r?.succeeded ?? 0);
-    const failed = Number(r?.failed ?? 0);
+    const n = (k: keyof NonNullable<typeof r>) => Number(r?.[k] ?? 0);
+    const attempts = n("attempts");
     points.push({
-      hour: new Date(t).toISOString(),
-      created: Number(r?.created ?? 0),
-      succeeded,
-      failed,
-      success_rate: successRate(succeeded, failed),
+      timestamp: new Date(t).toISOString(),
+      total_deliveries: n("created"),
+      successful: n("succeeded"),
+      failed: n("failed"),
+      pending: Math.max(0, n("created") - n("succeeded") - n("failed")),
+      filtered: n("filtered"),
+      success_rate: successRate(n("succeeded"), n("failed")),
+      total_attempts: attempts,
+      failed_attempts: n("attempts_failed"),
+      avg_latency_ms: attempts ? Math.round(n("latency_sum_ms") / attempts) : null,
+      p95_latency_ms: null,
     });
   }
-  const sum = (k: "created" | "succeeded" | "failed") => points.reduce((n, p) => n + p[k], 0);
+  const sum = (k: "total_deliveries" | "successful" | "failed") =>
+    points.reduce((total, p) => total + p[k], 0);
   return {
     generated_at: now.toISOString(),
     apps: Number(apps.rows[0]!.n),
     last_24h: {
-      created: sum("created"),
-      succeeded: sum("succeeded"),
+      created: sum("total_deliveries"),
+      succeeded: sum("successful"),
       failed: sum("failed"),
-      success_rate: successRate(sum("succeeded"), sum("failed")),
+      success_rate: successRate(sum("successful"), sum("failed")),
     },
     series: points,
     queue: {

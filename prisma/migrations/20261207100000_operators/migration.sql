@@ -36,5 +36,8 @@ CREATE INDEX "operator_sessions_expires_at_idx" ON "operator_sessions"("expires_
 -- CreateIndex
 CREATE INDEX "audit_logs_created_at_id_idx" ON "audit_logs"("created_at", "id");
 
+-- CreateIndex
+CREATE INDEX "events_idempotency_key_idx" ON "events"("idempotency_key");
+
 -- AddForeignKey
 ALTER TABLE "operator_sessions" ADD CONSTRAINT "operator_sessions_operator_id_fkey" FOREIGN KEY ("operator_id") REFERENCES "operators"("id") ON DELETE CASCADE ON UPDATE CASCADE;
