@@ -31,4 +31,5 @@ export type IdPrefix =
   | "tkt" // ticket
   | "atk" // app-scoped token (Svix surface)
   | "aud" // audit log row
-  | "ope"; // operational event
+  | "ope" // operational event
+  | "opr"; // console operator

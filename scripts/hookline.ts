@@ -6,6 +6,9 @@
  *   keys revoke ID               revoke a key at once
  *   apps create --slug S --name N [--description D]
  *   apps list
+ *   operators create --email E --role admin|viewer [--password-stdin]
+ *                                print the new console operator's one-time password (alone on stdout)
+ *   operators list
  *
  * Works with DATABASE_URL, or on the embedded database in HOOKLINE_DATA_DIR, shared with a
  * server that is running on it.
@@ -14,6 +17,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "./lib/load-config";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
+import { createOperator, listOperators, type OperatorRole } from "@/lib/console/operators";
 import { createApp } from "@/lib/apps/create-app";
 import { listApps } from "@/lib/apps/list-apps";
 import { createAppRequest } from "@/lib/apps/schemas";
@@ -31,6 +35,8 @@ const USAGE = `usage: hookline <command>
   keys revoke ID
   apps create --slug SLUG --name NAME [--description TEXT]
   apps list
+  operators create --email EMAIL --role admin|viewer [--password-stdin]
+  operators list
 
 Works on the embedded database in HOOKLINE_DATA_DIR (default ./.hookline), sharing it with a
 server running there; --init creates that database when the folder has none yet.`;
@@ -89,6 +95,9 @@ const { positionals, values } = parseArgs({
     slug: { type: "string" },
     description: { type: "string" },
     init: { type: "boolean" },
+    email: { type: "string" },
+    role: { type: "string" },
+    "password-stdin": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -142,7 +151,43 @@ const commands: Record<string, () => Promise<void>> = {
       })),
     );
   },
+  "operators create": async () => {
+    if (!values.email) fail("operators create needs --email EMAIL", 2);
+    if (values.role !== "admin" && values.role !== "viewer")
+      fail("operators create needs --role admin or --role viewer", 2);
+    const password = values["password-stdin"] ? await readStdinLine() : undefined;
+    const created = await createOperator(
+      { email: values.email, role: values.role as OperatorRole, password },
+      ACTOR,
+    );
+    console.error(
+      `hookline: created ${created.operator.role} ${created.operator.email}; sign in at /console`,
+    );
+    if (created.generated) {
+      console.error("hookline: their one-time password (shown once, never stored):");
+      process.stdout.write(created.password + "\n");
+    }
+  },
+  "operators list": async () => {
+    const operators = await listOperators();
+    table(
+      operators.map((o) => ({
+        id: o.id,
+        email: o.email,
+        role: o.role,
+        created: o.createdAt.toISOString(),
+        locked: o.lockedUntil && o.lockedUntil > new Date() ? o.lockedUntil.toISOString() : "-",
+      })),
+    );
+  },
 };
+
+/** The first line of stdin, without its line end (`--password-stdin`). */
+async function readStdinLine(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0]!;
+}
 
 const command = commands[`${group} ${action ?? ""}`];
 if (!command) fail(`unknown command "${positionals.join(" ")}"\n${USAGE}`, 2);

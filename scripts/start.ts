@@ -11,6 +11,7 @@ import { ensureBuilt, SERVER_BUNDLE } from "./build";
 import { openDatabase, type OpenedDatabase } from "@/lib/db/open-database";
 import { announceRunningServer, readOrCreateSecret, DataDirInUseError } from "@/lib/db/data-dir";
 import { applyMigrations } from "@/lib/db/migrate";
+import { consoleBanner } from "@/lib/console/first-run";
 import { createLogger } from "@/lib/log";
 
 const dev = process.argv.includes("--dev");
@@ -97,6 +98,7 @@ try {
     database: db.embedded ? "embedded" : "external",
     jobs: config.jobs,
   });
+  for (const line of await consoleBanner(db.url, url)) console.log(line);
 } catch (err) {
   if (!stopping) {
     const message =

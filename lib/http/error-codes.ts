@@ -42,8 +42,20 @@ export const ERROR_CODES = {
   },
   csrf_failed: {
     status: 403,
-    meaning: "A portal mutation without the session's `x-csrf-token`.",
+    meaning:
+      "A portal or console mutation without the session's `x-csrf-token` (or, in the console, from another origin).",
     svix: "insufficient_access",
+  },
+  operator_read_only: {
+    status: 403,
+    meaning: "A console change by a `viewer` operator: viewers read only.",
+    svix: "insufficient_access",
+  },
+  account_locked: {
+    status: 423,
+    meaning:
+      "Console sign-in refused: too many wrong passwords; `details.retry_after_seconds` says when to retry.",
+    svix: "authentication_failed",
   },
   not_found: {
     status: 404,

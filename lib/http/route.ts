@@ -17,6 +17,13 @@ import { findAppById } from "@/lib/apps/get-app";
 import { applyCors, crossOrigin, originAllowedByAnyApp } from "@/lib/http/cors";
 import { isPortalSessionRevoked } from "@/lib/sessions/revocation";
 import {
+  csrfValid,
+  readOperatorSession,
+  sessionCookieOf,
+  type OperatorSession,
+} from "@/lib/console/session";
+import { operatorActor } from "@/lib/console/operators";
+import {
   csrfMatches,
   needsRefresh,
   readPortalSession,
@@ -276,6 +283,35 @@ export function withApiKey<P = RouteParams>(
     undefined,
     options,
   );
+}
+
+export interface OperatorContext<P> extends RequestContext<P> {
+  session: OperatorSession;
+  /** For the audit log: `operator:<email>`. */
+  actor: string;
+}
+
+/**
+ * A console API route: a signed-in operator (lib/console/session.ts). Every mutation (and every
+ * `write` route) must come from this origin with the session's `x-csrf-token`; `write` routes
+ * are refused to viewers (403 `operator_read_only`) whatever the page shows them.
+ */
+export function withOperator<P = RouteParams>(
+  handler: Handler<OperatorContext<P>>,
+  options: { write: boolean },
+) {
+  return wrap<P, OperatorContext<P>>(async (base) => {
+    const session = await readOperatorSession(sessionCookieOf(base.req));
+    if (!session) throw apiErrors.unauthorized("Not signed in to the console");
+    if ((options.write || MUTATIONS.has(base.req.method)) && !csrfValid(session, base.req))
+      throw apiError(
+        "csrf_failed",
+        "Console changes must come from the console's own pages with the x-csrf-token header",
+      );
+    if (options.write && session.operator.role !== "admin")
+      throw apiError("operator_read_only", "Viewers can look but not change anything");
+    return { ...base, session, actor: operatorActor(session.operator.email) };
+  }, handler);
 }
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

@@ -12,7 +12,7 @@ import { escapeLabel, renderLocalMetrics } from "@/lib/metrics/registry";
 
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-interface Gauges {
+export interface Gauges {
   due: string;
   scheduled: string;
   in_flight: string;
@@ -23,11 +23,8 @@ interface Gauges {
   operational_unsent: string;
 }
 
-function gauge(name: string, help: string, value: number | string, labels = ""): string {
-  return `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name}${labels} ${value}`;
-}
-
-export async function renderMetrics(): Promise<string> {
+/** Backlog, lag and endpoint gauges of the whole deployment (Postgres counts them as text). */
+export async function readDeliveryGauges(): Promise<Gauges> {
   const { rows } = await getDb().pool.query<Gauges>(
     `SELECT
        (SELECT count(*) FROM delivery_queue q WHERE ${isDue("q")}) AS due,
@@ -39,7 +36,15 @@ export async function renderMetrics(): Promise<string> {
        (SELECT count(*) FROM endpoints WHERE is_active AND deleted_at IS NULL AND consecutive_failures > 0) AS endpoints_failing,
        (SELECT count(*) FROM operational_events WHERE sent_at IS NULL AND next_send_at IS NOT NULL) AS operational_unsent`,
   );
-  const g = rows[0]!;
+  return rows[0]!;
+}
+
+function gauge(name: string, help: string, value: number | string, labels = ""): string {
+  return `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name}${labels} ${value}`;
+}
+
+export async function renderMetrics(): Promise<string> {
+  const g = await readDeliveryGauges();
   const driver = getJobDriverStatus();
   const sections = [
     gauge(

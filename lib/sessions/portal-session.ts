@@ -66,7 +66,7 @@ export function sessionExpiresAt(session: PortalSession): number {
   );
 }
 
-function parseCookies(header: string | null): Map<string, string> {
+export function parseCookies(header: string | null): Map<string, string> {
   const out = new Map<string, string>();
   for (const part of (header ?? "").split(";")) {
     const i = part.indexOf("=");

@@ -88,17 +88,20 @@ export function runCli(
   args: string[],
   env: Record<string, string | undefined>,
   timeoutMs = 60_000,
+  /** Written to the CLI's stdin (then closed); without it stdin is not connected. */
+  stdin?: string,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn("npm", ["run", "-s", "hookline", "--", ...args], {
       cwd: ROOT,
       env: baseEnv(env),
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    child.stdin?.end(stdin);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`hookline ${args.join(" ")} timed out:\n${stderr}`));
