@@ -1,0 +1,5 @@
+import { AppsPage } from "@/components/console/apps";
+
+export default function ConsoleApps() {
+  return <AppsPage />;
+}

@@ -1,0 +1,10 @@
+import { Suspense } from "react";
+import { AuditPage } from "@/components/console/audit";
+
+export default function ConsoleAudit() {
+  return (
+    <Suspense>
+      <AuditPage />
+    </Suspense>
+  );
+}

@@ -1,0 +1,5 @@
+import { KeysPage } from "@/components/console/keys";
+
+export default function ConsoleKeys() {
+  return <KeysPage />;
+}

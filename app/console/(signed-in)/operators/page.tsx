@@ -1,0 +1,5 @@
+import { OperatorsPage } from "@/components/console/operators";
+
+export default function ConsoleOperators() {
+  return <OperatorsPage />;
+}

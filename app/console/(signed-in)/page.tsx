@@ -1,0 +1,5 @@
+import { OverviewPage } from "@/components/console/overview";
+
+export default function ConsoleOverview() {
+  return <OverviewPage />;
+}

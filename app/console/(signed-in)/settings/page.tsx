@@ -1,0 +1,5 @@
+import { SettingsPage } from "@/components/console/settings";
+
+export default function ConsoleSettings() {
+  return <SettingsPage />;
+}
