@@ -276,7 +276,9 @@ test("axe: every console page, light, dark and phone width", async () => {
       }
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.emulateMedia({ colorScheme: "light" });
-  const login = await page.context().browser()!.newPage();
+  // A page of a context of its own (axe refuses pages made by browser.newPage()), signed out.
+  const loginContext = await page.context().browser()!.newContext();
+  const login = await loginContext.newPage();
   for (const scheme of ["light", "dark"] as const) {
     await login.emulateMedia({ colorScheme: scheme });
     await login.goto("/console/login");
@@ -285,7 +287,7 @@ test("axe: every console page, light, dark and phone width", async () => {
       results.violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
     ).toEqual([]);
   }
-  await login.close();
+  await loginContext.close();
 });
 
 test("sign-out ends the session on the server; the audit log has every action", async ({
