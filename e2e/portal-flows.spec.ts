@@ -306,6 +306,8 @@ test("a running bulk replay can be cancelled", async ({ page }, testInfo) => {
     await expect
       .poll(async () => {
         if (cancelAnswered) return true;
+        // pg_stat_activity is read once per transaction, and this client is inside one.
+        await db.query("SELECT pg_stat_clear_snapshot()");
         const waiting = await db.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM pg_stat_activity
            WHERE wait_event_type = 'Lock' AND query ILIKE '%from replay_tasks%for update%'`,
