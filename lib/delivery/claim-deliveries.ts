@@ -2,6 +2,7 @@
  * Leasing queued deliveries for an attempt: in batches for the embedded workers, one by id for
  * an Inngest step, and giving leases back. Only `delivery_queue` is written; the log is read.
  */
+import type { PoolClient } from "pg";
 import { getDb } from "@/lib/db/client";
 import {
   CLAIM_JOINS,
@@ -103,10 +104,7 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
        WHERE q.delivery_id = p.delivery_id AND e.id = q.endpoint_id
        RETURNING q.delivery_id, q.leased_by
      ),
-     ranked AS (SELECT l.*, d.event_id, row_number() OVER (PARTITION BY d.event_id ORDER BY l.delivery_id) AS event_rank
-                FROM l JOIN deliveries d ON d.id = l.delivery_id)
-     SELECT ${claimColumns("l.event_rank = 1 AND NOT (d.event_id = ANY ($9::text[]))")}
-     FROM ranked l ${CLAIM_JOINS}`,
+     ${readLeasedSql("$9")}`,
     values: [
       input.workerId,
       input.limit,
@@ -119,7 +117,44 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
       input.events.ids(),
     ],
   });
-  return attachEvents(rows, input.events);
+  return claimsOf(rows, input.events);
+}
+
+/**
+ * The claim columns of the rows a CTE `l` (delivery_id, leased_by) just leased; the payload comes
+ * once per event, and not at all for the events the worker holds (`heldIdsParam`).
+ */
+function readLeasedSql(heldIdsParam: string): string {
+  return `ranked AS (SELECT l.*, d.event_id, row_number() OVER (PARTITION BY d.event_id ORDER BY l.delivery_id) AS event_rank
+                FROM l JOIN deliveries d ON d.id = l.delivery_id)
+     SELECT ${claimColumns(`l.event_rank = 1 AND NOT (d.event_id = ANY (${heldIdsParam}::text[]))`)}
+     FROM ranked l ${CLAIM_JOINS}`;
+}
+
+/**
+ * Leases deliveries by id, in the caller's transaction: the fan-out hands what it just made to
+ * the worker that made it, so a new event's first deliveries start without a claim in between.
+ * Rows already leased are left alone. Turn the rows into claims with `claimsOf` once committed.
+ */
+export async function leaseByIds(
+  client: Pick<PoolClient, "query">,
+  holder: string,
+  deliveryIds: readonly string[],
+  heldEventIds: readonly string[],
+): Promise<ClaimRow[]> {
+  if (deliveryIds.length === 0) return [];
+  const { rows } = await client.query<ClaimRow>({
+    name: "hookline_lease_by_ids",
+    text: `WITH l AS (
+       UPDATE delivery_queue q SET leased_by = $1, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + $2)
+       FROM endpoints e
+       WHERE q.delivery_id = ANY ($3::text[]) AND e.id = q.endpoint_id AND q.leased_by IS NULL
+       RETURNING q.delivery_id, q.leased_by
+     ),
+     ${readLeasedSql("$4")}`,
+    values: [holder, LEASE_MARGIN_SECONDS, deliveryIds, heldEventIds],
+  });
+  return rows;
 }
 
 /**
@@ -127,7 +162,7 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
  * finishing meanwhile release their holds, and an event the cache dropped while a claim's rows
  * were on their way is read again (its payload was not sent because the cache had it).
  */
-async function attachEvents(rows: ClaimRow[], events: EventCache): Promise<ClaimedDelivery[]> {
+export async function claimsOf(rows: ClaimRow[], events: EventCache): Promise<ClaimedDelivery[]> {
   const fresh = new Map<string, LoadedEvent>();
   for (const row of rows)
     if (row.payload !== null || row.payload_expired) fresh.set(row.event_id, loadedEventOf(row));

@@ -11,17 +11,44 @@
  */
 import { foldIntoRollupsSql, NO_ATTEMPT_COLUMNS } from "@/lib/analytics/rollups";
 import { getDb } from "@/lib/db/client";
+import { leaseByIds } from "@/lib/delivery/claim-deliveries";
+import type { ClaimRow } from "@/lib/delivery/claimed-delivery";
 import { withTransaction } from "@/lib/delivery/sql";
 import { matchingPatterns } from "@/lib/events/subscriptions";
 import { moveLateArrivalsToTheBackSql } from "@/lib/delivery/fifo-order";
 import { newId } from "@/lib/ids";
+
+export interface MadeDelivery {
+  deliveryId: string;
+  endpointId: string;
+  appId: string;
+  /** In a FIFO endpoint's line (only its line's head may be attempted). */
+  fifo: boolean;
+  /** The endpoint's attempts per second, if limited. */
+  rateLimit: number | null;
+}
 
 export interface FanOutResult {
   /** Events taken (fully or in part). */
   events: number;
   /** Of those, the ones with endpoints still to do (taken again by the next call). */
   unfinished: number;
-  deliveries: { deliveryId: string; endpointId: string; appId: string }[];
+  /** Every delivery made, leased or not. */
+  deliveries: MadeDelivery[];
+  /** The ones leased to `lease.holder` in the same transaction (see `FanOutLease`). */
+  leased: ClaimRow[];
+}
+
+/**
+ * A worker taking some of what it fans out, leased in the fan-out's own transaction: a new
+ * event's deliveries go from commit to request without a claim statement (and its wait) in
+ * between. `pick` chooses among the deliveries made (the worker knows its free slots).
+ */
+export interface FanOutLease {
+  holder: string;
+  /** Events the worker holds already (their payloads are not read again). */
+  heldEventIds(): string[];
+  pick(made: readonly MadeDelivery[]): string[];
 }
 
 /**
@@ -48,6 +75,7 @@ export async function fanOutQueuedEvents(options: {
   /** Endpoints per event per call at most (default: all). */
   endpointsPerEvent?: number;
   lane?: FanOutLane;
+  lease?: FanOutLease;
 }): Promise<FanOutResult> {
   return withTransaction(async (client) => {
     const taken = await client.query<{
@@ -68,7 +96,7 @@ export async function fanOutQueuedEvents(options: {
        SELECT ev.id, ev.name, f.seq, f.fanned_out_to FROM events ev JOIN f ON f.event_id = ev.id`,
       [options.limit, options.eventIds ?? null, options.lane ?? null],
     );
-    if (taken.rows.length === 0) return { events: 0, unfinished: 0, deliveries: [] };
+    if (taken.rows.length === 0) return { events: 0, unfinished: 0, deliveries: [], leased: [] };
     const events = taken.rows;
     // Patterns are unpacked once per event (MATERIALIZED), not once per candidate endpoint; the
     // ordinal is written in hex, whose digits are all Crockford characters.
@@ -78,6 +106,7 @@ export async function fanOutQueuedEvents(options: {
       endpoint_id: string;
       app_id: string;
       fifo: boolean;
+      rate_limit: number | null;
       unfinished: boolean;
     }>(
       `WITH f AS MATERIALIZED (
@@ -85,12 +114,12 @@ export async function fanOutQueuedEvents(options: {
          FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS u(event_id, patterns, stem, seq, after)),
        pairs AS MATERIALIZED (
          SELECT ev.id AS event_id, ev.app_id, ev.name, ev.created_at, f.stem, ep.id AS endpoint_id,
-                CASE WHEN ep.ordering = 'fifo' THEN f.seq END AS fifo_seq,
+                CASE WHEN ep.ordering = 'fifo' THEN f.seq END AS fifo_seq, ep.rate_limit,
                 row_number() OVER (PARTITION BY ev.id ORDER BY ep.id) - 1 AS n,
                 (ep.filter_path IS NULL OR COALESCE(ev.payload @@ ep.filter_path, false)) AS matches
          FROM f JOIN events ev ON ev.id = f.event_id
          CROSS JOIN LATERAL (
-           SELECT ep.id, ep.ordering, ep.filter_path FROM endpoints ep
+           SELECT ep.id, ep.ordering, ep.filter_path, ep.rate_limit FROM endpoints ep
            WHERE ep.app_id = ev.app_id AND ep.is_active AND ep.deleted_at IS NULL
              AND ep.subscriptions && f.patterns
              AND (cardinality(ep.channels) = 0 OR ep.channels && ev.channels)
@@ -118,8 +147,9 @@ export async function fanOutQueuedEvents(options: {
            UNION ALL SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC'), 0, 0, 0, 1, ${NO_ATTEMPT_COLUMNS} FROM pairs WHERE NOT matches)`,
          { filtered: true },
        )})
-       SELECT p.stem || lpad(to_hex(p.n), 6, '0') AS id, p.endpoint_id, p.app_id, p.fifo_seq IS NOT NULL AS fifo, false AS unfinished FROM pairs p WHERE p.matches
-       UNION ALL SELECT NULL, NULL, NULL, false, true FROM progress WHERE n >= $6`,
+       SELECT p.stem || lpad(to_hex(p.n), 6, '0') AS id, p.endpoint_id, p.app_id, p.fifo_seq IS NOT NULL AS fifo, p.rate_limit, false AS unfinished
+       FROM pairs p WHERE p.matches
+       UNION ALL SELECT NULL, NULL, NULL, false, NULL, true FROM progress WHERE n >= $6`,
       [
         events.map((e) => e.id),
         events.map((e) => JSON.stringify(matchingPatterns(e.name))),
@@ -133,15 +163,18 @@ export async function fanOutQueuedEvents(options: {
     const rows = written.filter((r) => !r.unfinished);
     const fifo = rows.filter((r) => r.fifo).map((r) => r.id);
     if (fifo.length > 0) await client.query(moveLateArrivalsToTheBackSql, [fifo]);
-    return {
-      events: events.length,
-      unfinished,
-      deliveries: rows.map((r) => ({
-        deliveryId: r.id,
-        endpointId: r.endpoint_id,
-        appId: r.app_id,
-      })),
-    };
+    const deliveries = rows.map((r) => ({
+      deliveryId: r.id,
+      endpointId: r.endpoint_id,
+      appId: r.app_id,
+      fifo: r.fifo,
+      rateLimit: r.rate_limit,
+    }));
+    const lease = options.lease;
+    const leased = lease
+      ? await leaseByIds(client, lease.holder, lease.pick(deliveries), lease.heldEventIds())
+      : [];
+    return { events: events.length, unfinished, deliveries, leased };
   });
 }
 

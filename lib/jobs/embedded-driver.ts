@@ -17,15 +17,21 @@ import { listenToChannel } from "@/lib/db/listen-channel";
 import { runClaimedAttempt } from "@/lib/delivery/attempt";
 import {
   claimDueDeliveries,
+  claimsOf,
   dropOrphanedQueueRows,
   releaseClaims,
 } from "@/lib/delivery/claim-deliveries";
 import { createEventCache, type ClaimedDelivery } from "@/lib/delivery/claimed-delivery";
 import { getEngineConfig } from "@/lib/delivery/engine-config";
-import { fanOutQueuedEvents } from "@/lib/delivery/fan-out-events";
+import {
+  fanOutQueuedEvents,
+  type FanOutLease,
+  type MadeDelivery,
+} from "@/lib/delivery/fan-out-events";
 import { createDeliveryAgents, type DeliveryAgents } from "@/lib/delivery/http-client";
 import { createOutcomeBatcher } from "@/lib/delivery/record-successes";
 import { createEndpointLoads } from "@/lib/jobs/endpoint-loads";
+import { pickFreshLeases } from "@/lib/jobs/fresh-leases";
 import { createReadyQueue } from "@/lib/jobs/ready-queue";
 import {
   kindsOf,
@@ -126,6 +132,8 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   const ready = createReadyQueue(loads);
   const stats = {
     claimed: 0,
+    /** Of the claims, those leased by the fan-out that made them. */
+    leasedAtFanOut: 0,
     attempted: 0,
     cancelled: 0,
     released: 0,
@@ -334,7 +342,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   const fanOut = createWakeSignal();
   const fanOutContinuing = createWakeSignal();
   const fanOutStats = { events: 0, deliveries: 0, errors: 0 };
-  const announceDeliveries = (made: { appId: string }[]) => {
+  const announceDeliveries = (made: readonly MadeDelivery[]) => {
     if (made.length === 0) return;
     const waiting = ready.apps();
     if (made.some((d) => !waiting.has(d.appId))) {
@@ -342,6 +350,20 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       wake();
     } else wakeForNewWork();
     notifyOtherProcesses("deliveries");
+  };
+  const lease: FanOutLease = {
+    holder: workerId,
+    heldEventIds: () => events.ids(),
+    pick: (made) =>
+      state !== "running"
+        ? []
+        : pickFreshLeases(made, {
+            capacity: concurrency + prefetch - running.size - ready.length,
+            waitingApps: ready.apps(),
+            newcomerShare: NEWCOMER_CLAIM,
+            endpointSlots: loads.slots(Date.now()),
+            defaultEndpointSlots: endpointClaimLimit,
+          }),
   };
   const runFanOut = async (lane: "new" | "continuing") => {
     const own = lane === "new" ? fanOut : fanOutContinuing;
@@ -351,10 +373,23 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       own.clear();
       let full = false;
       try {
-        const result = await fanOutQueuedEvents({ limit, endpointsPerEvent: chunk, lane });
+        const result = await fanOutQueuedEvents({
+          limit,
+          endpointsPerEvent: chunk,
+          lane,
+          lease: lane === "new" ? lease : undefined,
+        });
         fanOutStats.events += result.events;
         fanOutStats.deliveries += result.deliveries.length;
-        announceDeliveries(result.deliveries);
+        if (result.leased.length > 0) {
+          const claims = await claimsOf(result.leased, events);
+          stats.claimed += claims.length;
+          stats.leasedAtFanOut += claims.length;
+          if (state === "running") enqueue(claims);
+          else await release(claims);
+        }
+        const leased = new Set(result.leased.map((r) => r.id));
+        announceDeliveries(result.deliveries.filter((d) => !leased.has(d.deliveryId)));
         if (result.unfinished > 0 && lane === "new") fanOutContinuing.wake();
         full = result.events === limit || (lane === "continuing" && result.unfinished > 0);
       } catch (err) {
@@ -418,6 +453,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       concurrency,
       endpoint_concurrency: endpointConcurrency,
       claimed: stats.claimed,
+      leased_at_fan_out: stats.leasedAtFanOut,
       attempted: stats.attempted,
       cancelled: stats.cancelled,
       released: stats.released,

@@ -9,7 +9,8 @@ import pg from "pg";
 import { useTestDatabase } from "../helpers/db";
 import { createTestApp, createTestEndpoint, fanOutNow } from "../helpers/delivery-fixtures";
 import { poolConfigFromUrl } from "@/lib/db/url";
-import { claimDueDeliveries } from "@/lib/delivery/claim-deliveries";
+import { claimDueDeliveries, claimsOf } from "@/lib/delivery/claim-deliveries";
+import { fanOutQueuedEvents } from "@/lib/delivery/fan-out-events";
 import {
   createEventCache,
   type EventCache,
@@ -101,6 +102,47 @@ describe("delivery_queue", () => {
     expect(done).toMatchObject({ status: "success", final: true });
     expect(await queueRow(id)).toBeUndefined();
     expect((await logRow(id)).status).toBe("success");
+  });
+
+  it("a fan-out leases what its worker picks, in its own transaction; the claim never hands those out", async () => {
+    const app = await createTestApp();
+    const plain = await createTestEndpoint(app, { url: "https://r.example/plain" });
+    const other = await createTestEndpoint(app, { url: "https://r.example/other" });
+    await triggerEvent(app, { event_name: "a", payload: { n: 1 } });
+    const offered: string[][] = [];
+    const result = await fanOutQueuedEvents({
+      limit: 10,
+      lease: {
+        holder: "fan-out-worker",
+        heldEventIds: () => [],
+        pick: (made) => {
+          offered.push(made.map((d) => d.endpointId).sort());
+          return made.filter((d) => d.endpointId === plain.endpoint.id).map((d) => d.deliveryId);
+        },
+      },
+    });
+    expect(offered).toEqual([[plain.endpoint.id, other.endpoint.id].sort()]);
+    expect(result.leased.map((r) => r.endpoint_id)).toEqual([plain.endpoint.id]);
+    const [leasedRow] = result.leased;
+    expect(await queueRow(leasedRow!.id)).toMatchObject({ leased_by: "fan-out-worker" });
+
+    const events = createEventCache();
+    const [claim] = await claimsOf(result.leased, events);
+    expect(claim).toMatchObject({
+      deliveryId: leasedRow!.id,
+      leasedBy: "fan-out-worker",
+      url: "https://r.example/plain",
+      event: { payload: { n: 1 } },
+    });
+    expect(claim!.secrets).toEqual([plain.secret]);
+    // Another worker's claim gets the delivery left unleased, never the leased one.
+    const claimed = await claimDueDeliveries({
+      workerId: "w2",
+      limit: 10,
+      defaultEndpointSlots: 10,
+      events: createEventCache(),
+    });
+    expect(claimed.map((c) => c.endpointId)).toEqual([other.endpoint.id]);
   });
 });
 

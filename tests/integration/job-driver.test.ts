@@ -117,6 +117,36 @@ describe("announceWork", () => {
   });
 });
 
+describe("the embedded driver's fan-out", () => {
+  it("leases what it can start: a plain endpoint's delivery goes without a claim; FIFO and rate-limited ones through the claim", async () => {
+    const receiver = await startReceiver();
+    const driver = startEmbeddedDriver({ pollIntervalMs: 60_000, replays: false });
+    setJobDriver(driver);
+    try {
+      const app = await createTestApp();
+      await createTestEndpoint(app, { url: `${receiver.url}/plain` });
+      await createTestEndpoint(app, { url: `${receiver.url}/limited`, rateLimit: 10 });
+      const fifo = await createTestEndpoint(app, { url: `${receiver.url}/fifo` });
+      await db().prisma.endpoint.update({
+        where: { id: fifo.endpoint.id },
+        data: { ordering: "fifo" },
+      });
+      await triggerEvent(app, { event_name: "order.paid", payload: { n: 1 } });
+      await receiver.waitFor(3, 20_000);
+      expect(receiver.requests.map((r) => r.path).sort()).toEqual([
+        "/hook/fifo",
+        "/hook/limited",
+        "/hook/plain",
+      ]);
+      expect(driver.status().details).toMatchObject({ claimed: 3, leased_at_fan_out: 1 });
+    } finally {
+      setJobDriver(undefined);
+      await driver.stop();
+      await receiver.close();
+    }
+  });
+});
+
 /** Whether `promise` has settled once the microtasks queued so far have run. */
 async function settledNow(promise: Promise<unknown>): Promise<boolean> {
   let settled = false;
