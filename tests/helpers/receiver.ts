@@ -28,6 +28,11 @@ export interface Receiver {
   setHandler(handler: ReceiverHandler): void;
   /** Resolves once `count` requests arrived; rejects after `timeoutMs`. */
   waitFor(count: number, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once `count` requests arrived; rejects when none arrived for `stallMs` (a big batch
+   * on a busy machine is slow but steady: how long the whole takes is not what is tested).
+   */
+  waitWhileArriving(count: number, stallMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,6 +93,21 @@ export async function startReceiver(
         );
         waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
       });
+    },
+    async waitWhileArriving(count, stallMs = 30_000) {
+      let seen = requests.length;
+      let lastArrivalAt = Date.now();
+      while (requests.length < count) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        if (requests.length > seen) {
+          seen = requests.length;
+          lastArrivalAt = Date.now();
+        } else if (Date.now() - lastArrivalAt > stallMs) {
+          throw new Error(
+            `receiver got ${requests.length} of ${count} requests, none in the last ${stallMs} ms`,
+          );
+        }
+      }
     },
     close() {
       server.closeAllConnections();

@@ -25,7 +25,8 @@ afterAll(async () => {
 describe("fan-out", () => {
   it(
     `delivers one event to ${ENDPOINTS.toLocaleString("en")} endpoints`,
-    { timeout: 120_000 },
+    // Bounded by progress (no arrival for 30 s fails it), not by the machine's speed.
+    { timeout: 900_000 },
     async () => {
       const app = await createTestApp();
       const ids = Array.from({ length: ENDPOINTS }, () => newId("ep"));
@@ -48,7 +49,7 @@ describe("fan-out", () => {
 
       const driver = startEmbeddedDriver({ pollIntervalMs: 200, replays: false });
       try {
-        await receiver.waitFor(ENDPOINTS, 100_000);
+        await receiver.waitWhileArriving(ENDPOINTS);
         expect(receiver.countsById().size).toBe(ENDPOINTS);
         await eventually(
           async () => {
@@ -58,7 +59,7 @@ describe("fan-out", () => {
             );
             return Number(rows[0]!.n) === ENDPOINTS ? true : undefined;
           },
-          20_000,
+          60_000,
           "every delivery to be success",
         );
       } finally {
