@@ -4,6 +4,7 @@
  */
 import type { PoolClient } from "pg";
 import { getDb } from "@/lib/db/client";
+import { namedParams } from "@/lib/delivery/sql";
 import {
   CLAIM_JOINS,
   claimColumns,
@@ -51,6 +52,18 @@ export interface ClaimDueInput {
  * per app), and each app's due rows are read from its own range of it: the cost grows with the
  * number of apps with queued work, not with the backlog.
  */
+const CLAIM = namedParams({
+  worker_id: "",
+  limit: "int",
+  full: "text[]",
+  scan_limit: "int",
+  open_endpoints: "text[]",
+  open_slots: "int[]",
+  default_slots: "int",
+  lease_margin: "int",
+  held_events: "text[]",
+});
+
 export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedDelivery[]> {
   if (input.limit <= 0) return [];
   const slots = [...(input.endpointSlots ?? new Map<string, number>())];
@@ -59,6 +72,7 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
   // A named (prepared) statement over the narrow queue (a generic plan of the old claim over the
   // wide log once stalled on a growing table: watch `--pg-stats`). Candidates are read without
   // locks; only the rows picked are locked, found by primary key.
+  const { $ } = CLAIM;
   const { rows } = await getDb().pool.query<ClaimRow>({
     name: "hookline_claim_due",
     // FIFO endpoints' rows are left to the second source, which offers only each line's head.
@@ -72,12 +86,12 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
        (SELECT c.delivery_id, c.endpoint_id, c.run_at, a.app_id FROM queued_apps a
         CROSS JOIN LATERAL (
           SELECT q.delivery_id, q.endpoint_id, q.run_at FROM delivery_queue q
-          WHERE q.app_id = a.app_id AND ${isDue("q")} AND q.fifo_seq IS NULL AND q.endpoint_id <> ALL($3::text[])
+          WHERE q.app_id = a.app_id AND ${isDue("q")} AND q.fifo_seq IS NULL AND q.endpoint_id <> ALL(${$.full})
           ORDER BY q.run_at
-          LIMIT $4) c
+          LIMIT ${$.scan_limit}) c
         WHERE a.app_id IS NOT NULL)
        UNION ALL
-       ${fifoHeadCandidatesSql("$3::text[]")}
+       ${fifoHeadCandidatesSql($.full)}
      ),
      by_endpoint AS (
        SELECT c.*, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.run_at, c.delivery_id) AS endpoint_rank
@@ -87,49 +101,56 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
      eligible AS (
        SELECT r.delivery_id, row_number() OVER (PARTITION BY r.app_id ORDER BY r.endpoint_rank, r.run_at, r.delivery_id) AS app_turn
        FROM by_endpoint r
-       LEFT JOIN unnest($5::text[], $6::int[]) AS s(endpoint_id, slots) ON s.endpoint_id = r.endpoint_id
-       WHERE r.endpoint_rank <= LEAST(COALESCE(s.slots, $7), COALESCE((SELECT pe.rate_limit FROM endpoints pe WHERE pe.id = r.endpoint_id), $7))
+       LEFT JOIN unnest(${$.open_endpoints}, ${$.open_slots}) AS s(endpoint_id, slots) ON s.endpoint_id = r.endpoint_id
+       WHERE r.endpoint_rank <= LEAST(COALESCE(s.slots, ${$.default_slots}), COALESCE((SELECT pe.rate_limit FROM endpoints pe WHERE pe.id = r.endpoint_id), ${$.default_slots}))
      ),
-     turns AS (SELECT delivery_id, app_turn FROM eligible ORDER BY app_turn LIMIT $2 * 2),
+     turns AS (SELECT delivery_id, app_turn FROM eligible ORDER BY app_turn LIMIT ${$.limit} * 2),
      picked AS (
        SELECT q.delivery_id FROM turns t JOIN delivery_queue q ON q.delivery_id = t.delivery_id
        WHERE ${isDue("q")}
        ORDER BY t.app_turn, q.run_at
-       LIMIT $2
+       LIMIT ${$.limit}
        FOR UPDATE OF q SKIP LOCKED
      ),
      l AS (
-       UPDATE delivery_queue q SET leased_by = $1, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + $8)
+       UPDATE delivery_queue q SET leased_by = ${$.worker_id}, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + ${$.lease_margin})
        FROM picked p, endpoints e
        WHERE q.delivery_id = p.delivery_id AND e.id = q.endpoint_id
        RETURNING q.delivery_id, q.leased_by
      ),
-     ${readLeasedSql("$9")}`,
-    values: [
-      input.workerId,
-      input.limit,
+     ${readLeasedSql($.held_events)}`,
+    values: CLAIM.values({
+      worker_id: input.workerId,
+      limit: input.limit,
       full,
-      input.scanLimit ?? Math.max(input.limit * 4, 200),
-      open.map(([id]) => id),
-      open.map(([, n]) => n),
-      input.defaultEndpointSlots,
-      LEASE_MARGIN_SECONDS,
-      input.events.ids(),
-    ],
+      scan_limit: input.scanLimit ?? Math.max(input.limit * 4, 200),
+      open_endpoints: open.map(([id]) => id),
+      open_slots: open.map(([, n]) => n),
+      default_slots: input.defaultEndpointSlots,
+      lease_margin: LEASE_MARGIN_SECONDS,
+      held_events: input.events.ids(),
+    }),
   });
   return claimsOf(rows, input.events);
 }
 
 /**
  * The claim columns of the rows a CTE `l` (delivery_id, leased_by) just leased; the payload comes
- * once per event, and not at all for the events the worker holds (`heldIdsParam`).
+ * once per event, and not at all for the events the worker holds (`heldIds`, a text[] parameter).
  */
-function readLeasedSql(heldIdsParam: string): string {
+function readLeasedSql(heldIds: string): string {
   return `ranked AS (SELECT l.*, d.event_id, row_number() OVER (PARTITION BY d.event_id ORDER BY l.delivery_id) AS event_rank
                 FROM l JOIN deliveries d ON d.id = l.delivery_id)
-     SELECT ${claimColumns(`l.event_rank = 1 AND NOT (d.event_id = ANY (${heldIdsParam}::text[]))`)}
+     SELECT ${claimColumns(`l.event_rank = 1 AND NOT (d.event_id = ANY (${heldIds}))`)}
      FROM ranked l ${CLAIM_JOINS}`;
 }
+
+const LEASE_BY_IDS = namedParams({
+  holder: "",
+  lease_margin: "int",
+  ids: "text[]",
+  held_events: "text[]",
+});
 
 /**
  * Leases deliveries by id, in the caller's transaction: the fan-out hands what it just made to
@@ -143,16 +164,22 @@ export async function leaseByIds(
   heldEventIds: readonly string[],
 ): Promise<ClaimRow[]> {
   if (deliveryIds.length === 0) return [];
+  const { $ } = LEASE_BY_IDS;
   const { rows } = await client.query<ClaimRow>({
     name: "hookline_lease_by_ids",
     text: `WITH l AS (
-       UPDATE delivery_queue q SET leased_by = $1, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + $2)
+       UPDATE delivery_queue q SET leased_by = ${$.holder}, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + ${$.lease_margin})
        FROM endpoints e
-       WHERE q.delivery_id = ANY ($3::text[]) AND e.id = q.endpoint_id AND q.leased_by IS NULL
+       WHERE q.delivery_id = ANY (${$.ids}) AND e.id = q.endpoint_id AND q.leased_by IS NULL
        RETURNING q.delivery_id, q.leased_by
      ),
-     ${readLeasedSql("$4")}`,
-    values: [holder, LEASE_MARGIN_SECONDS, deliveryIds, heldEventIds],
+     ${readLeasedSql($.held_events)}`,
+    values: LEASE_BY_IDS.values({
+      holder,
+      lease_margin: LEASE_MARGIN_SECONDS,
+      ids: deliveryIds,
+      held_events: heldEventIds,
+    }),
   });
   return rows;
 }

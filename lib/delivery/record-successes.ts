@@ -14,6 +14,7 @@ import {
 } from "@/lib/analytics/rollups";
 import { createGroupCommit } from "@/lib/db/group-commit";
 import { getDb } from "@/lib/db/client";
+import { namedParams } from "@/lib/delivery/sql";
 import {
   notRecorded,
   pgText,
@@ -33,21 +34,42 @@ import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { kickOperationalEventDispatch } from "@/lib/operational-events/dispatch";
 
+// One row per success (the arrays, read by unnest), then the recovered-events parameters.
+const SUCCESS = namedParams({
+  id: "text[]",
+  leased_by: "text[]",
+  attempt_number: "int[]",
+  status_code: "int[]",
+  attempted_at: "timestamptz[]",
+  attempt_id: "text[]",
+  trigger: "attempt_trigger[]",
+  url: "text[]",
+  request_headers: "text[]",
+  response_headers: "text[]",
+  response_body: "text[]",
+  truncated: "boolean[]",
+  duration_ms: "int[]",
+  bucket: "int[]",
+  hour: "timestamptz[]",
+  completed_at: "timestamptz[]",
+  threshold: "",
+  sendable: "",
+  endpoints: "",
+  recovered_ids: "",
+});
+const { $ } = SUCCESS;
+
 const BATCH_SUCCESS_SQL = `WITH i AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::timestamptz[], $6::text[], $7::attempt_trigger[],
-                         $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[], $13::int[], $14::int[], $15::timestamptz[],
-                         $16::timestamptz[])
-      AS u(id, leased_by, attempt_number, status_code, attempted_at, attempt_id, trigger, url, request_headers, response_headers,
-           response_body, truncated, duration_ms, bucket, hour, completed_at)),
+    SELECT * FROM ${SUCCESS.unnestArrays("u")}),
   q AS (
     DELETE FROM delivery_queue USING i
-    WHERE delivery_queue.delivery_id = ANY ($1::text[]) AND delivery_queue.delivery_id = i.id AND delivery_queue.leased_by = i.leased_by
+    WHERE delivery_queue.delivery_id = ANY (${$.id}) AND delivery_queue.delivery_id = i.id AND delivery_queue.leased_by = i.leased_by
     RETURNING delivery_queue.delivery_id),
   d AS (
     UPDATE deliveries SET status = 'success', attempt_count = i.attempt_number, next_attempt_at = NULL, last_status_code = i.status_code,
       last_error = NULL, last_attempt_at = i.attempted_at, completed_at = i.completed_at, next_attempt_trigger = 'auto', updated_at = now()
     FROM i
-    WHERE deliveries.id = ANY ($1::text[]) AND deliveries.id = i.id AND deliveries.id IN (SELECT delivery_id FROM q)
+    WHERE deliveries.id = ANY (${$.id}) AND deliveries.id = i.id AND deliveries.id IN (SELECT delivery_id FROM q)
     RETURNING deliveries.id, deliveries.app_id, deliveries.endpoint_id, deliveries.created_at),
   ok AS (SELECT i.*, d.app_id, d.endpoint_id, d.created_at FROM i JOIN d ON d.id = i.id),
   a AS (
@@ -61,7 +83,7 @@ const BATCH_SUCCESS_SQL = `WITH i AS (
     UNION ALL
     SELECT app_id, endpoint_id, hour, 0, 0, 0, 1, 0, duration_ms, bucket FROM ok)`)}),
   h AS (${healthResetSql("id IN (SELECT DISTINCT endpoint_id FROM ok)")}),
-  ${recoveredEventsCtes("ok", { threshold: "$17", sendable: "$18", endpoints: "$19", ids: "$20" })}
+  ${recoveredEventsCtes("ok", { threshold: $.threshold, sendable: $.sendable, endpoints: $.endpoints, ids: $.recovered_ids })}
   SELECT id, (SELECT count(*) FROM ev)::int AS recovered FROM d`;
 
 interface Success {
@@ -80,30 +102,30 @@ async function writeSuccesses(batch: Success[]): Promise<RecordOutcome[]> {
   const { rows } = await getDb().pool.query<{ id: string; recovered: number }>({
     name: "hookline_success_batch",
     text: BATCH_SUCCESS_SQL,
-    values: [
-      batch.map((s) => s.claim.deliveryId),
-      batch.map((s) => s.claim.leasedBy),
-      batch.map((s) => s.claim.attemptCount + 1),
-      batch.map((s) => s.attempt.result.status),
-      batch.map((s) => s.attempt.attemptedAt),
-      attemptIds,
-      batch.map((s) => s.claim.trigger),
-      batch.map((s) => s.claim.url),
-      batch.map((s) => JSON.stringify(s.attempt.requestHeaders)),
-      batch.map((s) =>
+    values: SUCCESS.values({
+      id: batch.map((s) => s.claim.deliveryId),
+      leased_by: batch.map((s) => s.claim.leasedBy),
+      attempt_number: batch.map((s) => s.claim.attemptCount + 1),
+      status_code: batch.map((s) => s.attempt.result.status),
+      attempted_at: batch.map((s) => s.attempt.attemptedAt),
+      attempt_id: attemptIds,
+      trigger: batch.map((s) => s.claim.trigger),
+      url: batch.map((s) => s.claim.url),
+      request_headers: batch.map((s) => JSON.stringify(s.attempt.requestHeaders)),
+      response_headers: batch.map((s) =>
         s.attempt.result.headers ? pgText(JSON.stringify(s.attempt.result.headers)) : null,
       ),
-      batch.map((s) => pgText(s.attempt.result.body)),
-      batch.map((s) => s.attempt.result.bodyTruncated),
-      batch.map(ms),
-      batch.map((s) => latencyBucketIndex(s.attempt.result.durationMs)),
-      batch.map((s) => hourOf(s.attempt.attemptedAt)),
-      batch.map((s) => s.completedAt),
-      recovered.threshold,
-      recovered.sendable,
-      recovered.endpoints,
-      recovered.ids,
-    ],
+      response_body: batch.map((s) => pgText(s.attempt.result.body)),
+      truncated: batch.map((s) => s.attempt.result.bodyTruncated),
+      duration_ms: batch.map(ms),
+      bucket: batch.map((s) => latencyBucketIndex(s.attempt.result.durationMs)),
+      hour: batch.map((s) => hourOf(s.attempt.attemptedAt)),
+      completed_at: batch.map((s) => s.completedAt),
+      threshold: recovered.threshold,
+      sendable: recovered.sendable,
+      endpoints: recovered.endpoints,
+      recovered_ids: recovered.ids,
+    }),
   });
   if ((rows[0]?.recovered ?? 0) > 0) kickOperationalEventDispatch();
   const done = new Set(rows.map((r) => r.id));

@@ -28,3 +28,25 @@ export class SqlParams {
     return `$${this.values.length}${cast}`;
   }
 }
+
+/**
+ * Named placeholders for a fixed (prepared) statement: `p.$.limit` is `$2` (with its cast), and
+ * `p.values({ ... })` lists every named value in placeholder order, so the statement's numbering
+ * and the values passed cannot drift apart, and a missing value does not compile.
+ */
+export function namedParams<const T extends Record<string, string>>(casts: T) {
+  type Name = keyof T & string;
+  const names = Object.keys(casts) as Name[];
+  const $ = Object.fromEntries(
+    names.map((name, i) => [name, `$${i + 1}${casts[name] ? `::${casts[name]}` : ""}`]),
+  ) as Record<Name, string>;
+  return {
+    $,
+    /** `unnest($1::text[], $2::int[]) AS alias(a, b)`: every array parameter, in order, read as rows. */
+    unnestArrays: (alias: string) => {
+      const columns = names.filter((name) => casts[name]!.endsWith("[]"));
+      return `unnest(${columns.map((c) => $[c]).join(", ")}) AS ${alias}(${columns.join(", ")})`;
+    },
+    values: (values: Record<Name, unknown>): unknown[] => names.map((name) => values[name]),
+  };
+}
