@@ -3,6 +3,7 @@
  * an Inngest step, and giving leases back. Only `delivery_queue` is written; the log is read.
  */
 import { getDb } from "@/lib/db/client";
+import { payloadTextColumns, payloadTextOf } from "@/lib/events/payload-text";
 import {
   CLAIM_JOINS,
   claimColumns,
@@ -130,7 +131,8 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
 async function attachEvents(rows: ClaimRow[], events: EventCache): Promise<ClaimedDelivery[]> {
   const fresh = new Map<string, LoadedEvent>();
   for (const row of rows)
-    if (row.payload !== null || row.payload_expired) fresh.set(row.event_id, loadedEventOf(row));
+    if (row.payload_text !== null || row.payload !== null || row.payload_expired)
+      fresh.set(row.event_id, loadedEventOf(row));
   const claims: (ClaimedDelivery | null)[] = rows.map((row) => {
     const event = events.get(row.event_id) ?? fresh.get(row.event_id);
     return event ? toClaim(row, events.hold(event)) : null;
@@ -141,19 +143,26 @@ async function attachEvents(rows: ClaimRow[], events: EventCache): Promise<Claim
     id: string;
     name: string;
     created_at: Date;
+    payload_text: string | null;
     payload: unknown;
-  }>("SELECT id, name, created_at, payload FROM events WHERE id = ANY($1::text[])", [missing]);
+  }>(
+    `SELECT id, name, created_at, ${payloadTextColumns("events")} FROM events WHERE id = ANY($1::text[])`,
+    [missing],
+  );
   const read = new Map(
-    found.map((e) => [
-      e.id,
-      {
-        id: e.id,
-        name: e.name,
-        createdAt: e.created_at,
-        payload: e.payload,
-        expired: e.payload === null,
-      },
-    ]),
+    found.map((e) => {
+      const payloadText = payloadTextOf({ payloadText: e.payload_text, payload: e.payload });
+      return [
+        e.id,
+        {
+          id: e.id,
+          name: e.name,
+          createdAt: e.created_at,
+          payloadText,
+          expired: payloadText === null,
+        },
+      ];
+    }),
   );
   return rows.map((row, i) => {
     const claim = claims[i];
@@ -164,7 +173,7 @@ async function attachEvents(rows: ClaimRow[], events: EventCache): Promise<Claim
         id: row.event_id,
         name: row.event_name,
         createdAt: row.event_created_at,
-        payload: null,
+        payloadText: null,
         expired: true,
       };
     return toClaim(row, events.hold(event));
