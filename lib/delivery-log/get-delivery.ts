@@ -20,7 +20,9 @@ export async function getDelivery(app: Pick<App, "id">, id: string): Promise<Del
   const delivery = await getDb().prisma.delivery.findFirst({
     where: { id, appId: app.id },
     include: {
-      event: { select: { payload: true, payloadExpiredAt: true, createdAt: true } },
+      event: {
+        select: { payload: true, payloadText: true, payloadExpiredAt: true, createdAt: true },
+      },
       endpoint: {
         select: {
           id: true,

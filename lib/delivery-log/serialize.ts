@@ -1,5 +1,6 @@
 import type { Attempt, Delivery, Endpoint, Event } from "@/generated/prisma/client";
 import type { AttemptResponse, DeliveryDetail, DeliverySummary } from "@/lib/delivery-log/schemas";
+import { payloadValueOf } from "@/lib/events/payload-text";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -55,7 +56,7 @@ export function serializeAttempt(a: Attempt, bodyExpired: boolean): AttemptRespo
 }
 
 export interface DeliveryWithRelations extends Delivery {
-  event: Pick<Event, "payload" | "payloadExpiredAt" | "createdAt">;
+  event: Pick<Event, "payload" | "payloadText" | "payloadExpiredAt" | "createdAt">;
   endpoint: Pick<
     Endpoint,
     "id" | "url" | "description" | "isActive" | "disabledReason" | "deletedAt"
@@ -72,7 +73,8 @@ export function serializeDeliveryDetail(
   const expired = d.event.payloadExpiredAt !== null;
   return {
     ...serializeDelivery(d),
-    payload: expired ? null : d.event.payload,
+    // Parsed from the stored text: the answer lists the keys in the order the producer sent them.
+    payload: expired ? null : (payloadValueOf(d.event) as DeliveryDetail["payload"]),
     payload_expired: expired,
     payload_expired_at: iso(d.event.payloadExpiredAt),
     event_created_at: d.event.createdAt.toISOString(),

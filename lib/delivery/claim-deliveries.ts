@@ -5,6 +5,7 @@
 import type { PoolClient } from "pg";
 import { getDb } from "@/lib/db/client";
 import { namedParams } from "@/lib/delivery/sql";
+import { payloadTextColumns, payloadTextOf } from "@/lib/events/payload-text";
 import {
   CLAIM_JOINS,
   claimColumns,
@@ -192,7 +193,8 @@ export async function leaseByIds(
 export async function claimsOf(rows: ClaimRow[], events: EventCache): Promise<ClaimedDelivery[]> {
   const fresh = new Map<string, LoadedEvent>();
   for (const row of rows)
-    if (row.payload !== null || row.payload_expired) fresh.set(row.event_id, loadedEventOf(row));
+    if (row.payload_text !== null || row.payload !== null || row.payload_expired)
+      fresh.set(row.event_id, loadedEventOf(row));
   const claims: (ClaimedDelivery | null)[] = rows.map((row) => {
     const event = events.get(row.event_id) ?? fresh.get(row.event_id);
     return event ? toClaim(row, events.hold(event)) : null;
@@ -203,19 +205,26 @@ export async function claimsOf(rows: ClaimRow[], events: EventCache): Promise<Cl
     id: string;
     name: string;
     created_at: Date;
+    payload_text: string | null;
     payload: unknown;
-  }>("SELECT id, name, created_at, payload FROM events WHERE id = ANY($1::text[])", [missing]);
+  }>(
+    `SELECT id, name, created_at, ${payloadTextColumns("events")} FROM events WHERE id = ANY($1::text[])`,
+    [missing],
+  );
   const read = new Map(
-    found.map((e) => [
-      e.id,
-      {
-        id: e.id,
-        name: e.name,
-        createdAt: e.created_at,
-        payload: e.payload,
-        expired: e.payload === null,
-      },
-    ]),
+    found.map((e) => {
+      const payloadText = payloadTextOf({ payloadText: e.payload_text, payload: e.payload });
+      return [
+        e.id,
+        {
+          id: e.id,
+          name: e.name,
+          createdAt: e.created_at,
+          payloadText,
+          expired: payloadText === null,
+        },
+      ];
+    }),
   );
   return rows.map((row, i) => {
     const claim = claims[i];
@@ -226,7 +235,7 @@ export async function claimsOf(rows: ClaimRow[], events: EventCache): Promise<Cl
         id: row.event_id,
         name: row.event_name,
         createdAt: row.event_created_at,
-        payload: null,
+        payloadText: null,
         expired: true,
       };
     return toClaim(row, events.hold(event));

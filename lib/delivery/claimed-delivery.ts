@@ -4,7 +4,8 @@
  * event: a 1 MB payload fanned out to 10,000 endpoints is in memory once, not once per claim.
  */
 import type { KeyObject } from "node:crypto";
-import { buildDeliveryBody, buildRawDeliveryBody } from "@/lib/delivery/payload";
+import { envelopeBody } from "@/lib/delivery/payload";
+import { payloadTextColumns, payloadTextOf } from "@/lib/events/payload-text";
 import { signingMaterialFor, type EncryptedSecretRow } from "@/lib/delivery/secret-cache";
 import { effectiveSignatureScheme } from "@/lib/endpoints/signature-scheme";
 import { effectiveDeliveryFormat, type DeliveryFormat } from "@/lib/endpoints/delivery-format";
@@ -16,8 +17,11 @@ export interface LoadedEvent {
   id: string;
   name: string;
   createdAt: Date;
-  /** Null once retention removed the payload. */
-  payload: unknown;
+  /**
+   * The payload's stored JSON text (lib/events/payload-text.ts), sent as is so its key order is
+   * the producer's; null once retention removed it.
+   */
+  payloadText: string | null;
   expired: boolean;
   /**
    * The request body per delivery format (the same bytes for every endpoint, retry and replay in
@@ -28,11 +32,13 @@ export interface LoadedEvent {
 }
 
 export function deliveryBodyOf(event: LoadedEvent, format: DeliveryFormat): string {
-  if (format === "svix") return (event.rawBody ??= buildRawDeliveryBody(event.payload));
-  return (event.body ??= buildDeliveryBody({
+  // An expired payload is never sent (the attempt cancels the delivery); "null" only types it.
+  const payloadText = event.payloadText ?? "null";
+  if (format === "svix") return (event.rawBody ??= payloadText);
+  return (event.body ??= envelopeBody({
     eventName: event.name,
     eventCreatedAt: event.createdAt,
-    payload: event.payload,
+    payloadText,
   }));
 }
 
@@ -136,6 +142,8 @@ export interface ClaimRow {
   event_created_at: Date;
   payload_expired: boolean;
   /** Null when the claimer already holds the event (or it expired). */
+  payload_text: string | null;
+  /** The jsonb, only for an event stored without `payload_text`. */
   payload: unknown;
   secrets: EncryptedSecretRow[];
   /** The endpoint's own scheme, else its app's. */
@@ -155,7 +163,7 @@ export function claimColumns(payloadWanted: string): string {
   d.created_at AS delivery_created_at, CASE WHEN d.last_error IS NOT NULL THEN d.last_attempt_at END AS last_failed_at,
   e.url, e.headers, e.headers_encrypted, e.timeout_seconds, e.max_retries, e.rate_limit, e.is_active, e.deleted_at,
   ev.created_at AS event_created_at, (ev.payload IS NULL) AS payload_expired,
-  CASE WHEN ${payloadWanted} THEN ev.payload END AS payload,
+  ${payloadTextColumns("ev", payloadWanted)},
   coalesce(e.signature_scheme, a.signature_scheme) AS signature_scheme,
   coalesce(e.delivery_format, a.delivery_format) AS delivery_format,
   (SELECT coalesce(json_agg(json_build_object('id', s.id, 'enc', s.secret_encrypted, 'kind', s.kind)
@@ -196,7 +204,9 @@ export function loadedEventOf(row: ClaimRow): LoadedEvent {
     id: row.event_id,
     name: row.event_name,
     createdAt: row.event_created_at,
-    payload: row.payload_expired ? null : row.payload,
+    payloadText: row.payload_expired
+      ? null
+      : payloadTextOf({ payloadText: row.payload_text, payload: row.payload }),
     expired: row.payload_expired,
   };
 }

@@ -10,19 +10,28 @@ export interface DeliveryBodyInput {
   payload: unknown;
 }
 
-export function buildDeliveryBody({
-  eventName,
-  eventCreatedAt,
-  payload,
-}: DeliveryBodyInput): string {
-  return JSON.stringify({
-    type: eventName,
-    timestamp: eventCreatedAt.toISOString(),
-    data: payload,
-  });
+export function buildDeliveryBody({ payload, ...rest }: DeliveryBodyInput): string {
+  return envelopeBody({ ...rest, payloadText: JSON.stringify(payload) });
 }
 
-/** The `svix` format's body: the payload as stored (jsonb: key order and spacing are its own). */
+/**
+ * The `hookline` envelope around the payload's stored text, embedded as is: the receiver gets the
+ * payload's keys in the order the producer sent them (re-serializing a parsed object would move
+ * integer-like keys first). The same bytes as `JSON.stringify({ type, timestamp, data })`.
+ */
+export function envelopeBody(input: {
+  eventName: string;
+  eventCreatedAt: Date;
+  payloadText: string;
+}): string {
+  const head = JSON.stringify({
+    type: input.eventName,
+    timestamp: input.eventCreatedAt.toISOString(),
+  });
+  return `${head.slice(0, -1)},"data":${input.payloadText}}`;
+}
+
+/** The `svix` format's body from a payload value (the portal's curl); attempts send the stored text. */
 export function buildRawDeliveryBody(payload: unknown): string {
   return JSON.stringify(payload);
 }

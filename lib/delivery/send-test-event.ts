@@ -42,11 +42,12 @@ export async function sendTestEvent(input: SendTestEventInput): Promise<TestEven
   const eventId = newId("msg");
   const holder = `test:${eventId}`;
   const createdAt = new Date();
+  const payloadText = JSON.stringify(input.payload);
 
   const deliveryId = await withTransaction(async (client) => {
     await client.query(
-      "INSERT INTO events (id, app_id, name, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
-      [eventId, app.id, input.eventName, JSON.stringify(input.payload), createdAt],
+      "INSERT INTO events (id, app_id, name, payload, payload_text, created_at) VALUES ($1, $2, $3, $4::text::jsonb, $4::text, $5)",
+      [eventId, app.id, input.eventName, payloadText, createdAt],
     );
     const [id] = await insertPendingDeliveries(client, {
       appId: app.id,
@@ -91,7 +92,7 @@ export async function sendTestEvent(input: SendTestEventInput): Promise<TestEven
       id: eventId,
       name: input.eventName,
       createdAt,
-      payload: input.payload,
+      payloadText,
       expired: false,
     },
     ...(await activeSigningMaterial(endpoint)),

@@ -49,6 +49,8 @@ export interface AcceptedEvent {
 interface Row {
   id: string;
   event: NewEvent;
+  /** The payload's JSON text, keys in the order received: stored as is (lib/events/payload-text.ts). */
+  payloadText: string;
   createdAt: Date;
   /** Epoch ms after which the write must not commit. */
   commitBy: number;
@@ -62,8 +64,8 @@ async function insertBatch(rows: Row[]): Promise<Set<string>> {
     `WITH i AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
                   AS u(id, app_id, name, payload, key, channels, created_at, uid, tags)),
      ev AS (
-       INSERT INTO events (id, app_id, name, payload, idempotency_key, channels, created_at, uid, tags)
-       SELECT id, app_id, name, payload::jsonb, key, ARRAY(SELECT json_array_elements_text(channels::json)), created_at,
+       INSERT INTO events (id, app_id, name, payload, payload_text, idempotency_key, channels, created_at, uid, tags)
+       SELECT id, app_id, name, payload::jsonb, payload, key, ARRAY(SELECT json_array_elements_text(channels::json)), created_at,
               uid, COALESCE(ARRAY(SELECT json_array_elements_text(tags::json)), '{}') FROM i
        ON CONFLICT DO NOTHING
        RETURNING id, created_at),
@@ -73,7 +75,7 @@ async function insertBatch(rows: Row[]): Promise<Set<string>> {
       rows.map((r) => r.id),
       rows.map((r) => r.event.appId),
       rows.map((r) => r.event.name),
-      rows.map((r) => JSON.stringify(r.event.payload)),
+      rows.map((r) => r.payloadText),
       rows.map((r) => r.event.key),
       rows.map((r) => JSON.stringify(r.event.channels)),
       rows.map((r) => r.createdAt),
@@ -150,15 +152,15 @@ function conflictWithoutWinner(): never {
 async function insertOne(client: PoolClient, row: Row): Promise<boolean> {
   const inserted = await client.query<{ written: string }>(
     `WITH ev AS (
-       INSERT INTO events (id, app_id, name, payload, idempotency_key, channels, created_at, uid, tags)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id, created_at),
+       INSERT INTO events (id, app_id, name, payload, payload_text, idempotency_key, channels, created_at, uid, tags)
+       VALUES ($1, $2, $3, $4::text::jsonb, $4::text, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id, created_at),
      f AS (INSERT INTO event_fanout_queue (event_id, created_at) SELECT id, created_at FROM ev RETURNING 1)
      SELECT ${beforeDeadlineSql("$10", "(SELECT count(*) FROM f)")} AS written`,
     [
       row.id,
       row.event.appId,
       row.event.name,
-      JSON.stringify(row.event.payload),
+      row.payloadText,
       row.event.key,
       row.event.channels,
       row.createdAt,
@@ -216,5 +218,11 @@ const acceptor = processSingleton("events/accept-events", () =>
  * database-unavailable error, having written nothing, if it cannot commit by `commitBy` (epoch ms).
  */
 export function acceptEvent(event: NewEvent, commitBy: number): Promise<AcceptedEvent> {
-  return acceptor.submit({ id: newId("msg"), event, createdAt: new Date(), commitBy });
+  return acceptor.submit({
+    id: newId("msg"),
+    event,
+    payloadText: JSON.stringify(event.payload),
+    createdAt: new Date(),
+    commitBy,
+  });
 }

@@ -66,7 +66,7 @@ export async function purgeExpiredPayloads(input: PurgeInput = {}): Promise<Purg
            ORDER BY created_at, id
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
-         UPDATE events e SET payload = NULL, payload_expired_at = $6
+         UPDATE events e SET payload = NULL, payload_text = NULL, payload_expired_at = $6
          FROM batch WHERE e.id = batch.id
          RETURNING e.id, e.created_at`,
         [appId, cutoff, batchSize, after?.at ?? null, after?.id ?? null, now],

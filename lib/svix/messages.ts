@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { Prisma, type App, type Event } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
+import { payloadValueOf } from "@/lib/events/payload-text";
 import { acceptAppEvent } from "@/lib/events/trigger-event";
 import { apiErrors } from "@/lib/http/errors";
 import { svixValidationError } from "@/lib/svix/errors";
@@ -82,15 +83,16 @@ export interface SvixMessageOut {
 
 type MessageRow = Pick<
   Event,
-  "id" | "name" | "uid" | "payload" | "channels" | "tags" | "createdAt"
+  "id" | "name" | "uid" | "payload" | "payloadText" | "channels" | "tags" | "createdAt"
 >;
 
-/** `MessageOut`: an expunged or expired payload, or `with_content=false`, answers `{}`. */
+/**
+ * `MessageOut`: an expunged or expired payload, or `with_content=false`, answers `{}`. The payload
+ * is parsed from its stored text, so its keys answer in the order the producer sent them.
+ */
 export function serializeMessage(event: MessageRow, withContent = true): SvixMessageOut {
-  const payload =
-    withContent && event.payload && typeof event.payload === "object"
-      ? (event.payload as Record<string, unknown>)
-      : {};
+  const value = withContent ? payloadValueOf(event) : null;
+  const payload = value && typeof value === "object" ? (value as Record<string, unknown>) : {};
   return {
     id: event.id,
     eventType: event.name,
@@ -137,7 +139,9 @@ export async function createSvixMessage(
       id: event.eventId,
       name: event.name,
       uid: input.eventId ?? null,
+      // The payload as received is the stored text's order already.
       payload: input.payload as Prisma.JsonObject,
+      payloadText: null,
       channels: [...(input.channels ?? [])],
       tags: [...(input.tags ?? [])],
       createdAt: event.createdAt,
@@ -220,6 +224,6 @@ export async function expungeSvixMessageContent(
   const event = await findSvixMessage(app, idOrEventId);
   await getDb().prisma.event.updateMany({
     where: { id: event.id, payloadExpiredAt: null },
-    data: { payload: Prisma.DbNull, payloadExpiredAt: new Date() },
+    data: { payload: Prisma.DbNull, payloadText: null, payloadExpiredAt: new Date() },
   });
 }

@@ -157,7 +157,7 @@ describe("payloads held once per event", () => {
       id: eventId,
       name: "a",
       createdAt: new Date(),
-      payload: { keep: "me" },
+      payloadText: JSON.stringify({ keep: "me" }),
       expired: false,
     };
     const real = createEventCache();
@@ -179,7 +179,11 @@ describe("payloads held once per event", () => {
       defaultEndpointSlots: 10,
       events: dropping,
     });
-    expect(claim!.event).toMatchObject({ id: eventId, expired: false, payload: { keep: "me" } });
+    expect(claim!.event).toMatchObject({
+      id: eventId,
+      expired: false,
+      payloadText: `{"keep":"me"}`,
+    });
   });
 });
 

@@ -29,8 +29,8 @@ async function seed(count: number, ageDays: number, status = "success"): Promise
   const prefix = `p${seq++}`;
   const at = new Date(Date.now() - ageDays * DAY);
   await db().pool.query(
-    `INSERT INTO events (id, app_id, name, payload, created_at)
-     SELECT 'msg_' || $2 || i, $1, 'invoice.paid', jsonb_build_object('secret_amount', i), $4::timestamptz - make_interval(secs => i)
+    `INSERT INTO events (id, app_id, name, payload, payload_text, created_at)
+     SELECT 'msg_' || $2 || i, $1, 'invoice.paid', jsonb_build_object('secret_amount', i), json_build_object('secret_amount', i)::text, $4::timestamptz - make_interval(secs => i)
      FROM generate_series(1, $3::int) AS i`,
     [app.id, prefix, count, at],
   );
@@ -75,12 +75,24 @@ describe("purgeExpiredPayloads", () => {
     const events = await db().pool.query<{
       id: string;
       payload: unknown;
+      payload_text: string | null;
       payload_expired_at: Date | null;
-    }>("SELECT id, payload, payload_expired_at FROM events WHERE app_id = $1", [app.id]);
+    }>("SELECT id, payload, payload_text, payload_expired_at FROM events WHERE app_id = $1", [
+      app.id,
+    ]);
     for (const e of events.rows) {
       if (e.id.startsWith(`msg_${old}`))
-        expect([e.payload, e.payload_expired_at !== null]).toEqual([null, true]);
-      else expect([e.id.startsWith(`msg_${fresh}`), e.payload_expired_at]).toEqual([true, null]);
+        expect([e.payload, e.payload_text, e.payload_expired_at !== null]).toEqual([
+          null,
+          null,
+          true,
+        ]);
+      else
+        expect([
+          e.id.startsWith(`msg_${fresh}`),
+          e.payload_text !== null,
+          e.payload_expired_at,
+        ]).toEqual([true, true, null]);
     }
     const bodies = await db().pool.query<{ old: boolean; n: string; with_body: string }>(
       "SELECT starts_with(id, $2) AS old, count(*) AS n, count(response_body) AS with_body FROM attempts WHERE app_id = $1 GROUP BY 1 ORDER BY 1",
@@ -143,7 +155,7 @@ describe("a delivery whose payload expired", () => {
     const id = `dlv_${prefix}1`;
     const claim = await claimDelivery(id, "retention-test", { onlyIfDue: true });
     if (!claim.claimed) throw new Error(`not claimed: ${claim.reason}`);
-    expect(claim.event).toMatchObject({ payload: null, expired: true });
+    expect(claim.event).toMatchObject({ payloadText: null, expired: true });
     const run = await runClaimedAttempt(claim);
     expect(run.kind).toBe("cancelled");
     const delivery = await db().prisma.delivery.findUniqueOrThrow({ where: { id } });
