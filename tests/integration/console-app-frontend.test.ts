@@ -10,42 +10,27 @@ import type { App } from "@/generated/prisma/client";
 import { useTestDatabase } from "../helpers/db";
 import { callRoute, type CallOptions } from "../helpers/http";
 import { createTestApp, createTestEndpoint } from "../helpers/delivery-fixtures";
+import { CONSOLE_ORIGIN, consoleSignIn, type SignedOperator } from "../helpers/console";
 import { createOperator } from "@/lib/console/operators";
 import { OPERATOR_APP_HEADER } from "@/lib/http/route";
-import * as consoleSession from "@/app/api/console/session/route";
 import * as session from "@/app/api/frontend/webhook/session/route";
 import * as endpoints from "@/app/api/frontend/webhook/endpoints/route";
 import * as endpoint from "@/app/api/frontend/webhook/endpoints/[id]/route";
 import * as secret from "@/app/api/frontend/webhook/endpoints/[id]/secret/route";
 
 const db = useTestDatabase();
-const ORIGIN = "http://hookline.test";
+const ORIGIN = CONSOLE_ORIGIN;
 const PASSWORD = "correct horse battery staple";
 
 type Handler = Parameters<typeof callRoute>[0];
-interface Signed {
-  cookie: string;
-  csrf: string;
-}
 
-async function signIn(email: string, role: "admin" | "viewer"): Promise<Signed> {
+async function signIn(email: string, role: "admin" | "viewer"): Promise<SignedOperator> {
   await createOperator({ email, role, password: PASSWORD }, "cli");
-  const res = await callRoute(consoleSession.POST, {
-    method: "POST",
-    path: "/api/console/session",
-    body: { email, password: PASSWORD },
-    headers: { origin: ORIGIN },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  return { cookie, csrf: res.body.csrf_token };
+  return consoleSignIn(email, PASSWORD);
 }
 
 /** A call as the console's page makes it: same origin, the cookie, the app header, the token. */
-function onApp(who: Signed, app: App, handler: Handler, options: CallOptions) {
+function onApp(who: SignedOperator, app: App, handler: Handler, options: CallOptions) {
   return callRoute(handler, {
     ...options,
     headers: {
@@ -61,8 +46,8 @@ function onApp(who: Signed, app: App, handler: Handler, options: CallOptions) {
 let mine: App;
 let theirs: App;
 let theirEndpoint: string;
-let admin: Signed;
-let viewer: Signed;
+let admin: SignedOperator;
+let viewer: SignedOperator;
 
 beforeAll(async () => {
   mine = await createTestApp("app_console_mine");
