@@ -51,13 +51,13 @@ const ENDPOINTS = 10;
  * every one), four regions, one item with one of 997 skus.
  */
 const SEEDED_PAYLOAD = `jsonb_build_object(
-  'id', 'in_' || lpad(i::text, 9, '0'), 'object', 'invoice', 'amount', (i * 7919) % 100000,
+  'id', 'in_' || lpad(i::text, 9, '0'), 'object', 'invoice', 'amount', (i::bigint * 7919) % 100000,
   'currency', (ARRAY['eur','usd','gbp'])[1 + i % 3], 'region', (ARRAY['eu','us','uk','apac'])[1 + (i / 5) % 4],
   'livemode', i % 10 <> 0, 'created', 1700000000 + i,
   'customer', jsonb_build_object('id', 'cus_' || lpad((i % 50000)::text, 6, '0'), 'email', 'customer' || (i % 50000) || '@example.com',
                                  'name', 'Customer ' || (i % 50000), 'plan', (ARRAY['free','pro','enterprise'])[1 + (i / 7) % 3]),
   'lines', jsonb_build_array(jsonb_build_object('sku', 'sku-' || (i % 997), 'description', 'Subscription, monthly', 'quantity', 1 + i % 3,
-                                                'unit_amount', (i * 7919) % 100000)),
+                                                'unit_amount', (i::bigint * 7919) % 100000)),
   'metadata', jsonb_build_object('order_id', 'ord_' || lpad(i::text, 9, '0'), 'source', (ARRAY['checkout','api','dashboard'])[1 + i % 3]))`;
 const FAN_OUT = 4; // deliveries per event
 /** Apps beside the bench app (and the quiet one), for the console's cross-app search. */
@@ -67,6 +67,8 @@ const DAYS = 30;
 
 process.env.HOOKLINE_LOG_LEVEL ??= "warn";
 process.env.HOOKLINE_SECRET ??= "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+// Seeding inserts 100,000 rows a statement: more than the server's 15 s limit on a busy machine.
+process.env.HOOKLINE_DB_STATEMENT_TIMEOUT_MS ??= "600000";
 
 const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
