@@ -23,6 +23,7 @@ import {
   type OperatorSession,
 } from "@/lib/console/session";
 import { operatorActor } from "@/lib/console/operators";
+import { OPERATOR_APP_HEADER } from "@/lib/console/operator-app";
 import {
   csrfMatches,
   needsRefresh,
@@ -324,11 +325,7 @@ export function withOperator<P = RouteParams>(
   }, handler);
 }
 
-/**
- * Names the app (slug or id) an operator works on through the frontend API: the console's app
- * page shows the portal's own pages, its client sending this header (components/console).
- */
-export const OPERATOR_APP_HEADER = "x-hookline-operator-app";
+export { OPERATOR_APP_HEADER };
 
 export interface OperatorAppContext<P> extends OperatorContext<P> {
   app: App;
