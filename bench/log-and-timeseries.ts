@@ -7,8 +7,10 @@
  * call: the log's first page (plain and filtered), a later cursor page, a deep offset, the first
  * page of payload searches (selective, unselective, matching nothing) and event lookups, a 30-day
  * hourly timeseries, 30-day analytics and the stats. Prints the figures; the target is under
- * 200 ms for the first page, each payload search and the 30-day hourly timeseries. Not a test:
- * nothing fails.
+ * 200 ms for the first page, each payload search and the 30-day hourly timeseries. Then the
+ * console's find across apps (lib/console/find.ts) by each kind of search, with four more apps
+ * holding a tenth of the bench app's deliveries between them; its target is 300 ms. Not a
+ * test: nothing fails.
  *
  * Options: --rows N (default 1000000), --runs N (default 20), --keep (leave the data folder),
  * --suggested-indexes (also create indexes not in the schema yet, to see what they would buy).
@@ -21,6 +23,7 @@ import { getAnalytics } from "@/lib/analytics/get-analytics";
 import { getStats } from "@/lib/analytics/get-stats";
 import { getTimeseries } from "@/lib/analytics/get-timeseries";
 import { LATENCY_BUCKET_COUNT } from "@/lib/analytics/rollups";
+import { findAcrossApps, type FindKind } from "@/lib/console/find";
 import { createDatabase, setDb } from "@/lib/db/client";
 import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -48,20 +51,24 @@ const ENDPOINTS = 10;
  * every one), four regions, one item with one of 997 skus.
  */
 const SEEDED_PAYLOAD = `jsonb_build_object(
-  'id', 'in_' || lpad(i::text, 9, '0'), 'object', 'invoice', 'amount', (i * 7919) % 100000,
+  'id', 'in_' || lpad(i::text, 9, '0'), 'object', 'invoice', 'amount', (i::bigint * 7919) % 100000,
   'currency', (ARRAY['eur','usd','gbp'])[1 + i % 3], 'region', (ARRAY['eu','us','uk','apac'])[1 + (i / 5) % 4],
   'livemode', i % 10 <> 0, 'created', 1700000000 + i,
   'customer', jsonb_build_object('id', 'cus_' || lpad((i % 50000)::text, 6, '0'), 'email', 'customer' || (i % 50000) || '@example.com',
                                  'name', 'Customer ' || (i % 50000), 'plan', (ARRAY['free','pro','enterprise'])[1 + (i / 7) % 3]),
   'lines', jsonb_build_array(jsonb_build_object('sku', 'sku-' || (i % 997), 'description', 'Subscription, monthly', 'quantity', 1 + i % 3,
-                                                'unit_amount', (i * 7919) % 100000)),
+                                                'unit_amount', (i::bigint * 7919) % 100000)),
   'metadata', jsonb_build_object('order_id', 'ord_' || lpad(i::text, 9, '0'), 'source', (ARRAY['checkout','api','dashboard'])[1 + i % 3]))`;
 const FAN_OUT = 4; // deliveries per event
+/** Apps beside the bench app (and the quiet one), for the console's cross-app search. */
+const OTHER_APPS = 4;
 const CHUNK = 100_000;
 const DAYS = 30;
 
 process.env.HOOKLINE_LOG_LEVEL ??= "warn";
 process.env.HOOKLINE_SECRET ??= "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+// Seeding inserts 100,000 rows a statement: more than the server's 15 s limit on a busy machine.
+process.env.HOOKLINE_DB_STATEMENT_TIMEOUT_MS ??= "600000";
 
 const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
@@ -103,41 +110,74 @@ try {
     [appId, endpointIds],
   );
   const events = Math.ceil(ROWS / FAN_OUT);
+  /**
+   * Events `first`..`first + count - 1` of `app` (ids, idempotency keys and payloads numbered
+   * from `first`, so apps never share them), FAN_OUT deliveries each to `endpoints`, spread over
+   * the last DAYS days.
+   */
+  async function seedEvents(app: string, endpoints: string[], first: number, count: number) {
+    const last = first + count - 1;
+    for (let start = first; start <= last; start += CHUNK) {
+      const end = Math.min(last, start + CHUNK - 1);
+      await pool.query(
+        `INSERT INTO events (id, app_id, name, payload, idempotency_key, created_at)
+         SELECT 'msg_' || lpad(i::text, 9, '0'), $1, (ARRAY['invoice.paid','invoice.failed','user.created','user.deleted','order.shipped'])[1 + i % 5],
+                ${SEEDED_PAYLOAD}, 'order-' || i,
+                $2::timestamptz - make_interval(secs => ($3::float8 * (i - $7 + 1) / $4))
+         FROM generate_series($5::int, $6::int) AS i`,
+        [app, now, spanMs / 1000, count, start, end, first],
+      );
+    }
+    const firstDelivery = (first - 1) * FAN_OUT + 1;
+    const lastDelivery = last * FAN_OUT;
+    for (let start = firstDelivery; start <= lastDelivery; start += CHUNK) {
+      const end = Math.min(lastDelivery, start + CHUNK - 1);
+      // Status mix: 90% success, 5% failed, 2% retrying, 1% pending, 2% cancelled.
+      await pool.query(
+        `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, attempt_count, next_attempt_at,
+                                 last_status_code, last_error, last_attempt_at, completed_at, created_at, updated_at)
+         SELECT 'dlv_' || lpad(i::text, 9, '0'), $1, 'msg_' || lpad(e::text, 9, '0'), ($2::text[])[1 + (e * 7 + i % ${FAN_OUT}) % $7],
+                (ARRAY['invoice.paid','invoice.failed','user.created','user.deleted','order.shipped'])[1 + e % 5],
+                s.status, s.attempts, CASE WHEN s.status IN ('pending', 'retrying') THEN c + interval '1 hour' END,
+                s.code, CASE WHEN s.status = 'failed' THEN 'the receiver answered HTTP 500' END,
+                c + interval '1 second', CASE WHEN s.status IN ('success', 'failed', 'cancelled') THEN c + interval '1 second' END, c, c
+         FROM generate_series($3::int, $4::int) AS i,
+              LATERAL (SELECT (i - 1) / ${FAN_OUT} + 1 AS e) AS ev,
+              LATERAL (SELECT $5::timestamptz - make_interval(secs => ($6::float8 * (e - $9 + 1) / $8)) AS c) AS t,
+              LATERAL (SELECT CASE WHEN i % 100 < 90 THEN 'success' WHEN i % 100 < 95 THEN 'failed' WHEN i % 100 < 97 THEN 'retrying'
+                                   WHEN i % 100 < 98 THEN 'pending' ELSE 'cancelled' END::delivery_status AS status,
+                              CASE WHEN i % 100 < 90 THEN 1 + i % 2 WHEN i % 100 < 95 THEN 6 WHEN i % 100 < 97 THEN 2 ELSE 0 END AS attempts,
+                              CASE WHEN i % 100 < 90 THEN 200 WHEN i % 100 < 97 THEN 500 END AS code) AS s`,
+        [app, endpoints, start, end, now, spanMs / 1000, endpoints.length, count, first],
+      );
+      say(`  ${app}: ${(end - firstDelivery + 1).toLocaleString()} deliveries`);
+    }
+  }
   say(
     `seeding ${events.toLocaleString()} events and ${ROWS.toLocaleString()} deliveries over ${DAYS} days`,
   );
-  for (let start = 1; start <= events; start += CHUNK) {
-    const end = Math.min(events, start + CHUNK - 1);
+  await seedEvents(appId, endpointIds, 1, events);
+  // The console's search looks across apps: OTHER_APPS more customers, each a tenth of the bench
+  // app's volume in all, with endpoints of their own (URLs unlike the bench app's).
+  const otherEvents = Math.ceil(events / 10 / OTHER_APPS);
+  say(
+    `seeding ${OTHER_APPS} other apps, ${(otherEvents * FAN_OUT).toLocaleString()} deliveries each`,
+  );
+  for (let k = 1; k <= OTHER_APPS; k++) {
+    const id = `app_other_${k}`;
+    await pool.query("INSERT INTO apps (id, slug, name, updated_at) VALUES ($1, $2, $3, now())", [
+      id,
+      `other-${k}`,
+      `Other ${k}`,
+    ]);
+    const endpoints = [1, 2, 3].map((n) => `ep_other_${k}_${n}`);
     await pool.query(
-      `INSERT INTO events (id, app_id, name, payload, idempotency_key, created_at)
-       SELECT 'msg_' || lpad(i::text, 9, '0'), $1, (ARRAY['invoice.paid','invoice.failed','user.created','user.deleted','order.shipped'])[1 + i % 5],
-              ${SEEDED_PAYLOAD}, 'order-' || i,
-              $2::timestamptz - make_interval(secs => ($3::float8 * i / $4))
-       FROM generate_series($5::int, $6::int) AS i`,
-      [appId, now, spanMs / 1000, events, start, end],
+      `INSERT INTO endpoints (id, app_id, url, subscriptions, updated_at)
+       SELECT u.id, $1, 'https://api.customer-' || $3 || '.example.net/webhooks/' || u.n, ARRAY['*'], now()
+       FROM unnest($2::text[]) WITH ORDINALITY AS u(id, n)`,
+      [id, endpoints, k],
     );
-  }
-  for (let start = 1; start <= ROWS; start += CHUNK) {
-    const end = Math.min(ROWS, start + CHUNK - 1);
-    // Status mix: 90% success, 5% failed, 2% retrying, 1% pending, 2% cancelled.
-    await pool.query(
-      `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, attempt_count, next_attempt_at,
-                               last_status_code, last_error, last_attempt_at, completed_at, created_at, updated_at)
-       SELECT 'dlv_' || lpad(i::text, 9, '0'), $1, 'msg_' || lpad(e::text, 9, '0'), ($2::text[])[1 + (e * 7 + i % ${FAN_OUT}) % $7],
-              (ARRAY['invoice.paid','invoice.failed','user.created','user.deleted','order.shipped'])[1 + e % 5],
-              s.status, s.attempts, CASE WHEN s.status IN ('pending', 'retrying') THEN c + interval '1 hour' END,
-              s.code, CASE WHEN s.status = 'failed' THEN 'the receiver answered HTTP 500' END,
-              c + interval '1 second', CASE WHEN s.status IN ('success', 'failed', 'cancelled') THEN c + interval '1 second' END, c, c
-       FROM generate_series($3::int, $4::int) AS i,
-            LATERAL (SELECT (i - 1) / ${FAN_OUT} + 1 AS e) AS ev,
-            LATERAL (SELECT $5::timestamptz - make_interval(secs => ($6::float8 * e / $8)) AS c) AS t,
-            LATERAL (SELECT CASE WHEN i % 100 < 90 THEN 'success' WHEN i % 100 < 95 THEN 'failed' WHEN i % 100 < 97 THEN 'retrying'
-                                 WHEN i % 100 < 98 THEN 'pending' ELSE 'cancelled' END::delivery_status AS status,
-                            CASE WHEN i % 100 < 90 THEN 1 + i % 2 WHEN i % 100 < 95 THEN 6 WHEN i % 100 < 97 THEN 2 ELSE 0 END AS attempts,
-                            CASE WHEN i % 100 < 90 THEN 200 WHEN i % 100 < 97 THEN 500 END AS code) AS s`,
-      [appId, endpointIds, start, end, now, spanMs / 1000, ENDPOINTS, events],
-    );
-    say(`  ${end.toLocaleString()} deliveries`);
+    await seedEvents(id, endpoints, events + (k - 1) * otherEvents + 1, otherEvents);
   }
   // A little for the other app, so the log's app filter has something to skip (and the payload
   // index: the same customer id as the selective search's).
@@ -276,6 +316,27 @@ try {
     return `${a.total_deliveries} deliveries`;
   });
   await time("stats", async () => `${(await getStats(app)).total_deliveries} deliveries`);
+  // The console's "Find anything across apps", through the function its route calls: every app
+  // at once, no app filter. Ids of one of the bench app's events (ids are numbered across apps).
+  const someEvent = Math.floor(events / 2) + 7;
+  const consoleFinds: [string, FindKind, string][] = [
+    ["event id", "event_id", `msg_${String(someEvent).padStart(9, "0")}`],
+    ["idempotency key", "idempotency_key", `order-${someEvent}`],
+    ["delivery id", "delivery_id", `dlv_${String(someEvent * FAN_OUT - 1).padStart(9, "0")}`],
+    ["endpoint URL, one endpoint", "endpoint_url", "receiver-3.example.com"],
+    ["endpoint URL, every endpoint", "endpoint_url", "https://"],
+    ["endpoint URL, no match", "endpoint_url", "nowhere.example.org"],
+    ["payload, selective", "payload", 'customer.id = "cus_012345"'],
+    ["payload, 0.1% (lines.sku)", "payload", 'lines.sku = "sku-7"'],
+    ["payload, unselective (amount > 0)", "payload", "amount > 0"],
+    ["payload, no match", "payload", 'customer.id = "cus_nobody"'],
+    ["payload, no match, no = to index", "payload", "amount > 100000"],
+  ];
+  for (const [label, kind, q] of consoleFinds)
+    await time(`console find: ${label}`, async () => {
+      const { data } = await findAcrossApps({ kind, q });
+      return `${data.length} rows, ${new Set(data.map((d) => d.app_id)).size} app(s)`;
+    });
   // What the payload index costs ingest: one event row per INSERT (as the trigger writes them)
   // into the events table, and into a copy of it (same rows, indexes and foreign key) without
   // the payload index, the two alternating so that both see the same load.
@@ -333,11 +394,11 @@ try {
     `Hookline delivery log and analytics, ${ROWS.toLocaleString()} deliveries, ${RUNS} runs each (ms)`,
   );
   console.log(
-    `${"query".padEnd(44)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"max".padStart(8)}  result`,
+    `${"query".padEnd(52)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"max".padStart(8)}  result`,
   );
   for (const r of results) {
     console.log(
-      `${r.name.padEnd(44)} ${r.median.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)}  ${r.rows}`,
+      `${r.name.padEnd(52)} ${r.median.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)}  ${r.rows}`,
     );
   }
   const target = (name: string) => results.find((r) => r.name === name)!;
@@ -352,6 +413,17 @@ try {
       `${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms -> ${r.p95 < 200 ? "under" : "OVER"} the 200 ms target`,
     );
   }
+  const { rows: total } = await pool.query<{ deliveries: string; apps: string }>(
+    "SELECT count(*) AS deliveries, count(DISTINCT app_id) AS apps FROM deliveries",
+  );
+  console.log("");
+  console.log(
+    `Console, find across apps (${Number(total[0]!.deliveries).toLocaleString()} deliveries in ${total[0]!.apps} apps), target 300 ms:`,
+  );
+  for (const r of results.filter((x) => x.name.startsWith("console find: ")))
+    console.log(
+      `${r.name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms -> ${r.p95 < 300 ? "under" : "OVER"} the 300 ms target (${r.rows})`,
+    );
 } finally {
   await db.close();
   await server.stop();

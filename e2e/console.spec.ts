@@ -142,10 +142,14 @@ test("creates an app, opens the portal as the customer, copies the embed snippet
 
 test("finds a delivery across apps by each kind of search", async () => {
   const { page } = admin;
-  const sent = await backend.call<{ event_id: string }>("POST", `/apps/${otherSlug}/events`, {
-    event_name: "invoice.paid",
-    payload: { customer: { id: `cus_${run}` } },
+  const idempotencyKey = `idem-${run}`;
+  // Sent as the API's clients send it: the key in the Idempotency-Key header.
+  const res = await admin.context.request.post(`${E2E_BASE_URL}/api/v1/apps/${otherSlug}/events`, {
+    headers: { authorization: `Bearer ${backend.key}`, "idempotency-key": idempotencyKey },
+    data: { event_name: "invoice.paid", payload: { customer: { id: `cus_${run}` } } },
   });
+  expect(res.status(), await res.text()).toBe(202);
+  const sent = (await res.json()) as { event_id: string };
   // The fan-out runs just after the trigger's answer.
   let deliveryId = "";
   await expect
@@ -161,6 +165,7 @@ test("finds a delivery across apps by each kind of search", async () => {
   const searches: [string, string][] = [
     ["Event id", sent.event_id],
     ["Delivery id", deliveryId],
+    ["Idempotency key", idempotencyKey],
     ["Endpoint URL", "/other"],
     ["Payload condition", `customer.id = "cus_${run}"`],
   ];
@@ -169,8 +174,31 @@ test("finds a delivery across apps by each kind of search", async () => {
     await page.getByLabel("Find by").selectOption({ label: kind });
     await page.getByLabel("Search for").fill(q);
     await page.getByRole("button", { name: "Find", exact: true }).click();
+    // The answer to this search, not the previous one's table still on screen.
+    await expect(page).toHaveURL((u) => u.searchParams.get("q") === q);
     await expect(page.getByTestId("find-results")).toContainText(deliveryId);
   }
+});
+
+test("an app's page shows its endpoints and delivery log in the portal's own components", async () => {
+  const { page } = admin;
+  const url = `${receiver.url}/other`;
+  await page.goto(`/console/apps/${otherSlug}`);
+  const tabs = page.getByRole("navigation", { name: "App" });
+  await tabs.getByRole("link", { name: "Endpoints" }).click();
+  await expect(page.getByRole("heading", { name: "Endpoints", level: 1 })).toBeVisible();
+  const row = page.getByTestId("endpoint-list").getByRole("article", { name: url });
+  await expect(row).toBeVisible();
+  // Operator powers: the portal's own toggle, through the frontend API, as this admin.
+  await row.getByRole("button", { name: `Pause ${url}` }).click();
+  await expect(row.getByRole("button", { name: `Enable ${url}` })).toBeVisible();
+  await row.getByRole("button", { name: `Enable ${url}` }).click();
+  await expect(row.getByRole("button", { name: `Pause ${url}` })).toBeVisible();
+
+  await tabs.getByRole("link", { name: "Deliveries" }).click();
+  await expect(page.getByRole("heading", { name: "Deliveries", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("delivery-list").getByTestId("delivery-row").first()).toBeVisible();
+  await expect(page.getByTestId("delivery-list")).toContainText(url);
 });
 
 test("creates a key (shown once) and revokes it: the next call with it is 401", async ({
@@ -210,6 +238,21 @@ test("a viewer sees no write controls and is refused every write by direct reque
     expect(res.status(), `${method} ${urlPath}`).toBe(403);
     expect((await res.json()).error.code).toBe("operator_read_only");
   }
+  // The app page's portal components, their frontend API calls as this viewer.
+  const csrf = (await viewer.context.cookies()).find((c) => c.name === "hookline_console_csrf");
+  const asViewer = await viewer.context.request.post(
+    `${E2E_BASE_URL}/api/frontend/webhook/endpoints`,
+    {
+      headers: {
+        origin: E2E_BASE_URL,
+        "x-csrf-token": csrf?.value ?? "",
+        "x-hookline-operator-app": otherSlug,
+      },
+      data: { url: `${receiver.url}/viewer`, subscriptions: ["*"] },
+    },
+  );
+  expect(asViewer.status()).toBe(403);
+  expect((await asViewer.json()).error.code).toBe("operator_read_only");
   await viewer.context.close();
 });
 
@@ -242,12 +285,15 @@ test("repeated wrong passwords lock the account", async ({ browser }) => {
 });
 
 test("axe: every console page, light, dark and phone width", async () => {
-  test.setTimeout(600_000);
+  // 40 pages analysed: 5-8 minutes on a busy two-core machine.
+  test.setTimeout(900_000);
   const { page } = admin;
   const pages = [
     { path: "/console", heading: "Overview" },
     { path: "/console/apps", heading: "Apps" },
     { path: `/console/apps/${appSlug}`, heading: "Console Created" },
+    { path: `/console/apps/${otherSlug}/endpoints`, heading: "Endpoints" },
+    { path: `/console/apps/${otherSlug}/deliveries`, heading: "Deliveries" },
     { path: "/console/keys", heading: "API keys" },
     { path: "/console/operators", heading: "Operators" },
     { path: "/console/audit", heading: "Audit log" },
@@ -316,6 +362,7 @@ test("sign-out ends the session on the server; the audit log has every action", 
     "ticket.issued",
     "api_key.created",
     "api_key.revoked",
+    "endpoint.updated",
   ])
     await expect(table.getByRole("cell", { name: action, exact: true }).first()).toBeVisible();
   await again.page.goto(`/console/audit?action=operator.locked`);

@@ -44,7 +44,7 @@ import { LeaveDialog } from "@/components/portal/leave-dialog";
 import { ToastProvider } from "@/components/portal/toast";
 import { cx, focusRing, LoadingBlock, Skeleton } from "@/components/portal/ui";
 
-interface PortalContextValue {
+export interface PortalContextValue {
   app: AppResponse;
   embed: boolean;
   /** A portal path with the embedding parameters (theme, embed) kept. */
@@ -53,13 +53,17 @@ interface PortalContextValue {
 
 const PortalContext = createContext<PortalContextValue | null>(null);
 
+/** For the portal's pages shown elsewhere: the operator console's app pages. */
+export const PortalContextProvider = PortalContext.Provider;
+
 export function usePortal(): PortalContextValue {
   const ctx = useContext(PortalContext);
   if (!ctx) throw new Error("usePortal must be used inside the portal shell");
   return ctx;
 }
 
-const NAV = [
+/** The portal's pages (the console's app pages show the same, components/console/app-portal). */
+export const NAV = [
   { href: "/portal/endpoints", label: "Endpoints" },
   { href: "/portal/deliveries", label: "Deliveries" },
   { href: "/portal/replay", label: "Replay" },

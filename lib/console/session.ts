@@ -28,6 +28,8 @@ export interface OperatorSession {
   /** The row id (SHA-256 of the session id in the cookie). */
   id: string;
   csrf: string;
+  /** When the session ends at the latest (12 h after sign-in). */
+  expiresAt: Date;
   operator: OperatorSummary;
 }
 
@@ -116,6 +118,7 @@ export async function readOperatorSession(
   return {
     id,
     csrf: row.csrf,
+    expiresAt: row.expiresAt,
     operator: { ...row.operator, role: row.operator.role as OperatorRole },
   };
 }

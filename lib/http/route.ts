@@ -13,7 +13,7 @@ import { checkPathParams, readJsonBody } from "@/lib/http/parse";
 import { log as rootLog, type Logger } from "@/lib/log";
 import type { z } from "zod";
 import type { App } from "@/generated/prisma/client";
-import { findAppById } from "@/lib/apps/get-app";
+import { findAppById, getAppBySlugOrId } from "@/lib/apps/get-app";
 import { applyCors, crossOrigin, originAllowedByAnyApp } from "@/lib/http/cors";
 import { isPortalSessionRevoked } from "@/lib/sessions/revocation";
 import {
@@ -23,6 +23,7 @@ import {
   type OperatorSession,
 } from "@/lib/console/session";
 import { operatorActor } from "@/lib/console/operators";
+import { OPERATOR_APP_HEADER } from "@/lib/console/operator-app";
 import {
   csrfMatches,
   needsRefresh,
@@ -292,6 +293,24 @@ export interface OperatorContext<P> extends RequestContext<P> {
 }
 
 /**
+ * The signed-in operator of a console request, or the refusal: 401 without a session; a `write`
+ * and every mutation must come from this origin with the session's `x-csrf-token`; a `write`
+ * from an admin (viewers: 403 `operator_read_only`, whatever the page shows them).
+ */
+async function operatorOf(req: Request, write: boolean): Promise<OperatorSession> {
+  const session = await readOperatorSession(sessionCookieOf(req));
+  if (!session) throw apiErrors.unauthorized("Not signed in to the console");
+  if ((write || MUTATIONS.has(req.method)) && !csrfValid(session, req))
+    throw apiError(
+      "csrf_failed",
+      "Console changes must come from the console's own pages with the x-csrf-token header",
+    );
+  if (write && session.operator.role !== "admin")
+    throw apiError("operator_read_only", "Viewers can look but not change anything");
+  return session;
+}
+
+/**
  * A console API route: a signed-in operator (lib/console/session.ts). Every mutation (and every
  * `write` route) must come from this origin with the session's `x-csrf-token`; `write` routes
  * are refused to viewers (403 `operator_read_only`) whatever the page shows them.
@@ -301,17 +320,44 @@ export function withOperator<P = RouteParams>(
   options: { write: boolean },
 ) {
   return wrap<P, OperatorContext<P>>(async (base) => {
-    const session = await readOperatorSession(sessionCookieOf(base.req));
-    if (!session) throw apiErrors.unauthorized("Not signed in to the console");
-    if ((options.write || MUTATIONS.has(base.req.method)) && !csrfValid(session, base.req))
-      throw apiError(
-        "csrf_failed",
-        "Console changes must come from the console's own pages with the x-csrf-token header",
-      );
-    if (options.write && session.operator.role !== "admin")
-      throw apiError("operator_read_only", "Viewers can look but not change anything");
+    const session = await operatorOf(base.req, options.write);
     return { ...base, session, actor: operatorActor(session.operator.email) };
   }, handler);
+}
+
+export { OPERATOR_APP_HEADER };
+
+export interface OperatorAppContext<P> extends OperatorContext<P> {
+  app: App;
+}
+
+/**
+ * The frontend API answered to a signed-in operator instead of a portal session, for the app
+ * named by `x-hookline-operator-app`: the same handlers, with operator powers. Only for this
+ * origin's pages (another origin is refused and never gets CORS headers); mutations, and
+ * `sensitive` reads (a signing secret), as any console write: CSRF-checked, admins only. The
+ * handlers audit what they change under `operator:<email>`.
+ */
+export function withOperatorOnApp<P = RouteParams>(
+  handler: Handler<OperatorAppContext<P>>,
+  options: { sensitive?: boolean } = {},
+) {
+  return wrap<P, OperatorAppContext<P>>(async (base) => {
+    if (crossOrigin(base.req))
+      throw apiError("csrf_failed", "The console's view of an app is for its own pages only");
+    const write = !!options.sensitive || MUTATIONS.has(base.req.method);
+    const session = await operatorOf(base.req, write);
+    const app = await getAppBySlugOrId(base.req.headers.get(OPERATOR_APP_HEADER) ?? "");
+    return { ...base, session, app, actor: operatorActor(session.operator.email) };
+  }, handler);
+}
+
+type RouteHandler = (req: Request, route: NextRouteContext<never>) => Promise<Response>;
+
+/** A frontend API route served to a portal session, or to an operator naming an app. */
+export function portalOrOperator<H extends RouteHandler>(portal: H, operator: H): H {
+  return ((req, route) =>
+    (req.headers.has(OPERATOR_APP_HEADER) ? operator : portal)(req, route)) as H;
 }
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

@@ -11,12 +11,19 @@ export interface HooklineProviderProps {
   baseUrl?: string;
   /** Share the product's own QueryClient; one is created otherwise. */
   queryClient?: QueryClient;
+  /** A client of one's own (Hookline's console passes one); `baseUrl` is then unused. */
+  client?: FrontendClient;
   children: ReactNode;
 }
 
 /** Wrap the part of the product's UI that uses Hookline's hooks. */
-export function HooklineProvider({ baseUrl = "", queryClient, children }: HooklineProviderProps) {
-  const [client] = useState(() => createFrontendClient(baseUrl));
+export function HooklineProvider({
+  baseUrl = "",
+  queryClient,
+  client: givenClient,
+  children,
+}: HooklineProviderProps) {
+  const [client] = useState(() => givenClient ?? createFrontendClient(baseUrl));
   const [ownQueryClient] = useState(
     () =>
       queryClient ??

@@ -8,6 +8,12 @@ import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../helpers/db";
 import { callRoute, type CallOptions } from "../helpers/http";
 import { findRouteFiles } from "../helpers/route-server";
+import {
+  CONSOLE_ORIGIN,
+  consoleSignIn,
+  consoleSignInRequest,
+  type SignedOperator,
+} from "../helpers/console";
 import { hashPassword, verifyPassword } from "@/lib/console/passwords";
 import { createOperator, LOCK_AFTER_FAILURES } from "@/lib/console/operators";
 import { isMethodNotAllowed } from "@/lib/http/route";
@@ -23,38 +29,19 @@ import * as portalRoute from "@/app/api/console/apps/[id]/portal/route";
 import * as v1Apps from "@/app/api/v1/apps/route";
 
 const db = useTestDatabase();
-const ORIGIN = "http://hookline.test";
+const ORIGIN = CONSOLE_ORIGIN;
 const PASSWORD = "correct horse battery staple";
 
 type Handler = Parameters<typeof callRoute>[0];
 
-interface Signed {
-  cookie: string;
-  csrf: string;
-}
+type Signed = SignedOperator;
 
 async function operator(email: string, role: "admin" | "viewer"): Promise<void> {
   await createOperator({ email, role, password: PASSWORD }, "cli");
 }
 
-function signInRequest(email: string, password: string, headers: Record<string, string> = {}) {
-  return callRoute(sessionRoute.POST, {
-    method: "POST",
-    path: "/api/console/session",
-    body: { email, password },
-    headers: { origin: ORIGIN, ...headers },
-  });
-}
-
-async function signIn(email: string): Promise<Signed> {
-  const res = await signInRequest(email, PASSWORD);
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  return { cookie, csrf: res.body.csrf_token };
-}
+const signInRequest = consoleSignInRequest;
+const signIn = (email: string) => consoleSignIn(email, PASSWORD);
 
 function as(who: Signed, handler: Handler, options: CallOptions, csrf = true) {
   return callRoute(handler, {

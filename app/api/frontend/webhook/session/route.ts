@@ -1,14 +1,21 @@
 import { corsPreflight } from "@/lib/http/cors";
-import { json, methodsNotAllowed, withPortalSession } from "@/lib/http/route";
-import { describePortalSession } from "@/lib/sessions/describe-session";
+import {
+  json,
+  methodsNotAllowed,
+  portalOrOperator,
+  withOperatorOnApp,
+  withPortalSession,
+} from "@/lib/http/route";
+import { describeOperatorOnApp, describePortalSession } from "@/lib/sessions/describe-session";
 import { clearSessionCookies } from "@/lib/sessions/portal-session";
 import { revokePortalSession } from "@/lib/sessions/revocation";
 
 export const dynamic = "force-dynamic";
 
-/** The current session: its app and the CSRF token for mutations. */
-export const GET = withPortalSession(async ({ session, app }) =>
-  describePortalSession(session, app),
+/** The current session: its app and the CSRF token for mutations (an operator's, in the console). */
+export const GET = portalOrOperator(
+  withPortalSession(async ({ session, app }) => describePortalSession(session, app)),
+  withOperatorOnApp(async ({ session, app }) => describeOperatorOnApp(session, app)),
 );
 
 /** Ends the session: server-side (the cookie stops working everywhere) and both cookies. */

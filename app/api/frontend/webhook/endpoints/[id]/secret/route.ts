@@ -5,7 +5,9 @@ import { methodsNotAllowed } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 export const OPTIONS = corsPreflight;
-export const GET = frontendAppRoute<{ id: string }>(revealEndpointSecretHandler);
+export const GET = frontendAppRoute<{ id: string }>(revealEndpointSecretHandler, {
+  sensitive: true,
+});
 
 /** The other methods: 405 with the error envelope and `Allow`. */
 export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

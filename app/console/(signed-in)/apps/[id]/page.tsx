@@ -1,5 +1,0 @@
-import { AppDetailPage } from "@/components/console/app-detail";
-
-export default async function ConsoleApp({ params }: { params: Promise<{ id: string }> }) {
-  return <AppDetailPage id={decodeURIComponent((await params).id)} />;
-}
