@@ -9,7 +9,6 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -284,7 +283,9 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   if (fresh) {
     fs.rmSync(pgData, { recursive: true, force: true });
     fs.mkdirSync(pgData, { mode: 0o700 });
-    const pwfile = path.join(os.tmpdir(), `hookline-pw-${randomBytes(6).toString("hex")}`);
+    // Beside the stored password, not in the temp folder: a start killed during initdb leaves
+    // nothing behind outside the data directory.
+    const pwfile = path.join(dataDir, `.initdb-pw-${randomBytes(6).toString("hex")}`);
     fs.writeFileSync(pwfile, password + "\n", { mode: 0o600 });
     if (ids) {
       fs.chownSync(pgData, ids.uid, ids.gid);
