@@ -274,6 +274,9 @@ test("the event catalog shows descriptions, schemas and examples", async ({ page
     .getByTestId("event-type")
     .filter({ has: page.getByRole("heading", { name: "invoice.paid" }) });
   await expect(paid).toContainText("An invoice was paid in full.");
+  // The schema's fields first, as a table.
+  await expect(paid.getByRole("tabpanel").getByRole("table")).toContainText("invoice_id");
+  await paid.getByRole("tab", { name: "Example payload" }).click();
   await expect(paid.getByRole("tabpanel")).toContainText('"invoice_id": "inv_123"');
   await paid.getByRole("tab", { name: "JSON Schema" }).click();
   await expect(paid.getByRole("tabpanel")).toContainText('"required"');
