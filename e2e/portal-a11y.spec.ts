@@ -81,6 +81,14 @@ const STATES: PageState[] = [
     name: "endpoint",
     path: () => `/portal/endpoints/${endpointId}`,
     ready: async (page) => {
+      await expect(page.getByTestId("endpoint-overview")).toBeVisible();
+      await expect(page.getByTestId("loading")).toHaveCount(0);
+    },
+  },
+  {
+    name: "endpoint-edit",
+    path: () => `/portal/endpoints/${endpointId}/edit`,
+    ready: async (page) => {
       await expect(page.getByTestId("edit-endpoint-form")).toBeVisible();
       await expect(page.getByTestId("loading")).toHaveCount(0);
     },
@@ -89,7 +97,7 @@ const STATES: PageState[] = [
     name: "endpoint-test-dialog",
     path: () => `/portal/endpoints/${endpointId}`,
     ready: async (page) => {
-      await expect(page.getByTestId("edit-endpoint-form")).toBeVisible();
+      await expect(page.getByTestId("endpoint-overview")).toBeVisible();
       await page.getByRole("button", { name: "Send test event" }).click();
       await expect(page.getByRole("dialog", { name: "Send a test event" })).toBeVisible();
     },
@@ -148,7 +156,8 @@ const MODES = [
 
 for (const { mode, theme, viewport } of MODES) {
   test(`every page passes axe WCAG 2.2 AA in ${mode}`, async ({ page }, testInfo) => {
-    test.setTimeout(120_000);
+    // Thirteen page states, each screenshotted and axed: 10 s apiece on a busy machine.
+    test.setTimeout(240_000);
     await page.setViewportSize(viewport);
     // No transitions: axe measures colours as they settle, not halfway through a fade.
     await page.emulateMedia({ reducedMotion: "reduce" });

@@ -41,7 +41,7 @@ test("the customer switches an endpoint to the Svix format and back to the app's
     201,
   );
   const ticket = await backend.ticket(slug);
-  await page.goto(`/portal/endpoints/${created.id}?ticket=${encodeURIComponent(ticket)}`);
+  await page.goto(`/portal/endpoints/${created.id}/edit?ticket=${encodeURIComponent(ticket)}`);
   const panel = page.getByTestId("delivery-format-panel");
   await expect(panel.getByTestId("effective-format")).toHaveText("Hookline (Standard Webhooks)");
   await expect(panel.getByTestId("delivery-format-details")).toContainText("webhook-id");

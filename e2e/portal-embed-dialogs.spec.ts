@@ -151,7 +151,7 @@ test("rotate and delete dialogs and the toast on an endpoint's page open inside 
   // Host content above the frame, so the buttons at the top of the portal can sit near the
   // bottom of the host's viewport.
   const portal = await openFramed(page, `/portal/endpoints/${endpointIds[0]}`, 700);
-  await expect(portal.getByTestId("edit-endpoint-form")).toBeVisible();
+  await expect(portal.getByTestId("endpoint-overview")).toBeVisible();
   await expectFrameTallerThanViewport(page);
 
   const rotate = portal.getByRole("dialog", { name: "Rotate the signing secret" });
@@ -241,7 +241,7 @@ test("with little of the frame in view, the portal asks the host to bring it int
 });
 
 test("screenshots of every page embedded, light and dark", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000); // twelve full-page screenshots; slow on a busy machine
   const pages = [
     { name: "endpoints", path: "/portal/endpoints", heading: "Endpoints" },
     { name: "endpoint", path: `/portal/endpoints/${endpointIds[0]}`, heading: null },
@@ -261,7 +261,7 @@ test("screenshots of every page embedded, light and dark", async ({ page }) => {
       await expect(portal.locator(".hl-portal")).toHaveAttribute("data-theme", theme);
       if (p.heading)
         await expect(portal.getByRole("heading", { name: p.heading, level: 1 })).toBeVisible();
-      else await expect(portal.getByTestId("edit-endpoint-form")).toBeVisible();
+      else await expect(portal.getByTestId("endpoint-overview")).toBeVisible();
       await expect(portal.getByTestId("loading")).toHaveCount(0);
       // Chromium paints a cross-site frame only within the viewport: make it as tall as the page.
       const height = await page.evaluate(() => document.documentElement.scrollHeight);

@@ -121,7 +121,7 @@ test("framed on an allowed origin, the portal logs in with a ticket and works", 
 
   // Navigation inside the frame keeps embed and theme.
   await portal.getByRole("link", { name: `${receiver.url}/embedded` }).click();
-  await expect(portal.getByTestId("edit-endpoint-form")).toBeVisible();
+  await expect(portal.getByTestId("endpoint-overview")).toBeVisible();
   await expect.poll(() => frame.url()).toMatch(/embed=1/);
   await expect(portal.locator(".hl-portal")).toHaveAttribute("data-theme", "dark");
 

@@ -220,6 +220,10 @@ test("the endpoint page edits settings, pauses, reveals and rotates the secret",
     page.getByRole("heading", { name: `${receiver.url}/hooks/billing`, level: 1 }),
   ).toBeVisible();
 
+  // Editing is apart from the overview, behind "Edit".
+  await expect(page.getByTestId("edit-endpoint-form")).toHaveCount(0);
+  await page.getByRole("link", { name: "Edit", exact: true }).click();
+  await expect(page).toHaveURL(/\/portal\/endpoints\/ep_[^/]+\/edit/);
   const form = page.getByTestId("edit-endpoint-form");
   await expect(form.getByLabel("Retries")).toHaveValue("2");
   await form.getByLabel("Description").fill("Billing sync (production)");
@@ -232,6 +236,7 @@ test("the endpoint page edits settings, pauses, reveals and rotates the secret",
   await form.getByLabel("Timeout (seconds)").fill("10");
   await form.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByTestId("toast").filter({ hasText: "Endpoint saved" })).toBeVisible();
+  await page.getByRole("link", { name: "Endpoint overview" }).click();
   await expect(page.getByText("Billing sync (production)", { exact: true }).first()).toBeVisible();
 
   // Reveal, then rotate: a bad grace period first, then one hour.
@@ -269,6 +274,9 @@ test("the event catalog shows descriptions, schemas and examples", async ({ page
     .getByTestId("event-type")
     .filter({ has: page.getByRole("heading", { name: "invoice.paid" }) });
   await expect(paid).toContainText("An invoice was paid in full.");
+  // The schema's fields first, as a table.
+  await expect(paid.getByRole("tabpanel").getByRole("table")).toContainText("invoice_id");
+  await paid.getByRole("tab", { name: "Example payload" }).click();
   await expect(paid.getByRole("tabpanel")).toContainText('"invoice_id": "inv_123"');
   await paid.getByRole("tab", { name: "JSON Schema" }).click();
   await expect(paid.getByRole("tabpanel")).toContainText('"required"');
@@ -312,12 +320,16 @@ test("at 360 px every page fits without sideways scrolling", async ({ page }, te
     .getByRole("link", { name: "Endpoints" })
     .click();
   await page.getByTestId("endpoint-row").getByRole("link").click();
-  await expect(page.getByTestId("edit-endpoint-form")).toBeVisible();
+  await expect(page.getByTestId("endpoint-overview")).toBeVisible();
+  await expect(page.getByTestId("loading")).toHaveCount(0);
   await expectNoHorizontalOverflow(page);
   await page.screenshot({
     path: testInfo.outputPath("mobile-endpoint-detail.png"),
     fullPage: true,
   });
+  await page.getByRole("link", { name: "Edit", exact: true }).click();
+  await expect(page.getByTestId("edit-endpoint-form")).toBeVisible();
+  await expectNoHorizontalOverflow(page);
 });
 
 test("deleting an endpoint asks first, naming its URL", async ({ page }) => {

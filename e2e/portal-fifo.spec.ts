@@ -58,7 +58,8 @@ test("a failing head shows 'Blocked by delivery …' and Skip lets the next deli
   const notice = page.getByTestId("fifo-blocked");
   await expect(notice).toContainText(`Blocked by delivery ${blocker.delivery_id}`);
   await expect(notice).toContainText("failed once");
-  await expect(page.getByRole("radio", { name: /In order \(FIFO\)/ })).toBeChecked();
+  // The overview says how it delivers (the choice itself is under Edit).
+  await expect(page.getByTestId("endpoint-receives")).toContainText("In order (FIFO)");
   await expect(notice.getByRole("link", { name: blocker.delivery_id })).toHaveAttribute(
     "href",
     new RegExp(`delivery=${blocker.delivery_id}`),
@@ -106,7 +107,7 @@ test("the endpoint form switches an endpoint to FIFO", async ({ page }) => {
     subscriptions: ["order.updated"],
   });
   const ticket = await backend.ticket(slug);
-  await page.goto(`/portal/endpoints/${endpoint.id}?ticket=${encodeURIComponent(ticket)}`);
+  await page.goto(`/portal/endpoints/${endpoint.id}/edit?ticket=${encodeURIComponent(ticket)}`);
   const form = page.getByTestId("edit-endpoint-form");
   await form.getByRole("button", { name: "Delivery settings" }).click();
   await form.getByRole("radio", { name: /In order \(FIFO\)/ }).check();

@@ -154,11 +154,14 @@ test("the endpoint page shows the filter in its text form and saves a removed on
   await expect(page.getByTestId("endpoint-filter")).toContainText(
     'amount > 1000 and region = "eu"',
   );
+  await page.getByRole("link", { name: "Edit", exact: true }).click();
   const form = page.getByTestId("edit-endpoint-form");
   await expect(form.getByLabel("Payload filter")).toHaveValue('amount > 1000 and region = "eu"');
   await form.getByLabel("Payload filter").fill("");
   await form.getByRole("button", { name: "Save changes" }).click();
   await expect(form.getByText("✓ Saved")).toBeVisible();
+  await page.getByRole("link", { name: "Endpoint overview" }).click();
+  await expect(page.getByTestId("endpoint-receives")).toContainText("None");
   await expect(page.getByTestId("endpoint-filter")).toHaveCount(0);
   const after = await backend.call<{ filter: unknown }>("GET", `/apps/${slug}/endpoints/${id}`);
   expect(after.filter).toBeNull();

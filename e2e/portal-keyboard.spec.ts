@@ -103,6 +103,7 @@ test("leaving an endpoint's page with unsaved edits asks first, in the portal's 
   const ticket = await backend.ticket(slug);
   await page.goto(`/portal/endpoints?ticket=${encodeURIComponent(ticket)}`);
   await page.getByTestId("endpoint-row").first().getByRole("link").click();
+  await page.getByRole("link", { name: "Edit", exact: true }).click();
   const form = page.getByTestId("edit-endpoint-form");
   await form.getByLabel("Description").fill("Edited, not saved");
   // Not the browser's confirm() (inside a frame it is titled with the portal's address).
@@ -129,6 +130,7 @@ test("leaving an endpoint's page with unsaved edits asks first, in the portal's 
   // Saved: leaving asks nothing.
   await page.goto(`/portal/endpoints`);
   await page.getByTestId("endpoint-row").first().getByRole("link").click();
+  await page.getByRole("link", { name: "Edit", exact: true }).click();
   await form.getByLabel("Description").fill("Edited and saved");
   await form.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByTestId("toast").filter({ hasText: "Endpoint saved" })).toBeVisible();

@@ -39,7 +39,7 @@ test.afterAll(async () => {
 
 async function openEndpoint(page: Page, id: string) {
   const ticket = await backend.ticket(slug);
-  await page.goto(`/portal/endpoints/${id}?ticket=${encodeURIComponent(ticket)}`);
+  await page.goto(`/portal/endpoints/${id}/edit?ticket=${encodeURIComponent(ticket)}`);
   await expect(page.getByTestId("signing-panel")).toBeVisible();
 }
 

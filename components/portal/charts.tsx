@@ -170,6 +170,65 @@ function useTimeAxis(points: TimeseriesPoint[], interval: TimeseriesInterval) {
   };
 }
 
+/** Bars stacked per time bucket, one series per colour, with the table of the same numbers. */
+function StackedBars({
+  label,
+  points,
+  interval,
+  height,
+  series,
+  rows,
+}: {
+  label: string;
+  points: TimeseriesPoint[];
+  interval: TimeseriesInterval;
+  height: number;
+  /** Bottom to top; `value` reads the series from a point. */
+  series: { name: string; color: string; value: (p: TimeseriesPoint) => number }[];
+  rows: { columns: string[]; of: (p: TimeseriesPoint) => (string | number)[] | null };
+}) {
+  const xAxis = useTimeAxis(points, interval);
+  const data = points.map((p) => ({
+    t: p.timestamp,
+    ...Object.fromEntries(series.map((s) => [s.name, s.value(p)])),
+  }));
+  return (
+    <ChartWithTable
+      label={label}
+      columns={rows.columns}
+      rows={points.flatMap((p) => {
+        const row = rows.of(p);
+        return row ? [[bucketTitle(p.timestamp, interval), ...row]] : [];
+      })}
+    >
+      <ResponsiveContainer width="100%" height={height}>
+        <BarChart data={data} margin={{ ...MARGIN, left: -16 }} accessibilityLayer={false}>
+          <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
+          <XAxis {...xAxis} />
+          <YAxis {...axis} allowDecimals={false} width={48} />
+          <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} />
+          <Legend
+            wrapperStyle={{ fontSize: 12, color: "var(--hl-muted)" }}
+            iconType="circle"
+            iconSize={8}
+          />
+          {series.map((s, i) => (
+            <Bar
+              key={s.name}
+              dataKey={s.name}
+              stackId="s"
+              fill={s.color}
+              isAnimationActive={false}
+              maxBarSize={28}
+              radius={i === series.length - 1 ? [3, 3, 0, 0] : undefined}
+            />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </ChartWithTable>
+  );
+}
+
 /** Deliveries not final yet: waiting for a first attempt, or retrying after failed ones. */
 const IN_PROGRESS = "Pending or retrying";
 
@@ -183,58 +242,63 @@ export function OutcomeChart({
   interval: TimeseriesInterval;
   height?: number;
 }) {
-  const xAxis = useTimeAxis(points, interval);
-  const data = points.map((p) => ({
-    t: p.timestamp,
-    Successful: p.successful,
-    Failed: p.failed,
-    [IN_PROGRESS]: p.pending,
-  }));
   return (
-    <ChartWithTable
+    <StackedBars
       label="Deliveries by outcome per bucket"
-      columns={["Time", "Successful", "Failed", IN_PROGRESS]}
-      rows={points
-        .filter((p) => p.successful || p.failed || p.pending)
-        .map((p) => [bucketTitle(p.timestamp, interval), p.successful, p.failed, p.pending])}
-    >
-      <ResponsiveContainer width="100%" height={height}>
-        <BarChart data={data} margin={{ ...MARGIN, left: -16 }} accessibilityLayer={false}>
-          <CartesianGrid vertical={false} stroke="var(--hl-chart-grid)" />
-          <XAxis {...xAxis} />
-          <YAxis {...axis} allowDecimals={false} width={48} />
-          <Tooltip {...tooltipStyle} labelFormatter={(v) => bucketTitle(String(v), interval)} />
-          <Legend
-            wrapperStyle={{ fontSize: 12, color: "var(--hl-muted)" }}
-            iconType="circle"
-            iconSize={8}
-          />
-          <Bar
-            dataKey="Successful"
-            stackId="o"
-            fill="var(--hl-chart-ok)"
-            isAnimationActive={false}
-            maxBarSize={28}
-            minPointSize={0}
-          />
-          <Bar
-            dataKey="Failed"
-            stackId="o"
-            fill="var(--hl-chart-err)"
-            isAnimationActive={false}
-            maxBarSize={28}
-          />
-          <Bar
-            dataKey={IN_PROGRESS}
-            stackId="o"
-            fill="var(--hl-chart-line-2)"
-            isAnimationActive={false}
-            maxBarSize={28}
-            radius={[3, 3, 0, 0]}
-          />
-        </BarChart>
-      </ResponsiveContainer>
-    </ChartWithTable>
+      points={points}
+      interval={interval}
+      height={height}
+      series={[
+        { name: "Successful", color: "var(--hl-chart-ok)", value: (p) => p.successful },
+        { name: "Failed", color: "var(--hl-chart-err)", value: (p) => p.failed },
+        { name: IN_PROGRESS, color: "var(--hl-chart-line-2)", value: (p) => p.pending },
+      ]}
+      rows={{
+        columns: ["Time", "Successful", "Failed", IN_PROGRESS],
+        of: (p) =>
+          p.successful || p.failed || p.pending ? [p.successful, p.failed, p.pending] : null,
+      }}
+    />
+  );
+}
+
+/** Attempts per hour for one endpoint (retries included), the failed ones in their own colour. */
+export function AttemptsChart({
+  points,
+  interval = "hour",
+  height = 180,
+}: {
+  points: TimeseriesPoint[];
+  interval?: TimeseriesInterval;
+  height?: number;
+}) {
+  return (
+    <StackedBars
+      label="Attempts per hour, succeeded and failed, retries included"
+      points={points}
+      interval={interval}
+      height={height}
+      series={[
+        {
+          name: "Succeeded",
+          color: "var(--hl-chart-ok)",
+          value: (p) => p.total_attempts - p.failed_attempts,
+        },
+        { name: "Failed", color: "var(--hl-chart-err)", value: (p) => p.failed_attempts },
+      ]}
+      rows={{
+        columns: ["Hour", "Attempts", "Succeeded", "Failed", "Average latency"],
+        of: (p) =>
+          p.total_attempts > 0
+            ? [
+                p.total_attempts,
+                p.total_attempts - p.failed_attempts,
+                p.failed_attempts,
+                dash(p.avg_latency_ms, " ms"),
+              ]
+            : null,
+      }}
+    />
   );
 }
 
@@ -384,65 +448,6 @@ export function LatencyChart({
               stroke="var(--hl-chart-line-2)"
               strokeWidth={2}
               strokeDasharray="4 3"
-              dot={false}
-              connectNulls
-              isAnimationActive={false}
-            />
-          </LineChart>
-        )}
-      </ResponsiveContainer>
-    </ChartWithTable>
-  );
-}
-
-/** A small latency chart without axes, for the endpoint page: bars when the data is sparse. */
-export function Sparkline({
-  values,
-  labels,
-  label,
-  height = 48,
-}: {
-  values: (number | null)[];
-  labels: string[];
-  label: string;
-  height?: number;
-}) {
-  const data = values.map((v, i) => ({ i, v }));
-  const sparse = isSparse(values);
-  return (
-    <ChartWithTable
-      label={label}
-      columns={["Time", "Average latency"]}
-      rows={values.flatMap((v, i) => (v === null ? [] : [[labels[i] ?? String(i), `${v} ms`]]))}
-    >
-      <ResponsiveContainer width="100%" height={height}>
-        {sparse ? (
-          <BarChart
-            data={data}
-            margin={{ top: 4, right: 2, bottom: 4, left: 2 }}
-            accessibilityLayer={false}
-          >
-            <YAxis hide domain={[0, "dataMax"]} />
-            <Bar
-              dataKey="v"
-              fill="var(--hl-chart-line)"
-              isAnimationActive={false}
-              maxBarSize={10}
-              minPointSize={2}
-            />
-          </BarChart>
-        ) : (
-          <LineChart
-            data={data}
-            margin={{ top: 4, right: 2, bottom: 4, left: 2 }}
-            accessibilityLayer={false}
-          >
-            <YAxis hide domain={["dataMin", "dataMax"]} />
-            <Line
-              type="monotone"
-              dataKey="v"
-              stroke="var(--hl-chart-line)"
-              strokeWidth={2}
               dot={false}
               connectNulls
               isAnimationActive={false}

@@ -56,15 +56,40 @@ export function DeliveryStatusBadge({ status }: { status: DeliveryStatus }) {
   );
 }
 
+/** The last HTTP status; read aloud with its label ("HTTP 500", "no HTTP response"). */
 export function HttpCode({ code }: { code: number | null }) {
-  if (code === null) return <span className="text-(--hl-subtle)">—</span>;
+  if (code === null)
+    return (
+      <span className="text-(--hl-subtle)">
+        <span aria-hidden="true">—</span>
+        <span className="sr-only">no HTTP response</span>
+      </span>
+    );
   const tone =
     code >= 200 && code < 300
       ? "text-(--hl-ok)"
       : code >= 500
         ? "text-(--hl-err)"
         : "text-(--hl-warn)";
-  return <span className={cx("font-mono text-xs font-semibold", tone)}>{code}</span>;
+  return (
+    <span className={cx("font-mono text-xs font-semibold", tone)}>
+      <span className="sr-only">HTTP </span>
+      {code}
+    </span>
+  );
+}
+
+/** An endpoint that no longer exists: said in words, its id secondary (for support). */
+export function DeletedEndpoint({ id, url }: { id: string; url?: string | null }) {
+  return (
+    <span data-testid="deleted-endpoint">
+      <span className="text-(--hl-muted)">Deleted endpoint</span>{" "}
+      <span className="font-mono text-xs break-all text-(--hl-subtle)">
+        {url ? `${url} · ` : ""}
+        {id}
+      </span>
+    </span>
+  );
 }
 
 /** A short list of deliveries (endpoint page); each opens the drawer on the Deliveries page. */
@@ -84,7 +109,7 @@ export function DeliveryMiniList({ deliveries }: { deliveries: DeliverySummary[]
             )}
           >
             <DeliveryStatusBadge status={d.status} />
-            <code className="min-w-0 flex-1 truncate font-mono text-[13px]">{d.event_name}</code>
+            <code className="min-w-0 flex-1 font-mono text-[13px] break-all">{d.event_name}</code>
             <HttpCode code={d.last_status_code} />
             <span className="text-xs text-(--hl-subtle)" title={formatDateTime(d.created_at)}>
               {formatRelative(d.created_at)}
@@ -225,9 +250,7 @@ export function DeliveryDrawer({
                 {
                   term: "Endpoint",
                   value: delivery.endpoint.deleted ? (
-                    <span className="font-mono text-xs break-all">
-                      {delivery.endpoint.url} (deleted)
-                    </span>
+                    <DeletedEndpoint id={delivery.endpoint_id} url={delivery.endpoint.url} />
                   ) : (
                     <Link
                       href={href(`/portal/endpoints/${delivery.endpoint_id}`)}

@@ -268,9 +268,9 @@ export function secretUsage(
 ): string {
   switch (endpoint.effective_signature_scheme) {
     case "ed25519":
-      return "Deliveries to this endpoint are signed with its Ed25519 key only (v1a, see Signing below), not with this secret. The secret signs again (v1 HMAC) if you switch the signature scheme to HMAC or Both.";
+      return "Deliveries to this endpoint are signed with its Ed25519 key only (v1a; its public key is under Edit, Signing), not with this secret. The secret signs again (v1 HMAC) if you switch the signature scheme to HMAC or Both.";
     case "both":
-      return "Every delivery carries two signatures in the webhook-signature header: v1 (HMAC) made with this secret, and v1a made with the Ed25519 key under Signing. Your receiver may check either.";
+      return "Every delivery carries two signatures in the webhook-signature header: v1 (HMAC) made with this secret, and v1a made with the Ed25519 key (its public key is under Edit, Signing). Your receiver may check either.";
     default:
       return "Every delivery is signed with this secret (v1 HMAC, in the Standard Webhooks webhook-signature header). Use it in your receiver to check that requests come from us.";
   }
@@ -408,7 +408,7 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
           >
             <span data-testid="rotate-what">
               {hasKey
-                ? "Both are replaced now: a new whsec_ secret (v1 HMAC signatures) and a new Ed25519 key pair (v1a signatures; its new whpk_ public key is shown under Signing)."
+                ? "Both are replaced now: a new whsec_ secret (v1 HMAC signatures) and a new Ed25519 key pair (v1a signatures; its new whpk_ public key is shown under Edit, Signing)."
                 : "A new whsec_ secret is created now."}
             </span>{" "}
             During the grace period each delivery carries two signatures of each kind it uses, one

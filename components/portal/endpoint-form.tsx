@@ -88,8 +88,11 @@ export function EndpointForm({
   onSubmit,
   onCancel,
   testId,
+  initialSubscriptions,
 }: {
   initial?: EndpointResponse;
+  /** A new endpoint's event types to start with (the catalog's "Subscribe an endpoint"). */
+  initialSubscriptions?: string[];
   catalog: EventTypeResponse[];
   catalogLoading?: boolean;
   submitLabel: string;
@@ -102,7 +105,9 @@ export function EndpointForm({
   const [url, setUrl] = useState(initial?.url ?? "");
   const [urlTouched, setUrlTouched] = useState(false);
   const [description, setDescription] = useState(initial?.description ?? "");
-  const [subscriptions, setSubscriptions] = useState<string[]>(initial?.subscriptions ?? ["*"]);
+  const [subscriptions, setSubscriptions] = useState<string[]>(
+    initial?.subscriptions ?? initialSubscriptions ?? ["*"],
+  );
   const [headers, setHeaders] = useState<HeaderRow[]>(() =>
     Object.entries(initial?.headers ?? {}).map(([name, value]) => ({
       key: newRowKey(),

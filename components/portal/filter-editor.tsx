@@ -2,15 +2,17 @@
 /**
  * The endpoint form's payload filter: a text box in the filter language's text form
  * (docs/filters.md), its syntax checked as one types (the same parser the server runs), and a
- * "Test against the catalog example" button that asks the server (the same evaluator as
- * fan-out) whether one of the subscribed event types' examples would be delivered.
+ * tester that asks the server (the same evaluator as fan-out) whether a payload would be
+ * delivered: a recent real event of a subscribed type (read from the delivery log), the catalog
+ * example, or JSON pasted in.
  */
 import { useId, useMemo, useState } from "react";
 import type { EventTypeResponse } from "@/lib/event-types/schemas";
 import { matchingPatterns } from "@/lib/events/subscriptions";
 import { FilterSyntaxError, parseFilterText } from "@/lib/filters/filter-text";
 import { errorMessage, fieldErrorsOf } from "@/lib/portal/field-errors";
-import { useWebhookFilterTest } from "@/lib/react";
+import { useWebhookDeliveries, useWebhookDelivery, useWebhookFilterTest } from "@/lib/react";
+import { formatRelative } from "@/lib/portal/format";
 import { Badge, Button, CodeBlock, SelectField, TextAreaField } from "@/components/portal/ui";
 
 /** The syntax error of a filter's text, or null (empty means no filter). */
@@ -25,15 +27,38 @@ export function filterSyntaxError(text: string): string | null {
   }
 }
 
-/** Catalog event types with an example that these subscriptions receive. */
-function testableEventTypes(
+/** Catalog event types these subscriptions receive. */
+function subscribedEventTypes(
   catalog: EventTypeResponse[],
   subscriptions: string[],
 ): EventTypeResponse[] {
   const subscribed = new Set(subscriptions);
-  return catalog.filter(
-    (t) => t.example !== null && matchingPatterns(t.name).some((p) => subscribed.has(p)),
-  );
+  return catalog.filter((t) => matchingPatterns(t.name).some((p) => subscribed.has(p)));
+}
+
+type Source = "recent" | "example" | "paste";
+const SOURCE_LABELS: Record<Source, string> = {
+  recent: "A recent event",
+  example: "The catalog example",
+  paste: "JSON I paste",
+};
+const BUTTON_LABELS: Record<Source, string> = {
+  recent: "Test against this event",
+  example: "Test against the catalog example",
+  paste: "Test against this JSON",
+};
+
+/** The JSON object pasted, or why it is not one. */
+function parsePasted(text: string): { payload: Record<string, unknown> } | { error: string } {
+  if (!text.trim()) return { error: "Paste a JSON object to test against." };
+  try {
+    const v: unknown = JSON.parse(text);
+    if (!v || typeof v !== "object" || Array.isArray(v))
+      return { error: "Not a JSON object: a payload is an object ({ … })." };
+    return { payload: v as Record<string, unknown> };
+  } catch (err) {
+    return { error: `Not valid JSON: ${(err as Error).message}` };
+  }
 }
 
 export function FilterEditor({
@@ -54,28 +79,97 @@ export function FilterEditor({
 }) {
   const resultId = useId();
   const syntaxError = useMemo(() => filterSyntaxError(value), [value]);
-  const testable = useMemo(
-    () => testableEventTypes(catalog, subscriptions),
+  const candidates = useMemo(
+    () => subscribedEventTypes(catalog, subscriptions),
     [catalog, subscriptions],
   );
   const [chosen, setChosen] = useState<string>("");
-  const eventType = testable.find((t) => t.name === chosen) ?? testable[0] ?? null;
+  const eventType = candidates.find((t) => t.name === chosen) ?? candidates[0] ?? null;
+
+  // The event type's recent real events (from the delivery log, one per event), newest first.
+  const { deliveries } = useWebhookDeliveries({ event_name: eventType?.name, limit: 25 });
+  const recent = useMemo(() => {
+    if (!eventType) return [];
+    const seen = new Set<string>();
+    return deliveries.filter(
+      (d) => d.event_name === eventType.name && !seen.has(d.event_id) && !!seen.add(d.event_id),
+    );
+  }, [deliveries, eventType]);
+  const [chosenEvent, setChosenEvent] = useState<string>("");
+  const recentDelivery = recent.find((d) => d.event_id === chosenEvent) ?? recent[0] ?? null;
+  const { delivery: recentDetail, loading: recentLoading } = useWebhookDelivery(recentDelivery?.id);
+  const recentPayload =
+    recentDetail &&
+    recentDetail.event_id === recentDelivery?.event_id &&
+    !recentDetail.payload_expired
+      ? recentDetail.payload
+      : null;
+
+  const available: Record<Source, boolean> = {
+    recent: recent.length > 0,
+    example: !!eventType?.example,
+    paste: true,
+  };
+  const [picked, setPicked] = useState<Source | null>(null);
+  const source: Source =
+    picked && available[picked]
+      ? picked
+      : (["recent", "example", "paste"] as const).find((k) => available[k])!;
+  const [pasted, setPasted] = useState("");
+  const pastedResult = useMemo(() => parsePasted(pasted), [pasted]);
+
   const { testFilter, result, testing, error, reset } = useWebhookFilterTest();
-  // The result belongs to the text and example it was made for.
+  // The result belongs to the text and payload it was made for.
   const [testedFor, setTestedFor] = useState<string | null>(null);
-  const current = `${eventType?.name ?? ""}\n${value}`;
+  const current = [
+    source,
+    eventType?.name ?? "",
+    source === "recent" ? (recentDelivery?.event_id ?? "") : source === "paste" ? pasted : "",
+    value,
+  ].join("\n");
   const showResult = testedFor === current;
 
+  const ready =
+    !!value.trim() &&
+    !syntaxError &&
+    (source === "example"
+      ? !!eventType?.example
+      : source === "recent"
+        ? recentPayload !== null
+        : "payload" in pastedResult);
+
   async function runTest() {
-    if (!eventType || !value.trim()) return;
+    if (!ready) return;
     setTestedFor(current);
     try {
-      await testFilter({ filter: value, event_type: eventType.name });
+      if (source === "example") await testFilter({ filter: value, event_type: eventType!.name });
+      else
+        await testFilter({
+          filter: value,
+          payload: (source === "recent"
+            ? recentPayload
+            : (pastedResult as { payload: Record<string, unknown> }).payload) as Record<
+            string,
+            unknown
+          >,
+        });
     } catch {
       // Shown from `error` below.
     }
   }
 
+  const what =
+    source === "example" ? (
+      <>
+        The example of <code className="font-mono">{eventType?.name}</code>
+      </>
+    ) : source === "recent" ? (
+      <>
+        Event <code className="font-mono">{recentDelivery?.event_id}</code>
+      </>
+    ) : (
+      "The pasted payload"
+    );
   const testError =
     showResult && error ? (fieldErrorsOf(error)[0]?.message ?? errorMessage(error)) : null;
   return (
@@ -104,35 +198,82 @@ export function FilterEditor({
         }
       />
       <div className="flex flex-wrap items-end gap-2">
-        {testable.length > 1 ? (
+        <SelectField
+          id={`${id}-source`}
+          label="Test against"
+          value={source}
+          onChange={(e) => setPicked(e.target.value as Source)}
+          className="min-w-44"
+        >
+          {(["recent", "example", "paste"] as const)
+            .filter((k) => available[k])
+            .map((k) => (
+              <option key={k} value={k}>
+                {SOURCE_LABELS[k]}
+              </option>
+            ))}
+        </SelectField>
+        {source !== "paste" && candidates.length > 1 ? (
           <SelectField
             id={`${id}-event-type`}
-            label="Example of"
+            label="Event type to test"
             value={eventType?.name ?? ""}
             onChange={(e) => setChosen(e.target.value)}
             className="min-w-48"
           >
-            {testable.map((t) => (
+            {candidates.map((t) => (
               <option key={t.name} value={t.name}>
                 {t.name}
               </option>
             ))}
           </SelectField>
         ) : null}
-        <Button
-          onClick={() => void runTest()}
-          loading={testing}
-          disabled={!eventType || !value.trim() || !!syntaxError}
-          aria-describedby={resultId}
-        >
-          Test against the catalog example
-        </Button>
+        {source === "recent" && recent.length > 1 ? (
+          <SelectField
+            id={`${id}-event`}
+            label="Recent event"
+            value={recentDelivery?.event_id ?? ""}
+            onChange={(e) => setChosenEvent(e.target.value)}
+            className="min-w-48"
+          >
+            {recent.map((d) => (
+              <option key={d.event_id} value={d.event_id}>
+                {d.event_id} · {formatRelative(d.created_at)}
+              </option>
+            ))}
+          </SelectField>
+        ) : null}
       </div>
+      {source === "paste" ? (
+        <TextAreaField
+          id={`${id}-pasted`}
+          label="Payload to test (JSON)"
+          rows={5}
+          spellCheck={false}
+          autoComplete="off"
+          placeholder='{ "amount": 1200, "region": "eu" }'
+          value={pasted}
+          onChange={(e) => setPasted(e.target.value)}
+          error={pasted.trim() && "error" in pastedResult ? pastedResult.error : undefined}
+        />
+      ) : null}
+      <Button
+        onClick={() => void runTest()}
+        loading={testing || (source === "recent" && recentLoading)}
+        disabled={!ready}
+        aria-describedby={resultId}
+      >
+        {BUTTON_LABELS[source]}
+      </Button>
       <div id={resultId} role="status" className="space-y-2 text-sm">
-        {!eventType ? (
+        {source === "example" && !eventType?.example ? (
           <p className="text-xs text-(--hl-muted)">
             None of the subscribed event types has an example payload in the catalog to test
             against.
+          </p>
+        ) : source === "recent" && recentDetail?.payload_expired ? (
+          <p className="text-xs text-(--hl-muted)">
+            This event&apos;s payload is past its retention: choose another event, or paste JSON.
           </p>
         ) : showResult && result && !testing && !testError ? (
           <>
@@ -141,11 +282,10 @@ export function FilterEditor({
                 {result.matches ? "matches" : "does not match"}
               </Badge>
               <span>
-                The example of <code className="font-mono">{eventType.name}</code>{" "}
-                {result.matches ? "would be sent" : "would be filtered out"}.
+                {what} {result.matches ? "would be sent" : "would be filtered out"}.
               </span>
             </p>
-            <CodeBlock label={`Example payload of ${eventType.name}`} maxHeight="max-h-48">
+            <CodeBlock label="The payload tested" maxHeight="max-h-48">
               {JSON.stringify(result.payload, null, 2)}
             </CodeBlock>
           </>

@@ -47,6 +47,21 @@ const buttonVariants: Record<ButtonVariant, string> = {
     "bg-transparent text-(--hl-err) border border-transparent hover:bg-(--hl-err-soft)",
 };
 
+/** A button's look, for a link that acts as one (navigation stays a link). */
+export function buttonClass(
+  variant: ButtonVariant = "secondary",
+  size: "sm" | "md" = "md",
+  className?: string,
+): string {
+  return cx(
+    "inline-flex items-center justify-center gap-2 rounded-md font-medium whitespace-nowrap transition disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-wait aria-disabled:opacity-60",
+    size === "sm" ? "h-8 px-2.5 text-sm" : "h-10 px-4 text-sm",
+    buttonVariants[variant],
+    focusRing,
+    className,
+  );
+}
+
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: ButtonVariant;
   size?: "sm" | "md";
@@ -77,13 +92,7 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
       aria-disabled={loading || undefined}
       aria-busy={loading || undefined}
       onClick={loading ? (e) => e.preventDefault() : onClick}
-      className={cx(
-        "inline-flex items-center justify-center gap-2 rounded-md font-medium whitespace-nowrap transition disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-wait aria-disabled:opacity-60",
-        size === "sm" ? "h-8 px-2.5 text-sm" : "h-10 px-4 text-sm",
-        buttonVariants[variant],
-        focusRing,
-        className,
-      )}
+      className={buttonClass(variant, size, className)}
       {...rest}
     >
       {loading ? <Spinner className="h-4 w-4" /> : null}

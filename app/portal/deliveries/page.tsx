@@ -25,6 +25,7 @@ import {
   DeliveryDrawer,
   statusLabel,
   DeliveryStatusBadge,
+  DeletedEndpoint,
   HttpCode,
 } from "@/components/portal/delivery-bits";
 import {
@@ -112,7 +113,9 @@ export default function DeliveriesPage() {
     showNew,
     retry,
   } = useWebhookDeliveryFeed(filters);
-  const { endpoints } = useWebhookEndpoints();
+  const { endpoints, loading: endpointsLoading, error: endpointsError } = useWebhookEndpoints();
+  // The list holds every endpoint (the hook asks for 250): an id missing from it was deleted.
+  const allEndpointsKnown = !endpointsLoading && !endpointsError && endpoints.length < 250;
   const { eventTypes } = useWebhookEventCatalog();
   const endpointUrl = useMemo(() => new Map(endpoints.map((e) => [e.id, e.url])), [endpoints]);
   // Which end of the date range was changed last: a reversed range is reported there.
@@ -227,7 +230,11 @@ export default function DeliveriesPage() {
         >
           <option value="">Any endpoint</option>
           {filters.endpoint_id && !endpointUrl.has(filters.endpoint_id) ? (
-            <option value={filters.endpoint_id}>{filters.endpoint_id}</option>
+            <option value={filters.endpoint_id}>
+              {allEndpointsKnown
+                ? `Deleted endpoint (${filters.endpoint_id})`
+                : filters.endpoint_id}
+            </option>
           ) : null}
           {endpoints.map((e) => (
             <option key={e.id} value={e.id}>
@@ -323,6 +330,7 @@ export default function DeliveriesPage() {
                   key={d.id}
                   delivery={d}
                   endpointUrl={endpointUrl.get(d.endpoint_id)}
+                  deleted={allEndpointsKnown && !endpointUrl.has(d.endpoint_id)}
                   onOpen={() => setParams({ delivery: d.id }, "push")}
                 />
               ))}
@@ -353,10 +361,13 @@ export default function DeliveriesPage() {
 function DeliveryRow({
   delivery: d,
   endpointUrl,
+  deleted,
   onOpen,
 }: {
   delivery: DeliverySummary;
   endpointUrl?: string;
+  /** The endpoint is not among the app's (all loaded): it was deleted. */
+  deleted: boolean;
   onOpen: () => void;
 }) {
   return (
@@ -374,7 +385,7 @@ function DeliveryRow({
           <DeliveryStatusBadge status={d.status} />
         </span>
         <span className="min-w-0">
-          <code className="block truncate font-mono text-[13px]">{d.event_name}</code>
+          <code className="block font-mono text-[13px] break-all">{d.event_name}</code>
           <span
             className="block truncate font-mono text-xs text-(--hl-subtle)"
             data-testid="row-event-id"
@@ -383,12 +394,15 @@ function DeliveryRow({
           </span>
         </span>
         <span className="truncate text-xs text-(--hl-muted) max-md:col-span-3 max-md:row-start-2 md:text-sm">
-          {endpointUrl ?? d.endpoint_id}
+          {endpointUrl ?? (deleted ? <DeletedEndpoint id={d.endpoint_id} /> : d.endpoint_id)}
         </span>
         <span className="max-md:col-start-3 max-md:row-start-1">
           <HttpCode code={d.last_status_code} />
         </span>
-        <span className="text-xs text-(--hl-muted) max-md:hidden">{d.attempt_count}</span>
+        <span className="text-xs text-(--hl-muted) max-md:sr-only">
+          {d.attempt_count}
+          <span className="sr-only"> {d.attempt_count === 1 ? "attempt" : "attempts"}</span>
+        </span>
         <span
           className="text-xs text-(--hl-subtle) max-md:col-span-3 max-md:row-start-3"
           title={formatDateTime(d.created_at)}

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useWebhookAppSession, useWebhookEndpoints, useWebhookEventCatalog } from "@/lib/react";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
@@ -35,7 +36,9 @@ export default function EndpointsPage() {
   const catalog = useWebhookEventCatalog();
   const { href } = usePortal();
   const toast = useToast();
-  const [creating, setCreating] = useState(false);
+  // From the catalog's "Subscribe an endpoint": the form opens with that event type chosen.
+  const subscribeTo = useSearchParams().get("subscribe");
+  const [creating, setCreating] = useState(!!subscribeTo);
   const [created, setCreated] = useState<(EndpointResponse & { secret: string }) | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
   const createdNotice = useRef<HTMLDivElement>(null);
@@ -78,6 +81,7 @@ export default function EndpointsPage() {
           <h2 className="mb-4 text-base font-semibold">New endpoint</h2>
           <EndpointForm
             testId="create-endpoint-form"
+            initialSubscriptions={subscribeTo ? [subscribeTo] : undefined}
             catalog={catalog.eventTypes}
             catalogLoading={catalog.loading}
             submitLabel="Create endpoint"
