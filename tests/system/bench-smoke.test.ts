@@ -4,51 +4,13 @@
  * every job, and every row of the table has its figures. No timing is asserted beyond being
  * there (the benchmark is not a test); the figures themselves go to BENCHMARKS.md.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, tempDataDir } from "../helpers/server";
+import { runBenchScript } from "../helpers/run-bench";
+import { tempDataDir } from "../helpers/server";
 
 const dir = tempDataDir("bench-smoke");
-
-/**
- * Runs the benchmark; fails when it prints nothing for `stallMs` (stuck) or runs past `limitMs`.
- * Bounded by progress rather than by a total time: on a busy machine every phase is slower.
- */
-function runBench(
-  args: string[],
-  { stallMs, limitMs }: { stallMs: number; limitMs: number },
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    for (const name of ["DATABASE_URL", "HOOKLINE_SECRET", "NODE_ENV", "VITEST"]) delete env[name];
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/run.ts", ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const stop = (why: string) => {
-      child.kill("SIGTERM"); // the benchmark stops what it started on SIGTERM
-      reject(new Error(`the benchmark ${why}:\n${output}`));
-    };
-    let stalled = setTimeout(() => stop(`printed nothing for ${stallMs} ms`), stallMs);
-    const limit = setTimeout(() => stop(`did not finish within ${limitMs} ms`), limitMs);
-    const heard = (d: Buffer) => {
-      output += d;
-      clearTimeout(stalled);
-      stalled = setTimeout(() => stop(`printed nothing for ${stallMs} ms`), stallMs);
-    };
-    child.stdout.on("data", heard);
-    child.stderr.on("data", heard);
-    child.on("close", (code) => {
-      clearTimeout(stalled);
-      clearTimeout(limit);
-      resolve({ code, output });
-    });
-  });
-}
 
 describe("npm run bench -- --quick (tiny)", () => {
   it(
@@ -61,7 +23,8 @@ describe("npm run bench -- --quick (tiny)", () => {
       const ingestEvents = 40;
       const pgboss = 100;
       const graphile = 100;
-      const { code, output } = await runBench(
+      const { code, output } = await runBenchScript(
+        "bench/run.ts",
         [
           "--quick",
           `--deliveries=${deliveries}`,
