@@ -1,7 +1,8 @@
 import type { Metadata, Viewport } from "next";
+import { cookies } from "next/headers";
 import type { ReactNode } from "react";
 import { PortalShell } from "@/components/portal/portal-shell";
-import { initialBranding } from "@/lib/portal/server-branding";
+import { initialBranding } from "@/lib/portal/initial-branding";
 import "./portal.css";
 
 // Per request: the session decides the branding, and proxy.ts the frame-ancestors policy.
@@ -19,5 +20,9 @@ export const viewport: Viewport = {
 };
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
-  return <PortalShell initial={await initialBranding()}>{children}</PortalShell>;
+  const cookie = (await cookies())
+    .getAll()
+    .map((c) => `${c.name}=${encodeURIComponent(c.value)}`)
+    .join("; ");
+  return <PortalShell initial={await initialBranding(cookie)}>{children}</PortalShell>;
 }

@@ -37,7 +37,7 @@ import {
   withKeptParams,
   type PortalTheme,
 } from "@/lib/portal/embed";
-import type { InitialBranding } from "@/lib/portal/server-branding";
+import type { InitialBranding } from "@/lib/portal/initial-branding";
 import { listenToHost } from "@/lib/portal/viewport";
 import { AccessNeeded, type AccessReason } from "@/components/portal/access-needed";
 import { LeaveDialog } from "@/components/portal/leave-dialog";

@@ -1,9 +1,9 @@
 /**
  * What the portal's server render knows about the app before the browser asks: its name and
  * branding from the session cookie, so the first paint already has the right theme, colour and
- * logo. Nothing secret (no CSRF token); no cookie or any error: null.
+ * logo. Nothing secret (no CSRF token); no session or any error: null. The page hands over the
+ * request's cookies (`app/portal/layout.tsx`), so nothing here depends on Next.
  */
-import { cookies } from "next/headers";
 import { getDb } from "@/lib/db/client";
 import { readPortalSession } from "@/lib/sessions/portal-session";
 
@@ -14,13 +14,9 @@ export interface InitialBranding {
   logoUrl: string | null;
 }
 
-export async function initialBranding(): Promise<InitialBranding | null> {
+/** `cookie`: the request's Cookie header. */
+export async function initialBranding(cookie: string): Promise<InitialBranding | null> {
   try {
-    const jar = await cookies();
-    const cookie = jar
-      .getAll()
-      .map((c) => `${c.name}=${encodeURIComponent(c.value)}`)
-      .join("; ");
     if (!cookie) return null;
     const session = await readPortalSession(
       new Request("http://portal.invalid/", { headers: { cookie } }),
