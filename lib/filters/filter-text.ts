@@ -9,7 +9,8 @@
  * `not exists`, `starts with`; `not` binds tighter than `and`, which binds tighter than `or`;
  * parentheses group. Strings are JSON strings ("..."). It parses to the JSON form (one
  * meaning), and `formatFilterText` writes the JSON form back as text. One pass over the text,
- * nesting bounded by FILTER_LIMITS.depth, so parsing is linear.
+ * parentheses and `not`s nested at most NESTING_BOUND deep, so parsing is linear; the group
+ * depth of the result is then held to FILTER_LIMITS.depth, as the JSON form is.
  */
 import {
   formatFieldPath,
@@ -59,6 +60,9 @@ const KEYWORDS = new Set([
 ]);
 const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/;
 const COMPARATORS = ["==", "!=", ">=", "<=", "=", ">", "<"] as const;
+/** `not (a = 1)` takes two nestings for one group level, and redundant parentheses add more. */
+const NESTING_BOUND = 2 * FILTER_LIMITS.depth + 2;
+const TOO_DEEP = `groups nested more than ${FILTER_LIMITS.depth} deep`;
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -194,19 +198,14 @@ class Parser {
   }
 
   private or(depth: number): PayloadFilter {
-    if (depth > FILTER_LIMITS.depth)
-      throw new FilterSyntaxError(
-        `groups nested more than ${FILTER_LIMITS.depth} deep`,
-        this.peek().at,
-      );
+    if (depth > NESTING_BOUND) throw new FilterSyntaxError(TOO_DEEP, this.peek().at);
     return this.group("or", depth, (d) => this.group("and", d, (dd) => this.unary(dd)));
   }
 
   private unary(depth: number): PayloadFilter {
     if (this.isWord("not")) {
       const at = this.take().at;
-      if (depth + 1 > FILTER_LIMITS.depth)
-        throw new FilterSyntaxError(`groups nested more than ${FILTER_LIMITS.depth} deep`, at);
+      if (depth + 1 > NESTING_BOUND) throw new FilterSyntaxError(TOO_DEEP, at);
       return { not: this.unary(depth + 1) };
     }
     if (this.isPunct("(")) {
@@ -322,7 +321,8 @@ export function parseFilterText(text: string): PayloadFilter {
     );
   if (text.trim() === "") throw new FilterSyntaxError("is empty", 0);
   const filter = new Parser(tokenize(text)).parse();
-  const { conditions } = measureFilter(filter);
+  const { depth, conditions } = measureFilter(filter);
+  if (depth > FILTER_LIMITS.depth) throw new FilterSyntaxError(TOO_DEEP, 0);
   if (conditions > FILTER_LIMITS.conditions)
     throw new FilterSyntaxError(
       `has ${conditions} conditions: at most ${FILTER_LIMITS.conditions}`,

@@ -178,6 +178,31 @@ describe("the text form", () => {
     );
   });
 
+  it("counts depth as the JSON form does: `not (condition)` is one level, not two", () => {
+    // Found by the property below (CI, seed -1768941456): 6 deep in JSON, 7 nestings in text.
+    const filter: PayloadFilter = {
+      not: {
+        and: [
+          { field: "a", in: [""] },
+          {
+            not: {
+              not: {
+                and: [{ field: "a", starts_with: "" }, { not: { field: "a", not_in: [""] } }],
+              },
+            },
+          },
+        ],
+      },
+    };
+    expect(errorsOf(filter)).toEqual([]);
+    const text = formatFilterText(filter);
+    expect(formatFilterText(parseFilterText(text))).toBe(text);
+    const tooDeep: PayloadFilter = { not: filter };
+    expect(errorsOf(tooDeep)[0]?.message).toMatch(/nests groups 7 deep/);
+    expect(() => parseFilterText(formatFilterText(tooDeep))).toThrow(/nested more than 6 deep/);
+    expect(() => parseFilterText("((((a = 1))))")).not.toThrow();
+  });
+
   it("writes any valid filter as text that parses back to a filter that validates and compiles the same", () => {
     fc.assert(
       fc.property(arbitraryFilter(), (filter) => {
