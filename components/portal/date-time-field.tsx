@@ -28,7 +28,7 @@ export interface DateTimeFieldProps extends Omit<
   /** The input's classes, for the error shown (a typed date that cannot be is one). */
   className: (error: string | undefined) => string;
   invalidMessage?: string;
-  /** The field's shell: label, hint and error around the input (FieldShell in ui.tsx). */
+  /** The field's shell: label, hint and error around the input (FieldShell in ui/field-shell.tsx). */
   shell: (parts: { id: string; hint: ReactNode; error?: string; input: ReactNode }) => ReactNode;
   hint?: ReactNode;
   error?: string;
