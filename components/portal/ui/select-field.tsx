@@ -1,7 +1,7 @@
 "use client";
-import { forwardRef, useId, type SelectHTMLAttributes } from "react";
-import { controlClass, describedBy, type LabelledFieldProps } from "./field-control";
-import { FieldShell } from "./field-shell";
+import { forwardRef, type SelectHTMLAttributes } from "react";
+import { controlClass, type LabelledFieldProps } from "./field-control";
+import { LabelledControl, useFieldId } from "./labelled-control";
 
 export const SelectField = forwardRef<
   HTMLSelectElement,
@@ -10,28 +10,14 @@ export const SelectField = forwardRef<
   { label, hint, error, className, labelHidden, id: givenId, required, children, ...input },
   ref,
 ) {
-  const autoId = useId();
-  const id = givenId ?? autoId;
+  const field = { label, hint, error, className, labelHidden, required };
   return (
-    <FieldShell
-      id={id}
-      label={label}
-      hint={hint}
-      error={error}
-      required={required}
-      className={className}
-      labelHidden={labelHidden}
-    >
-      <select
-        ref={ref}
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-        className={controlClass(error, "h-10 pr-8")}
-        {...input}
-      >
-        {children}
-      </select>
-    </FieldShell>
+    <LabelledControl id={useFieldId(givenId)} {...field}>
+      {(aria) => (
+        <select ref={ref} {...aria} className={controlClass(error, "h-10 pr-8")} {...input}>
+          {children}
+        </select>
+      )}
+    </LabelledControl>
   );
 });

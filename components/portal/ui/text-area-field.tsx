@@ -1,7 +1,7 @@
 "use client";
-import { forwardRef, useId, type TextareaHTMLAttributes } from "react";
-import { controlClass, describedBy, type LabelledFieldProps } from "./field-control";
-import { FieldShell } from "./field-shell";
+import { forwardRef, type TextareaHTMLAttributes } from "react";
+import { controlClass, type LabelledFieldProps } from "./field-control";
+import { LabelledControl, useFieldId } from "./labelled-control";
 
 export const TextAreaField = forwardRef<
   HTMLTextAreaElement,
@@ -10,26 +10,17 @@ export const TextAreaField = forwardRef<
   { label, hint, error, className, labelHidden, id: givenId, required, ...input },
   ref,
 ) {
-  const autoId = useId();
-  const id = givenId ?? autoId;
+  const field = { label, hint, error, className, labelHidden, required };
   return (
-    <FieldShell
-      id={id}
-      label={label}
-      hint={hint}
-      error={error}
-      required={required}
-      className={className}
-      labelHidden={labelHidden}
-    >
-      <textarea
-        ref={ref}
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-        className={controlClass(error, "py-2 font-mono text-xs leading-5")}
-        {...input}
-      />
-    </FieldShell>
+    <LabelledControl id={useFieldId(givenId)} {...field}>
+      {(aria) => (
+        <textarea
+          ref={ref}
+          {...aria}
+          className={controlClass(error, "py-2 font-mono text-xs leading-5")}
+          {...input}
+        />
+      )}
+    </LabelledControl>
   );
 });

@@ -1,8 +1,9 @@
 "use client";
-import { forwardRef, useId, type InputHTMLAttributes } from "react";
+import { forwardRef, type InputHTMLAttributes } from "react";
 import { DateTimeField } from "@/components/portal/date-time-field";
-import { controlClass, describedBy, type LabelledFieldProps } from "./field-control";
+import { controlClass, type LabelledFieldProps } from "./field-control";
 import { FieldShell } from "./field-shell";
+import { LabelledControl, useFieldId } from "./labelled-control";
 
 export const TextField = forwardRef<
   HTMLInputElement,
@@ -11,8 +12,7 @@ export const TextField = forwardRef<
   { label, hint, error, className, labelHidden, id: givenId, required, ...input },
   ref,
 ) {
-  const autoId = useId();
-  const id = givenId ?? autoId;
+  const id = useFieldId(givenId);
   if (input.type === "datetime-local") {
     // One text field instead of the browser's segmented control (date-time-field.tsx).
     const { type: _type, value, ...rest } = input;
@@ -43,25 +43,18 @@ export const TextField = forwardRef<
       />
     );
   }
+  const field = { label, hint, error, className, labelHidden, required };
   return (
-    <FieldShell
-      id={id}
-      label={label}
-      hint={hint}
-      error={error}
-      required={required}
-      className={className}
-      labelHidden={labelHidden}
-    >
-      <input
-        ref={ref}
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-        aria-required={required || undefined}
-        className={controlClass(error, "h-10")}
-        {...input}
-      />
-    </FieldShell>
+    <LabelledControl id={id} {...field}>
+      {(aria) => (
+        <input
+          ref={ref}
+          {...aria}
+          aria-required={required || undefined}
+          className={controlClass(error, "h-10")}
+          {...input}
+        />
+      )}
+    </LabelledControl>
   );
 });
