@@ -18,6 +18,7 @@ import { useToast } from "@/components/portal/toast";
 import { sortFieldErrors } from "@/lib/portal/field-errors";
 import { consoleApi, formatTime } from "@/components/console/api";
 import { useCanWrite } from "@/components/console/console-shell";
+import { CreateFormCard } from "@/components/console/create-form-card";
 
 interface ApiKeyRow {
   id: string;
@@ -55,57 +56,46 @@ export function KeysPage() {
         description="Keys your backend uses for the API (Authorization: Bearer hk_...). Only a hash is kept."
       />
       {canWrite ? (
-        <Card className="mb-6 p-4">
-          <h2 className="mb-3 text-sm font-semibold">Create a key</h2>
-          <form
-            aria-label="Create a key"
-            className="flex flex-wrap items-end gap-3"
-            onSubmit={(e) => {
-              e.preventDefault();
-              const form = e.currentTarget;
-              create.mutate(String(new FormData(form).get("name") ?? ""), {
-                onSuccess: () => form.reset(),
-              });
-            }}
-          >
-            <TextField
-              label="Name"
-              name="name"
-              required
-              hint="Who uses it, e.g. billing-backend"
-              error={fields.name}
-              className="min-w-64 flex-1"
-              autoComplete="off"
-            />
-            <Button type="submit" variant="primary" loading={create.isPending}>
-              Create key
-            </Button>
-          </form>
-          {rest.length ? (
-            <Alert tone="err" className="mt-3">
-              {rest.join(" ")}
-            </Alert>
-          ) : null}
-          {created ? (
-            <Alert tone="ok" title={`Key “${created.name}” created`} className="mt-3">
-              <p>Copy it now: it is shown this once and cannot be seen again.</p>
-              <div className="mt-2 flex flex-wrap items-center gap-2">
-                <code className="font-mono text-xs break-all" data-testid="new-api-key">
-                  {created.key}
-                </code>
-                <Button
-                  size="sm"
-                  onClick={async () => {
-                    await navigator.clipboard.writeText(created.key);
-                    toast("Key copied");
-                  }}
-                >
-                  Copy key
-                </Button>
-              </div>
-            </Alert>
-          ) : null}
-        </Card>
+        <CreateFormCard
+          title="Create a key"
+          submitLabel="Create key"
+          pending={create.isPending}
+          errors={rest}
+          onSubmit={(data, done) =>
+            create.mutate(String(data.get("name") ?? ""), { onSuccess: done })
+          }
+          created={
+            created ? (
+              <Alert tone="ok" title={`Key “${created.name}” created`} className="mt-3">
+                <p>Copy it now: it is shown this once and cannot be seen again.</p>
+                <div className="mt-2 flex flex-wrap items-center gap-2">
+                  <code className="font-mono text-xs break-all" data-testid="new-api-key">
+                    {created.key}
+                  </code>
+                  <Button
+                    size="sm"
+                    onClick={async () => {
+                      await navigator.clipboard.writeText(created.key);
+                      toast("Key copied");
+                    }}
+                  >
+                    Copy key
+                  </Button>
+                </div>
+              </Alert>
+            ) : null
+          }
+        >
+          <TextField
+            label="Name"
+            name="name"
+            required
+            hint="Who uses it, e.g. billing-backend"
+            error={fields.name}
+            className="min-w-64 flex-1"
+            autoComplete="off"
+          />
+        </CreateFormCard>
       ) : null}
       {query.isError && !query.data ? (
         <ErrorState error={query.error} onRetry={() => void query.refetch()} />

@@ -18,6 +18,7 @@ import { useToast } from "@/components/portal/toast";
 import { errorMessage, sortFieldErrors } from "@/lib/portal/field-errors";
 import { consoleApi, formatTime } from "@/components/console/api";
 import { useCanWrite, useOperator } from "@/components/console/console-shell";
+import { CreateFormCard } from "@/components/console/create-form-card";
 
 interface OperatorRow {
   id: string;
@@ -70,52 +71,42 @@ export function OperatorsPage() {
         description="People who run this Hookline. Admins change things; viewers only look."
       />
       {canWrite ? (
-        <Card className="mb-6 p-4">
-          <h2 className="mb-3 text-sm font-semibold">Add an operator</h2>
-          <form
-            aria-label="Add an operator"
-            className="flex flex-wrap items-end gap-3"
-            onSubmit={(e) => {
-              e.preventDefault();
-              const form = e.currentTarget;
-              const data = new FormData(form);
-              create.mutate(
-                { email: String(data.get("email") ?? ""), role: String(data.get("role")) },
-                { onSuccess: () => form.reset() },
-              );
-            }}
-          >
-            <TextField
-              label="Email"
-              name="email"
-              type="email"
-              required
-              error={fields.email}
-              className="min-w-64 flex-1"
-              autoComplete="off"
-            />
-            <SelectField label="Role" name="role" defaultValue="viewer" error={fields.role}>
-              <option value="viewer">viewer</option>
-              <option value="admin">admin</option>
-            </SelectField>
-            <Button type="submit" variant="primary" loading={create.isPending}>
-              Add operator
-            </Button>
-          </form>
-          {rest.length ? (
-            <Alert tone="err" className="mt-3">
-              {rest.join(" ")}
-            </Alert>
-          ) : null}
-          {created ? (
-            <Alert tone="ok" title={`${created.email} added`} className="mt-3">
-              <p>Give them this one-time password (shown once):</p>
-              <code className="font-mono text-xs break-all" data-testid="new-operator-password">
-                {created.password}
-              </code>
-            </Alert>
-          ) : null}
-        </Card>
+        <CreateFormCard
+          title="Add an operator"
+          submitLabel="Add operator"
+          pending={create.isPending}
+          errors={rest}
+          onSubmit={(data, done) =>
+            create.mutate(
+              { email: String(data.get("email") ?? ""), role: String(data.get("role")) },
+              { onSuccess: done },
+            )
+          }
+          created={
+            created ? (
+              <Alert tone="ok" title={`${created.email} added`} className="mt-3">
+                <p>Give them this one-time password (shown once):</p>
+                <code className="font-mono text-xs break-all" data-testid="new-operator-password">
+                  {created.password}
+                </code>
+              </Alert>
+            ) : null
+          }
+        >
+          <TextField
+            label="Email"
+            name="email"
+            type="email"
+            required
+            error={fields.email}
+            className="min-w-64 flex-1"
+            autoComplete="off"
+          />
+          <SelectField label="Role" name="role" defaultValue="viewer" error={fields.role}>
+            <option value="viewer">viewer</option>
+            <option value="admin">admin</option>
+          </SelectField>
+        </CreateFormCard>
       ) : null}
       {changeRole.isError ? (
         <Alert tone="err" className="mb-3">
