@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import {
-  useWebhookAppSession,
+  useReplayOneDelivery,
   useWebhookDelivery,
   useWebhookEndpoint,
   type DeliveryAttempt,
@@ -159,11 +159,9 @@ export function DeliveryDrawer({
   endpointUrl?: (id: string) => string | undefined;
 }) {
   const { delivery, loading, error, refetch } = useWebhookDelivery(deliveryId);
-  const session = useWebhookAppSession(null);
+  const replaying = useReplayOneDelivery();
   const toast = useToast();
   const { href } = usePortal();
-  const [replaying, setReplaying] = useState(false);
-  const [replayError, setReplayError] = useState<unknown>(null);
   const [replayed, setReplayed] = useState<{ id: string; wasRetrying: boolean } | null>(null);
   const [skipping, setSkipping] = useState(false);
   const { endpoint } = useWebhookEndpoint(delivery?.endpoint_id);
@@ -177,20 +175,16 @@ export function DeliveryDrawer({
       }`,
     );
 
-  const replay = async () => {
+  const replay = () => {
     if (!delivery) return;
-    setReplaying(true);
-    setReplayError(null);
     setReplayed(null);
-    try {
-      await session.replayOneDelivery(delivery.id);
-      setReplayed({ id: delivery.id, wasRetrying: delivery.status === "retrying" });
-      toast("Delivery queued to be sent again");
-    } catch (err) {
-      setReplayError(err);
-    } finally {
-      setReplaying(false);
-    }
+    const wasRetrying = delivery.status === "retrying";
+    replaying.mutate(delivery.id, {
+      onSuccess: () => {
+        setReplayed({ id: delivery.id, wasRetrying });
+        toast("Delivery queued to be sent again");
+      },
+    });
   };
 
   return (
@@ -213,7 +207,7 @@ export function DeliveryDrawer({
             <Button
               variant="primary"
               onClick={replay}
-              loading={replaying}
+              loading={replaying.isPending}
               disabled={delivery.payload_expired || delivery.endpoint.deleted}
             >
               Replay
@@ -232,9 +226,9 @@ export function DeliveryDrawer({
         />
       ) : delivery ? (
         <div className="space-y-6">
-          {replayError ? (
+          {replaying.error ? (
             <Alert tone="err" title="Not replayed">
-              {errorMessage(replayError)}
+              {errorMessage(replaying.error)}
             </Alert>
           ) : null}
           {replayed?.id === delivery.id ? (

@@ -1,8 +1,16 @@
 "use client";
 /** Endpoint status, test, delete and signing-secret pieces shared by the list and the detail page. */
 import { useId, useRef, useState, type FormEvent } from "react";
-import { useWebhookAppSession, useWebhookEventCatalog } from "@/lib/react";
-import type { EndpointResponse, TestEndpointResponse } from "@/lib/endpoints/schemas";
+import {
+  useDeleteEndpoint,
+  useReactivateEndpoint,
+  useRevealSecret,
+  useRotateSecret,
+  useTestEndpoint,
+  useUpdateEndpoint,
+  useWebhookEventCatalog,
+} from "@/lib/react";
+import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import { errorMessage, sortFieldErrors, under, type FieldErrors } from "@/lib/portal/field-errors";
 import {
   formatDateTime,
@@ -67,15 +75,14 @@ export function TestEndpointDialog({
   open: boolean;
   onClose: () => void;
 }) {
-  const session = useWebhookAppSession(null);
+  const testing = useTestEndpoint();
   const { eventTypes } = useWebhookEventCatalog();
   const id = useId();
   const [eventName, setEventName] = useState(DEFAULT_TEST_EVENT);
   const [payload, setPayload] = useState("");
-  const [sending, setSending] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formErrors, setFormErrors] = useState<string[]>([]);
-  const [result, setResult] = useState<TestEndpointResponse | null>(null);
+  const result = testing.data ?? null;
   const resultRef = useRef<HTMLDivElement>(null);
   const example = eventTypes.find((t) => t.name === eventName)?.example ?? null;
 
@@ -96,14 +103,11 @@ export function TestEndpointDialog({
         return;
       }
     }
-    setSending(true);
-    setResult(null);
     try {
-      const r = await session.testEndpoint(endpoint.id, {
-        event_name: eventName.trim() || undefined,
-        payload: body,
+      await testing.mutateAsync({
+        id: endpoint.id,
+        input: { event_name: eventName.trim() || undefined, payload: body },
       });
-      setResult(r);
       requestAnimationFrame(() => resultRef.current?.focus());
     } catch (err) {
       const sorted = sortFieldErrors(
@@ -119,8 +123,6 @@ export function TestEndpointDialog({
           ? "payload"
           : null;
       if (first) document.getElementById(`${id}-${first}`)?.focus();
-    } finally {
-      setSending(false);
     }
   }
 
@@ -135,7 +137,7 @@ export function TestEndpointDialog({
       footer={
         <>
           <Button onClick={onClose}>Close</Button>
-          <Button type="submit" form={`${id}-form`} variant="primary" loading={sending}>
+          <Button type="submit" form={`${id}-form`} variant="primary" loading={testing.isPending}>
             Send test event
           </Button>
         </>
@@ -234,7 +236,7 @@ export function DeleteEndpointDialog({
   onClose: () => void;
   onDeleted: () => void;
 }) {
-  const session = useWebhookAppSession(null);
+  const deletion = useDeleteEndpoint();
   const toast = useToast();
   return (
     <ConfirmDialog
@@ -244,7 +246,7 @@ export function DeleteEndpointDialog({
       confirmLabel="Delete endpoint"
       testId="delete-dialog"
       onConfirm={async () => {
-        await session.deleteEndpoint(endpoint.id);
+        await deletion.mutateAsync(endpoint.id);
         toast("Endpoint deleted");
         onDeleted();
       }}
@@ -278,37 +280,26 @@ export function secretUsage(
 
 /** The signing secret: reveal, copy, rotate (with the grace period explained). */
 export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
-  const session = useWebhookAppSession(null);
+  const revealing = useRevealSecret();
+  const rotating = useRotateSecret();
   const toast = useToast();
   const id = useId();
   const [secret, setSecret] = useState<string | null>(null);
-  const [revealing, setRevealing] = useState(false);
-  const [revealError, setRevealError] = useState<unknown>(null);
   const [rotateOpen, setRotateOpen] = useState(false);
   const [graceHours, setGraceHours] = useState(GRACE_HOURS_DEFAULT);
   const [expireNow, setExpireNow] = useState(false);
-  const [rotating, setRotating] = useState(false);
   const [rotateErrors, setRotateErrors] = useState<FieldErrors>({});
   const [rotateFormErrors, setRotateFormErrors] = useState<string[]>([]);
   const [rotated, setRotated] = useState<{ previousExpiresAt: string | null } | null>(null);
   // An Ed25519 key pair exists once the endpoint signed with it; a rotation replaces it too.
   const hasKey = endpoint.public_key !== null;
 
-  async function reveal() {
-    setRevealing(true);
-    setRevealError(null);
-    try {
-      setSecret(await session.revealSecret(endpoint.id));
-    } catch (err) {
-      setRevealError(err);
-    } finally {
-      setRevealing(false);
-    }
+  function reveal() {
+    revealing.mutate(endpoint.id, { onSuccess: setSecret });
   }
 
   async function rotate(e: FormEvent) {
     e.preventDefault();
-    setRotating(true);
     setRotateErrors({});
     setRotateFormErrors([]);
     try {
@@ -324,7 +315,7 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
                   ? Math.round(hours * 3600)
                   : (graceHours as unknown as number),
           };
-      const result = await session.rotateSecret(input);
+      const result = await rotating.mutateAsync(input);
       setSecret(result.secret ?? null);
       setRotated({ previousExpiresAt: result.previous_secret_expires_at ?? null });
       setRotateOpen(false);
@@ -338,8 +329,6 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
       setRotateErrors(sorted.fields);
       setRotateFormErrors(sorted.rest);
       if (sorted.fields.grace) document.getElementById(`${id}-grace`)?.focus();
-    } finally {
-      setRotating(false);
     }
   }
 
@@ -364,7 +353,7 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
             </Button>
           </>
         ) : (
-          <Button size="sm" onClick={reveal} loading={revealing}>
+          <Button size="sm" onClick={reveal} loading={revealing.isPending}>
             Reveal
           </Button>
         )}
@@ -372,7 +361,7 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
           Rotate…
         </Button>
       </div>
-      {revealError ? <Alert tone="err">{errorMessage(revealError)}</Alert> : null}
+      {revealing.error ? <Alert tone="err">{errorMessage(revealing.error)}</Alert> : null}
       {rotated ? (
         <Alert tone="ok" title="Secret rotated" data-testid="rotated-notice">
           {rotated.previousExpiresAt
@@ -388,10 +377,15 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
         testId="rotate-dialog"
         footer={
           <>
-            <Button onClick={() => setRotateOpen(false)} disabled={rotating}>
+            <Button onClick={() => setRotateOpen(false)} disabled={rotating.isPending}>
               Cancel
             </Button>
-            <Button type="submit" form={`${id}-rotate`} variant="primary" loading={rotating}>
+            <Button
+              type="submit"
+              form={`${id}-rotate`}
+              variant="primary"
+              loading={rotating.isPending}
+            >
               Rotate secret
             </Button>
           </>
@@ -450,29 +444,28 @@ export function SecretPanel({ endpoint }: { endpoint: EndpointResponse }) {
 
 /** Enable, pause, or re-enable after Hookline disabled the endpoint. */
 export function useEndpointToggle(endpoint: EndpointResponse | null) {
-  const session = useWebhookAppSession(null);
+  const reactivation = useReactivateEndpoint();
+  const update = useUpdateEndpoint();
   const toast = useToast();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const toggle = async () => {
     if (!endpoint) return;
-    setBusy(true);
-    setError(null);
+    // The error shown is the last attempt's, whichever of the two it was.
+    reactivation.reset();
+    update.reset();
     try {
       if (!endpoint.is_active && endpoint.disabled_reason) {
-        await session.reactivateEndpoint(endpoint.id);
+        await reactivation.mutateAsync(endpoint.id);
         toast("Endpoint re-enabled");
       } else {
-        await session.updateEndpoint(endpoint.id, { is_active: !endpoint.is_active });
+        await update.mutateAsync({ id: endpoint.id, input: { is_active: !endpoint.is_active } });
         toast(endpoint.is_active ? "Endpoint paused" : "Endpoint enabled");
       }
     } catch (err) {
-      setError(err);
       toast(errorMessage(err), "err");
-    } finally {
-      setBusy(false);
     }
   };
+  const busy = reactivation.isPending || update.isPending;
+  const error = reactivation.error ?? update.error;
   const label = !endpoint
     ? ""
     : endpoint.is_active

@@ -7,7 +7,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
-import { useWebhookAppSession } from "@/lib/react";
+import { useSkipDelivery } from "@/lib/react";
 import { formatDateTime, formatNumber } from "@/lib/portal/format";
 import { usePortal } from "@/components/portal/portal-shell";
 import { useToast } from "@/components/portal/toast";
@@ -32,7 +32,7 @@ export function SkipDeliveryDialog({
   onClose: () => void;
   onSkipped: () => void;
 }) {
-  const session = useWebhookAppSession(null);
+  const skip = useSkipDelivery();
   const toast = useToast();
   return (
     <ConfirmDialog
@@ -42,7 +42,7 @@ export function SkipDeliveryDialog({
       confirmLabel="Skip delivery"
       testId="skip-dialog"
       onConfirm={async () => {
-        await session.skipDelivery(deliveryId);
+        await skip.mutateAsync(deliveryId);
         toast("Delivery skipped");
         onClose();
         onSkipped();

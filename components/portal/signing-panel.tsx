@@ -6,7 +6,7 @@
  * with. The private key is never sent to the browser.
  */
 import { useId, useState, type FormEvent, type ReactNode } from "react";
-import { useWebhookAppSession } from "@/lib/react";
+import { useUpdateEndpoint } from "@/lib/react";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import type { SignatureScheme } from "@/lib/endpoints/signature-scheme";
 import type { DeliveryFormat } from "@/lib/endpoints/delivery-format";
@@ -66,40 +66,30 @@ function InheritableChoice<T extends string>({
   own: T | null;
   savedMessage: string;
 }) {
-  const session = useWebhookAppSession(null);
+  const update = useUpdateEndpoint();
   const toast = useToast();
   const id = useId();
   const [choice, setChoice] = useState<string>(own ?? INHERIT);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  const [formError, setFormError] = useState<string | null>(null);
   const current = own ?? INHERIT;
+  // The field's own error under the select; anything else above the form.
+  const sorted = update.error
+    ? sortFieldErrors(update.error, { choice: (f: string) => f === field }, { [field]: label })
+    : null;
+  const error = sorted?.fields.choice;
+  const formError = !sorted
+    ? null
+    : sorted.rest.length
+      ? sorted.rest.join(" ")
+      : sorted.fields.choice
+        ? null
+        : errorMessage(update.error);
 
-  async function save(e: FormEvent) {
+  function save(e: FormEvent) {
     e.preventDefault();
-    setSaving(true);
-    setError(undefined);
-    setFormError(null);
-    try {
-      await session.updateEndpoint(endpointId, { [field]: choice === INHERIT ? null : choice });
-      toast(savedMessage);
-    } catch (err) {
-      const sorted = sortFieldErrors(
-        err,
-        { choice: (f: string) => f === field },
-        { [field]: label },
-      );
-      setError(sorted.fields.choice);
-      setFormError(
-        sorted.rest.length
-          ? sorted.rest.join(" ")
-          : sorted.fields.choice
-            ? null
-            : errorMessage(err),
-      );
-    } finally {
-      setSaving(false);
-    }
+    update.mutate(
+      { id: endpointId, input: { [field]: choice === INHERIT ? null : choice } },
+      { onSuccess: () => toast(savedMessage) },
+    );
   }
 
   return (
@@ -124,7 +114,7 @@ function InheritableChoice<T extends string>({
           type="submit"
           size="sm"
           className="mb-0.5"
-          loading={saving}
+          loading={update.isPending}
           disabled={choice === current}
         >
           Save

@@ -5,6 +5,7 @@
  * change, so lists refresh without a reload.
  */
 import {
+  keepPreviousData,
   useInfiniteQuery,
   type InfiniteData,
   useQuery,
@@ -13,52 +14,37 @@ import {
 } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo } from "react";
 import { HooklineError } from "@/lib/sdk/errors";
+import { hooklineKeys } from "@/lib/react/keys";
+import {
+  hooklineOperations,
+  runOperation,
+  type HooklineOperation,
+  type OperationInput,
+  type RotateSecretInput,
+  type TestEndpointInput,
+} from "@/lib/react/mutations";
 import { useHooklineClient } from "@/lib/react/provider";
 import type { FrontendClient, QueryParams } from "@/lib/react/frontend-client";
 import type {
   AnalyticsParams,
-  CreatedEndpoint,
-  CreateEndpointInput,
   DeliveriesParams,
   DeliveryDetail,
   DeliverySummary,
   EventType,
   PortalSession,
-  ReplayDeliveryResponse,
-  SkipDeliveryResponse,
-  ReplayDryRunResponse,
   ReplayRequest,
   ReplayTask,
-  ReplayTaskCreated,
-  RotateEndpointSecretResponse,
-  TestEndpointResult,
   TimeseriesParams,
   TimeseriesResponse,
   UpdateEndpointInput,
   WebhookAnalytics,
   WebhookEndpoint,
-  WebhookEndpointSecret,
   WebhookStats,
 } from "@/lib/react/types";
 
-type ListPage<T> = { data: T[]; next_cursor: string | null; has_more: boolean };
+export { hooklineKeys };
 
-export const hooklineKeys = {
-  all: ["hookline"] as const,
-  session: ["hookline", "session"] as const,
-  exchange: (ticket: string) => ["hookline", "exchange", ticket] as const,
-  endpoints: ["hookline", "endpoints"] as const,
-  endpoint: (id: string) => ["hookline", "endpoints", id] as const,
-  deliveries: ["hookline", "deliveries"] as const,
-  delivery: (id: string) => ["hookline", "delivery", id] as const,
-  replayTasks: ["hookline", "replay-tasks"] as const,
-  replayTask: (id: string) => ["hookline", "replay-tasks", id] as const,
-  catalog: ["hookline", "catalog"] as const,
-  subscriptions: ["hookline", "subscriptions"] as const,
-  analytics: ["hookline", "analytics"] as const,
-  timeseries: ["hookline", "timeseries"] as const,
-  stats: ["hookline", "stats"] as const,
-};
+type ListPage<T> = { data: T[]; next_cursor: string | null; has_more: boolean };
 
 async function fetchSession(client: FrontendClient): Promise<PortalSession> {
   const session = await client.get<PortalSession>("/session");
@@ -93,6 +79,35 @@ function invalidate(qc: QueryClient, ...keys: (readonly unknown[])[]) {
 }
 
 /**
+ * The session's functions in seed 001's shapes, each the operation the mutation hooks run (same
+ * request, same cache writes and invalidations: lib/react/mutations.ts).
+ */
+function sessionOperations(client: FrontendClient, qc: QueryClient) {
+  const run =
+    <K extends HooklineOperation>(name: K) =>
+    (input: OperationInput<K>) =>
+      runOperation(client, qc, name, input);
+  return {
+    createEndpoint: run("createEndpoint"),
+    updateEndpoint: (id: string, input: UpdateEndpointInput) =>
+      run("updateEndpoint")({ id, input }),
+    deleteEndpoint: run("deleteEndpoint"),
+    testEndpoint: (id: string, input: TestEndpointInput = {}) => run("testEndpoint")({ id, input }),
+    rotateSecret: (input: RotateSecretInput = {}) => run("rotateSecret")(input),
+    revealSecret: run("revealSecret"),
+    reactivateEndpoint: run("reactivateEndpoint"),
+    replayDelivery: run("replayDelivery"),
+    replayOneDelivery: run("replayOneDelivery"),
+    skipDelivery: run("skipDelivery"),
+    previewReplay: run("previewReplay"),
+    fetchReplayTaskStatus: run("fetchReplayTaskStatus"),
+    cancelReplayTask: (arg: { taskId: string } | string) =>
+      run("cancelReplayTask")(typeof arg === "string" ? arg : arg.taskId),
+    endSession: () => run("endSession")(undefined),
+  };
+}
+
+/**
  * Exchanges `ticket` (once, even under StrictMode double effects) for a session and exposes the
  * session's app and every mutation. With `ticket` null it uses an existing session cookie.
  */
@@ -124,184 +139,7 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
     return null;
   }, [data, exchange.error, session.error]);
 
-  const createEndpoint = useCallback(
-    async (input: CreateEndpointInput) => {
-      const created = await client.send<CreatedEndpoint>("POST", "/endpoints", input);
-      await invalidate(
-        qc,
-        hooklineKeys.endpoints,
-        hooklineKeys.catalog,
-        hooklineKeys.subscriptions,
-        hooklineKeys.stats,
-      );
-      return created;
-    },
-    [client, qc],
-  );
-  const updateEndpoint = useCallback(
-    async (id: string, input: UpdateEndpointInput) => {
-      const updated = await client.send<WebhookEndpoint>(
-        "PATCH",
-        `/endpoints/${encodeURIComponent(id)}`,
-        input,
-      );
-      qc.setQueryData(hooklineKeys.endpoint(id), updated);
-      await invalidate(
-        qc,
-        hooklineKeys.endpoints,
-        hooklineKeys.catalog,
-        hooklineKeys.subscriptions,
-        hooklineKeys.stats,
-      );
-      return updated;
-    },
-    [client, qc],
-  );
-  const deleteEndpoint = useCallback(
-    async (id: string) => {
-      await client.send<void>("DELETE", `/endpoints/${encodeURIComponent(id)}`);
-      qc.removeQueries({ queryKey: hooklineKeys.endpoint(id) });
-      await invalidate(qc, hooklineKeys.endpoints, hooklineKeys.subscriptions, hooklineKeys.stats);
-    },
-    [client, qc],
-  );
-  const testEndpoint = useCallback(
-    async (id: string, input: { event_name?: string; payload?: Record<string, unknown> } = {}) => {
-      const result = await client.send<TestEndpointResult>(
-        "POST",
-        `/endpoints/${encodeURIComponent(id)}/test`,
-        input,
-      );
-      await invalidate(
-        qc,
-        hooklineKeys.deliveries,
-        hooklineKeys.analytics,
-        hooklineKeys.timeseries,
-        hooklineKeys.stats,
-      );
-      return result;
-    },
-    [client, qc],
-  );
-  /**
-   * Seed 003 "Rotate Signing Secret": one endpoint's (`endpoint_id`; answers the new secret and
-   * when the previous one stops signing) or every endpoint's of the app (answers `rotated`).
-   */
-  const rotateSecret = useCallback(
-    async (
-      input: {
-        endpoint_id?: string;
-        expire_previous?: boolean;
-        grace_period_seconds?: number;
-      } = {},
-    ) => {
-      const result = await client.send<
-        Partial<RotateEndpointSecretResponse> & { rotated?: number }
-      >("POST", "/rotate-secret", input);
-      if (input.endpoint_id) await invalidate(qc, hooklineKeys.endpoint(input.endpoint_id));
-      return result;
-    },
-    [client, qc],
-  );
-  /** An endpoint's current signing secret (the reveal is audited). */
-  const revealSecret = useCallback(
-    async (id: string) =>
-      (await client.get<WebhookEndpointSecret>(`/endpoints/${encodeURIComponent(id)}/secret`))
-        .secret,
-    [client],
-  );
-  /** Re-enables an endpoint that Hookline disabled (410 Gone, repeated failures). */
-  const reactivateEndpoint = useCallback(
-    async (id: string) => {
-      const endpoint = await client.send<WebhookEndpoint>(
-        "POST",
-        `/endpoints/${encodeURIComponent(id)}/reactivate`,
-        {},
-      );
-      qc.setQueryData(hooklineKeys.endpoint(id), endpoint);
-      await invalidate(qc, hooklineKeys.endpoints, hooklineKeys.stats);
-      return endpoint;
-    },
-    [client, qc],
-  );
-  /** Sends one delivery again now (same webhook-id, a new attempt). */
-  const replayOneDelivery = useCallback(
-    async (deliveryId: string) => {
-      const result = await client.send<ReplayDeliveryResponse>(
-        "POST",
-        `/deliveries/${encodeURIComponent(deliveryId)}/replay`,
-        {},
-      );
-      await invalidate(
-        qc,
-        hooklineKeys.delivery(deliveryId),
-        hooklineKeys.deliveries,
-        hooklineKeys.stats,
-      );
-      return result;
-    },
-    [client, qc],
-  );
-  /** Skips a waiting delivery of a FIFO endpoint, letting the next in its line through. */
-  const skipDelivery = useCallback(
-    async (deliveryId: string) => {
-      const result = await client.send<SkipDeliveryResponse>(
-        "POST",
-        `/deliveries/${encodeURIComponent(deliveryId)}/skip`,
-        {},
-      );
-      await invalidate(
-        qc,
-        hooklineKeys.delivery(deliveryId),
-        hooklineKeys.deliveries,
-        hooklineKeys.endpoints,
-        hooklineKeys.stats,
-      );
-      return result;
-    },
-    [client, qc],
-  );
-  /** How many deliveries a bulk replay would cover (`dry_run`); creates nothing. */
-  const previewReplay = useCallback(
-    async (input: Omit<ReplayRequest, "dry_run">) =>
-      client.send<ReplayDryRunResponse>("POST", "/deliveries/replay", { ...input, dry_run: true }),
-    [client],
-  );
-  const replayDelivery = useCallback(
-    async (input: ReplayRequest) => {
-      const data = await client.send<ReplayTaskCreated>("POST", "/deliveries/replay", input);
-      await invalidate(qc, hooklineKeys.deliveries, hooklineKeys.replayTasks);
-      return { data };
-    },
-    [client, qc],
-  );
-  const fetchReplayTaskStatus = useCallback(
-    async ({ taskId }: { taskId: string }) => {
-      const task = await client.get<ReplayTask>(`/replay-tasks/${encodeURIComponent(taskId)}`);
-      qc.setQueryData(hooklineKeys.replayTask(taskId), task);
-      return task;
-    },
-    [client, qc],
-  );
-  const cancelReplayTask = useCallback(
-    async (arg: { taskId: string } | string) => {
-      const taskId = typeof arg === "string" ? arg : arg.taskId;
-      const task = await client.send<ReplayTask>(
-        "POST",
-        `/replay-tasks/${encodeURIComponent(taskId)}/cancel`,
-        {},
-      );
-      qc.setQueryData(hooklineKeys.replayTask(taskId), task);
-      await invalidate(qc, hooklineKeys.replayTasks);
-      return task;
-    },
-    [client, qc],
-  );
-  const endSession = useCallback(async () => {
-    await client.send<void>("DELETE", "/session");
-    client.setCsrfToken(null);
-    qc.removeQueries({ queryKey: hooklineKeys.all });
-  }, [client, qc]);
+  const operations = useMemo(() => sessionOperations(client, qc), [client, qc]);
 
   return {
     sessionLoading: (!!ticket && exchange.isLoading) || session.isLoading,
@@ -309,20 +147,7 @@ export function useWebhookAppSession(ticket: string | null | undefined) {
     sessionError,
     session: data ?? null,
     webhookApp: data?.webhook_app ?? null,
-    createEndpoint,
-    updateEndpoint,
-    deleteEndpoint,
-    testEndpoint,
-    rotateSecret,
-    revealSecret,
-    reactivateEndpoint,
-    replayDelivery,
-    replayOneDelivery,
-    skipDelivery,
-    previewReplay,
-    fetchReplayTaskStatus,
-    cancelReplayTask,
-    endSession,
+    ...operations,
   };
 }
 
@@ -575,6 +400,26 @@ export function useWebhookReplayTask(taskId: string | null | undefined) {
       query.state.data && isActiveTask(query.state.data) ? 1_000 : false,
   });
   return { task: q.data ?? null, loading: q.isLoading, error: q.error };
+}
+
+/**
+ * How many deliveries a bulk replay of `request` would cover (a dry run), asked again whenever
+ * `request` changes; key it on debounced input (`useDebouncedValue`). The last count stays while
+ * the next one loads (`isPlaceholderData`), so the figure does not blank out at each keystroke.
+ * Whatever invalidates deliveries (a replay started or finished) counts again.
+ */
+export function useWebhookReplayPreview(request: Omit<ReplayRequest, "dry_run">) {
+  const client = useHooklineClient();
+  const hasSession = useHasSession();
+  return useQuery({
+    queryKey: [...hooklineKeys.replayPreview, request],
+    queryFn: () => hooklineOperations.previewReplay(client, request),
+    enabled: hasSession,
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+    // An invalid filter answers 400: say so at once, not after retries.
+    retry: false,
+  });
 }
 
 /** Summary figures over a range (seed 003 `fields`). */

@@ -3,7 +3,12 @@
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { useWebhookAppSession, useWebhookEndpoints, useWebhookEventCatalog } from "@/lib/react";
+import {
+  useCreateEndpoint,
+  useWebhookEndpoints,
+  useWebhookEventCatalog,
+  type CreateEndpointInput,
+} from "@/lib/react";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import { formatRelative } from "@/lib/portal/format";
 import { usePortal } from "@/components/portal/portal-shell";
@@ -31,7 +36,7 @@ import {
 } from "@/components/portal/ui";
 
 export default function EndpointsPage() {
-  const session = useWebhookAppSession(null);
+  const creation = useCreateEndpoint();
   const { endpoints, loading, error, refetch } = useWebhookEndpoints();
   const catalog = useWebhookEventCatalog();
   const { href } = usePortal();
@@ -90,8 +95,8 @@ export default function EndpointsPage() {
               requestAnimationFrame(() => addButton.current?.focus());
             }}
             onSubmit={async (values) => {
-              const endpoint = await session.createEndpoint(
-                endpointPayload(values, "create") as Parameters<typeof session.createEndpoint>[0],
+              const endpoint = await creation.mutateAsync(
+                endpointPayload(values, "create") as CreateEndpointInput,
               );
               setCreated(endpoint);
               setCreating(false);

@@ -2,11 +2,14 @@
 
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useId, useMemo, useState, type FormEvent } from "react";
 import {
-  useWebhookAppSession,
+  useCancelReplayTask,
+  useDebouncedValue,
+  useReplayDelivery,
   useWebhookEndpoints,
   useWebhookEventCatalog,
+  useWebhookReplayPreview,
   useWebhookReplayTasks,
   type ReplayRequest,
   type ReplayTask,
@@ -105,7 +108,6 @@ export default function ReplayPage() {
 function ReplayForm() {
   const id = useId();
   const searchParams = useSearchParams();
-  const session = useWebhookAppSession(null);
   const { endpoints } = useWebhookEndpoints();
   const catalog = useWebhookEventCatalog();
   const toast = useToast();
@@ -131,51 +133,33 @@ function ReplayForm() {
     }),
     [start, end, events, endpointId, status],
   );
-  const requestKey = JSON.stringify(request);
 
-  // The preview: how many deliveries the replay would cover, asked again as the filter changes.
-  const [preview, setPreview] = useState<{ key: string; count: number } | null>(null);
-  const [previewError, setPreviewError] = useState<{ key: string; error: unknown } | null>(null);
-  const [previewing, setPreviewing] = useState(false);
-  const seq = useRef(0);
-  const [recount, setRecount] = useState(0);
-  // A replay that finishes changes what matches: count again then.
+  // The preview: how many deliveries the replay would cover, asked again once the filters stop
+  // changing. A finished replay changes what matches; the tasks hook then refreshes deliveries,
+  // and with them this count.
+  const settledRequest = useDebouncedValue(request, 350);
+  const preview = useWebhookReplayPreview(settledRequest);
+  const previewing = preview.isFetching;
   const { tasks } = useWebhookReplayTasks({ limit: TASKS_SHOWN });
-  const finishedTasks = tasks.filter((t) => t.status !== "queued" && t.status !== "running").length;
-  const { previewReplay } = session;
-  useEffect(() => {
-    const mine = ++seq.current;
-    const timer = setTimeout(async () => {
-      setPreviewing(true);
-      try {
-        const r = await previewReplay(JSON.parse(requestKey) as ReplayRequest);
-        if (mine === seq.current) {
-          setPreview({ key: requestKey, count: r.count });
-          setPreviewError(null);
-        }
-      } catch (err) {
-        if (mine === seq.current) {
-          setPreview(null);
-          setPreviewError({ key: requestKey, error: err });
-        }
-      } finally {
-        if (mine === seq.current) setPreviewing(false);
-      }
-    }, 350);
-    return () => clearTimeout(timer);
-  }, [requestKey, previewReplay, recount, finishedTasks]);
 
-  const [starting, setStarting] = useState(false);
-  const [startError, setStartError] = useState<unknown>(null);
+  const replay = useReplayDelivery();
   // The request a replay was just started for: not offered again (a double send) until the
   // filters change.
-  const [started, setStarted] = useState<{ key: string; id: string; total: number } | null>(null);
+  const [started, setStarted] = useState<{
+    request: typeof request;
+    id: string;
+    total: number;
+  } | null>(null);
   const startedTask = tasks.find((t) => t.id === started?.id);
   const justStarted =
-    started?.key === requestKey &&
+    started?.request === request &&
     (!startedTask || startedTask.status === "queued" || startedTask.status === "running");
-  const current = preview?.key === requestKey ? preview : null;
-  const shownError = startError ?? (previewError?.key === requestKey ? previewError.error : null);
+  // What the count says while the filters settle: the last answer, so the line does not blank
+  // out at each keystroke. Only a count of the filters as they are now may be replayed.
+  const shownCount = preview.isError ? null : (preview.data?.count ?? null);
+  const upToDate = settledRequest === request && !preview.isPlaceholderData;
+  const count = upToDate ? shownCount : null;
+  const shownError = replay.error ?? (upToDate && preview.isError ? preview.error : null);
   // Which end of the range the user changed last: a reversed range is reported there.
   const [edited, setEdited] = useState<"start_date" | "end_date" | null>(null);
   const sorted = useMemo(() => {
@@ -184,37 +168,29 @@ function ReplayForm() {
     return { ...s, fields: atEditedDate(s.fields, edited, LABELS) };
   }, [shownError, edited]);
 
-  async function start_(e: FormEvent) {
+  async function startReplay(e: FormEvent) {
     e.preventDefault();
-    setStarting(true);
-    setStartError(null);
     try {
-      const { data } = await session.replayDelivery(request);
+      const { data } = await replay.mutateAsync(request);
       toast(`Replay started for ${formatNumber(data.total)} deliveries`);
-      setStarted({ key: requestKey, id: data.id, total: data.total });
-      setPreview(null);
-      setRecount((n) => n + 1);
+      setStarted({ request, id: data.id, total: data.total });
       document.getElementById("replay-tasks")?.focus();
     } catch (err) {
-      setStartError(err);
       const first = (Object.keys(CLAIMS) as (keyof typeof CLAIMS)[]).find(
         (k) => sortFieldErrors(err, CLAIMS, LABELS).fields[k],
       );
       if (first) document.getElementById(`${id}-${first}`)?.focus();
-    } finally {
-      setStarting(false);
     }
   }
 
-  const clearStartError = () => setStartError(null);
-  const count = current?.count ?? null;
+  const clearStartError = () => replay.reset();
 
   return (
     <Card className="p-4 sm:p-5" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`} className="mb-4 text-base font-semibold">
         New bulk replay
       </h2>
-      <form onSubmit={start_} noValidate className="space-y-4" data-testid="replay-form">
+      <form onSubmit={startReplay} noValidate className="space-y-4" data-testid="replay-form">
         {sorted.rest.length ? <Alert tone="err">{sorted.rest.join(" ")}</Alert> : null}
         <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-1 xl:grid-cols-2">
           <TextField
@@ -333,17 +309,18 @@ function ReplayForm() {
                 {started.total === 1 ? "delivery" : "deliveries"}: its progress is under Replay
                 tasks. Change the filters to replay something else.
               </span>
-            ) : previewing && count === null ? (
+            ) : previewing && shownCount === null ? (
               <span className="inline-flex items-center gap-2 text-(--hl-muted)">
                 <Spinner className="h-4 w-4" /> Counting deliveries…
               </span>
-            ) : count !== null ? (
-              count === 0 ? (
+            ) : shownCount !== null ? (
+              shownCount === 0 ? (
                 <span>No deliveries match. Widen the date range or filters.</span>
               ) : (
                 <span>
-                  This would replay <strong className="tabular-nums">{formatNumber(count)}</strong>{" "}
-                  {count === 1 ? "delivery" : "deliveries"}.
+                  This would replay{" "}
+                  <strong className="tabular-nums">{formatNumber(shownCount)}</strong>{" "}
+                  {shownCount === 1 ? "delivery" : "deliveries"}.
                 </span>
               )
             ) : shownError ? (
@@ -356,7 +333,7 @@ function ReplayForm() {
           </div>
           <button
             type="button"
-            onClick={() => setRecount((n) => n + 1)}
+            onClick={() => void preview.refetch()}
             disabled={previewing}
             className={cx(
               "rounded px-1 text-xs font-medium text-(--hl-brand-text) hover:underline disabled:opacity-50",
@@ -369,7 +346,7 @@ function ReplayForm() {
         <Button
           type="submit"
           variant="primary"
-          loading={starting}
+          loading={replay.isPending}
           disabled={!count || previewing || justStarted}
           className="w-full sm:w-auto"
         >
@@ -431,10 +408,8 @@ function ReplayTasks() {
 }
 
 function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: string }) {
-  const session = useWebhookAppSession(null);
   const toast = useToast();
-  const [cancelling, setCancelling] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const cancel = useCancelReplayTask();
   const activeTask = task.status === "queued" || task.status === "running";
   // Matched nothing: not "Completed, 0 of 0 (100 %)".
   const empty = task.total === 0 && task.status === "completed";
@@ -476,20 +451,9 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
           {activeTask ? (
             <Button
               size="sm"
-              loading={cancelling}
+              loading={cancel.isPending}
               disabled={!!task.cancel_requested_at}
-              onClick={async () => {
-                setCancelling(true);
-                setError(null);
-                try {
-                  await session.cancelReplayTask({ taskId: task.id });
-                  toast("Replay cancelled");
-                } catch (err) {
-                  setError(err);
-                } finally {
-                  setCancelling(false);
-                }
-              }}
+              onClick={() => cancel.mutate(task.id, { onSuccess: () => toast("Replay cancelled") })}
             >
               {task.cancel_requested_at ? "Cancelling…" : "Cancel"}
             </Button>
@@ -541,9 +505,9 @@ function TaskItem({ task, endpointUrl }: { task: ReplayTask; endpointUrl?: strin
         <p className="mt-2 text-xs break-words text-(--hl-subtle)">{scope.join(" · ")}</p>
         {task.skipped.length > 0 ? <SkippedList task={task} /> : null}
         {task.error ? <p className="mt-2 text-xs text-(--hl-err)">{task.error}</p> : null}
-        {error ? (
+        {cancel.error ? (
           <Alert tone="err" className="mt-2">
-            {errorMessage(error)}
+            {errorMessage(cancel.error)}
           </Alert>
         ) : null}
       </Card>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useParams } from "next/navigation";
-import { useWebhookAppSession, useWebhookEventCatalog } from "@/lib/react";
+import { useUpdateEndpoint, useWebhookEventCatalog, type UpdateEndpointInput } from "@/lib/react";
 import type { EndpointResponse } from "@/lib/endpoints/schemas";
 import { EndpointForm, endpointPayload } from "@/components/portal/endpoint-form";
 import { EndpointStatusBadge } from "@/components/portal/endpoint-bits";
@@ -29,7 +29,7 @@ export default function EditEndpointPage() {
 }
 
 function EditEndpoint({ endpoint }: { endpoint: EndpointResponse }) {
-  const session = useWebhookAppSession(null);
+  const update = useUpdateEndpoint();
   const catalog = useWebhookEventCatalog();
   const toast = useToast();
   return (
@@ -55,10 +55,10 @@ function EditEndpoint({ endpoint }: { endpoint: EndpointResponse }) {
             catalogLoading={catalog.loading}
             submitLabel="Save changes"
             onSubmit={async (values) => {
-              await session.updateEndpoint(
-                endpoint.id,
-                endpointPayload(values, "edit") as Parameters<typeof session.updateEndpoint>[1],
-              );
+              await update.mutateAsync({
+                id: endpoint.id,
+                input: endpointPayload(values, "edit") as UpdateEndpointInput,
+              });
               toast("Endpoint saved");
             }}
           />
