@@ -49,7 +49,7 @@
  * --no-write, --keep,
  * --profile (CPU profile of the Next server into bench/profiles/), --memory (what the server's
  * peak RSS consists of: V8 heap, external buffers, the rest), --waits (sample what the
- * server's database sessions wait on during the throughput phase), --pg-stats (restart the
+ * server's database sessions wait on during the throughput and fairness phases), --pg-stats (restart the
  * embedded PostgreSQL with pg_stat_statements and print the costliest statements per phase).
  */
 import { execFileSync } from "node:child_process";
@@ -912,6 +912,7 @@ async function fairnessRun(
   await receiver.reset("fa");
   await bReceiver.reset("lfb");
   await sleep(500);
+  const waits = args.waits ? sampleWaits(server.databaseUrl) : undefined;
   const started = now();
   if ((await trigger(server, a, samplePayload(7))) !== 202)
     throw new Error("fairness: A's trigger");
@@ -933,6 +934,7 @@ async function fairnessRun(
     await sleep(20);
   }
   const aStats = await aDone;
+  await waits?.stop();
   if (!aStats.reachedTarget)
     throw new Error(`fairness: A's receiver had ${aStats.unique} of ${n} after the time limit`);
   const failed = (await Promise.all(sends)).filter((status) => status !== 202).length;
