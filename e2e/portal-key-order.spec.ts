@@ -58,3 +58,43 @@ test("the delivery drawer and the catalog show keys in the order sent", async ({
     { timeout: FIRST_LOAD },
   );
 });
+
+test("integer-like keys keep their place too (JSON.parse would put them first)", async ({
+  page,
+}) => {
+  // Sent as text: a JavaScript object cannot even hold these keys in this order.
+  const text = `{"zeta":1,"10":"ten","2":{"b":true,"1":null}}`;
+  const before = receiver.requests.length;
+  await backend.call(
+    "POST",
+    `/apps/${slug}/events`,
+    `{"event_name":"order.placed","payload":${text}}`,
+    202,
+  );
+  await expect.poll(() => receiver.requests.length, { timeout: 20_000 }).toBe(before + 1);
+  expect(receiver.requests[before]!.body).toContain(`"data":${text}`);
+
+  const ticket = await backend.ticket(slug);
+  await page.goto(`/portal/deliveries?ticket=${encodeURIComponent(ticket)}`);
+  const rows = page.getByTestId("delivery-row");
+  await expect(rows).toHaveCount(before + 1, { timeout: FIRST_LOAD });
+  // The newest first.
+  await rows.first().getByRole("button").click();
+  const shown = page
+    .getByTestId("delivery-drawer")
+    .getByRole("region", { name: "Payload" })
+    .getByLabel("Payload", { exact: true });
+  await expect(shown).toHaveText(
+    [
+      "{",
+      '  "zeta": 1,',
+      '  "10": "ten",',
+      '  "2": {',
+      '    "b": true,',
+      '    "1": null',
+      "  }",
+      "}",
+    ].join("\n"),
+    { timeout: FIRST_LOAD },
+  );
+});

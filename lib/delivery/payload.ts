@@ -17,7 +17,7 @@ export function buildDeliveryBody({ payload, ...rest }: DeliveryBodyInput): stri
 /**
  * The `hookline` envelope around the payload's stored text, embedded as is: the receiver gets the
  * payload's keys in the order the producer sent them (re-serializing a parsed object would move
- * integer-like keys first). The same bytes as `JSON.stringify({ type, timestamp, data })`.
+ * integer-like keys first). Otherwise the same bytes as `JSON.stringify({ type, timestamp, data })`.
  */
 export function envelopeBody(input: {
   eventName: string;

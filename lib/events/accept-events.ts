@@ -35,6 +35,8 @@ export interface NewEvent {
   channels: readonly string[];
   uid?: string | null;
   tags?: readonly string[];
+  /** The payload's text as its producer wrote it (`producerPayloadText`), if known. */
+  payloadText?: string;
 }
 
 export interface AcceptedEvent {
@@ -221,7 +223,7 @@ export function acceptEvent(event: NewEvent, commitBy: number): Promise<Accepted
   return acceptor.submit({
     id: newId("msg"),
     event,
-    payloadText: JSON.stringify(event.payload),
+    payloadText: event.payloadText ?? JSON.stringify(event.payload),
     createdAt: new Date(),
     commitBy,
   });

@@ -4,10 +4,12 @@
  * search and endpoint filters only. `events.payload_text` holds the text as accepted, and is what
  * a receiver gets and what the APIs answer.
  *
- * The text is the accepted payload re-serialized compactly (`JSON.stringify` of the parsed body):
- * key order survives, except that JavaScript puts integer-like keys ("1", "42") first in any parsed
- * object, so those come first from the moment the body is parsed.
+ * The text is the request body's own `payload` member, whitespace between tokens removed
+ * (`producerPayloadText`): integer-like keys ("1", "42") keep their place too, which any parsed
+ * JavaScript object would move first. Without that text (a payload given as a value, or one naming
+ * a key twice), it is the parsed payload re-serialized.
  */
+import { compactJsonText, membersNamed, valueKeepingText } from "@/lib/json/json-text";
 
 /** The stored columns a payload's text is read from. */
 export interface StoredPayload {
@@ -29,12 +31,28 @@ export function payloadTextOf(stored: StoredPayload): string | null {
 }
 
 /**
- * The payload as a value for an API answer, parsed from its text: a JSON answer serializes it with
- * its keys in the order sent (integer-like keys aside, see above).
+ * The payload as a value for an API answer: its stored text, which the answer (lib/http/route.ts,
+ * `json`) writes as it is, keys in the order sent.
  */
 export function payloadValueOf(stored: StoredPayload): unknown {
-  if (stored.payloadText !== null) return JSON.parse(stored.payloadText) as unknown;
+  if (stored.payloadText !== null) return valueKeepingText(stored.payloadText);
   return stored.payload ?? null;
+}
+
+/**
+ * The top-level `payload` member of a request body as its producer wrote it, compacted; undefined
+ * when it cannot serve (no such member, or a key named twice: the parsed value keeps the last).
+ */
+export function producerPayloadText(body: string): string | undefined {
+  if (!body.includes('"payload"')) return undefined;
+  try {
+    const member = membersNamed(body, "payload")
+      .filter((m) => m.path.length === 1)
+      .at(-1);
+    return (member && compactJsonText(body.slice(member.start, member.end))) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -101,12 +101,14 @@ export async function triggerEvent(
   input: TriggerEventRequest,
   idempotencyKey?: string,
   receivedAt = Date.now(),
+  payloadText?: string,
 ): Promise<TriggerEventResponse> {
   const event = await acceptAppEvent(
     app,
     {
       name: input.event_name,
       payload: input.payload,
+      payloadText,
       key: idempotencyKey ?? input.event_id ?? null,
       channels: input.channels ?? [],
     },

@@ -11,6 +11,15 @@ export async function readJsonBody<S extends z.ZodType>(
   schema: S,
   maxBytes: number,
 ): Promise<z.output<S>> {
+  return (await readJsonBodyAndText(req, schema, maxBytes)).data;
+}
+
+/** `readJsonBody`, and the body's text as it came (a payload's text is taken from it). */
+export async function readJsonBodyAndText<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  maxBytes: number,
+): Promise<{ data: z.output<S>; text: string }> {
   const raw = await readBodyText(req, maxBytes);
   let data: unknown = {};
   if (raw.trim() !== "") {
@@ -22,7 +31,7 @@ export async function readJsonBody<S extends z.ZodType>(
   }
   const problems = jsonProblems(data);
   if (problems.length) throw apiErrors.validation(problems);
-  return validateBody(schema, data);
+  return { data: validateBody(schema, data), text: raw };
 }
 
 export function validateBody<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {

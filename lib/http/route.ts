@@ -4,12 +4,13 @@
  * Web-standard Request/Response only, so nothing here depends on next/*.
  */
 import { randomUUID } from "node:crypto";
+import { stringifyWithJsonText } from "@/lib/json/json-text";
 import { ZodError } from "zod";
 import { authenticateApiKey, type ApiKeySummary } from "@/lib/auth/api-keys";
 import { getConfig } from "@/lib/config";
 import { isDatabaseUnavailable, isUnstorableValue, sqlState } from "@/lib/db/errors";
 import { ApiError, apiError, apiErrors, fieldErrors } from "@/lib/http/errors";
-import { checkPathParams, readJsonBody } from "@/lib/http/parse";
+import { checkPathParams, readJsonBodyAndText } from "@/lib/http/parse";
 import { log as rootLog, type Logger } from "@/lib/log";
 import type { z } from "zod";
 import type { App } from "@/generated/prisma/client";
@@ -42,6 +43,8 @@ export interface RequestContext<P> {
   receivedAt: number;
   /** Reads and validates the JSON body (size-limited). */
   body<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
+  /** The text `body` read ("" before it): where a payload's own text is taken from. */
+  bodyText(): string;
 }
 
 export interface ApiKeyContext<P> extends RequestContext<P> {
@@ -84,7 +87,7 @@ export function json(data: unknown, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);
   headers.set("content-type", "application/json; charset=utf-8");
   headers.set("cache-control", "no-store");
-  return new Response(JSON.stringify(data), { ...init, headers });
+  return new Response(stringifyWithJsonText(data), { ...init, headers });
 }
 
 export function errorResponse(err: ApiError, requestId?: string): Response {
@@ -154,6 +157,7 @@ function wrap<P, C extends RequestContext<P>>(
     const log = rootLog.child({ request_id: requestId });
     let response: Response;
     let keyId: string | undefined;
+    let bodyText = "";
     const base: RequestContext<P> = {
       req,
       url,
@@ -161,7 +165,12 @@ function wrap<P, C extends RequestContext<P>>(
       requestId,
       log,
       receivedAt,
-      body: (schema) => readJsonBody(req, schema, getConfig().maxBodyBytes),
+      body: async (schema) => {
+        const { data, text } = await readJsonBodyAndText(req, schema, getConfig().maxBodyBytes);
+        bodyText = text;
+        return data;
+      },
+      bodyText: () => bodyText,
     };
     let ctx: C | undefined;
     const work = async () => {

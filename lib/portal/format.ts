@@ -1,4 +1,6 @@
 /** Display helpers for the portal (client side; the user's locale and time zone). */
+import { indentJsonText } from "@/lib/json/json-text";
+import { payloadSourceOf } from "@/lib/react/payload-source";
 
 const dateTime = () =>
   new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
@@ -46,9 +48,11 @@ export function formatSeconds(seconds: number): string {
   return `${seconds} seconds`;
 }
 
-/** Pretty JSON, or the text as it is when it is not JSON. */
+/** Pretty JSON (a payload in its producer's key order), or the text as it is when it is not JSON. */
 export function prettyBody(body: unknown): string {
   if (body === null || body === undefined) return "";
+  const source = payloadSourceOf(body);
+  if (source !== undefined) return indentJsonText(source);
   if (typeof body !== "string") return JSON.stringify(body, null, 2);
   try {
     return JSON.stringify(JSON.parse(body), null, 2);

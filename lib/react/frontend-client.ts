@@ -5,6 +5,7 @@
  */
 import { HooklineError } from "@/lib/sdk/errors";
 import type { HooklineErrorCode } from "@/lib/sdk/types";
+import { rememberPayloadSources } from "@/lib/react/payload-source";
 
 export type QueryParams = Record<
   string,
@@ -85,6 +86,7 @@ export function createFrontendClient(
         requestId: e?.request_id ?? res.headers.get("x-request-id") ?? undefined,
       });
     }
+    rememberPayloadSources(text, data);
     return data as T;
   }
 

@@ -4,8 +4,6 @@
  * Unknown body fields are ignored, as Svix's server does (1.x clients send fields 2.x renamed).
  */
 import { z } from "zod";
-import { getConfig } from "@/lib/config";
-import { readJsonBody } from "@/lib/http/parse";
 import { textProblem } from "@/lib/http/storable";
 import { svixValidationError } from "@/lib/svix/errors";
 
@@ -17,15 +15,7 @@ function issues(error: z.ZodError): { loc: (string | number)[]; msg: string; typ
   }));
 }
 
-/** The JSON body (size-limited, as every route reads it), then validated by `schema`. */
-export async function readSvixBody<S extends z.ZodType>(
-  req: Request,
-  schema: S,
-): Promise<z.output<S>> {
-  const data = await readJsonBody(req, z.unknown(), getConfig().maxBodyBytes);
-  return validateSvixBody(schema, data);
-}
-
+/** A body read as every route reads it (size-limited JSON), validated by `schema`. */
 export function validateSvixBody<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {
   const result = schema.safeParse(data);
   if (!result.success) throw svixValidationError("body", issues(result.error));

@@ -116,12 +116,14 @@ export async function createSvixMessage(
   input: SvixMessageIn,
   withContent = true,
   idempotencyKey: string | null = null,
+  payloadText?: string,
 ): Promise<SvixMessageOut> {
   const event = await acceptAppEvent(
     app,
     {
       name: input.eventType,
       payload: input.payload,
+      payloadText,
       key: idempotencyKey,
       channels: input.channels ?? [],
       uid: input.eventId ?? null,
@@ -139,9 +141,8 @@ export async function createSvixMessage(
       id: event.eventId,
       name: event.name,
       uid: input.eventId ?? null,
-      // The payload as received is the stored text's order already.
       payload: input.payload as Prisma.JsonObject,
-      payloadText: null,
+      payloadText: payloadText ?? null,
       channels: [...(input.channels ?? [])],
       tags: [...(input.tags ?? [])],
       createdAt: event.createdAt,

@@ -5,7 +5,7 @@
  * `health`, ...) hand every request to `svixRouteHandlers()`. Every answer is Svix-shaped,
  * errors included; POSTs honour `idempotency-key` (lib/svix/idempotency.ts).
  */
-import type { z } from "zod";
+import { z } from "zod";
 import type { App } from "@/generated/prisma/client";
 import { apiError, apiErrors, type ApiError } from "@/lib/http/errors";
 import { json, toApiError, withPublic, type RequestContext } from "@/lib/http/route";
@@ -14,8 +14,10 @@ import { assertRouteAllowed, authenticateSvixRequest, type SvixPrincipal } from 
 import { applySvixCors, assertSvixOrigin, svixPreflight } from "@/lib/svix/cors";
 import { svixErrorResponse, svixValidationError } from "@/lib/svix/errors";
 import { withIdempotencyKey } from "@/lib/svix/idempotency";
-import { parseSvixQuery, readSvixBody } from "@/lib/svix/input";
+import { parseSvixQuery, validateSvixBody } from "@/lib/svix/input";
 import { resolveSvixApp } from "@/lib/svix/lookup";
+
+const anyJson = z.unknown();
 
 export const SVIX_BASE_PATH = "/api/v1";
 export type SvixMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -30,6 +32,8 @@ export interface SvixContext {
   principal: SvixPrincipal;
   /** The body validated by `schema` (unknown fields dropped); 422 `detail[]` otherwise. */
   body<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
+  /** The text `body` read: where a payload's own text is taken from. */
+  bodyText(): string;
   /** Query parameters validated by `schema`; `lists` are comma-separated or repeated. */
   query<S extends z.ZodType>(schema: S, lists?: readonly string[]): z.output<S>;
   /** The `{app_id}` app (id or uid), checked against the principal; 404 otherwise. */
@@ -153,7 +157,8 @@ async function dispatch(base: RequestContext<unknown>, caller: Caller): Promise<
     log: base.log,
     params,
     principal,
-    body: (schema) => readSvixBody(req, schema),
+    body: async (schema) => validateSvixBody(schema, await base.body(anyJson)),
+    bodyText: () => base.bodyText(),
     query: (schema, lists) => parseSvixQuery(url, schema, lists),
     app: () => {
       const appId = params.app_id;

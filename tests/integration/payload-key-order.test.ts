@@ -24,8 +24,11 @@ import { createAccessTicket } from "@/lib/sessions/tickets";
 
 const db = useTestDatabase({ HOOKLINE_ALLOW_PRIVATE_TARGETS: "true" });
 
-/** Keys in an order jsonb would not keep (it sorts by length, then bytes), nested and in arrays. */
-const PAYLOAD_TEXT = `{"zeta":1,"a":{"y":2,"b":3},"mid":[{"k2":1,"k1":2}],"customer":{"id":"cus_ko"}}`;
+/**
+ * Keys in an order jsonb would not keep (it sorts by length, then bytes), nested and in arrays,
+ * and integer-like keys after others, which any parsed JavaScript object would put first.
+ */
+const PAYLOAD_TEXT = `{"zeta":1,"10":"ten","a":{"y":2,"b":3,"2":0},"mid":[{"k2":1,"k1":2}],"customer":{"id":"cus_ko"}}`;
 
 let server: RouteServer;
 let receiver: Receiver;

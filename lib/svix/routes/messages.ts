@@ -1,4 +1,5 @@
 /** Messages (`/app/{app_id}/msg`): Hookline events, through lib/svix/messages.ts. */
+import { producerPayloadText } from "@/lib/events/payload-text";
 import {
   createSvixMessage,
   expungeSvixMessageContent,
@@ -31,7 +32,11 @@ export const messageRoutes: SvixRoute[] = [
       const { with_content: withContent } = ctx.query(withContentQuery);
       const body = await ctx.body(svixMessageIn);
       const app = await ctx.app();
-      return svixReply(202, await createSvixMessage(app, body, withContent ?? true, key));
+      const payloadText = producerPayloadText(ctx.bodyText());
+      return svixReply(
+        202,
+        await createSvixMessage(app, body, withContent ?? true, key, payloadText),
+      );
     },
   },
   {

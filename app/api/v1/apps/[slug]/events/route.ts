@@ -1,5 +1,6 @@
 import { getAppBySlugOrId } from "@/lib/apps/get-app";
 import { triggerEventRequest } from "@/lib/events/schemas";
+import { producerPayloadText } from "@/lib/events/payload-text";
 import { parseIdempotencyKey, triggerDeadline, triggerEvent } from "@/lib/events/trigger-event";
 import { json, methodsNotAllowed, withApiKey } from "@/lib/http/route";
 
@@ -12,11 +13,12 @@ type Params = { slug: string };
  * committed; within the time limit, else 503 with nothing committed.
  */
 export const POST = withApiKey<Params>(
-  async ({ params, body, req, receivedAt }) => {
+  async ({ params, body, bodyText, req, receivedAt }) => {
     const app = await getAppBySlugOrId(params.slug);
     const idempotencyKey = parseIdempotencyKey(req.headers.get("idempotency-key"));
     const input = await body(triggerEventRequest);
-    const result = await triggerEvent(app, input, idempotencyKey, receivedAt);
+    const payloadText = producerPayloadText(bodyText());
+    const result = await triggerEvent(app, input, idempotencyKey, receivedAt, payloadText);
     return json(result, { status: 202 });
   },
   { answerBy: (receivedAt) => triggerDeadline(receivedAt).answerBy },

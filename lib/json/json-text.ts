@@ -1,0 +1,171 @@
+/**
+ * JSON as text, for payloads kept in their producer's order: `JSON.parse` puts an object's
+ * integer-like keys ("2", "10") first whatever their place in the text, so where order matters
+ * the text is carried beside (or instead of) the parsed value.
+ */
+
+export interface Member {
+  path: (string | number)[];
+  start: number;
+  end: number;
+}
+
+/** Where each member called `name` (at any depth) starts and ends in valid JSON text. */
+export function membersNamed(text: string, name: string): Member[] {
+  const found: Member[] = [];
+  let i = 0;
+  const skipSpace = () => {
+    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
+  };
+  const inText = () => {
+    if (i >= text.length) throw new Error("not valid JSON");
+    return true;
+  };
+  const readString = (): string => {
+    const start = i;
+    i++;
+    while (inText() && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const value = (path: (string | number)[]): void => {
+    skipSpace();
+    const ch = text[i];
+    if (ch === "{") {
+      i++;
+      skipSpace();
+      while (inText() && text[i] !== "}") {
+        skipSpace();
+        const key = readString();
+        skipSpace();
+        i++; // ':'
+        skipSpace();
+        const start = i;
+        value([...path, key]);
+        if (key === name) found.push({ path: [...path, key], start, end: i });
+        skipSpace();
+        if (text[i] === ",") i++;
+        skipSpace();
+      }
+      i++;
+    } else if (ch === "[") {
+      i++;
+      skipSpace();
+      for (let n = 0; inText() && text[i] !== "]"; n++) {
+        value([...path, n]);
+        skipSpace();
+        if (text[i] === ",") i++;
+        skipSpace();
+      }
+      i++;
+    } else if (ch === '"') readString();
+    else while (i < text.length && !",}] \t\n\r".includes(text[i]!)) i++;
+  };
+  value([]);
+  return found;
+}
+
+/** JSON text laid out as `JSON.stringify(value, null, 2)` lays out the value, in the text's order. */
+export function indentJsonText(text: string): string {
+  let out = "";
+  let depth = 0;
+  const newline = () => "\n" + "  ".repeat(depth);
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '"') {
+      const start = i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+      out += text.slice(start, i + 1);
+    } else if (ch === "{" || ch === "[") {
+      let j = i + 1;
+      while (" \t\n\r".includes(text[j] ?? "x")) j++;
+      if (text[j] === (ch === "{" ? "}" : "]")) {
+        out += ch + text[j];
+        i = j;
+      } else {
+        depth++;
+        out += ch + newline();
+      }
+    } else if (ch === "}" || ch === "]") {
+      depth--;
+      out += newline() + ch;
+    } else if (ch === ",") out += "," + newline();
+    else if (ch === ":") out += ": ";
+    else if (!" \t\n\r".includes(ch)) out += ch;
+  }
+  return out;
+}
+
+const SPACE = " \t\n\r";
+
+/**
+ * The JSON text without whitespace between tokens, or null when an object in it names a key twice
+ * (parsing keeps the last, so the text would say more than the value that was checked).
+ */
+export function compactJsonText(text: string): string | null {
+  let out = "";
+  // One frame per open object or list: an object's keys so far, and whether a key comes next.
+  const frames: { keys: Set<string> | null; keyNext: boolean }[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    const frame = frames[frames.length - 1];
+    if (ch === '"') {
+      const start = i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+      const literal = text.slice(start, i + 1);
+      if (frame?.keys && frame.keyNext) {
+        const key = JSON.parse(literal) as string;
+        if (frame.keys.has(key)) return null;
+        frame.keys.add(key);
+        frame.keyNext = false;
+      }
+      out += literal;
+      continue;
+    }
+    if (SPACE.includes(ch)) continue;
+    if (ch === "{") frames.push({ keys: new Set(), keyNext: true });
+    else if (ch === "[") frames.push({ keys: null, keyNext: false });
+    else if (ch === "}" || ch === "]") frames.pop();
+    else if (ch === "," && frame?.keys) frame.keyNext = true;
+    out += ch;
+  }
+  return out;
+}
+
+// NUL cannot occur in any stored text (PostgreSQL refuses it), so no answer's string holds this.
+const MARK = "\u0000json-text:";
+const MARKED = /"\\u0000json-text:(\d+)"/g;
+/** The texts of the stringification under way (it is synchronous: one at a time). */
+let collecting: string[] | null = null;
+
+/**
+ * The value of JSON text that an answer (`stringifyWithJsonText`) writes as the text itself, byte
+ * for byte (a stored payload, keys in its producer's order). It is the parsed value: code reads it
+ * as any other; a hidden `toJSON` carries the text, and writes the value when anything else
+ * serializes it. A value with its own `toJSON` key is left as parsed.
+ */
+export function valueKeepingText(text: string): unknown {
+  const value = JSON.parse(text) as unknown;
+  if (typeof value !== "object" || value === null || Object.hasOwn(value, "toJSON")) return value;
+  Object.defineProperty(value, "toJSON", {
+    enumerable: false,
+    value(this: object): unknown {
+      if (collecting) return `${MARK}${collecting.push(text) - 1}`;
+      return Array.isArray(this) ? [...(this as unknown[])] : { ...this };
+    },
+  });
+  return value;
+}
+
+/** `JSON.stringify(data)`, with each `valueKeepingText` value in it written as its text. */
+export function stringifyWithJsonText(data: unknown): string {
+  const texts: string[] = [];
+  collecting = texts;
+  let out: string;
+  try {
+    out = JSON.stringify(data);
+  } finally {
+    collecting = null;
+  }
+  return texts.length === 0 ? out : out.replace(MARKED, (_, n: string) => texts[Number(n)]!);
+}
