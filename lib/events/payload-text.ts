@@ -46,9 +46,7 @@ export function payloadValueOf(stored: StoredPayload): unknown {
 export function producerPayloadText(body: string): string | undefined {
   if (!body.includes('"payload"')) return undefined;
   try {
-    const member = membersNamed(body, "payload")
-      .filter((m) => m.path.length === 1)
-      .at(-1);
+    const member = membersNamed(body, "payload", 1).at(-1);
     return (member && compactJsonText(body.slice(member.start, member.end))) ?? undefined;
   } catch {
     return undefined;

@@ -18,6 +18,9 @@ describe("JSON text kept as written", () => {
     // A nested "payload" is not the event's; the last top-level one is what JSON.parse kept.
     expect(producerPayloadText(`{"x":{"payload":{"a":1}},"payload":{"b":2}}`)).toBe(`{"b":2}`);
     expect(producerPayloadText(`{"payload":{"a":1},"payload":{"c":3}}`)).toBe(`{"c":3}`);
+    expect(producerPayloadText(`{"x":[{"s":"}]{[\\"","payload":1}],"payload":{"b":[2]}}`)).toBe(
+      `{"b":[2]}`,
+    );
     expect(producerPayloadText(`{"payload":{"a":1,"a":2}}`)).toBeUndefined();
     expect(producerPayloadText(`{"event_name":"x"}`)).toBeUndefined();
   });

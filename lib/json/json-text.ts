@@ -10,8 +10,12 @@ export interface Member {
   end: number;
 }
 
-/** Where each member called `name` (at any depth) starts and ends in valid JSON text. */
-export function membersNamed(text: string, name: string): Member[] {
+/**
+ * Where each member called `name` starts and ends in valid JSON text, at any depth or only in the
+ * first `maxDepth` levels (deeper values are skipped by counting brackets: a large payload costs
+ * one pass and no allocation per member).
+ */
+export function membersNamed(text: string, name: string, maxDepth = Infinity): Member[] {
   const found: Member[] = [];
   let i = 0;
   const skipSpace = () => {
@@ -21,22 +25,40 @@ export function membersNamed(text: string, name: string): Member[] {
     if (i >= text.length) throw new Error("not valid JSON");
     return true;
   };
-  const readString = (): string => {
-    const start = i;
+  const skipString = () => {
     i++;
     while (inText() && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
     i++;
-    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const readKey = (): string => {
+    const start = i;
+    skipString();
+    const raw = text.slice(start + 1, i - 1);
+    return raw.includes("\\") ? (JSON.parse(text.slice(start, i)) as string) : raw;
+  };
+  const skipValue = () => {
+    let depth = 0;
+    do {
+      const ch = text[i];
+      if (ch === '"') {
+        skipString();
+        continue;
+      }
+      if (ch === "{" || ch === "[") depth++;
+      else if (ch === "}" || ch === "]") depth--;
+      i++;
+    } while (depth > 0 && inText());
   };
   const value = (path: (string | number)[]): void => {
     skipSpace();
     const ch = text[i];
-    if (ch === "{") {
+    if ((ch === "{" || ch === "[") && path.length >= maxDepth) skipValue();
+    else if (ch === "{") {
       i++;
       skipSpace();
       while (inText() && text[i] !== "}") {
         skipSpace();
-        const key = readString();
+        const key = readKey();
         skipSpace();
         i++; // ':'
         skipSpace();
@@ -58,7 +80,7 @@ export function membersNamed(text: string, name: string): Member[] {
         skipSpace();
       }
       i++;
-    } else if (ch === '"') readString();
+    } else if (ch === '"') skipString();
     else while (i < text.length && !",}] \t\n\r".includes(text[i]!)) i++;
   };
   value([]);
