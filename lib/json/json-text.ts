@@ -26,9 +26,7 @@ export function membersNamed(text: string, name: string, maxDepth = Infinity): M
     return true;
   };
   const skipString = () => {
-    i++;
-    while (inText() && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-    i++;
+    i = stringEnd(text, i) + 1;
   };
   const readKey = (): string => {
     const start = i;
@@ -118,40 +116,56 @@ export function indentJsonText(text: string): string {
   return out;
 }
 
-const SPACE = " \t\n\r";
+/** The index of the quote that closes the string opening at `start`. */
+function stringEnd(text: string, start: number): number {
+  let at = start + 1;
+  for (;;) {
+    at = text.indexOf('"', at);
+    if (at < 0) throw new Error("not valid JSON");
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === 92) backslashes++;
+    if (backslashes % 2 === 0) return at;
+    at++;
+  }
+}
+
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 
 /**
  * The JSON text without whitespace between tokens, or null when an object in it names a key twice
  * (parsing keeps the last, so the text would say more than the value that was checked).
  */
 export function compactJsonText(text: string): string | null {
-  let out = "";
+  const parts: string[] = [];
+  let run = 0;
   // One frame per open object or list: an object's keys so far, and whether a key comes next.
   const frames: { keys: Set<string> | null; keyNext: boolean }[] = [];
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    const frame = frames[frames.length - 1];
-    if (ch === '"') {
-      const start = i++;
-      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-      const literal = text.slice(start, i + 1);
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      const end = stringEnd(text, i);
+      const frame = frames[frames.length - 1];
       if (frame?.keys && frame.keyNext) {
-        const key = JSON.parse(literal) as string;
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes("\\") ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
         if (frame.keys.has(key)) return null;
         frame.keys.add(key);
         frame.keyNext = false;
       }
-      out += literal;
-      continue;
+      i = end;
+    } else if (isSpace(c)) {
+      if (i > run) parts.push(text.slice(run, i));
+      run = i + 1;
+    } else if (c === 123) frames.push({ keys: new Set(), keyNext: true });
+    else if (c === 91) frames.push({ keys: null, keyNext: false });
+    else if (c === 125 || c === 93) frames.pop();
+    else if (c === 44) {
+      const frame = frames[frames.length - 1];
+      if (frame?.keys) frame.keyNext = true;
     }
-    if (SPACE.includes(ch)) continue;
-    if (ch === "{") frames.push({ keys: new Set(), keyNext: true });
-    else if (ch === "[") frames.push({ keys: null, keyNext: false });
-    else if (ch === "}" || ch === "]") frames.pop();
-    else if (ch === "," && frame?.keys) frame.keyNext = true;
-    out += ch;
   }
-  return out;
+  parts.push(text.slice(run));
+  return parts.join("");
 }
 
 // NUL cannot occur in any stored text (PostgreSQL refuses it), so no answer's string holds this.
