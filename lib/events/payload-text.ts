@@ -9,7 +9,7 @@
  * JavaScript object would move first. Without that text (a payload given as a value, or one naming
  * a key twice), it is the parsed payload re-serialized.
  */
-import { compactJsonText, membersNamed, valueKeepingText } from "@/lib/json/json-text";
+import { compactJsonText, membersNamed, valueKeepingText } from "@/lib/react/json-text";
 
 /** The stored columns a payload's text is read from. */
 export interface StoredPayload {

@@ -4,7 +4,7 @@
  * Web-standard Request/Response only, so nothing here depends on next/*.
  */
 import { randomUUID } from "node:crypto";
-import { stringifyWithJsonText } from "@/lib/json/json-text";
+import { stringifyWithJsonText } from "@/lib/react/json-text";
 import { ZodError } from "zod";
 import { authenticateApiKey, type ApiKeySummary } from "@/lib/auth/api-keys";
 import { getConfig } from "@/lib/config";

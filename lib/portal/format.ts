@@ -1,5 +1,5 @@
 /** Display helpers for the portal (client side; the user's locale and time zone). */
-import { indentJsonText } from "@/lib/json/json-text";
+import { indentJsonText } from "@/lib/react/json-text";
 import { payloadSourceOf } from "@/lib/react/payload-source";
 
 const dateTime = () =>

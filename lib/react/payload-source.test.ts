@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { prettyBody } from "@/lib/portal/format";
-import { indentJsonText, membersNamed } from "@/lib/json/json-text";
+import { indentJsonText, membersNamed } from "@/lib/react/json-text";
 import { payloadSourceOf, rememberPayloadSources } from "@/lib/react/payload-source";
 
 describe("payloads in their producer's key order", () => {

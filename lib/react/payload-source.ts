@@ -4,7 +4,7 @@
  * the text of each `payload` member of an answer beside the parsed object, so the portal shows
  * and copies the payload in its own order (lib/portal/format.ts, `prettyBody`).
  */
-import { membersNamed } from "@/lib/json/json-text";
+import { membersNamed } from "@/lib/react/json-text";
 
 const sources = new WeakMap<object, string>();
 

@@ -1,7 +1,9 @@
 /**
  * JSON as text, for payloads kept in their producer's order: `JSON.parse` puts an object's
  * integer-like keys ("2", "10") first whatever their place in the text, so where order matters
- * the text is carried beside (or instead of) the parsed value.
+ * the text is carried beside (or instead of) the parsed value. Plain functions, no imports: the
+ * browser's hooks (payload-source.ts) and the server (lib/events/payload-text.ts, the answers of
+ * lib/http/route.ts) share them.
  */
 
 export interface Member {

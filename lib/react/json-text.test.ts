@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { producerPayloadText } from "@/lib/events/payload-text";
-import { compactJsonText, stringifyWithJsonText, valueKeepingText } from "@/lib/json/json-text";
+import { compactJsonText, stringifyWithJsonText, valueKeepingText } from "@/lib/react/json-text";
 
 describe("JSON text kept as written", () => {
   it("compacts between tokens only, and refuses an object naming a key twice", () => {
