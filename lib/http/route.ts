@@ -4,7 +4,6 @@
  * Web-standard Request/Response only, so nothing here depends on next/*.
  */
 import { randomUUID } from "node:crypto";
-import { stringifyWithJsonText } from "@/lib/react/json-text";
 import { ZodError } from "zod";
 import { authenticateApiKey, type ApiKeySummary } from "@/lib/auth/api-keys";
 import { getConfig } from "@/lib/config";
@@ -12,6 +11,7 @@ import { isDatabaseUnavailable, isUnstorableValue, sqlState } from "@/lib/db/err
 import { ApiError, apiError, apiErrors, fieldErrors } from "@/lib/http/errors";
 import { checkPathParams, readJsonBodyAndText } from "@/lib/http/parse";
 import { log as rootLog, type Logger } from "@/lib/log";
+import { stringifyWithJsonText } from "@/lib/react/json-text";
 import type { z } from "zod";
 import type { App } from "@/generated/prisma/client";
 import { findAppById, getAppBySlugOrId } from "@/lib/apps/get-app";

@@ -21,7 +21,7 @@ export function membersNamed(text: string, name: string, maxDepth = Infinity): M
   const found: Member[] = [];
   let i = 0;
   const skipSpace = () => {
-    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
+    while (isSpace(text.charCodeAt(i))) i++;
   };
   const inText = () => {
     if (i >= text.length) throw new Error("not valid JSON");
@@ -33,8 +33,7 @@ export function membersNamed(text: string, name: string, maxDepth = Infinity): M
   const readKey = (): string => {
     const start = i;
     skipString();
-    const raw = text.slice(start + 1, i - 1);
-    return raw.includes("\\") ? (JSON.parse(text.slice(start, i)) as string) : raw;
+    return stringAt(text, start, i - 1);
   };
   const skipValue = () => {
     let depth = 0;
@@ -81,7 +80,7 @@ export function membersNamed(text: string, name: string, maxDepth = Infinity): M
       }
       i++;
     } else if (ch === '"') skipString();
-    else while (i < text.length && !",}] \t\n\r".includes(text[i]!)) i++;
+    else while (i < text.length && !",}]".includes(text[i]!) && !isSpace(text.charCodeAt(i))) i++;
   };
   value([]);
   return found;
@@ -95,12 +94,12 @@ export function indentJsonText(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (ch === '"') {
-      const start = i++;
-      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+      const start = i;
+      i = stringEnd(text, i);
       out += text.slice(start, i + 1);
     } else if (ch === "{" || ch === "[") {
       let j = i + 1;
-      while (" \t\n\r".includes(text[j] ?? "x")) j++;
+      while (isSpace(text.charCodeAt(j))) j++;
       if (text[j] === (ch === "{" ? "}" : "]")) {
         out += ch + text[j];
         i = j;
@@ -113,7 +112,7 @@ export function indentJsonText(text: string): string {
       out += newline() + ch;
     } else if (ch === ",") out += "," + newline();
     else if (ch === ":") out += ": ";
-    else if (!" \t\n\r".includes(ch)) out += ch;
+    else if (!isSpace(text.charCodeAt(i))) out += ch;
   }
   return out;
 }
@@ -131,7 +130,15 @@ function stringEnd(text: string, start: number): number {
   }
 }
 
-const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+/** The string whose quotes stand at `open` and `close`, unescaped only when it has escapes. */
+function stringAt(text: string, open: number, close: number): string {
+  const raw = text.slice(open + 1, close);
+  return raw.includes("\\") ? (JSON.parse(text.slice(open, close + 1)) as string) : raw;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
 
 /**
  * The JSON text without whitespace between tokens, or null when an object in it names a key twice
@@ -148,8 +155,7 @@ export function compactJsonText(text: string): string | null {
       const end = stringEnd(text, i);
       const frame = frames[frames.length - 1];
       if (frame?.keys && frame.keyNext) {
-        const raw = text.slice(i + 1, end);
-        const key = raw.includes("\\") ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
+        const key = stringAt(text, i, end);
         if (frame.keys.has(key)) return null;
         frame.keys.add(key);
         frame.keyNext = false;
