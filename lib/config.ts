@@ -174,6 +174,7 @@ const envSchema = z.object({
   HOOKLINE_REPLAY_BATCH_SIZE: wholeNumber(1, 10_000, 500),
   HOOKLINE_REPLAY_BATCH_PAUSE_MS: wholeNumber(0, 60_000, 0),
   HOOKLINE_PAYLOAD_RETENTION_DAYS: wholeNumber(1, 3650, 30),
+  HOOKLINE_LOG_RETENTION_DAYS: wholeNumber(0, 36_500, 90),
   HOOKLINE_RETENTION_INTERVAL_SECONDS: wholeNumber(60, 7 * DAY, 3600),
 });
 
@@ -246,6 +247,11 @@ export interface ReplayConfig {
 export interface RetentionConfig {
   /** Event payloads and attempt response bodies older than this are removed. */
   payloadRetentionDays: number;
+  /**
+   * Deliveries and attempts older than this leave the log, a whole day at a time
+   * (lib/delivery-log/partitions.ts); 0 keeps them for good.
+   */
+  logRetentionDays: number;
   /** How often the retention job runs. */
   retentionIntervalMs: number;
 }
@@ -269,6 +275,15 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     throw new ConfigError(
       "HOOKLINE_OPERATOR_WEBHOOK_SECRET",
       "is required when HOOKLINE_OPERATOR_WEBHOOK_URL is set",
+    );
+  }
+  if (
+    e.HOOKLINE_LOG_RETENTION_DAYS > 0 &&
+    e.HOOKLINE_LOG_RETENTION_DAYS < e.HOOKLINE_PAYLOAD_RETENTION_DAYS
+  ) {
+    throw new ConfigError(
+      "HOOKLINE_LOG_RETENTION_DAYS",
+      `must be 0 (keep for good) or at least HOOKLINE_PAYLOAD_RETENTION_DAYS (${e.HOOKLINE_PAYLOAD_RETENTION_DAYS}): the log outlives the payloads it shows`,
     );
   }
   return {
@@ -308,6 +323,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     },
     retention: {
       payloadRetentionDays: e.HOOKLINE_PAYLOAD_RETENTION_DAYS,
+      logRetentionDays: e.HOOKLINE_LOG_RETENTION_DAYS,
       retentionIntervalMs: e.HOOKLINE_RETENTION_INTERVAL_SECONDS * 1000,
     },
   };

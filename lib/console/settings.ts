@@ -70,6 +70,12 @@ export function readSettings(env: Record<string, string | undefined> = process.e
       "HOOKLINE_PAYLOAD_RETENTION_DAYS",
       c.retention.payloadRetentionDays,
     ),
+    s(
+      "Retention",
+      "Delivery log kept (days, 0 for good)",
+      "HOOKLINE_LOG_RETENTION_DAYS",
+      c.retention.logRetentionDays,
+    ),
     s("Portal", "Session lifetime (s)", "HOOKLINE_SESSION_TTL_SECONDS", c.sessionTtlSeconds),
   ];
 }

@@ -17,12 +17,10 @@ export const deliveryNotFound = (id: string) => apiErrors.notFound(`Delivery "${
  * and every attempt, oldest first. Another app's delivery is the same 404 as an unknown id.
  */
 export async function getDelivery(app: Pick<App, "id">, id: string): Promise<DeliveryDetail> {
-  const delivery = await getDb().prisma.delivery.findFirst({
+  const { prisma } = getDb();
+  const delivery = await prisma.delivery.findFirst({
     where: { id, appId: app.id },
     include: {
-      event: {
-        select: { payload: true, payloadText: true, payloadExpiredAt: true, createdAt: true },
-      },
       endpoint: {
         select: {
           id: true,
@@ -34,14 +32,23 @@ export async function getDelivery(app: Pick<App, "id">, id: string): Promise<Del
           ordering: true,
         },
       },
-      attempts: {
-        orderBy: [{ createdAt: "desc" }, { attemptNumber: "desc" }],
-        take: MAX_ATTEMPTS_SHOWN,
-      },
     },
   });
   if (!delivery) throw deliveryNotFound(id);
-  delivery.attempts.reverse();
+  // No foreign key ties the partitioned log to its events (lib/delivery-log/partitions.ts).
+  const [event, attempts] = await Promise.all([
+    prisma.event.findUnique({
+      where: { id: delivery.eventId },
+      select: { payload: true, payloadText: true, payloadExpiredAt: true, createdAt: true },
+    }),
+    prisma.attempt.findMany({
+      where: { deliveryId: delivery.id },
+      orderBy: [{ createdAt: "desc" }, { attemptNumber: "desc" }],
+      take: MAX_ATTEMPTS_SHOWN,
+    }),
+  ]);
+  if (!event) throw deliveryNotFound(id);
+  attempts.reverse();
   const cutoff = new Date(Date.now() - getRetentionConfig().payloadRetentionDays * DAY_MS);
   const open = delivery.status === "pending" || delivery.status === "retrying";
   const ahead =
@@ -49,7 +56,7 @@ export async function getDelivery(app: Pick<App, "id">, id: string): Promise<Del
       ? await findDeliveryAhead(delivery.id)
       : undefined;
   return serializeDeliveryDetail(
-    delivery,
+    { ...delivery, event, attempts },
     cutoff,
     ahead === undefined ? null : { delivery_id: ahead },
   );

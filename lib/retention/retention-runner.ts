@@ -1,9 +1,13 @@
 /**
- * Runs the payload retention purge in the server process: shortly after start, then every
- * HOOKLINE_RETENTION_INTERVAL_SECONDS (default hourly). Several instances may run it at once;
- * the batches skip rows another instance holds.
+ * Runs retention in the server process: shortly after start, then every
+ * HOOKLINE_RETENTION_INTERVAL_SECONDS (default hourly). Each run creates the delivery log's day
+ * partitions ahead, purges expired payloads, and drops the log's days past
+ * HOOKLINE_LOG_RETENTION_DAYS (lib/delivery-log/partitions.ts). The partitions ahead are also
+ * made right at start. Several instances may run it at once: payload batches skip rows another
+ * instance holds, and partition changes take one advisory lock.
  */
 import { log as rootLog, type Logger } from "@/lib/log";
+import { dropExpiredLogPartitions, ensureLogPartitions } from "@/lib/delivery-log/partitions";
 import { purgeExpiredPayloads } from "@/lib/retention/purge-expired-payloads";
 import { getRetentionConfig } from "@/lib/retention/retention-config";
 
@@ -30,8 +34,47 @@ export function startRetentionRunner(options: RetentionRunnerOptions = {}): Rete
   let current: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
+  const ensurePartitions = async () => {
+    try {
+      const made = await ensureLogPartitions();
+      if (made.created.length > 0)
+        log.info("delivery log partitions created", {
+          partitions: made.created,
+          moved_rows: made.moved,
+        });
+    } catch (err) {
+      log.warn("creating the delivery log's partitions failed; the next run tries again", {
+        error: (err as Error).message,
+      });
+    }
+  };
+  const dropExpiredDays = async () => {
+    try {
+      const started = Date.now();
+      const result = await dropExpiredLogPartitions({
+        retentionDays: getRetentionConfig().logRetentionDays,
+        signal: abort.signal,
+      });
+      if (result.dropped.length > 0 || result.held.length > 0 || result.deletedFromDefault > 0)
+        log.info("delivery log days past retention removed", {
+          dropped: result.dropped,
+          held_for_queued_deliveries: result.held,
+          rows_deleted: result.deletedFromDefault,
+          duration_ms: Date.now() - started,
+        });
+    } catch (err) {
+      log.warn("removing the delivery log's expired days failed; the next run tries again", {
+        error: (err as Error).message,
+      });
+    }
+  };
+
+  // The days ahead exist before the first delivery of a fresh day; each run tops them up.
+  const starting = ensurePartitions();
   const run = (): Promise<void> => {
     current ??= (async () => {
+      await starting;
+      await ensurePartitions();
       try {
         const started = Date.now();
         const result = await purgeExpiredPayloads({
@@ -50,9 +93,9 @@ export function startRetentionRunner(options: RetentionRunnerOptions = {}): Rete
         log.warn("payload retention run failed; it will run again", {
           error: (err as Error).message,
         });
-      } finally {
-        current = undefined;
       }
+      await dropExpiredDays();
+      current = undefined;
     })();
     return current;
   };
@@ -66,6 +109,7 @@ export function startRetentionRunner(options: RetentionRunnerOptions = {}): Rete
   const stop = async () => {
     abort.abort();
     clearTimeout(timer);
+    await starting;
     await current;
   };
   options.signal?.addEventListener("abort", () => void stop(), { once: true });

@@ -5,13 +5,15 @@
  * 3 sending; an attempt is made before it is recorded, so attempts are 0 or 2.
  */
 import { z } from "zod";
-import type { App, Attempt, Delivery, Endpoint, Event, Prisma } from "@/generated/prisma/client";
+import type { App, Attempt, Delivery, Endpoint, Event } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
+import { SqlParams } from "@/lib/delivery/sql";
 import { scheduleManualAttempt } from "@/lib/delivery/schedule-manual-attempts";
 import type { DeliveryStatus } from "@/lib/delivery/states";
 import { apiErrors } from "@/lib/http/errors";
 import { svixBooleanQuery } from "@/lib/svix/shared";
 import { svixListQuery, svixPage, mapPage, type SvixListPage } from "@/lib/svix/pagination";
+import type { Keyset } from "@/lib/http/pagination";
 import { toEndpointOut, type SvixEndpointOut } from "@/lib/svix/routes/endpoints";
 import {
   createdAtWindow,
@@ -85,12 +87,12 @@ export interface SvixAttemptOut {
   msg?: SvixMessageOut;
 }
 
-type AttemptRow = Attempt & { delivery: { eventId: string; event?: Event } };
+type AttemptRow = Attempt & { eventId: string; event?: Event };
 
 export function serializeAttempt(a: AttemptRow, withContent = true): SvixAttemptOut {
   return {
     id: a.id,
-    msgId: a.delivery.eventId,
+    msgId: a.eventId,
     endpointId: a.endpointId,
     url: a.requestUrl,
     response: withContent ? (a.responseBody ?? a.error ?? "") : "",
@@ -99,32 +101,43 @@ export function serializeAttempt(a: AttemptRow, withContent = true): SvixAttempt
     ...statusOf(a.error === null ? "success" : "fail"),
     triggerType: a.trigger === "auto" ? 0 : 1,
     timestamp: a.createdAt.toISOString(),
-    ...(a.delivery.event && { msg: serializeMessage(a.delivery.event, withContent) }),
+    ...(a.event && { msg: serializeMessage(a.event, withContent) }),
   };
 }
 
-/** Attempt filters shared by both attempt lists; `null` when they can match nothing. */
-function attemptWhere(query: z.output<typeof attemptsByMsgQuery>): Prisma.AttemptWhereInput | null {
+/** The attempts an attempt list is scoped to: an endpoint's, or a message's (at one endpoint). */
+type AttemptScope = { appId: string; endpointId?: string; eventId?: string };
+
+/**
+ * Attempt filters shared by both attempt lists, as SQL over `a` (attempts) and `d` (their
+ * deliveries); `null` when they can match nothing. The partitioned log has no foreign keys, so
+ * Prisma cannot follow an attempt to its delivery: the page is chosen in SQL, then read whole.
+ */
+function attemptWhere(
+  query: z.output<typeof attemptsByMsgQuery>,
+  scope: AttemptScope,
+  p: SqlParams,
+): string[] | null {
   // Recorded attempts are finished: pending (1) and sending (3) have none; canceled (4) neither.
   if (query.status !== undefined && query.status !== 0 && query.status !== 2) return null;
   const cls = query.status_code_class;
   const window = createdAtWindow(query);
-  return {
-    ...(query.status === 0 && { error: null }),
-    ...(query.status === 2 && { error: { not: null } }),
-    ...(cls === 0 && { responseStatus: null }),
-    ...(cls !== undefined && cls > 0 && { responseStatus: { gte: cls, lt: cls + 100 } }),
-    ...(window && { createdAt: window }),
-    delivery: {
-      ...(query.event_types?.length && { eventName: { in: query.event_types } }),
-      ...((query.channel || query.tag) && {
-        event: {
-          ...(query.channel && { channels: { has: query.channel } }),
-          ...(query.tag && { tags: { has: query.tag } }),
-        },
-      }),
-    },
-  };
+  const where = [`a.app_id = ${p.add(scope.appId)}`];
+  if (scope.endpointId) where.push(`a.endpoint_id = ${p.add(scope.endpointId)}`);
+  if (scope.eventId) where.push(`d.event_id = ${p.add(scope.eventId)}`);
+  if (query.status === 0) where.push("a.error IS NULL");
+  if (query.status === 2) where.push("a.error IS NOT NULL");
+  if (cls === 0) where.push("a.response_status IS NULL");
+  if (cls !== undefined && cls > 0)
+    where.push(
+      `a.response_status >= ${p.add(cls, "::int")} AND a.response_status < ${p.add(cls + 100, "::int")}`,
+    );
+  if (window?.gt) where.push(`a.created_at > ${p.add(window.gt, "::timestamptz")}`);
+  if (window?.lt) where.push(`a.created_at < ${p.add(window.lt, "::timestamptz")}`);
+  if (query.event_types?.length)
+    where.push(`d.event_name = ANY(${p.add(query.event_types, "::text[]")})`);
+  if (query.channel || query.tag) where.push(eventHas(query, p));
+  return where;
 }
 
 function emptyPage<T>(): SvixListPage<T> {
@@ -132,25 +145,44 @@ function emptyPage<T>(): SvixListPage<T> {
 }
 
 async function attemptPage(
-  base: Prisma.AttemptWhereInput,
+  scope: AttemptScope,
   query: z.output<typeof attemptsByMsgQuery> & { with_msg?: boolean },
-  scope: object,
+  listScope: object,
 ): Promise<SvixListPage<SvixAttemptOut>> {
-  const filters = attemptWhere(query);
-  if (!filters) return emptyPage();
+  const p = new SqlParams();
+  const where = attemptWhere(query, scope, p);
+  if (!where) return emptyPage();
   const page = await svixPage(
     query,
-    { ...scope, ...query, iterator: null, limit: null },
+    { ...listScope, ...query, iterator: null, limit: null },
     "descending",
-    ({ where, orderBy, take }) =>
-      getDb().prisma.attempt.findMany({
-        where: { AND: [base, filters, where] },
-        orderBy,
-        take,
-        include: { delivery: { select: { eventId: true, event: query.with_msg ?? false } } },
-      }),
+    async ({ take, keyset }) => {
+      const { beyond, orderBy } = keysetSql("a", keyset, p);
+      const { prisma, pool } = getDb();
+      const { rows } = await pool.query<{ id: string; delivery_id: string; event_id: string }>(
+        `SELECT a.id, a.delivery_id, d.event_id FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+         WHERE ${[...where, ...beyond].join(" AND ")} ${orderBy} LIMIT ${p.add(take, "::int")}`,
+        p.values,
+      );
+      const [attempts, events] = await Promise.all([
+        prisma.attempt.findMany({ where: { id: { in: rows.map((r) => r.id) } } }),
+        query.with_msg
+          ? prisma.event.findMany({
+              where: { id: { in: [...new Set(rows.map((r) => r.event_id))] } },
+            })
+          : [],
+      ]);
+      const attemptById = new Map(attempts.map((a) => [a.id, a]));
+      const eventById = new Map(events.map((e) => [e.id, e]));
+      return rows.flatMap((r) => {
+        const attempt = attemptById.get(r.id);
+        return attempt
+          ? [{ ...attempt, eventId: r.event_id, event: eventById.get(r.event_id) }]
+          : [];
+      });
+    },
   );
-  return mapPage(page, (a) => serializeAttempt(a as AttemptRow, query.with_content ?? true));
+  return mapPage(page, (a) => serializeAttempt(a, query.with_content ?? true));
 }
 
 /** `message-attempt.list-by-endpoint`: the endpoint's attempts, newest first. */
@@ -175,7 +207,7 @@ export async function listAttemptsByMsg(
 ): Promise<SvixListPage<SvixAttemptOut>> {
   const event = await findSvixMessage(app, msgIdOrEventId);
   return attemptPage(
-    { appId: app.id, delivery: { eventId: event.id }, ...(endpointId && { endpointId }) },
+    { appId: app.id, eventId: event.id, ...(endpointId && { endpointId }) },
     query,
     { list: "svix.attempts.msg", app: app.id, msg: event.id },
   );
@@ -185,12 +217,16 @@ export const attemptNotFound = () => apiErrors.notFound("Message attempt");
 
 async function findAttempt(app: Pick<App, "id">, msgIdOrEventId: string, attemptId: string) {
   const event = await findSvixMessage(app, msgIdOrEventId);
-  const attempt = await getDb().prisma.attempt.findFirst({
-    where: { id: attemptId, appId: app.id, delivery: { eventId: event.id } },
-    include: { delivery: { select: { eventId: true } } },
-  });
-  if (!attempt) throw attemptNotFound();
-  return attempt;
+  const { prisma } = getDb();
+  const attempt = await prisma.attempt.findFirst({ where: { id: attemptId, appId: app.id } });
+  const delivery =
+    attempt &&
+    (await prisma.delivery.findFirst({
+      where: { id: attempt.deliveryId, eventId: event.id },
+      select: { eventId: true },
+    }));
+  if (!attempt || !delivery) throw attemptNotFound();
+  return { ...attempt, eventId: delivery.eventId };
 }
 
 export async function getSvixAttempt(
@@ -209,7 +245,7 @@ export async function expungeSvixAttemptContent(
 ): Promise<void> {
   const attempt = await findAttempt(app, msgIdOrEventId, attemptId);
   await getDb().prisma.attempt.update({
-    where: { id: attempt.id },
+    where: { deliveryId_id: { deliveryId: attempt.deliveryId, id: attempt.id } },
     data: { responseBody: null, responseBodyTruncated: false },
   });
 }
@@ -268,19 +304,15 @@ export async function listAttemptedMessages(
   query: AttemptedMessagesQuery,
 ): Promise<SvixListPage<SvixEndpointMessageOut>> {
   const window = createdAtWindow(query);
-  const filters: Prisma.DeliveryWhereInput = {
-    appId: app.id,
-    endpointId: endpoint.id,
-    ...(query.status !== undefined && { status: { in: DELIVERY_STATUSES_OF[query.status] } }),
-    ...(query.event_types?.length && { eventName: { in: query.event_types } }),
-    ...(window && { createdAt: window }),
-    ...((query.channel || query.tag) && {
-      event: {
-        ...(query.channel && { channels: { has: query.channel } }),
-        ...(query.tag && { tags: { has: query.tag } }),
-      },
-    }),
-  };
+  const p = new SqlParams();
+  const where = [`d.app_id = ${p.add(app.id)}`, `d.endpoint_id = ${p.add(endpoint.id)}`];
+  if (query.status !== undefined)
+    where.push(`d.status::text = ANY(${p.add(DELIVERY_STATUSES_OF[query.status], "::text[]")})`);
+  if (query.event_types?.length)
+    where.push(`d.event_name = ANY(${p.add(query.event_types, "::text[]")})`);
+  if (window?.gt) where.push(`d.created_at > ${p.add(window.gt, "::timestamptz")}`);
+  if (window?.lt) where.push(`d.created_at < ${p.add(window.lt, "::timestamptz")}`);
+  if (query.channel || query.tag) where.push(eventHas(query, p));
   const scope = {
     ...query,
     list: "svix.endpoint.msgs",
@@ -289,19 +321,62 @@ export async function listAttemptedMessages(
     iterator: null,
     limit: null,
   };
-  const page = await svixPage(query, scope, "descending", ({ where, orderBy, take }) =>
-    getDb().prisma.delivery.findMany({
-      where: { AND: [filters, where] },
-      orderBy,
-      take,
-      include: { event: true },
-    }),
+  const { prisma } = getDb();
+  const page = await svixPage(query, scope, "descending", ({ take, keyset }) =>
+    pageOfDeliveries(where, p, take, keyset),
   );
-  return mapPage(page, (d) => ({
-    ...serializeMessage(d.event, query.with_content ?? true),
+  const events = new Map(
+    (
+      await prisma.event.findMany({
+        where: { id: { in: [...new Set(page.data.map((d) => d.eventId))] } },
+      })
+    ).map((e) => [e.id, e]),
+  );
+  return mapPage({ ...page, data: page.data.filter((d) => events.has(d.eventId)) }, (d) => ({
+    ...serializeMessage(events.get(d.eventId)!, query.with_content ?? true),
     ...statusOf(deliveryStatusText(d.status)),
     nextAttempt: d.nextAttemptAt?.toISOString() ?? null,
   }));
+}
+
+/** SQL: the event of delivery `d` carries the channel and the tag asked for. */
+function eventHas(query: { channel?: string; tag?: string }, p: SqlParams): string {
+  return `EXISTS (SELECT 1 FROM events e WHERE e.id = d.event_id${query.channel ? ` AND ${p.add(query.channel)} = ANY(e.channels)` : ""}${query.tag ? ` AND ${p.add(query.tag)} = ANY(e.tags)` : ""})`;
+}
+
+/** The keyset clause over `alias`'s (created_at, id) and the ORDER BY that goes with it. */
+function keysetSql(
+  alias: string,
+  keyset: { after: Keyset | undefined; ascending: boolean },
+  p: SqlParams,
+) {
+  const dir = keyset.ascending ? "ASC" : "DESC";
+  return {
+    beyond: keyset.after
+      ? [
+          `(${alias}.created_at, ${alias}.id) ${keyset.ascending ? ">" : "<"} (${p.add(keyset.after.createdAt, "::timestamptz")}, ${p.add(keyset.after.id)})`,
+        ]
+      : [],
+    orderBy: `ORDER BY ${alias}.created_at ${dir}, ${alias}.id ${dir}`,
+  };
+}
+
+async function pageOfDeliveries(
+  where: string[],
+  p: SqlParams,
+  take: number,
+  keyset: { after: Keyset | undefined; ascending: boolean },
+): Promise<Delivery[]> {
+  const { beyond, orderBy } = keysetSql("d", keyset, p);
+  const { rows } = await getDb().pool.query<{ id: string }>(
+    `SELECT d.id FROM deliveries d WHERE ${[...where, ...beyond].join(" AND ")} ${orderBy} LIMIT ${p.add(take, "::int")}`,
+    p.values,
+  );
+  const found = await getDb().prisma.delivery.findMany({
+    where: { id: { in: rows.map((r) => r.id) } },
+  });
+  const byId = new Map(found.map((d) => [d.id, d]));
+  return rows.flatMap((r) => byId.get(r.id) ?? []);
 }
 
 /**

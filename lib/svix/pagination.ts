@@ -44,6 +44,8 @@ export interface KeysetFetch<R> {
     where: object;
     orderBy: { createdAt?: "asc" | "desc"; id?: "asc" | "desc" }[];
     take: number;
+    /** The same, for a fetch written in SQL: rows strictly beyond `after` in this direction. */
+    keyset: { after: Keyset | undefined; ascending: boolean };
   }): Promise<R[]>;
 }
 
@@ -76,6 +78,7 @@ export async function svixPage<R extends Keyset>(
     where: key ? beyond(key, readAscending) : {},
     orderBy: [{ createdAt: dir }, { id: dir }],
     take: query.limit + 1,
+    keyset: { after: key, ascending: readAscending },
   });
   const more = rows.length > query.limit;
   const data = rows.slice(0, query.limit);

@@ -94,3 +94,26 @@ export async function triggerAndFanOut(
   await fanOutNow();
   return result;
 }
+
+/** A delivery with its attempts in attempt order (the log has no foreign keys for `include`). */
+export async function deliveryWithAttempts(id: string) {
+  const { prisma } = getDb();
+  const delivery = await prisma.delivery.findUniqueOrThrow({ where: { id } });
+  const attempts = await prisma.attempt.findMany({
+    where: { deliveryId: id },
+    orderBy: [{ attemptNumber: "asc" }, { createdAt: "asc" }],
+  });
+  return { ...delivery, attempts };
+}
+
+/** An app's deliveries, each with its event. */
+export async function deliveriesWithEvents(appId: string) {
+  const { prisma } = getDb();
+  const deliveries = await prisma.delivery.findMany({ where: { appId } });
+  const events = new Map(
+    (await prisma.event.findMany({ where: { id: { in: deliveries.map((d) => d.eventId) } } })).map(
+      (e) => [e.id, e],
+    ),
+  );
+  return deliveries.map((d) => ({ ...d, event: events.get(d.eventId)! }));
+}

@@ -21,6 +21,10 @@ it("shows where each setting comes from and never a secret", () => {
     value: "12",
     source: "environment",
   });
+  expect(byEnv.get("HOOKLINE_LOG_RETENTION_DAYS")).toMatchObject({
+    value: "90",
+    source: "default",
+  });
   expect(byEnv.get("HOOKLINE_OPERATOR_WEBHOOK_SECRET")!.value).toBe("set (hidden)");
   expect(byEnv.get("HOOKLINE_SESSION_TTL_SECONDS")!.source).toBe("default");
   const text = JSON.stringify(settings);

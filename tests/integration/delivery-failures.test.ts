@@ -7,11 +7,15 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../helpers/db";
 import { startReceiver, type Receiver } from "../helpers/receiver";
-import { createTestApp, createTestEndpoint } from "../helpers/delivery-fixtures";
+import {
+  createTestApp,
+  createTestEndpoint,
+  deliveryWithAttempts,
+} from "../helpers/delivery-fixtures";
 import { sendTestEvent } from "@/lib/delivery/send-test-event";
 import type { App, Endpoint } from "@/generated/prisma/client";
 
-const db = useTestDatabase({ HOOKLINE_ALLOW_PRIVATE_TARGETS: "true" });
+useTestDatabase({ HOOKLINE_ALLOW_PRIVATE_TARGETS: "true" });
 
 const TEN_MB = Buffer.alloc(10 * 1024 * 1024, "x");
 const CHUNK = Buffer.alloc(64 * 1024, "y");
@@ -77,10 +81,7 @@ async function send(endpoint: Endpoint) {
     payload: { x: 1 },
     actor: "test",
   });
-  const delivery = await db().prisma.delivery.findUniqueOrThrow({
-    where: { id: result.delivery_id },
-    include: { attempts: true },
-  });
+  const delivery = await deliveryWithAttempts(result.delivery_id);
   return { result, delivery, attempt: delivery.attempts[0]! };
 }
 

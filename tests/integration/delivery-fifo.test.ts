@@ -9,7 +9,7 @@ import type { App } from "@/generated/prisma/client";
 import { useTestDatabase } from "../helpers/db";
 import { callRoute } from "../helpers/http";
 import { startReceiver, type Receiver, type ReceivedRequest } from "../helpers/receiver";
-import { eventually, fanOutNow } from "../helpers/delivery-fixtures";
+import { eventually, fanOutNow, deliveriesWithEvents } from "../helpers/delivery-fixtures";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { createApp } from "@/lib/apps/create-app";
 import { claimDueDeliveries } from "@/lib/delivery/claim-deliveries";
@@ -82,10 +82,7 @@ async function triggerInOrder(app: App, from: number, to: number): Promise<strin
 const nOf = (r: ReceivedRequest): number => (JSON.parse(r.body) as { data: { n: number } }).data.n;
 
 async function deliveriesByN(app: App) {
-  const rows = await db().prisma.delivery.findMany({
-    where: { appId: app.id },
-    include: { event: { select: { payload: true } } },
-  });
+  const rows = await deliveriesWithEvents(app.id);
   return new Map(rows.map((d) => [(d.event.payload as { n: number }).n, d]));
 }
 

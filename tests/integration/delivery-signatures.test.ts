@@ -101,10 +101,13 @@ describe("signatures", () => {
     expect(acceptedBy(second, req3).svix).toBe(false);
 
     // What the log keeps: signatures masked (one per signature), secret-looking custom headers masked.
+    const firstEventDeliveries = (
+      await db().prisma.delivery.findMany({ where: { eventId: e1.event_id }, select: { id: true } })
+    ).map((d) => d.id);
     const attempt = await eventually(() =>
       db()
         .prisma.attempt.findFirst({
-          where: { delivery: { eventId: { not: e1.event_id } }, endpointId: endpoint.id },
+          where: { deliveryId: { notIn: firstEventDeliveries }, endpointId: endpoint.id },
           orderBy: { createdAt: "asc" },
         })
         .then((a) => a ?? undefined),

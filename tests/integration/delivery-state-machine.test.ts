@@ -11,6 +11,7 @@ import {
   createTestEndpoint,
   eventually,
   triggerAndFanOut,
+  deliveryWithAttempts,
 } from "../helpers/delivery-fixtures";
 import { sendTestEvent } from "@/lib/delivery/send-test-event";
 import { cancelPendingDeliveriesForEndpoint } from "@/lib/delivery/cancel-deliveries";
@@ -70,10 +71,7 @@ describe("test sends", () => {
       type: "invoice.paid",
       data: { invoice_id: "inv_123" },
     });
-    const delivery = await db().prisma.delivery.findUniqueOrThrow({
-      where: { id: ok.delivery_id },
-      include: { attempts: true },
-    });
+    const delivery = await deliveryWithAttempts(ok.delivery_id);
     expect(delivery).toMatchObject({
       status: "success",
       attemptCount: 1,
@@ -155,10 +153,7 @@ describe("manual attempts and replays", () => {
       done: true,
       status: "success",
     });
-    const after = await db().prisma.delivery.findUniqueOrThrow({
-      where: { id: delivery.id },
-      include: { attempts: { orderBy: { attemptNumber: "asc" } } },
-    });
+    const after = await deliveryWithAttempts(delivery.id);
     expect(after).toMatchObject({ status: "success", attemptCount: 2, nextAttemptTrigger: "auto" });
     expect(after.attempts.map((a) => [a.attemptNumber, a.trigger, a.responseStatus])).toEqual([
       [1, "auto", 500],

@@ -1,6 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../helpers/db";
+import { deliveryWithAttempts } from "../helpers/delivery-fixtures";
 import { callRoute } from "../helpers/http";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 import { createApiKey } from "@/lib/auth/api-keys";
@@ -58,10 +59,7 @@ describe("POST /apps/{slug}/endpoints/{id}/test", () => {
       data?: unknown;
     };
     expect(JSON.stringify(verified)).toContain("inv_123");
-    const delivery = await db().prisma.delivery.findUniqueOrThrow({
-      where: { id: res.body.delivery_id },
-      include: { attempts: true },
-    });
+    const delivery = await deliveryWithAttempts(res.body.delivery_id);
     expect(delivery.endpointId).toBe(endpoint.id);
     // The answer reports the attempt it recorded.
     expect(res.body.duration_ms).toBe(delivery.attempts[0]!.durationMs);

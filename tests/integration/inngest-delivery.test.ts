@@ -7,7 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import { useTestDatabase } from "../helpers/db";
 import { startReceiver, type Receiver } from "../helpers/receiver";
-import { createTestApp, createTestEndpoint, fanOutNow } from "../helpers/delivery-fixtures";
+import {
+  createTestApp,
+  createTestEndpoint,
+  fanOutNow,
+  deliveryWithAttempts,
+} from "../helpers/delivery-fixtures";
 import { deliverWebhook } from "@/inngest/functions/deliver";
 import { fanOutEvent } from "@/inngest/functions/fan-out";
 import { reconcileDeliveries } from "@/inngest/functions/reconcile";
@@ -82,10 +87,7 @@ describe("Inngest delivery function", () => {
         delivery.id,
         delivery.id,
       ]);
-      const after = await db().prisma.delivery.findUniqueOrThrow({
-        where: { id: delivery.id },
-        include: { attempts: { orderBy: { attemptNumber: "asc" } } },
-      });
+      const after = await deliveryWithAttempts(delivery.id);
       expect(after).toMatchObject({ status: "success", attemptCount: 3 });
       expect(
         await db().prisma.deliveryQueueEntry.count({ where: { deliveryId: delivery.id } }),

@@ -7,7 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import { useTestDatabase } from "../helpers/db";
 import { startReceiver, type Receiver } from "../helpers/receiver";
-import { createTestApp, createTestEndpoint, fanOutNow } from "../helpers/delivery-fixtures";
+import {
+  createTestApp,
+  createTestEndpoint,
+  fanOutNow,
+  deliveriesWithEvents,
+} from "../helpers/delivery-fixtures";
 import { deliverWebhook } from "@/inngest/functions/deliver";
 import { claimDelivery } from "@/lib/delivery/claim-deliveries";
 import { triggerEvent } from "@/lib/events/trigger-event";
@@ -41,10 +46,7 @@ describe("Inngest delivery function, FIFO endpoint", () => {
       await triggerEvent(app, { event_name: "a", payload: { n: 0 } });
       await triggerEvent(app, { event_name: "a", payload: { n: 1 } });
       await fanOutNow();
-      const rows = await db().prisma.delivery.findMany({
-        where: { appId: app.id },
-        include: { event: true },
-      });
+      const rows = await deliveriesWithEvents(app.id);
       const [first, second] = rows.sort(
         (a, b) => (a.event.payload as { n: number }).n - (b.event.payload as { n: number }).n,
       );

@@ -61,7 +61,11 @@ describe("parseConfig", () => {
       batchSize: 500,
       batchPauseMs: 0,
     });
-    expect(config.retention).toEqual({ payloadRetentionDays: 30, retentionIntervalMs: 3_600_000 });
+    expect(config.retention).toEqual({
+      payloadRetentionDays: 30,
+      logRetentionDays: 90,
+      retentionIntervalMs: 3_600_000,
+    });
     expect(config.sessionTtlSeconds).toBe(3600);
     // Issue 13: proxy headers untrusted, database time limits on by default.
     expect({
@@ -97,6 +101,12 @@ describe("parseConfig", () => {
     ],
     [{ HOOKLINE_REPLAY_MAX_RANGE_DAYS: "0" }, "HOOKLINE_REPLAY_MAX_RANGE_DAYS"],
     [{ HOOKLINE_PAYLOAD_RETENTION_DAYS: "forever" }, "HOOKLINE_PAYLOAD_RETENTION_DAYS"],
+    [{ HOOKLINE_LOG_RETENTION_DAYS: "-1" }, "HOOKLINE_LOG_RETENTION_DAYS"],
+    // The log may not leave before the payloads it shows.
+    [
+      { HOOKLINE_LOG_RETENTION_DAYS: "20", HOOKLINE_PAYLOAD_RETENTION_DAYS: "30" },
+      "HOOKLINE_LOG_RETENTION_DAYS",
+    ],
     [{ HOOKLINE_SESSION_TTL_SECONDS: "5" }, "HOOKLINE_SESSION_TTL_SECONDS"],
     [{ HOOKLINE_TRUST_PROXY: "maybe" }, "HOOKLINE_TRUST_PROXY"],
     [{ HOOKLINE_DB_STATEMENT_TIMEOUT_MS: "0" }, "HOOKLINE_DB_STATEMENT_TIMEOUT_MS"],
@@ -141,5 +151,16 @@ describe("parseConfig", () => {
       expect(() => parseConfig({ HOOKLINE_PUBLIC_URL: bad })).toThrow(/^HOOKLINE_PUBLIC_URL /);
     }
     expect(() => requirePublicUrl(parseConfig({}))).toThrow(/^HOOKLINE_PUBLIC_URL is not set/);
+  });
+});
+
+describe("log retention", () => {
+  it("defaults to 90 days, and takes 0 (keep for good) or any period from the payloads' on", () => {
+    expect(parseConfig({}).retention.logRetentionDays).toBe(90);
+    expect(parseConfig({ HOOKLINE_LOG_RETENTION_DAYS: "0" }).retention.logRetentionDays).toBe(0);
+    expect(
+      parseConfig({ HOOKLINE_LOG_RETENTION_DAYS: "30", HOOKLINE_PAYLOAD_RETENTION_DAYS: "30" })
+        .retention.logRetentionDays,
+    ).toBe(30);
   });
 });

@@ -1,0 +1,248 @@
+/**
+ * The delivery log's time partitions (prisma/migrations/*_partitioned_delivery_log): deliveries
+ * by their id and attempts by their delivery's id, one partition per UTC day with the same bounds
+ * in both tables, so a delivery and its attempts live and leave together.
+ *
+ * - `ensureLogPartitions` creates the days ahead (the server runs it at start and with each
+ *   retention run). Rows a missing day sent to the DEFAULT partition move into the day's
+ *   partition when it is created.
+ * - `dropExpiredLogPartitions` retires whole days older than HOOKLINE_LOG_RETENTION_DAYS: a
+ *   `DROP TABLE`, whose cost does not grow with the rows it removes and which leaves no bloat. A
+ *   day with a delivery still queued (a retry schedule longer than the retention) waits for a
+ *   later run; rows in the DEFAULT partition are deleted one by one.
+ *
+ * Every change runs in its own short transaction under one advisory lock (several processes may
+ * run this at once), with a lock timeout: a partition change takes a brief exclusive lock, and a
+ * long query holding the table makes it give up and try again on the next run rather than stall
+ * the delivery path behind it.
+ */
+import type { PoolClient } from "pg";
+import { DAY_MS } from "@/lib/delivery-log/date-range";
+import { withTransaction } from "@/lib/delivery/sql";
+import { idAt, timeOfId } from "@/lib/ids";
+
+/** Both tables are cut at the same delivery-id bounds. */
+const LOG_TABLES = [
+  {
+    table: "deliveries",
+    key: "id",
+    storage: "fillfactor = 70, autovacuum_vacuum_scale_factor = 0.02",
+  },
+  { table: "attempts", key: "delivery_id", storage: "" },
+] as const;
+
+type LogTable = (typeof LOG_TABLES)[number]["table"];
+
+/** pg_advisory_xact_lock key: one partition change at a time across processes. */
+const PARTITION_LOCK = 7_411_002;
+/** How long a partition change waits for a table's lock before giving up until the next run. */
+const LOCK_TIMEOUT = "2s";
+/** At most this many days are created in one run (a data directory idle for years catches up over several runs). */
+const MOST_DAYS_PER_RUN = 400;
+
+export interface LogPartition {
+  name: string;
+  /** Inclusive lower bound; null for MINVALUE (the rows stored before partitioning). */
+  from: string | null;
+  /** Exclusive upper bound. */
+  to: string;
+}
+
+export interface LogPartitions {
+  ranges: LogPartition[];
+  /** The DEFAULT partition's name, if there is one. */
+  fallback: string | null;
+}
+
+export const startOfUtcDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
+
+/** The lower bound of the day partition holding ids made at `ms`. */
+export const dayBound = (ms: number) => idAt("dlv", startOfUtcDay(ms));
+
+const dayName = (ms: number) =>
+  new Date(startOfUtcDay(ms)).toISOString().slice(0, 10).replace(/-/g, "");
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const quoteLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/** A bound from pg_get_expr: `MINVALUE` or a quoted literal. */
+function parseBoundValue(text: string): string | null {
+  if (text === "MINVALUE") return null;
+  const m = /^'((?:[^']|'')*)'$/.exec(text);
+  if (!m) throw new Error(`unexpected partition bound ${text}`);
+  return m[1]!.replace(/''/g, "'");
+}
+
+/** The partitions of one log table, ranges in order. */
+export async function listLogPartitions(
+  table: LogTable,
+  client?: Pick<PoolClient, "query">,
+): Promise<LogPartitions> {
+  const run = async (c: Pick<PoolClient, "query">) =>
+    c.query<{ name: string; bound: string }>(
+      `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+       WHERE i.inhparent = $1::regclass`,
+      [table],
+    );
+  const { rows } = client ? await run(client) : await withTransaction(run);
+  const ranges: LogPartition[] = [];
+  let fallback: string | null = null;
+  for (const row of rows) {
+    if (row.bound === "DEFAULT") {
+      fallback = row.name;
+      continue;
+    }
+    const m = /^FOR VALUES FROM \((.+)\) TO \((.+)\)$/.exec(row.bound);
+    if (!m) throw new Error(`unexpected partition bound ${row.bound} of ${row.name}`);
+    const to = parseBoundValue(m[2]!);
+    if (to === null) throw new Error(`unexpected partition bound ${row.bound} of ${row.name}`);
+    ranges.push({ name: row.name, from: parseBoundValue(m[1]!), to });
+  }
+  ranges.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+  return { ranges, fallback };
+}
+
+async function lockedChange<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withTransaction(async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock($1)", [PARTITION_LOCK]);
+    await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+    return fn(client);
+  });
+}
+
+/**
+ * Creates `[from, to)` of `table`, moving in any rows of that range the DEFAULT partition holds.
+ * The partition is built beside the table and attached, which locks the parent only lightly.
+ */
+async function createPartition(
+  client: PoolClient,
+  spec: (typeof LOG_TABLES)[number],
+  fallback: string | null,
+  name: string,
+  from: string,
+  to: string,
+): Promise<number> {
+  const { table, key, storage } = spec;
+  await client.query(
+    `CREATE TABLE ${quoteIdent(name)} (LIKE ${quoteIdent(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)${storage ? ` WITH (${storage})` : ""}`,
+  );
+  let moved = 0;
+  if (fallback) {
+    const result = await client.query(
+      `WITH moved AS (DELETE FROM ${quoteIdent(fallback)} WHERE ${key} >= $1 AND ${key} < $2 RETURNING *)
+       INSERT INTO ${quoteIdent(name)} SELECT * FROM moved`,
+      [from, to],
+    );
+    moved = result.rowCount ?? 0;
+  }
+  await client.query(
+    `ALTER TABLE ${quoteIdent(table)} ATTACH PARTITION ${quoteIdent(name)} FOR VALUES FROM (${quoteLiteral(from)}) TO (${quoteLiteral(to)})`,
+  );
+  return moved;
+}
+
+export interface EnsureResult {
+  created: string[];
+  /** Rows moved out of DEFAULT partitions into the new days. */
+  moved: number;
+}
+
+/** Day partitions in both tables from the last one up to `daysAhead` days after `now`. */
+export async function ensureLogPartitions(
+  input: { now?: Date; daysAhead?: number } = {},
+): Promise<EnsureResult> {
+  const now = (input.now ?? new Date()).getTime();
+  const until = startOfUtcDay(now) + ((input.daysAhead ?? 3) + 1) * DAY_MS;
+  const result: EnsureResult = { created: [], moved: 0 };
+  for (const spec of LOG_TABLES) {
+    for (let day = 0; day < MOST_DAYS_PER_RUN; day++) {
+      const done = await lockedChange(async (client) => {
+        const { ranges, fallback } = await listLogPartitions(spec.table, client);
+        const top = ranges.at(-1)?.to ?? dayBound(now);
+        const topMs = timeOfId(top);
+        if (topMs === null) throw new Error(`${spec.table}: cannot read a time from bound ${top}`);
+        if (topMs >= until) return true;
+        const next = idAt("dlv", startOfUtcDay(topMs) + DAY_MS);
+        const name = `${spec.table}_p${dayName(topMs)}`;
+        result.moved += await createPartition(client, spec, fallback, name, top, next);
+        result.created.push(name);
+        return false;
+      });
+      if (done) break;
+    }
+  }
+  return result;
+}
+
+export interface DropResult {
+  dropped: string[];
+  /** Days past retention kept because a delivery of theirs is still queued. */
+  held: string[];
+  /** Rows past retention deleted from the DEFAULT partitions. */
+  deletedFromDefault: number;
+}
+
+/**
+ * Retires every day partition wholly older than `retentionDays` (0 keeps everything), in both
+ * tables, and deletes rows that old from the DEFAULT partitions.
+ */
+export async function dropExpiredLogPartitions(input: {
+  now?: Date;
+  retentionDays: number;
+  signal?: AbortSignal;
+}): Promise<DropResult> {
+  const result: DropResult = { dropped: [], held: [], deletedFromDefault: 0 };
+  if (input.retentionDays <= 0) return result;
+  const cutoff = idAt("dlv", (input.now ?? new Date()).getTime() - input.retentionDays * DAY_MS);
+  const deliveries = await listLogPartitions("deliveries");
+  for (const part of deliveries.ranges) {
+    if (input.signal?.aborted) return result;
+    if (part.to > cutoff) break;
+    await lockedChange(async (client) => {
+      const queued = await client.query(
+        `SELECT 1 FROM delivery_queue WHERE delivery_id >= $1 AND delivery_id < $2 LIMIT 1`,
+        [part.from ?? "", part.to],
+      );
+      if (queued.rowCount) {
+        result.held.push(part.name);
+        return;
+      }
+      const attempts = await listLogPartitions("attempts", client);
+      const twin = attempts.ranges.find((a) => a.from === part.from && a.to === part.to);
+      await client.query(`DROP TABLE ${quoteIdent(part.name)}`);
+      result.dropped.push(part.name);
+      if (twin) {
+        await client.query(`DROP TABLE ${quoteIdent(twin.name)}`);
+        result.dropped.push(twin.name);
+      }
+    });
+  }
+  // Attempts days with no deliveries twin (one was dropped by hand, say) follow the same rule.
+  for (const part of (await listLogPartitions("attempts")).ranges) {
+    if (part.to > cutoff || result.dropped.includes(part.name)) continue;
+    if (deliveries.ranges.some((d) => d.from === part.from && d.to === part.to)) continue;
+    await lockedChange((client) => client.query(`DROP TABLE ${quoteIdent(part.name)}`));
+    result.dropped.push(part.name);
+  }
+  for (const spec of LOG_TABLES) {
+    const { fallback } = await listLogPartitions(spec.table);
+    if (!fallback) continue;
+    for (;;) {
+      if (input.signal?.aborted) return result;
+      const deleted = await withTransaction((client) =>
+        client.query(
+          `DELETE FROM ${quoteIdent(fallback)} WHERE ctid = ANY(ARRAY(
+             SELECT t.ctid FROM ${quoteIdent(fallback)} t
+             WHERE t.${spec.key} < $1
+               AND NOT EXISTS (SELECT 1 FROM delivery_queue q WHERE q.delivery_id = t.${spec.key})
+             LIMIT 1000))`,
+          [cutoff],
+        ),
+      );
+      result.deletedFromDefault += deleted.rowCount ?? 0;
+      if ((deleted.rowCount ?? 0) < 1000) break;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,223 @@
+/**
+ * The delivery log's day partitions (lib/delivery-log/partitions.ts): made ahead of time and
+ * again after a restart, rows of a missing day moved in when it is made, a delivery's retries
+ * kept with it across midnight, and retention that drops whole days (both tables, nothing newer
+ * touched, a day with a queued delivery held) while the log and analytics still answer.
+ */
+import { randomBytes } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../helpers/db";
+import { createTestApp, createTestEndpoint } from "../helpers/delivery-fixtures";
+import type { App } from "@/generated/prisma/client";
+import { getDelivery } from "@/lib/delivery-log/get-delivery";
+import {
+  dayBound,
+  dropExpiredLogPartitions,
+  ensureLogPartitions,
+  listLogPartitions,
+  startOfUtcDay,
+} from "@/lib/delivery-log/partitions";
+import { idAt } from "@/lib/ids";
+
+const db = useTestDatabase();
+const DAY = 86_400_000;
+
+let app: App;
+let endpointId: string;
+
+/** A delivery id minted at `ms` (as newId would at that instant). */
+const deliveryIdAt = (ms: number) => idAt("dlv", ms) + randomBytes(8).toString("hex").slice(0, 16);
+
+/** One event, its delivery minted at `ms`, and `attempts` attempts made `attemptOffsets` ms after it. */
+async function seedDelivery(ms: number, attemptOffsets: number[] = [0]): Promise<string> {
+  const eventId = idAt("msg", ms) + randomBytes(8).toString("hex").slice(0, 16);
+  const id = deliveryIdAt(ms);
+  await db().pool.query(
+    `INSERT INTO events (id, app_id, name, payload, payload_text, created_at)
+     VALUES ($1, $2, 'invoice.paid', '{"n": 1}', '{"n": 1}', $3)`,
+    [eventId, app.id, new Date(ms)],
+  );
+  await db().pool.query(
+    `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, attempt_count, created_at, completed_at)
+     VALUES ($1, $2, $3, $4, 'invoice.paid', 'success', $5, $6, $6)`,
+    [id, app.id, eventId, endpointId, attemptOffsets.length, new Date(ms)],
+  );
+  for (const [i, offset] of attemptOffsets.entries())
+    await db().pool.query(
+      `INSERT INTO attempts (id, delivery_id, app_id, endpoint_id, attempt_number, request_url, response_status, duration_ms, error, created_at)
+       VALUES ($1, $2, $3, $4, $5, 'https://r.example.com/hook', $6, 5, $7, $8)`,
+      [
+        idAt("atm", ms + offset) + randomBytes(8).toString("hex").slice(0, 16),
+        id,
+        app.id,
+        endpointId,
+        i + 1,
+        i === attemptOffsets.length - 1 ? 200 : 500,
+        i === attemptOffsets.length - 1 ? null : "HTTP 500",
+        new Date(ms + offset),
+      ],
+    );
+  return id;
+}
+
+/** The partition a row of `table` is stored in. */
+async function partitionOf(table: "deliveries" | "attempts", column: string, value: string) {
+  const { rows } = await db().pool.query<{ part: string }>(
+    `SELECT tableoid::regclass::text AS part FROM ${table} WHERE ${column} = $1`,
+    [value],
+  );
+  return rows.map((r) => r.part);
+}
+
+/** The bounds of every day partition of a table, from the last one before `fromMs` on. */
+async function daysOf(table: "deliveries" | "attempts") {
+  return (await listLogPartitions(table)).ranges.map((r) => [
+    r.name.replace(/^\w+?_p/, ""),
+    r.from,
+    r.to,
+  ]);
+}
+
+/** The first UTC midnight after the partitions made by the migration (`*_p_before`) end. */
+let firstDay: number;
+
+beforeAll(async () => {
+  app = await createTestApp("partitions");
+  endpointId = (await createTestEndpoint(app, { url: "https://r.example.com/hook" })).endpoint.id;
+  const before = (await listLogPartitions("deliveries")).ranges;
+  expect(before.map((r) => [r.name, r.from])).toEqual([["deliveries_p_before", null]]);
+  firstDay = startOfUtcDay(Date.now()) + DAY;
+  expect(before[0]!.to).toBe(dayBound(firstDay));
+});
+
+describe("delivery log partitions", () => {
+  it("are made days ahead in both tables with the same bounds, once, and again after a restart", async () => {
+    const now = new Date(firstDay + 2 * 3_600_000);
+    const made = await ensureLogPartitions({ now, daysAhead: 2 });
+    const days = [0, 1, 2].map((d) =>
+      new Date(firstDay + d * DAY).toISOString().slice(0, 10).replace(/-/g, ""),
+    );
+    expect(made.created).toEqual([
+      ...days.map((d) => `deliveries_p${d}`),
+      ...days.map((d) => `attempts_p${d}`),
+    ]);
+    const deliveries = await daysOf("deliveries");
+    expect(deliveries.slice(1)).toEqual(
+      days.map((d, i) => [d, dayBound(firstDay + i * DAY), dayBound(firstDay + (i + 1) * DAY)]),
+    );
+    expect((await daysOf("attempts")).slice(1)).toEqual(deliveries.slice(1));
+    // Each partition has the table's indexes and storage settings.
+    const { rows } = await db().pool.query<{ n: string; options: string[] | null }>(
+      `SELECT (SELECT count(*) FROM pg_indexes WHERE tablename = $1) AS n,
+              (SELECT reloptions FROM pg_class WHERE relname = $1) AS options`,
+      [`deliveries_p${days[0]}`],
+    );
+    expect(rows[0]).toEqual({
+      n: "4",
+      options: ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02"],
+    });
+
+    // A second run the same day makes nothing; a run two days later (a restart) makes the new days.
+    expect((await ensureLogPartitions({ now, daysAhead: 2 })).created).toEqual([]);
+    const later = await ensureLogPartitions({
+      now: new Date(now.getTime() + 2 * DAY),
+      daysAhead: 2,
+    });
+    expect(later.created).toHaveLength(4);
+    expect(later.created.every((name) => /_p\d{8}$/.test(name))).toBe(true);
+  });
+
+  it("moves rows that reached the DEFAULT partition into their day when it is made", async () => {
+    const farDay = firstDay + 30 * DAY;
+    const id = await seedDelivery(farDay + 3_600_000);
+    expect(await partitionOf("deliveries", "id", id)).toEqual(["deliveries_p_default"]);
+    expect(await partitionOf("attempts", "delivery_id", id)).toEqual(["attempts_p_default"]);
+
+    const made = await ensureLogPartitions({ now: new Date(farDay), daysAhead: 0 });
+    expect(made.moved).toBe(2);
+    const day = new Date(farDay).toISOString().slice(0, 10).replace(/-/g, "");
+    expect(await partitionOf("deliveries", "id", id)).toEqual([`deliveries_p${day}`]);
+    expect(await partitionOf("attempts", "delivery_id", id)).toEqual([`attempts_p${day}`]);
+    expect((await getDelivery(app, id)).attempts).toHaveLength(1);
+  });
+
+  it("keeps a delivery's retries in its own day, across midnight", async () => {
+    const lateEvening = firstDay + DAY - 60_000;
+    const id = await seedDelivery(lateEvening, [0, 30_000, 2 * 3_600_000]);
+    const day = new Date(firstDay).toISOString().slice(0, 10).replace(/-/g, "");
+    expect(await partitionOf("attempts", "delivery_id", id)).toEqual([
+      `attempts_p${day}`,
+      `attempts_p${day}`,
+      `attempts_p${day}`,
+    ]);
+    const detail = await getDelivery(app, id);
+    expect(detail.attempts.map((a) => a.response_status)).toEqual([500, 500, 200]);
+    expect(new Date(detail.attempts[2]!.created_at).getTime()).toBeGreaterThan(firstDay + DAY);
+  });
+
+  it("retention drops whole days past the period in both tables, holds a day with a queued delivery, and leaves newer days alone", async () => {
+    const day = (d: number) => firstDay + d * DAY;
+    const old = await seedDelivery(day(1) + 1_000);
+    const queued = await seedDelivery(day(2) + 1_000);
+    const kept = await seedDelivery(day(3) + 1_000);
+    await db().pool.query(
+      `INSERT INTO delivery_queue (delivery_id, app_id, endpoint_id, run_at) VALUES ($1, $2, $3, now())`,
+      [queued, app.id, endpointId],
+    );
+    const rollupsBefore = await db().pool.query(
+      "SELECT * FROM delivery_rollups_hourly ORDER BY 1, 2",
+    );
+    const name = (d: number) => new Date(day(d)).toISOString().slice(0, 10).replace(/-/g, "");
+
+    // Retention of 1 day, seen from the start of day 4: days 0..2 are past it, day 3 is not.
+    const result = await dropExpiredLogPartitions({ now: new Date(day(4)), retentionDays: 1 });
+    expect(result.held).toEqual([`deliveries_p${name(2)}`]);
+    expect(result.dropped).toEqual(
+      expect.arrayContaining([
+        "deliveries_p_before",
+        "attempts_p_before",
+        `deliveries_p${name(0)}`,
+        `attempts_p${name(0)}`,
+        `deliveries_p${name(1)}`,
+        `attempts_p${name(1)}`,
+      ]),
+    );
+    expect(result.dropped).not.toContain(`deliveries_p${name(3)}`);
+    await expect(getDelivery(app, old)).rejects.toMatchObject({ status: 404 });
+    expect((await getDelivery(app, queued)).id).toBe(queued);
+    expect((await getDelivery(app, kept)).attempts).toHaveLength(1);
+    const remaining = (await listLogPartitions("deliveries")).ranges.map((r) => r.name);
+    expect(remaining[0]).toBe(`deliveries_p${name(2)}`);
+    expect((await listLogPartitions("attempts")).ranges[0]!.name).toBe(`attempts_p${name(2)}`);
+    // Analytics come from the hourly rollups, which a dropped day does not touch.
+    expect(
+      (await db().pool.query("SELECT * FROM delivery_rollups_hourly ORDER BY 1, 2")).rows,
+    ).toEqual(rollupsBefore.rows);
+
+    // Once the delivery leaves the queue, its day goes on the next run; 0 days keeps everything.
+    await db().pool.query("DELETE FROM delivery_queue WHERE delivery_id = $1", [queued]);
+    expect(
+      (await dropExpiredLogPartitions({ now: new Date(day(40)), retentionDays: 0 })).dropped,
+    ).toEqual([]);
+    const again = await dropExpiredLogPartitions({ now: new Date(day(4)), retentionDays: 1 });
+    expect(again).toMatchObject({
+      dropped: [`deliveries_p${name(2)}`, `attempts_p${name(2)}`],
+      held: [],
+    });
+    await expect(getDelivery(app, queued)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("deletes rows past retention from the DEFAULT partition, not newer ones", async () => {
+    const farAhead = firstDay + 400 * DAY;
+    const stale = await seedDelivery(farAhead + 1_000);
+    const fresh = await seedDelivery(farAhead + 5 * DAY);
+    expect(await partitionOf("deliveries", "id", stale)).toEqual(["deliveries_p_default"]);
+    const result = await dropExpiredLogPartitions({
+      now: new Date(farAhead + 3 * DAY),
+      retentionDays: 1,
+    });
+    expect(result.deletedFromDefault).toBe(2); // the delivery and its attempt
+    await expect(getDelivery(app, stale)).rejects.toMatchObject({ status: 404 });
+    expect((await getDelivery(app, fresh)).attempts).toHaveLength(1);
+  });
+});
