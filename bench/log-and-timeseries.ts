@@ -12,8 +12,14 @@
  * holding a tenth of the bench app's deliveries between them; its target is 300 ms. Not a
  * test: nothing fails.
  *
+ * The log is partitioned by day (lib/delivery-log/partitions.ts), so the seeded month spans 31
+ * day partitions. With --growth, after the usual rows it measures the first page, a payload
+ * search and the 30-day series again at ten times the rows (the growth row: how far each moves
+ * as the log grows), then retires the oldest day of the log and times that.
+ *
  * Options: --rows N (default 1000000), --runs N (default 20), --keep (leave the data folder),
- * --suggested-indexes (also create indexes not in the schema yet, to see what they would buy).
+ * --suggested-indexes (also create indexes not in the schema yet, to see what they would buy),
+ * --growth (the growth row and the retirement of a day).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -29,7 +35,13 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { applyMigrations } from "@/lib/db/migrate";
 import { poolConfigFromUrl, withDatabase } from "@/lib/db/url";
 import { listDeliveries, type ListDeliveriesInput } from "@/lib/delivery-log/list-deliveries";
+import {
+  dropExpiredLogPartitions,
+  ensureLogPartitions,
+  listLogPartitions,
+} from "@/lib/delivery-log/partitions";
 import { parseFilterText } from "@/lib/filters/filter-text";
+import { timeOfId } from "@/lib/ids";
 import { samplePayload } from "./lib/workload";
 
 function option(name: string, fallback: number): number {
@@ -44,6 +56,9 @@ const ROWS = option("rows", 1_000_000);
 const RUNS = option("runs", 20);
 const KEEP = process.argv.includes("--keep");
 const SUGGESTED = process.argv.includes("--suggested-indexes");
+const GROWTH = process.argv.includes("--growth");
+/** The growth row compares the log at ROWS with the log at this many times ROWS. */
+const GROWTH_FACTOR = 10;
 const ENDPOINTS = 10;
 /**
  * Event i's payload, shaped like an invoice (about 600 bytes): 50,000 customers with 5 events
@@ -87,6 +102,13 @@ await applyMigrations(url);
 const db = createDatabase(url, { max: 4 });
 setDb(db);
 const { pool } = db;
+// A fresh database: the migration's partition for rows older than partitioning is empty and
+// goes, and day partitions cover the month the seed spreads its rows over.
+await pool.query("DROP TABLE deliveries_p_before; DROP TABLE attempts_p_before");
+await ensureLogPartitions({
+  since: new Date(Date.now() - (DAYS + 1) * 86_400_000),
+  daysAhead: 1,
+});
 
 try {
   // ------------------------------------------------------------------------------------------
@@ -136,7 +158,7 @@ try {
       await pool.query(
         `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, attempt_count, next_attempt_at,
                                  last_status_code, last_error, last_attempt_at, completed_at, created_at, updated_at)
-         SELECT 'dlv_' || lpad(i::text, 9, '0'), $1, 'msg_' || lpad(e::text, 9, '0'), ($2::text[])[1 + (e * 7 + i % ${FAN_OUT}) % $7],
+         SELECT hookline_delivery_id_bound(c) || lpad(i::text, 16, '0'), $1, 'msg_' || lpad(e::text, 9, '0'), ($2::text[])[1 + (e * 7 + i % ${FAN_OUT}) % $7],
                 (ARRAY['invoice.paid','invoice.failed','user.created','user.deleted','order.shipped'])[1 + e % 5],
                 s.status, s.attempts, CASE WHEN s.status IN ('pending', 'retrying') THEN c + interval '1 hour' END,
                 s.code, CASE WHEN s.status = 'failed' THEN 'the receiver answered HTTP 500' END,
@@ -185,17 +207,22 @@ try {
     `INSERT INTO events (id, app_id, name, payload, created_at)
      SELECT 'msg_q' || i, 'app_quiet', 'x.y', '{"customer": {"id": "cus_012345"}}', now() FROM generate_series(1, 1000) i`,
   );
-  say("building the hourly rollups from the seeded deliveries");
   const histogram = `ARRAY[${Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => (i === 3 ? "a - a / 4 - a / 20" : i === 4 ? "a / 4" : i === 6 ? "a / 20" : "0")).join(", ")}]::int[]`;
-  await pool.query(
-    `INSERT INTO delivery_rollups_hourly (app_id, endpoint_id, hour, created, succeeded, failed, attempts, attempts_failed, latency_sum_ms, latency_histogram)
-     SELECT app_id, endpoint_id, h, created, succeeded, failed, a, af, a * 85, ${histogram}
-     FROM (
-       SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS h, count(*)::int AS created,
-              (count(*) FILTER (WHERE status = 'success'))::int AS succeeded, (count(*) FILTER (WHERE status = 'failed'))::int AS failed,
-              sum(attempt_count)::int AS a, (COALESCE(sum(attempt_count) FILTER (WHERE status <> 'success'), 0) + count(*) FILTER (WHERE status = 'success' AND attempt_count = 2))::int AS af
-       FROM deliveries GROUP BY 1, 2, 3) r`,
-  );
+  /** The hourly rollups, built again from every seeded delivery. */
+  async function buildRollups() {
+    say("building the hourly rollups from the seeded deliveries");
+    await pool.query("DELETE FROM delivery_rollups_hourly");
+    await pool.query(
+      `INSERT INTO delivery_rollups_hourly (app_id, endpoint_id, hour, created, succeeded, failed, attempts, attempts_failed, latency_sum_ms, latency_histogram)
+       SELECT app_id, endpoint_id, h, created, succeeded, failed, a, af, a * 85, ${histogram}
+       FROM (
+         SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS h, count(*)::int AS created,
+                (count(*) FILTER (WHERE status = 'success'))::int AS succeeded, (count(*) FILTER (WHERE status = 'failed'))::int AS failed,
+                sum(attempt_count)::int AS a, (COALESCE(sum(attempt_count) FILTER (WHERE status <> 'success'), 0) + count(*) FILTER (WHERE status = 'success' AND attempt_count = 2))::int AS af
+         FROM deliveries GROUP BY 1, 2, 3) r`,
+    );
+  }
+  await buildRollups();
   if (SUGGESTED) {
     say("creating the suggested indexes");
     await pool.query(
@@ -319,10 +346,15 @@ try {
   // The console's "Find anything across apps", through the function its route calls: every app
   // at once, no app filter. Ids of one of the bench app's events (ids are numbered across apps).
   const someEvent = Math.floor(events / 2) + 7;
+  const someDeliveryId = (
+    await pool.query<{ id: string }>("SELECT id FROM deliveries WHERE event_id = $1 LIMIT 1", [
+      `msg_${String(someEvent).padStart(9, "0")}`,
+    ])
+  ).rows[0]!.id;
   const consoleFinds: [string, FindKind, string][] = [
     ["event id", "event_id", `msg_${String(someEvent).padStart(9, "0")}`],
     ["idempotency key", "idempotency_key", `order-${someEvent}`],
-    ["delivery id", "delivery_id", `dlv_${String(someEvent * FAN_OUT - 1).padStart(9, "0")}`],
+    ["delivery id", "delivery_id", someDeliveryId],
     ["endpoint URL, one endpoint", "endpoint_url", "receiver-3.example.com"],
     ["endpoint URL, every endpoint", "endpoint_url", "https://"],
     ["endpoint URL, no match", "endpoint_url", "nowhere.example.org"],
@@ -389,6 +421,77 @@ try {
     });
   }
 
+  const target = (name: string) => results.find((r) => r.name === name)!;
+  // What the console's finds searched (before the growth row adds to the log).
+  const { rows: total } = await pool.query<{ deliveries: string; apps: string }>(
+    "SELECT count(*) AS deliveries, count(DISTINCT app_id) AS apps FROM deliveries",
+  );
+  // The growth row: the same three reads at GROWTH_FACTOR times the rows, then a day retired.
+  const growthLines: string[] = [];
+  if (GROWTH) {
+    const reads: [string, () => Promise<string>][] = [
+      [
+        "log: first page (limit 50)",
+        async () => `${(await listDeliveries(app, { limit: 50 })).data.length} rows`,
+      ],
+      [
+        "search: payload, selective (20 deliveries)",
+        () => rowsOf(search('customer.id = "cus_012345"')),
+      ],
+      [
+        "timeseries: 30 days, hourly",
+        async () =>
+          `${(await getTimeseries(app, { interval: "hour", start_date: monthAgo, end_date: now })).timeseries.length} points`,
+      ],
+    ];
+    const more = events * (GROWTH_FACTOR - 1);
+    say(`growing the log to ${(ROWS * GROWTH_FACTOR).toLocaleString()} deliveries`);
+    await seedEvents(appId, endpointIds, events + OTHER_APPS * otherEvents + 1, more);
+    await buildRollups();
+    say("VACUUM ANALYZE");
+    await pool.query("VACUUM ANALYZE");
+    const grown = ROWS * GROWTH_FACTOR;
+    for (const [name, read] of reads) await time(`${name} at ${GROWTH_FACTOR}x`, read);
+    growthLines.push(
+      `Growth, ${ROWS.toLocaleString()} -> ${grown.toLocaleString()} deliveries of the bench app (target: at most 1.5x):`,
+    );
+    for (const [name] of reads) {
+      const small = target(name);
+      const large = target(`${name} at ${GROWTH_FACTOR}x`);
+      const ratio = large.median / small.median;
+      growthLines.push(
+        `${name}: median ${small.median.toFixed(1)} -> ${large.median.toFixed(1)} ms (${ratio.toFixed(2)}x), p95 ${small.p95.toFixed(1)} -> ${large.p95.toFixed(1)} ms -> ${ratio <= 1.5 ? "within" : "OVER"} 1.5x`,
+      );
+    }
+
+    // Retire the oldest days up to and including the first whole seeded day.
+    const logSize = async () =>
+      (
+        await pool.query<{ rows: string; bytes: string }>(
+          `SELECT (SELECT count(*) FROM deliveries) AS rows,
+                  (SELECT COALESCE(sum(pg_total_relation_size(i.inhrelid)), 0) FROM pg_inherits i
+                   WHERE i.inhparent IN ('deliveries'::regclass, 'attempts'::regclass)) AS bytes`,
+        )
+      ).rows[0]!;
+    const before = await logSize();
+    const days = (await listLogPartitions("deliveries")).ranges;
+    const lastRetired = days[Math.min(2, days.length - 1)]!;
+    const cutoffMs = timeOfId(lastRetired.to)!;
+    const started = performance.now();
+    const retired = await dropExpiredLogPartitions({
+      now: new Date(cutoffMs + 86_400_000),
+      retentionDays: 1,
+    });
+    const retireMs = performance.now() - started;
+    const after = await logSize();
+    const kept = Number(after.rows) / Number(before.rows);
+    const shrunk = Number(after.bytes) / Number(before.bytes);
+    growthLines.push(
+      `retire the oldest days at ${Number(before.rows).toLocaleString()} deliveries: ${retired.dropped.length} partitions dropped in ${retireMs.toFixed(0)} ms (${Number(before.rows) - Number(after.rows)} deliveries) -> ${retireMs < 1000 ? "under" : "OVER"} the 1 s target`,
+      `the log after it: ${(kept * 100).toFixed(1)}% of the rows in ${(shrunk * 100).toFixed(1)}% of the bytes (${(Number(after.bytes) / 1048576).toFixed(0)} MiB, was ${(Number(before.bytes) / 1048576).toFixed(0)} MiB)`,
+    );
+  }
+
   console.log("");
   console.log(
     `Hookline delivery log and analytics, ${ROWS.toLocaleString()} deliveries, ${RUNS} runs each (ms)`,
@@ -401,7 +504,6 @@ try {
       `${r.name.padEnd(52)} ${r.median.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)}  ${r.rows}`,
     );
   }
-  const target = (name: string) => results.find((r) => r.name === name)!;
   console.log("");
   for (const name of [
     "log: first page (limit 50)",
@@ -413,9 +515,6 @@ try {
       `${name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms -> ${r.p95 < 200 ? "under" : "OVER"} the 200 ms target`,
     );
   }
-  const { rows: total } = await pool.query<{ deliveries: string; apps: string }>(
-    "SELECT count(*) AS deliveries, count(DISTINCT app_id) AS apps FROM deliveries",
-  );
   console.log("");
   console.log(
     `Console, find across apps (${Number(total[0]!.deliveries).toLocaleString()} deliveries in ${total[0]!.apps} apps), target 300 ms:`,
@@ -424,6 +523,10 @@ try {
     console.log(
       `${r.name}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms -> ${r.p95 < 300 ? "under" : "OVER"} the 300 ms target (${r.rows})`,
     );
+  if (growthLines.length > 0) {
+    console.log("");
+    for (const line of growthLines) console.log(line);
+  }
 } finally {
   await db.close();
   await server.stop();

@@ -148,18 +148,22 @@ export interface EnsureResult {
   moved: number;
 }
 
-/** Day partitions in both tables from the last one up to `daysAhead` days after `now`. */
+/**
+ * Day partitions in both tables from the last one up to `daysAhead` days after `now`; a table
+ * with no day partition yet starts at the day of `since` (default: `now`).
+ */
 export async function ensureLogPartitions(
-  input: { now?: Date; daysAhead?: number } = {},
+  input: { now?: Date; daysAhead?: number; since?: Date } = {},
 ): Promise<EnsureResult> {
   const now = (input.now ?? new Date()).getTime();
+  const since = input.since?.getTime() ?? now;
   const until = startOfUtcDay(now) + ((input.daysAhead ?? 3) + 1) * DAY_MS;
   const result: EnsureResult = { created: [], moved: 0 };
   for (const spec of LOG_TABLES) {
     for (let day = 0; day < MOST_DAYS_PER_RUN; day++) {
       const done = await lockedChange(async (client) => {
         const { ranges, fallback } = await listLogPartitions(spec.table, client);
-        const top = ranges.at(-1)?.to ?? dayBound(now);
+        const top = ranges.at(-1)?.to ?? dayBound(since);
         const topMs = timeOfId(top);
         if (topMs === null) throw new Error(`${spec.table}: cannot read a time from bound ${top}`);
         if (topMs >= until) return true;

@@ -1,6 +1,7 @@
 /**
  * `npm run bench:log` with a tiny log runs to the end and prints every row, including the
- * console's find across apps by each kind of search (issue 24), each finding what it looks for.
+ * console's find across apps by each kind of search (issue 24), each finding what it looks for,
+ * and the growth row: the reads again at ten times the rows, and the oldest days retired.
  * No timing is asserted (the benchmark is not a test); the figures go to BENCHMARKS.md.
  */
 import { describe, expect, it } from "vitest";
@@ -13,7 +14,7 @@ describe("npm run bench:log (tiny)", () => {
     async () => {
       const { code, output } = await runBenchScript(
         "bench/log-and-timeseries.ts",
-        ["--rows", "4000", "--runs", "2"],
+        ["--rows", "4000", "--runs", "2", "--growth"],
         { stallMs: 240_000, limitMs: 840_000 },
       );
       expect(code, output).toBe(0);
@@ -33,6 +34,19 @@ describe("npm run bench:log (tiny)", () => {
       expect(find("endpoint URL, no match")).toMatch(/\(0 rows, 0 app\(s\)\)/);
       expect(find("payload, unselective (amount > 0)")).toMatch(/\(50 rows, [1-5] app\(s\)\)/);
       expect(find("payload, no match")).toMatch(/\(0 rows, 0 app\(s\)\)/);
+      // The growth row names each read at both sizes, and a retirement that removed rows.
+      expect(output).toContain("Growth, 4,000 -> 40,000 deliveries of the bench app");
+      for (const read of ["log: first page (limit 50)", "timeseries: 30 days, hourly"])
+        expect(output).toMatch(
+          new RegExp(`^${read.replace(/[()]/g, "\\$&")}: median [\\d.]+ -> [\\d.]+ ms`, "m"),
+        );
+      const retired =
+        /retire the oldest days at 4[\d,]+ deliveries: (\d+) partitions dropped in \d+ ms \((\d+) deliveries\)/.exec(
+          output,
+        );
+      expect(retired, "the retirement line").not.toBeNull();
+      expect(Number(retired![1])).toBeGreaterThanOrEqual(4); // three days, in both tables
+      expect(Number(retired![2])).toBeGreaterThan(0);
     },
   );
 });
