@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { applyMigrations, diffMigrationsToSchema, MIGRATIONS_DIR } from "@/lib/db/migrate";
 import { poolConfigFromUrl, withDatabase } from "@/lib/db/url";
+import { dayBound } from "@/lib/delivery-log/partitions";
 
 const name = `m_${randomBytes(5).toString("hex")}`;
 const upgraded = `m_${randomBytes(5).toString("hex")}`;
@@ -150,25 +151,28 @@ describe("migrations", () => {
         INSERT INTO endpoints (id, app_id, url, updated_at) VALUES ('ep_1', 'app_1', 'https://r.example.com', now());
         INSERT INTO events (id, app_id, name, payload) VALUES ('msg_01old', 'app_1', 'a.b', '{}');
         INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name) VALUES
-          ('dlv_01old', 'app_1', 'msg_01old', 'ep_1', 'a.b'), ('dlv_zzz-clock-ahead', 'app_1', 'msg_01old', 'ep_1', 'a.b');
+          ('dlv_00old', 'app_1', 'msg_01old', 'ep_1', 'a.b'), ('dlv_zzz-clock-ahead', 'app_1', 'msg_01old', 'ep_1', 'a.b');
         INSERT INTO attempts (id, delivery_id, app_id, endpoint_id, attempt_number, request_url, duration_ms) VALUES
-          ('atm_01old', 'dlv_01old', 'app_1', 'ep_1', 1, 'https://r.example.com', 3)`);
+          ('atm_01old', 'dlv_00old', 'app_1', 'ep_1', 1, 'https://r.example.com', 3)`);
 
       expect(await applyMigrations(url)).toEqual(all.slice(partitioning));
       const where = await db.query<{ part: string; id: string }>(
         `SELECT tableoid::regclass::text AS part, id FROM deliveries
          UNION ALL SELECT tableoid::regclass::text, id FROM attempts ORDER BY 2`,
       );
+      // An id that sorts after the cut (a clock that ran ahead) waits in the DEFAULT partition.
       expect(where.rows).toEqual([
         { part: "attempts_p_before", id: "atm_01old" },
-        { part: "deliveries_p_before", id: "dlv_01old" },
-        { part: "deliveries_p_before", id: "dlv_zzz-clock-ahead" },
+        { part: "deliveries_p_before", id: "dlv_00old" },
+        { part: "deliveries_p_default", id: "dlv_zzz-clock-ahead" },
       ]);
-      // The first day partition starts where the old rows end: after the newest id.
+      // The first day partition starts at the UTC midnight after the newest row (or now).
       const bound = await db.query<{ bound: string }>(
         "SELECT pg_get_expr(relpartbound, oid) AS bound FROM pg_class WHERE relname = 'deliveries_p_before'",
       );
-      expect(bound.rows[0]!.bound).toBe("FOR VALUES FROM (MINVALUE) TO ('dlv_zzz-clock-ahead~')");
+      expect(bound.rows[0]!.bound).toBe(
+        `FOR VALUES FROM (MINVALUE) TO ('${dayBound(Date.now() + 86_400_000)}')`,
+      );
       // App deletion still reaches every row of the log.
       await db.query("DELETE FROM apps WHERE id = 'app_1'");
       const left = await db.query(

@@ -12,6 +12,9 @@
 -- The rows already stored move into one partition, `*_p_before`, bounded by the next UTC
 -- midnight after the newest of them, so that daily partitions can follow it; a DEFAULT partition
 -- catches any row no daily partition covers yet (the server creates them days ahead).
+--
+-- `INSERT INTO "x_p_default" SELECT * FROM "x_p_before"` relies on both having the parent's
+-- column order: the old table's columns are listed in the same order in CREATE TABLE below.
 
 ALTER TABLE "attempts" DROP CONSTRAINT "attempts_delivery_id_fkey";
 ALTER TABLE "deliveries" DROP CONSTRAINT "deliveries_event_id_fkey";
@@ -33,10 +36,7 @@ DO $$
 DECLARE
   newest timestamptz := (SELECT max(created_at) FROM "deliveries");
   cut text := "hookline_delivery_id_bound"(date_trunc('day', greatest(coalesce(newest, now()), now()) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '1 day');
-  top text := (SELECT max(id COLLATE "C") FROM "deliveries");
 BEGIN
-  -- An id minted by a clock ahead of created_at still falls below the cut.
-  IF top IS NOT NULL AND top >= cut THEN cut := top || '~'; END IF;
 
   ALTER TABLE "deliveries" RENAME TO "deliveries_p_before";
   ALTER TABLE "deliveries_p_before" RENAME CONSTRAINT "deliveries_pkey" TO "deliveries_p_before_pkey";
@@ -70,8 +70,12 @@ BEGIN
   CREATE INDEX "deliveries_event_id_idx" ON "deliveries"("event_id");
   ALTER TABLE "deliveries" ADD CONSTRAINT "deliveries_app_id_fkey" FOREIGN KEY ("app_id") REFERENCES "apps"("id") ON DELETE CASCADE ON UPDATE CASCADE;
   ALTER TABLE "deliveries" ADD CONSTRAINT "deliveries_endpoint_id_fkey" FOREIGN KEY ("endpoint_id") REFERENCES "endpoints"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-  EXECUTE format('ALTER TABLE "deliveries" ATTACH PARTITION "deliveries_p_before" FOR VALUES FROM (MINVALUE) TO (%L)', cut);
   CREATE TABLE "deliveries_p_default" PARTITION OF "deliveries" DEFAULT;
+  -- An id that sorts after the cut (a clock that ran ahead) waits in the DEFAULT partition for
+  -- its day; the server moves it there when it creates that day.
+  INSERT INTO "deliveries_p_default" SELECT * FROM "deliveries_p_before" WHERE "id" >= cut;
+  DELETE FROM "deliveries_p_before" WHERE "id" >= cut;
+  EXECUTE format('ALTER TABLE "deliveries" ATTACH PARTITION "deliveries_p_before" FOR VALUES FROM (MINVALUE) TO (%L)', cut);
 
   ALTER TABLE "attempts" RENAME TO "attempts_p_before";
   ALTER TABLE "attempts_p_before" DROP CONSTRAINT "attempts_pkey";
@@ -102,8 +106,10 @@ BEGIN
   CREATE INDEX "attempts_delivery_id_created_at_idx" ON "attempts"("delivery_id", "created_at");
   CREATE INDEX "attempts_app_id_created_at_idx" ON "attempts"("app_id", "created_at");
   ALTER TABLE "attempts" ADD CONSTRAINT "attempts_app_id_fkey" FOREIGN KEY ("app_id") REFERENCES "apps"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-  EXECUTE format('ALTER TABLE "attempts" ATTACH PARTITION "attempts_p_before" FOR VALUES FROM (MINVALUE) TO (%L)', cut);
   CREATE TABLE "attempts_p_default" PARTITION OF "attempts" DEFAULT;
+  INSERT INTO "attempts_p_default" SELECT * FROM "attempts_p_before" WHERE "delivery_id" >= cut;
+  DELETE FROM "attempts_p_before" WHERE "delivery_id" >= cut;
+  EXECUTE format('ALTER TABLE "attempts" ATTACH PARTITION "attempts_p_before" FOR VALUES FROM (MINVALUE) TO (%L)', cut);
 END $$;
 
 -- Storage parameters belong to each partition (a partitioned table has none of its own).
