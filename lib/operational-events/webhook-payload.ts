@@ -63,12 +63,16 @@ async function lastAttemptOf(
 ): Promise<LastAttempt | undefined> {
   const attemptId = typeof row.data.attempt_id === "string" ? row.data.attempt_id : null;
   const by = attemptId ? "a.id" : row.delivery_id ? "a.delivery_id" : "a.endpoint_id";
+  // Attempts are keyed (delivery_id, id): the delivery, when known, keeps this to one partition.
+  const values = [row.app_id, attemptId ?? row.delivery_id ?? row.endpoint_id];
+  const ofDelivery =
+    attemptId && row.delivery_id ? ` AND a.delivery_id = $${values.push(row.delivery_id)}` : "";
   const { rows } = await client.query<LastAttempt>(
     `SELECT a.id, a.response_status, a.created_at, d.event_id, e.uid
      FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.id = d.event_id
-     WHERE a.app_id = $1 AND ${by} = $2
+     WHERE a.app_id = $1 AND ${by} = $2${ofDelivery}
      ORDER BY a.created_at DESC, a.id DESC LIMIT 1`,
-    [row.app_id, attemptId ?? row.delivery_id ?? row.endpoint_id],
+    values,
   );
   return rows[0];
 }

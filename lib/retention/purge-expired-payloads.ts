@@ -82,14 +82,14 @@ export async function purgeExpiredPayloads(input: PurgeInput = {}): Promise<Purg
       if (input.signal?.aborted) return result;
       const { rows }: { rows: KeyRow[] } = await pool.query<KeyRow>(
         `WITH batch AS (
-           SELECT id, created_at FROM attempts
+           SELECT id, delivery_id, created_at FROM attempts
            WHERE app_id = $1 AND created_at < $2 AND response_body IS NOT NULL
              AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::text))
            ORDER BY created_at, id
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
          UPDATE attempts a SET response_body = NULL, response_body_truncated = false
-         FROM batch WHERE a.id = batch.id
+         FROM batch WHERE a.delivery_id = batch.delivery_id AND a.id = batch.id
          RETURNING a.id, a.created_at`,
         [appId, cutoff, batchSize, afterAttempt?.at ?? null, afterAttempt?.id ?? null],
       );

@@ -165,7 +165,13 @@ async function attemptPage(
         p.values,
       );
       const [attempts, events] = await Promise.all([
-        prisma.attempt.findMany({ where: { id: { in: rows.map((r) => r.id) } } }),
+        // Attempts are keyed (delivery_id, id): an id alone would read every partition.
+        prisma.attempt.findMany({
+          where: {
+            deliveryId: { in: [...new Set(rows.map((r) => r.delivery_id))] },
+            id: { in: rows.map((r) => r.id) },
+          },
+        }),
         query.with_msg
           ? prisma.event.findMany({
               where: { id: { in: [...new Set(rows.map((r) => r.event_id))] } },
@@ -218,15 +224,16 @@ export const attemptNotFound = () => apiErrors.notFound("Message attempt");
 async function findAttempt(app: Pick<App, "id">, msgIdOrEventId: string, attemptId: string) {
   const event = await findSvixMessage(app, msgIdOrEventId);
   const { prisma } = getDb();
-  const attempt = await prisma.attempt.findFirst({ where: { id: attemptId, appId: app.id } });
-  const delivery =
-    attempt &&
-    (await prisma.delivery.findFirst({
-      where: { id: attempt.deliveryId, eventId: event.id },
-      select: { eventId: true },
-    }));
-  if (!attempt || !delivery) throw attemptNotFound();
-  return { ...attempt, eventId: delivery.eventId };
+  // The message's deliveries first: attempts are keyed (delivery_id, id).
+  const deliveries = await prisma.delivery.findMany({
+    where: { appId: app.id, eventId: event.id },
+    select: { id: true },
+  });
+  const attempt = await prisma.attempt.findFirst({
+    where: { id: attemptId, appId: app.id, deliveryId: { in: deliveries.map((d) => d.id) } },
+  });
+  if (!attempt) throw attemptNotFound();
+  return { ...attempt, eventId: event.id };
 }
 
 export async function getSvixAttempt(
