@@ -50,7 +50,9 @@
  * --profile (CPU profile of the Next server into bench/profiles/), --memory (what the server's
  * peak RSS consists of: V8 heap, external buffers, the rest), --waits (sample what the
  * server's database sessions wait on during the throughput and fairness phases), --pg-stats (restart the
- * embedded PostgreSQL with pg_stat_statements and print the costliest statements per phase).
+ * embedded PostgreSQL with pg_stat_statements and print the costliest statements per phase),
+ * --log-days N (make N day partitions of the delivery log ahead before the run, so the planner
+ * sees as many partitions as N days of retention keep; a fresh database has five).
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -63,7 +65,9 @@ import pg from "pg";
 import { ensureBuilt } from "../scripts/build";
 import { encryptSecret, generateSigningSecret } from "@/lib/crypto/secrets";
 import { generateEd25519KeyPair } from "@/lib/crypto/ed25519-keys";
+import { createDatabase, setDb } from "@/lib/db/client";
 import { poolConfigFromUrl } from "@/lib/db/url";
+import { ensureLogPartitions } from "@/lib/delivery-log/partitions";
 import { newId } from "@/lib/ids";
 import { installSignalHandlers, onCleanup, runCleanups } from "./lib/cleanup";
 import { describeCpu, measureCpu, type CpuReport } from "./lib/cpu";
@@ -133,6 +137,7 @@ const { values: args } = parseArgs({
     memory: { type: "boolean", default: false },
     waits: { type: "boolean", default: false },
     "pg-stats": { type: "boolean", default: false },
+    "log-days": { type: "string" },
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -1372,6 +1377,18 @@ async function main() {
     say(
       `Hookline at ${server.url} (launcher pid ${server.launcherPid}, server pid ${server.serverPid})`,
     );
+    const logDays = int("log-days", 0, 0);
+    if (logDays > 0) {
+      const partitionsDb = createDatabase(server.databaseUrl, { max: 1 });
+      setDb(partitionsDb);
+      try {
+        const made = await ensureLogPartitions({ daysAhead: logDays });
+        say(`--log-days ${logDays}: ${made.created.length} more partitions of the delivery log`);
+      } finally {
+        setDb(undefined);
+        await partitionsDb.close();
+      }
+    }
     const db = new pg.Pool({ ...poolConfigFromUrl(server.databaseUrl), max: 2 });
     const activeServer = server;
     const closeDb = onCleanup("the benchmark's database pool", () => db.end());
