@@ -51,8 +51,8 @@
  * peak RSS consists of: V8 heap, external buffers, the rest), --waits (sample what the
  * server's database sessions wait on during the throughput and fairness phases), --pg-stats (restart the
  * embedded PostgreSQL with pg_stat_statements and print the costliest statements per phase),
- * --log-days N (make N day partitions of the delivery log ahead before the run, so the planner
- * sees as many partitions as N days of retention keep; a fresh database has five).
+ * --log-days N (make the delivery log's partitions N days ahead before the run, so the planner
+ * sees as many partitions as N days of retention keep; a fresh database has three to five).
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";

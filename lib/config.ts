@@ -248,7 +248,7 @@ export interface RetentionConfig {
   /** Event payloads and attempt response bodies older than this are removed. */
   payloadRetentionDays: number;
   /**
-   * Deliveries and attempts older than this leave the log, a whole day at a time
+   * Deliveries and attempts older than this leave the log, a whole week at a time
    * (lib/delivery-log/partitions.ts); 0 keeps them for good.
    */
   logRetentionDays: number;

@@ -1,14 +1,14 @@
 /**
  * The delivery log's time partitions (prisma/migrations/*_partitioned_delivery_log): deliveries
- * by their id and attempts by their delivery's id, one partition per UTC day with the same bounds
- * in both tables, so a delivery and its attempts live and leave together.
+ * by their id and attempts by their delivery's id, one partition per UTC week (`PARTITION_MS`)
+ * with the same bounds in both tables, so a delivery and its attempts live and leave together.
  *
- * - `ensureLogPartitions` creates the days ahead (the server runs it at start and with each
- *   retention run). Rows a missing day sent to the DEFAULT partition move into the day's
- *   partition when it is created.
- * - `dropExpiredLogPartitions` retires whole days older than HOOKLINE_LOG_RETENTION_DAYS: a
+ * - `ensureLogPartitions` creates the weeks covering the days ahead (the server runs it at start
+ *   and with each retention run). Rows a missing week sent to the DEFAULT partition move into
+ *   the week's partition when it is created.
+ * - `dropExpiredLogPartitions` retires whole weeks older than HOOKLINE_LOG_RETENTION_DAYS: a
  *   `DROP TABLE`, whose cost does not grow with the rows it removes and which leaves no bloat. A
- *   day with a delivery still queued (a retry schedule longer than the retention) waits for a
+ *   week with a delivery still queued (a retry schedule longer than the retention) waits for a
  *   later run; rows in the DEFAULT partition are deleted one by one.
  *
  * Every change runs in its own short transaction under one advisory lock (several processes may
@@ -37,8 +37,8 @@ type LogTable = (typeof LOG_TABLES)[number]["table"];
 const PARTITION_LOCK = 7_411_002;
 /** How long a partition change waits for a table's lock before giving up until the next run. */
 const LOCK_TIMEOUT = "2s";
-/** At most this many days are created in one run (a data directory idle for years catches up over several runs). */
-const MOST_DAYS_PER_RUN = 400;
+/** At most this many partitions are created in one run (a data directory idle for years catches up over several runs). */
+const MOST_PARTITIONS_PER_RUN = 400;
 
 export interface LogPartition {
   name: string;
@@ -56,7 +56,18 @@ export interface LogPartitions {
 
 export const startOfUtcDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 
-/** The lower bound of the day partition holding ids made at `ms`. */
+/**
+ * One partition per week, Monday 00:00 UTC to the next: the planner pays for every partition of
+ * a statement it cannot prune when planning (BENCHMARKS.md, "The partitioned log and the hot
+ * path": 96 daily partitions halved throughput), and 90 days of retention keep 14 weeks.
+ */
+export const PARTITION_MS = 7 * DAY_MS;
+/** 1970-01-05, the first Monday after the epoch. */
+const FIRST_MONDAY = 4 * DAY_MS;
+export const startOfPeriod = (ms: number) =>
+  Math.floor((ms - FIRST_MONDAY) / PARTITION_MS) * PARTITION_MS + FIRST_MONDAY;
+
+/** The id bound of the UTC midnight starting the day of `ms` (where the first partition after the migration's starts). */
 export const dayBound = (ms: number) => idAt("dlv", startOfUtcDay(ms));
 
 const dayName = (ms: number) =>
@@ -144,13 +155,13 @@ async function createPartition(
 
 export interface EnsureResult {
   created: string[];
-  /** Rows moved out of DEFAULT partitions into the new days. */
+  /** Rows moved out of DEFAULT partitions into the new partitions. */
   moved: number;
 }
 
 /**
- * Day partitions in both tables from the last one up to `daysAhead` days after `now`; a table
- * with no day partition yet starts at the day of `since` (default: `now`).
+ * Partitions in both tables from the last one until `daysAhead` days after `now` are covered; a
+ * table with none yet starts at the day of `since` (default: `now`).
  */
 export async function ensureLogPartitions(
   input: { now?: Date; daysAhead?: number; since?: Date } = {},
@@ -160,14 +171,14 @@ export async function ensureLogPartitions(
   const until = startOfUtcDay(now) + ((input.daysAhead ?? 3) + 1) * DAY_MS;
   const result: EnsureResult = { created: [], moved: 0 };
   for (const spec of LOG_TABLES) {
-    for (let day = 0; day < MOST_DAYS_PER_RUN; day++) {
+    for (let made = 0; made < MOST_PARTITIONS_PER_RUN; made++) {
       const done = await lockedChange(async (client) => {
         const { ranges, fallback } = await listLogPartitions(spec.table, client);
         const top = ranges.at(-1)?.to ?? dayBound(since);
         const topMs = timeOfId(top);
         if (topMs === null) throw new Error(`${spec.table}: cannot read a time from bound ${top}`);
         if (topMs >= until) return true;
-        const next = idAt("dlv", startOfUtcDay(topMs) + DAY_MS);
+        const next = idAt("dlv", startOfPeriod(topMs) + PARTITION_MS);
         const name = `${spec.table}_p${dayName(topMs)}`;
         result.moved += await createPartition(client, spec, fallback, name, top, next);
         result.created.push(name);
@@ -188,7 +199,7 @@ export interface DropResult {
 }
 
 /**
- * Retires every day partition wholly older than `retentionDays` (0 keeps everything), in both
+ * Retires every partition wholly older than `retentionDays` (0 keeps everything), in both
  * tables, and deletes rows that old from the DEFAULT partitions.
  */
 export async function dropExpiredLogPartitions(input: {
@@ -222,7 +233,7 @@ export async function dropExpiredLogPartitions(input: {
       }
     });
   }
-  // Attempts days with no deliveries twin (one was dropped by hand, say) follow the same rule.
+  // Attempts partitions with no deliveries twin (one was dropped by hand, say) follow the same rule.
   for (const part of (await listLogPartitions("attempts")).ranges) {
     if (part.to > cutoff || result.dropped.includes(part.name)) continue;
     if (deliveries.ranges.some((d) => d.from === part.from && d.to === part.to)) continue;

@@ -56,20 +56,20 @@ export function startRetentionRunner(options: RetentionRunnerOptions = {}): Rete
         signal: abort.signal,
       });
       if (result.dropped.length > 0 || result.held.length > 0 || result.deletedFromDefault > 0)
-        log.info("delivery log days past retention removed", {
+        log.info("delivery log partitions past retention removed", {
           dropped: result.dropped,
           held_for_queued_deliveries: result.held,
           rows_deleted: result.deletedFromDefault,
           duration_ms: Date.now() - started,
         });
     } catch (err) {
-      log.warn("removing the delivery log's expired days failed; the next run tries again", {
+      log.warn("removing the delivery log's expired partitions failed; the next run tries again", {
         error: (err as Error).message,
       });
     }
   };
 
-  // The days ahead exist before the first delivery of a fresh day; each run tops them up.
+  // The partitions ahead exist before the first delivery of a new week; each run tops them up.
   const starting = ensurePartitions();
   const run = (): Promise<void> => {
     current ??= (async () => {

@@ -1,8 +1,8 @@
 /**
- * The delivery log's day partitions (lib/delivery-log/partitions.ts): made ahead of time and
- * again after a restart, rows of a missing day moved in when it is made, a delivery's retries
- * kept with it across midnight, and retention that drops whole days (both tables, nothing newer
- * touched, a day with a queued delivery held) while the log and analytics still answer.
+ * The delivery log's week partitions (lib/delivery-log/partitions.ts): made ahead of time and
+ * again after a restart, rows of a missing week moved in when it is made, a delivery's retries
+ * kept with it across the week's end, and retention that drops whole partitions (both tables,
+ * nothing newer touched, one with a queued delivery held) while the log and analytics answer.
  */
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -15,9 +15,11 @@ import {
   dropExpiredLogPartitions,
   ensureLogPartitions,
   listLogPartitions,
+  PARTITION_MS,
+  startOfPeriod,
   startOfUtcDay,
 } from "@/lib/delivery-log/partitions";
-import { idAt } from "@/lib/ids";
+import { idAt, timeOfId } from "@/lib/ids";
 
 const db = useTestDatabase();
 const DAY = 86_400_000;
@@ -69,13 +71,30 @@ async function partitionOf(table: "deliveries" | "attempts", column: string, val
   return rows.map((r) => r.part);
 }
 
-/** The bounds of every day partition of a table, from the last one before `fromMs` on. */
-async function daysOf(table: "deliveries" | "attempts") {
-  return (await listLogPartitions(table)).ranges.map((r) => [
-    r.name.replace(/^\w+?_p/, ""),
-    r.from,
-    r.to,
-  ]);
+/** The bounds of every partition of a table after the migration's. */
+async function rangesOf(table: "deliveries" | "attempts") {
+  return (await listLogPartitions(table)).ranges
+    .filter((r) => r.from !== null)
+    .map((r) => [r.name.replace(/^\w+?_p/, ""), r.from, r.to]);
+}
+
+const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10).replace(/-/g, "");
+
+/** The partitions ensureLogPartitions makes from `fromMs` until `untilMs` is covered. */
+function expectedRanges(fromMs: number, untilMs: number) {
+  const out: [string, string, string][] = [];
+  for (let at = fromMs; at < untilMs; at = startOfPeriod(at) + PARTITION_MS)
+    out.push([dateOf(at), idAt("dlv", at), idAt("dlv", startOfPeriod(at) + PARTITION_MS)]);
+  return out;
+}
+
+/** The partition (after the migration's) that holds a delivery id made at `ms`. */
+async function partitionAt(ms: number): Promise<string> {
+  const id = idAt("dlv", ms);
+  const found = (await listLogPartitions("deliveries")).ranges.find(
+    (r) => r.from !== null && r.from <= id && id < r.to,
+  );
+  return found!.name.replace(/^deliveries_p/, "");
 }
 
 /** The first UTC midnight after the partitions made by the migration (`*_p_before`) end. */
@@ -91,39 +110,39 @@ beforeAll(async () => {
 });
 
 describe("delivery log partitions", () => {
-  it("are made days ahead in both tables with the same bounds, once, and again after a restart", async () => {
+  it("are made ahead in both tables with the same bounds, once, and again after a restart", async () => {
     const now = new Date(firstDay + 2 * 3_600_000);
     const made = await ensureLogPartitions({ now, daysAhead: 2 });
-    const days = [0, 1, 2].map((d) =>
-      new Date(firstDay + d * DAY).toISOString().slice(0, 10).replace(/-/g, ""),
-    );
+    const expected = expectedRanges(firstDay, startOfUtcDay(now.getTime()) + 3 * DAY);
     expect(made.created).toEqual([
-      ...days.map((d) => `deliveries_p${d}`),
-      ...days.map((d) => `attempts_p${d}`),
+      ...expected.map(([d]) => `deliveries_p${d}`),
+      ...expected.map(([d]) => `attempts_p${d}`),
     ]);
-    const deliveries = await daysOf("deliveries");
-    expect(deliveries.slice(1)).toEqual(
-      days.map((d, i) => [d, dayBound(firstDay + i * DAY), dayBound(firstDay + (i + 1) * DAY)]),
-    );
-    expect((await daysOf("attempts")).slice(1)).toEqual(deliveries.slice(1));
+    expect(await rangesOf("deliveries")).toEqual(expected);
+    expect(await rangesOf("attempts")).toEqual(expected);
+    // Past the first (partial) one, each partition is a week from a Monday.
+    for (const [, from, to] of expected.slice(1)) {
+      expect(new Date(timeOfId(from)!).getUTCDay()).toBe(1);
+      expect(timeOfId(to)! - timeOfId(from)!).toBe(PARTITION_MS);
+    }
     // Each partition has the table's indexes and storage settings.
     const { rows } = await db().pool.query<{ n: string; options: string[] | null }>(
       `SELECT (SELECT count(*) FROM pg_indexes WHERE tablename = $1) AS n,
               (SELECT reloptions FROM pg_class WHERE relname = $1) AS options`,
-      [`deliveries_p${days[0]}`],
+      [`deliveries_p${expected[0]![0]}`],
     );
     expect(rows[0]).toEqual({
       n: "4",
       options: ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02"],
     });
 
-    // A second run the same day makes nothing; a run two days later (a restart) makes the new days.
+    // A second run the same day makes nothing; a run three weeks later (a restart) makes the new weeks.
     expect((await ensureLogPartitions({ now, daysAhead: 2 })).created).toEqual([]);
     const later = await ensureLogPartitions({
-      now: new Date(now.getTime() + 2 * DAY),
+      now: new Date(now.getTime() + 21 * DAY),
       daysAhead: 2,
     });
-    expect(later.created).toHaveLength(4);
+    expect(later.created.length).toBeGreaterThanOrEqual(6);
     expect(later.created.every((name) => /_p\d{8}$/.test(name))).toBe(true);
   });
 
@@ -135,31 +154,35 @@ describe("delivery log partitions", () => {
 
     const made = await ensureLogPartitions({ now: new Date(farDay), daysAhead: 0 });
     expect(made.moved).toBe(2);
-    const day = new Date(farDay).toISOString().slice(0, 10).replace(/-/g, "");
-    expect(await partitionOf("deliveries", "id", id)).toEqual([`deliveries_p${day}`]);
-    expect(await partitionOf("attempts", "delivery_id", id)).toEqual([`attempts_p${day}`]);
+    const part = await partitionAt(farDay + 3_600_000);
+    expect(await partitionOf("deliveries", "id", id)).toEqual([`deliveries_p${part}`]);
+    expect(await partitionOf("attempts", "delivery_id", id)).toEqual([`attempts_p${part}`]);
     expect((await getDelivery(app, id)).attempts).toHaveLength(1);
   });
 
-  it("keeps a delivery's retries in its own day, across midnight", async () => {
-    const lateEvening = firstDay + DAY - 60_000;
-    const id = await seedDelivery(lateEvening, [0, 30_000, 2 * 3_600_000]);
-    const day = new Date(firstDay).toISOString().slice(0, 10).replace(/-/g, "");
+  it("keeps a delivery's retries in its own partition, across the week's end", async () => {
+    // The last minute of a week that has a partition (test 2 made them up to day 30).
+    const weekEnd = startOfPeriod(firstDay + 14 * DAY);
+    const id = await seedDelivery(weekEnd - 60_000, [0, 30_000, 2 * 3_600_000]);
+    const part = await partitionAt(weekEnd - 60_000);
+    expect(part).not.toBe(await partitionAt(weekEnd));
     expect(await partitionOf("attempts", "delivery_id", id)).toEqual([
-      `attempts_p${day}`,
-      `attempts_p${day}`,
-      `attempts_p${day}`,
+      `attempts_p${part}`,
+      `attempts_p${part}`,
+      `attempts_p${part}`,
     ]);
     const detail = await getDelivery(app, id);
     expect(detail.attempts.map((a) => a.response_status)).toEqual([500, 500, 200]);
-    expect(new Date(detail.attempts[2]!.created_at).getTime()).toBeGreaterThan(firstDay + DAY);
+    expect(new Date(detail.attempts[2]!.created_at).getTime()).toBeGreaterThan(weekEnd);
   });
 
-  it("retention drops whole days past the period in both tables, holds a day with a queued delivery, and leaves newer days alone", async () => {
-    const day = (d: number) => firstDay + d * DAY;
-    const old = await seedDelivery(day(1) + 1_000);
-    const queued = await seedDelivery(day(2) + 1_000);
-    const kept = await seedDelivery(day(3) + 1_000);
+  it("retention drops whole partitions past the period in both tables, holds one with a queued delivery, and leaves newer ones alone", async () => {
+    const ranges = (await listLogPartitions("deliveries")).ranges.filter((r) => r.from !== null);
+    const start = (i: number) => timeOfId(ranges[i]!.from!)!;
+    const name = (i: number) => ranges[i]!.name.replace(/^deliveries_p/, "");
+    const old = await seedDelivery(start(1) + 1_000);
+    const queued = await seedDelivery(start(2) + 1_000);
+    const kept = await seedDelivery(start(3) + 1_000);
     await db().pool.query(
       `INSERT INTO delivery_queue (delivery_id, app_id, endpoint_id, run_at) VALUES ($1, $2, $3, now())`,
       [queued, app.id, endpointId],
@@ -167,10 +190,12 @@ describe("delivery log partitions", () => {
     const rollupsBefore = await db().pool.query(
       "SELECT * FROM delivery_rollups_hourly ORDER BY 1, 2",
     );
-    const name = (d: number) => new Date(day(d)).toISOString().slice(0, 10).replace(/-/g, "");
 
-    // Retention of 1 day, seen from the start of day 4: days 0..2 are past it, day 3 is not.
-    const result = await dropExpiredLogPartitions({ now: new Date(day(4)), retentionDays: 1 });
+    // Retention of 1 day, seen from a day after partition 3 starts: 0..2 are past it, 3 is not.
+    const result = await dropExpiredLogPartitions({
+      now: new Date(start(3) + DAY),
+      retentionDays: 1,
+    });
     expect(result.held).toEqual([`deliveries_p${name(2)}`]);
     expect(result.dropped).toEqual(
       expect.arrayContaining([
@@ -186,20 +211,23 @@ describe("delivery log partitions", () => {
     await expect(getDelivery(app, old)).rejects.toMatchObject({ status: 404 });
     expect((await getDelivery(app, queued)).id).toBe(queued);
     expect((await getDelivery(app, kept)).attempts).toHaveLength(1);
-    const remaining = (await listLogPartitions("deliveries")).ranges.map((r) => r.name);
-    expect(remaining[0]).toBe(`deliveries_p${name(2)}`);
+    expect((await listLogPartitions("deliveries")).ranges[0]!.name).toBe(`deliveries_p${name(2)}`);
     expect((await listLogPartitions("attempts")).ranges[0]!.name).toBe(`attempts_p${name(2)}`);
-    // Analytics come from the hourly rollups, which a dropped day does not touch.
+    // Analytics come from the hourly rollups, which a dropped partition does not touch.
     expect(
       (await db().pool.query("SELECT * FROM delivery_rollups_hourly ORDER BY 1, 2")).rows,
     ).toEqual(rollupsBefore.rows);
 
-    // Once the delivery leaves the queue, its day goes on the next run; 0 days keeps everything.
+    // Once the delivery leaves the queue, its partition goes on the next run; 0 days keeps everything.
     await db().pool.query("DELETE FROM delivery_queue WHERE delivery_id = $1", [queued]);
     expect(
-      (await dropExpiredLogPartitions({ now: new Date(day(40)), retentionDays: 0 })).dropped,
+      (await dropExpiredLogPartitions({ now: new Date(start(3) + 400 * DAY), retentionDays: 0 }))
+        .dropped,
     ).toEqual([]);
-    const again = await dropExpiredLogPartitions({ now: new Date(day(4)), retentionDays: 1 });
+    const again = await dropExpiredLogPartitions({
+      now: new Date(start(3) + DAY),
+      retentionDays: 1,
+    });
     expect(again).toMatchObject({
       dropped: [`deliveries_p${name(2)}`, `attempts_p${name(2)}`],
       held: [],

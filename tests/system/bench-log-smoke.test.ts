@@ -1,7 +1,7 @@
 /**
  * `npm run bench:log` with a tiny log runs to the end and prints every row, including the
  * console's find across apps by each kind of search (issue 24), each finding what it looks for,
- * and the growth row: the reads again at ten times the rows, and the oldest days retired.
+ * and the growth row: the reads again at ten times the rows, and the oldest partitions retired.
  * No timing is asserted (the benchmark is not a test); the figures go to BENCHMARKS.md.
  */
 import { describe, expect, it } from "vitest";
@@ -41,11 +41,11 @@ describe("npm run bench:log (tiny)", () => {
           new RegExp(`^${read.replace(/[()]/g, "\\$&")}: median [\\d.]+ -> [\\d.]+ ms`, "m"),
         );
       const retired =
-        /retire the oldest days at 4[\d,]+ deliveries: (\d+) partitions dropped in \d+ ms \((\d+) deliveries\)/.exec(
+        /retire the oldest partitions at 4[\d,]+ deliveries: (\d+) partitions dropped in \d+ ms \((\d+) deliveries\)/.exec(
           output,
         );
       expect(retired, "the retirement line").not.toBeNull();
-      expect(Number(retired![1])).toBeGreaterThanOrEqual(4); // three days, in both tables
+      expect(Number(retired![1])).toBeGreaterThanOrEqual(4); // two partitions, in both tables
       expect(Number(retired![2])).toBeGreaterThan(0);
     },
   );

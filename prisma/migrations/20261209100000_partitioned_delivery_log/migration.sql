@@ -1,8 +1,8 @@
 -- The delivery log partitioned by time (lib/delivery-log/partitions.ts): retention drops whole
--- days instead of deleting rows. Deliveries are partitioned by their id, which starts with the
+-- weeks instead of deleting rows. Deliveries are partitioned by their id, which starts with the
 -- creation time (lib/ids.ts), so the primary key stays the id and a lookup by id reads one
 -- partition; attempts by their delivery's id, so a delivery and all its attempts (retries that
--- cross midnight too) live and leave together. The id columns sort bytewise (COLLATE "C"), the
+-- come days later too) live and leave together. The id columns sort bytewise (COLLATE "C"), the
 -- order the bounds are computed in, whatever the database's default collation.
 --
 -- No foreign key points into a partitioned table: dropping a partition would first check every
@@ -10,8 +10,8 @@
 -- a delivery's attempts are held together by the code that writes them.
 --
 -- The rows already stored move into one partition, `*_p_before`, bounded by the next UTC
--- midnight after the newest of them, so that daily partitions can follow it; a DEFAULT partition
--- catches any row no daily partition covers yet (the server creates them days ahead).
+-- midnight after the newest of them, so that the server's partitions can follow it; a DEFAULT
+-- partition catches any row no partition covers yet (the server creates them days ahead).
 --
 -- `INSERT INTO "x_p_default" SELECT * FROM "x_p_before"` relies on both having the parent's
 -- column order: the old table's columns are listed in the same order in CREATE TABLE below.
