@@ -36,6 +36,10 @@ export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
   timeout: 60_000,
+  // An expectation waits for its condition this long at most (Playwright's 5 s default was
+  // missed by a page that settled a moment later on a loaded machine): it still fails if the
+  // condition never comes, only later.
+  expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,

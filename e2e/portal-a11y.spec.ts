@@ -44,6 +44,8 @@ test.beforeAll(async () => {
   });
   for (let i = 1; i <= 4; i++)
     await backend.trigger(slug, "invoice.paid", { invoice_id: `inv_${i}` });
+  // Fan-out happens behind the trigger's 202: wait until both endpoints have all four.
+  await expect.poll(() => backend.countDeliveries(slug, ""), { timeout: 60_000 }).toBe(8);
   const list = await backend.call<{ data: { id: string }[] }>(
     "GET",
     `/apps/${slug}/deliveries?limit=1`,

@@ -260,9 +260,7 @@ test("a frame first shown below the fold has its content's height before it is s
         Math.ceil(document.querySelector(".hl-portal")!.getBoundingClientRect().height),
       );
   await expect
-    .poll(async () => Math.abs((await frameBox(page)).height - (await contentHeight())), {
-      timeout: 5_000,
-    })
+    .poll(async () => Math.abs((await frameBox(page)).height - (await contentHeight())))
     .toBeLessThanOrEqual(1);
   const before = await frameBox(page);
   expect(before.height).toBeGreaterThan(1000);
