@@ -211,7 +211,9 @@ try {
   /** The hourly rollups, built again from every seeded delivery. */
   async function buildRollups() {
     say("building the hourly rollups from the seeded deliveries");
-    await pool.query("DELETE FROM delivery_rollups_hourly");
+    // Emptied, not deleted from: a rebuild's dead rows would double the table the 30-day series
+    // reads at 10x, which the server's in-place updates of the same rows never do.
+    await pool.query("TRUNCATE delivery_rollups_hourly");
     await pool.query(
       `INSERT INTO delivery_rollups_hourly (app_id, endpoint_id, hour, created, succeeded, failed, attempts, attempts_failed, latency_sum_ms, latency_histogram)
        SELECT app_id, endpoint_id, h, created, succeeded, failed, a, af, a * 85, ${histogram}
@@ -434,6 +436,9 @@ try {
         "log: first page (limit 50)",
         async () => `${(await listDeliveries(app, { limit: 50 })).data.length} rows`,
       ],
+      // A full first page at both sizes (0.1% of events match), so both read the same page;
+      // the selective search's matches grow tenfold with the log (20 rows, then a full page).
+      ["search: payload, 0.1% (lines.sku)", () => rowsOf(search('lines.sku = "sku-7"'))],
       [
         "search: payload, selective (20 deliveries)",
         () => rowsOf(search('customer.id = "cus_012345"')),
@@ -464,7 +469,8 @@ try {
       );
     }
 
-    // Retire the oldest partitions: the first (partial) one and the first whole week.
+    // Retire the two oldest periods one at a time, as retention does: the first is partial (the
+    // seed's first days), the second a whole week of the grown log.
     const logSize = async () =>
       (
         await pool.query<{ rows: string; bytes: string }>(
@@ -474,20 +480,24 @@ try {
         )
       ).rows[0]!;
     const before = await logSize();
-    const days = (await listLogPartitions("deliveries")).ranges;
-    const lastRetired = days[Math.min(1, days.length - 1)]!;
-    const cutoffMs = timeOfId(lastRetired.to)!;
-    const started = performance.now();
-    const retired = await dropExpiredLogPartitions({
-      now: new Date(cutoffMs + 86_400_000),
-      retentionDays: 1,
-    });
-    const retireMs = performance.now() - started;
+    for (const period of (await listLogPartitions("deliveries")).ranges.slice(0, 2)) {
+      const { rows: inPeriod } = await pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${period.name}`,
+      );
+      const started = performance.now();
+      const retired = await dropExpiredLogPartitions({
+        now: new Date(timeOfId(period.to)! + 86_400_000),
+        retentionDays: 1,
+      });
+      const retireMs = performance.now() - started;
+      growthLines.push(
+        `retire ${period.name} (${Number(inPeriod[0]!.n).toLocaleString()} deliveries; ${retired.dropped.length} partitions with its attempts): ${retireMs.toFixed(0)} ms -> ${retireMs < 1000 ? "under" : "OVER"} the 1 s target`,
+      );
+    }
     const after = await logSize();
     const kept = Number(after.rows) / Number(before.rows);
     const shrunk = Number(after.bytes) / Number(before.bytes);
     growthLines.push(
-      `retire the oldest partitions at ${Number(before.rows).toLocaleString()} deliveries: ${retired.dropped.length} partitions dropped in ${retireMs.toFixed(0)} ms (${Number(before.rows) - Number(after.rows)} deliveries) -> ${retireMs < 1000 ? "under" : "OVER"} the 1 s target`,
       `the log after it: ${(kept * 100).toFixed(1)}% of the rows in ${(shrunk * 100).toFixed(1)}% of the bytes (${(Number(after.bytes) / 1048576).toFixed(0)} MiB, was ${(Number(before.bytes) / 1048576).toFixed(0)} MiB)`,
     );
   }
