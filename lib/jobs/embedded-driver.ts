@@ -149,18 +149,9 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   // --- wake-ups ------------------------------------------------------------------------------
   const signal = createWakeSignal();
   const wake = () => signal.wake();
-  /**
-   * Whether a claim could now find due rows that nothing will announce: the last claim filled
-   * its limit or met an endpoint at its limit (its rows were passed over), a FIFO line moved on,
-   * or claims were handed back. Otherwise new work comes by announcement (fan-out leases it or
-   * wakes the loop), retry timers or the poll, and a finished attempt does not claim: most such
-   * claims found nothing and were planned afresh each time (~2 ms of the database's CPU apiece).
-   */
-  let claimMayFind = true;
   // Finished attempts free one slot each; coalescing their wake-ups lets one claim fill several.
   let soonTimer: NodeJS.Timeout | undefined;
   const wakeSoon = () => {
-    if (!claimMayFind) return;
     soonTimer ??= setTimeout(() => {
       soonTimer = undefined;
       wake();
@@ -187,7 +178,6 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   /** Hands claims back unattempted (their endpoint load already given up). */
   const release = (claims: ClaimedDelivery[]) => {
     if (claims.length === 0) return Promise.resolve();
-    claimMayFind = true;
     stats.released += claims.length;
     for (const claim of claims) events.release(claim.event.id);
     return releaseClaims(
@@ -240,7 +230,6 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         });
       })
       .finally(() => {
-        if (claim.fifo) claimMayFind = true;
         freeSlot();
         recording.delete(claim.deliveryId);
         events.release(claim.event.id);
@@ -305,11 +294,10 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         if (capacity > 0 && (!saturated || ready.length <= prefetch / 2 || newcomer)) {
           const limit = Math.min(capacity, batchSize);
           lastClaimAt = Date.now();
-          const endpointSlots = loads.slots(lastClaimAt);
           const claims = await claimDueDeliveries({
             workerId,
             limit,
-            endpointSlots,
+            endpointSlots: loads.slots(Date.now()),
             defaultEndpointSlots: endpointClaimLimit,
             events,
           });
@@ -320,8 +308,6 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
             else await release(claims); // stopping meanwhile
           }
           moreWaiting = claims.length === limit;
-          const atLimit = (slots: Map<string, number>) => [...slots.values()].some((n) => n <= 0);
-          claimMayFind = moreWaiting || atLimit(endpointSlots) || atLimit(loads.slots(Date.now()));
         }
         if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
           lastSweep = Date.now();
@@ -334,7 +320,6 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         }
       } catch (err) {
         stats.errors++;
-        claimMayFind = true;
         log.warn("claiming due deliveries failed", { error: (err as Error).message });
         await signal.sleep(ERROR_BACKOFF_MS);
         continue;
