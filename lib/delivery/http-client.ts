@@ -149,13 +149,16 @@ function checkingLookup(
 
 const defaultResolveHost: ResolveHost = (hostname) => dnsLookup(hostname, { all: true });
 
+/** Under the common 5 s server keep-alive timeout (see `idleTimeoutMs`). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 4_000;
+
 /**
  * Keep-alive agents for reuse across deliveries: per origin and policy at most
  * `maxSocketsPerHost` connections, each opened through the checking lookup of its policy.
  */
 export function createDeliveryAgents(opts: DeliveryAgentsOptions = {}): DeliveryAgents {
   const resolveHost = opts.resolveHost ?? defaultResolveHost;
-  const idleTimeoutMs = opts.idleTimeoutMs ?? 4_000;
+  const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const agentFor = (allowPrivate: boolean) =>
     new Agent({
       connections: opts.maxSocketsPerHost ?? 32,

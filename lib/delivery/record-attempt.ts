@@ -87,6 +87,8 @@ async function recordFailure(
   const now = new Date();
   const attemptNumber = claim.attemptCount + 1;
   // "In a row" counts deliveries: a delivery already failing in this streak is not counted again.
+  // The streak starts at its earliest attempt, not the first one recorded: outcomes are written
+  // as requests end, so one attempted earlier can be recorded later, and must not count twice.
   const updated = await client.query<{
     is_active: boolean;
     deleted_at: Date | null;
@@ -95,7 +97,7 @@ async function recordFailure(
   }>(
     `UPDATE endpoints SET
        consecutive_failures = consecutive_failures + CASE WHEN $3::timestamptz IS NULL OR failing_since IS NULL OR $3 < failing_since THEN 1 ELSE 0 END,
-       failing_since = COALESCE(failing_since, $2)
+       failing_since = LEAST(failing_since, $2)
      WHERE id = $1 RETURNING is_active, deleted_at, consecutive_failures, failing_since`,
     [claim.endpointId, attempt.attemptedAt, claim.lastFailedAt],
   );

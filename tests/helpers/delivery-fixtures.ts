@@ -4,6 +4,7 @@
 import type { App, Endpoint } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { createSigningSecret } from "@/lib/endpoints/signing-secrets";
+import type { AttemptResult } from "@/lib/delivery/http-client";
 import { newId } from "@/lib/ids";
 
 export async function createTestApp(
@@ -116,4 +117,20 @@ export async function deliveriesWithEvents(appId: string) {
     ),
   );
   return deliveries.map((d) => ({ ...d, event: events.get(d.eventId)! }));
+}
+
+/** A receiver's answer as the HTTP client reports it: 200 when `ok`, else 500 (or `status`). */
+export function attemptResult(ok: boolean, overrides: Partial<AttemptResult> = {}): AttemptResult {
+  return {
+    ok,
+    status: ok ? 200 : 500,
+    headers: {},
+    body: "",
+    bodyTruncated: false,
+    durationMs: 5,
+    error: null,
+    errorCode: null,
+    retryAfterSeconds: null,
+    ...overrides,
+  };
 }

@@ -7,7 +7,12 @@
 import { describe, expect, it, vi } from "vitest";
 import pg from "pg";
 import { useTestDatabase } from "../helpers/db";
-import { createTestApp, createTestEndpoint, fanOutNow } from "../helpers/delivery-fixtures";
+import {
+  attemptResult,
+  createTestApp,
+  createTestEndpoint,
+  fanOutNow,
+} from "../helpers/delivery-fixtures";
 import { poolConfigFromUrl } from "@/lib/db/url";
 import { claimDueDeliveries, claimsOf } from "@/lib/delivery/claim-deliveries";
 import { fanOutQueuedEvents } from "@/lib/delivery/fan-out-events";
@@ -16,23 +21,12 @@ import {
   type EventCache,
   type LoadedEvent,
 } from "@/lib/delivery/claimed-delivery";
-import type { AttemptResult } from "@/lib/delivery/http-client";
 import { recordAttemptOutcome } from "@/lib/delivery/record-attempt";
 import { triggerEvent } from "@/lib/events/trigger-event";
 
 const db = useTestDatabase({ HOOKLINE_RETRY_SCHEDULE: "60" });
 
-const result = (ok: boolean): AttemptResult => ({
-  ok,
-  status: ok ? 200 : 500,
-  headers: {},
-  body: "",
-  bodyTruncated: false,
-  durationMs: 5,
-  error: null,
-  errorCode: null,
-  retryAfterSeconds: null,
-});
+const result = (ok: boolean) => attemptResult(ok);
 
 async function logRow(id: string) {
   const { rows } = await db().pool.query<{ xmin: string; status: string }>(

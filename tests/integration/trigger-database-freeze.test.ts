@@ -50,8 +50,18 @@ function postgresProcesses(postmaster: number): number[] {
 }
 
 function freeze() {
-  frozen = postgresProcesses(server.pid);
-  for (const pid of frozen) process.kill(pid, "SIGSTOP");
+  // The postmaster first: stopped, it forks nothing after its children are listed.
+  process.kill(server.pid, "SIGSTOP");
+  frozen = [server.pid];
+  for (const pid of postgresProcesses(server.pid).slice(1)) {
+    try {
+      process.kill(pid, "SIGSTOP");
+      frozen.push(pid);
+    } catch (err) {
+      // A backend or worker that ended since it was listed has nothing left to freeze.
+      if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+    }
+  }
 }
 
 function thaw() {
