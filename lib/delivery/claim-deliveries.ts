@@ -117,7 +117,7 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
        UPDATE delivery_queue q SET leased_by = ${$.worker_id}, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + ${$.lease_margin})
        FROM picked p, endpoints e
        WHERE q.delivery_id = p.delivery_id AND e.id = q.endpoint_id
-       RETURNING q.delivery_id, q.leased_by
+       RETURNING q.delivery_id, q.leased_by, q.fifo_seq IS NOT NULL AS fifo
      ),
      ${readLeasedSql($.held_events)}`,
     values: CLAIM.values({
@@ -136,7 +136,7 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
 }
 
 /**
- * The claim columns of the rows a CTE `l` (delivery_id, leased_by) just leased; the payload comes
+ * The claim columns of the rows a CTE `l` (delivery_id, leased_by, fifo) just leased; the payload comes
  * once per event, and not at all for the events the worker holds (`heldIds`, a text[] parameter).
  */
 function readLeasedSql(heldIds: string): string {
@@ -172,7 +172,7 @@ export async function leaseByIds(
        UPDATE delivery_queue q SET leased_by = ${$.holder}, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + ${$.lease_margin})
        FROM endpoints e
        WHERE q.delivery_id = ANY (${$.ids}) AND e.id = q.endpoint_id AND q.leased_by IS NULL
-       RETURNING q.delivery_id, q.leased_by
+       RETURNING q.delivery_id, q.leased_by, q.fifo_seq IS NOT NULL AS fifo
      ),
      ${readLeasedSql($.held_events)}`,
     values: LEASE_BY_IDS.values({
@@ -269,7 +269,7 @@ export async function claimDelivery(
          AND (${leaseIsFree("q")} OR q.leased_by = $2)
          AND (NOT $4::boolean OR q.run_at <= now() + interval '1 second')
          AND ${notHeldBackSql("q")}
-       RETURNING q.delivery_id, q.leased_by)
+       RETURNING q.delivery_id, q.leased_by, q.fifo_seq IS NOT NULL AS fifo)
      SELECT ${claimColumns("true")}
      FROM l ${CLAIM_JOINS}`,
     [deliveryId, holder, LEASE_MARGIN_SECONDS, options.onlyIfDue],

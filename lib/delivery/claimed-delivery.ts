@@ -57,6 +57,8 @@ export interface ClaimedDelivery {
   endpointId: string;
   /** The lease holder; only it may record the outcome. */
   leasedBy: string;
+  /** In a FIFO endpoint's line: once it is over, the next in line may be claimed. */
+  fifo: boolean;
   /** Attempts made before this one. */
   attemptCount: number;
   trigger: AttemptTrigger;
@@ -127,6 +129,7 @@ export interface ClaimRow {
   event_name: string;
   endpoint_id: string;
   leased_by: string;
+  fifo: boolean;
   attempt_count: number;
   next_attempt_trigger: AttemptTrigger;
   delivery_created_at: Date;
@@ -153,13 +156,13 @@ export interface ClaimRow {
 }
 
 /**
- * The columns of a claim, over `l` (the leased queue rows: delivery_id, leased_by) joined to
+ * The columns of a claim, over `l` (the leased queue rows: delivery_id, leased_by, fifo) joined to
  * `d` deliveries, `e` endpoints, `a` apps and `ev` events (`CLAIM_JOINS`). `payloadWanted` is SQL
  * that is true where the payload should be sent. The signing secrets come along (no second round
  * trip); current first.
  */
 export function claimColumns(payloadWanted: string): string {
-  return `d.id, d.app_id, d.event_id, d.event_name, d.endpoint_id, l.leased_by, d.attempt_count, d.next_attempt_trigger,
+  return `d.id, d.app_id, d.event_id, d.event_name, d.endpoint_id, l.leased_by, l.fifo, d.attempt_count, d.next_attempt_trigger,
   d.created_at AS delivery_created_at, CASE WHEN d.last_error IS NOT NULL THEN d.last_attempt_at END AS last_failed_at,
   e.url, e.headers, e.headers_encrypted, e.timeout_seconds, e.max_retries, e.rate_limit, e.is_active, e.deleted_at,
   ev.created_at AS event_created_at, (ev.payload IS NULL) AS payload_expired,
@@ -181,6 +184,7 @@ export function toClaim(row: ClaimRow, event: LoadedEvent): ClaimedDelivery {
     appId: row.app_id,
     endpointId: row.endpoint_id,
     leasedBy: row.leased_by,
+    fifo: row.fifo,
     attemptCount: row.attempt_count,
     trigger: row.next_attempt_trigger,
     deliveryCreatedAt: row.delivery_created_at,

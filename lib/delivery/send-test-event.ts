@@ -77,6 +77,7 @@ export async function sendTestEvent(input: SendTestEventInput): Promise<TestEven
     appId: app.id,
     endpointId: endpoint.id,
     leasedBy: holder,
+    fifo: false,
     attemptCount: 0,
     trigger: "test",
     deliveryCreatedAt: createdAt,

@@ -42,6 +42,7 @@ import {
   type JobDriverStatus,
   type WorkKind,
 } from "@/lib/jobs/job-driver";
+import { claimLeftRows, createClaimGate } from "@/lib/jobs/claim-gate";
 import { createWakeSignal } from "@/lib/jobs/wake-signal";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { sendPendingOperationalEvents } from "@/lib/operational-events/dispatch";
@@ -148,13 +149,19 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
 
   // --- wake-ups ------------------------------------------------------------------------------
   const signal = createWakeSignal();
-  const wake = () => signal.wake();
+  // Anything but a finished attempt may bring rows a claim can find: it opens the gate.
+  const gate = createClaimGate();
+  const wake = () => {
+    gate.open();
+    signal.wake();
+  };
   // Finished attempts free one slot each; coalescing their wake-ups lets one claim fill several.
   let soonTimer: NodeJS.Timeout | undefined;
   const wakeSoon = () => {
+    if (!gate.isOpen) return;
     soonTimer ??= setTimeout(() => {
       soonTimer = undefined;
-      wake();
+      signal.wake();
     }, COALESCE_MS);
   };
   // New work announced. With the queue low, look at once. With plenty queued, finishing attempts
@@ -164,6 +171,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   let lastClaimAt = 0;
   let notifiedTimer: NodeJS.Timeout | undefined;
   const wakeForNewWork = () => {
+    gate.open();
     if (ready.length <= prefetch / 2) return wake();
     notifiedTimer ??= setTimeout(
       () => {
@@ -178,6 +186,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
   /** Hands claims back unattempted (their endpoint load already given up). */
   const release = (claims: ClaimedDelivery[]) => {
     if (claims.length === 0) return Promise.resolve();
+    gate.open();
     stats.released += claims.length;
     for (const claim of claims) events.release(claim.event.id);
     return releaseClaims(
@@ -230,6 +239,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         });
       })
       .finally(() => {
+        if (claim.fifo) gate.open(); // the next in its line may be claimed
         freeSlot();
         recording.delete(claim.deliveryId);
         events.release(claim.event.id);
@@ -294,10 +304,12 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         if (capacity > 0 && (!saturated || ready.length <= prefetch / 2 || newcomer)) {
           const limit = Math.min(capacity, batchSize);
           lastClaimAt = Date.now();
+          const claimOver = gate.startClaim();
+          const endpointSlots = loads.slots(lastClaimAt);
           const claims = await claimDueDeliveries({
             workerId,
             limit,
-            endpointSlots: loads.slots(Date.now()),
+            endpointSlots,
             defaultEndpointSlots: endpointClaimLimit,
             events,
           });
@@ -308,6 +320,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
             else await release(claims); // stopping meanwhile
           }
           moreWaiting = claims.length === limit;
+          claimOver(claimLeftRows(claims, limit, endpointSlots, endpointClaimLimit));
         }
         if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
           lastSweep = Date.now();
@@ -320,6 +333,7 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
         }
       } catch (err) {
         stats.errors++;
+        gate.open();
         log.warn("claiming due deliveries failed", { error: (err as Error).message });
         await signal.sleep(ERROR_BACKOFF_MS);
         continue;
@@ -334,6 +348,8 @@ export function startEmbeddedDriver(options: EmbeddedDriverOptions = {}): Embedd
       const rateAt = loads.nextRateSlotAt();
       if (rateAt !== null) wait = Math.min(wait, Math.max(0, rateAt - now));
       await signal.sleep(wait);
+      // Woken or timed out (poll, a retry coming due, a rate window): either may bring rows.
+      gate.open();
     }
   };
 
