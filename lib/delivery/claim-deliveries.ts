@@ -3,7 +3,7 @@
  * an Inngest step, and giving leases back. Only `delivery_queue` is written; the log is read.
  */
 import type { PoolClient } from "pg";
-import { getDb } from "@/lib/db/client";
+import { getDb, queryWithGenericPlan } from "@/lib/db/client";
 import { namedParams } from "@/lib/delivery/sql";
 import { payloadTextColumns, payloadTextOf } from "@/lib/events/payload-text";
 import {
@@ -67,6 +67,16 @@ const CLAIM = namedParams({
 
 export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedDelivery[]> {
   if (input.limit <= 0) return [];
+  const { rows } = await queryWithGenericPlan<ClaimRow>(getDb(), claimDueStatement(input));
+  return claimsOf(rows, input.events);
+}
+
+/** The claim as a named statement (its plan is checked in tests/integration/delivery-claim-plan.test.ts). */
+export function claimDueStatement(input: ClaimDueInput): {
+  name: string;
+  text: string;
+  values: unknown[];
+} {
   const slots = [...(input.endpointSlots ?? new Map<string, number>())];
   const full = slots.filter(([, n]) => n <= 0).map(([id]) => id);
   const open = slots.filter(([, n]) => n > 0);
@@ -74,7 +84,7 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
   // wide log once stalled on a growing table: watch `--pg-stats`). Candidates are read without
   // locks; only the rows picked are locked, found by primary key.
   const { $ } = CLAIM;
-  const { rows } = await getDb().pool.query<ClaimRow>({
+  return {
     name: "hookline_claim_due",
     // FIFO endpoints' rows are left to the second source, which offers only each line's head.
     text: `WITH RECURSIVE queued_apps AS (
@@ -116,9 +126,9 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
      l AS (
        UPDATE delivery_queue q SET leased_by = ${$.worker_id}, lease_expires_at = now() + make_interval(secs => e.timeout_seconds + ${$.lease_margin})
        FROM picked p, endpoints e
-       WHERE q.delivery_id = p.delivery_id AND e.id = q.endpoint_id
+       WHERE q.delivery_id = ANY (ARRAY(SELECT delivery_id FROM picked)) AND q.delivery_id = p.delivery_id AND e.id = q.endpoint_id
        RETURNING q.delivery_id, q.leased_by, q.fifo_seq IS NOT NULL AS fifo
-     ),
+     )
      ${readLeasedSql($.held_events)}`,
     values: CLAIM.values({
       worker_id: input.workerId,
@@ -131,19 +141,17 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
       lease_margin: LEASE_MARGIN_SECONDS,
       held_events: input.events.ids(),
     }),
-  });
-  return claimsOf(rows, input.events);
+  };
 }
 
 /**
- * The claim columns of the rows a CTE `l` (delivery_id, leased_by, fifo) just leased; the payload comes
- * once per event, and not at all for the events the worker holds (`heldIds`, a text[] parameter).
+ * The claim columns of the rows a CTE `l` (delivery_id, leased_by, fifo) just leased, to end the
+ * statement; the payload comes once per event, and not at all for the events the worker holds
+ * (`heldIds`, a text[] parameter).
  */
 function readLeasedSql(heldIds: string): string {
-  return `ranked AS (SELECT l.*, d.event_id, row_number() OVER (PARTITION BY d.event_id ORDER BY l.delivery_id) AS event_rank
-                FROM l JOIN deliveries d ON d.id = l.delivery_id)
-     SELECT ${claimColumns(`l.event_rank = 1 AND NOT (d.event_id = ANY (${heldIds}))`)}
-     FROM ranked l ${CLAIM_JOINS}`;
+  return `SELECT ${claimColumns(`row_number() OVER (PARTITION BY d.event_id ORDER BY d.id) = 1 AND NOT (d.event_id = ANY (${heldIds}))`)}
+     FROM l ${CLAIM_JOINS}`;
 }
 
 const LEASE_BY_IDS = namedParams({
@@ -173,7 +181,7 @@ export async function leaseByIds(
        FROM endpoints e
        WHERE q.delivery_id = ANY (${$.ids}) AND e.id = q.endpoint_id AND q.leased_by IS NULL
        RETURNING q.delivery_id, q.leased_by, q.fifo_seq IS NOT NULL AS fifo
-     ),
+     )
      ${readLeasedSql($.held_events)}`,
     values: LEASE_BY_IDS.values({
       holder,

@@ -174,9 +174,13 @@ export function claimColumns(payloadWanted: string): string {
    FROM endpoint_secrets s WHERE s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now())) AS secrets`;
 }
 
-/** What the claim columns read, after `FROM <leased rows> l`. */
+/**
+ * What the claim columns read, after `FROM <leased rows> l`. The log rows are looked up by the
+ * ids just leased (`= ANY`): joined on `d.id = l.delivery_id` alone, the planner hashed a
+ * sequential scan of every log partition for each claim, whose cost grew with the log.
+ */
 export const CLAIM_JOINS =
-  "JOIN deliveries d ON d.id = l.delivery_id JOIN endpoints e ON e.id = d.endpoint_id JOIN apps a ON a.id = d.app_id JOIN events ev ON ev.id = d.event_id";
+  "JOIN deliveries d ON d.id = l.delivery_id AND d.id = ANY (ARRAY(SELECT delivery_id FROM l)) JOIN endpoints e ON e.id = d.endpoint_id JOIN apps a ON a.id = d.app_id JOIN events ev ON ev.id = d.event_id";
 
 export function toClaim(row: ClaimRow, event: LoadedEvent): ClaimedDelivery {
   return {
