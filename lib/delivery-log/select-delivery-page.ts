@@ -12,8 +12,11 @@
  *
  * Either way it looks at the newest day first, then the newest week, month, and the rest, and
  * stops at the first window that fills the page: a search whose matches grow with the log reads
- * one day's worth of them, not all. The windows are exact because a delivery's `created_at` is its
- * event's (fan-out copies it), so the events of a window are the ones whose deliveries are in it.
+ * one day's worth of them, not all. Each wider window asks only for the matching events of the
+ * time it adds and keeps those found before, so the event side reads each payload once at most;
+ * past MATCHING_EVENTS_LIMIT matches the window is walked. The windows are exact because a
+ * delivery's `created_at` is its event's (fan-out copies it), so the events of a window are the
+ * ones whose deliveries are in it.
  * BENCHMARKS.md ("Find any event", "The log at 1 M and 10 M deliveries") has the figures.
  */
 import type { DeliveryStatus } from "@/generated/prisma/client";
@@ -42,58 +45,89 @@ export const MATCHING_EVENTS_LIMIT = 2_000;
 /** How far back from the page's newest possible row a payload search looks, widening until the page is full. */
 export const SEARCH_WINDOWS_MS = [DAY_MS, 7 * DAY_MS, 31 * DAY_MS] as const;
 
-/** Events (and so deliveries: they share `created_at`) from `from` on, until `until`. */
-interface Window {
-  from: Date;
+/** Events created in [from, before), or up to `until` inclusive (a slice of the log's time). */
+interface Slice {
+  from: Date | null;
+  before?: Date;
   until?: Date;
 }
 
 /**
- * The app's events matching `path` in the window when there are at most MATCHING_EVENTS_LIMIT of
- * them (the GIN index finds `==` conditions without reading other payloads), or null when there
- * are more.
+ * The app's events matching `path` in the slice when there are at most `limit` of them (the GIN
+ * index finds `==` conditions without reading other payloads), or null when there are more.
  */
 async function matchingEventIds(
   appId: string,
   path: string,
-  window: Window | null,
+  slice: Slice,
+  limit: number,
 ): Promise<string[] | null> {
   const { rows } = await getDb().pool.query<{ id: string }>(
     `SELECT id FROM events WHERE app_id = $1 AND payload @@ $2::jsonpath
-       AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)
+       AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5)
+       AND ($6::timestamptz IS NULL OR created_at <= $6)
      LIMIT $3`,
-    [appId, path, MATCHING_EVENTS_LIMIT + 1, window?.from ?? null, window?.until ?? null],
+    [appId, path, limit + 1, slice.from, slice.before ?? null, slice.until ?? null],
   );
-  return rows.length > MATCHING_EVENTS_LIMIT ? null : rows.map((r) => r.id);
+  return rows.length > limit ? null : rows.map((r) => r.id);
 }
+
+/** How a page's rows are checked against a payload filter: the matching events' ids, or each row's payload. */
+type PayloadCheck = { events: string[] } | { walk: string } | null;
+
+type Page = { after?: Keyset; offset: number; take: number };
 
 export async function selectDeliveryPageIds(
   appId: string,
   filters: DeliveryPageFilters,
-  page: { after?: Keyset; offset: number; take: number },
+  page: Page,
 ): Promise<string[]> {
-  if (!filters.payload || filters.event_id || filters.idempotency_key)
-    return selectInWindow(appId, filters, page, null);
-  // The newest row the page may hold; the windows reach back from it.
+  if (!filters.payload) return selectPage(appId, filters, page, null, null);
+  const path = filterToJsonPath(filters.payload);
+  // Within one event's deliveries, each is checked against the payload.
+  if (filters.event_id || filters.idempotency_key)
+    return selectPage(appId, filters, page, { walk: path }, null);
+  // The newest row the page may hold; the windows reach back from it. Each window reads only the
+  // events of its new slice, so a search that finds nothing reads every payload once in all.
   const until = [page.after?.createdAt, filters.end_date].reduce<Date | undefined>(
     (min, d) => (d && (!min || d < min) ? d : min),
     undefined,
   );
   const newest = until?.getTime() ?? Date.now();
-  for (const width of SEARCH_WINDOWS_MS) {
-    const from = new Date(newest - width);
-    if (filters.start_date && from <= filters.start_date) break;
-    const ids = await selectInWindow(appId, filters, page, { from, until });
-    if (ids.length === page.take) return ids;
+  const floor = filters.start_date ?? null;
+  let matched: string[] | null = [];
+  let before: Date | undefined;
+  for (const width of [...SEARCH_WINDOWS_MS, Infinity]) {
+    const edge = width === Infinity ? null : new Date(newest - width);
+    const from = edge && (!floor || edge > floor) ? edge : floor;
+    if (matched) {
+      const found = await matchingEventIds(
+        appId,
+        path,
+        { from, before, until },
+        MATCHING_EVENTS_LIMIT - matched.length,
+      );
+      matched = found && [...matched, ...found];
+    }
+    const last = from === floor;
+    if (matched?.length === 0) {
+      if (last) return [];
+    } else {
+      const check: PayloadCheck = matched ? { events: matched } : { walk: path };
+      const ids = await selectPage(appId, filters, page, check, last ? null : from);
+      if (ids.length === page.take || last) return ids;
+    }
+    before = from ?? undefined;
   }
-  return selectInWindow(appId, filters, page, null);
+  return [];
 }
 
-async function selectInWindow(
+async function selectPage(
   appId: string,
   filters: DeliveryPageFilters,
-  page: { after?: Keyset; offset: number; take: number },
-  window: Window | null,
+  page: Page,
+  payload: PayloadCheck,
+  from: Date | null,
 ): Promise<string[]> {
   const params: unknown[] = [appId];
   const param = (value: unknown) => `$${params.push(value)}`;
@@ -116,24 +150,16 @@ async function selectInWindow(
     );
   }
   // An expired payload is NULL, and NULL @@ anything is not true: it never matches.
-  let byMatchingEvents = false;
-  if (filters.payload) {
-    const path = filterToJsonPath(filters.payload);
-    const matching =
-      filters.event_id || filters.idempotency_key
-        ? null
-        : await matchingEventIds(appId, path, window);
-    if (matching?.length === 0) return [];
-    byMatchingEvents = matching !== null;
+  const byMatchingEvents = payload !== null && "events" in payload;
+  if (payload)
     // A scalar subquery is never turned into a join: the planner walks the deliveries in page
     // order (or by the event filter) and checks each one's payload, stopping when the page is full.
     where.push(
-      matching
-        ? `d.event_id = ANY(${param(matching)}::text[])`
-        : `(SELECT e.payload FROM events e WHERE e.id = d.event_id AND e.app_id = $1) @@ ${param(path)}::jsonpath`,
+      "events" in payload
+        ? `d.event_id = ANY(${param(payload.events)}::text[])`
+        : `(SELECT e.payload FROM events e WHERE e.id = d.event_id AND e.app_id = $1) @@ ${param(payload.walk)}::jsonpath`,
     );
-  }
-  if (window) where.push(`d.created_at >= ${param(window.from)}`);
+  if (from) where.push(`d.created_at >= ${param(from)}`);
   if (page.after)
     where.push(`(d.created_at, d.id) < (${param(page.after.createdAt)}, ${param(page.after.id)})`);
   const order = `ORDER BY created_at DESC, id DESC LIMIT ${param(page.take)} OFFSET ${param(page.offset)}`;

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { App } from "@/generated/prisma/client";
 import { listDeliveries, type ListDeliveriesInput } from "@/lib/delivery-log/list-deliveries";
-import { SEARCH_WINDOWS_MS } from "@/lib/delivery-log/select-delivery-page";
+import { MATCHING_EVENTS_LIMIT, SEARCH_WINDOWS_MS } from "@/lib/delivery-log/select-delivery-page";
 import { acceptAppEvent } from "@/lib/events/trigger-event";
 import { useTestDatabase } from "../helpers/db";
 import { createTestApp, createTestEndpoint, fanOutNow } from "../helpers/delivery-fixtures";
@@ -109,6 +109,52 @@ describe("payload search in widening windows", () => {
         data.map((d) => d.id),
         `offset ${offset}`,
       ).toEqual(all.slice(offset, offset + 4));
+    }
+  });
+
+  it("finds nothing when nothing matches, in any window", async () => {
+    const { data } = await listDeliveries(app, search({ payload: { field: "kind", eq: "z" } }));
+    expect(data).toEqual([]);
+  });
+
+  it("walks the log once the windows hold more matching events than it collects", async () => {
+    const bulk = await createTestApp("windows-bulk");
+    const { endpoint } = await createTestEndpoint(bulk, { url: "http://127.0.0.1:9/bulk" });
+    // Event i: one delivery, i * 33 minutes old, so the day holds 44 of them, the week 306, the
+    // month 1,353 and the rest go back 60 days.
+    const count = MATCHING_EVENTS_LIMIT + 600;
+    const at = "now() - make_interval(mins => i * 33)";
+    await db().pool.query(
+      `INSERT INTO events (id, app_id, name, payload, created_at)
+       SELECT 'msg_bulk' || i, $1, 'order.created', jsonb_build_object('n', i, 'odd', i % 2 = 1), ${at}
+       FROM generate_series(1, $2) AS i`,
+      [bulk.id, count],
+    );
+    await db().pool.query(
+      `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, event_name, status, created_at, updated_at)
+       SELECT 'dlv_bulk' || i, $1, 'msg_bulk' || i, $2, 'order.created', 'success', ${at}, now()
+       FROM generate_series(1, $3) AS i`,
+      [bulk.id, endpoint.id, count],
+    );
+    for (const [payload, where] of [
+      [{ field: "odd", eq: true }, "i % 2 = 1"],
+      [{ field: "n", lt: 2000 }, "i < 2000"],
+      [{ field: "n", gt: 0 }, "true"], // more than it collects: walks from the month on
+      [{ field: "n", gt: 2500 }, "i > 2500"],
+    ] as const) {
+      const { rows } = await db().pool.query<{ id: string }>(
+        `SELECT 'dlv_bulk' || i AS id FROM generate_series(1, $1) AS i WHERE ${where} ORDER BY i`,
+        [count],
+      );
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const res = await listDeliveries(bulk, { limit: 100, payload, cursor });
+        seen.push(...res.data.map((d) => d.id));
+        if (!res.nextCursor) break;
+        cursor = res.nextCursor;
+      }
+      expect(seen, JSON.stringify(payload)).toEqual(rows.map((r) => r.id));
     }
   });
 

@@ -133,11 +133,14 @@ beforeAll(async () => {
   for (let i = 0; i < 6; i++) otherSent.push(await trigger(other, i, "a"));
   await fanOutNow();
   // Spread the log over time (event i, i minutes before BASE) and give it some failures, so the
-  // date and status filters have something to tell apart.
+  // date and status filters have something to tell apart. An event and its deliveries keep one
+  // `created_at`, as fan-out writes them (the payload search's windows rely on it).
   for (const s of [...sent, ...otherSent]) {
+    const at = new Date(BASE.getTime() - s.index * 60_000);
+    await db().pool.query("UPDATE events SET created_at = $2 WHERE id = $1", [s.eventId, at]);
     await db().pool.query("UPDATE deliveries SET created_at = $2 WHERE event_id = $1", [
       s.eventId,
-      new Date(BASE.getTime() - s.index * 60_000),
+      at,
     ]);
   }
   await db().pool.query(
