@@ -59,6 +59,13 @@ export function createDatabase(url: string, options: { max?: number } = {}): Dat
   };
 }
 
+/** A prepared statement: its name, its text and the values of its parameters. */
+export interface NamedStatement {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
 const genericPlanClients = new WeakSet<pg.PoolClient>();
 
 /**
@@ -68,7 +75,7 @@ const genericPlanClients = new WeakSet<pg.PoolClient>();
  */
 export async function queryWithGenericPlan<R extends pg.QueryResultRow>(
   db: Database,
-  statement: { name: string; text: string; values: unknown[] },
+  statement: NamedStatement,
 ): Promise<pg.QueryResult<R>> {
   const client = await db.claimPool.connect();
   try {

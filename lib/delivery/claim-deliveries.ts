@@ -3,7 +3,7 @@
  * an Inngest step, and giving leases back. Only `delivery_queue` is written; the log is read.
  */
 import type { PoolClient } from "pg";
-import { getDb, queryWithGenericPlan } from "@/lib/db/client";
+import { getDb, queryWithGenericPlan, type NamedStatement } from "@/lib/db/client";
 import { namedParams } from "@/lib/delivery/sql";
 import { payloadTextColumns, payloadTextOf } from "@/lib/events/payload-text";
 import {
@@ -72,17 +72,13 @@ export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedD
 }
 
 /** The claim as a named statement (its plan is checked in tests/integration/delivery-claim-plan.test.ts). */
-export function claimDueStatement(input: ClaimDueInput): {
-  name: string;
-  text: string;
-  values: unknown[];
-} {
+export function claimDueStatement(input: ClaimDueInput): NamedStatement {
   const slots = [...(input.endpointSlots ?? new Map<string, number>())];
   const full = slots.filter(([, n]) => n <= 0).map(([id]) => id);
   const open = slots.filter(([, n]) => n > 0);
-  // A named (prepared) statement over the narrow queue (a generic plan of the old claim over the
-  // wide log once stalled on a growing table: watch `--pg-stats`). Candidates are read without
-  // locks; only the rows picked are locked, found by primary key.
+  // A named statement over the narrow queue, kept as one generic plan (`queryWithGenericPlan`):
+  // every table is reached by key, so that plan does not depend on the values. Candidates are
+  // read without locks; only the rows picked are locked, found by primary key.
   const { $ } = CLAIM;
   return {
     name: "hookline_claim_due",

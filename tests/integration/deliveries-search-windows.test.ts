@@ -76,11 +76,11 @@ const search = (extra: Partial<ListDeliveriesInput> = {}): ListDeliveriesInput =
   ...extra,
 });
 
-async function walkByCursor(input: ListDeliveriesInput): Promise<string[]> {
+async function walkByCursor(input: ListDeliveriesInput, of: App = app): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 100; page++) {
-    const { data, nextCursor } = await listDeliveries(app, { ...input, cursor });
+    const { data, nextCursor } = await listDeliveries(of, { ...input, cursor });
     expect(data.length).toBeLessThanOrEqual(input.limit);
     seen.push(...data.map((d) => d.id));
     if (!nextCursor) return seen;
@@ -146,15 +146,9 @@ describe("payload search in widening windows", () => {
         `SELECT 'dlv_bulk' || i AS id FROM generate_series(1, $1) AS i WHERE ${where} ORDER BY i`,
         [count],
       );
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      for (let page = 0; page < 100; page++) {
-        const res = await listDeliveries(bulk, { limit: 100, payload, cursor });
-        seen.push(...res.data.map((d) => d.id));
-        if (!res.nextCursor) break;
-        cursor = res.nextCursor;
-      }
-      expect(seen, JSON.stringify(payload)).toEqual(rows.map((r) => r.id));
+      expect(await walkByCursor({ limit: 100, payload }, bulk), JSON.stringify(payload)).toEqual(
+        rows.map((r) => r.id),
+      );
     }
   });
 

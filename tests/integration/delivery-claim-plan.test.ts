@@ -25,8 +25,8 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-function scansOf(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(scansOf)];
+function planNodes(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(planNodes)];
 }
 
 describe("the claim statement", () => {
@@ -59,7 +59,7 @@ describe("the claim statement", () => {
 
   /** The relations a plan read whole (a sequential scan that ran). */
   function readWhole(plan: PlanNode): (string | undefined)[] {
-    return scansOf(plan)
+    return planNodes(plan)
       .filter((n) => n["Node Type"] === "Seq Scan" && n["Actual Loops"] > 0)
       .map((n) => n["Relation Name"]);
   }
