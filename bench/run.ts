@@ -572,7 +572,7 @@ async function throughputPhase(server: HooklineServer, receiver: ReceiverProcess
   const { rows } = await db.query<{ success: number; other: number; attempts: number }>(
     `SELECT (SELECT count(*) FROM deliveries WHERE app_id = $1 AND status = 'success')::int AS success,
             (SELECT count(*) FROM deliveries WHERE app_id = $1 AND status <> 'success')::int AS other,
-            (SELECT count(*) FROM attempts WHERE app_id = $1)::int AS attempts`,
+            (SELECT count(*) FROM all_attempts WHERE app_id = $1)::int AS attempts`,
     [app.id],
   );
   // The middle of the run, without the ramp-up and the tail: new deliveries per second at the receiver.
@@ -1428,8 +1428,12 @@ async function main() {
           hot: string;
           dead: string;
         }>(
-          `SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_hot_upd AS hot, n_dead_tup AS dead FROM pg_stat_user_tables
-           WHERE relname IN ('deliveries', 'attempts', 'events', 'delivery_rollups_hourly', 'endpoints') ORDER BY relname`,
+          // A partition's counts are its parent's: the log tables are partitioned by time.
+          `SELECT coalesce(p.relname, s.relname) AS relname, sum(s.n_tup_ins) AS ins, sum(s.n_tup_upd) AS upd,
+                  sum(s.n_tup_hot_upd) AS hot, sum(s.n_dead_tup) AS dead
+           FROM pg_stat_user_tables s LEFT JOIN pg_inherits i ON i.inhrelid = s.relid LEFT JOIN pg_class p ON p.oid = i.inhparent
+           WHERE coalesce(p.relname, s.relname) IN ('deliveries', 'attempts', 'events', 'delivery_rollups_hourly', 'endpoints')
+           GROUP BY 1 ORDER BY 1`,
         );
         console.log(
           `  table writes so far: ${tables.map((t) => `${t.relname} ${t.ins} ins, ${t.upd} upd (${t.hot} HOT), ${t.dead} dead`).join("; ")}`,

@@ -2,6 +2,7 @@
  * Reads of delivery_rollups_hourly (kept by the state machine, lib/analytics/rollups.ts), summed
  * per bucket, and the raw-row equivalent for minute buckets over short windows.
  */
+import { attemptsMadeSql } from "@/lib/delivery-log/attempt-log";
 import { getDb } from "@/lib/db/client";
 import {
   LATENCY_BUCKET_BOUNDS_MS,
@@ -185,8 +186,8 @@ export async function readMinuteBuckets(scope: RollupScope): Promise<Map<number,
       `SELECT date_trunc('minute', a.created_at, 'UTC') AS b, width_bucket(a.duration_ms, ${thresholds}) AS bucket,
               count(*) AS attempts, count(*) FILTER (WHERE a.error IS NOT NULL) AS attempts_failed, sum(a.duration_ms) AS latency,
               max(a.duration_ms) AS latency_max
-       FROM attempts a
-       WHERE a.app_id = $1 AND a.created_at >= $2 AND a.created_at < $3${endpointFilter("a")}
+       FROM all_attempts a
+       WHERE a.app_id = $1 AND ${[...attemptsMadeSql("a", ">=", "$2::timestamptz"), ...attemptsMadeSql("a", "<", "$3::timestamptz")].join(" AND ")}${endpointFilter("a")}
        GROUP BY 1, 2`,
       params,
     ),

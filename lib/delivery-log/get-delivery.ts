@@ -1,6 +1,7 @@
 import type { App } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { findDeliveryAhead } from "@/lib/delivery/fifo-order";
+import { readDeliveryAttempts } from "@/lib/delivery-log/attempt-log";
 import { getRetentionConfig } from "@/lib/retention/retention-config";
 import { serializeDeliveryDetail } from "@/lib/delivery-log/serialize";
 import type { DeliveryDetail } from "@/lib/delivery-log/schemas";
@@ -41,11 +42,7 @@ export async function getDelivery(app: Pick<App, "id">, id: string): Promise<Del
       where: { id: delivery.eventId },
       select: { payload: true, payloadText: true, payloadExpiredAt: true, createdAt: true },
     }),
-    prisma.attempt.findMany({
-      where: { deliveryId: delivery.id },
-      orderBy: [{ createdAt: "desc" }, { attemptNumber: "desc" }],
-      take: MAX_ATTEMPTS_SHOWN,
-    }),
+    readDeliveryAttempts(delivery.id, MAX_ATTEMPTS_SHOWN),
   ]);
   if (!event) throw deliveryNotFound(id);
   attempts.reverse();

@@ -1,7 +1,8 @@
 /**
  * Writing one attempt's outcome: the queue row (deleted when final, rescheduled for a retry),
- * the log row, the attempt row, the rollups and the endpoint's failure streak — as one
- * statement, every part conditional on the lease still being ours.
+ * the log row, the attempt (an attempt row, or the log row itself for a first attempt that
+ * succeeded soon enough), the rollups and the endpoint's failure streak — as one statement, every part
+ * conditional on the lease still being ours.
  */
 import {
   foldIntoRollupsSql,
@@ -17,6 +18,13 @@ import {
   recoveredEventsCtes,
   recoveredEventsValues,
 } from "@/lib/delivery/recovered-events";
+import {
+  inLogRowSql,
+  keptInLogRowSql,
+  mayKeepAttemptInLogRow,
+  setFirstAttemptSql,
+  type AttemptValuesSql,
+} from "@/lib/delivery/first-attempt";
 import { SqlParams } from "@/lib/delivery/sql";
 import type { DeliveryStatus } from "@/lib/delivery/states";
 import { newId } from "@/lib/ids";
@@ -110,6 +118,22 @@ export interface NextState {
   lastError: string | null;
   attemptId: string;
   now: Date;
+  /** May the attempt be kept in the delivery's row (`mayKeepAttemptInLogRow`)? */
+  inLogRow: boolean;
+}
+
+/** An attempt row from `source` (which has the delivery's `id`, `app_id` and `endpoint_id`). */
+export function insertAttemptRowSql(
+  values: AttemptValuesSql,
+  attemptNumber: string,
+  error: string,
+  source: string,
+): string {
+  return `INSERT INTO attempts (id, delivery_id, app_id, endpoint_id, attempt_number, trigger, request_url, request_headers,
+      response_status, response_headers, response_body, response_body_truncated, duration_ms, error, created_at)
+    SELECT ${values.id}, id, app_id, endpoint_id, ${attemptNumber}, ${values.trigger}, ${values.requestUrl}, ${values.requestHeaders},
+      ${values.responseStatus}, ${values.responseHeaders}, ${values.responseBody}, ${values.responseBodyTruncated}, ${values.durationMs}, ${error}, ${values.attemptedAt}
+    FROM ${source}`;
 }
 
 /** The statement that records one attempt; `recorded` is 1, or 0 when the lease was lost. */
@@ -130,37 +154,47 @@ export function writeAttemptSql(
   const resetHealth = result.ok && claim.trigger !== "test";
   // Only a health reset can record `endpoint.recovered`: no event id to spend otherwise.
   const recovered = recoveredEventsValues(resetHealth ? [claim.endpointId] : []);
+  const durationMs = Math.max(0, Math.round(result.durationMs));
+  const values: AttemptValuesSql = {
+    id: p.add(next.attemptId),
+    trigger: p.add(claim.trigger, "::attempt_trigger"),
+    requestUrl: p.add(claim.url),
+    requestHeaders: p.add(JSON.stringify(attempt.requestHeaders), "::jsonb"),
+    responseStatus: p.add(result.status, "::int"),
+    responseHeaders: p.add(
+      result.headers ? pgText(JSON.stringify(result.headers)) : null,
+      "::jsonb",
+    ),
+    responseBody: p.add(pgText(result.body), "::text"),
+    responseBodyTruncated: p.add(result.bodyTruncated, "::boolean"),
+    durationMs: p.add(durationMs, "::int"),
+    attemptedAt: p.add(attempt.attemptedAt, "::timestamptz"),
+  };
+  const attemptNumber = p.add(claim.attemptCount + 1, "::int");
   const text = `WITH q AS (${queue}),
     d AS (
-      UPDATE deliveries SET status = ${p.add(next.status, "::delivery_status")}, attempt_count = ${p.add(claim.attemptCount + 1, "::int")},
+      UPDATE deliveries SET status = ${p.add(next.status, "::delivery_status")}, attempt_count = ${attemptNumber},
         next_attempt_at = ${p.add(next.nextAttemptAt, "::timestamptz")},
-        last_status_code = ${p.add(result.status, "::int")}, last_error = ${p.add(pgText(next.lastError), "::text")},
-        last_attempt_at = ${p.add(attempt.attemptedAt, "::timestamptz")}, completed_at = ${p.add(final ? next.now : null, "::timestamptz")},
-        next_attempt_trigger = 'auto', updated_at = now()
+        last_status_code = ${values.responseStatus}, last_error = ${p.add(pgText(next.lastError), "::text")},
+        last_attempt_at = ${values.attemptedAt}, completed_at = ${p.add(final ? next.now : null, "::timestamptz")},
+        next_attempt_trigger = 'auto', updated_at = now(),
+        ${setFirstAttemptSql(values, keptInLogRowSql(p.add(next.inLogRow, "::boolean"), values.attemptedAt, "deliveries.created_at"))}
       WHERE id = ${id} AND EXISTS (SELECT 1 FROM q)
-      RETURNING id, app_id, endpoint_id, created_at),
-    a AS (
-      INSERT INTO attempts (id, delivery_id, app_id, endpoint_id, attempt_number, trigger, request_url, request_headers,
-        response_status, response_headers, response_body, response_body_truncated, duration_ms, error, created_at)
-      SELECT ${p.add(next.attemptId)}, d.id, d.app_id, d.endpoint_id, ${p.add(claim.attemptCount + 1, "::int")},
-        ${p.add(claim.trigger, "::attempt_trigger")}, ${p.add(claim.url)}, ${p.add(JSON.stringify(attempt.requestHeaders), "::jsonb")},
-        ${p.add(result.status, "::int")}, ${p.add(result.headers ? pgText(JSON.stringify(result.headers)) : null, "::jsonb")},
-        ${p.add(pgText(result.body), "::text")}, ${p.add(result.bodyTruncated, "::boolean")}, ${p.add(Math.max(0, Math.round(result.durationMs)), "::int")},
-        ${p.add(pgText(attemptErrorOf(result)), "::text")}, ${p.add(attempt.attemptedAt, "::timestamptz")}
-      FROM d),
+      RETURNING id, app_id, endpoint_id, created_at, ${inLogRowSql(values.id)}),
+    a AS (${insertAttemptRowSql(values, attemptNumber, p.add(pgText(attemptErrorOf(result)), "::text"), "d WHERE NOT d.in_log_row")}),
     r AS (${foldIntoRollupsSql(`(
       SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS hour, 0 AS created,
              ${p.add(next.status === "success" ? 1 : 0, "::int")} AS succeeded, ${p.add(next.status === "failed" ? 1 : 0, "::int")} AS failed, ${NO_ATTEMPT_COLUMNS}
       FROM d
       UNION ALL
       SELECT app_id, endpoint_id, ${p.add(hourOf(attempt.attemptedAt), "::timestamptz")}, 0, 0, 0, 1, ${p.add(result.ok ? 0 : 1, "::int")},
-             ${p.add(Math.max(0, Math.round(result.durationMs)), "::int")}, ${p.add(latencyBucketIndex(result.durationMs), "::int")}
+             ${values.durationMs}, ${p.add(latencyBucketIndex(result.durationMs), "::int")}
       FROM d)`)}),
     h AS (${healthResetSql(
       `${p.add(resetHealth, "::boolean")} AND id = ${p.add(claim.endpointId)} AND EXISTS (SELECT 1 FROM d)`,
     )}),
     ${recoveredEventsCtes(
-      `(SELECT d.id, d.endpoint_id, ${p.add(next.attemptId)} AS attempt_id, ${p.add(attempt.attemptedAt, "::timestamptz")} AS attempted_at FROM d)`,
+      `(SELECT d.id, d.endpoint_id, ${values.id} AS attempt_id, ${values.attemptedAt} AS attempted_at FROM d)`,
       {
         threshold: p.add(recovered.threshold, "::int"),
         sendable: p.add(recovered.sendable, "::boolean"),
@@ -190,6 +224,7 @@ export async function recordInOneStatement(
     lastError: attemptErrorOf(attempt.result),
     attemptId,
     now,
+    inLogRow: mayKeepAttemptInLogRow(claim, status),
   });
   const { rows } = await getDb().pool.query<{ recorded: number; recovered: number }>(sql);
   if ((rows[0]?.recovered ?? 0) > 0) kickOperationalEventDispatch();

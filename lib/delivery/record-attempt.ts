@@ -140,6 +140,7 @@ async function recordFailure(
       lastError,
       attemptId,
       now,
+      inLogRow: false,
     }),
   );
   // Lease lost: undo the health update too (the transaction rolls back on throw).

@@ -1,10 +1,10 @@
 /**
  * Group commit for successes: the attempts of many deliveries that succeeded at about the same
  * time are recorded in one statement — exactly what `recordInOneStatement` writes for each
- * (queue row deleted under its lease, log row, attempt row, rollups folded per endpoint and
- * hour, the endpoint's failure streak cleared, `endpoint.recovered` for an endpoint that was
- * failing: lib/delivery/recovered-events.ts). Deliveries whose lease was lost are left out of
- * every part.
+ * (queue row deleted under its lease, log row, the attempt — in the log row when it was the
+ * first, else an attempt row —, rollups folded per endpoint and hour, the endpoint's failure
+ * streak cleared, `endpoint.recovered` for an endpoint that was failing:
+ * lib/delivery/recovered-events.ts). Deliveries whose lease was lost are left out of every part.
  */
 import {
   foldIntoRollupsSql,
@@ -16,10 +16,17 @@ import { createGroupCommit } from "@/lib/db/group-commit";
 import { getDb } from "@/lib/db/client";
 import { namedParams } from "@/lib/delivery/sql";
 import {
+  inLogRowSql,
+  keptInLogRowSql,
+  setFirstAttemptSql,
+  type AttemptValuesSql,
+} from "@/lib/delivery/first-attempt";
+import {
   notRecorded,
   pgText,
   recorded,
   recordInOneStatement,
+  insertAttemptRowSql,
   type AttemptRecordInput,
   type OutcomeBatcher,
   type RecordOutcome,
@@ -58,6 +65,20 @@ const SUCCESS = namedParams({
   recovered_ids: "",
 });
 const { $ } = SUCCESS;
+// A success's attempt as the columns of `i` (or a relation with its columns). A first attempt is
+// kept in the log row by the single statement's rule (`mayKeepAttemptInLogRow`, `keptInLogRowSql`).
+const attemptValuesOf = (from: string): AttemptValuesSql => ({
+  id: `${from}.attempt_id`,
+  trigger: `${from}.trigger`,
+  requestUrl: `${from}.url`,
+  requestHeaders: `${from}.request_headers::jsonb`,
+  responseStatus: `${from}.status_code`,
+  responseHeaders: `${from}.response_headers::jsonb`,
+  responseBody: `${from}.response_body`,
+  responseBodyTruncated: `${from}.truncated`,
+  durationMs: `${from}.duration_ms`,
+  attemptedAt: `${from}.attempted_at`,
+});
 
 const BATCH_SUCCESS_SQL = `WITH i AS (
     SELECT * FROM ${SUCCESS.unnestArrays("u")}),
@@ -67,17 +88,13 @@ const BATCH_SUCCESS_SQL = `WITH i AS (
     RETURNING delivery_queue.delivery_id),
   d AS (
     UPDATE deliveries SET status = 'success', attempt_count = i.attempt_number, next_attempt_at = NULL, last_status_code = i.status_code,
-      last_error = NULL, last_attempt_at = i.attempted_at, completed_at = i.completed_at, next_attempt_trigger = 'auto', updated_at = now()
+      last_error = NULL, last_attempt_at = i.attempted_at, completed_at = i.completed_at, next_attempt_trigger = 'auto', updated_at = now(),
+      ${setFirstAttemptSql(attemptValuesOf("i"), keptInLogRowSql("i.attempt_number = 1", "i.attempted_at", "deliveries.created_at"))}
     FROM i
     WHERE deliveries.id = ANY (${$.id}) AND deliveries.id = i.id AND deliveries.id IN (SELECT delivery_id FROM q)
-    RETURNING deliveries.id, deliveries.app_id, deliveries.endpoint_id, deliveries.created_at),
-  ok AS (SELECT i.*, d.app_id, d.endpoint_id, d.created_at FROM i JOIN d ON d.id = i.id),
-  a AS (
-    INSERT INTO attempts (id, delivery_id, app_id, endpoint_id, attempt_number, trigger, request_url, request_headers,
-      response_status, response_headers, response_body, response_body_truncated, duration_ms, error, created_at)
-    SELECT attempt_id, id, app_id, endpoint_id, attempt_number, trigger, url, request_headers::jsonb,
-      status_code, response_headers::jsonb, response_body, truncated, duration_ms, NULL, attempted_at
-    FROM ok),
+    RETURNING deliveries.id, deliveries.app_id, deliveries.endpoint_id, deliveries.created_at, ${inLogRowSql("i.attempt_id")}),
+  ok AS (SELECT i.*, d.app_id, d.endpoint_id, d.created_at, d.in_log_row FROM i JOIN d ON d.id = i.id),
+  a AS (${insertAttemptRowSql(attemptValuesOf("ok"), "ok.attempt_number", "NULL", "ok WHERE NOT ok.in_log_row")}),
   r AS (${foldIntoRollupsSql(`(
     SELECT app_id, endpoint_id, date_trunc('hour', created_at, 'UTC') AS hour, 0 AS created, 1 AS succeeded, 0 AS failed, ${NO_ATTEMPT_COLUMNS} FROM ok
     UNION ALL

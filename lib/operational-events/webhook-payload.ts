@@ -12,6 +12,11 @@
  * `appUid` and `endpointUid` are the Svix uids (null when none) as they are when it is sent.
  */
 import type { PoolClient } from "pg";
+import {
+  attemptsMadeSql,
+  readAttemptPageInWindows,
+  type AttemptWindow,
+} from "@/lib/delivery-log/attempt-log";
 import type { OperationalEventType } from "@/lib/operational-events/record";
 
 /** Svix's operational event types this server can send (also what `eventTypes` accepts). */
@@ -67,13 +72,24 @@ async function lastAttemptOf(
   const values = [row.app_id, attemptId ?? row.delivery_id ?? row.endpoint_id];
   const ofDelivery =
     attemptId && row.delivery_id ? ` AND a.delivery_id = $${values.push(row.delivery_id)}` : "";
-  const { rows } = await client.query<LastAttempt>(
-    `SELECT a.id, a.response_status, a.created_at, d.event_id, e.uid
-     FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.id = d.event_id
-     WHERE a.app_id = $1 AND ${by} = $2${ofDelivery}
-     ORDER BY a.created_at DESC, a.id DESC LIMIT 1`,
-    values,
-  );
+  const read = async (window: AttemptWindow) => {
+    const bounds = window.from
+      ? attemptsMadeSql("a", ">=", `$${values.length + 1}::timestamptz`)
+      : [];
+    const { rows } = await client.query<LastAttempt>(
+      `SELECT a.id, a.response_status, a.created_at, d.event_id, e.uid
+       FROM all_attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.id = d.event_id
+       WHERE a.app_id = $1 AND ${by} = $2${ofDelivery}${bounds.map((b) => ` AND ${b}`).join("")}
+       ORDER BY a.created_at DESC, a.id DESC LIMIT 1`,
+      window.from ? [...values, window.from] : values,
+    );
+    return rows;
+  };
+  // An endpoint's last attempt is read by time, the newest first (lib/delivery-log/attempt-log.ts).
+  const rows =
+    by === "a.endpoint_id"
+      ? await readAttemptPageInWindows({ at: new Date(), descending: true }, 1, read)
+      : await read({ from: null, to: null });
   return rows[0];
 }
 

@@ -44,6 +44,32 @@ function lastKey(rows: KeyRow[]): { at: Date; id: string } {
   return { at: last.created_at, id: last.id };
 }
 
+/** $1 app, $2 cutoff, $3 batch size, $4/$5 the keyset after which to go on. */
+const ATTEMPT_BODY_PURGES = [
+  `WITH batch AS (
+     SELECT id, delivery_id, created_at FROM attempts
+     WHERE app_id = $1 AND created_at < $2 AND response_body IS NOT NULL
+       AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::text))
+     ORDER BY created_at, id
+     LIMIT $3
+     FOR UPDATE SKIP LOCKED)
+   UPDATE attempts a SET response_body = NULL, response_body_truncated = false
+   FROM batch WHERE a.delivery_id = batch.delivery_id AND a.id = batch.id
+   RETURNING a.id, a.created_at`,
+  // A first attempt kept in the log row was made after its delivery's creation: the walk is on
+  // the deliveries' time index; one made after the cutoff waits for a later run.
+  `WITH batch AS (
+     SELECT id, created_at FROM deliveries
+     WHERE app_id = $1 AND created_at < $2 AND first_response_body IS NOT NULL AND first_attempted_at < $2
+       AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::text))
+     ORDER BY created_at, id
+     LIMIT $3
+     FOR UPDATE SKIP LOCKED)
+   UPDATE deliveries d SET first_response_body = NULL, first_response_body_truncated = false
+   FROM batch WHERE d.id = batch.id
+   RETURNING d.id, d.created_at`,
+];
+
 export async function purgeExpiredPayloads(input: PurgeInput = {}): Promise<PurgeResult> {
   const now = input.now ?? new Date();
   const batchSize = input.batchSize ?? 1_000;
@@ -76,27 +102,24 @@ export async function purgeExpiredPayloads(input: PurgeInput = {}): Promise<Purg
       if (rows.length < batchSize) break;
       after = lastKey(rows);
     }
-    // Attempts: response_body -> NULL.
-    let afterAttempt: { at: Date; id: string } | null = null;
-    for (;;) {
-      if (input.signal?.aborted) return result;
-      const { rows }: { rows: KeyRow[] } = await pool.query<KeyRow>(
-        `WITH batch AS (
-           SELECT id, delivery_id, created_at FROM attempts
-           WHERE app_id = $1 AND created_at < $2 AND response_body IS NOT NULL
-             AND ($4::timestamptz IS NULL OR (created_at, id) > ($4::timestamptz, $5::text))
-           ORDER BY created_at, id
-           LIMIT $3
-           FOR UPDATE SKIP LOCKED)
-         UPDATE attempts a SET response_body = NULL, response_body_truncated = false
-         FROM batch WHERE a.delivery_id = batch.delivery_id AND a.id = batch.id
-         RETURNING a.id, a.created_at`,
-        [appId, cutoff, batchSize, afterAttempt?.at ?? null, afterAttempt?.id ?? null],
-      );
-      result.batches++;
-      result.attemptBodiesRemoved += rows.length;
-      if (rows.length < batchSize) break;
-      afterAttempt = lastKey(rows);
+    // Attempt response bodies -> NULL: the attempt rows', then the first attempts kept in
+    // their delivery's row (lib/delivery/attempt-outcome.ts).
+    for (const statement of ATTEMPT_BODY_PURGES) {
+      let afterAttempt: { at: Date; id: string } | null = null;
+      for (;;) {
+        if (input.signal?.aborted) return result;
+        const { rows }: { rows: KeyRow[] } = await pool.query<KeyRow>(statement, [
+          appId,
+          cutoff,
+          batchSize,
+          afterAttempt?.at ?? null,
+          afterAttempt?.id ?? null,
+        ]);
+        result.batches++;
+        result.attemptBodiesRemoved += rows.length;
+        if (rows.length < batchSize) break;
+        afterAttempt = lastKey(rows);
+      }
     }
   }
   return result;

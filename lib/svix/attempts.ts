@@ -8,6 +8,13 @@ import { z } from "zod";
 import type { App, Attempt, Delivery, Endpoint, Event } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { SqlParams } from "@/lib/delivery/sql";
+import {
+  attemptsMadeSql,
+  readAttemptPageInWindows,
+  readAttemptsById,
+  removeAttemptBody,
+  type AttemptWindow,
+} from "@/lib/delivery-log/attempt-log";
 import { scheduleManualAttempt } from "@/lib/delivery/schedule-manual-attempts";
 import type { DeliveryStatus } from "@/lib/delivery/states";
 import { apiErrors } from "@/lib/http/errors";
@@ -132,8 +139,8 @@ function attemptWhere(
     where.push(
       `a.response_status >= ${p.add(cls, "::int")} AND a.response_status < ${p.add(cls + 100, "::int")}`,
     );
-  if (window?.gt) where.push(`a.created_at > ${p.add(window.gt, "::timestamptz")}`);
-  if (window?.lt) where.push(`a.created_at < ${p.add(window.lt, "::timestamptz")}`);
+  if (window?.gt) where.push(...attemptsMadeSql("a", ">", p.add(window.gt, "::timestamptz")));
+  if (window?.lt) where.push(...attemptsMadeSql("a", "<", p.add(window.lt, "::timestamptz")));
   if (query.event_types?.length)
     where.push(`d.event_name = ANY(${p.add(query.event_types, "::text[]")})`);
   if (query.channel || query.tag) where.push(eventHas(query, p));
@@ -159,19 +166,45 @@ async function attemptPage(
     async ({ take, keyset }) => {
       const { beyond, orderBy } = keysetSql("a", keyset, p);
       const { prisma, pool } = getDb();
-      const { rows } = await pool.query<{ id: string; delivery_id: string; event_id: string }>(
-        `SELECT a.id, a.delivery_id, d.event_id FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
-         WHERE ${[...where, ...beyond].join(" AND ")} ${orderBy} LIMIT ${p.add(take, "::int")}`,
-        p.values,
-      );
+      const after = keyset.after?.createdAt;
+      if (after)
+        beyond.push(
+          ...attemptsMadeSql("a", keyset.ascending ? ">=" : "<=", p.add(after, "::timestamptz")),
+        );
+      const readPage = (window: AttemptWindow) => {
+        const q = new SqlParams();
+        q.values.push(...p.values);
+        const bounds = [
+          ...(window.from ? attemptsMadeSql("a", ">=", q.add(window.from, "::timestamptz")) : []),
+          ...(window.to ? attemptsMadeSql("a", "<", q.add(window.to, "::timestamptz")) : []),
+        ];
+        return pool
+          .query<{ id: string; delivery_id: string; event_id: string }>(
+            `SELECT a.id, a.delivery_id, d.event_id FROM all_attempts a JOIN deliveries d ON d.id = a.delivery_id
+             WHERE ${[...where, ...beyond, ...bounds].join(" AND ")} ${orderBy} LIMIT ${q.add(take, "::int")}`,
+            q.values,
+          )
+          .then((r) => r.rows);
+      };
+      // A message's attempts are few (its deliveries'); an endpoint's are read by time, nearest
+      // the page's start first (lib/delivery-log/attempt-log.ts).
+      const range = createdAtWindow(query);
+      const start = keyset.ascending ? (after ?? range?.gt) : (after ?? range?.lt ?? new Date());
+      const startAt = start === undefined ? undefined : new Date(start);
+      const rows =
+        scope.eventId || !startAt
+          ? await readPage({ from: null, to: null })
+          : await readAttemptPageInWindows(
+              { at: startAt, descending: !keyset.ascending },
+              take,
+              readPage,
+            );
       const [attempts, events] = await Promise.all([
-        // Attempts are keyed (delivery_id, id): an id alone would read every partition.
-        prisma.attempt.findMany({
-          where: {
-            deliveryId: { in: [...new Set(rows.map((r) => r.delivery_id))] },
-            id: { in: rows.map((r) => r.id) },
-          },
-        }),
+        readAttemptsById(
+          scope.appId,
+          [...new Set(rows.map((r) => r.delivery_id))],
+          rows.map((r) => r.id),
+        ),
         query.with_msg
           ? prisma.event.findMany({
               where: { id: { in: [...new Set(rows.map((r) => r.event_id))] } },
@@ -229,9 +262,11 @@ async function findAttempt(app: Pick<App, "id">, msgIdOrEventId: string, attempt
     where: { appId: app.id, eventId: event.id },
     select: { id: true },
   });
-  const attempt = await prisma.attempt.findFirst({
-    where: { id: attemptId, appId: app.id, deliveryId: { in: deliveries.map((d) => d.id) } },
-  });
+  const [attempt] = await readAttemptsById(
+    app.id,
+    deliveries.map((d) => d.id),
+    [attemptId],
+  );
   if (!attempt) throw attemptNotFound();
   return { ...attempt, eventId: event.id };
 }
@@ -251,10 +286,7 @@ export async function expungeSvixAttemptContent(
   attemptId: string,
 ): Promise<void> {
   const attempt = await findAttempt(app, msgIdOrEventId, attemptId);
-  await getDb().prisma.attempt.update({
-    where: { deliveryId_id: { deliveryId: attempt.deliveryId, id: attempt.id } },
-    data: { responseBody: null, responseBodyTruncated: false },
-  });
+  await removeAttemptBody(attempt.deliveryId, attempt.id);
 }
 
 export type SvixMessageEndpointOut = SvixEndpointOut & {

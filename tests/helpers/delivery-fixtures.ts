@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { createSigningSecret } from "@/lib/endpoints/signing-secrets";
 import type { AttemptResult } from "@/lib/delivery/http-client";
 import { newId } from "@/lib/ids";
+import { findAttempts } from "./attempts";
 
 export async function createTestApp(
   slug = `app_${Math.random().toString(36).slice(2, 8)}`,
@@ -100,10 +101,7 @@ export async function triggerAndFanOut(
 export async function deliveryWithAttempts(id: string) {
   const { prisma } = getDb();
   const delivery = await prisma.delivery.findUniqueOrThrow({ where: { id } });
-  const attempts = await prisma.attempt.findMany({
-    where: { deliveryId: id },
-    orderBy: [{ attemptNumber: "asc" }, { createdAt: "asc" }],
-  });
+  const attempts = await findAttempts({ deliveryId: id }, { orderBy: "attemptNumber" });
   return { ...delivery, attempts };
 }
 

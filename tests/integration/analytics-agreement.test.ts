@@ -1,7 +1,7 @@
 /**
- * Stats, analytics and timeseries against counts computed directly from the deliveries and
- * attempts tables, by the one counting rule: a delivery counts once, in the bucket it was created
- * in, by its current state (failed includes cancelled); attempts count in the bucket they were made. The outcomes go through the real state machine (insertPendingDeliveries,
+ * Stats, analytics and timeseries against counts computed directly from the deliveries table and
+ * the attempts (the all_attempts view), by the one counting rule: a delivery counts once, in the
+ * bucket it was created in, by its current state (failed includes cancelled); attempts count in the bucket they were made. The outcomes go through the real state machine (insertPendingDeliveries,
  * claimDelivery, recordAttemptOutcome, scheduleManualAttempts), which keeps the hourly rollups;
  * the API reads only the rollups (minute buckets: the raw rows).
  */
@@ -246,7 +246,7 @@ async function expected(
   for (const r of created.rows)
     Object.assign(at(r.b), { created: Number(r.n), succeeded: Number(r.s), failed: Number(r.f) });
   const attempts = await db().pool.query<{ b: Date; duration_ms: number; error: string | null }>(
-    `SELECT ${trunc("a.created_at")} AS b, a.duration_ms, a.error FROM attempts a
+    `SELECT ${trunc("a.created_at")} AS b, a.duration_ms, a.error FROM all_attempts a
      WHERE a.app_id = $1 AND a.created_at >= $2 AND a.created_at < $3${ep("a")}`,
     params,
   );
@@ -328,7 +328,7 @@ describe("analytics agree with the attempts", () => {
       });
       // The histogram percentile is the bucket bound the exact percentile falls under.
       const { rows } = await db().pool.query<{ p: number }>(
-        `SELECT percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p FROM attempts WHERE app_id = $1${endpointId ? " AND endpoint_id = $2" : ""}`,
+        `SELECT percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p FROM all_attempts WHERE app_id = $1${endpointId ? " AND endpoint_id = $2" : ""}`,
         endpointId ? [app.id, endpointId] : [app.id],
       );
       const exact = rows[0]!.p;

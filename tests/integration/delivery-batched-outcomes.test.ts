@@ -1,8 +1,8 @@
 /**
  * Successes recorded together (the embedded workers' group commit, createOutcomeBatcher) write
  * exactly what recording them one by one writes: each delivery final under its own lease, one
- * attempt row each, rollups summed per endpoint and hour (latency sum and histogram included),
- * failure streaks cleared; a delivery whose lease was lost is left untouched and reported so.
+ * attempt each (in all_attempts), rollups summed per endpoint and hour (latency sum and histogram
+ * included), failure streaks cleared; a delivery whose lease was lost is left untouched and reported so.
  */
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../helpers/db";
@@ -137,7 +137,7 @@ describe("batched success outcomes", () => {
     }
 
     const { rows: attempts } = await db().pool.query(
-      "SELECT id, delivery_id, attempt_number, trigger, request_url, request_headers, response_status, response_headers, response_body, duration_ms, error FROM attempts WHERE app_id = $1",
+      "SELECT id, delivery_id, attempt_number, trigger, request_url, request_headers, response_status, response_headers, response_body, duration_ms, error FROM all_attempts WHERE app_id = $1",
       [app.id],
     );
     expect(attempts).toHaveLength(11);

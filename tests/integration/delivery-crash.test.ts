@@ -4,6 +4,7 @@
  * attempts that were in flight when it died (their leases expire and they are made again).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countAttempts } from "../helpers/attempts";
 import { useTestDatabase } from "../helpers/db";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 import { createTestApp, createTestEndpoint, eventually } from "../helpers/delivery-fixtures";
@@ -111,9 +112,9 @@ describe("crash safety", () => {
       const duplicated = [...counts].filter(([, n]) => n > 1);
       expect(new Set(duplicated.map(([id]) => id))).toEqual(inFlightAtKill);
       expect(duplicated.filter(([, n]) => n !== 2)).toEqual([]);
-      // The killed worker's unrecorded attempts left no rows: one recorded attempt per delivery.
+      // The killed worker's unrecorded attempts left nothing: one recorded attempt per delivery.
       expect(deliveries.every((d) => d.attemptCount === 1)).toBe(true);
-      expect(await db().prisma.attempt.count({ where: { endpointId: endpoint.id } })).toBe(EVENTS);
+      expect(await countAttempts({ endpointId: endpoint.id })).toBe(EVENTS);
       console.info(
         `crash: ${doneAtKill}/${EVENTS} done at kill, ${leasedAtKill} leased by the dead worker, ${duplicated.length} duplicates, ` +
           `recovered in ${Date.now() - killedAt} ms`,

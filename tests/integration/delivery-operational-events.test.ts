@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
+import { findFirstAttemptOrThrow } from "../helpers/attempts";
 import { useTestDatabase } from "../helpers/db";
 import { callRoute } from "../helpers/http";
 import { startReceiver, type Receiver } from "../helpers/receiver";
@@ -151,9 +152,7 @@ describe("endpoint.recovered", () => {
       expect(events.map((e) => [e.type, e.endpointId])).toEqual([
         ["endpoint.recovered", failing.id],
       ]);
-      const attempt = await db().prisma.attempt.findFirstOrThrow({
-        where: { endpointId: failing.id },
-      });
+      const attempt = await findFirstAttemptOrThrow({ endpointId: failing.id });
       expect(events[0]).toMatchObject({ deliveryId: attempt.deliveryId });
       expect(events[0]!.data).toMatchObject({ attempt_id: attempt.id, consecutive_failures: 5 });
 

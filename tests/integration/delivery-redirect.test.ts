@@ -7,6 +7,7 @@
  * or a timeout, not as a redirect).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findFirstAttemptOrThrow } from "../helpers/attempts";
 import { useTestDatabase } from "../helpers/db";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 import { createTestApp, createTestEndpoint, eventually } from "../helpers/delivery-fixtures";
@@ -59,9 +60,7 @@ describe("a redirecting receiver", () => {
         attemptCount: 1,
         lastStatusCode: code,
       });
-      const attempt = await db().prisma.attempt.findFirstOrThrow({
-        where: { deliveryId: delivery.id },
-      });
+      const attempt = await findFirstAttemptOrThrow({ deliveryId: delivery.id });
       expect(attempt.error).toBe(`redirect (${code}) to ${location} not followed`);
       expect(redirecting.requests).toHaveLength(1);
       expect(internal.requests).toHaveLength(0);

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
+import { findAttempts, findFirstAttempt } from "../helpers/attempts";
 import { useTestDatabase } from "../helpers/db";
 import { startReceiver, type Receiver, type ReceivedRequest } from "../helpers/receiver";
 import {
@@ -105,18 +106,13 @@ describe("signatures", () => {
       await db().prisma.delivery.findMany({ where: { eventId: e1.event_id }, select: { id: true } })
     ).map((d) => d.id);
     const attempt = await eventually(() =>
-      db()
-        .prisma.attempt.findFirst({
-          where: { deliveryId: { notIn: firstEventDeliveries }, endpointId: endpoint.id },
-          orderBy: { createdAt: "asc" },
-        })
-        .then((a) => a ?? undefined),
+      findFirstAttempt({ notDeliveryIds: firstEventDeliveries, endpointId: endpoint.id }),
     );
     const stored = attempt.requestHeaders as Record<string, string>;
     expect(stored["webhook-signature"]).toBe("v1,*** v1,***");
     expect(stored["authorization"]).toBe("***");
     expect(stored["x-tenant"]).toBe("acme");
-    expect(JSON.stringify(await db().prisma.attempt.findMany())).not.toContain(second.slice(6));
+    expect(JSON.stringify(await findAttempts())).not.toContain(second.slice(6));
   });
 
   it("a retry carries the same webhook-id and a fresh timestamp and signature", async () => {

@@ -4,6 +4,7 @@
  * to 127.0.0.1 is refused too — and nothing reaches the receiver.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findFirstAttemptOrThrow } from "../helpers/attempts";
 import { useTestDatabase } from "../helpers/db";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 import { createTestApp, createTestEndpoint } from "../helpers/delivery-fixtures";
@@ -49,9 +50,7 @@ describe("SSRF protection", () => {
     expect(result.success).toBe(false);
     expect(result.status_code).toBeNull();
     expect(result.error).toMatch(/not allowed/);
-    const attempt = await db().prisma.attempt.findFirstOrThrow({
-      where: { deliveryId: result.delivery_id },
-    });
+    const attempt = await findFirstAttemptOrThrow({ deliveryId: result.delivery_id });
     expect(attempt.error).toMatch(/not allowed/);
     expect(receiver.requests).toHaveLength(0);
   });

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook as SvixWebhook } from "svix";
 import { Webhook as SvixV1Webhook } from "svix-v1";
+import { findFirstAttemptOrThrow } from "../helpers/attempts";
 import { useTestDatabase } from "../helpers/db";
 import { callRoute } from "../helpers/http";
 import { startReceiver, type Receiver, type ReceivedRequest } from "../helpers/receiver";
@@ -153,9 +154,7 @@ describe("the svix delivery format", () => {
     expect(verifiedBy(secretB, replayed!)).toEqual({ v2: true, v1: true });
 
     // The log keeps the signatures masked, one per signature sent.
-    const attempt = await db().prisma.attempt.findFirstOrThrow({
-      where: { deliveryId: delivery.id },
-    });
+    const attempt = await findFirstAttemptOrThrow({ deliveryId: delivery.id });
     expect(attempt.requestHeaders).toMatchObject({
       "svix-id": event.event_id,
       "svix-signature": "v1,***",

@@ -14,6 +14,7 @@ import * as noble from "@noble/ed25519";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
+import { findAttempts, findFirstAttempt } from "../helpers/attempts";
 import { useTestDatabase } from "../helpers/db";
 import { startReceiver, type Receiver, type ReceivedRequest } from "../helpers/receiver";
 import { startRouteServer, type RouteServer } from "../helpers/route-server";
@@ -210,9 +211,7 @@ describe("ed25519 endpoints", () => {
     );
     expect(docAccepts(ep.public_key!, testReq)).toBe(true);
     const attempt = await eventually(() =>
-      db()
-        .prisma.attempt.findFirst({ where: { deliveryId: req.headers["webhook-id"] } })
-        .then((a) => a ?? undefined),
+      findFirstAttempt({ deliveryId: req.headers["webhook-id"] }),
     );
     expect((attempt.requestHeaders as Record<string, string>)["webhook-signature"]).toBe("v1a,***");
 
@@ -220,7 +219,7 @@ describe("ed25519 endpoints", () => {
       ep,
       other,
       await client.webhooks.listWebhookEndpoints(app.slug),
-      await db().prisma.attempt.findMany({ where: { endpointId: ep.id } }),
+      await findAttempts({ endpointId: ep.id }),
     ]);
     expect(everything).not.toContain("whsk_");
     expect(everything).not.toContain(signingKey.slice(5, 40));

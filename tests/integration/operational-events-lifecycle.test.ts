@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Svix, Webhook } from "svix";
+import { findFirstAttemptOrThrow } from "../helpers/attempts";
 import { useTestDatabase } from "../helpers/db";
 import { createTestEndpoint, eventually } from "../helpers/delivery-fixtures";
 import { startReceiver, type ReceivedRequest, type Receiver } from "../helpers/receiver";
@@ -162,9 +163,7 @@ describe("operational events of an endpoint's lifecycle", () => {
     }
     expect(schemaErrors).toEqual([]);
     const [recovered] = await received(ops, (b) => b.type === "message.attempt.recovered");
-    const okAttempt = await db().prisma.attempt.findFirstOrThrow({
-      where: { endpointId: flaky.id, responseStatus: 200 },
-    });
+    const okAttempt = await findFirstAttemptOrThrow({ endpointId: flaky.id, responseStatus: 200 });
     expect(bodyOf(recovered!).data.lastAttempt).toEqual({
       id: okAttempt.id,
       responseStatusCode: 200,

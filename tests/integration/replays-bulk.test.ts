@@ -5,6 +5,7 @@
  * filter, dry runs, audit rows and single-delivery replay.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findFirstAttemptOrThrow } from "../helpers/attempts";
 import { useTestDatabase } from "../helpers/db";
 import { callRoute } from "../helpers/http";
 import { startReceiver, type Receiver } from "../helpers/receiver";
@@ -316,7 +317,7 @@ describe("POST /apps/{slug}/replays", () => {
     expect(ids.size).toBe(FAILED);
     expect([...ids.keys()].every((id) => id.startsWith("dlv_r"))).toBe(true);
     const attempts = await db().pool.query<{ trigger: string; attempt_number: number; n: string }>(
-      "SELECT trigger, attempt_number, count(*) AS n FROM attempts WHERE app_id = $1 GROUP BY 1, 2",
+      "SELECT trigger, attempt_number, count(*) AS n FROM all_attempts WHERE app_id = $1 GROUP BY 1, 2",
       [app.id],
     );
     expect(attempts.rows.map((r) => ({ ...r, n: Number(r.n) }))).toEqual([
@@ -411,9 +412,7 @@ describe("POST /apps/{slug}/deliveries/{id}/replay", () => {
     });
     expect(delivery.status).toBe("success");
     expect(receiver.requests.slice(before).map((r) => r.headers["webhook-id"])).toEqual([id]);
-    const last = await db().prisma.attempt.findFirstOrThrow({
-      where: { deliveryId: id, attemptNumber: 8 },
-    });
+    const last = await findFirstAttemptOrThrow({ deliveryId: id, attemptNumber: 8 });
     expect(last.trigger).toBe("manual");
     const audit = await db().prisma.auditLog.findFirstOrThrow({
       where: { targetId: id, action: "delivery.replayed" },

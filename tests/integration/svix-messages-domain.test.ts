@@ -5,6 +5,7 @@
  * and per-endpoint statuses come from Hookline's deliveries, replays become background tasks.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countAttempts } from "../helpers/attempts";
 import { useTestDatabase } from "../helpers/db";
 import { createTestApp, createTestEndpoint, eventually } from "../helpers/delivery-fixtures";
 import { startReceiver, type Receiver } from "../helpers/receiver";
@@ -187,8 +188,7 @@ describe("attempts, destinations and replays", () => {
       channels: ["c1"],
     });
     await eventually(
-      async () =>
-        (await db().prisma.attempt.count({ where: { appId: app.id } })) === 2 || undefined,
+      async () => (await countAttempts({ appId: app.id })) === 2 || undefined,
       15_000,
       "two attempts",
     );

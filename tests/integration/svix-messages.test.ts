@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Svix as Svix2, Webhook } from "svix";
 import { Svix as Svix1 } from "svix-v1";
+import { countAttempts } from "../helpers/attempts";
 import { useTestDatabase } from "../helpers/db";
 import { createTestEndpoint, eventually } from "../helpers/delivery-fixtures";
 import { startReceiver, type Receiver } from "../helpers/receiver";
@@ -60,7 +61,7 @@ async function appWithEndpoint(svix: AnySvix, name: string, maxRetries = 0) {
 
 async function attemptsOf(app: App, n: number) {
   await eventually(
-    async () => (await db().prisma.attempt.count({ where: { appId: app.id } })) >= n || undefined,
+    async () => (await countAttempts({ appId: app.id })) >= n || undefined,
     15_000,
     `${n} attempts`,
   );
