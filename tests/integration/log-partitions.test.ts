@@ -133,7 +133,7 @@ describe("delivery log partitions", () => {
     );
     expect(rows[0]).toEqual({
       n: "4",
-      options: ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02"],
+      options: ["fillfactor=25", "autovacuum_vacuum_scale_factor=0.02"],
     });
 
     // A second run the same day makes nothing; a run three weeks later (a restart) makes the new weeks.

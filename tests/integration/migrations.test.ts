@@ -67,11 +67,11 @@ describe("migrations", () => {
     expect(storage.rows).toEqual([
       {
         relname: "deliveries_p_before",
-        reloptions: ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02"],
+        reloptions: ["autovacuum_vacuum_scale_factor=0.02", "fillfactor=25"],
       },
       {
         relname: "deliveries_p_default",
-        reloptions: ["fillfactor=70", "autovacuum_vacuum_scale_factor=0.02"],
+        reloptions: ["autovacuum_vacuum_scale_factor=0.02", "fillfactor=25"],
       },
       {
         relname: "delivery_queue",
