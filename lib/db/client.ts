@@ -14,8 +14,14 @@ import { processSingleton } from "@/lib/runtime/process-singleton";
 export interface Database {
   prisma: PrismaClient;
   pool: pg.Pool;
-  /** One connection whose named statements keep a generic plan (`queryWithGenericPlan`). */
+  /** One connection for the delivery workers' claim, whose statements keep a generic plan. */
   claimPool: pg.Pool;
+  /**
+   * Connections whose statements keep a generic plan, for the hot paths' named statements (the
+   * trigger's insert, fan-out, the outcome writes). Left to choose, PostgreSQL planned each of
+   * them afresh at every call; not for Prisma's statements, whose plans depend on their values.
+   */
+  writePool: pg.Pool;
   url: string;
   close(): Promise<void>;
 }
@@ -36,10 +42,11 @@ export function createDatabase(url: string, options: { max?: number } = {}): Dat
     query_timeout: dbStatementTimeoutMs + 250,
   };
   const pool = new pg.Pool(poolConfig);
-  const claimPool = new pg.Pool({ ...poolConfig, max: 1 });
+  const claimPool = genericPlanPool({ ...poolConfig, max: 1 });
+  // Enough for every writer at once: two ingest batches, the outcome batch, two fan-out lanes.
+  const writePool = genericPlanPool({ ...poolConfig, max: 6 });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => {});
-  claimPool.on("error", () => {});
   // Prisma's defaults (2 s to start an interactive transaction, 5 s to finish it) are tighter
   // than the pool's own limits: on a busy machine a transaction gave up waiting for a
   // connection the pool would still have handed out.
@@ -51,10 +58,11 @@ export function createDatabase(url: string, options: { max?: number } = {}): Dat
     prisma,
     pool,
     claimPool,
+    writePool,
     url,
     async close() {
       await prisma.$disconnect().catch(() => {});
-      await Promise.all([pool.end().catch(() => {}), claimPool.end().catch(() => {})]);
+      await Promise.all([pool, claimPool, writePool].map((p) => p.end().catch(() => {})));
     },
   };
 }
@@ -66,30 +74,20 @@ export interface NamedStatement {
   values: unknown[];
 }
 
-const genericPlanClients = new WeakSet<pg.PoolClient>();
-
 /**
- * Runs a named statement on the claim connection, which keeps one generic plan per statement.
- * For the delivery workers' claim (lib/delivery/claim-deliveries.ts): left to choose, PostgreSQL
- * planned it afresh at every call (a third of its time), although the generic plan is as fast.
+ * A pool whose connections keep one generic plan per named statement: the mode is set on each
+ * new connection before the pool hands it out. A statement run here must not need its values
+ * to be planned well.
  */
-export async function queryWithGenericPlan<R extends pg.QueryResultRow>(
-  db: Database,
-  statement: NamedStatement,
-): Promise<pg.QueryResult<R>> {
-  const client = await db.claimPool.connect();
-  try {
-    if (!genericPlanClients.has(client)) {
-      await client.query("SET plan_cache_mode = force_generic_plan");
-      genericPlanClients.add(client);
-    }
-    const result = await client.query<R>(statement);
-    client.release();
-    return result;
-  } catch (err) {
-    client.release(err as Error); // a broken connection is not reused
-    throw err;
-  }
+function genericPlanPool(config: pg.PoolConfig): pg.Pool {
+  const genericPool = new pg.Pool({
+    ...config,
+    // pg-pool awaits this hook (its types say void); a failure drops the new connection.
+    onConnect: (client) =>
+      client.query("SET plan_cache_mode = force_generic_plan") as unknown as void,
+  });
+  genericPool.on("error", () => {});
+  return genericPool;
 }
 
 const holder = processSingleton<{ db?: Database }>("db/client", () => ({}));

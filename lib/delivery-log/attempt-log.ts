@@ -10,7 +10,7 @@ import { FIRST_ATTEMPT_IN_LOG_ROW_WITHIN } from "@/lib/delivery/first-attempt";
 import { SqlParams } from "@/lib/delivery/sql";
 
 /**
- * Conditions on `alias` (all_attempts) for attempts made at `op` `at` (`>=`, `>`, `<`): on the
+ * Conditions on `alias` (all_attempts) for attempts made at `op` `at` (`>=`, `>`, `<`, `<=`): on the
  * attempt's time, and on its row's (`row_created_at`), which a first attempt kept in the log row
  * precedes by less than FIRST_ATTEMPT_IN_LOG_ROW_WITHIN; the second lets the deliveries' time
  * index find those. `at` is SQL (a cast parameter).
@@ -59,7 +59,8 @@ export async function readAttemptPageInWindows<T>(
   return read({ from: null, to: null });
 }
 
-const ATTEMPT_FIELDS = `id, delivery_id AS "deliveryId", app_id AS "appId", endpoint_id AS "endpointId",
+/** all_attempts' columns under the names of Prisma's `Attempt`. */
+export const ATTEMPT_FIELDS = `id, delivery_id AS "deliveryId", app_id AS "appId", endpoint_id AS "endpointId",
   attempt_number AS "attemptNumber", trigger, request_url AS "requestUrl", request_headers AS "requestHeaders",
   response_status AS "responseStatus", response_headers AS "responseHeaders", response_body AS "responseBody",
   response_body_truncated AS "responseBodyTruncated", duration_ms AS "durationMs", error, created_at AS "createdAt"`;

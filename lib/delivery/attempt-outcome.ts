@@ -226,7 +226,7 @@ export async function recordInOneStatement(
     now,
     inLogRow: mayKeepAttemptInLogRow(claim, status),
   });
-  const { rows } = await getDb().pool.query<{ recorded: number; recovered: number }>(sql);
+  const { rows } = await getDb().writePool.query<{ recorded: number; recovered: number }>(sql);
   if ((rows[0]?.recovered ?? 0) > 0) kickOperationalEventDispatch();
   return rows[0]?.recorded === 1 ? recorded(claim, status, attemptId) : notRecorded(claim);
 }

@@ -3,7 +3,7 @@
  * an Inngest step, and giving leases back. Only `delivery_queue` is written; the log is read.
  */
 import type { PoolClient } from "pg";
-import { getDb, queryWithGenericPlan, type NamedStatement } from "@/lib/db/client";
+import { getDb, type NamedStatement } from "@/lib/db/client";
 import { namedParams } from "@/lib/delivery/sql";
 import { payloadTextColumns, payloadTextOf } from "@/lib/events/payload-text";
 import {
@@ -67,7 +67,7 @@ const CLAIM = namedParams({
 
 export async function claimDueDeliveries(input: ClaimDueInput): Promise<ClaimedDelivery[]> {
   if (input.limit <= 0) return [];
-  const { rows } = await queryWithGenericPlan<ClaimRow>(getDb(), claimDueStatement(input));
+  const { rows } = await getDb().claimPool.query<ClaimRow>(claimDueStatement(input));
   return claimsOf(rows, input.events);
 }
 
@@ -76,7 +76,7 @@ export function claimDueStatement(input: ClaimDueInput): NamedStatement {
   const slots = [...(input.endpointSlots ?? new Map<string, number>())];
   const full = slots.filter(([, n]) => n <= 0).map(([id]) => id);
   const open = slots.filter(([, n]) => n > 0);
-  // A named statement over the narrow queue, kept as one generic plan (`queryWithGenericPlan`):
+  // A named statement over the narrow queue, kept as one generic plan (the claim pool):
   // every table is reached by key, so that plan does not depend on the values. Candidates are
   // read without locks; only the rows picked are locked, found by primary key.
   const { $ } = CLAIM;

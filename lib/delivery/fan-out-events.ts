@@ -77,25 +77,37 @@ export async function fanOutQueuedEvents(options: {
   lane?: FanOutLane;
   lease?: FanOutLease;
 }): Promise<FanOutResult> {
+  // On the write pool, whose named statements keep one generic plan: planning each anew was
+  // most of these statements' time at a few events a call.
+  // One statement per shape, so that each keeps its own plan: by id (the Inngest step), or the
+  // oldest of a lane (or of all); and per limit, written in: a generic plan guesses a tenth of
+  // the queue for `LIMIT $1`, and joined that many events by reading them all.
+  const by = options.eventIds ? "ids" : (options.lane ?? "any");
+  const limit = Math.max(1, Math.trunc(options.limit));
+  const which = {
+    ids: "event_id = ANY($1::text[])",
+    new: "fanned_out_to IS NULL",
+    continuing: "fanned_out_to IS NOT NULL",
+    any: "true",
+  }[by];
   return withTransaction(async (client) => {
     const taken = await client.query<{
       id: string;
       name: string;
       seq: string;
       fanned_out_to: string | null;
-    }>(
-      `WITH f AS (
-         SELECT event_id, seq, fanned_out_to FROM event_fanout_queue
-         WHERE ($2::text[] IS NULL OR event_id = ANY($2::text[]))
-           AND ($3::text IS NULL OR ($3::text = 'new') = (fanned_out_to IS NULL))
-         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED),
+    }>({
+      name: `hookline_fan_out_take_${by}_${limit}`,
+      text: `WITH f AS (
+         SELECT event_id, seq, fanned_out_to FROM event_fanout_queue WHERE ${which}
+         ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED),
        -- Events gone meanwhile (their app was deleted) leave nothing to fan out.
        gone AS (
          DELETE FROM event_fanout_queue q USING f
          WHERE q.event_id = f.event_id AND NOT EXISTS (SELECT 1 FROM events ev WHERE ev.id = f.event_id))
        SELECT ev.id, ev.name, f.seq, f.fanned_out_to FROM events ev JOIN f ON f.event_id = ev.id`,
-      [options.limit, options.eventIds ?? null, options.lane ?? null],
-    );
+      values: options.eventIds ? [options.eventIds] : [],
+    });
     if (taken.rows.length === 0) return { events: 0, unfinished: 0, deliveries: [], leased: [] };
     const events = taken.rows;
     // Patterns are unpacked once per event (MATERIALIZED), not once per candidate endpoint; the
@@ -108,8 +120,9 @@ export async function fanOutQueuedEvents(options: {
       fifo: boolean;
       rate_limit: number | null;
       unfinished: boolean;
-    }>(
-      `WITH f AS MATERIALIZED (
+    }>({
+      name: "hookline_fan_out_write",
+      text: `WITH f AS MATERIALIZED (
          SELECT u.event_id, u.stem, u.seq, u.after, ARRAY(SELECT json_array_elements_text(u.patterns::json)) AS patterns
          FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS u(event_id, patterns, stem, seq, after)),
        pairs AS MATERIALIZED (
@@ -150,7 +163,7 @@ export async function fanOutQueuedEvents(options: {
        SELECT p.stem || lpad(to_hex(p.n), 6, '0') AS id, p.endpoint_id, p.app_id, p.fifo_seq IS NOT NULL AS fifo, p.rate_limit, false AS unfinished
        FROM pairs p WHERE p.matches
        UNION ALL SELECT NULL, NULL, NULL, false, NULL, true FROM progress WHERE n >= $6`,
-      [
+      values: [
         events.map((e) => e.id),
         events.map((e) => JSON.stringify(matchingPatterns(e.name))),
         events.map(() => newId("dlv").slice(0, "dlv_".length + 10 + 10)),
@@ -158,7 +171,7 @@ export async function fanOutQueuedEvents(options: {
         events.map((e) => e.fanned_out_to),
         options.endpointsPerEvent ?? null,
       ],
-    );
+    });
     const unfinished = written.filter((r) => r.unfinished).length;
     const rows = written.filter((r) => !r.unfinished);
     const fifo = rows.filter((r) => r.fifo).map((r) => r.id);
@@ -175,7 +188,7 @@ export async function fanOutQueuedEvents(options: {
       ? await leaseByIds(client, lease.holder, lease.pick(deliveries), lease.heldEventIds())
       : [];
     return { events: events.length, unfinished, deliveries, leased };
-  });
+  }, getDb().writePool);
 }
 
 /** Events accepted but not fanned out for longer than `graceSeconds` (the Inngest reconciler). */

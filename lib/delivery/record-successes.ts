@@ -112,11 +112,10 @@ interface Success {
 async function writeSuccesses(batch: Success[]): Promise<RecordOutcome[]> {
   const attemptIds = batch.map(() => newId("atm"));
   const ms = (s: Success) => Math.max(0, Math.round(s.attempt.result.durationMs));
-  // A named (prepared) statement: planning was a third of its time. (On the old design a generic
-  // plan once hash-joined a sequential scan of all deliveries; `--pg-stats` shows ~3 ms a batch
-  // of ~40 here, as with a fresh plan each time.) Rows are found by primary key (`= ANY`).
+  // A named statement on the write pool, planned once (generic): rows are found by primary key
+  // (`= ANY`), whatever the values (tests/integration/write-pool-plans.test.ts checks the plan).
   const recovered = recoveredEventsValues(batch.map((s) => s.claim.endpointId));
-  const { rows } = await getDb().pool.query<{ id: string; recovered: number }>({
+  const { rows } = await getDb().writePool.query<{ id: string; recovered: number }>({
     name: "hookline_success_batch",
     text: BATCH_SUCCESS_SQL,
     values: SUCCESS.values({

@@ -1,12 +1,15 @@
-import type { PoolClient } from "pg";
+import type { Pool, PoolClient } from "pg";
 import { getDb } from "@/lib/db/client";
 
 /**
- * Runs `fn` in a transaction on one pooled connection (raw SQL: the delivery hot paths).
- * Rolls back on any error and rethrows it.
+ * Runs `fn` in a transaction on one pooled connection (raw SQL: the delivery hot paths), of
+ * `pool` (the shared pool unless given). Rolls back on any error and rethrows it.
  */
-export async function withTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await getDb().pool.connect();
+export async function withTransaction<T>(
+  fn: (client: PoolClient) => Promise<T>,
+  pool: Pool = getDb().pool,
+): Promise<T> {
+  const client = await pool.connect();
   try {
     await client.query("BEGIN");
     const result = await fn(client);
@@ -26,6 +29,12 @@ export class SqlParams {
   add(value: unknown, cast = ""): string {
     this.values.push(value);
     return `$${this.values.length}${cast}`;
+  }
+  /** A copy holding the values so far: one statement's shared part, several endings. */
+  fork(): SqlParams {
+    const copy = new SqlParams();
+    copy.values.push(...this.values);
+    return copy;
   }
 }
 

@@ -62,8 +62,9 @@ const earliestCommitBy = (rows: Row[]) => new Date(Math.min(...rows.map((r) => r
 
 /** One statement for a batch; returns the ids inserted (a key already taken inserts nothing). */
 async function insertBatch(rows: Row[]): Promise<Set<string>> {
-  const { rows: result } = await getDb().pool.query<{ ids: string[] }>(
-    `WITH i AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
+  const { rows: result } = await getDb().writePool.query<{ ids: string[] }>({
+    name: "hookline_accept_events",
+    text: `WITH i AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
                   AS u(id, app_id, name, payload, key, channels, created_at, uid, tags)),
      ev AS (
        INSERT INTO events (id, app_id, name, payload, payload_text, idempotency_key, channels, created_at, uid, tags)
@@ -73,7 +74,7 @@ async function insertBatch(rows: Row[]): Promise<Set<string>> {
        RETURNING id, created_at),
      f AS (INSERT INTO event_fanout_queue (event_id, created_at) SELECT id, created_at FROM ev RETURNING 1)
      SELECT ARRAY(SELECT id FROM ev) AS ids, ${beforeDeadlineSql("$10", "(SELECT count(*) FROM f)")} AS written`,
-    [
+    values: [
       rows.map((r) => r.id),
       rows.map((r) => r.event.appId),
       rows.map((r) => r.event.name),
@@ -85,7 +86,7 @@ async function insertBatch(rows: Row[]): Promise<Set<string>> {
       rows.map((r) => JSON.stringify(r.event.tags ?? [])),
       earliestCommitBy(rows),
     ],
-  );
+  });
   return new Set(result[0]?.ids ?? []);
 }
 

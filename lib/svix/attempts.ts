@@ -172,8 +172,7 @@ async function attemptPage(
           ...attemptsMadeSql("a", keyset.ascending ? ">=" : "<=", p.add(after, "::timestamptz")),
         );
       const readPage = (window: AttemptWindow) => {
-        const q = new SqlParams();
-        q.values.push(...p.values);
+        const q = p.fork();
         const bounds = [
           ...(window.from ? attemptsMadeSql("a", ">=", q.add(window.from, "::timestamptz")) : []),
           ...(window.to ? attemptsMadeSql("a", "<", q.add(window.to, "::timestamptz")) : []),

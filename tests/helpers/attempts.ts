@@ -6,6 +6,7 @@
  */
 import type { Attempt } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
+import { ATTEMPT_FIELDS } from "@/lib/delivery-log/attempt-log";
 import { SqlParams } from "@/lib/delivery/sql";
 
 export interface AttemptFilter {
@@ -23,11 +24,6 @@ export interface AttemptOrder {
   /** `created` (default): by time, then attempt number; `attemptNumber`: the other way round. */
   orderBy?: "created" | "attemptNumber";
 }
-
-const ATTEMPT_FIELDS = `id, delivery_id AS "deliveryId", app_id AS "appId", endpoint_id AS "endpointId",
-  attempt_number AS "attemptNumber", trigger, request_url AS "requestUrl", request_headers AS "requestHeaders",
-  response_status AS "responseStatus", response_headers AS "responseHeaders", response_body AS "responseBody",
-  response_body_truncated AS "responseBodyTruncated", duration_ms AS "durationMs", error, created_at AS "createdAt"`;
 
 function where(filter: AttemptFilter, p: SqlParams): string {
   const conditions: string[] = [];

@@ -4,7 +4,7 @@
  * each claim of 100 rows, so a claim cost more the longer the log grew; found by keys, its cost
  * follows the rows it leases. Checked on the plan PostgreSQL runs, with the statistics of a log
  * of 12,000 deliveries: the custom plan, and the generic plan that the claim connection keeps
- * (lib/db/client.ts, `queryWithGenericPlan`) so that the claim is not planned at every call.
+ * (lib/db/client.ts, `claimPool`) so that the claim is not planned at every call.
  */
 import type { PoolClient } from "pg";
 import { describe, expect, it } from "vitest";

@@ -188,7 +188,7 @@ describe("ingest", () => {
     const app = await createTestApp();
     await createTestEndpoint(app, { url: "https://r.example/hook" });
     await triggerEvent(app, { event_name: "warm.up", payload: {} }); // caches the app's lookups
-    const spy = vi.spyOn(db().pool, "query");
+    const spy = vi.spyOn(db().writePool, "query");
     try {
       const results = await Promise.all(
         Array.from({ length: 32 }, (_, i) =>
