@@ -1438,6 +1438,22 @@ async function main() {
         console.log(
           `  table writes so far: ${tables.map((t) => `${t.relname} ${t.ins} ins, ${t.upd} upd (${t.hot} HOT), ${t.dead} dead`).join("; ")}`,
         );
+        // What the log's rows take on disk as written live (the fill factor's cost in bytes).
+        const { rows: log } = await db.query<{
+          n: string;
+          heap: string;
+          idx: string;
+          width: string;
+        }>(
+          `SELECT (SELECT count(*) FROM deliveries) AS n,
+                  (SELECT coalesce(sum(pg_relation_size(i.inhrelid)), 0) FROM pg_inherits i WHERE i.inhparent = 'deliveries'::regclass) AS heap,
+                  (SELECT coalesce(sum(pg_indexes_size(i.inhrelid)), 0) FROM pg_inherits i WHERE i.inhparent = 'deliveries'::regclass) AS idx,
+                  (SELECT coalesce(avg(pg_column_size(d.*)), 0) FROM deliveries d) AS width`,
+        );
+        const n = Math.max(1, Number(log[0]!.n));
+        console.log(
+          `  the log's deliveries: ${log[0]!.n} rows of ${Number(log[0]!.width).toFixed(0)} bytes on average; on disk ${(Number(log[0]!.heap) / n).toFixed(0)} bytes of table and ${(Number(log[0]!.idx) / n).toFixed(0)} of indexes a row`,
+        );
         await db.query("SELECT pg_stat_statements_reset()");
       };
       await pgStats("start-up and warm-up");

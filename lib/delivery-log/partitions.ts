@@ -6,10 +6,15 @@
  * - `ensureLogPartitions` creates the weeks covering the days ahead (the server runs it at start
  *   and with each retention run). Rows a missing week sent to the DEFAULT partition move into
  *   the week's partition when it is created.
- * - `dropExpiredLogPartitions` retires whole weeks older than HOOKLINE_LOG_RETENTION_DAYS: a
- *   `DROP TABLE`, whose cost does not grow with the rows it removes and which leaves no bloat. A
- *   week with a delivery still queued (a retry schedule longer than the retention) waits for a
- *   later run; rows in the DEFAULT partition are deleted one by one.
+ * - `dropExpiredLogPartitions` retires whole weeks older than HOOKLINE_LOG_RETENTION_DAYS: it
+ *   detaches them, then drops them, which leaves no bloat. A week with a delivery still queued (a
+ *   retry schedule longer than the retention) waits for a later run; rows in the DEFAULT
+ *   partition are deleted one by one.
+ *
+ * Why detach first: dropping an attached partition holds its parent's exclusive lock until the
+ * files are gone, and freeing a week's gigabytes takes seconds, every one of them a stall of the
+ * delivery path. A detach changes only the catalog; the drop that follows locks the detached
+ * table alone. A crash between the two leaves a detached table, which the next run drops.
  *
  * Every change runs in its own short transaction under one advisory lock (several processes may
  * run this at once), with a lock timeout: a partition change takes a brief exclusive lock, and a
@@ -193,11 +198,49 @@ export async function ensureLogPartitions(
 }
 
 export interface DropResult {
+  /** Partitions retired (detached, then dropped), and detached ones a previous run left behind. */
   dropped: string[];
   /** Days past retention kept because a delivery of theirs is still queued. */
   held: string[];
   /** Rows past retention deleted from the DEFAULT partitions. */
   deletedFromDefault: number;
+}
+
+/** A log partition's name: its table, `_p`, and the UTC day it starts (or `before`). */
+const PARTITION_NAME = /^(deliveries|attempts)_p(\d{8}|before)$/;
+
+/**
+ * Tables named like a log partition that are no longer attached to the log: retired partitions a
+ * crash kept from being dropped. Only names dated before `cutoffMs` (or the pre-partitioning
+ * rows) qualify, so a table made by hand for another week is left alone.
+ */
+export async function listDetachedLogPartitions(cutoffMs: number): Promise<string[]> {
+  const { rows } = await withTransaction((client) =>
+    client.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c
+       WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND NOT c.relispartition
+         AND c.relname ~ '^(deliveries|attempts)_p([0-9]{8}|before)$'`,
+    ),
+  );
+  const cutoffDay = new Date(cutoffMs).toISOString().slice(0, 10).replace(/-/g, "");
+  return rows
+    .map((r) => r.name)
+    .filter((name) => {
+      const day = PARTITION_NAME.exec(name)?.[2];
+      return day === "before" || (day !== undefined && day < cutoffDay);
+    })
+    .sort();
+}
+
+/** Drops detached log partitions; each drop locks only its own table, never the log. */
+async function dropDetached(names: string[], result: DropResult): Promise<void> {
+  for (const name of names) {
+    await withTransaction(async (client) => {
+      await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+      await client.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+    });
+    if (!result.dropped.includes(name)) result.dropped.push(name);
+  }
 }
 
 /**
@@ -211,36 +254,43 @@ export async function dropExpiredLogPartitions(input: {
 }): Promise<DropResult> {
   const result: DropResult = { dropped: [], held: [], deletedFromDefault: 0 };
   if (input.retentionDays <= 0) return result;
-  const cutoff = idAt("dlv", (input.now ?? new Date()).getTime() - input.retentionDays * DAY_MS);
+  const cutoffMs = (input.now ?? new Date()).getTime() - input.retentionDays * DAY_MS;
+  const cutoff = idAt("dlv", cutoffMs);
+  // What an earlier run detached and did not get to drop.
+  await dropDetached(await listDetachedLogPartitions(cutoffMs), result);
   const deliveries = await listLogPartitions("deliveries");
   for (const part of deliveries.ranges) {
     if (input.signal?.aborted) return result;
     if (part.to > cutoff) break;
-    await lockedChange(async (client) => {
+    const detached = await lockedChange(async (client) => {
+      // Another process may have retired it since the list was read.
+      const current = await listLogPartitions("deliveries", client);
+      if (!current.ranges.some((r) => r.name === part.name)) return [];
       const queued = await client.query(
         `SELECT 1 FROM delivery_queue WHERE delivery_id >= $1 AND delivery_id < $2 LIMIT 1`,
         [part.from ?? "", part.to],
       );
       if (queued.rowCount) {
         result.held.push(part.name);
-        return;
+        return [];
       }
       const attempts = await listLogPartitions("attempts", client);
       const twin = attempts.ranges.find((a) => a.from === part.from && a.to === part.to);
-      await client.query(`DROP TABLE ${quoteIdent(part.name)}`);
-      result.dropped.push(part.name);
-      if (twin) {
-        await client.query(`DROP TABLE ${quoteIdent(twin.name)}`);
-        result.dropped.push(twin.name);
-      }
+      await client.query(`ALTER TABLE deliveries DETACH PARTITION ${quoteIdent(part.name)}`);
+      if (!twin) return [part.name];
+      await client.query(`ALTER TABLE attempts DETACH PARTITION ${quoteIdent(twin.name)}`);
+      return [part.name, twin.name];
     });
+    await dropDetached(detached, result);
   }
   // Attempts partitions with no deliveries twin (one was dropped by hand, say) follow the same rule.
   for (const part of (await listLogPartitions("attempts")).ranges) {
     if (part.to > cutoff || result.dropped.includes(part.name)) continue;
     if (deliveries.ranges.some((d) => d.from === part.from && d.to === part.to)) continue;
-    await lockedChange((client) => client.query(`DROP TABLE ${quoteIdent(part.name)}`));
-    result.dropped.push(part.name);
+    await lockedChange((client) =>
+      client.query(`ALTER TABLE attempts DETACH PARTITION ${quoteIdent(part.name)}`),
+    );
+    await dropDetached([part.name], result);
   }
   for (const spec of LOG_TABLES) {
     const { fallback } = await listLogPartitions(spec.table);

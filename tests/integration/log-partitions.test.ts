@@ -2,7 +2,8 @@
  * The delivery log's week partitions (lib/delivery-log/partitions.ts): made ahead of time and
  * again after a restart, rows of a missing week moved in when it is made, a delivery's retries
  * kept with it across the week's end, and retention that drops whole partitions (both tables,
- * nothing newer touched, one with a queued delivery held) while the log and analytics answer.
+ * nothing newer touched, one with a queued delivery held) while the log and analytics answer,
+ * detaching before it drops so that a slow drop never holds the log.
  */
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -233,6 +234,58 @@ describe("delivery log partitions", () => {
       held: [],
     });
     await expect(getDelivery(app, queued)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("drops a partition a stopped run detached but did not drop, without locking the log meanwhile; a table named for a later week stays", async () => {
+    const ranges = (await listLogPartitions("deliveries")).ranges.filter((r) => r.from !== null);
+    const [gone, kept] = [ranges[0]!, ranges[1]!];
+    const twin = `attempts_p${gone.name.replace(/^deliveries_p/, "")}`;
+    const keptStart = timeOfId(kept.from!)!;
+    const old = await seedDelivery(timeOfId(gone.from!)! + 1_000);
+    const fresh = await seedDelivery(keptStart + 1_000);
+    // A run that stopped after the detach (a crash between the two steps).
+    await db().pool.query(`ALTER TABLE deliveries DETACH PARTITION ${gone.name}`);
+    await db().pool.query(`ALTER TABLE attempts DETACH PARTITION ${twin}`);
+    await db().pool.query(`CREATE TABLE deliveries_p20991228 (LIKE deliveries)`);
+    await expect(getDelivery(app, old)).rejects.toMatchObject({ status: 404 });
+
+    // A reader of the detached table makes the drop wait; the log must answer meanwhile.
+    const holder = await db().pool.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`SELECT count(*) FROM ${gone.name}`);
+      let settled = false;
+      const retiring = dropExpiredLogPartitions({
+        now: new Date(keptStart + DAY),
+        retentionDays: 1,
+      }).finally(() => (settled = true));
+      const waiting = async () =>
+        (
+          await db().pool.query(
+            `SELECT 1 FROM pg_locks WHERE relation = to_regclass($1) AND NOT granted`,
+            [gone.name],
+          )
+        ).rowCount;
+      for (let i = 0; i < 100 && !(await waiting()); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(await waiting()).toBe(1);
+      expect((await getDelivery(app, fresh)).id).toBe(fresh);
+      const written = await seedDelivery(keptStart + 2_000);
+      expect(await partitionOf("deliveries", "id", written)).toEqual([kept.name]);
+      expect(settled).toBe(false);
+      await holder.query("COMMIT");
+      const result = await retiring;
+      expect(result.dropped).toEqual(expect.arrayContaining([gone.name, twin]));
+      expect(result.dropped).not.toContain(kept.name);
+    } finally {
+      holder.release();
+    }
+    const tables = await db().pool.query<{ name: string }>(
+      `SELECT relname AS name FROM pg_class WHERE relname = ANY($1::text[])`,
+      [[gone.name, twin, kept.name, "deliveries_p20991228"]],
+    );
+    expect(tables.rows.map((r) => r.name).sort()).toEqual([kept.name, "deliveries_p20991228"]);
+    expect((await getDelivery(app, fresh)).attempts).toHaveLength(1);
   });
 
   it("deletes rows past retention from the DEFAULT partition, not newer ones", async () => {
