@@ -33,7 +33,7 @@
  *      pg-boss, batchSize 50/200 x localConcurrency 4/16; graphile-worker, concurrency 16/32/64 x
  *      localQueue 500/1000 with batched completion; the best of each kept, Hookline's ratio
  *      against the best of all.
- * Prints one table and writes bench/results/<date>.json (the same rows). Stops everything it
+ * Prints one table and writes bench/results/<date>.json (the same rows; <date>-b.json and on for later runs that day). Stops everything it
  * started, also on failure or Ctrl-C. A benchmark, not a test: nothing here fails on a slow figure.
  *
  * Options: --quick (a short run: 1,000 ingest events, 5,000 deliveries, 3 s of latency,
@@ -1297,6 +1297,19 @@ function printTable(summary: ReturnType<typeof summarize>, info: ReturnType<type
 // ---------------------------------------------------------------------------------------------
 // Main
 
+/**
+ * bench/results/<day>.json, or <day>-b.json, -c, ... when the day already has a run: BENCHMARKS.md
+ * cites these files, so a second run on the same day never overwrites the first.
+ */
+function freeResultsPath(day: string): string {
+  const dir = path.join(ROOT, "bench", "results");
+  for (let i = 0; i < 26; i++) {
+    const name = i === 0 ? `${day}.json` : `${day}-${String.fromCharCode(97 + i)}.json`;
+    if (!fs.existsSync(path.join(dir, name))) return path.join(dir, name);
+  }
+  throw new Error(`bench/results has 26 runs of ${day} already: pass --out`);
+}
+
 async function main() {
   installSignalHandlers();
   const info = machine();
@@ -1663,9 +1676,7 @@ async function main() {
     results,
   };
   if (!args["no-write"]) {
-    const out =
-      args.out ??
-      path.join(ROOT, "bench", "results", `${new Date().toISOString().slice(0, 10)}.json`);
+    const out = args.out ?? freeResultsPath(new Date().toISOString().slice(0, 10));
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
     console.log(`\nwrote ${path.relative(process.cwd(), out) || out}`);

@@ -9,8 +9,9 @@
  * released (cleared on the old event, in the same transaction) and it counts as new. A batch
  * inserts with ON CONFLICT DO NOTHING; the few that conflict take the keyed path one by one.
  *
- * A `uid` (Svix's `eventId`) is unique per app for good: a repeat is refused (`uidTaken`), never
- * released, and not an idempotent replay (Svix answers it 409).
+ * A `uid` (Svix's `eventId`) is unique per app while its event is kept (until the log's retention
+ * deletes it, lib/retention/delete-expired-events.ts): a repeat is refused (`uidTaken`), never
+ * released before, and not an idempotent replay (Svix answers it 409).
  *
  * Each event carries the instant after which it must not commit (lib/db/write-deadline.ts): an
  * event still waiting for its batch then is refused unsent, and the database rolls back a

@@ -6,7 +6,13 @@
  * delivery whose payload is gone.
  *
  * Batches walk each app's rows by the (app_id, created_at) indexes, oldest first, with a
- * keyset, so a run touches every expired row once.
+ * keyset, so a run touches every expired row once. A run starts where the last finished run's
+ * cutoff was, less `REWALK_MARGIN` (table `retention_progress`): purged rows stay (events for
+ * good, the log's until its partition is retired), and walking them again every run would make
+ * each run cost what was ever purged. Rows are created at the time they are stored, so none
+ * appears behind that point later; the margin covers a row a batch skipped while another
+ * transaction held it, and a first attempt kept in its log row, made up to an hour after its
+ * delivery's creation.
  */
 import { getDb } from "@/lib/db/client";
 import { DAY_MS } from "@/lib/delivery-log/date-range";
@@ -28,6 +34,11 @@ export interface PurgeResult {
   attemptBodiesRemoved: number;
   batches: number;
 }
+
+/** How far before the last run's cutoff the next run starts again. */
+const REWALK_MARGIN_MS = DAY_MS;
+/** This job's row in `retention_progress`. */
+const JOB = "payloads";
 
 interface KeyRow {
   id: string;
@@ -78,10 +89,19 @@ export async function purgeExpiredPayloads(input: PurgeInput = {}): Promise<Purg
   const { pool } = getDb();
   const result: PurgeResult = { cutoff, eventsExpired: 0, attemptBodiesRemoved: 0, batches: 0 };
   const apps = await pool.query<{ id: string }>("SELECT id FROM apps ORDER BY id");
+  const progress = await pool.query<{ done_before: Date }>(
+    "SELECT done_before FROM retention_progress WHERE job = $1",
+    [JOB],
+  );
+  const doneBefore = progress.rows[0]?.done_before;
+  // Where every walk starts: (created_at, id) after this key.
+  const start = doneBefore
+    ? { at: new Date(doneBefore.getTime() - REWALK_MARGIN_MS), id: "" }
+    : null;
 
   for (const { id: appId } of apps.rows) {
     // Events: payload -> NULL, payload_expired_at set.
-    let after: { at: Date; id: string } | null = null as { at: Date; id: string } | null;
+    let after: { at: Date; id: string } | null = start;
     for (;;) {
       if (input.signal?.aborted) return result;
       const { rows }: { rows: KeyRow[] } = await pool.query<KeyRow>(
@@ -105,7 +125,7 @@ export async function purgeExpiredPayloads(input: PurgeInput = {}): Promise<Purg
     // Attempt response bodies -> NULL: the attempt rows', then the first attempts kept in
     // their delivery's row (lib/delivery/attempt-outcome.ts).
     for (const statement of ATTEMPT_BODY_PURGES) {
-      let afterAttempt: { at: Date; id: string } | null = null;
+      let afterAttempt: { at: Date; id: string } | null = start;
       for (;;) {
         if (input.signal?.aborted) return result;
         const { rows }: { rows: KeyRow[] } = await pool.query<KeyRow>(statement, [
@@ -122,5 +142,11 @@ export async function purgeExpiredPayloads(input: PurgeInput = {}): Promise<Purg
       }
     }
   }
+  // Reached only by a whole run. A longer retention than before moves no mark back.
+  await pool.query(
+    `INSERT INTO retention_progress (job, done_before) VALUES ($1, $2)
+     ON CONFLICT (job) DO UPDATE SET done_before = GREATEST(retention_progress.done_before, EXCLUDED.done_before)`,
+    [JOB, cutoff],
+  );
   return result;
 }

@@ -1,13 +1,15 @@
 /**
  * Runs retention in the server process: shortly after start, then every
- * HOOKLINE_RETENTION_INTERVAL_SECONDS (default hourly). Each run creates the delivery log's day
- * partitions ahead, purges expired payloads, and drops the log's days past
- * HOOKLINE_LOG_RETENTION_DAYS (lib/delivery-log/partitions.ts). The partitions ahead are also
- * made right at start. Several instances may run it at once: payload batches skip rows another
- * instance holds, and partition changes take one advisory lock.
+ * HOOKLINE_RETENTION_INTERVAL_SECONDS (default hourly). Each run creates the delivery log's week
+ * partitions ahead, purges expired payloads, retires the log's weeks past
+ * HOOKLINE_LOG_RETENTION_DAYS (lib/delivery-log/partitions.ts) and then the events they leave
+ * behind (lib/retention/delete-expired-events.ts). The partitions ahead are also made right at
+ * start. Several instances may run it at once: payload batches skip rows another instance holds,
+ * and partition changes take one advisory lock.
  */
 import { log as rootLog, type Logger } from "@/lib/log";
 import { dropExpiredLogPartitions, ensureLogPartitions } from "@/lib/delivery-log/partitions";
+import { deleteExpiredEvents } from "@/lib/retention/delete-expired-events";
 import { purgeExpiredPayloads } from "@/lib/retention/purge-expired-payloads";
 import { getRetentionConfig } from "@/lib/retention/retention-config";
 
@@ -68,6 +70,26 @@ export function startRetentionRunner(options: RetentionRunnerOptions = {}): Rete
       });
     }
   };
+  const deleteEvents = async () => {
+    try {
+      const started = Date.now();
+      const result = await deleteExpiredEvents({
+        retentionDays: getRetentionConfig().logRetentionDays,
+        batchSize: options.batchSize,
+        signal: abort.signal,
+      });
+      if (result.deleted > 0)
+        log.info("events past retention deleted", {
+          events: result.deleted,
+          kept_for_the_log: result.kept,
+          duration_ms: Date.now() - started,
+        });
+    } catch (err) {
+      log.warn("deleting expired events failed; the next run tries again", {
+        error: (err as Error).message,
+      });
+    }
+  };
 
   // The partitions ahead exist before the first delivery of a new week; each run tops them up.
   const starting = ensurePartitions();
@@ -95,6 +117,7 @@ export function startRetentionRunner(options: RetentionRunnerOptions = {}): Rete
         });
       }
       await dropExpiredDays();
+      await deleteEvents();
       current = undefined;
     })();
     return current;

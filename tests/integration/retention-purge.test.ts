@@ -59,6 +59,15 @@ async function seed(count: number, ageDays: number, status = "success"): Promise
   return prefix;
 }
 
+/**
+ * Forgets how far payload retention got, so that the next run walks from the oldest row. The
+ * tests store rows backdated behind a finished run's mark, which production never does (a row's
+ * time is when it is stored).
+ */
+async function forgetRetentionProgress() {
+  await db().pool.query("DELETE FROM retention_progress");
+}
+
 beforeAll(async () => {
   key = (await createApiKey({ name: "retention" }, "test")).key;
   app = await createTestApp("retention-app");
@@ -133,7 +142,32 @@ describe("purgeExpiredPayloads", () => {
     });
   });
 
+  it("starts each run where the last one finished, less a day, not at the oldest row", async () => {
+    await forgetRetentionProgress();
+    await purgeExpiredPayloads(); // finished: everything created over 30 days ago is done
+    const inside = await seed(1, 30.5); // within the day the next run walks again
+    const behind = await seed(1, 32);
+    expect(await purgeExpiredPayloads()).toMatchObject({
+      eventsExpired: 1,
+      attemptBodiesRemoved: 1,
+    });
+    const expired = await db().pool.query<{ id: string }>(
+      "SELECT id FROM events WHERE id = ANY($1) AND payload_expired_at IS NOT NULL",
+      [[`msg_${inside}1`, `msg_${behind}1`]],
+    );
+    expect(expired.rows.map((r) => r.id)).toEqual([`msg_${inside}1`]);
+    // A longer retention does not move the mark back; forgetting it walks everything again.
+    await purgeExpiredPayloads({ retentionDays: 60 });
+    expect((await purgeExpiredPayloads()).eventsExpired).toBe(0);
+    await forgetRetentionProgress();
+    expect(await purgeExpiredPayloads()).toMatchObject({
+      eventsExpired: 1,
+      attemptBodiesRemoved: 1,
+    });
+  });
+
   it("runs in the background from the retention runner", async () => {
+    await forgetRetentionProgress();
     const old = await seed(3, 31);
     const runner = startRetentionRunner({ initialDelayMs: 0, intervalMs: 60_000 });
     try {
@@ -152,6 +186,7 @@ describe("purgeExpiredPayloads", () => {
 describe("a delivery whose payload expired", () => {
   it("is cancelled by the engine instead of sent, and refused for replay", async () => {
     const prefix = await seed(1, 45, "pending");
+    await forgetRetentionProgress();
     await purgeExpiredPayloads();
     const id = `dlv_${prefix}1`;
     const claim = await claimDelivery(id, "retention-test", { onlyIfDue: true });

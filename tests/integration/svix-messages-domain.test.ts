@@ -1,7 +1,7 @@
 /**
  * The Svix message and attempt translation (lib/svix/messages.ts, attempts.ts,
  * background-tasks.ts) over the real database and a real receiver, without HTTP: `eventId`
- * stays unique for good (also inside one group-commit batch), lists filter like Svix's, attempts
+ * stays unique while the message is kept (also inside one group-commit batch), lists filter like Svix's, attempts
  * and per-endpoint statuses come from Hookline's deliveries, replays become background tasks.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
