@@ -1582,7 +1582,7 @@ async function main() {
             label: `c${connections}`,
           });
           say(
-            `  pg: ${fmt(r.deliveries)} deliveries + attempts, ${connections} connections x ${r.batch}-row INSERTs: ${fmt(r.perSecond)}/s`,
+            `  pg: ${fmt(r.deliveries)} deliveries, each with its first attempt in its row, ${connections} connections x ${r.batch}-row INSERTs: ${fmt(r.perSecond)}/s`,
           );
           pgResults.push(r);
         }
