@@ -127,7 +127,8 @@ describe("npm run bench -- --quick (tiny)", () => {
         [deliveries, 0],
         [deliveries, 0],
       ]);
-      for (const p of r.ceiling.pg) expect(p.rowsWritten).toBe(2 * deliveries);
+      // One log row per delivery, its first attempt in it, as Hookline writes a first-try success.
+      for (const p of r.ceiling.pg) expect(p.rowsWritten).toBe(deliveries);
       expect(r.pgboss).toHaveLength(4);
       for (const b of r.pgboss)
         expect(b).toMatchObject({
