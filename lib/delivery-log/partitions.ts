@@ -207,7 +207,7 @@ export interface DropResult {
 }
 
 /** A log partition's name: its table, `_p`, and the UTC day it starts (or `before`). */
-const PARTITION_NAME = /^(deliveries|attempts)_p(\d{8}|before)$/;
+const PARTITION_NAME = /^(deliveries|attempts)_p([0-9]{8}|before)$/;
 
 /**
  * Tables named like a log partition that are no longer attached to the log: retired partitions a
@@ -219,10 +219,11 @@ export async function listDetachedLogPartitions(cutoffMs: number): Promise<strin
     client.query<{ name: string }>(
       `SELECT c.relname AS name FROM pg_class c
        WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND NOT c.relispartition
-         AND c.relname ~ '^(deliveries|attempts)_p([0-9]{8}|before)$'`,
+         AND c.relname ~ $1`,
+      [PARTITION_NAME.source],
     ),
   );
-  const cutoffDay = new Date(cutoffMs).toISOString().slice(0, 10).replace(/-/g, "");
+  const cutoffDay = dayName(cutoffMs);
   return rows
     .map((r) => r.name)
     .filter((name) => {
